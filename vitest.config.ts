@@ -1,15 +1,25 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
 
-// `~encore` resolves to the generated folder, as Encore's docs recommend (the same under `encore test`).
+const root = import.meta.dirname;
+// Under `encore test` the Encore CLI sets ENCORE_RUNTIME_LIB (its native runtime) and generates
+// encore.gen itself; otherwise the tests run on our runtime and the global setup generates it.
+const ownRuntime = !process.env.ENCORE_RUNTIME_LIB;
+
 export default defineConfig({
+  // `~encore` resolves to the generated folder, as Encore's docs recommend (the same under `encore test`).
   resolve: {
-    alias: { "~encore": path.resolve(import.meta.dirname, "./encore.gen") },
+    alias: { "~encore": path.resolve(root, "./encore.gen") },
   },
   test: {
     pool: "forks",
     include: ["**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/testdata/**", "encore.gen/**", ".data/**"],
+    globalSetup: ["./host/testing/global-setup.ts"],
+    env: {
+      ...(ownRuntime ? { ENCORE_RUNTIME_LIB: path.join(root, "host/runtime/napi.cjs"), WARROOM_OWN_RUNTIME: "1" } : {}),
+      WARROOM_APP_ROOT: root,
+    },
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

@@ -1,0 +1,4 @@
+import { Service } from "encore.dev/service";
+
+// auth: accounts' credentials, JWT sessions (refresh-token families) and the gateway's auth handler.
+export default new Service("auth");

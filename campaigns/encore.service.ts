@@ -1,0 +1,4 @@
+import { Service } from "encore.dev/service";
+
+// campaigns: campaigns, their members, keywords, alert contacts and ad-account links.
+export default new Service("campaigns");

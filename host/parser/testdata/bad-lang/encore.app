@@ -1,0 +1,4 @@
+{
+  "id": "bad-lang",
+  "lang": "ts"
+}

@@ -1,0 +1,4 @@
+{
+  "id": "bad-resources",
+  "lang": "typescript"
+}

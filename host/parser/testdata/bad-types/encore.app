@@ -1,0 +1,4 @@
+{
+  "id": "bad-types",
+  "lang": "typescript"
+}

@@ -1,0 +1,3 @@
+// Durable Pub/Sub on Postgres (see README.md for the design).
+export { PubSub, type PubSubOptions, type DeadLetter, type Delivery, type Handler, type Logger, type SubscriptionConfig } from "./pubsub.ts";
+export { backoffMs, isExhausted, type RetryPolicy } from "./policy.ts";

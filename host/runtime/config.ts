@@ -1,0 +1,57 @@
+// Runtime configuration: every knob our runtime reads from the environment, in one place.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { AppMeta } from "../meta.ts";
+import { META_VERSION } from "../meta.ts";
+
+export interface RuntimeConfig {
+  appRoot: string;
+  meta: AppMeta;
+  port: number;
+  host: string;
+  databaseUrl: string | undefined; // a server URL: each SQLDatabase gets its own database on it
+  dataDir: string; // embedded Postgres data, when no DATABASE_URL
+  dbPrefix: string; // prepended to every database name (lets tests run fixture apps side by side)
+  poolSize: number;
+  logLevel: string | undefined;
+  cron: boolean;
+  shutdownTimeoutMs: number;
+}
+
+function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const v = env[name];
+  if (v === undefined || v === "") return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
+  return n;
+}
+
+export function loadMeta(appRoot: string): AppMeta {
+  const file = path.join(appRoot, "encore.gen", "meta.json");
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new Error(`no app metadata at ${file}: run the parser first (npm run gen)`);
+  }
+  const meta = JSON.parse(text) as AppMeta;
+  if (meta.version !== META_VERSION) throw new Error(`${file} has metadata version ${meta.version}, expected ${META_VERSION}: regenerate it`);
+  return meta;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+  const appRoot = path.resolve(env.WARROOM_APP_ROOT ?? process.cwd());
+  return {
+    appRoot,
+    meta: loadMeta(appRoot),
+    port: intEnv(env, "PORT", 4000),
+    host: env.WARROOM_HOST ?? "0.0.0.0",
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(appRoot, env.WARROOM_DATA_DIR ?? ".data"),
+    dbPrefix: env.WARROOM_DB_PREFIX ?? "",
+    poolSize: intEnv(env, "WARROOM_DB_POOL_SIZE", 10),
+    logLevel: env.WARROOM_LOG_LEVEL,
+    cron: env.WARROOM_CRON !== "off",
+    shutdownTimeoutMs: intEnv(env, "WARROOM_SHUTDOWN_TIMEOUT_MS", 30_000),
+  };
+}

@@ -1,0 +1,147 @@
+// The app's databases and the runtime's own. A serving process provisions every SQLDatabase on
+// the server (DATABASE_URL, or an embedded PostgreSQL), migrates it before serving, and attaches
+// it. A test process (NODE_ENV=test) gives each database, on first use, a private clone of a
+// migrated template, as `encore test` does, so test files never see each other's rows.
+import path from "node:path";
+import postgres from "postgres";
+import { SqlDatabase } from "./sqldb.ts";
+import { ensureDatabase, databaseUrl } from "../db/provision.ts";
+import { migrate, type MigrationFile } from "../db/migrate.ts";
+import { prepareTemplate, cloneFromTemplate } from "../db/testdb.ts";
+import { startDatabaseServer } from "../db/server.ts";
+import type { RuntimeConfig } from "./config.ts";
+import type { Logger } from "./log.ts";
+import type { DatabaseMeta } from "../meta.ts";
+
+/** The runtime's own database (Pub/Sub messages, cron leases), beside the app's. */
+export const RUNTIME_DB = "encore_runtime";
+
+/** Test clones are named `<TEST_DB_PREFIX><run>_…` so a run's teardown can drop them all. */
+export const TEST_DB_PREFIX = "wrt_";
+
+export class Databases {
+  private readonly dbs = new Map<string, SqlDatabase>();
+  private readonly metas = new Map<string, DatabaseMeta>();
+  private server: { url: string; stop(): Promise<void> } | null = null;
+  private serverReady: Promise<string> | null = null;
+  private runtimeSqlP: Promise<postgres.Sql> | null = null;
+  private runtimeSqlConn: postgres.Sql | null = null;
+
+  constructor(
+    private readonly config: RuntimeConfig,
+    private readonly log: Logger,
+    private readonly decimal: (s: string) => unknown,
+    private readonly testMode: boolean,
+  ) {
+    for (const d of config.meta.databases) this.metas.set(d.name, d);
+  }
+
+  /** The SqlDatabase for a name, created at once (queries wait until it is provisioned). */
+  get(name: string): SqlDatabase {
+    let db = this.dbs.get(name);
+    if (!db) {
+      db = new SqlDatabase(name, { decimal: this.decimal });
+      this.dbs.set(name, db);
+      if (this.testMode) this.provisionTestClone(name, db);
+      else if (this.serverReady) this.provisionServing(name, db);
+    }
+    return db;
+  }
+
+  private migrations(name: string): MigrationFile[] {
+    const meta = this.metas.get(name);
+    if (!meta) throw new Error(`database "${name}" is not in the app metadata: regenerate encore.gen (npm run gen)`);
+    return meta.migrations.map((m) => ({ version: m.version, name: m.name, file: path.resolve(this.config.appRoot, m.file) }));
+  }
+
+  private physicalName(name: string): string {
+    return this.config.dbPrefix + name;
+  }
+
+  private ensureServer(): Promise<string> {
+    if (!this.serverReady) {
+      this.serverReady = (async () => {
+        if (this.testMode && !this.config.databaseUrl) {
+          throw new Error("tests need DATABASE_URL (the test setup starts an embedded server and sets it)");
+        }
+        const t0 = performance.now();
+        const server = await startDatabaseServer({ databaseUrl: this.config.databaseUrl, dataDir: path.join(this.config.dataDir, "postgres"), log: (level, msg) => this.log[level](msg) });
+        this.server = server;
+        if (!this.config.databaseUrl) this.log.info("embedded PostgreSQL ready", { ms: Math.round(performance.now() - t0), url: redact(server.url) });
+        return server.url;
+      })();
+    }
+    return this.serverReady;
+  }
+
+  /** Serving: start/connect the server, then create and migrate every database before serving. */
+  async startServing(): Promise<void> {
+    await this.ensureServer();
+    const names = new Set([...this.metas.keys(), ...this.dbs.keys()]);
+    await Promise.all([...names].map((n) => this.provisionServing(n, this.dbs.get(n) ?? this.get(n))));
+  }
+
+  private readonly provisioning = new Map<string, Promise<void>>();
+  private provisionServing(name: string, db: SqlDatabase): Promise<void> {
+    let p = this.provisioning.get(name);
+    if (!p) {
+      p = (async () => {
+        const serverUrl = await this.ensureServer();
+        const physical = this.physicalName(name);
+        await ensureDatabase(serverUrl, physical);
+        const url = databaseUrl(serverUrl, physical);
+        const { applied } = await migrate(url, this.migrations(name));
+        if (applied.length) this.log.info(`database ${name}: applied migrations ${applied.join(", ")}`);
+        db.attach({ url, poolSize: this.config.poolSize });
+      })();
+      p.catch((err) => db.fail(err instanceof Error ? err : new Error(String(err))));
+      this.provisioning.set(name, p);
+    }
+    return p;
+  }
+
+  private provisionTestClone(name: string, db: SqlDatabase): void {
+    const p = (async () => {
+      const serverUrl = await this.ensureServer();
+      const template = await prepareTemplate(serverUrl, this.physicalName(name), this.migrations(name));
+      const clone = testCloneName(name);
+      await cloneFromTemplate(serverUrl, template, clone);
+      db.attach({ url: databaseUrl(serverUrl, clone), poolSize: Math.min(this.config.poolSize, 5) });
+    })();
+    p.catch((err) => db.fail(err instanceof Error ? err : new Error(String(err))));
+  }
+
+  /** A connection to the runtime's own database (created if missing; a private one in tests). */
+  runtimeSql(): Promise<postgres.Sql> {
+    if (!this.runtimeSqlP) {
+      this.runtimeSqlP = (async () => {
+        const serverUrl = await this.ensureServer();
+        const name = this.testMode ? testCloneName(RUNTIME_DB) : this.physicalName(RUNTIME_DB);
+        await ensureDatabase(serverUrl, name);
+        this.runtimeSqlConn = postgres(databaseUrl(serverUrl, name), { max: Math.max(4, this.config.poolSize), onnotice: () => {}, idle_timeout: 600 });
+        return this.runtimeSqlConn;
+      })();
+    }
+    return this.runtimeSqlP;
+  }
+
+  /** Closes every pool and stops an embedded server. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.dbs.values()].map((d) => d.close()));
+    await this.runtimeSqlConn?.end({ timeout: 5 }).catch(() => {});
+    await this.server?.stop();
+  }
+}
+
+function testCloneName(name: string): string {
+  const run = process.env.WARROOM_TEST_RUN ?? "x";
+  const rand = Math.random().toString(36).slice(2, 8);
+  // Postgres truncates identifiers at 63 bytes; keep the unique parts first.
+  return `${TEST_DB_PREFIX}${run}_${process.pid}${rand}_${name}`.slice(0, 63);
+}
+
+function redact(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
+}

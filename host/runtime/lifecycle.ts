@@ -1,0 +1,89 @@
+// Start-up and graceful shutdown of a serving process: databases (migrated before serving),
+// Pub/Sub, HTTP and streams, cron. SIGTERM/SIGINT drain in reverse order; a second signal exits at once.
+import { randomUUID } from "node:crypto";
+import type { Runtime } from "./runtime.ts";
+import { HttpServer } from "../server/http.ts";
+import { StreamManager } from "./streams.ts";
+import { CronRuntime } from "./cron.ts";
+
+export class Lifecycle {
+  readonly deployId = randomUUID();
+  readonly startedAt = new Date();
+  readonly streams: StreamManager;
+  port: number | null = null;
+  private http: HttpServer | null = null;
+  private cron: CronRuntime | null = null;
+  private exit!: (code: number) => void;
+  private readonly exited = new Promise<number>((r) => (this.exit = r));
+  private shuttingDown = false;
+
+  constructor(private readonly rt: Runtime) {
+    this.streams = new StreamManager(rt);
+  }
+
+  async runForever(): Promise<number> {
+    const t0 = performance.now();
+    const { log, config } = this.rt;
+    try {
+      await this.rt.databases.startServing();
+      await this.rt.pubsub.start();
+      this.http = new HttpServer({ meta: config.meta, dispatcher: this.rt.dispatcher, log, port: config.port, host: config.host });
+      this.streams.attach(this.http);
+      this.port = await this.http.listen();
+      if (config.cron) {
+        this.cron = new CronRuntime(this.rt);
+        await this.cron.start();
+      }
+    } catch (err) {
+      log.error("start-up failed", { error: err instanceof Error ? err.message : String(err) }, err);
+      await this.teardown(5_000).catch(() => {});
+      return 1;
+    }
+    log.info(`War Room runtime listening on http://localhost:${this.port}`, {
+      port: this.port,
+      startup_ms: Math.round(performance.now() - t0),
+      services: config.meta.services.length,
+      cron: config.cron,
+    });
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (this.shuttingDown) {
+        log.warn(`second ${signal}: exiting at once`);
+        process.exit(1);
+      }
+      log.info(`${signal} received: shutting down gracefully`);
+      void this.shutdown();
+    };
+    process.on("SIGTERM", onSignal);
+    process.on("SIGINT", onSignal);
+    return this.exited;
+  }
+
+  /** Graceful shutdown: stop accepting, finish in-flight work (bounded), release everything. */
+  async shutdown(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    const t0 = performance.now();
+    let code = 0;
+    try {
+      await this.teardown(this.rt.config.shutdownTimeoutMs);
+    } catch (err) {
+      this.rt.log.error("error during shutdown", {}, err);
+      code = 1;
+    }
+    this.rt.log.info("shutdown complete", { ms: Math.round(performance.now() - t0) });
+    this.exit(code);
+  }
+
+  private async teardown(deadlineMs: number): Promise<void> {
+    const deadline = Date.now() + deadlineMs;
+    const left = () => Math.max(0, deadline - Date.now());
+    // Streams first, so their clients get 1001 (going away) before the server drops sockets.
+    const streamsClosed = this.streams.closeAll();
+    const httpClosed = this.http?.close(left());
+    await streamsClosed;
+    await this.cron?.stop(left());
+    await httpClosed;
+    await this.rt.pubsub.stop(left());
+    await this.rt.databases.close();
+  }
+}

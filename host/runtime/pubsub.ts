@@ -1,0 +1,150 @@
+// The SDK's Topic/Subscription on our durable Postgres queue (host/pubsub). The SDK hands the
+// runtime only names and a handler; options (retry policy, ack deadline, ordering) come from the
+// parser's metadata.
+import type { RuntimeConfig } from "./config.ts";
+import type { Dispatcher } from "./dispatch.ts";
+import type { Databases } from "./databases.ts";
+import type { Logger } from "./log.ts";
+import { LogLevel } from "./log.ts";
+import { Request } from "./request.ts";
+import { inNewContext } from "./context.ts";
+import { decodeMessage, toJSONValue } from "../server/codec.ts";
+import { PubSub, type Delivery } from "../pubsub/index.ts";
+import type { SubscriptionMeta, TopicMeta } from "../meta.ts";
+
+export interface PubSubSubscriptionConfig {
+  topicName: string;
+  subscriptionName: string;
+  handler: (req: Request) => unknown;
+}
+
+export class PubSubTopic {
+  constructor(
+    private readonly rt: PubSubRuntime,
+    readonly meta: TopicMeta,
+  ) {}
+
+  publish(body: unknown, _source?: Request | null): Promise<string> {
+    return this.rt.publish(this.meta, body);
+  }
+}
+
+export class PubSubSubscription {
+  constructor(
+    private readonly rt: PubSubRuntime,
+    readonly meta: SubscriptionMeta,
+    private readonly handler: (req: Request) => unknown,
+  ) {}
+
+  /** Pending while subscribed (the SDK re-subscribes a second after it settles). */
+  subscribe(): Promise<void> {
+    return this.rt.run(this.meta, this.handler);
+  }
+}
+
+export class PubSubRuntime {
+  private engine: PubSub | null = null;
+  private starting: Promise<PubSub> | null = null;
+  private readonly topics = new Map<string, TopicMeta>();
+  private readonly subs = new Map<string, SubscriptionMeta>();
+
+  constructor(
+    private readonly config: RuntimeConfig,
+    private readonly dispatcher: Dispatcher,
+    private readonly databases: Databases,
+    private readonly log: Logger,
+    private readonly testMode: boolean,
+  ) {
+    for (const t of config.meta.topics) this.topics.set(t.name, t);
+    for (const s of config.meta.subscriptions) this.subs.set(s.name, s);
+  }
+
+  topic(name: string): PubSubTopic {
+    const meta = this.topics.get(name);
+    if (!meta) throw new Error(`topic "${name}" is not in the app metadata: regenerate encore.gen (npm run gen)`);
+    return new PubSubTopic(this, meta);
+  }
+
+  subscription(cfg: PubSubSubscriptionConfig): PubSubSubscription {
+    const meta = this.subs.get(cfg.subscriptionName);
+    if (!meta || meta.topic !== cfg.topicName) {
+      throw new Error(`subscription "${cfg.subscriptionName}" on topic "${cfg.topicName}" is not in the app metadata: regenerate encore.gen`);
+    }
+    return new PubSubSubscription(this, meta, cfg.handler);
+  }
+
+  /** Serving processes start the engine after migrations; test processes start it on first use. */
+  start(): Promise<PubSub> {
+    if (!this.starting) {
+      this.starting = (async () => {
+        const sql = await this.databases.runtimeSql();
+        const engine = new PubSub({ sql, log: this.log });
+        await engine.init();
+        for (const t of this.topics.values()) engine.registerTopic(t.name, t.orderingAttribute);
+        for (const s of this.subs.values()) {
+          engine.registerSubscription({
+            topic: s.topic,
+            name: s.name,
+            maxConcurrency: s.maxConcurrency,
+            ackDeadlineMs: s.ackDeadlineMs,
+            retentionMs: s.messageRetentionMs,
+            minBackoffMs: s.retryPolicy.minBackoffMs,
+            maxBackoffMs: s.retryPolicy.maxBackoffMs,
+            maxRetries: s.retryPolicy.maxRetries,
+            orderingAttribute: this.topics.get(s.topic)?.orderingAttribute ?? null,
+          });
+        }
+        this.engine = engine;
+        return engine;
+      })();
+    }
+    return this.starting;
+  }
+
+  private ready(): Promise<PubSub> {
+    if (this.engine) return Promise.resolve(this.engine);
+    if (this.testMode || this.starting) return this.start();
+    // A serving process: wait until the lifecycle starts the engine (after migrations).
+    return new Promise((resolve) => {
+      const poll = () => (this.starting ? resolve(this.starting) : setTimeout(poll, 20).unref());
+      poll();
+    });
+  }
+
+  async publish(topic: TopicMeta, body: unknown): Promise<string> {
+    const engine = await this.ready();
+    const json = JSON.parse(JSON.stringify(toJSONValue(topic.messageType, body, this.config.meta.types)));
+    return engine.publish(topic.name, json);
+  }
+
+  async run(sub: SubscriptionMeta, handler: (req: Request) => unknown): Promise<void> {
+    const engine = await this.ready();
+    const topic = this.topics.get(sub.topic)!;
+    await engine.subscribe(sub.name, async (d: Delivery) => {
+      const payload = decodeMessage(topic.messageType, d.body, this.config.meta.types, this.dispatcher.decimalOptions);
+      const req = new Request({
+        payload,
+        authData: null,
+        pubsubMessage: {
+          service: sub.service,
+          topic: sub.topic,
+          subscription: sub.name,
+          id: d.id,
+          publishedAt: d.publishedAt.toISOString(),
+          deliveryAttempt: d.deliveryAttempt,
+          parsedPayload: payload,
+        },
+      });
+      try {
+        await inNewContext(() => handler(req));
+      } catch (err) {
+        this.log.log(req, LogLevel.Warn, "subscription handler failed; the message will be retried", err instanceof Error ? err : new Error(String(err)), undefined, { delivery_attempt: d.deliveryAttempt });
+        throw err;
+      }
+    });
+  }
+
+  async stop(deadlineMs: number): Promise<void> {
+    if (this.engine) await this.engine.stop(deadlineMs);
+  }
+}

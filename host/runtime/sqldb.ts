@@ -1,0 +1,442 @@
+// The native runtime's SQL classes (napi.d.cts): SqlDatabase, Transaction, SqlConn, Cursor, Row,
+// QueryArgs, on postgres.js. Like Encore's runtime, each argument is encoded by the type the server
+// infers for its parameter (learned once per SQL text with Describe) and each column decoded as
+// Encore decodes it; see host/db/codec.ts. Everything travels in Postgres's text format.
+import postgres from "postgres";
+import { EncodeError, decodeValue, encodeParam, type DecodeOptions } from "../db/codec.ts";
+import { CATALOG_QUERY, TypeRegistry, type PgType } from "../db/pgtypes.ts";
+import { toPValue, type PValue } from "../db/pvalue.ts";
+import { Decimal } from "./decimal.ts";
+
+export const DEFAULT_POOL_SIZE = 10;
+// Distinct SQL texts whose parameter types we remember; apps have a fixed set, so this is a guard.
+const STATEMENT_CACHE_SIZE = 2000;
+// Encore's pool (bb8) closes connections idle for 10 minutes.
+const IDLE_TIMEOUT_SECONDS = 600;
+
+/** Where a database lives, once it has been provisioned. */
+export interface SqlConnectionConfig {
+  url: string; // postgres://user:pass@host:port/dbname
+  poolSize?: number; // default 10 (WARROOM_DB_POOL_SIZE)
+}
+
+export interface SqlDatabaseOptions {
+  /** Builds the SDK's Decimal from canonical text (the Runtime's typeConstructors.decimal). */
+  decimal?: (text: string) => unknown;
+  /** The connection, when already known; otherwise call attach() later. */
+  config?: SqlConnectionConfig;
+}
+
+/**
+ * A failed query, as Encore surfaces it: `code` is napi's "GenericFailure" and the message is
+ * rust-postgres's ("db error: ERROR: ..."), to which we add the SQLSTATE so that
+ * `message.includes("23505")` works under both runtimes. The server's fields are kept beside.
+ */
+export class SqlError extends Error {
+  readonly code = "GenericFailure";
+  sqlState?: string;
+  severity?: string;
+  detail?: string;
+  hint?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "SqlError";
+  }
+}
+
+const CONNECT_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "EAI_AGAIN"]);
+const CLOSED_ERRORS = new Set(["CONNECTION_CLOSED", "CONNECTION_DESTROYED", "CONNECTION_ENDED"]);
+
+export function toSqlError(e: unknown): SqlError {
+  if (e instanceof SqlError) return e;
+  if (e instanceof postgres.PostgresError) {
+    let msg = `db error: ${e.severity_local ?? e.severity}: ${e.message} (SQLSTATE ${e.code})`;
+    if (e.detail) msg += `\nDETAIL: ${e.detail}`;
+    if (e.hint) msg += `\nHINT: ${e.hint}`;
+    const err = new SqlError(msg, { cause: e });
+    err.sqlState = e.code;
+    err.severity = e.severity;
+    err.detail = e.detail;
+    err.hint = e.hint;
+    err.schema = e.schema_name;
+    err.table = e.table_name;
+    err.column = e.column_name;
+    err.constraint = e.constraint_name;
+    return err;
+  }
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = e instanceof Error ? e.message : String(e);
+  if (typeof code === "string" && CONNECT_ERRORS.has(code)) return new SqlError(`error connecting to server: ${message}`, { cause: e });
+  if (typeof code === "string" && CLOSED_ERRORS.has(code)) return new SqlError("connection closed", { cause: e });
+  return new SqlError(message, { cause: e });
+}
+
+/** The arguments of one query, classified as Encore's QueryArgs does (errors surface here). */
+export class QueryArgs {
+  readonly values: PValue[];
+  constructor(params: unknown[]) {
+    this.values = params.map(toPValue);
+  }
+}
+
+interface ResultShape {
+  names: string[];
+  types: PgType[];
+  decode: DecodeOptions;
+}
+
+export class Row {
+  constructor(
+    private readonly cells: (string | null)[],
+    private readonly shape: ResultShape,
+  ) {}
+
+  values(): Record<string, unknown> {
+    const { names, types, decode } = this.shape;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) {
+      try {
+        out[names[i]] = decodeValue(this.cells[i], types[i], decode);
+      } catch (e) {
+        throw new SqlError(`unable to parse column ${names[i]}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * The rows of one query. A query's rows arrive whole, in one round trip: measured on this machine,
+ * postgres.js's portal cursor costs a second round trip per query (about 1.6x on single-row reads,
+ * the hot path), and a half-read cursor would pin a pooled connection, or deadlock a transaction
+ * whose loop queries again. Page big reads with LIMIT.
+ */
+export class Cursor {
+  private index = 0;
+  constructor(
+    private readonly rows: (string | null)[][],
+    private readonly shape: ResultShape,
+  ) {}
+
+  async next(): Promise<Row | null> {
+    if (this.index >= this.rows.length) return null;
+    const cells = this.rows[this.index];
+    this.rows[this.index++] = []; // let consumed rows go
+    return new Row(cells, this.shape);
+  }
+}
+
+type Exec = postgres.Sql;
+// A result in values() mode with no parsers installed: each cell is the server's text, or null.
+type TextRows = (string | null)[][] & { columns?: postgres.ColumnList<string> };
+
+// A least-recently-used map: a Map keeps insertion order, so re-inserting marks recent use.
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, v: V): void {
+    this.map.delete(key);
+    this.map.set(key, v);
+    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value!);
+  }
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+}
+
+/** One database's pool, statement knowledge and codecs. */
+class Backend {
+  readonly sql: Exec;
+  private readonly params = new Lru<PgType[]>(STATEMENT_CACHE_SIZE);
+  private readonly types = new TypeRegistry();
+
+  constructor(
+    name: string,
+    readonly config: SqlConnectionConfig,
+    private readonly decode: DecodeOptions,
+  ) {
+    this.sql = postgres(config.url, {
+      max: config.poolSize ?? DEFAULT_POOL_SIZE,
+      fetch_types: false,
+      prepare: true,
+      idle_timeout: IDLE_TIMEOUT_SECONDS,
+      onnotice: () => {},
+      connection: {
+        application_name: `warroom:${name}`.slice(0, 63),
+        // Fixed session settings keep the text format we decode stable.
+        DateStyle: "ISO, MDY",
+        TimeZone: "UTC",
+        bytea_output: "hex",
+      },
+    });
+    // We encode and decode every value ourselves: without postgres.js's (de)serializers, values
+    // pass through as the text we give and the text the server sends.
+    for (const k of Object.keys(this.sql.options.parsers)) delete this.sql.options.parsers[Number(k)];
+    for (const k of Object.keys(this.sql.options.serializers)) delete this.sql.options.serializers[Number(k)];
+  }
+
+  async run(exec: Exec, text: string, args: QueryArgs): Promise<Cursor> {
+    const params = this.params.get(text) ?? (await this.describe(exec, text));
+    const values = args.values;
+    if (params.length !== values.length) {
+      throw new SqlError(`expected ${params.length} parameters but got ${values.length}`);
+    }
+    const encoded: (postgres.Parameter<string> | null)[] = new Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      let s: string | null;
+      try {
+        s = encodeParam(values[i], params[i]);
+      } catch (e) {
+        if (e instanceof EncodeError) throw new SqlError(`error serializing parameter ${i}: ${e.message}`, { cause: e });
+        throw e;
+      }
+      encoded[i] = s === null ? null : exec.typed(s, params[i].oid);
+    }
+    let result: TextRows;
+    try {
+      result = (await exec.unsafe(text, encoded as postgres.ParameterOrJSON<never>[], { prepare: true }).values()) as unknown as TextRows;
+    } catch (e) {
+      this.params.delete(text); // the schema may have changed under a remembered statement
+      throw toSqlError(e);
+    }
+    const columns = result.columns ?? [];
+    const oids = columns.map((c) => c.type);
+    if (this.types.unknown(oids).length > 0) await this.resolveTypes(exec, oids);
+    const shape: ResultShape = {
+      names: columns.map((c) => c.name),
+      types: oids.map((oid) => this.types.get(oid)!),
+      decode: this.decode,
+    };
+    return new Cursor(result, shape);
+  }
+
+  /** Learns a statement's parameter types from the server (Parse + Describe), once per SQL text. */
+  private async describe(exec: Exec, text: string): Promise<PgType[]> {
+    let statement: postgres.Statement;
+    try {
+      statement = await exec.unsafe(text, [], { prepare: true }).describe();
+    } catch (e) {
+      throw toSqlError(e);
+    }
+    await this.resolveTypes(exec, [...statement.types, ...statement.columns.map((c) => c.type)]);
+    const params = statement.types.map((oid) => this.types.get(oid)!);
+    this.params.set(text, params);
+    return params;
+  }
+
+  /** Looks up types the registry does not know (enums, domains, their arrays) in pg_type. */
+  private async resolveTypes(exec: Exec, oids: number[]): Promise<void> {
+    let unknown = this.types.unknown(oids);
+    for (let round = 0; unknown.length > 0 && round < 5; round++) {
+      let rows: TextRows;
+      try {
+        rows = (await exec.unsafe(CATALOG_QUERY, [exec.typed(`{${unknown.join(",")}}`, 1028)], { prepare: true }).values()) as unknown as TextRows;
+      } catch (e) {
+        throw toSqlError(e);
+      }
+      const found = rows.map((r) => ({
+        oid: Number(r[0]),
+        typname: r[1]!,
+        typtype: r[2]!,
+        typelem: Number(r[3]),
+        typbasetype: Number(r[4]),
+        typcategory: r[5]!,
+      }));
+      const missing = this.types.addCatalogRows(found);
+      unknown = [...this.types.unknown(oids), ...missing].filter((oid, i, all) => all.indexOf(oid) === i);
+    }
+    // Types the catalog does not know (dropped meanwhile) cannot be bound or read.
+    for (const oid of this.types.unknown(oids)) this.types.addCatalogRows([{ oid, typname: `oid ${oid}`, typtype: "b", typelem: 0, typbasetype: 0, typcategory: "X" }]);
+  }
+
+  close(): Promise<void> {
+    return this.sql.end({ timeout: 5 });
+  }
+}
+
+// Transactions and connections dropped without commit/rollback/close give their connection back
+// when collected, as Encore's Drop impls do. Explicit commit/rollback/close is the real contract.
+const abandoned = new FinalizationRegistry<{ conn: postgres.ReservedSql | null }>((held) => {
+  const conn = held.conn;
+  if (!conn) return;
+  conn.unsafe("ROLLBACK").then(
+    () => conn.release(),
+    () => conn.release(),
+  );
+});
+
+async function finish(conn: postgres.ReservedSql, statement: string): Promise<void> {
+  try {
+    await conn.unsafe(statement);
+  } catch (e) {
+    throw toSqlError(e);
+  } finally {
+    conn.release();
+  }
+}
+
+export class Transaction {
+  private readonly held: { conn: postgres.ReservedSql | null };
+
+  constructor(
+    private readonly backend: Backend,
+    conn: postgres.ReservedSql,
+  ) {
+    this.held = { conn };
+    abandoned.register(this, this.held, this);
+  }
+
+  private take(): postgres.ReservedSql {
+    const conn = this.held.conn;
+    if (!conn) throw new SqlError("transaction closed");
+    this.held.conn = null;
+    abandoned.unregister(this);
+    return conn;
+  }
+
+  async commit(_source?: unknown): Promise<void> {
+    await finish(this.take(), "COMMIT");
+  }
+
+  async rollback(_source?: unknown): Promise<void> {
+    await finish(this.take(), "ROLLBACK");
+  }
+
+  async query(query: string, args: QueryArgs, _source?: unknown): Promise<Cursor> {
+    const conn = this.held.conn;
+    if (!conn) throw new SqlError("transaction closed");
+    return this.backend.run(conn, query, args);
+  }
+}
+
+/** A connection reserved from the pool until close(). */
+export class SqlConn {
+  private readonly held: { conn: postgres.ReservedSql | null };
+
+  constructor(
+    private readonly backend: Backend,
+    conn: postgres.ReservedSql,
+  ) {
+    this.held = { conn };
+    abandoned.register(this, this.held, this);
+  }
+
+  async close(): Promise<void> {
+    const conn = this.held.conn;
+    if (!conn) return;
+    this.held.conn = null;
+    abandoned.unregister(this);
+    // A transaction left open on this connection must not travel back into the pool.
+    await finish(conn, "ROLLBACK").catch(() => {});
+  }
+
+  async query(query: string, args: QueryArgs, _source?: unknown): Promise<Cursor> {
+    const conn = this.held.conn;
+    if (!conn) throw new SqlError("connection_closed");
+    return this.backend.run(conn, query, args);
+  }
+
+  async queryRow(query: string, args: QueryArgs, source?: unknown): Promise<Row | null> {
+    return (await this.query(query, args, source)).next();
+  }
+}
+
+/**
+ * One SQLDatabase. The Runtime creates it by name while the app's modules load, before the
+ * database exists; attach() gives it its connection once provisioned (queries issued before
+ * wait for it), or fail() makes them reject.
+ */
+export class SqlDatabase {
+  private backend: Backend | null = null;
+  private readonly ready: Promise<Backend>;
+  private settle!: { resolve: (b: Backend) => void; reject: (e: Error) => void };
+  private closed = false;
+  private readonly decode: DecodeOptions;
+
+  constructor(
+    readonly name: string,
+    options: SqlDatabaseOptions = {},
+  ) {
+    this.decode = { decimal: options.decimal ?? ((s) => new Decimal(s)) };
+    this.ready = new Promise<Backend>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.ready.catch(() => {}); // a failure nobody waits for is not an unhandled rejection
+    if (options.config) this.attach(options.config);
+  }
+
+  /** Connects this database (lazily: the pool opens connections on first use). */
+  attach(config: SqlConnectionConfig): void {
+    if (this.backend || this.closed) throw new Error(`database ${this.name} is already attached`);
+    this.backend = new Backend(this.name, config, this.decode);
+    this.settle.resolve(this.backend);
+  }
+
+  /** Makes queries waiting for this database, and later ones, fail with this error. */
+  fail(err: Error): void {
+    this.settle.reject(err);
+  }
+
+  get isAttached(): boolean {
+    return this.backend !== null;
+  }
+
+  private async get(): Promise<Backend> {
+    if (this.closed) throw new SqlError(`database ${this.name} is closed`);
+    return this.backend ?? (await this.ready);
+  }
+
+  /** Reports the connection string to connect to this database. */
+  connString(): string {
+    if (!this.backend) throw new Error(`database ${this.name} is not provisioned yet, so it has no connection string`);
+    return this.backend.config.url;
+  }
+
+  async query(query: string, args: QueryArgs, _source?: unknown): Promise<Cursor> {
+    const b = this.backend && !this.closed ? this.backend : await this.get();
+    return b.run(b.sql, query, args);
+  }
+
+  async queryRow(query: string, args: QueryArgs, source?: unknown): Promise<Row | null> {
+    return (await this.query(query, args, source)).next();
+  }
+
+  /** Begins a transaction on a connection reserved until commit or rollback. */
+  async begin(_source?: unknown): Promise<Transaction> {
+    const b = await this.get();
+    const conn = await b.sql.reserve();
+    try {
+      await conn.unsafe("BEGIN");
+    } catch (e) {
+      conn.release();
+      throw toSqlError(e);
+    }
+    return new Transaction(b, conn);
+  }
+
+  async acquire(): Promise<SqlConn> {
+    const b = await this.get();
+    return new SqlConn(b, await b.sql.reserve());
+  }
+
+  /** Closes the pool (graceful shutdown); queries afterwards fail. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.fail(new SqlError(`database ${this.name} is closed`));
+    await this.backend?.close();
+  }
+}
+
+export { SqlDatabase as SQLDatabase, SqlConn as SQLConn };

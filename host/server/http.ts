@@ -1,0 +1,347 @@
+// The HTTP front of the runtime: route, decode and validate by schema, authenticate, call the
+// handler, encode by schema, map errors to Encore's JSON. Streams (WebSocket upgrades) attach to
+// the same node:http server.
+import http from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import type { AppMeta, EndpointMeta } from "../meta.ts";
+import { Router } from "./router.ts";
+import { decodeRequest, encodeResponse, parseCookies, ValidationError, type RawRequestParts } from "./codec.ts";
+import { statusForCode } from "./errors.ts";
+import { corsHeaders } from "./cors.ts";
+import type { Dispatcher } from "../runtime/dispatch.ts";
+import { errorParts } from "../runtime/dispatch.ts";
+import { Request, newSpanId, newTraceId, type APICallData } from "../runtime/request.ts";
+import { LogLevel, type Logger } from "../runtime/log.ts";
+import { BodyReader, ResponseWriter } from "./raw.ts";
+
+export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
+
+export class HttpError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = statusForCode(code),
+  ) {
+    super(message);
+  }
+}
+
+export interface ServerOptions {
+  meta: AppMeta;
+  dispatcher: Dispatcher;
+  log: Logger;
+  port: number;
+  host?: string;
+}
+
+type Query = URLSearchParams;
+
+const NO_BODY_METHODS = new Set(["GET", "HEAD", "DELETE"]);
+
+export class HttpServer {
+  readonly server: http.Server;
+  readonly router = new Router<EndpointMeta>();
+  private readonly sockets = new Set<Socket>();
+  private inFlight = 0;
+  private draining = false;
+  private drainWaiters: (() => void)[] = [];
+  /** Streams (WebSocket) hook: set by the streaming module. */
+  onUpgrade: ((req: http.IncomingMessage, socket: Socket, head: Buffer) => void) | null = null;
+
+  constructor(private readonly opts: ServerOptions) {
+    for (const svc of opts.meta.services) {
+      for (const ep of svc.endpoints) {
+        if (!ep.expose) continue; // private endpoints are unreachable from outside (404)
+        const methods = ep.streamingRequest || ep.streamingResponse ? ["GET"] : ep.methods;
+        this.router.add(methods, ep.path, ep);
+      }
+    }
+    this.server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, (req, res) => {
+      this.handle(req, res);
+    });
+    this.server.maxHeadersCount = 200;
+    this.server.on("connection", (s: Socket) => {
+      this.sockets.add(s);
+      s.on("close", () => this.sockets.delete(s));
+    });
+    this.server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
+      if (err.code === "ECONNRESET" || !socket.writable) return socket.destroy();
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    });
+    this.server.on("upgrade", (req, socket: Socket, head: Buffer) => {
+      if (this.onUpgrade && !this.draining) this.onUpgrade(req, socket, head);
+      else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+    });
+  }
+
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(this.opts.port, this.opts.host ?? "0.0.0.0", () => {
+        this.server.off("error", reject);
+        resolve((this.server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  /** Stops accepting, lets in-flight requests finish (bounded), then closes idle connections. */
+  async close(deadlineMs: number): Promise<void> {
+    this.draining = true;
+    const closed = new Promise<void>((r) => this.server.close(() => r()));
+    this.server.closeIdleConnections();
+    if (this.inFlight > 0) {
+      await Promise.race([new Promise<void>((r) => this.drainWaiters.push(r)), delay(deadlineMs)]);
+    }
+    for (const s of this.sockets) s.destroy();
+    await closed;
+  }
+
+  private finishOne() {
+    this.inFlight--;
+    if (this.draining) {
+      this.server.closeIdleConnections();
+      if (this.inFlight === 0) for (const w of this.drainWaiters.splice(0)) w();
+    }
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    this.inFlight++;
+    res.once("close", () => this.finishOne());
+    if (this.draining) res.setHeader("Connection", "close");
+    this.serve(req, res).catch((err) => {
+      this.opts.log.error("unhandled error serving request", { path: req.url }, err);
+      if (!res.headersSent) writeError(res, err, {}, this.opts.log, null);
+      else res.destroy();
+    });
+  }
+
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const method = req.method ?? "GET";
+    const rawUrl = req.url ?? "/";
+    const qi = rawUrl.indexOf("?");
+    const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
+    const cors = corsHeaders(this.opts.meta.cors, {
+      method,
+      origin: header(req, "origin"),
+      requestHeaders: header(req, "access-control-request-headers"),
+      requestMethod: header(req, "access-control-request-method"),
+      hasCredentials: req.headers.authorization !== undefined || req.headers.cookie !== undefined,
+    });
+    if (cors.preflight) {
+      res.writeHead(204, cors.headers);
+      res.end();
+      return;
+    }
+    const extra = cors.headers;
+
+    const found = this.router.find(method, pathname);
+    if (!("value" in found)) {
+      drain(req);
+      return writeError(res, new HttpError("not_found", "endpoint not found"), extra, this.opts.log, null);
+    }
+    const ep = found.value;
+    const route = this.opts.dispatcher.route(ep.service, ep.name);
+    if (!route) {
+      drain(req);
+      return writeError(res, new HttpError("not_found", "endpoint not found"), extra, this.opts.log, null);
+    }
+    if (ep.streamingRequest || ep.streamingResponse) {
+      drain(req);
+      return writeError(res, new HttpError("invalid_argument", "this endpoint is a stream: connect with a WebSocket upgrade", 426), extra, this.opts.log, null);
+    }
+    const query: Query = new URLSearchParams(qi < 0 ? "" : rawUrl.slice(qi + 1));
+    const trace = { traceId: newTraceId(), spanId: newSpanId() };
+    const apiCall: APICallData = {
+      api: { service: ep.service, endpoint: ep.name, raw: ep.raw, requiresAuth: ep.auth, tags: ep.tags },
+      method,
+      path: pathname,
+      pathAndQuery: rawUrl,
+      pathParams: found.params,
+      headers: req.headers as Record<string, string | string[]>,
+    };
+    let reqForLog: Request | null = null;
+    try {
+      const authData = await this.authenticate(req, query, apiCall);
+      if (ep.auth && !authData) throw new HttpError("unauthenticated", "endpoint requires auth but none provided");
+
+      if (ep.raw) {
+        const request = new Request({ payload: null, authData, apiCall, trace });
+        reqForLog = request;
+        const writer = new ResponseWriter(res, extra);
+        const body = new BodyReader(req, ep.bodyLimit);
+        await this.opts.dispatcher.invoke(route, request).catch((err) => {
+          if (writer.started) throw Object.assign(new Error("raw handler failed after the response started"), { cause: err });
+          throw err;
+        });
+        return;
+      }
+
+      let body: unknown = undefined;
+      if (!NO_BODY_METHODS.has(method) || hasBody(req)) body = await readJson(req, ep.bodyLimit);
+      const parts: RawRequestParts = {
+        method,
+        pathParams: found.params,
+        query,
+        headers: req.headers,
+        cookies: parseCookies(header(req, "cookie")),
+        body,
+      };
+      const payload = decodeRequest(ep.request, parts, this.opts.meta.types, this.opts.dispatcher.decimalOptions);
+      apiCall.parsedPayload = payload ?? undefined;
+      const request = new Request({ payload, authData, apiCall, trace });
+      reqForLog = request;
+      const result = await this.opts.dispatcher.invoke(route, request);
+      const enc = encodeResponse(ep.response, result.payload, this.opts.meta.types);
+      const headers: Record<string, string | string[]> = { ...extra, ...enc.headers };
+      if (result.extraHeaders) Object.assign(headers, result.extraHeaders);
+      const status = result.status ?? enc.status ?? 200;
+      if (enc.body === null) {
+        res.writeHead(status, headers);
+        res.end();
+      } else {
+        headers["content-type"] = "application/json";
+        headers["content-length"] = String(Buffer.byteLength(enc.body));
+        res.writeHead(status, headers);
+        res.end(enc.body);
+      }
+    } catch (err) {
+      drain(req);
+      if (res.headersSent) {
+        this.opts.log.log(reqForLog, LogLevel.Error, "request failed after the response started", asError(err));
+        res.destroy();
+        return;
+      }
+      writeError(res, err, extra, this.opts.log, reqForLog);
+    }
+  }
+
+  /** Runs the auth handler when the request carries any of its parameters. */
+  private authenticate(req: http.IncomingMessage, query: Query, apiCall: APICallData): Promise<Record<string, unknown> | null> {
+    return authenticateRequest(this.opts.meta, this.opts.dispatcher, req.headers, query, apiCall);
+  }
+}
+
+/**
+ * Runs the gateway's auth handler when the request carries any of its parameters (headers,
+ * cookies, query); null when it carries none or is not authenticated. Shared with WebSocket
+ * upgrades (ws.ts), whose headers may come packed in a subprotocol.
+ */
+export async function authenticateRequest(
+  meta: AppMeta,
+  dispatcher: Dispatcher,
+  headers: http.IncomingHttpHeaders,
+  query: Query,
+  apiCall: APICallData,
+): Promise<Record<string, unknown> | null> {
+  const ah = meta.authHandler;
+  if (!ah || !dispatcher.hasAuthHandler) return null;
+  const cookieHeader = headers.cookie;
+  const cookies = parseCookies(Array.isArray(cookieHeader) ? cookieHeader[0] : cookieHeader);
+  const present = ah.params.fields.some((f) => {
+    const name = (f.wireName ?? f.name).toLowerCase();
+    if (f.location === "header") return headers[name] !== undefined;
+    if (f.location === "cookie") return cookies[f.wireName ?? f.name] !== undefined;
+    return query.has(f.wireName ?? f.name);
+  });
+  if (!present) return null;
+  const params = decodeRequest(
+    ah.params,
+    { method: "GET", pathParams: {}, query, headers, cookies, body: undefined },
+    meta.types,
+    dispatcher.decimalOptions,
+  );
+  const { authData } = await dispatcher.authenticate(params ?? {}, apiCall);
+  return authData;
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+function delay(ms: number) {
+  return new Promise<void>((r) => setTimeout(r, ms).unref());
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function hasBody(req: http.IncomingMessage): boolean {
+  return (req.headers["content-length"] !== undefined && req.headers["content-length"] !== "0") || req.headers["transfer-encoding"] !== undefined;
+}
+
+/** Consumes an unread body so a keep-alive connection stays usable. */
+function drain(req: http.IncomingMessage) {
+  if (!req.readableEnded) req.resume();
+}
+
+/** Reads and parses a JSON body within the endpoint's limit. Empty body → undefined. */
+export function readJson(req: http.IncomingMessage, limit: number | null): Promise<unknown> {
+  const max = limit ?? Infinity;
+  const declared = Number(req.headers["content-length"] ?? NaN);
+  if (declared > max) {
+    drain(req);
+    return Promise.reject(new HttpError("invalid_argument", `request body exceeds the limit of ${max} bytes`, 413));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on("data", (c: Buffer) => {
+      if (failed) return;
+      size += c.length;
+      if (size > max) {
+        failed = true;
+        reject(new HttpError("invalid_argument", `request body exceeds the limit of ${max} bytes`, 413));
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => {
+      if (failed) return;
+      if (size === 0) return resolve(undefined);
+      const text = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8");
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new HttpError("invalid_argument", "invalid request: the body is not valid JSON"));
+      }
+    });
+    req.on("error", (err) => {
+      if (!failed) reject(new HttpError("canceled", "the client went away: " + err.message));
+      failed = true;
+    });
+    req.on("aborted", () => {
+      if (!failed) reject(new HttpError("canceled", "the client aborted the request"));
+      failed = true;
+    });
+  });
+}
+
+export function writeError(
+  res: http.ServerResponse,
+  err: unknown,
+  extra: Record<string, string>,
+  log: Logger,
+  req: Request | null,
+): void {
+  let status: number;
+  let body: { code: string; message: string; details: unknown };
+  if (err instanceof ValidationError) {
+    status = 400;
+    body = { code: "invalid_argument", message: err.message, details: null };
+  } else if (err instanceof HttpError) {
+    status = err.status;
+    body = { code: err.code, message: err.message, details: null };
+  } else {
+    const p = errorParts(err);
+    status = statusForCode(p.code);
+    body = { code: p.code, message: p.message, details: p.details };
+    if (p.internal) log.log(req, LogLevel.Error, "request failed with an internal error", asError(err));
+  }
+  if (res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...extra, "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
+  res.end(text);
+}
