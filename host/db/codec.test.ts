@@ -138,6 +138,11 @@ describe("decoding result columns", () => {
     expect(dec("2024-01-02 03:04:05.123456+00", OID.timestamptz)).toEqual(new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 123)));
     expect(dec("2024-01-02 03:04:05+05:30", OID.timestamptz)).toEqual(new Date(Date.UTC(2024, 0, 1, 21, 34, 5)));
     expect(dec("2024-01-02 03:04:05", OID.timestamp)).toEqual(new Date(Date.UTC(2024, 0, 2, 3, 4, 5)));
+    expect(dec("2024-01-02 03:04:05.5+00", OID.timestamptz)).toEqual(new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 500)));
+    expect(dec("2024-01-02 03:04:05.999999", OID.timestamp)).toEqual(new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 999)));
+    const year50 = new Date(0);
+    year50.setUTCFullYear(50, 2, 1);
+    expect(dec("0050-03-01 00:00:00+00", OID.timestamptz)).toEqual(year50);
     const yearZero = new Date(0);
     yearZero.setUTCFullYear(0, 0, 1); // 1 BC in the proleptic calendar JavaScript and chrono use
     expect(dec("0001-01-01 00:00:00+00 BC", OID.timestamptz)).toEqual(yearZero);

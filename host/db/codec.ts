@@ -112,7 +112,10 @@ function serdeNumberText(n: number): string {
 
 const UUID_HEX_RE = /^[0-9a-fA-F]{32}$/;
 
+const CANONICAL_UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 function normalizeUuid(s: string): string {
+  if (CANONICAL_UUID_RE.test(s)) return s;
   let body = s;
   if (/^urn:uuid:/i.test(body)) body = body.slice(9);
   else if (body.startsWith("{") && body.endsWith("}")) body = body.slice(1, -1);
@@ -364,7 +367,15 @@ export function canDecode(t: PgType): boolean {
 const TIMESTAMP_RE =
   /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:([+-])(\d{2})(?::(\d{2}))?(?::(\d{2}))?)?( BC)?$/;
 
+// What our sessions (TimeZone UTC, DateStyle ISO) send for ordinary instants.
+const PLAIN_UTC_TIMESTAMP_RE = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(?:\+00)?$/;
+
 function decodeTimestamp(text: string): Date {
+  const plain = PLAIN_UTC_TIMESTAMP_RE.exec(text);
+  if (plain) {
+    // Milliseconds; the microseconds beyond are cut, as chrono's timestamp_millis does.
+    return new Date(`${plain[1]}T${plain[2]}.${(plain[3] ?? "").slice(0, 3).padEnd(3, "0")}Z`);
+  }
   const m = TIMESTAMP_RE.exec(text);
   if (!m) throw new Error(`value too large to decode: ${text}`); // infinity, -infinity
   const [, y, mo, d, h, mi, s, frac = "", sign, oh = "0", om = "0", os = "0", bc] = m;

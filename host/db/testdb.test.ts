@@ -92,6 +92,12 @@ describe("test databases", () => {
     expect(await query(`${PREFIX}_three`, "SELECT count(level)::int AS n FROM alerts")).toEqual([{ n: 0 }]);
   });
 
+  test("a template whose migrations fail is not left behind", async () => {
+    const broken = await writeMigrations({ "1_broken.up.sql": "CREATE TABLE (" });
+    await expect(prepareTemplate(SERVER, `${PREFIX}_bad`, broken)).rejects.toThrow(/1_broken\.up\.sql/);
+    expect((await databases()).map((d) => d.datname).filter((n) => n.startsWith(`${PREFIX}_bad`))).toEqual([]);
+  });
+
   test("cloning ends sessions that hold the source open instead of failing", async () => {
     const source = `${PREFIX}_busy`;
     await ensureDatabase(SERVER, source);
@@ -107,17 +113,22 @@ describe("test databases", () => {
     await cloneFromTemplate(SERVER, template, `${PREFIX}_stale_a`);
     await ensureDatabase(SERVER, `${PREFIX}_keep`);
     expect(await dropStaleTestDatabases(SERVER, `${PREFIX}_stale_`, 60 * 60_000)).toEqual([]);
-    // A limit in the future counts everything as old: the file times only have whole seconds.
-    expect(await dropStaleTestDatabases(SERVER, `${PREFIX}_stale_`, -60_000)).toEqual([`${PREFIX}_stale_a`]);
+    expect(await dropStaleTestDatabases(SERVER, `${PREFIX}_stale_`, 0)).toEqual([`${PREFIX}_stale_a`]); // any age
     const names = (await databases()).map((d) => d.datname);
     expect(names).toContain(`${PREFIX}_keep`);
     expect(names).toContain(template);
   });
 
+  test("age is read from the database's files", async () => {
+    await cloneFromTemplate(SERVER, await prepareTemplate(SERVER, `${PREFIX}_app`, migrations), `${PREFIX}_aged`);
+    // Older than one millisecond: any database created before this statement.
+    expect(await dropStaleTestDatabases(SERVER, `${PREFIX}_aged`, 1)).toEqual([`${PREFIX}_aged`]);
+  });
+
   test("a LIKE wildcard in the prefix matches only itself", async () => {
     await ensureDatabase(SERVER, `${PREFIX}Xwild`);
     // "_" would match the "X" if it were not escaped.
-    expect(await dropStaleTestDatabases(SERVER, `${PREFIX}_wild`, -60_000)).toEqual([]);
+    expect(await dropStaleTestDatabases(SERVER, `${PREFIX}_wild`, 0)).toEqual([]);
     expect((await databases()).map((d) => d.datname)).toContain(`${PREFIX}Xwild`);
   });
 });

@@ -53,8 +53,6 @@ const refs = (items: DeliveryRef[]) => ({ ids: items.map((d) => d.id), attempts:
 const attributesOf = (v: unknown): Record<string, string> =>
   v && typeof v === "object" ? (v as Record<string, string>) : typeof v === "string" ? JSON.parse(v) : {};
 
-const bodyOf = (v: unknown): unknown => v; // json columns are parsed by postgres.js
-
 export class PubSubStore {
   constructor(
     private readonly sql: Sql,
@@ -130,7 +128,7 @@ export class PubSubStore {
       deliveries.push({
         id: r.id,
         attempt: Number(r.attempt),
-        body: bodyOf(r.body),
+        body: r.body, // json columns arrive parsed
         attributes: attributesOf(r.attrs),
         publishedAt: r.published,
         orderingKey: r.okey,
@@ -235,7 +233,7 @@ export class PubSubStore {
       topic: r.topic,
       subscription: r.sub,
       attempt: Number(r.attempt),
-      body: bodyOf(r.body),
+      body: r.body, // json columns arrive parsed
       attributes: attributesOf(r.attrs),
       publishedAt: r.published,
       orderingKey: r.okey,

@@ -108,8 +108,8 @@ export class Dispatcher {
   }
 
   /** Calls a typed handler with a Request already built, in its own async context. */
-  async invoke(route: ApiRoute, req: Request): Promise<HandlerResult> {
-    const out = await inNewContext(() => route.handler(req));
+  async invoke(route: ApiRoute, req: Request, ...extra: unknown[]): Promise<HandlerResult> {
+    const out = await inNewContext(() => route.handler(req, ...extra));
     return (out ?? { payload: undefined }) as HandlerResult;
   }
 

@@ -237,6 +237,45 @@ describe("transactions and connections", () => {
     expect(await one`SELECT name FROM things WHERE name = 'left-open'`).toBeNull();
   });
 
+  test("a cold pool lends every connection to transactions, and the next waits for one", async () => {
+    const cold = new SqlDatabase("cold", { config: { url: databaseUrl(SERVER, DB_NAME), poolSize: 2 } });
+    const first = await cold.begin();
+    const second = await cold.begin();
+    let third: Awaited<ReturnType<SqlDatabase["begin"]>> | null = null;
+    const waiting = cold.begin().then((tx) => (third = tx));
+    const pending = cold.queryRow("SELECT 1 AS one", new QueryArgs([]));
+    await first.query("SELECT 1", new QueryArgs([])); // the others had their turn to run: still waiting
+    expect(third).toBeNull();
+    await first.commit();
+    await waiting;
+    await second.rollback();
+    expect((await pending)!.values()).toEqual({ one: 1 });
+    await third!.rollback();
+    await cold.close();
+  });
+
+  test("a transaction gets a connection even while queries keep every connection busy", async () => {
+    const busy = new SqlDatabase("busy", { config: { url: databaseUrl(SERVER, DB_NAME), poolSize: 2 } });
+    let stop = false;
+    let done = 0;
+    const load = Array.from({ length: 6 }, async () => {
+      while (!stop) {
+        await busy.query("SELECT pg_sleep(0.002)", new QueryArgs([]));
+        done++;
+      }
+    });
+    await busy.query("SELECT pg_sleep(0.01)", new QueryArgs([])); // the load is running
+    const before = done;
+    const tx = await busy.begin();
+    // Only the queries already in flight finished first: new ones queued behind the transaction.
+    expect(done - before).toBeLessThanOrEqual(6);
+    expect((await tx.query("SELECT 1 AS one", new QueryArgs([])).then((c) => c.next()))!.values()).toEqual({ one: 1 });
+    await tx.commit();
+    stop = true;
+    await Promise.all(load);
+    await busy.close();
+  });
+
   test("concurrent queries share the pool without exceeding its size", async () => {
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) => db.queryRow("SELECT $1::int4 * 2 AS n, pg_sleep(0.01)::text AS s", new QueryArgs([i]))),

@@ -135,20 +135,15 @@ type Exec = postgres.Sql;
 // A result in values() mode with no parsers installed: each cell is the server's text, or null.
 type TextRows = (string | null)[][] & { columns?: postgres.ColumnList<string> };
 
-// A least-recently-used map: a Map keeps insertion order, so re-inserting marks recent use.
-class Lru<V> {
+// A bounded map: past its limit the oldest entry goes. (A hit does not refresh an entry: an app has
+// a fixed set of statements, so the bound only guards against unbounded growth.)
+class BoundedMap<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly limit: number) {}
   get(key: string): V | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
+    return this.map.get(key);
   }
   set(key: string, v: V): void {
-    this.map.delete(key);
     this.map.set(key, v);
     if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value!);
   }
@@ -157,25 +152,50 @@ class Lru<V> {
   }
 }
 
-/** One database's pool, statement knowledge and codecs. */
-class Backend {
+/** A pooled connection: a postgres.js instance of exactly one connection. */
+interface Conn {
   readonly sql: Exec;
-  private readonly params = new Lru<PgType[]>(STATEMENT_CACHE_SIZE);
-  private readonly types = new TypeRegistry();
+  users: number; // autocommit queries in flight on it (postgres.js pipelines them)
+  exclusive: boolean; // lent to a transaction or acquire()
+}
+
+interface Waiter {
+  resolve: (c: Conn) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * The pool: up to `size` connections, opened on demand and closed by postgres.js after
+ * IDLE_TIMEOUT_SECONDS unused. A transaction or acquire() gets a connection to itself; autocommit
+ * queries take an idle one or, when every connection is open, share the least busy one, where
+ * postgres.js pipelines them (as Encore's pool shares a connection once a query is sent). While a
+ * transaction waits, queries stop joining busy connections, so the next idle one goes to it.
+ * (We pool ourselves because postgres.js's reserve() never settles on a cold connection when
+ * fetch_types is off: porsager/postgres#751.)
+ */
+class Pool {
+  private readonly conns: Conn[] = [];
+  private readonly idle: Conn[] = []; // the most recently used last, so the rest can time out
+  private readonly exclusiveWaiters: Waiter[] = [];
+  private readonly sharedWaiters: Waiter[] = [];
+  private closed = false;
 
   constructor(
-    name: string,
-    readonly config: SqlConnectionConfig,
-    private readonly decode: DecodeOptions,
-  ) {
-    this.sql = postgres(config.url, {
-      max: config.poolSize ?? DEFAULT_POOL_SIZE,
+    private readonly url: string,
+    private readonly size: number,
+    private readonly applicationName: string,
+  ) {}
+
+  private open(): Conn | null {
+    if (this.conns.length >= this.size) return null;
+    const sql = postgres(this.url, {
+      max: 1,
       fetch_types: false,
       prepare: true,
       idle_timeout: IDLE_TIMEOUT_SECONDS,
       onnotice: () => {},
       connection: {
-        application_name: `warroom:${name}`.slice(0, 63),
+        application_name: this.applicationName,
         // Fixed session settings keep the text format we decode stable.
         DateStyle: "ISO, MDY",
         TimeZone: "UTC",
@@ -184,8 +204,97 @@ class Backend {
     });
     // We encode and decode every value ourselves: without postgres.js's (de)serializers, values
     // pass through as the text we give and the text the server sends.
-    for (const k of Object.keys(this.sql.options.parsers)) delete this.sql.options.parsers[Number(k)];
-    for (const k of Object.keys(this.sql.options.serializers)) delete this.sql.options.serializers[Number(k)];
+    for (const k of Object.keys(sql.options.parsers)) delete sql.options.parsers[Number(k)];
+    for (const k of Object.keys(sql.options.serializers)) delete sql.options.serializers[Number(k)];
+    const conn: Conn = { sql, users: 0, exclusive: false };
+    this.conns.push(conn);
+    return conn;
+  }
+
+  private leastBusyShared(): Conn | null {
+    let best: Conn | null = null;
+    for (const c of this.conns) if (!c.exclusive && (best === null || c.users < best.users)) best = c;
+    return best;
+  }
+
+  /** A connection for one autocommit query, or null when the caller must wait (waitShared). */
+  takeShared(): Conn | null {
+    if (this.closed) return null;
+    const c = this.idle.pop() ?? this.open() ?? (this.exclusiveWaiters.length === 0 ? this.leastBusyShared() : null);
+    if (c) c.users++;
+    return c;
+  }
+
+  waitShared(): Promise<Conn> {
+    if (this.closed) return Promise.reject(new SqlError("connection pool closed"));
+    return new Promise((resolve, reject) => this.sharedWaiters.push({ resolve, reject }));
+  }
+
+  releaseShared(c: Conn): void {
+    if (--c.users === 0) this.dispatch(c);
+  }
+
+  acquireExclusive(): Promise<Conn> {
+    if (this.closed) return Promise.reject(new SqlError("connection pool closed"));
+    const c = this.idle.pop() ?? this.open();
+    if (c) {
+      c.exclusive = true;
+      return Promise.resolve(c);
+    }
+    return new Promise((resolve, reject) => this.exclusiveWaiters.push({ resolve, reject }));
+  }
+
+  releaseExclusive(c: Conn): void {
+    c.exclusive = false;
+    this.dispatch(c);
+  }
+
+  // `c` has just become free: waiting transactions first, then waiting queries.
+  private dispatch(c: Conn): void {
+    const tx = this.exclusiveWaiters.shift();
+    if (tx) {
+      c.exclusive = true;
+      tx.resolve(c);
+    } else {
+      this.idle.push(c);
+    }
+    while (this.sharedWaiters.length > 0 && this.exclusiveWaiters.length === 0) {
+      const q = this.idle.pop() ?? this.leastBusyShared();
+      if (!q) break;
+      q.users++;
+      this.sharedWaiters.shift()!.resolve(q);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of [...this.exclusiveWaiters.splice(0), ...this.sharedWaiters.splice(0)]) w.reject(new SqlError("connection pool closed"));
+    await Promise.all(this.conns.map((c) => c.sql.end({ timeout: 5 })));
+  }
+}
+
+/** One database's pool, statement knowledge and codecs. */
+class Backend {
+  readonly pool: Pool;
+  private readonly params = new BoundedMap<PgType[]>(STATEMENT_CACHE_SIZE);
+  private readonly types = new TypeRegistry();
+
+  constructor(
+    name: string,
+    readonly config: SqlConnectionConfig,
+    private readonly decode: DecodeOptions,
+  ) {
+    this.pool = new Pool(config.url, config.poolSize || DEFAULT_POOL_SIZE, `warroom:${name}`.slice(0, 63));
+  }
+
+  /** Runs one query on a connection borrowed from the pool for its duration. */
+  async query(text: string, args: QueryArgs): Promise<Cursor> {
+    const conn = this.pool.takeShared() ?? (await this.pool.waitShared());
+    try {
+      return await this.run(conn.sql, text, args);
+    } finally {
+      this.pool.releaseShared(conn);
+    }
   }
 
   async run(exec: Exec, text: string, args: QueryArgs): Promise<Cursor> {
@@ -259,94 +368,97 @@ class Backend {
       unknown = [...this.types.unknown(oids), ...missing].filter((oid, i, all) => all.indexOf(oid) === i);
     }
     // Types the catalog does not know (dropped meanwhile) cannot be bound or read.
-    for (const oid of this.types.unknown(oids)) this.types.addCatalogRows([{ oid, typname: `oid ${oid}`, typtype: "b", typelem: 0, typbasetype: 0, typcategory: "X" }]);
+    for (const oid of this.types.unknown(oids)) {
+      this.types.addCatalogRows([{ oid, typname: `oid ${oid}`, typtype: "b", typelem: 0, typbasetype: 0, typcategory: "X" }]);
+    }
   }
 
   close(): Promise<void> {
-    return this.sql.end({ timeout: 5 });
+    return this.pool.close();
+  }
+}
+
+/** A connection lent out until commit/rollback/close; `conn` is null once given back. */
+interface Lease {
+  conn: Conn | null;
+  pool: Pool;
+}
+
+// Runs the closing statement and gives the connection back to the pool, whatever the outcome.
+async function giveBack(lease: Lease, statement: string): Promise<void> {
+  const conn = lease.conn!;
+  lease.conn = null;
+  try {
+    await conn.sql.unsafe(statement);
+  } catch (e) {
+    throw toSqlError(e);
+  } finally {
+    lease.pool.releaseExclusive(conn);
   }
 }
 
 // Transactions and connections dropped without commit/rollback/close give their connection back
-// when collected, as Encore's Drop impls do. Explicit commit/rollback/close is the real contract.
-const abandoned = new FinalizationRegistry<{ conn: postgres.ReservedSql | null }>((held) => {
-  const conn = held.conn;
-  if (!conn) return;
-  conn.unsafe("ROLLBACK").then(
-    () => conn.release(),
-    () => conn.release(),
-  );
+// when collected, rolled back, as Encore's Drop impls do. Explicit commit/rollback/close is the
+// real contract (the SDK's `await using` does it).
+const abandoned = new FinalizationRegistry<Lease>((lease) => {
+  if (lease.conn) giveBack(lease, "ROLLBACK").catch(() => {});
 });
 
-async function finish(conn: postgres.ReservedSql, statement: string): Promise<void> {
-  try {
-    await conn.unsafe(statement);
-  } catch (e) {
-    throw toSqlError(e);
-  } finally {
-    conn.release();
-  }
-}
-
 export class Transaction {
-  private readonly held: { conn: postgres.ReservedSql | null };
+  private readonly lease: Lease;
 
   constructor(
     private readonly backend: Backend,
-    conn: postgres.ReservedSql,
+    lease: Lease,
   ) {
-    this.held = { conn };
-    abandoned.register(this, this.held, this);
+    this.lease = lease;
+    abandoned.register(this, lease, this);
   }
 
-  private take(): postgres.ReservedSql {
-    const conn = this.held.conn;
-    if (!conn) throw new SqlError("transaction closed");
-    this.held.conn = null;
+  private finish(statement: string): Promise<void> {
+    if (!this.lease.conn) return Promise.reject(new SqlError("transaction closed"));
     abandoned.unregister(this);
-    return conn;
+    return giveBack(this.lease, statement);
   }
 
   async commit(_source?: unknown): Promise<void> {
-    await finish(this.take(), "COMMIT");
+    await this.finish("COMMIT");
   }
 
   async rollback(_source?: unknown): Promise<void> {
-    await finish(this.take(), "ROLLBACK");
+    await this.finish("ROLLBACK");
   }
 
   async query(query: string, args: QueryArgs, _source?: unknown): Promise<Cursor> {
-    const conn = this.held.conn;
+    const conn = this.lease.conn;
     if (!conn) throw new SqlError("transaction closed");
-    return this.backend.run(conn, query, args);
+    return this.backend.run(conn.sql, query, args);
   }
 }
 
-/** A connection reserved from the pool until close(). */
+/** A connection of the pool kept until close(). */
 export class SqlConn {
-  private readonly held: { conn: postgres.ReservedSql | null };
+  private readonly lease: Lease;
 
   constructor(
     private readonly backend: Backend,
-    conn: postgres.ReservedSql,
+    lease: Lease,
   ) {
-    this.held = { conn };
-    abandoned.register(this, this.held, this);
+    this.lease = lease;
+    abandoned.register(this, lease, this);
   }
 
   async close(): Promise<void> {
-    const conn = this.held.conn;
-    if (!conn) return;
-    this.held.conn = null;
+    if (!this.lease.conn) return;
     abandoned.unregister(this);
     // A transaction left open on this connection must not travel back into the pool.
-    await finish(conn, "ROLLBACK").catch(() => {});
+    await giveBack(this.lease, "ROLLBACK").catch(() => {});
   }
 
   async query(query: string, args: QueryArgs, _source?: unknown): Promise<Cursor> {
-    const conn = this.held.conn;
+    const conn = this.lease.conn;
     if (!conn) throw new SqlError("connection_closed");
-    return this.backend.run(conn, query, args);
+    return this.backend.run(conn.sql, query, args);
   }
 
   async queryRow(query: string, args: QueryArgs, source?: unknown): Promise<Row | null> {
@@ -405,7 +517,7 @@ export class SqlDatabase {
 
   async query(query: string, args: QueryArgs, _source?: unknown): Promise<Cursor> {
     const b = this.backend && !this.closed ? this.backend : await this.get();
-    return b.run(b.sql, query, args);
+    return b.query(query, args);
   }
 
   async queryRow(query: string, args: QueryArgs, source?: unknown): Promise<Row | null> {
@@ -415,19 +527,19 @@ export class SqlDatabase {
   /** Begins a transaction on a connection reserved until commit or rollback. */
   async begin(_source?: unknown): Promise<Transaction> {
     const b = await this.get();
-    const conn = await b.sql.reserve();
+    const conn = await b.pool.acquireExclusive();
     try {
-      await conn.unsafe("BEGIN");
+      await conn.sql.unsafe("BEGIN");
     } catch (e) {
-      conn.release();
+      b.pool.releaseExclusive(conn);
       throw toSqlError(e);
     }
-    return new Transaction(b, conn);
+    return new Transaction(b, { conn, pool: b.pool });
   }
 
   async acquire(): Promise<SqlConn> {
     const b = await this.get();
-    return new SqlConn(b, await b.sql.reserve());
+    return new SqlConn(b, { conn: await b.pool.acquireExclusive(), pool: b.pool });
   }
 
   /** Closes the pool (graceful shutdown); queries afterwards fail. */

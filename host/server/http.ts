@@ -169,7 +169,7 @@ export class HttpServer {
         reqForLog = request;
         const writer = new ResponseWriter(res, extra);
         const body = new BodyReader(req, ep.bodyLimit);
-        await this.opts.dispatcher.invoke(route, request).catch((err) => {
+        await this.opts.dispatcher.invoke(route, request, writer, body).catch((err) => {
           if (writer.started) throw Object.assign(new Error("raw handler failed after the response started"), { cause: err });
           throw err;
         });

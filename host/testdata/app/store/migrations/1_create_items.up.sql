@@ -1,0 +1,10 @@
+CREATE TABLE items (
+  id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+  price NUMERIC(12, 2) NOT NULL,
+  big BIGINT NOT NULL,
+  doc JSONB NOT NULL,
+  day DATE NOT NULL,
+  at TIMESTAMPTZ NOT NULL,
+  blob BYTEA NOT NULL,
+  labels TEXT[] NOT NULL DEFAULT '{}'
+);

@@ -1,0 +1,1 @@
+ALTER TABLE thingz ADD COLUMN name TEXT;

@@ -1,0 +1,1 @@
+{ "id": "bad-migration", "lang": "typescript" }

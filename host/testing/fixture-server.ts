@@ -1,0 +1,92 @@
+// Starts an Encore app (a fixture) on our runtime in a child process, as `npm start` would, on a
+// free port and with its own database names, for tests that talk to it over HTTP.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { dropStaleTestDatabases } from "../db/testdb.ts";
+
+const BIN = path.resolve(import.meta.dirname, "../bin.mjs");
+
+export interface FixtureServer {
+  url: string;
+  port: number;
+  proc: ChildProcess;
+  logs: () => string;
+  /** Sends SIGTERM and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export function serverUrl(): string {
+  return process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+}
+
+/** A unique database-name prefix for one fixture run; drop its databases with dropFixtureDatabases. */
+export function fixturePrefix(): string {
+  return `wfx_${randomBytes(3).toString("hex")}_`;
+}
+
+export async function dropFixtureDatabases(prefix: string): Promise<void> {
+  await dropStaleTestDatabases(serverUrl(), prefix, 0);
+}
+
+export interface RunResult {
+  code: number | null;
+  output: string;
+}
+
+function childEnv(prefix: string, env: Record<string, string>): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverUrl(), WARROOM_DB_PREFIX: prefix, PORT: "0", WARROOM_LOG_LEVEL: "info", ...env };
+  // The child is a serving process on our runtime, not a test process.
+  delete e.NODE_ENV;
+  delete e.VITEST;
+  delete e.ENCORE_RUNTIME_LIB;
+  return e;
+}
+
+/** Starts the app and waits until it listens (or exits, which rejects with its output). */
+export function startFixture(root: string, prefix: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<FixtureServer> {
+  const proc = spawn(process.execPath, [BIN, "start", "--root", root], { env: childEnv(prefix, env), stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      proc.kill("SIGKILL");
+      reject(new Error(`fixture did not start within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = /listening on http:\/\/localhost:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        proc.stdout!.off("data", onData);
+        proc.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+        const port = Number(m[1]);
+        const exited = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
+        resolve({
+          url: `http://127.0.0.1:${port}`,
+          port,
+          proc,
+          logs: () => out,
+          stop: async (signal = "SIGTERM") => {
+            if (proc.exitCode === null) proc.kill(signal);
+            return exited;
+          },
+        });
+      }
+    };
+    proc.stdout!.on("data", onData);
+    proc.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(Object.assign(new Error(`fixture exited with ${code} before listening:\n${out}`), { code, output: out }));
+    });
+  });
+}
+
+/** Runs the app until it exits on its own (e.g. a failing start-up). */
+export function runFixtureToExit(root: string, prefix: string, env: Record<string, string> = {}): Promise<RunResult> {
+  const proc = spawn(process.execPath, [BIN, "start", "--root", root], { env: childEnv(prefix, env), stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  proc.stdout!.on("data", (b: Buffer) => (output += b.toString()));
+  proc.stderr!.on("data", (b: Buffer) => (output += b.toString()));
+  return new Promise((resolve) => proc.once("exit", (code) => resolve({ code, output })));
+}

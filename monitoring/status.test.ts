@@ -1,0 +1,13 @@
+import { describe, expect, test } from "vitest";
+import { status } from "./status";
+
+describe("GET /api/v1/status", () => {
+  test("reports every service, and healthy when each one is", async () => {
+    const res = await status();
+    expect(res.services.map((s) => s.name).sort()).toEqual(
+      ["alerting", "analytics", "auth", "campaigns", "compliance", "integrations", "intelligence", "monitoring", "users"],
+    );
+    expect(res.status).toBe(res.services.every((s) => s.healthy) ? "healthy" : "degraded");
+    expect(res.checkedAt).toBeInstanceOf(Date);
+  });
+});
