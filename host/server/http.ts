@@ -3,14 +3,14 @@
 // the same node:http server.
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type { AppMeta, EndpointMeta } from "../meta.ts";
+import type { AppMeta, CorsConfig, EndpointMeta } from "../meta.ts";
 import { Router } from "./router.ts";
 import { decodeRequest, encodeResponse, parseCookies, ValidationError, type RawRequestParts } from "./codec.ts";
 import { statusForCode } from "./errors.ts";
-import { corsHeaders } from "./cors.ts";
+import { corsHeaders, withAppHeaders } from "./cors.ts";
 import type { Dispatcher } from "../runtime/dispatch.ts";
 import { errorParts } from "../runtime/dispatch.ts";
-import { Request, newSpanId, newTraceId, type APICallData } from "../runtime/request.ts";
+import { Request, type APICallData } from "../runtime/request.ts";
 import { LogLevel, type Logger } from "../runtime/log.ts";
 import { BodyReader, ResponseWriter } from "./raw.ts";
 
@@ -48,7 +48,10 @@ export class HttpServer {
   /** Streams (WebSocket) hook: set by the streaming module. */
   onUpgrade: ((req: http.IncomingMessage, socket: Socket, head: Buffer) => void) | null = null;
 
+  private readonly cors: CorsConfig;
+
   constructor(private readonly opts: ServerOptions) {
+    this.cors = withAppHeaders(opts.meta.cors, opts.meta);
     for (const svc of opts.meta.services) {
       for (const ep of svc.endpoints) {
         if (!ep.expose) continue; // private endpoints are unreachable from outside (404)
@@ -106,13 +109,14 @@ export class HttpServer {
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse) {
     this.inFlight++;
-    res.once("close", () => this.finishOne());
     if (this.draining) res.setHeader("Connection", "close");
-    this.serve(req, res).catch((err) => {
-      this.opts.log.error("unhandled error serving request", { path: req.url }, err);
-      if (!res.headersSent) writeError(res, err, {}, this.opts.log, null);
-      else res.destroy();
-    });
+    this.serve(req, res)
+      .catch((err) => {
+        this.opts.log.error("unhandled error serving request", { path: req.url }, err);
+        if (!res.headersSent) writeError(res, err, {}, this.opts.log, null);
+        else res.destroy();
+      })
+      .finally(() => this.finishOne());
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -120,7 +124,7 @@ export class HttpServer {
     const rawUrl = req.url ?? "/";
     const qi = rawUrl.indexOf("?");
     const pathname = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
-    const cors = corsHeaders(this.opts.meta.cors, {
+    const cors = corsHeaders(this.cors, {
       method,
       origin: header(req, "origin"),
       requestHeaders: header(req, "access-control-request-headers"),
@@ -150,7 +154,6 @@ export class HttpServer {
       return writeError(res, new HttpError("invalid_argument", "this endpoint is a stream: connect with a WebSocket upgrade", 426), extra, this.opts.log, null);
     }
     const query: Query = new URLSearchParams(qi < 0 ? "" : rawUrl.slice(qi + 1));
-    const trace = { traceId: newTraceId(), spanId: newSpanId() };
     const apiCall: APICallData = {
       api: { service: ep.service, endpoint: ep.name, raw: ep.raw, requiresAuth: ep.auth, tags: ep.tags },
       method,
@@ -165,14 +168,16 @@ export class HttpServer {
       if (ep.auth && !authData) throw new HttpError("unauthenticated", "endpoint requires auth but none provided");
 
       if (ep.raw) {
-        const request = new Request({ payload: null, authData, apiCall, trace });
+        const request = new Request({ payload: null, authData, apiCall });
         reqForLog = request;
         const writer = new ResponseWriter(res, extra);
         const body = new BodyReader(req, ep.bodyLimit);
+        const done = new Promise<void>((r) => res.once("close", r));
         await this.opts.dispatcher.invoke(route, request, writer, body).catch((err) => {
           if (writer.started) throw Object.assign(new Error("raw handler failed after the response started"), { cause: err });
           throw err;
         });
+        await done; // a raw handler may go on writing after it returns; the request lasts until the response closes
         return;
       }
 
@@ -188,7 +193,7 @@ export class HttpServer {
       };
       const payload = decodeRequest(ep.request, parts, this.opts.meta.types, this.opts.dispatcher.decimalOptions);
       apiCall.parsedPayload = payload ?? undefined;
-      const request = new Request({ payload, authData, apiCall, trace });
+      const request = new Request({ payload, authData, apiCall });
       reqForLog = request;
       const result = await this.opts.dispatcher.invoke(route, request);
       const enc = encodeResponse(ep.response, result.payload, this.opts.meta.types);

@@ -1,0 +1,6 @@
+CREATE TABLE items (
+  id INT PRIMARY KEY,
+  name TEXT NOT NULL,
+  price INT NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);

@@ -1,0 +1,1 @@
+{ "id": "bench", "lang": "typescript" }
