@@ -34,12 +34,16 @@ export async function main(args: string[], root: string): Promise<number | null>
       await import(pathToFileURL(path.join(root, "encore.gen", "internal", "entrypoints", "combined", "main.ts")).href);
       return null;
     }
+    case "dead-letters": {
+      const { deadLetters } = await import("./ops.ts");
+      return deadLetters(root, args);
+    }
     case "bench": {
       const { runBench } = await import("./bench/run.ts");
       return runBench(root, args);
     }
     default:
-      process.stderr.write(`unknown command "${cmd}". Commands: start, check, gen, bench (each takes --root DIR)\n`);
+      process.stderr.write(`unknown command "${cmd}". Commands: start, check, gen, dead-letters, bench (each takes --root DIR)\n`);
       return 2;
   }
 }

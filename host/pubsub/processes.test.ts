@@ -111,7 +111,7 @@ describe.concurrent("pubsub across processes", () => {
     await waitFor(async () => (await handled(s.name)).length === 1, "the first process handling the message");
     stalled.kill("SIGSTOP"); // frozen: its connection stays open, but it no longer renews the lease
     await startWorker("live", s);
-    await waitFor(async () => (await remaining(s.name)) === 0, "redelivery to the live process", 10_000);
+    await waitFor(async () => (await remaining(s.name)) === 0, "redelivery to the live process", 20_000);
     stalled.kill("SIGKILL");
     const [first, second] = await handled(s.name);
     expect([first.worker, first.attempt, second.worker, second.attempt]).toEqual(["stalled", 1, "live", 2]);

@@ -118,7 +118,14 @@ export class Databases {
         const serverUrl = await this.ensureServer();
         const name = this.testMode ? testCloneName(RUNTIME_DB) : this.physicalName(RUNTIME_DB);
         await ensureDatabase(serverUrl, name);
-        this.runtimeSqlConn = postgres(databaseUrl(serverUrl, name), { max: Math.max(4, this.config.poolSize), onnotice: () => {}, idle_timeout: 600 });
+        // A frozen process must not hold Pub/Sub or cron rows locked forever: Postgres ends its
+        // transaction after 30 s idle, so the rows' leases can run out and others take over.
+        this.runtimeSqlConn = postgres(databaseUrl(serverUrl, name), {
+          max: Math.max(4, this.config.poolSize),
+          onnotice: () => {},
+          idle_timeout: 600,
+          connection: { idle_in_transaction_session_timeout: 30_000 },
+        });
         return this.runtimeSqlConn;
       })();
     }

@@ -5,12 +5,11 @@ import type { RuntimeConfig } from "./config.ts";
 import type { Dispatcher } from "./dispatch.ts";
 import type { Databases } from "./databases.ts";
 import type { Logger } from "./log.ts";
-import { LogLevel } from "./log.ts";
 import { Request } from "./request.ts";
 import { inNewContext } from "./context.ts";
 import { decodeMessage, toJSONValue } from "../server/codec.ts";
-import { PubSub, type Delivery } from "../pubsub/index.ts";
-import type { SubscriptionMeta, TopicMeta } from "../meta.ts";
+import { PubSub, type Delivery, type SubscriptionConfig } from "../pubsub/index.ts";
+import type { AppMeta, SubscriptionMeta, TopicMeta } from "../meta.ts";
 
 export interface PubSubSubscriptionConfig {
   topicName: string;
@@ -40,6 +39,21 @@ export class PubSubSubscription {
   subscribe(): Promise<void> {
     return this.rt.run(this.meta, this.handler);
   }
+}
+
+/** The engine's settings for a subscription, from the parser's metadata. */
+export function subscriptionConfig(s: SubscriptionMeta, meta: AppMeta): SubscriptionConfig {
+  return {
+    topic: s.topic,
+    name: s.name,
+    maxConcurrency: s.maxConcurrency,
+    ackDeadlineMs: s.ackDeadlineMs,
+    retentionMs: s.messageRetentionMs,
+    minBackoffMs: s.retryPolicy.minBackoffMs,
+    maxBackoffMs: s.retryPolicy.maxBackoffMs,
+    maxRetries: s.retryPolicy.maxRetries,
+    orderingAttribute: meta.topics.find((t) => t.name === s.topic)?.orderingAttribute ?? null,
+  };
 }
 
 export class PubSubRuntime {
@@ -81,19 +95,7 @@ export class PubSubRuntime {
         const engine = new PubSub({ sql, log: this.log });
         await engine.init();
         for (const t of this.topics.values()) engine.registerTopic(t.name, t.orderingAttribute);
-        for (const s of this.subs.values()) {
-          engine.registerSubscription({
-            topic: s.topic,
-            name: s.name,
-            maxConcurrency: s.maxConcurrency,
-            ackDeadlineMs: s.ackDeadlineMs,
-            retentionMs: s.messageRetentionMs,
-            minBackoffMs: s.retryPolicy.minBackoffMs,
-            maxBackoffMs: s.retryPolicy.maxBackoffMs,
-            maxRetries: s.retryPolicy.maxRetries,
-            orderingAttribute: this.topics.get(s.topic)?.orderingAttribute ?? null,
-          });
-        }
+        for (const s of this.subs.values()) engine.registerSubscription(subscriptionConfig(s, this.config.meta));
         this.engine = engine;
         return engine;
       })();
@@ -135,12 +137,8 @@ export class PubSubRuntime {
           parsedPayload: payload,
         },
       });
-      try {
-        await inNewContext(() => handler(req));
-      } catch (err) {
-        this.log.log(req, LogLevel.Warn, "subscription handler failed; the message will be retried", err instanceof Error ? err : new Error(String(err)), undefined, { delivery_attempt: d.deliveryAttempt });
-        throw err;
-      }
+      // A throw goes back to the engine, which logs it and schedules the retry (or dead-letters it).
+      await inNewContext(() => handler(req));
     });
   }
 

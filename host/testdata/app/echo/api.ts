@@ -194,3 +194,17 @@ export const shout = api.raw({ expose: true, method: "POST", path: "/echo/shout"
   resp.writeHead(200);
   resp.end(Buffer.concat(chunks).toString("utf8").toUpperCase());
 });
+
+interface SlowRequest {
+  ms: number;
+}
+
+interface SlowResponse {
+  sleptMs: number;
+}
+
+// slow answers after `ms` milliseconds (graceful shutdown and slow-request tests).
+export const slow = api({ expose: true, method: "GET", path: "/echo/slow" }, async ({ ms }: SlowRequest): Promise<SlowResponse> => {
+  await new Promise((r) => setTimeout(r, ms));
+  return { sleptMs: ms };
+});

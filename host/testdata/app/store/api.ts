@@ -105,3 +105,34 @@ export const dup = api({ expose: true, method: "POST", path: "/store/dup" }, asy
   }
   return { rows: 0 };
 });
+
+interface Delivery {
+  subscription: string;
+  messageId: string;
+  attempt: number;
+  name: string;
+  atIsDate: boolean;
+  hadAuth: boolean;
+  receivedAt: Date;
+}
+
+interface Deliveries {
+  deliveries: Delivery[];
+}
+
+// received lists the deliveries the subscriptions recorded, oldest first.
+export const received = api({ expose: true, method: "GET", path: "/store/received" }, async ({ name }: { name: string }): Promise<Deliveries> => {
+  const rows = await db.queryAll<{ subscription: string; message_id: string; attempt: number; name: string; at_is_date: boolean; had_auth: boolean; received_at: Date }>`
+    SELECT * FROM received WHERE name = ${name} ORDER BY id`;
+  return {
+    deliveries: rows.map((r) => ({
+      subscription: r.subscription,
+      messageId: r.message_id,
+      attempt: r.attempt,
+      name: r.name,
+      atIsDate: r.at_is_date,
+      hadAuth: r.had_auth,
+      receivedAt: r.received_at,
+    })),
+  };
+});

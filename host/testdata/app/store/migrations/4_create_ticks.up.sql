@@ -1,0 +1,1 @@
+CREATE TABLE ticks (id SERIAL PRIMARY KEY, ran_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp());
