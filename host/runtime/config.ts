@@ -16,6 +16,8 @@ export interface RuntimeConfig {
   logLevel: string | undefined;
   cron: boolean;
   shutdownTimeoutMs: number;
+  httpHeadersTimeoutMs: number; // a client must send its request headers within this
+  httpRequestTimeoutMs: number; // ... and its whole request (headers and body) within this; 0 = no limit
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -41,6 +43,12 @@ export function loadMeta(appRoot: string): AppMeta {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const appRoot = path.resolve(env.WARROOM_APP_ROOT ?? process.cwd());
+  const httpHeadersTimeoutMs = intEnv(env, "WARROOM_HTTP_HEADERS_TIMEOUT_MS", 60_000);
+  const httpRequestTimeoutMs = intEnv(env, "WARROOM_HTTP_REQUEST_TIMEOUT_MS", 300_000);
+  // node:http refuses a headers timeout longer than the request timeout; say so in our terms.
+  if (httpRequestTimeoutMs > 0 && httpHeadersTimeoutMs > httpRequestTimeoutMs) {
+    throw new Error(`WARROOM_HTTP_HEADERS_TIMEOUT_MS (${httpHeadersTimeoutMs}) must not exceed WARROOM_HTTP_REQUEST_TIMEOUT_MS (${httpRequestTimeoutMs})`);
+  }
   return {
     appRoot,
     meta: loadMeta(appRoot),
@@ -53,5 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     logLevel: env.WARROOM_LOG_LEVEL,
     cron: env.WARROOM_CRON !== "off",
     shutdownTimeoutMs: intEnv(env, "WARROOM_SHUTDOWN_TIMEOUT_MS", 30_000),
+    httpHeadersTimeoutMs,
+    httpRequestTimeoutMs,
   };
 }

@@ -27,7 +27,15 @@ export class Lifecycle {
     try {
       await this.rt.databases.startServing();
       await this.rt.pubsub.start();
-      this.http = new HttpServer({ meta: config.meta, dispatcher: this.rt.dispatcher, log, port: config.port, host: config.host });
+      this.http = new HttpServer({
+        meta: config.meta,
+        dispatcher: this.rt.dispatcher,
+        log,
+        port: config.port,
+        host: config.host,
+        headersTimeoutMs: config.httpHeadersTimeoutMs,
+        requestTimeoutMs: config.httpRequestTimeoutMs,
+      });
       this.streams.attach(this.http);
       this.port = await this.http.listen();
       if (config.cron) {

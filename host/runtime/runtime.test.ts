@@ -1,27 +1,19 @@
 // The runtime end to end: a fixture Encore app (host/testdata/app) on the real SDK and our runtime,
 // started as `npm start` starts the app, driven over HTTP.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
+import { useFixture } from "../testing/use-fixture.ts";
 import path from "node:path";
 import postgres from "postgres";
 import { databaseUrl } from "../db/provision.ts";
-import { dropFixtureDatabases, fixturePrefix, runFixtureToExit, serverUrl, startFixture, type FixtureServer } from "../testing/fixture-server.ts";
+import { dropFixtureDatabases, fixturePrefix, runFixtureToExit, serverUrl, startFixture } from "../testing/fixture-server.ts";
 
 const APP = path.resolve(import.meta.dirname, "../testdata/app");
 const BAD = path.resolve(import.meta.dirname, "../testdata/badmigration");
-const prefix = fixturePrefix();
-let srv: FixtureServer;
-
-beforeAll(async () => {
-  srv = await startFixture(APP, prefix);
-});
-
-afterAll(async () => {
-  await srv?.stop();
-  await dropFixtureDatabases(prefix);
-});
+const fixture = useFixture(APP);
+const prefix = fixture.prefix;
 
 async function call(method: string, p: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(srv.url + p, {
+  const res = await fetch(fixture.server.url + p, {
     method,
     headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...headers },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
@@ -131,7 +123,7 @@ describe("errors", () => {
     const r = await call("GET", "/echo/fail/boom");
     expect(r.status).toBe(500);
     expect(r.json).toEqual({ code: "internal", message: "an internal error occurred", details: null });
-    await expect.poll(() => srv.logs()).toContain("secret database detail");
+    await expect.poll(() => fixture.server.logs()).toContain("secret database detail");
   });
 
   test("an unknown route is a 404 not_found", async () => {
@@ -188,7 +180,7 @@ describe("responses, middleware, raw endpoints, secrets", () => {
   });
 
   test("a raw endpoint reads the body and writes its own response", async () => {
-    const res = await fetch(srv.url + "/echo/shout", { method: "POST", body: "hello raw" });
+    const res = await fetch(fixture.server.url + "/echo/shout", { method: "POST", body: "hello raw" });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-raw")).toBe("yes");
     expect(await res.text()).toBe("HELLO RAW");
@@ -199,7 +191,7 @@ describe("responses, middleware, raw endpoints, secrets", () => {
   });
 
   test("CORS: a preflight from an allowed origin with credentials is answered", async () => {
-    const res = await fetch(srv.url + "/echo/whoami", {
+    const res = await fetch(fixture.server.url + "/echo/whoami", {
       method: "OPTIONS",
       headers: { origin: "https://app.example.com", "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
     });
@@ -273,11 +265,11 @@ describe("migrations", () => {
   test("are applied once, in order, and recorded as golang-migrate records them", async () => {
     const sql = postgres(databaseUrl(serverUrl(), prefix + "store"), { max: 1, onnotice: () => {} });
     try {
-      expect(await sql`SELECT version::int AS v, dirty FROM schema_migrations`).toEqual([{ v: 2, dirty: false }]);
+      expect(await sql`SELECT version::int AS v, dirty FROM schema_migrations`).toEqual([{ v: 4, dirty: false }]);
     } finally {
       await sql.end();
     }
-    expect(srv.logs()).toContain("applied migrations 1, 2");
+    expect(fixture.server.logs()).toContain("applied migrations 1, 2, 3, 4");
     // A second start on the same databases applies nothing and keeps the data.
     await call("POST", "/store/tx", { fail: false });
     const again = await startFixture(APP, prefix);

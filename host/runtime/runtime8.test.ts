@@ -1,24 +1,16 @@
 // Pub/Sub, cron and streams through the real SDK on our runtime: the fixture app
 // (host/testdata/app) started as `npm start` starts an app.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
+import { useFixture } from "../testing/use-fixture.ts";
 import path from "node:path";
 import { spawn } from "node:child_process";
 import WebSocket from "ws";
-import { dropFixtureDatabases, fixturePrefix, serverUrl, startFixture, type FixtureServer } from "../testing/fixture-server.ts";
+import { serverUrl, startFixture } from "../testing/fixture-server.ts";
 
 const APP = path.resolve(import.meta.dirname, "../testdata/app");
 const BIN = path.resolve(import.meta.dirname, "../bin.mjs");
-const prefix = fixturePrefix();
-let srv: FixtureServer;
-
-beforeAll(async () => {
-  srv = await startFixture(APP, prefix);
-});
-
-afterAll(async () => {
-  await srv?.stop();
-  await dropFixtureDatabases(prefix);
-});
+const fixture = useFixture(APP);
+const prefix = fixture.prefix;
 
 interface Delivery {
   subscription: string;
@@ -30,13 +22,13 @@ interface Delivery {
 }
 
 async function greet(name: string, failTimes = 0): Promise<string> {
-  const res = await fetch(srv.url + "/events/greet", { method: "POST", body: JSON.stringify({ name, failTimes }) });
+  const res = await fetch(fixture.server.url + "/events/greet", { method: "POST", body: JSON.stringify({ name, failTimes }) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { messageId: string }).messageId;
 }
 
 async function deliveries(name: string): Promise<Delivery[]> {
-  const res = await fetch(`${srv.url}/store/received?name=${encodeURIComponent(name)}`);
+  const res = await fetch(`${fixture.server.url}/store/received?name=${encodeURIComponent(name)}`);
   return ((await res.json()) as { deliveries: Delivery[] }).deliveries;
 }
 
@@ -94,12 +86,12 @@ describe("Pub/Sub through the SDK", () => {
 describe("cron through the runtime", () => {
   test("a job runs on its tick, once per tick even with two processes sharing the database", async () => {
     // `every: "1m"`: the tick at the top of the current minute is within the start-up grace, so it runs now.
-    await expect.poll(async () => ((await (await fetch(srv.url + "/store/ticks")).json()) as { ranAt: string[] }).ranAt.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => ((await (await fetch(fixture.server.url + "/store/ticks")).json()) as { ranAt: string[] }).ranAt.length, { timeout: 15_000 }).toBeGreaterThan(0);
     const second = await startFixture(APP, prefix);
     try {
       // Give the second process its chance at the same tick.
       await new Promise((r) => setTimeout(r, 1500));
-      const { ranAt } = (await (await fetch(srv.url + "/store/ticks")).json()) as { ranAt: string[] };
+      const { ranAt } = (await (await fetch(fixture.server.url + "/store/ticks")).json()) as { ranAt: string[] };
       const minutes = ranAt.map((t) => Math.floor(Date.parse(t) / 60_000));
       expect(new Set(minutes).size).toBe(minutes.length); // never two runs in one tick
     } finally {
@@ -109,7 +101,7 @@ describe("cron through the runtime", () => {
 });
 
 function connect(p: string, opts: { headers?: Record<string, string>; protocols?: string[] } = {}): WebSocket {
-  return new WebSocket(srv.url.replace("http", "ws") + p, opts.protocols ?? ["encore-ws"], { headers: opts.headers });
+  return new WebSocket(fixture.server.url.replace("http", "ws") + p, opts.protocols ?? ["encore-ws"], { headers: opts.headers });
 }
 
 function collect(ws: WebSocket): Promise<{ messages: any[]; code: number }> {

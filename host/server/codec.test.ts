@@ -9,40 +9,8 @@ import {
   ValidationError,
   type RawRequestParts,
 } from "./codec.ts";
+import { str, num, bool, date, lit, union, arr, ref, field, obj, types } from "./testschemas.ts";
 
-const str: Schema = { kind: "string" };
-const num: Schema = { kind: "number" };
-const bool: Schema = { kind: "boolean" };
-const date: Schema = { kind: "date" };
-const lit = (value: string | number | boolean): Schema => ({ kind: "literal", value });
-const union = (...types: Schema[]): Schema => ({ kind: "union", types });
-const arr = (elem: Schema): Schema => ({ kind: "array", elem });
-const ref = (name: string): Schema => ({ kind: "ref", name });
-const field = (name: string, schema: Schema, extra: Partial<FieldMeta> = {}): FieldMeta => ({ name, schema, optional: false, ...extra });
-const obj = (...fields: FieldMeta[]): Schema => ({ kind: "object", fields });
-
-// A slice of the app's types: a campaign with a nested audience, a recursive comment thread.
-const types: Record<string, Schema> = {
-  Platform: union(lit("twitter"), lit("facebook"), lit("instagram")),
-  Priority: union(lit(1), lit(2), lit(3)),
-  TargetAudience: obj(
-    field("ageRange", obj(field("min", { kind: "number", validate: { minValue: 13 } }), field("max", num))),
-    field("locations", { kind: "array", elem: str, validate: { minLen: 1 } }),
-    field("interests", arr(str), { optional: true }),
-  ),
-  CreateCampaign: obj(
-    field("name", { kind: "string", validate: { minLen: 3, maxLen: 100 } }),
-    field("budget", { kind: "number", validate: { minValue: 100 } }),
-    field("startDate", date),
-    field("endDate", date, { optional: true }),
-    field("platforms", arr(ref("Platform"))),
-    field("targetAudience", ref("TargetAudience")),
-    field("contactEmail", { kind: "string", validate: { isEmail: true } }, { optional: true }),
-    field("notes", union(str, { kind: "null" }), { optional: true }),
-  ),
-  Comment: obj(field("text", str), field("replies", arr(ref("Comment")), { optional: true })),
-  Email: { kind: "string", validate: { isEmail: true } },
-};
 
 const decimal = (s: string) => ({ decimal: s });
 const opts = { decimal };

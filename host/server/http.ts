@@ -32,6 +32,10 @@ export interface ServerOptions {
   log: Logger;
   port: number;
   host?: string;
+  /** A client must send its request headers within this (default 60 s). */
+  headersTimeoutMs?: number;
+  /** ... and its whole request within this (default 300 s; 0 = no limit). */
+  requestTimeoutMs?: number;
 }
 
 type Query = URLSearchParams;
@@ -59,9 +63,12 @@ export class HttpServer {
         this.router.add(methods, ep.path, ep);
       }
     }
-    this.server = http.createServer({ keepAliveTimeout: 65_000, headersTimeout: 60_000, requestTimeout: 300_000 }, (req, res) => {
-      this.handle(req, res);
-    });
+    const headersTimeout = opts.headersTimeoutMs ?? 60_000;
+    const requestTimeout = opts.requestTimeoutMs ?? 300_000;
+    this.server = http.createServer(
+      { keepAliveTimeout: 65_000, headersTimeout, requestTimeout, connectionsCheckingInterval: checkingInterval(headersTimeout, requestTimeout) },
+      (req, res) => this.handle(req, res),
+    );
     this.server.maxHeadersCount = 200;
     this.server.on("connection", (s: Socket) => {
       this.sockets.add(s);
@@ -257,6 +264,17 @@ export async function authenticateRequest(
   );
   const { authData } = await dispatcher.authenticate(params ?? {}, apiCall);
   return authData;
+}
+
+/**
+ * How often node:http looks for connections past their headers/request timeout: a stalled client
+ * is cut off up to this much after its timeout, so it scales with the shortest one (node's 30 s
+ * default would keep short timeouts from ever firing on time).
+ */
+export function checkingInterval(headersTimeoutMs: number, requestTimeoutMs: number): number {
+  const positive = [headersTimeoutMs, requestTimeoutMs].filter((t) => t > 0);
+  if (positive.length === 0) return 30_000;
+  return Math.min(30_000, Math.max(50, Math.floor(Math.min(...positive) / 4)));
 }
 
 function asError(err: unknown): Error {
