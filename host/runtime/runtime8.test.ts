@@ -150,4 +150,10 @@ describe("streams through the SDK", () => {
       { text: "THERE", atIsDate: true },
     ]);
   });
+
+  test("another service consumes streams through ~encore/clients (streamOut with auth data, streamInOut)", async () => {
+    const res = await fetch(fixture.server.url + "/store/relay");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ticks: [1, 2, 3], users: ["relay-bot", "relay-bot", "relay-bot"], echoed: "PSST" });
+  });
 });

@@ -2,6 +2,7 @@ import { api, APIError } from "encore.dev/api";
 import { Decimal } from "encore.dev/types";
 import { getAuthData } from "~encore/auth";
 import { db } from "./db";
+import { echo } from "~encore/clients";
 
 interface RoundtripRequest {
   when: Date;
@@ -135,4 +136,26 @@ export const received = api({ expose: true, method: "GET", path: "/store/receive
       receivedAt: r.received_at,
     })),
   };
+});
+
+interface Relayed {
+  ticks: number[];
+  users: string[];
+  echoed: string;
+}
+
+// relay consumes echo's streams through ~encore/clients: a streamOut with auth data, and a streamInOut.
+export const relay = api({ expose: true, method: "GET", path: "/store/relay" }, async (): Promise<Relayed> => {
+  const ticks: number[] = [];
+  const users: string[] = [];
+  const out = await echo.count({ to: 3 }, { authData: { userID: "relay-bot", role: "viewer" } });
+  for await (const t of out) {
+    ticks.push(t.n);
+    users.push(t.user);
+  }
+  const chat = await echo.chat();
+  await chat.send({ text: "psst", at: new Date() });
+  const reply = await chat.recv();
+  await chat.close();
+  return { ticks, users, echoed: reply.text };
 });
