@@ -1,6 +1,7 @@
 // `npm run bench`: our runtime against a bare node:http + pg server doing the same work, in the
 // same run, on the same database: requests/s and p50/p99 latency at 64 connections for a trivial
 // endpoint and for one that reads a row. Options: --duration S (default 10), --connections N (64).
+// `npm run bench -- fanout`: the WebSocket fan-out benchmark instead (fanout.ts, its own options).
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -51,7 +52,24 @@ function startBare(dbUrl: string): Promise<{ url: string; stop: () => void }> {
   });
 }
 
-export async function runBench(_root: string, args: string[]): Promise<number> {
+/** The word after `bench` on the command line (cli.ts finds `bench` the same way), if any. */
+function benchName(args: string[]): string | undefined {
+  const cmd = args.findIndex((a, i) => !a.startsWith("--") && args[i - 1] !== "--root");
+  const name = args[cmd + 1];
+  return name === undefined || name.startsWith("--") ? undefined : name;
+}
+
+export async function runBench(root: string, args: string[]): Promise<number> {
+  const name = benchName(args);
+  if (name === "fanout") return (await import("./fanout.ts")).runFanout(args);
+  if (name !== undefined) {
+    process.stderr.write(`unknown benchmark "${name}": npm run bench [-- fanout]\n`);
+    return 2;
+  }
+  return runHttpBench(root, args);
+}
+
+async function runHttpBench(_root: string, args: string[]): Promise<number> {
   const duration = arg(args, "--duration", 10);
   const connections = arg(args, "--connections", 64);
   const prefix = fixturePrefix();

@@ -74,9 +74,13 @@ export class HttpServer {
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
     });
+    // As node's default handler does: answer only when no response has started on the socket (else
+    // the answer would corrupt it), then destroy the socket. end() alone would leave a stalled
+    // client's socket, and any request on it, open for as long as that client keeps its side open.
     this.server.on("clientError", (err: NodeJS.ErrnoException, socket: Socket) => {
-      if (err.code === "ECONNRESET" || !socket.writable) return socket.destroy();
-      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      const inProgress = (socket as Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
+      if (err.code !== "ECONNRESET" && socket.writable && !inProgress?.headersSent) socket.write(clientErrorResponse(err.code));
+      socket.destroy();
     });
     this.server.on("upgrade", (req, socket: Socket, head: Buffer) => {
       if (this.onUpgrade && !this.draining) this.onUpgrade(req, socket, head);
@@ -218,6 +222,9 @@ export class HttpServer {
       }
     } catch (err) {
       drain(req);
+      // The client aborted (a raw handler sees node's ECONNRESET "aborted"): nobody to answer, and
+      // not a server error worth a stack trace in the logs.
+      if (res.destroyed && (err as NodeJS.ErrnoException | null)?.code === "ECONNRESET") return;
       if (res.headersSent) {
         this.opts.log.log(reqForLog, LogLevel.Error, "request failed after the response started", asError(err));
         res.destroy();
@@ -264,6 +271,11 @@ export async function authenticateRequest(
   );
   const { authData } = await dispatcher.authenticate(params ?? {}, apiCall);
   return authData;
+}
+
+function clientErrorResponse(code: string | undefined): string {
+  const status = code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  return `HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`;
 }
 
 /**
