@@ -45,7 +45,7 @@ function parseOptions(args: string[]): Options {
     burst: Math.floor(option(args, "--burst", 100, 0)),
     warmup: Math.floor(option(args, "--warmup", 5, 0)),
     workers: Math.floor(option(args, "--workers", 2, 1)),
-    settleMs: option(args, "--settle", 30, 1) * 1000,
+    settleMs: option(args, "--settle", 30, 0.1) * 1000,
   };
 }
 
@@ -155,6 +155,7 @@ class ClientPool {
   private failure: Error | null = null;
   private onFailure: ((err: Error) => void) | null = null;
   readonly progress: Progress;
+  readonly threads: number;
   readonly ready: Promise<{ opened: number; failed: number; firstError: string | null }>;
 
   constructor(url: string, subscribers: number, workerCount: number, total: number) {
@@ -163,6 +164,7 @@ class ClientPool {
     const counts: number[] = [];
     for (let left = subscribers; left > 0; left -= perWorker) counts.push(Math.min(perWorker, left));
     this.progress = new Progress(total, counts.length);
+    this.threads = counts.length;
     let readyCount = 0;
     const summary = { opened: 0, failed: 0, firstError: null as string | null };
     let resolveReady!: (s: typeof summary) => void;
@@ -209,16 +211,20 @@ class ClientPool {
 
 interface Posted {
   seq: number;
+  /** When the bench sent the POST (Date.now()). */
+  requestedAt: number;
+  /** The event's sentAt, stamped by the endpoint. */
   sentAt: number;
   requestMs: number;
 }
 
 async function publish(url: string, seq: number): Promise<Posted> {
+  const requestedAt = Date.now();
   const t0 = performance.now();
   const res = await fetch(`${url}/events`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ seq }) });
   if (!res.ok) throw new Error(`POST /events (seq ${seq}) failed: ${res.status} ${await res.text()}`);
   const { sentAt } = (await res.json()) as { sentAt: number };
-  return { seq, sentAt, requestMs: performance.now() - t0 };
+  return { seq, requestedAt, sentAt, requestMs: performance.now() - t0 };
 }
 
 /** Posts the phase's events at `rate` per second (on schedule, not after the previous returns), or all at once. */
@@ -271,6 +277,8 @@ interface PhaseResult {
   latency: { p50: number; p99: number; max: number };
   /** Per event: publish → the last client's receipt. */
   reachAll: { p50: number; p99: number; max: number };
+  /** From the bench sending POST /events (so including a request queued behind a busy server) → receipt. */
+  fromRequest: { p50: number; p99: number };
   deliveriesPerSecond: number;
   publishRequestMs: { p50: number; p99: number };
   /** The fixture's CPU use over the phase, in cores (1.0 = one core busy throughout). */
@@ -290,7 +298,10 @@ interface PhaseRun {
 function summarize(run: PhaseRun, reports: Report[], subscribers: number): PhaseResult {
   const { phase, posted } = run;
   const sentAt = new Map(posted.map((p) => [p.seq, p.sentAt]));
+  // How long the POST took to reach the endpoint's clock stamp, per event.
+  const queued = new Map(posted.map((p) => [p.seq, p.sentAt - p.requestedAt]));
   const latencies: number[] = [];
+  const fromRequest: number[] = [];
   const slowest = new Map<number, number>();
   let lastReceipt = -Infinity;
   for (const r of reports) {
@@ -299,6 +310,7 @@ function summarize(run: PhaseRun, reports: Report[], subscribers: number): Phase
       if (seq < phase.from || seq >= phase.to) continue;
       const lat = r.latencies[i];
       latencies.push(lat);
+      fromRequest.push(lat + queued.get(seq)!);
       slowest.set(seq, Math.max(slowest.get(seq) ?? -Infinity, lat));
       lastReceipt = Math.max(lastReceipt, sentAt.get(seq)! + lat);
     }
@@ -307,6 +319,7 @@ function summarize(run: PhaseRun, reports: Report[], subscribers: number): Phase
   for (let seq = phase.from; seq < phase.to; seq++) lost += subscribers - reports.reduce((n, r) => n + r.reached[seq], 0);
   const sortedLat = Float64Array.from(latencies).sort();
   const sortedReach = Float64Array.from(slowest.values()).sort();
+  const sortedFromReq = Float64Array.from(fromRequest).sort();
   const sortedReq = Float64Array.from(posted.map((p) => p.requestMs)).sort();
   const firstSent = Math.min(...posted.map((p) => p.sentAt));
   const spanMs = lastReceipt - firstSent;
@@ -319,6 +332,7 @@ function summarize(run: PhaseRun, reports: Report[], subscribers: number): Phase
     lost,
     latency: { p50: quantile(sortedLat, 0.5), p99: quantile(sortedLat, 0.99), max: sortedLat[sortedLat.length - 1] ?? NaN },
     reachAll: { p50: quantile(sortedReach, 0.5), p99: quantile(sortedReach, 0.99), max: sortedReach[sortedReach.length - 1] ?? NaN },
+    fromRequest: { p50: quantile(sortedFromReq, 0.5), p99: quantile(sortedFromReq, 0.99) },
     deliveriesPerSecond: spanMs > 0 ? Math.round(latencies.length / (spanMs / 1000)) : NaN,
     publishRequestMs: { p50: quantile(sortedReq, 0.5), p99: quantile(sortedReq, 0.99) },
     serverCores: run.cpu === null ? null : run.cpu / (run.wallMs / 1000),
@@ -329,7 +343,7 @@ function summarize(run: PhaseRun, reports: Report[], subscribers: number): Phase
 
 function printTable(results: PhaseResult[]): void {
   const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "-");
-  const header = ["phase", "events", "deliveries", "lost", "latency p50/p99/max ms", "reach-all p50/p99/max ms", "deliveries/s", "POST p50/p99 ms", "server CPU"];
+  const header = ["phase", "events", "deliveries", "lost", "latency p50/p99/max ms", "reach-all p50/p99/max ms", "from POST p50/p99 ms", "deliveries/s", "POST p50/p99 ms", "server CPU"];
   const rows = results.map((r) => [
     r.phase,
     String(r.events),
@@ -337,6 +351,7 @@ function printTable(results: PhaseResult[]): void {
     String(r.lost),
     `${ms(r.latency.p50)} / ${ms(r.latency.p99)} / ${ms(r.latency.max)}`,
     `${ms(r.reachAll.p50)} / ${ms(r.reachAll.p99)} / ${ms(r.reachAll.max)}`,
+    `${ms(r.fromRequest.p50)} / ${ms(r.fromRequest.p99)}`,
     Number.isFinite(r.deliveriesPerSecond) ? r.deliveriesPerSecond.toLocaleString("en-US") : "-",
     `${r.publishRequestMs.p50.toFixed(1)} / ${r.publishRequestMs.p99.toFixed(1)}`,
     r.serverCores === null ? "-" : `${Math.round(r.serverCores * 100)}%`,
@@ -353,7 +368,13 @@ const load = () =>
     .join(" ");
 
 export async function runFanout(args: string[]): Promise<number> {
-  const opts = parseOptions(args);
+  let opts: Options;
+  try {
+    opts = parseOptions(args);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 2;
+  }
   const phases: Phase[] = [];
   let next = 0;
   for (const [name, n] of [["warm-up", opts.warmup], ["steady", opts.events], ["burst", opts.burst]] as const) {
@@ -394,12 +415,12 @@ export async function runFanout(args: string[]): Promise<number> {
     process.stdout.write(
       `WebSocket fan-out: ${opts.subscribers} streamOut subscribers of GET /events/stream, fed by POST /events → topic bench-events → subscription → in-process hub\n` +
         `  ${total} events: ${opts.warmup} warm-up and ${opts.events} steady at ${opts.rate}/s, then a burst of ${opts.burst} posted at once; ` +
-        `clients in ${Math.min(opts.workers, opts.subscribers)} worker threads, connected in ${connectMs.toFixed(0)} ms\n\n`,
+        `clients in ${clients.threads} worker threads, connected in ${connectMs.toFixed(0)} ms\n\n`,
     );
     printTable(results.filter((r) => r.phase !== "warm-up"));
     process.stdout.write(
       `\nlatency: publish (sentAt, stamped by POST /events before Topic.publish) → receipt by a client, every (event, client); ` +
-        `reach-all: per event, publish → the last client's receipt\n` +
+        `reach-all: per event, publish → the last client's receipt; from POST: the bench sending POST /events → receipt\n` +
         `exactly once: ${lost} lost, ${duplicates} duplicate, ${unexpected} unexpected deliveries; ${disconnected} clients disconnected` +
         (runs.some((r) => !r.complete) ? `; a phase did not reach everyone within ${opts.settleMs / 1000} s` : "") +
         `\nnode ${process.version}, ${os.cpus().length} CPUs, load average (1/5/15 min) before ${loadBefore}, after ${load()}\n`,

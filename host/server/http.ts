@@ -15,6 +15,12 @@ import { LogLevel, type Logger } from "../runtime/log.ts";
 import { BodyReader, ResponseWriter } from "./raw.ts";
 
 export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
+/**
+ * Connections the kernel may queue for accept. Node's default (511) overflows under a burst of
+ * 1,000 connects, and each overflowed client then waits a second or more to retry its SYN.
+ * The kernel caps it at net.core.somaxconn.
+ */
+export const LISTEN_BACKLOG = 2048;
 
 export class HttpError extends Error {
   constructor(
@@ -91,7 +97,7 @@ export class HttpServer {
   listen(): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once("error", reject);
-      this.server.listen(this.opts.port, this.opts.host ?? "0.0.0.0", () => {
+      this.server.listen({ port: this.opts.port, host: this.opts.host ?? "0.0.0.0", backlog: LISTEN_BACKLOG }, () => {
         this.server.off("error", reject);
         resolve((this.server.address() as AddressInfo).port);
       });
@@ -105,6 +111,7 @@ export class HttpServer {
     this.server.closeIdleConnections();
     if (this.inFlight > 0) {
       await Promise.race([new Promise<void>((r) => this.drainWaiters.push(r)), delay(deadlineMs)]);
+      if (this.inFlight > 0) this.opts.log.warn(`shutdown deadline reached: cutting off ${this.inFlight} request(s) still in flight`, { in_flight: this.inFlight, deadline_ms: deadlineMs });
     }
     for (const s of this.sockets) s.destroy();
     await closed;

@@ -20,9 +20,11 @@ export function serverUrl(): string {
   return process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 }
 
+export const FIXTURE_DB_PREFIX = "wfx_";
+
 /** A unique database-name prefix for one fixture run; drop its databases with dropFixtureDatabases. */
 export function fixturePrefix(): string {
-  return `wfx_${randomBytes(3).toString("hex")}_`;
+  return `${FIXTURE_DB_PREFIX}${randomBytes(3).toString("hex")}_`;
 }
 
 export async function dropFixtureDatabases(prefix: string): Promise<void> {

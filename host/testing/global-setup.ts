@@ -8,6 +8,7 @@ import { startDatabaseServer } from "../db/server.ts";
 import { prepareTemplate, dropStaleTestDatabases } from "../db/testdb.ts";
 import { Logger, LogLevel } from "../runtime/log.ts";
 import { TEST_DB_PREFIX } from "../runtime/databases.ts";
+import { FIXTURE_DB_PREFIX } from "./fixture-server.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -27,8 +28,9 @@ export default async function setup(): Promise<() => Promise<void>> {
   process.env.DATABASE_URL = server.url;
   const run = randomBytes(3).toString("hex");
   process.env.WARROOM_TEST_RUN = run;
-  // Clones left behind by killed runs more than an hour ago.
+  // Clones and fixture databases left behind by killed runs more than an hour ago.
   await dropStaleTestDatabases(server.url, TEST_DB_PREFIX, 3600_000).catch(() => []);
+  await dropStaleTestDatabases(server.url, FIXTURE_DB_PREFIX, 3600_000).catch(() => []);
 
   // Build the templates once here, so parallel test processes only clone.
   const { loadMeta } = await import("../runtime/config.ts");
