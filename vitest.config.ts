@@ -19,6 +19,9 @@ export default defineConfig({
     env: {
       ...(ownRuntime ? { ENCORE_RUNTIME_LIB: path.join(root, "host/runtime/napi.cjs"), WARROOM_OWN_RUNTIME: "1" } : {}),
       WARROOM_APP_ROOT: root,
+      // Test-only secrets: a cheap bcrypt cost (honoured outside production only) and a signing key.
+      BCRYPT_COST: "4",
+      JWT_SECRET: "test-only-jwt-secret-at-least-32-bytes-long",
     },
     testTimeout: 30_000,
     hookTimeout: 120_000,

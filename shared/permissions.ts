@@ -1,6 +1,7 @@
 // Roles and permissions: the one policy every service applies (ARCHITECTURE.md §4).
 // Pure and table-driven; `authorize` turns a refusal into Encore's errors at the edge.
 import { APIError } from "encore.dev/api";
+import { getAuthData, type AuthData } from "~encore/auth";
 
 export type Role = "admin" | "manager" | "analyst" | "viewer";
 
@@ -90,5 +91,22 @@ export function authorize<C extends Caller>(caller: C | null | undefined, resour
   if (!isRole(caller.role) || !can(caller.role, resource, action)) {
     throw APIError.permissionDenied(`your role (${caller.role}) may not ${action} ${resource}`);
   }
+  return caller;
+}
+
+/**
+ * The signed-in caller (the gateway's auth data) if they may do `action` on `resource`; 401 for an
+ * anonymous call, 403 for a role without the permission. The helper every endpoint starts with:
+ *
+ *   const caller = requirePermission("campaigns", "create");
+ */
+export function requirePermission(resource: Resource, action: Action): NonNullable<AuthData> {
+  return authorize(getAuthData(), resource, action);
+}
+
+/** The signed-in caller whatever their role (for self-service endpoints); 401 when anonymous. */
+export function requireCaller(): NonNullable<AuthData> {
+  const caller = getAuthData();
+  if (!caller) throw APIError.unauthenticated("sign in first");
   return caller;
 }

@@ -2,6 +2,7 @@
 // same run, on the same database: requests/s and p50/p99 latency at 64 connections for a trivial
 // endpoint and for one that reads a row. Options: --duration S (default 10), --connections N (64).
 // `npm run bench -- fanout`: the WebSocket fan-out benchmark instead (fanout.ts, its own options).
+// `npm run bench -- auth`: sign-in and token-verification throughput of the app (auth.ts, its own options).
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -62,8 +63,9 @@ function benchName(args: string[]): string | undefined {
 export async function runBench(root: string, args: string[]): Promise<number> {
   const name = benchName(args);
   if (name === "fanout") return (await import("./fanout.ts")).runFanout(args);
+  if (name === "auth") return (await import("./auth.ts")).runAuthBench(root, args);
   if (name !== undefined) {
-    process.stderr.write(`unknown benchmark "${name}": npm run bench [-- fanout]\n`);
+    process.stderr.write(`unknown benchmark "${name}": npm run bench [-- fanout | auth]\n`);
     return 2;
   }
   return runHttpBench(root, args);

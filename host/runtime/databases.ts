@@ -106,7 +106,9 @@ export class Databases {
       const template = await prepareTemplate(serverUrl, this.physicalName(name), this.migrations(name));
       const clone = testCloneName(name);
       await cloneFromTemplate(serverUrl, template, clone);
-      db.attach({ url: databaseUrl(serverUrl, clone), poolSize: Math.min(this.config.poolSize, 5) });
+      // Small pools in tests: many test processes and fixture servers share one server's
+      // max_connections (100 by default).
+      db.attach({ url: databaseUrl(serverUrl, clone), poolSize: Math.min(this.config.poolSize, 3) });
     })();
     p.catch((err) => db.fail(err instanceof Error ? err : new Error(String(err))));
   }
@@ -121,7 +123,7 @@ export class Databases {
         // A frozen process must not hold Pub/Sub or cron rows locked forever: Postgres ends its
         // transaction after 30 s idle, so the rows' leases can run out and others take over.
         this.runtimeSqlConn = postgres(databaseUrl(serverUrl, name), {
-          max: Math.max(4, this.config.poolSize),
+          max: this.testMode ? 3 : Math.max(4, this.config.poolSize),
           onnotice: () => {},
           idle_timeout: 600,
           connection: { idle_in_transaction_session_timeout: 30_000 },

@@ -37,7 +37,8 @@ export interface RunResult {
 }
 
 function childEnv(prefix: string, env: Record<string, string>): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverUrl(), WARROOM_DB_PREFIX: prefix, PORT: "0", WARROOM_LOG_LEVEL: "info", ...env };
+  // Pools of 4: several fixture servers and test processes share the server's max_connections.
+  const e: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverUrl(), WARROOM_DB_PREFIX: prefix, PORT: "0", WARROOM_LOG_LEVEL: "info", WARROOM_DB_POOL_SIZE: "4", ...env };
   // The child is a serving process on our runtime, not a test process.
   delete e.NODE_ENV;
   delete e.VITEST;
@@ -47,6 +48,10 @@ function childEnv(prefix: string, env: Record<string, string>): NodeJS.ProcessEn
 
 /** Starts the app and waits until it listens (or exits, which rejects with its output). */
 export function startFixture(root: string, prefix: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<FixtureServer> {
+  // Readiness is the info-level "listening on" line.
+  if (env.WARROOM_LOG_LEVEL && !["trace", "debug", "info"].includes(env.WARROOM_LOG_LEVEL)) {
+    return Promise.reject(new Error("startFixture needs WARROOM_LOG_LEVEL at info or below: it waits for the \"listening on\" line"));
+  }
   const proc = spawn(process.execPath, [BIN, "start", "--root", root], { env: childEnv(prefix, env), stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   return new Promise((resolve, reject) => {

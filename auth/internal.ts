@@ -1,0 +1,47 @@
+// auth's private endpoints for the users service (which owns no database and checks permissions
+// itself): account management over auth's accounts table.
+import { api } from "encore.dev/api";
+import * as accounts from "./accounts";
+import type {
+  AccountIdRequest,
+  CreateAccountRequest,
+  DeleteAccountRequest,
+  ListAccountsRequest,
+  ListAccountsResponse,
+  SuccessResponse,
+  UpdateAccountRequest,
+  UserProfile,
+} from "./model";
+
+// listAccounts returns a page of live accounts, newest first (default 50).
+export const listAccounts = api(
+  { expose: false, method: "GET", path: "/internal/auth/accounts" },
+  (req: ListAccountsRequest): Promise<ListAccountsResponse> => accounts.listAccounts(req.limit ?? 50, req.offset ?? 0),
+);
+
+// getAccount returns one live account (404 when there is none).
+export const getAccount = api(
+  { expose: false, method: "GET", path: "/internal/auth/accounts/:id" },
+  (req: AccountIdRequest): Promise<UserProfile> => accounts.getAccount(req.id),
+);
+
+// createAccount creates an account with a given role (409 when the email is taken).
+export const createAccount = api(
+  { expose: false, method: "POST", path: "/internal/auth/accounts" },
+  (req: CreateAccountRequest): Promise<UserProfile> => accounts.createAccount(req),
+);
+
+// updateAccount changes an account's name and/or role (400 failed_precondition when it would demote the last admin).
+export const updateAccount = api(
+  { expose: false, method: "PUT", path: "/internal/auth/accounts/:id" },
+  (req: UpdateAccountRequest): Promise<UserProfile> => accounts.updateAccount(req),
+);
+
+// deleteAccount soft-deletes an account and ends its sessions.
+export const deleteAccount = api(
+  { expose: false, method: "DELETE", path: "/internal/auth/accounts/:id" },
+  async (req: DeleteAccountRequest): Promise<SuccessResponse> => {
+    await accounts.deleteAccount(req.id, req.actorId);
+    return { success: true };
+  },
+);

@@ -1,0 +1,103 @@
+// auth's request and response types (the seed's shapes), public and internal.
+import type { IsEmail, Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Permission, Role } from "../shared/permissions";
+
+/** The public view of an account (seed: UserProfile). lastLoginAt is null until the first sign-in. */
+export interface UserProfile {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  permissions: Permission[];
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+/** POST /api/v1/auth/register: a new account (role viewer; the first account of a platform without an admin is admin). */
+export interface RegisterRequest {
+  email: string & IsEmail & MaxLen<255>;
+  /** 8 to 72 characters, at most 72 bytes (bcrypt reads no further). */
+  password: string & MinLen<8> & MaxLen<72>;
+  name: string & MinLen<1> & MaxLen<255>;
+}
+
+/** POST /api/v1/auth/login. */
+export interface LoginRequest {
+  email: string & IsEmail & MaxLen<255>;
+  password: string & MinLen<8> & MaxLen<72>;
+}
+
+/** A new session: a 1-hour access token, a 30-day refresh token, and who signed in. */
+export interface LoginResponse {
+  accessToken: string;
+  refreshToken: string;
+  user: UserProfile;
+  /** Seconds until accessToken expires (3600). */
+  expiresIn: number;
+}
+
+/** POST /api/v1/auth/refresh: a refresh token, used once. */
+export interface RefreshRequest {
+  refreshToken: string & MinLen<1> & MaxLen<200>;
+}
+
+/** A new access token and the refresh token that replaces the one presented. */
+export interface RefreshResponse {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+/** The result of logout and other operations without data. */
+export interface SuccessResponse {
+  success: boolean;
+}
+
+/** POST /api/v1/auth/password: change one's own password (ends every session). */
+export interface ChangePasswordRequest {
+  currentPassword: string & MinLen<1> & MaxLen<72>;
+  newPassword: string & MinLen<8> & MaxLen<72>;
+}
+
+// --- internal (for the users service) ---
+
+/** A page of live accounts, newest first. */
+export interface ListAccountsRequest {
+  limit?: number & Min<1> & Max<200>;
+  offset?: number & Min<0>;
+}
+
+/** One page of accounts and how many live accounts there are in all. */
+export interface ListAccountsResponse {
+  accounts: UserProfile[];
+  total: number;
+}
+
+/** Names a live account. */
+export interface AccountIdRequest {
+  id: string;
+}
+
+/** A live account with the id of who asked to delete it. */
+export interface DeleteAccountRequest {
+  id: string;
+  /** The user who made the change (for the audit log). */
+  actorId: string;
+}
+
+/** A new account made by an administrator (the caller has been checked by the users service). */
+export interface CreateAccountRequest {
+  email: string & IsEmail & MaxLen<255>;
+  password: string & MinLen<8> & MaxLen<72>;
+  name: string & MinLen<1> & MaxLen<255>;
+  role: Role;
+  actorId: string;
+}
+
+/** A change to an account's name and/or role (the caller has been checked by the users service). */
+export interface UpdateAccountRequest {
+  id: string;
+  name?: string & MinLen<1> & MaxLen<255>;
+  role?: Role;
+  actorId: string;
+}

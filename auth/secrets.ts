@@ -1,0 +1,100 @@
+// auth's configuration: every secret it reads, and the configured objects built from them (token
+// keys, bcrypt cost, cache). Logic elsewhere takes these as arguments.
+import { appMeta } from "encore.dev";
+import { APIError } from "encore.dev/api";
+import { secret } from "encore.dev/config";
+import log from "encore.dev/log";
+import { createCache, type Cache } from "../shared/cache";
+import { resolveSigningKeys, type SigningKeys } from "./domain/tokens";
+import { decideCost } from "./domain/passwords";
+import { databaseName } from "./store";
+
+// HS256 shared secret, at least 32 bytes.
+const jwtSecret = secret("JWT_SECRET");
+// Optional Ed25519 private key (PKCS#8 PEM): when set, tokens are signed with EdDSA instead.
+const jwtPrivateKey = secret("JWT_PRIVATE_KEY");
+// bcrypt cost; default 12, lower values only outside production (tests use 4).
+const bcryptCost = secret("BCRYPT_COST");
+// The first admin, created at start when the platform has no admin.
+const adminEmail = secret("WARROOM_ADMIN_EMAIL");
+const adminPassword = secret("WARROOM_ADMIN_PASSWORD");
+// Redis for login throttling counters and the gateway's account cache; empty: in-process memory.
+const redisUrl = secret("REDIS_URL");
+
+export function isProduction(): boolean {
+  return appMeta().environment.type === "production";
+}
+
+/** True under `encore test` / Vitest: no admin is seeded at start, tests arrange their own accounts. */
+export function isTest(): boolean {
+  return appMeta().environment.type === "test";
+}
+
+let keys: { keys: SigningKeys } | { error: string } | undefined;
+
+/** The token keys, resolved once; 503 (and a logged reason) when they are misconfigured. */
+export function signingKeys(): SigningKeys {
+  if (!keys) {
+    const resolved = resolveSigningKeys({ secret: jwtSecret(), privateKeyPem: jwtPrivateKey(), production: isProduction() });
+    if ("error" in resolved) log.error(`auth cannot issue or verify tokens: ${resolved.error}`);
+    else if (resolved.warning) log.warn(`!!! ${resolved.warning}`);
+    keys = resolved;
+  }
+  if ("error" in keys) throw APIError.unavailable("sign-in is unavailable: the server's token key is misconfigured (see the server log)");
+  return keys.keys;
+}
+
+let cost: number | undefined;
+
+/** The bcrypt cost for new hashes, decided once. */
+export function passwordCost(): number {
+  if (cost === undefined) {
+    const configured = bcryptCost();
+    const decided = decideCost(configured, isProduction());
+    // Tests ask for a low cost on purpose; say nothing unless the value was not used as given.
+    const asked = isTest() && String(decided.cost) === configured.trim();
+    if (decided.warning && !asked) log.warn(decided.warning);
+    cost = decided.cost;
+  }
+  return cost;
+}
+
+/** The configured first admin: email and password, either possibly empty. */
+export function firstAdmin(): { email: string; password: string } {
+  return { email: adminEmail(), password: adminPassword() };
+}
+
+/** Counts cache failures, so throttling can tell "no lock" from "the cache could not answer". */
+export interface CacheHealth {
+  failures: number;
+}
+
+let cacheP: Promise<{ cache: Cache; health: CacheHealth }> | undefined;
+let lastCacheWarning = 0;
+
+/**
+ * auth's cache, namespaced by the database's name so that deployments (and test databases)
+ * sharing one Redis never see each other's keys.
+ */
+export function authCache(): Promise<{ cache: Cache; health: CacheHealth }> {
+  cacheP ??= (async () => {
+    const health: CacheHealth = { failures: 0 };
+    const cache = createCache({
+      redisUrl: redisUrl(),
+      namespace: `warroom:${await databaseName()}`,
+      // Every failure is counted (throttling falls back on it); the log is rate-limited here.
+      errorIntervalMs: 0,
+      onError: (err) => {
+        health.failures++;
+        const now = Date.now();
+        if (now - lastCacheWarning > 10_000) {
+          lastCacheWarning = now;
+          log.warn("auth cache unavailable: account checks and login throttling use the database meanwhile", { error: err.message });
+        }
+      },
+    });
+    return { cache, health };
+  })();
+  cacheP.catch(() => (cacheP = undefined));
+  return cacheP;
+}

@@ -1,0 +1,200 @@
+// Sign-in, sessions and the gateway's token check: the rules behind auth's public endpoints.
+import { randomUUID } from "node:crypto";
+import { APIError } from "encore.dev/api";
+import { permissionsFor } from "../shared/permissions";
+import { audit } from "./audit";
+import { isUuid, normalizeEmail, toProfile, type Account, type AccountState } from "./domain/accounts";
+import { burnPasswordCheck, hashPassword, needsRehash, passwordProblem, verifyPassword } from "./domain/passwords";
+import { accountSubject, addressSubject, ThrottledError, type LoginAttempt } from "./domain/throttle";
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  REFRESH_TOKEN_TTL_SECONDS,
+  hashRefreshToken,
+  isRefreshTokenShaped,
+  newRefreshToken,
+  signAccessToken,
+  verifyAccessToken,
+} from "./domain/tokens";
+import type { LoginRequest, LoginResponse, RefreshResponse, RegisterRequest } from "./model";
+import { authCache, passwordCost, signingKeys } from "./secrets";
+import * as store from "./store";
+import { loginThrottle } from "./throttle";
+
+/** What the gateway hands every endpoint about the caller (seed: userID, email, role, permissions). */
+export interface CallerIdentity {
+  userID: string;
+  email: string;
+  role: AccountState["role"];
+  permissions: ReturnType<typeof permissionsFor>;
+}
+
+const INVALID_CREDENTIALS = "invalid email or password";
+// The gateway rereads an account's role and session version at most this often (changes made
+// through auth also drop the cached copy at once).
+const ACCOUNT_STATE_TTL_SECONDS = 30;
+
+function refreshExpiry(): Date {
+  return new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000);
+}
+
+/** Issues an access token and starts a new refresh-token family for the account. */
+async function startSession(account: Account, how: "register" | "login"): Promise<LoginResponse> {
+  const keys = signingKeys();
+  const familyId = randomUUID();
+  const refresh = newRefreshToken();
+  const accessToken = await signAccessToken(keys, { userID: account.id, email: account.email, role: account.role, sessionVersion: account.sessionVersion });
+  await store.insertRefreshToken({ userId: account.id, familyId, hash: refresh.hash, expiresAt: refreshExpiry() });
+  await audit({ actorId: account.id, action: "session.created", targetType: "session", targetId: familyId, details: { userId: account.id, via: how } });
+  return { accessToken, refreshToken: refresh.token, user: toProfile(account), expiresIn: ACCESS_TOKEN_TTL_SECONDS };
+}
+
+/** Self-registration: a viewer account (admin when the platform has none yet), signed in. */
+export async function register(req: RegisterRequest): Promise<LoginResponse> {
+  const problem = passwordProblem(req.password);
+  if (problem) throw APIError.invalidArgument(problem);
+  signingKeys(); // refuse before creating an account that could not sign in
+  const email = normalizeEmail(req.email);
+  const passwordHash = await hashPassword(req.password, passwordCost());
+  let account: Account;
+  try {
+    account = await store.createAccount({ email, passwordHash, name: req.name.trim(), role: "viewer", firstBecomesAdmin: true });
+  } catch (err) {
+    if (err instanceof store.EmailTakenError) throw APIError.alreadyExists("an account with this email already exists");
+    throw err;
+  }
+  await audit({
+    actorId: account.id,
+    action: "user.created",
+    targetType: "user",
+    targetId: account.id,
+    details: { via: "register", after: { email: account.email, name: account.name, role: account.role } },
+  });
+  return startSession(account, "register");
+}
+
+function throttled(err: ThrottledError): APIError {
+  return APIError.resourceExhausted(`too many failed sign-ins; try again in ${err.retryAfterSeconds} seconds`).withDetails({
+    retryAfterSeconds: err.retryAfterSeconds,
+  });
+}
+
+/**
+ * Sign-in with email and password. Wrong password and unknown email are indistinguishable (same
+ * message, same bcrypt work); failures are throttled per account and per client address.
+ */
+export async function login(req: LoginRequest, address: string | null): Promise<LoginResponse> {
+  signingKeys(); // a misconfigured key is 503 for everyone, before any password is checked
+  const email = normalizeEmail(req.email);
+  const throttle = await loginThrottle();
+  let attempt: LoginAttempt;
+  try {
+    attempt = await throttle.begin(accountSubject(email), address ? addressSubject(address) : null);
+  } catch (err) {
+    if (err instanceof ThrottledError) throw throttled(err);
+    throw err;
+  }
+  const cost = passwordCost();
+  const account = await store.findLiveAccountByEmail(email);
+  const ok = account ? await verifyPassword(req.password, account.passwordHash) : await burnPasswordCheck(req.password, cost);
+  if (!account || !ok) {
+    const lockouts = await attempt.failed();
+    for (const l of lockouts) {
+      await audit({ actorId: account?.id ?? "anonymous", action: "login.locked", targetType: "login", targetId: l.key, details: { failures: l.failures, lockSeconds: l.seconds } });
+    }
+    throw APIError.unauthenticated(INVALID_CREDENTIALS);
+  }
+  await attempt.succeeded();
+  const rehashed = needsRehash(account.passwordHash, cost) ? await hashPassword(req.password, cost) : null;
+  const signedIn = (await store.recordLogin(account.id, rehashed)) ?? account;
+  return startSession(signedIn, "login");
+}
+
+/** Uses a refresh token once: a new access token and the refresh token that replaces it. */
+export async function refresh(refreshToken: string): Promise<RefreshResponse> {
+  const keys = signingKeys();
+  if (!isRefreshTokenShaped(refreshToken)) throw APIError.unauthenticated("invalid refresh token");
+  const next = newRefreshToken();
+  const outcome = await store.rotateRefreshToken(hashRefreshToken(refreshToken), { hash: next.hash, expiresAt: refreshExpiry() });
+  if (outcome.kind === "reused") {
+    await forgetAccountState(outcome.userId);
+    await audit({
+      actorId: outcome.userId,
+      action: "session.reuse_detected",
+      targetType: "session",
+      targetId: outcome.familyId,
+      details: { userId: outcome.userId, revokedTokens: outcome.revoked },
+    });
+    throw APIError.unauthenticated("invalid refresh token");
+  }
+  if (outcome.kind === "invalid") throw APIError.unauthenticated("invalid refresh token");
+  const account = await store.getLiveAccount(outcome.userId);
+  if (!account) throw APIError.unauthenticated("invalid refresh token");
+  const accessToken = await signAccessToken(keys, { userID: account.id, email: account.email, role: account.role, sessionVersion: account.sessionVersion });
+  await audit({ actorId: account.id, action: "session.refreshed", targetType: "session", targetId: outcome.familyId, details: { userId: account.id } });
+  return { accessToken, refreshToken: next.token, expiresIn: ACCESS_TOKEN_TTL_SECONDS };
+}
+
+/** Ends every session of the account: refresh tokens revoked, access tokens refused from now on. */
+export async function endAllSessions(userId: string, actorId: string, reason: string): Promise<void> {
+  const revoked = await store.revokeAllSessions(userId, reason);
+  await forgetAccountState(userId);
+  await audit({ actorId, action: "session.revoked_all", targetType: "user", targetId: userId, details: { reason, revokedTokens: revoked } });
+}
+
+/** Changes the caller's own password after checking the current one; ends every session. */
+export async function changePassword(userId: string, currentPassword: string, newPassword: string, address: string | null): Promise<void> {
+  const problem = passwordProblem(newPassword);
+  if (problem) throw APIError.invalidArgument(problem);
+  const account = await store.getLiveAccountWithHash(userId);
+  if (!account) throw APIError.unauthenticated("sign in again");
+  // Guessing the current password through this endpoint is throttled like sign-in.
+  const throttle = await loginThrottle();
+  let attempt: LoginAttempt;
+  try {
+    attempt = await throttle.begin(accountSubject(account.email), address ? addressSubject(address) : null);
+  } catch (err) {
+    if (err instanceof ThrottledError) throw throttled(err);
+    throw err;
+  }
+  if (!(await verifyPassword(currentPassword, account.passwordHash))) {
+    await attempt.failed();
+    throw APIError.permissionDenied("the current password is wrong");
+  }
+  await attempt.succeeded();
+  await store.setPassword(userId, await hashPassword(newPassword, passwordCost()));
+  await forgetAccountState(userId);
+  await audit({ actorId: userId, action: "user.password_changed", targetType: "user", targetId: userId, details: {} });
+}
+
+/** The account's live state, through the cache. */
+async function accountState(userId: string): Promise<AccountState | null> {
+  const { cache } = await authCache();
+  return cache.getOrLoad(`account:${userId}`, ACCOUNT_STATE_TTL_SECONDS, () => store.getAccountState(userId));
+}
+
+/** Drops the cached state of an account after a change to its role, sessions or existence. */
+export async function forgetAccountState(userId: string): Promise<void> {
+  const { cache } = await authCache();
+  await cache.del(`account:${userId}`);
+}
+
+/**
+ * The gateway's check of an access token: signature, algorithm, claims and expiry, then the
+ * account: it must still be live and its sessions not ended since the token was issued. The role
+ * is the account's current one (a demotion takes effect at once, not when the token expires).
+ */
+export async function authenticate(token: string): Promise<CallerIdentity> {
+  const keys = signingKeys();
+  let claims;
+  try {
+    claims = await verifyAccessToken(keys, token);
+  } catch {
+    throw APIError.unauthenticated("invalid or expired token");
+  }
+  if (!isUuid(claims.userID)) throw APIError.unauthenticated("invalid or expired token");
+  const state = await accountState(claims.userID);
+  if (!state || !state.live || state.sessionVersion !== claims.sessionVersion) {
+    throw APIError.unauthenticated("this session has ended; sign in again");
+  }
+  return { userID: state.id, email: state.email, role: state.role, permissions: permissionsFor(state.role) };
+}

@@ -1,0 +1,79 @@
+// Login throttling's stores against the real Redis and Postgres, and what happens when the cache is down.
+import "../tests/fakes/auth-secrets";
+import { describe, expect, test } from "vitest";
+import { randomUUID } from "node:crypto";
+import { createCache } from "../shared/cache";
+import { accountSubject, LoginThrottle, ThrottledError } from "./domain/throttle";
+import { CacheThrottleStore, DatabaseThrottleStore, FallbackThrottleStore } from "./throttle";
+import * as store from "./store";
+
+function deadCache() {
+  const health = { failures: 0 };
+  // Nothing listens on port 1: every operation fails at once.
+  const cache = createCache({ redisUrl: "redis://127.0.0.1:1", namespace: `t-${randomUUID()}`, errorIntervalMs: 0, onError: () => health.failures++, operationTimeoutMs: 100 });
+  return { cache, health };
+}
+
+function liveCache() {
+  const health = { failures: 0 };
+  const cache = createCache({ redisUrl: process.env.REDIS_URL, namespace: `t-${randomUUID()}`, errorIntervalMs: 0, onError: () => health.failures++ });
+  return { cache, health };
+}
+
+async function failFive(throttle: LoginThrottle, email: string) {
+  for (let i = 0; i < 5; i++) await (await throttle.begin(accountSubject(email), null)).failed();
+}
+
+describe("throttling stores", () => {
+  test("the database store counts, locks and resets", async () => {
+    const db = new DatabaseThrottleStore();
+    const key = `acct:${randomUUID()}`;
+    expect([await db.count(key, 60), await db.count(key, 60)]).toEqual([1, 2]);
+    const until = Date.now() + 30_000;
+    await db.lock(key, until, 60);
+    expect(Math.abs((await db.lockedUntil(key))! - until)).toBeLessThan(5);
+    await db.reset(key);
+    expect(await db.lockedUntil(key)).toBeNull();
+    expect(await db.count(key, 60)).toBe(1);
+  });
+
+  test("the cache store counts and locks in Redis", async () => {
+    const { cache, health } = liveCache();
+    const s = new CacheThrottleStore(cache, health);
+    expect([await s.count("k", 60), await s.count("k", 60)]).toEqual([1, 2]);
+    await s.lock("k", 123_000, 60);
+    expect(await s.lockedUntil("k")).toBe(123_000);
+    await s.reset("k");
+    expect(await s.lockedUntil("k")).toBeNull();
+    await cache.close();
+  });
+
+  test("with the cache down, throttling still locks the account, counting in the database", async () => {
+    const { cache, health } = deadCache();
+    const throttle = new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(cache, health), new DatabaseThrottleStore()));
+    const email = `${randomUUID()}@example.org`;
+    await failFive(throttle, email);
+    await expect(throttle.begin(accountSubject(email), null)).rejects.toBeInstanceOf(ThrottledError);
+    expect(await store.throttleLockedUntil(accountSubject(email).key)).toBeGreaterThan(Date.now());
+    expect(health.failures).toBeGreaterThan(0);
+    await cache.close();
+  });
+
+  test("with the cache down, a correct sign-in is not refused", async () => {
+    const { cache, health } = deadCache();
+    const throttle = new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(cache, health), new DatabaseThrottleStore()));
+    const attempt = await throttle.begin(accountSubject(`${randomUUID()}@example.org`), null);
+    await expect(attempt.succeeded()).resolves.toBeUndefined();
+    await cache.close();
+  });
+
+  test("a lock set while the cache was down is honoured once the cache is back", async () => {
+    const email = `${randomUUID()}@example.org`;
+    const down = deadCache();
+    await failFive(new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(down.cache, down.health), new DatabaseThrottleStore())), email);
+    const up = liveCache();
+    const throttle = new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(up.cache, up.health), new DatabaseThrottleStore()));
+    await expect(throttle.begin(accountSubject(email), null)).rejects.toBeInstanceOf(ThrottledError);
+    await Promise.all([down.cache.close(), up.cache.close()]);
+  });
+});

@@ -1,0 +1,107 @@
+// `npm run bench -- auth`: sign-in and token-verification throughput of the War Room app itself,
+// started as `npm start` starts it (real Postgres, Redis when REDIS_URL is set):
+//   - POST /api/v1/auth/login with the right password (bcrypt compare at the configured cost, a
+//     new session stored, an audit event published);
+//   - GET /api/v1/auth/me with a bearer token (the gateway's auth handler: JWT verify with jose +
+//     the account's live state, cached; then the profile read);
+//   - the JWT verification alone, in this process, with the same jose options as auth's gateway.
+// Options: --cost N (bcrypt cost, default 12), --duration S (10), --connections N (32),
+// --login-connections N (8: logins are CPU-bound, more only queue).
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import autocannon from "autocannon";
+import { jwtVerify } from "jose";
+import { dropFixtureDatabases, fixturePrefix, startFixture } from "../testing/fixture-server.ts";
+
+interface Figure {
+  what: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function option(args: string[], name: string, fallback: number, min: number): number {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(args[i + 1]);
+  if (!Number.isFinite(v) || v < min) throw new Error(`${name} needs a number >= ${min}, got ${args[i + 1]}`);
+  return v;
+}
+
+function load(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+async function post(url: string, body: unknown): Promise<any> {
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function runAuthBench(root: string, args: string[]): Promise<number> {
+  const cost = Math.floor(option(args, "--cost", 12, 4));
+  const duration = option(args, "--duration", 10, 1);
+  const connections = Math.floor(option(args, "--connections", 32, 1));
+  const loginConnections = Math.floor(option(args, "--login-connections", 8, 1));
+  const secret = randomBytes(32).toString("base64url");
+  const prefix = fixturePrefix();
+  const app = await startFixture(root, prefix, {
+    JWT_SECRET: secret,
+    BCRYPT_COST: String(cost),
+    WARROOM_ADMIN_EMAIL: "bench-admin@example.org",
+    WARROOM_ADMIN_PASSWORD: randomBytes(12).toString("base64url"),
+    WARROOM_CRON: "off",
+  });
+  const figures: Figure[] = [];
+  const report = (what: string, r: autocannon.Result) => {
+    const f = { what, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+    figures.push(f);
+    process.stdout.write(`${what.padEnd(44)} ${String(f.rps).padStart(8)} req/s  p50 ${f.p50} ms  p99 ${f.p99} ms  errors ${f.errors}\n`);
+  };
+  try {
+    // Several accounts, taken in turn: auth throttles more than 5 sign-ins in flight for one account.
+    const password = "bench-password-1";
+    const emails = Array.from({ length: loginConnections * 4 }, (_, i) => `bench-user-${i}@example.org`);
+    const sessions = await Promise.all(emails.map((email) => post(`${app.url}/api/v1/auth/register`, { email, password, name: "Bench" })));
+    const session = sessions[0];
+    let turn = 0;
+    const loginRequest = {
+      method: "POST" as const,
+      headers: { "content-type": "application/json" },
+      requests: [{ setupRequest: (req: any) => ({ ...req, body: JSON.stringify({ email: emails[turn++ % emails.length], password }) }) }],
+    };
+    const meRequest = { headers: { authorization: `Bearer ${session.accessToken}` } };
+
+    await load({ url: `${app.url}/api/v1/auth/login`, connections: loginConnections, duration: 2, ...loginRequest }); // warm-up
+    report(`POST /auth/login (bcrypt cost ${cost}, ${loginConnections} conns)`, await load({ url: `${app.url}/api/v1/auth/login`, connections: loginConnections, duration, ...loginRequest }));
+
+    // Logins above outdated nothing: the token from registration is still valid.
+    await load({ url: `${app.url}/api/v1/auth/me`, connections, duration: 2, ...meRequest });
+    report(`GET /auth/me (verify + profile, ${connections} conns)`, await load({ url: `${app.url}/api/v1/auth/me`, connections, duration, ...meRequest }));
+
+    // The signature and claims check alone, as the gateway does it (same options as auth/domain/tokens.ts).
+    const key = new TextEncoder().encode(secret);
+    const verify = () =>
+      jwtVerify(session.accessToken, key, { algorithms: ["HS256"], typ: "at+jwt", issuer: "war-room", audience: "war-room-api", requiredClaims: ["sub", "iat", "exp"], clockTolerance: 30, maxTokenAge: 3600 });
+    for (let i = 0; i < 2000; i++) await verify();
+    let count = 0;
+    const started = performance.now();
+    while (performance.now() - started < Math.min(duration, 5) * 1000) {
+      await verify();
+      count++;
+    }
+    const perSecond = Math.round(count / ((performance.now() - started) / 1000));
+    figures.push({ what: "jose jwtVerify HS256 (in-process, 1 core)", rps: perSecond, p50: 0, p99: 0, errors: 0 });
+    process.stdout.write(`${"jose jwtVerify HS256 (in-process, 1 core)".padEnd(44)} ${String(perSecond).padStart(8)} verifications/s\n`);
+  } finally {
+    await app.stop();
+    await dropFixtureDatabases(prefix);
+  }
+  process.stdout.write(`\n${duration} s per run, bcrypt cost ${cost}, node ${process.version}, Redis ${process.env.REDIS_URL ? "on" : "off"}\n`);
+  const dir = path.resolve(import.meta.dirname, "../../bench-results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `auth-${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify({ cost, duration, figures }, null, 2));
+  return figures.some((f) => f.errors > 0) ? 1 : 0;
+}
