@@ -1,0 +1,174 @@
+// campaigns' public endpoints (seed paths): campaigns, their keywords, alert contacts and members.
+// Every endpoint: the role's permission (shared/permissions.ts), then the campaign-access rule
+// (shared/access.ts: a campaign the caller may not see is 404, like a missing one), then the work.
+import { api, APIError } from "encore.dev/api";
+import { requireCampaignAccess, requireCampaignManagement } from "../shared/access";
+import { requirePermission, type Action, type Caller } from "../shared/permissions";
+import * as changes from "./campaigns";
+import { pageWindow } from "./domain/campaign";
+import type {
+  AddContactRequest,
+  AddKeywordsRequest,
+  AddMemberRequest,
+  AlertContact,
+  Campaign,
+  CampaignIdRequest,
+  CampaignMember,
+  ContactIdRequest,
+  ContactsResponse,
+  CreateCampaignRequest,
+  GetCampaignsRequest,
+  GetCampaignsResponse,
+  KeywordIdRequest,
+  KeywordsResponse,
+  MemberIdRequest,
+  MembersResponse,
+  SuccessResponse,
+  UpdateCampaignRequest,
+} from "./model";
+import * as reads from "./reads";
+import * as store from "./store";
+
+/** The signed-in caller, if their role may `action` campaigns and they may see campaign `id`. */
+async function within(id: string, action: Action): Promise<Caller> {
+  const caller = requirePermission("campaigns", action);
+  requireCampaignAccess(caller, await reads.access(id, caller.userID), "campaigns", action);
+  return caller;
+}
+
+/** The signed-in caller, if they may run campaign `id`'s team (admins and the campaign's managers). */
+async function managing(id: string): Promise<Caller> {
+  const caller = requirePermission("campaigns", "read");
+  requireCampaignManagement(caller, await reads.access(id, caller.userID));
+  return caller;
+}
+
+// createCampaign creates a draft campaign with empty metrics; the creator becomes its manager (campaigns:create).
+export const createCampaign = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/campaigns" },
+  async (req: CreateCampaignRequest): Promise<Campaign> => {
+    const caller = requirePermission("campaigns", "create");
+    return changes.createCampaign(caller.userID, req);
+  },
+);
+
+// getCampaigns lists the campaigns the caller sees (admins: all; others: their own), newest first, optionally by status.
+export const getCampaigns = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/campaigns" },
+  async (req: GetCampaignsRequest): Promise<GetCampaignsResponse> => {
+    const caller = requirePermission("campaigns", "read");
+    let window: ReturnType<typeof pageWindow>;
+    try {
+      window = pageWindow(req.page, req.limit);
+    } catch (err) {
+      throw APIError.invalidArgument(err instanceof Error ? err.message : String(err));
+    }
+    const memberId = caller.role === "admin" ? null : caller.userID;
+    const page = await reads.campaigns(memberId, req.status, window.limit, window.offset);
+    return { campaigns: page.campaigns, total: page.total, page: window.page, limit: window.limit };
+  },
+);
+
+// getCampaignById returns one campaign (404 when it does not exist or the caller may not see it).
+export const getCampaignById = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/campaigns/:id" },
+  async ({ id }: CampaignIdRequest): Promise<Campaign> => {
+    await within(id, "read");
+    const campaign = await reads.campaign(id);
+    if (!campaign) throw APIError.notFound("campaign not found");
+    return campaign;
+  },
+);
+
+// updateCampaign changes a campaign's fields and/or status (campaigns:update, members only; status transitions validated).
+export const updateCampaign = api(
+  { expose: true, auth: true, method: "PUT", path: "/api/v1/campaigns/:id" },
+  async (req: UpdateCampaignRequest): Promise<Campaign> => {
+    const caller = await within(req.id, "update");
+    return changes.updateCampaign(caller.userID, req);
+  },
+);
+
+// getCampaignKeywords lists the keywords monitoring listens for on a campaign, with their weights.
+export const getCampaignKeywords = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/campaigns/:id/keywords" },
+  async ({ id }: CampaignIdRequest): Promise<KeywordsResponse> => {
+    await within(id, "read");
+    return { keywords: await store.listKeywords(id) };
+  },
+);
+
+// addCampaignKeywords adds keywords to a campaign (an existing keyword gets the new weight); returns them all (campaigns:update).
+export const addCampaignKeywords = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/campaigns/:id/keywords" },
+  async (req: AddKeywordsRequest): Promise<KeywordsResponse> => {
+    const caller = await within(req.id, "update");
+    return { keywords: await changes.addKeywords(caller.userID, req) };
+  },
+);
+
+// deleteCampaignKeyword removes one keyword from a campaign (campaigns:update).
+export const deleteCampaignKeyword = api(
+  { expose: true, auth: true, method: "DELETE", path: "/api/v1/campaigns/:id/keywords/:keywordId" },
+  async ({ id, keywordId }: KeywordIdRequest): Promise<SuccessResponse> => {
+    const caller = await within(id, "update");
+    await changes.deleteKeyword(caller.userID, id, keywordId);
+    return { success: true };
+  },
+);
+
+// getCampaignContacts lists who alerting reaches for a campaign (personal data: campaigns:update, members only).
+export const getCampaignContacts = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/campaigns/:id/contacts" },
+  async ({ id }: CampaignIdRequest): Promise<ContactsResponse> => {
+    await within(id, "update");
+    return { contacts: await store.listContacts(id) };
+  },
+);
+
+// addCampaignContact adds an alert contact: an E.164 phone (SMS, WHATSAPP), an email, or a Slack channel (campaigns:update).
+export const addCampaignContact = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/campaigns/:id/contacts" },
+  async (req: AddContactRequest): Promise<AlertContact> => {
+    const caller = await within(req.id, "update");
+    return changes.addContact(caller.userID, req);
+  },
+);
+
+// deleteCampaignContact removes one alert contact (campaigns:update).
+export const deleteCampaignContact = api(
+  { expose: true, auth: true, method: "DELETE", path: "/api/v1/campaigns/:id/contacts/:contactId" },
+  async ({ id, contactId }: ContactIdRequest): Promise<SuccessResponse> => {
+    const caller = await within(id, "update");
+    await changes.deleteContact(caller.userID, id, contactId);
+    return { success: true };
+  },
+);
+
+// getCampaignMembers lists a campaign's team (admins and the campaign's managers).
+export const getCampaignMembers = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/campaigns/:id/members" },
+  async ({ id }: CampaignIdRequest): Promise<MembersResponse> => {
+    await managing(id);
+    return { members: await store.listMembers(id) };
+  },
+);
+
+// addCampaignMember adds a user to a campaign's team or changes their role (admins and the campaign's managers).
+export const addCampaignMember = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/campaigns/:id/members" },
+  async (req: AddMemberRequest): Promise<CampaignMember> => {
+    const caller = await managing(req.id);
+    return changes.setMember(caller.userID, req);
+  },
+);
+
+// removeCampaignMember removes a user from a campaign's team; the last manager stays (admins and the campaign's managers).
+export const removeCampaignMember = api(
+  { expose: true, auth: true, method: "DELETE", path: "/api/v1/campaigns/:id/members/:userId" },
+  async ({ id, userId }: MemberIdRequest): Promise<SuccessResponse> => {
+    const caller = await managing(id);
+    await changes.removeMember(caller.userID, id, userId);
+    return { success: true };
+  },
+);

@@ -1,0 +1,73 @@
+// campaigns' private endpoints for other services, pollers and cron jobs: what they need to apply
+// the campaign-access rule (shared/access.ts) and to do their work without campaigns' database.
+//
+//   const access = await campaigns.getCampaignAccess({ campaignId, userID: caller.userID });
+//   requireCampaignAccess(caller, access, "monitoring", "read");
+import { api, APIError } from "encore.dev/api";
+import { severityAtLeast } from "./domain/contacts";
+import type {
+  ActiveCampaignsResponse,
+  AlertContactsRequest,
+  Campaign,
+  CampaignAccessRequest,
+  CampaignAccessResponse,
+  CampaignRef,
+  ContactsResponse,
+  KeywordsResponse,
+  UserCampaignsRequest,
+  UserCampaignsResponse,
+} from "./model";
+import * as reads from "./reads";
+import * as store from "./store";
+
+/** 404 unless the campaign exists (for endpoints that answer about one campaign). */
+async function mustExist(campaignId: string): Promise<void> {
+  if (!(await reads.access(campaignId, "")).exists) throw APIError.notFound("campaign not found");
+}
+
+// getCampaignAccess tells whether a campaign exists and the user's membership role on it (cached).
+export const getCampaignAccess = api(
+  { expose: false, method: "GET", path: "/internal/campaigns/:campaignId/access/:userID" },
+  ({ campaignId, userID }: CampaignAccessRequest): Promise<CampaignAccessResponse> => reads.access(campaignId, userID),
+);
+
+// getUserCampaigns lists the ids of the campaigns a user is a member of (admins see every campaign regardless).
+export const getUserCampaigns = api(
+  { expose: false, method: "GET", path: "/internal/campaigns/members/:userID" },
+  async ({ userID }: UserCampaignsRequest): Promise<UserCampaignsResponse> => ({ campaignIds: await store.campaignIdsOf(userID) }),
+);
+
+// getCampaignForService returns one campaign, without any caller check (404 when missing).
+export const getCampaignForService = api(
+  { expose: false, method: "GET", path: "/internal/campaigns/:campaignId" },
+  async ({ campaignId }: CampaignRef): Promise<Campaign> => {
+    const campaign = await reads.campaign(campaignId);
+    if (!campaign) throw APIError.notFound("campaign not found");
+    return campaign;
+  },
+);
+
+// listActiveCampaigns returns every active campaign with its keywords (for pollers and cron jobs).
+export const listActiveCampaigns = api(
+  { expose: false, method: "GET", path: "/internal/campaigns/active" },
+  async (): Promise<ActiveCampaignsResponse> => ({ campaigns: await store.listActiveCampaigns() }),
+);
+
+// getKeywords returns a campaign's keywords with their weights (404 when the campaign is missing).
+export const getKeywords = api(
+  { expose: false, method: "GET", path: "/internal/campaigns/:campaignId/keywords" },
+  async ({ campaignId }: CampaignRef): Promise<KeywordsResponse> => {
+    await mustExist(campaignId);
+    return { keywords: await store.listKeywords(campaignId) };
+  },
+);
+
+// getAlertContacts returns a campaign's alert contacts, only those an alert of `severity` reaches when given (for alerting).
+export const getAlertContacts = api(
+  { expose: false, method: "GET", path: "/internal/campaigns/:campaignId/contacts" },
+  async ({ campaignId, severity }: AlertContactsRequest): Promise<ContactsResponse> => {
+    await mustExist(campaignId);
+    const contacts = await store.listContacts(campaignId);
+    return { contacts: severity ? contacts.filter((c) => severityAtLeast(severity, c.minSeverity)) : contacts };
+  },
+);

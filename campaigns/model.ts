@@ -1,0 +1,240 @@
+// campaigns' request and response types: the seed's shapes (Campaign, TargetAudience, CampaignMetrics,
+// CreateCampaignRequest) plus keywords, alert contacts and members; public and internal.
+import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { MemberRole } from "../shared/access";
+import type { CampaignMetrics, CampaignStatus } from "./domain/campaign";
+import type { ContactChannel, Severity } from "./domain/contacts";
+
+export type { CampaignMetrics, CampaignStatus, ContactChannel, MemberRole, Severity };
+
+/** An age range in whole years (seed: Demographics.ageRange). */
+export interface AgeRange {
+  min: number & Min<13> & Max<120>;
+  max: number & Min<13> & Max<120>;
+}
+
+/** Who a campaign speaks to, by person (seed shape). */
+export interface Demographics {
+  ageRange: AgeRange;
+  gender: ("male" | "female" | "all")[] & MaxLen<3>;
+  income: string & MaxLen<100>;
+  education: string & MaxLen<100>;
+}
+
+/** The platforms a campaign runs on (seed shape). */
+export type AdPlatform = "facebook" | "instagram" | "twitter" | "tiktok" | "google";
+
+/** Who a campaign targets and where (seed shape). */
+export interface TargetAudience {
+  demographics: Demographics;
+  interests: (string & MaxLen<100>)[] & MaxLen<100>;
+  locations: (string & MaxLen<200>)[] & MaxLen<200>;
+  platforms: AdPlatform[] & MaxLen<5>;
+}
+
+/** A campaign (seed shape). metrics are zeros until analytics fills them. */
+export interface Campaign {
+  id: string;
+  name: string;
+  description: string;
+  status: CampaignStatus;
+  startDate: Date;
+  endDate: Date;
+  budget: number;
+  targetAudience: TargetAudience;
+  metrics: CampaignMetrics;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** POST /api/v1/campaigns (seed shape): a new draft campaign; endDate must be after startDate. */
+export interface CreateCampaignRequest {
+  name: string & MinLen<3> & MaxLen<100>;
+  description: string & MaxLen<1000>;
+  startDate: Date;
+  endDate: Date;
+  budget: number & Min<100> & Max<1000000>;
+  targetAudience: TargetAudience;
+}
+
+/** GET /api/v1/campaigns: one page of the campaigns the caller sees, newest first. */
+export interface GetCampaignsRequest {
+  /** 1-based; default 1. */
+  page?: number & Min<1>;
+  /** 1 to 100; default 20. */
+  limit?: number & Min<1> & Max<100>;
+  status?: CampaignStatus;
+}
+
+/** A page of campaigns and how many there are in all (seed shape). */
+export interface GetCampaignsResponse {
+  campaigns: Campaign[];
+  total: number;
+  page: number;
+  limit: number;
+}
+
+/** Names a campaign. */
+export interface CampaignIdRequest {
+  id: string;
+}
+
+/** PUT /api/v1/campaigns/:id: a partial update; a status change must be an allowed transition. */
+export interface UpdateCampaignRequest {
+  id: string;
+  name?: string & MinLen<3> & MaxLen<100>;
+  description?: string & MaxLen<1000>;
+  startDate?: Date;
+  endDate?: Date;
+  budget?: number & Min<100> & Max<1000000>;
+  targetAudience?: TargetAudience;
+  /** draft→active, active→paused, paused→active, active|paused→completed. */
+  status?: CampaignStatus;
+}
+
+/** A keyword monitoring listens for, with its weight (seed: campaign_keywords). */
+export interface CampaignKeyword {
+  id: string;
+  keyword: string;
+  weight: number;
+  createdAt: Date;
+}
+
+/** A keyword to add; weight 0.01 to 9.99, default 1. */
+export interface KeywordInput {
+  keyword: string & MinLen<1> & MaxLen<255>;
+  weight?: number & Min<0.01> & Max<9.99>;
+}
+
+/** POST /api/v1/campaigns/:id/keywords: keywords to add (an existing keyword gets the new weight). */
+export interface AddKeywordsRequest {
+  id: string;
+  keywords: KeywordInput[] & MinLen<1> & MaxLen<200>;
+}
+
+/** A campaign's keywords, alphabetical. */
+export interface KeywordsResponse {
+  keywords: CampaignKeyword[];
+}
+
+/** DELETE /api/v1/campaigns/:id/keywords/:keywordId. */
+export interface KeywordIdRequest {
+  id: string;
+  keywordId: string;
+}
+
+/** Someone (or a room) alerting reaches for a campaign. */
+export interface AlertContact {
+  id: string;
+  campaignId: string;
+  name: string;
+  channel: ContactChannel;
+  /** E.164 phone (SMS, WHATSAPP), email address (EMAIL), or Slack channel "#name" / id (SLACK). */
+  address: string;
+  /** Alerts of this severity and above reach the contact. */
+  minSeverity: Severity;
+  createdAt: Date;
+}
+
+/** POST /api/v1/campaigns/:id/contacts: a new alert contact (the address is checked against the channel). */
+export interface AddContactRequest {
+  id: string;
+  name: string & MinLen<1> & MaxLen<255>;
+  channel: ContactChannel;
+  address: string & MinLen<1> & MaxLen<320>;
+  /** Default HIGH. */
+  minSeverity?: Severity;
+}
+
+/** A campaign's alert contacts. */
+export interface ContactsResponse {
+  contacts: AlertContact[];
+}
+
+/** DELETE /api/v1/campaigns/:id/contacts/:contactId. */
+export interface ContactIdRequest {
+  id: string;
+  contactId: string;
+}
+
+/** A user on a campaign's team. */
+export interface CampaignMember {
+  userId: string;
+  role: MemberRole;
+  /** Who added them (the creator adds themself). */
+  addedBy: string;
+  addedAt: Date;
+}
+
+/** A campaign's team. */
+export interface MembersResponse {
+  members: CampaignMember[];
+}
+
+/** POST /api/v1/campaigns/:id/members: add a user to the team, or change a member's role. */
+export interface AddMemberRequest {
+  id: string;
+  userId: string & MinLen<1> & MaxLen<100>;
+  /** Default member. A manager must have the manager or admin role. */
+  role?: MemberRole;
+}
+
+/** DELETE /api/v1/campaigns/:id/members/:userId. */
+export interface MemberIdRequest {
+  id: string;
+  userId: string;
+}
+
+/** The result of a removal. */
+export interface SuccessResponse {
+  success: boolean;
+}
+
+// --- internal (other services, pollers, cron) ---
+
+/** A user's standing with a campaign. */
+export interface CampaignAccessRequest {
+  campaignId: string;
+  userID: string;
+}
+
+/** What shared/access.ts needs to decide: does the campaign exist, is the user a member and as what. */
+export interface CampaignAccessResponse {
+  exists: boolean;
+  memberRole: MemberRole | null;
+}
+
+/** A user's memberships. */
+export interface UserCampaignsRequest {
+  userID: string;
+}
+
+/** The ids of the campaigns a user is a member of (admins see every campaign regardless). */
+export interface UserCampaignsResponse {
+  campaignIds: string[];
+}
+
+/** A campaign being monitored, with what to listen for. */
+export interface ActiveCampaign {
+  id: string;
+  name: string;
+  startDate: Date;
+  endDate: Date;
+  keywords: CampaignKeyword[];
+}
+
+/** Every active campaign (for pollers and cron jobs). */
+export interface ActiveCampaignsResponse {
+  campaigns: ActiveCampaign[];
+}
+
+/** Names a campaign (internal). */
+export interface CampaignRef {
+  campaignId: string;
+}
+
+/** A campaign's alert contacts, optionally only those an alert of `severity` reaches. */
+export interface AlertContactsRequest {
+  campaignId: string;
+  severity?: Severity;
+}
