@@ -23,8 +23,7 @@ export class CronRuntime {
         if (res instanceof ApiCallError) throw new Error(`${job.endpoint.service}.${job.endpoint.name} failed: ${res.code}: ${res.message}`);
       },
     });
-    await this.scheduler.start();
-    this.rt.log.info("cron scheduler started", { jobs: jobs.map((j) => j.name) });
+    await this.scheduler.start(); // logs the jobs it schedules
   }
 
   async stop(deadlineMs: number): Promise<void> {
