@@ -34,6 +34,20 @@ export async function main(args: string[], root: string): Promise<number | null>
       await import(pathToFileURL(path.join(root, "encore.gen", "internal", "entrypoints", "combined", "main.ts")).href);
       return null;
     }
+    case "openapi": {
+      const { diagnostics, meta } = ensureGenerated(root);
+      if (diagnostics.length > 0) {
+        printDiagnostics(diagnostics);
+        return 1;
+      }
+      const { openapiDocument } = await import("./codegen/openapi.ts");
+      const i = args.indexOf("--out");
+      const out = path.resolve(root, i >= 0 ? args[i + 1] : "encore.gen/openapi.json");
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(out, JSON.stringify(openapiDocument(meta), null, 2) + "\n");
+      process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);
+      return 0;
+    }
     case "dead-letters": {
       const { deadLetters } = await import("./ops.ts");
       return deadLetters(root, args);
@@ -43,7 +57,7 @@ export async function main(args: string[], root: string): Promise<number | null>
       return runBench(root, args);
     }
     default:
-      process.stderr.write(`unknown command "${cmd}". Commands: start, check, gen, dead-letters, bench (each takes --root DIR)\n`);
+      process.stderr.write(`unknown command "${cmd}". Commands: start, check, gen, openapi, dead-letters, bench (each takes --root DIR)\n`);
       return 2;
   }
 }

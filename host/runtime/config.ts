@@ -16,6 +16,7 @@ export interface RuntimeConfig {
   logLevel: string | undefined;
   cron: boolean;
   shutdownTimeoutMs: number;
+  opsToken: string | undefined; // WARROOM_OPS_TOKEN: required by the runtime's own pages when set
   httpHeadersTimeoutMs: number; // a client must send its request headers within this
   httpRequestTimeoutMs: number; // ... and its whole request (headers and body) within this; 0 = no limit
 }
@@ -61,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     logLevel: env.WARROOM_LOG_LEVEL,
     cron: env.WARROOM_CRON !== "off",
     shutdownTimeoutMs: intEnv(env, "WARROOM_SHUTDOWN_TIMEOUT_MS", 30_000),
+    opsToken: env.WARROOM_OPS_TOKEN || undefined,
     httpHeadersTimeoutMs,
     httpRequestTimeoutMs,
   };

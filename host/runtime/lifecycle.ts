@@ -35,6 +35,7 @@ export class Lifecycle {
         host: config.host,
         headersTimeoutMs: config.httpHeadersTimeoutMs,
         requestTimeoutMs: config.httpRequestTimeoutMs,
+        opsToken: config.opsToken,
       });
       this.streams.attach(this.http);
       this.port = await this.http.listen();

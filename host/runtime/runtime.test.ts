@@ -308,3 +308,33 @@ describe("graceful shutdown", () => {
     }
   });
 });
+
+describe("the runtime's own pages", () => {
+  test("/openapi.json and the /docs reference (Swagger UI from local files) are served on a local server", async () => {
+    const doc = await call("GET", "/openapi.json");
+    expect(doc.status).toBe(200);
+    expect(doc.json.openapi).toBe("3.1.0");
+    expect(doc.json.paths["/echo/search"]).toBeDefined();
+    const page = await fetch(fixture.server.url + "/docs");
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(await page.text()).toContain("/docs/swagger-ui-bundle.js");
+    const asset = await fetch(fixture.server.url + "/docs/swagger-ui-bundle.js");
+    expect(asset.status).toBe(200);
+    expect((await asset.text()).length).toBeGreaterThan(100_000);
+    expect((await fetch(fixture.server.url + "/docs/../package.json")).status).toBe(404);
+  });
+
+  test("with WARROOM_OPS_TOKEN set they require the token", async () => {
+    const p = fixturePrefix();
+    const s = await startFixture(APP, p, { WARROOM_OPS_TOKEN: "ops-secret" });
+    try {
+      expect((await fetch(s.url + "/openapi.json")).status).toBe(401);
+      expect((await fetch(s.url + "/openapi.json", { headers: { "x-ops-token": "wrong-one!" } })).status).toBe(401);
+      expect((await fetch(s.url + "/openapi.json", { headers: { "x-ops-token": "ops-secret" } })).status).toBe(200);
+      expect((await fetch(s.url + "/echo/search?page=1")).status).toBe(200); // the app is unaffected
+    } finally {
+      await s.stop();
+      await dropFixtureDatabases(p);
+    }
+  });
+});

@@ -13,6 +13,7 @@ import { errorParts } from "../runtime/dispatch.ts";
 import { Request, type APICallData } from "../runtime/request.ts";
 import { LogLevel, type Logger } from "../runtime/log.ts";
 import { BodyReader, ResponseWriter } from "./raw.ts";
+import { OpsRoutes } from "./ops.ts";
 
 export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
 /**
@@ -33,6 +34,10 @@ export class HttpError extends Error {
 }
 
 export interface ServerOptions {
+  /** The runtime's own pages (/openapi.json, /docs); false turns them off. */
+  ops?: boolean;
+  /** When set, the runtime's own pages require it (X-Ops-Token). */
+  opsToken?: string;
   meta: AppMeta;
   dispatcher: Dispatcher;
   log: Logger;
@@ -59,9 +64,11 @@ export class HttpServer {
   onUpgrade: ((req: http.IncomingMessage, socket: Socket, head: Buffer) => void) | null = null;
 
   private readonly cors: CorsConfig;
+  private readonly ops: OpsRoutes | null;
 
   constructor(private readonly opts: ServerOptions) {
     this.cors = withAppHeaders(opts.meta.cors, opts.meta);
+    this.ops = opts.ops === false ? null : new OpsRoutes(opts.meta, opts.opsToken);
     for (const svc of opts.meta.services) {
       for (const ep of svc.endpoints) {
         if (!ep.expose) continue; // private endpoints are unreachable from outside (404)
@@ -157,6 +164,8 @@ export class HttpServer {
     const extra = cors.headers;
 
     const found = this.router.find(method, pathname);
+    // The runtime's own pages, only where the app has no route of its own.
+    if (!("value" in found) && this.ops?.handle(req, res, pathname)) return;
     if (!("value" in found)) {
       drain(req);
       return writeError(res, new HttpError("not_found", "endpoint not found"), extra, this.opts.log, null);
