@@ -34,17 +34,22 @@ export async function main(args: string[], root: string): Promise<number | null>
       await import(pathToFileURL(path.join(root, "encore.gen", "internal", "entrypoints", "combined", "main.ts")).href);
       return null;
     }
-    case "openapi": {
+    case "openapi":
+    case "client": {
       const { diagnostics, meta } = ensureGenerated(root);
       if (diagnostics.length > 0) {
         printDiagnostics(diagnostics);
         return 1;
       }
-      const { openapiDocument } = await import("./codegen/openapi.ts");
       const i = args.indexOf("--out");
-      const out = path.resolve(root, i >= 0 ? args[i + 1] : "encore.gen/openapi.json");
-      const { writeFileSync } = await import("node:fs");
-      writeFileSync(out, JSON.stringify(openapiDocument(meta), null, 2) + "\n");
+      const out = path.resolve(root, i >= 0 ? args[i + 1] : cmd === "openapi" ? "encore.gen/openapi.json" : "encore.gen/client.ts");
+      const text =
+        cmd === "openapi"
+          ? JSON.stringify((await import("./codegen/openapi.ts")).openapiDocument(meta), null, 2) + "\n"
+          : (await import("./codegen/client.ts")).generateClient(meta);
+      const { mkdirSync, writeFileSync } = await import("node:fs");
+      mkdirSync(path.dirname(out), { recursive: true });
+      writeFileSync(out, text);
       process.stdout.write(`wrote ${path.relative(process.cwd(), out)}\n`);
       return 0;
     }
@@ -57,7 +62,7 @@ export async function main(args: string[], root: string): Promise<number | null>
       return runBench(root, args);
     }
     default:
-      process.stderr.write(`unknown command "${cmd}". Commands: start, check, gen, openapi, dead-letters, bench (each takes --root DIR)\n`);
+      process.stderr.write(`unknown command "${cmd}". Commands: start, check, gen, openapi, client, dead-letters, bench (each takes --root DIR)\n`);
       return 2;
   }
 }
