@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import postgres, { type Sql } from "postgres";
 import { GroupCommit } from "./batcher.ts";
 import { migratePubSub } from "./schema.ts";
-import { PubSubStore, NOTIFY_CHANNEL, parseNotifyPayload, type PublishItem } from "./store.ts";
+import { PubSubStore, NOTIFY_CHANNEL, parseNotifyPayload, type PublishItem, type SubscriptionStats } from "./store.ts";
 import { Subscriber, type Delivery, type Handler, type Logger, type SubscriptionConfig } from "./subscriber.ts";
 
 export type { Delivery, Handler, Logger, SubscriptionConfig } from "./subscriber.ts";
@@ -138,6 +138,11 @@ export class PubSub {
     this.subscribers.set(subscription, sub);
     sub.start();
     return sub.done;
+  }
+
+  /** Backlog, in-flight, retrying and dead counts per subscription (subscriptions with none are absent). */
+  stats(): Promise<SubscriptionStats[]> {
+    return this.store.stats();
   }
 
   /** Dead letters, oldest first: messages whose handler failed past maxRetries. */

@@ -6,6 +6,15 @@ import type { PendingQuery, Row, Sql } from "postgres";
 
 export const NOTIFY_CHANNEL = "encore_pubsub";
 
+export interface SubscriptionStats {
+  subscription: string;
+  backlog: number;
+  inFlight: number;
+  retrying: number;
+  deadLetters: number;
+  oldestWaiting: Date | null;
+}
+
 export interface PublishItem {
   bodyJson: string; // the message, already JSON-encoded
   attributes: Record<string, string>;
@@ -218,6 +227,19 @@ export class PubSubStore {
         THEN pg_notify(${NOTIFY_CHANNEL}, ${notifyPayload(topic, this.instanceId)}) END AS notified
       FROM released`;
     return Number(rows[0].n);
+  }
+
+  /** Per subscription: waiting, leased (in flight), waiting after a failure, dead. */
+  async stats(): Promise<SubscriptionStats[]> {
+    const rows = await this.sql`
+      SELECT subscription AS sub,
+        count(*) FILTER (WHERE dead_at IS NULL AND lease_owner IS NULL)::int AS backlog,
+        count(*) FILTER (WHERE dead_at IS NULL AND lease_owner IS NOT NULL AND visible_at > now())::int AS inflight,
+        count(*) FILTER (WHERE dead_at IS NULL AND lease_owner IS NULL AND attempt > 0)::int AS retrying,
+        count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead,
+        min(visible_at) FILTER (WHERE dead_at IS NULL AND lease_owner IS NULL) AS oldest
+      FROM pubsub_delivery GROUP BY subscription`;
+    return rows.map((r) => ({ subscription: r.sub, backlog: r.backlog, inFlight: r.inflight, retrying: r.retrying, deadLetters: r.dead, oldestWaiting: r.oldest ?? null }));
   }
 
   async deadLetters(subscription: string | null, limit: number): Promise<DeadLetterRow[]> {

@@ -17,6 +17,7 @@ export interface RuntimeConfig {
   cron: boolean;
   shutdownTimeoutMs: number;
   opsToken: string | undefined; // WARROOM_OPS_TOKEN: required by the runtime's own pages when set
+  devDashboard: boolean; // WARROOM_DEV_DASHBOARD=off: no /_dev and no request tracing
   httpHeadersTimeoutMs: number; // a client must send its request headers within this
   httpRequestTimeoutMs: number; // ... and its whole request (headers and body) within this; 0 = no limit
 }
@@ -63,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     cron: env.WARROOM_CRON !== "off",
     shutdownTimeoutMs: intEnv(env, "WARROOM_SHUTDOWN_TIMEOUT_MS", 30_000),
     opsToken: env.WARROOM_OPS_TOKEN || undefined,
+    devDashboard: env.WARROOM_DEV_DASHBOARD !== "off",
     httpHeadersTimeoutMs,
     httpRequestTimeoutMs,
   };

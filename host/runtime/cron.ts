@@ -26,6 +26,17 @@ export class CronRuntime {
     await this.scheduler.start(); // logs the jobs it schedules
   }
 
+  /** Runs a job's endpoint now, outside its schedule (the dev dashboard's "run now"). */
+  async runNow(name: string): Promise<{ ok: boolean; durationMs: number; error?: string }> {
+    const job = this.rt.config.meta.cronJobs.find((j) => j.name === name);
+    if (!job) return { ok: false, durationMs: 0, error: `no cron job "${name}"` };
+    const started = performance.now();
+    const res = await this.rt.dispatcher.apiCall(job.endpoint.service, job.endpoint.name, undefined, null, null);
+    const durationMs = Math.round(performance.now() - started);
+    this.rt.log.info(`cron job ${name} run by hand`, { ok: !(res instanceof ApiCallError), duration_ms: durationMs });
+    return res instanceof ApiCallError ? { ok: false, durationMs, error: `${res.code}: ${res.message}` } : { ok: true, durationMs };
+  }
+
   async stop(deadlineMs: number): Promise<void> {
     await this.scheduler?.stop(deadlineMs);
   }

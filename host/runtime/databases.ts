@@ -134,6 +134,11 @@ export class Databases {
     return this.runtimeSqlP;
   }
 
+  /** Each database's pool, for the dev dashboard. */
+  poolStats(): { name: string; pool: ReturnType<SqlDatabase["poolStats"]> }[] {
+    return [...this.dbs.entries()].map(([name, db]) => ({ name, pool: db.poolStats() }));
+  }
+
   /** Closes every pool and stops an embedded server. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.dbs.values()].map((d) => d.close()));

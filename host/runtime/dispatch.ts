@@ -153,14 +153,20 @@ export class Dispatcher {
         headers: {},
       },
       trace: source ? { traceId: source.trace.traceId, spanId: newSpanId(), parentSpanId: source.trace.spanId } : undefined,
+      parent: source,
     });
+    const started = performance.now();
+    const span = (error?: string) =>
+      source?.tracing && source.recordSpan({ kind: "call", name: `${service}.${endpoint}`, detail: ep.path, startMs: started, durationMs: performance.now() - started, error });
     try {
       const res = await this.invoke(route, req);
+      span();
       if (!ep.response || res.payload === undefined || res.payload === null) return null;
       const schema = paramsSchema(ep.response);
       return decodeMessage(schema, toJSON(schema, res.payload, this.types), this.types, this.decodeOpts) as Record<string, unknown>;
     } catch (err) {
       const parts = errorParts(err);
+      span(parts.code);
       if (parts.internal) this.log.log(req, 5, "internal error in service-to-service call", err instanceof Error ? err : new Error(String(err)));
       return new ApiCallError(parts.code, parts.message, parts.details);
     }

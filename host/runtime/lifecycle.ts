@@ -5,6 +5,9 @@ import type { Runtime } from "./runtime.ts";
 import { HttpServer } from "../server/http.ts";
 import { StreamManager } from "./streams.ts";
 import { CronRuntime } from "./cron.ts";
+import { RequestLog } from "./requestlog.ts";
+import { listRuns } from "../cron/index.ts";
+import type { DevSource } from "../server/dev.ts";
 
 export class Lifecycle {
   readonly deployId = randomUUID();
@@ -36,6 +39,7 @@ export class Lifecycle {
         headersTimeoutMs: config.httpHeadersTimeoutMs,
         requestTimeoutMs: config.httpRequestTimeoutMs,
         opsToken: config.opsToken,
+        dev: config.devDashboard ? this.devSource() : undefined,
       });
       this.streams.attach(this.http);
       this.port = await this.http.listen();
@@ -65,6 +69,58 @@ export class Lifecycle {
     process.on("SIGTERM", onSignal);
     process.on("SIGINT", onSignal);
     return this.exited;
+  }
+
+  /** What the dev dashboard (/_dev) shows and does. */
+  private devSource(): DevSource {
+    const rt = this.rt;
+    const meta = rt.config.meta;
+    return {
+      meta,
+      requests: new RequestLog(200),
+      pubsub: async () => {
+        const engine = rt.pubsub.started;
+        const stats = new Map((engine ? await engine.stats() : []).map((s) => [s.subscription, s]));
+        const subscriptions = await Promise.all(
+          meta.subscriptions.map(async (s) => ({
+            topic: s.topic,
+            subscription: s.name,
+            backlog: 0,
+            inFlight: 0,
+            retrying: 0,
+            deadLetters: 0,
+            ...stats.get(s.name),
+            dead: engine ? await engine.deadLetters(s.name, 5) : [],
+          })),
+        );
+        return { subscriptions };
+      },
+      redrive: async (id, subscription) => {
+        await rt.pubsub.started?.redriveDeadLetter(id, subscription);
+      },
+      cron: async () => {
+        const sql = await rt.databases.runtimeSql();
+        const jobs = await Promise.all(
+          meta.cronJobs.map(async (j) => ({
+            name: j.name,
+            title: j.title,
+            schedule: j.schedule ?? `every ${Math.round((j.every ?? 0) / 60_000)} min`,
+            endpoint: `${j.endpoint.service}.${j.endpoint.name}`,
+            runs: (await listRuns(sql, j.name, 5).catch(() => [])).map((r) => ({ tick: r.tick.toISOString(), status: r.status, error: r.error })),
+          })),
+        );
+        return { jobs };
+      },
+      runCron: (job) => (this.cron ?? new CronRuntime(rt)).runNow(job),
+      databases: () => ({ databases: rt.databases.poolStats() }),
+      status: async () => {
+        // The app's own status endpoint, if it has one (War Room's shows circuit breakers).
+        const ep = meta.services.flatMap((s) => s.endpoints).find((e) => e.path.endsWith("/status") && e.methods.includes("GET") && !e.request);
+        if (!ep) return { note: "the app has no GET …/status endpoint" };
+        const res = await rt.dispatcher.apiCall(ep.service, ep.name, undefined, null, null);
+        return res;
+      },
+    };
   }
 
   /** Graceful shutdown: stop accepting, finish in-flight work (bounded), release everything. */

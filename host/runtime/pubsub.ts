@@ -23,8 +23,18 @@ export class PubSubTopic {
     readonly meta: TopicMeta,
   ) {}
 
-  publish(body: unknown, _source?: Request | null): Promise<string> {
-    return this.rt.publish(this.meta, body);
+  async publish(body: unknown, source?: Request | null): Promise<string> {
+    if (!source?.tracing) return this.rt.publish(this.meta, body);
+    const start = performance.now();
+    let error: string | undefined;
+    try {
+      return await this.rt.publish(this.meta, body);
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+      throw err;
+    } finally {
+      source.recordSpan({ kind: "publish", name: this.meta.name, detail: "", startMs: start, durationMs: performance.now() - start, error });
+    }
   }
 }
 
@@ -140,6 +150,11 @@ export class PubSubRuntime {
       // A throw goes back to the engine, which logs it and schedules the retry (or dead-letters it).
       await inNewContext(() => handler(req));
     });
+  }
+
+  /** The started engine (null before start): for the dev dashboard. */
+  get started(): PubSub | null {
+    return this.engine;
   }
 
   async stop(deadlineMs: number): Promise<void> {

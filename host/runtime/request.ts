@@ -65,22 +65,65 @@ export function newSpanId(): string {
   return randomHex(8);
 }
 
+/** One step of a request's work, for the dev dashboard: a query, a service call, a publish. */
+export interface Span {
+  kind: "sql" | "call" | "publish";
+  name: string; // the database, the called endpoint, the topic
+  detail: string;
+  startMs: number; // performance.now() at start
+  durationMs: number;
+  error?: string;
+}
+
+/** What runtime code records spans on (a Request that keeps a trace). */
+export interface SpanSink {
+  readonly tracing: boolean;
+  recordSpan(span: Span): void;
+}
+
+const MAX_SPANS = 100;
+
 export interface RequestInit {
   payload: unknown;
   authData?: Record<string, unknown> | null;
   apiCall?: APICallData;
   pubsubMessage?: PubSubMessageData;
   trace?: TraceData;
+  /** Keep the spans of this request's work (the dev dashboard's request log). */
+  tracing?: boolean;
+  /** The request this one serves (an in-process service call): its spans go to the parent's trace. */
+  parent?: Request | null;
 }
 
-export class Request {
+export class Request implements SpanSink {
   private readonly startedMs = Date.now();
   private readonly init: RequestInit;
   private traceData: TraceData | undefined;
+  readonly tracing: boolean;
+  /** Recorded work, oldest first (bounded); null when not tracing. */
+  readonly spans: Span[] | null;
+  spansDropped = 0;
 
   constructor(init: RequestInit) {
     this.init = init;
     this.traceData = init.trace;
+    this.tracing = init.parent ? init.parent.tracing : init.tracing === true;
+    this.spans = init.parent ? init.parent.spans : this.tracing ? [] : null;
+  }
+
+  recordSpan(span: Span): void {
+    if (!this.spans) return;
+    if (this.spans.length < MAX_SPANS) this.spans.push(span);
+    else this.spansDropped++;
+  }
+
+  get startedAtMs(): number {
+    return this.startedMs;
+  }
+
+  get authUserID(): string | null {
+    const auth = this.init.authData as { userID?: unknown } | null | undefined;
+    return auth && typeof auth.userID === "string" ? auth.userID : null;
   }
 
   /** Created on first use: most requests never log or call another service. */

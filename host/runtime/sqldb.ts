@@ -7,6 +7,7 @@ import { EncodeError, decodeValue, encodeParam, type DecodeOptions } from "../db
 import { CATALOG_QUERY, TypeRegistry, type PgType } from "../db/pgtypes.ts";
 import { toPValue, type PValue } from "../db/pvalue.ts";
 import { Decimal } from "./decimal.ts";
+import type { SpanSink } from "./request.ts";
 
 export const DEFAULT_POOL_SIZE = 10;
 // Distinct SQL texts whose parameter types we remember; apps have a fixed set, so this is a guard.
@@ -186,6 +187,11 @@ class Pool {
     private readonly applicationName: string,
   ) {}
 
+  /** For the dev dashboard: connections open, idle, and callers waiting for one. */
+  stats(): { size: number; open: number; idle: number; waiting: number } {
+    return { size: this.size, open: this.conns.length, idle: this.idle.length, waiting: this.exclusiveWaiters.length + this.sharedWaiters.length };
+  }
+
   private open(): Conn | null {
     if (this.conns.length >= this.size) return null;
     const sql = postgres(this.url, {
@@ -280,7 +286,7 @@ class Backend {
   private readonly types = new TypeRegistry();
 
   constructor(
-    name: string,
+    readonly name: string,
     readonly config: SqlConnectionConfig,
     private readonly decode: DecodeOptions,
   ) {
@@ -429,10 +435,10 @@ export class Transaction {
     await this.finish("ROLLBACK");
   }
 
-  async query(query: string, args: QueryArgs, _source?: unknown): Promise<Cursor> {
+  async query(query: string, args: QueryArgs, source?: unknown): Promise<Cursor> {
     const conn = this.lease.conn;
     if (!conn) throw new SqlError("transaction closed");
-    return this.backend.run(conn.sql, query, args);
+    return traced(source, this.backend.name, query, () => this.backend.run(conn.sql, query, args));
   }
 }
 
@@ -455,10 +461,10 @@ export class SqlConn {
     await giveBack(this.lease, "ROLLBACK").catch(() => {});
   }
 
-  async query(query: string, args: QueryArgs, _source?: unknown): Promise<Cursor> {
+  async query(query: string, args: QueryArgs, source?: unknown): Promise<Cursor> {
     const conn = this.lease.conn;
     if (!conn) throw new SqlError("connection_closed");
-    return this.backend.run(conn.sql, query, args);
+    return traced(source, this.backend.name, query, () => this.backend.run(conn.sql, query, args));
   }
 
   async queryRow(query: string, args: QueryArgs, source?: unknown): Promise<Row | null> {
@@ -515,9 +521,14 @@ export class SqlDatabase {
     return this.backend.config.url;
   }
 
-  async query(query: string, args: QueryArgs, _source?: unknown): Promise<Cursor> {
+  async query(query: string, args: QueryArgs, source?: unknown): Promise<Cursor> {
     const b = this.backend && !this.closed ? this.backend : await this.get();
-    return b.query(query, args);
+    return traced(source, this.name, query, () => b.query(query, args));
+  }
+
+  /** For the dev dashboard. */
+  poolStats(): { size: number; open: number; idle: number; waiting: number } | null {
+    return this.backend?.pool.stats() ?? null;
   }
 
   async queryRow(query: string, args: QueryArgs, source?: unknown): Promise<Row | null> {
@@ -552,3 +563,22 @@ export class SqlDatabase {
 }
 
 export { SqlDatabase as SQLDatabase, SqlConn as SQLConn };
+
+/** Records the query on the calling request's trace (the dev dashboard), when it keeps one. */
+function traced<T>(source: unknown, db: string, query: string, run: () => Promise<T>): Promise<T> {
+  const req = source as SpanSink | null | undefined;
+  return req?.tracing ? tracedRun(req, db, query, run) : run();
+}
+
+async function tracedRun<T>(req: SpanSink, db: string, query: string, run: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  let error: string | undefined;
+  try {
+    return await run();
+  } catch (err) {
+    error = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    throw err;
+  } finally {
+    req.recordSpan({ kind: "sql", name: db, detail: query.replace(/\s+/g, " ").trim().slice(0, 300), startMs: start, durationMs: performance.now() - start, error });
+  }
+}

@@ -14,6 +14,14 @@ import { Request, type APICallData } from "../runtime/request.ts";
 import { LogLevel, type Logger } from "../runtime/log.ts";
 import { BodyReader, ResponseWriter } from "./raw.ts";
 import { OpsRoutes } from "./ops.ts";
+import type { DevSource } from "./dev.ts";
+import type { RequestLog } from "../runtime/requestlog.ts";
+
+/** What the request log learns about a request while it is served. */
+interface Served {
+  endpoint: string | null;
+  request: Request | null;
+}
 
 export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
 /**
@@ -38,6 +46,8 @@ export interface ServerOptions {
   ops?: boolean;
   /** When set, the runtime's own pages require it (X-Ops-Token). */
   opsToken?: string;
+  /** The dev dashboard's data; with it, requests are traced into its request log. */
+  dev?: DevSource;
   meta: AppMeta;
   dispatcher: Dispatcher;
   log: Logger;
@@ -65,10 +75,12 @@ export class HttpServer {
 
   private readonly cors: CorsConfig;
   private readonly ops: OpsRoutes | null;
+  private readonly requestLog: RequestLog | null;
 
   constructor(private readonly opts: ServerOptions) {
     this.cors = withAppHeaders(opts.meta.cors, opts.meta);
-    this.ops = opts.ops === false ? null : new OpsRoutes(opts.meta, opts.opsToken);
+    this.ops = opts.ops === false ? null : new OpsRoutes(opts.meta, opts.opsToken, opts.dev);
+    this.requestLog = opts.dev?.requests ?? null;
     for (const svc of opts.meta.services) {
       for (const ep of svc.endpoints) {
         if (!ep.expose) continue; // private endpoints are unreachable from outside (404)
@@ -135,16 +147,25 @@ export class HttpServer {
   private handle(req: http.IncomingMessage, res: http.ServerResponse) {
     this.inFlight++;
     if (this.draining) res.setHeader("Connection", "close");
-    this.serve(req, res)
+    const trace: Served = { endpoint: null, request: null };
+    const startMs = performance.now();
+    this.serve(req, res, trace)
       .catch((err) => {
         this.opts.log.error("unhandled error serving request", { path: req.url }, err);
         if (!res.headersSent) writeError(res, err, {}, this.opts.log, null);
         else res.destroy();
       })
-      .finally(() => this.finishOne());
+      .finally(() => {
+        this.finishOne();
+        if (this.requestLog && trace.endpoint) {
+          const url = req.url ?? "/";
+          const q = url.indexOf("?");
+          this.requestLog.record({ method: req.method ?? "GET", path: q < 0 ? url : url.slice(0, q), endpoint: trace.endpoint, status: res.statusCode, startMs, endMs: performance.now(), request: trace.request });
+        }
+      });
   }
 
-  private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse, served: Served): Promise<void> {
     const method = req.method ?? "GET";
     const rawUrl = req.url ?? "/";
     const qi = rawUrl.indexOf("?");
@@ -171,6 +192,7 @@ export class HttpServer {
       return writeError(res, new HttpError("not_found", "endpoint not found"), extra, this.opts.log, null);
     }
     const ep = found.value;
+    served.endpoint = `${ep.service}.${ep.name}`;
     const route = this.opts.dispatcher.route(ep.service, ep.name);
     if (!route) {
       drain(req);
@@ -195,8 +217,8 @@ export class HttpServer {
       if (ep.auth && !authData) throw new HttpError("unauthenticated", "endpoint requires auth but none provided");
 
       if (ep.raw) {
-        const request = new Request({ payload: null, authData, apiCall });
-        reqForLog = request;
+        const request = new Request({ payload: null, authData, apiCall, tracing: this.requestLog !== null });
+        reqForLog = served.request = request;
         const writer = new ResponseWriter(res, extra);
         const body = new BodyReader(req, ep.bodyLimit);
         const done = new Promise<void>((r) => res.once("close", r));
@@ -220,8 +242,8 @@ export class HttpServer {
       };
       const payload = decodeRequest(ep.request, parts, this.opts.meta.types, this.opts.dispatcher.decimalOptions);
       apiCall.parsedPayload = payload ?? undefined;
-      const request = new Request({ payload, authData, apiCall });
-      reqForLog = request;
+      const request = new Request({ payload, authData, apiCall, tracing: this.requestLog !== null });
+      reqForLog = served.request = request;
       const result = await this.opts.dispatcher.invoke(route, request);
       const enc = encodeResponse(ep.response, result.payload, this.opts.meta.types);
       const headers: Record<string, string | string[]> = { ...extra, ...enc.headers };

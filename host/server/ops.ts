@@ -1,5 +1,5 @@
-// Our runtime's own pages, beside the app's routes: the OpenAPI document (/openapi.json) and an
-// API reference rendered by Swagger UI from local files (/docs). Open on a local development
+// Our runtime's own pages, beside the app's routes: the OpenAPI document (/openapi.json), an
+// API reference rendered by Swagger UI from local files (/docs) and the dev dashboard (/_dev). Open on a local development
 // server; when WARROOM_OPS_TOKEN is set they require it (header X-Ops-Token or ?ops_token=).
 // Under `encore run`, Encore's own tooling takes their place.
 import type http from "node:http";
@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import type { AppMeta } from "../meta.ts";
 import { openapiDocument } from "../codegen/openapi.ts";
+import { DevRoutes, type DevSource } from "./dev.ts";
 
 const require = createRequire(import.meta.url);
 const SWAGGER_DIR = path.dirname(require.resolve("swagger-ui-dist/package.json"));
@@ -40,23 +41,30 @@ function tokenOk(req: http.IncomingMessage, url: URL, token: string | undefined)
 
 export class OpsRoutes {
   private doc: string | null = null;
+  private readonly dev: DevRoutes | null;
 
   constructor(
     private readonly meta: AppMeta,
     private readonly token: string | undefined,
-  ) {}
+    dev?: DevSource,
+  ) {
+    this.dev = dev ? new DevRoutes(dev) : null;
+  }
 
   /** True when the request was one of ours (and has been answered). */
   handle(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean {
-    if (pathname !== "/openapi.json" && pathname !== "/docs" && !pathname.startsWith("/docs/")) return false;
-    if (req.method !== "GET" && req.method !== "HEAD") return false;
+    const dev = this.dev?.handles(pathname) ?? false;
+    if (!dev && pathname !== "/openapi.json" && pathname !== "/docs" && !pathname.startsWith("/docs/")) return false;
+    if (req.method !== "GET" && req.method !== "HEAD" && !(dev && req.method === "POST")) return false;
     const url = new URL(req.url ?? "/", "http://localhost");
     if (!tokenOk(req, url, this.token)) {
       const body = JSON.stringify({ code: "unauthenticated", message: "this page needs the ops token (X-Ops-Token)", details: null });
       res.writeHead(401, { "content-type": "application/json" }).end(body);
       return true;
     }
-    if (pathname === "/openapi.json") {
+    if (dev) {
+      void this.dev!.handle(req, res, pathname);
+    } else if (pathname === "/openapi.json") {
       this.doc ??= JSON.stringify(openapiDocument(this.meta), null, 2);
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache" }).end(this.doc);
     } else if (pathname === "/docs" || pathname === "/docs/") {
