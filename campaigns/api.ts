@@ -2,6 +2,7 @@
 // Every endpoint: the role's permission (shared/permissions.ts), then the campaign-access rule
 // (shared/access.ts: a campaign the caller may not see is 404, like a missing one), then the work.
 import { api, APIError } from "encore.dev/api";
+import { monitoring } from "~encore/clients";
 import { requireCampaignAccess, requireCampaignManagement } from "../shared/access";
 import { requirePermission, type Action, type Caller } from "../shared/permissions";
 import * as changes from "./campaigns";
@@ -13,6 +14,8 @@ import type {
   AlertContact,
   Campaign,
   CampaignIdRequest,
+  CampaignInsights,
+  CampaignInsightsRequest,
   CampaignMember,
   ContactIdRequest,
   ContactsResponse,
@@ -66,6 +69,18 @@ export const getCampaigns = api(
     const memberId = caller.role === "admin" ? null : caller.userID;
     const page = await reads.campaigns(memberId, req.status, window.limit, window.offset);
     return { campaigns: page.campaigns, total: page.total, page: window.page, limit: window.limit };
+  },
+);
+
+// getCampaignInsights returns a campaign's metrics with monitoring's summary: mentions, sentiment, platforms, crises, trending terms (campaigns:read, members).
+export const getCampaignInsights = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/campaigns/insights" },
+  async ({ campaignId }: CampaignInsightsRequest): Promise<CampaignInsights> => {
+    await within(campaignId, "read");
+    const campaign = await reads.campaign(campaignId);
+    if (!campaign) throw APIError.notFound("campaign not found");
+    const { campaignId: _, generatedAt, ...summary } = await monitoring.getCampaignSummary({ campaignId });
+    return { campaignId, name: campaign.name, status: campaign.status, metrics: campaign.metrics, monitoring: summary, generatedAt };
   },
 );
 

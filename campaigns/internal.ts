@@ -4,6 +4,7 @@
 //   const access = await campaigns.getCampaignAccess({ campaignId, userID: caller.userID });
 //   requireCampaignAccess(caller, access, "monitoring", "read");
 import { api, APIError } from "encore.dev/api";
+import * as changes from "./campaigns";
 import { severityAtLeast } from "./domain/contacts";
 import type {
   ActiveCampaignsResponse,
@@ -14,6 +15,7 @@ import type {
   CampaignRef,
   ContactsResponse,
   KeywordsResponse,
+  ServiceCampaignRequest,
   UserCampaignsRequest,
   UserCampaignsResponse,
 } from "./model";
@@ -69,5 +71,14 @@ export const getAlertContacts = api(
     await mustExist(campaignId);
     const contacts = await store.listContacts(campaignId);
     return { contacts: severity ? contacts.filter((c) => severityAtLeast(severity, c.minSeverity)) : contacts };
+  },
+);
+
+// createServiceCampaign creates a campaign on behalf of a service (monitoring's demo feed), made and managed by `createdBy`, active at once when asked; audited like any creation.
+export const createServiceCampaign = api(
+  { expose: false, method: "POST", path: "/internal/campaigns" },
+  async ({ campaign, createdBy, activate }: ServiceCampaignRequest): Promise<Campaign> => {
+    const created = await changes.createCampaign(createdBy, campaign);
+    return activate ? changes.updateCampaign(createdBy, { id: created.id, status: "active" }) : created;
   },
 );

@@ -238,3 +238,65 @@ export interface AlertContactsRequest {
   campaignId: string;
   severity?: Severity;
 }
+
+/** A campaign a service creates (monitoring's demo feed): the seed's request, its creator, active at once or draft. */
+export interface ServiceCampaignRequest {
+  campaign: CreateCampaignRequest;
+  /** The actor recorded as creator and campaign manager (a service name such as "system:demo-feed"). */
+  createdBy: string & MinLen<1> & MaxLen<100>;
+  activate?: boolean;
+}
+
+// --- insights (GET /api/v1/campaigns/insights), from monitoring's summary ---
+
+/** GET /api/v1/campaigns/insights?campaignId: one campaign's metrics and monitoring summary. */
+export interface CampaignInsightsRequest {
+  campaignId: string;
+}
+
+/** Mentions of one platform. */
+export interface PlatformMentions {
+  platform: string;
+  mentions: number;
+}
+
+/** A crisis in one line (monitoring's record). */
+export interface CrisisBrief {
+  id: string;
+  type: "CRISIS" | "SENTIMENT" | "MENTION_SPIKE" | "ENGAGEMENT_DROP" | "COMPETITOR";
+  severity: Severity;
+  status: "open" | "escalated" | "resolved";
+  title: string;
+  openedAt: Date;
+  resolvedAt?: Date;
+}
+
+/** What monitoring saw of a campaign: the last 24 h against the 24 h before. */
+export interface MonitoringInsights {
+  /** Whether the campaign has a monitoring configuration. */
+  monitored: boolean;
+  windowHours: number;
+  mentions: number;
+  previousMentions: number;
+  averageSentiment: number;
+  previousSentiment: number | null;
+  positive: number;
+  neutral: number;
+  negative: number;
+  reach: number;
+  engagement: number;
+  topPlatforms: PlatformMentions[];
+  openCrises: number;
+  latestCrisis?: CrisisBrief;
+  trendingTerms: string[];
+}
+
+/** A campaign's insights: its metrics and what monitoring saw. */
+export interface CampaignInsights {
+  campaignId: string;
+  name: string;
+  status: CampaignStatus;
+  metrics: CampaignMetrics;
+  monitoring: MonitoringInsights;
+  generatedAt: Date;
+}

@@ -14,6 +14,20 @@ export interface DatabaseHealth {
   error?: string;
 }
 
+/** A third-party provider as the service calling it sees it (integrations fills these). */
+export interface ProviderHealth {
+  name: string;
+  /** False when its credentials are missing: its endpoints answer 503. */
+  configured: boolean;
+  /** The circuit breaker: open means calls fail fast until a trial succeeds. */
+  circuit: "closed" | "open" | "half_open";
+  consecutiveFailures: number;
+  lastError: string | null;
+  /** Attempts in the last hour and how many failed (from the call log). */
+  callsLastHour: number;
+  failuresLastHour: number;
+}
+
 /** The health of one service. */
 export interface ServiceHealth {
   name: string;
@@ -21,6 +35,8 @@ export interface ServiceHealth {
   /** null for a service that owns no database. */
   database: DatabaseHealth | null;
   error?: string;
+  /** Third-party providers this service depends on (integrations only). */
+  providers?: ProviderHealth[];
 }
 
 /** Checks a service's database (null: the service owns none). Never throws. */

@@ -3,6 +3,7 @@
 // endpoint and for one that reads a row. Options: --duration S (default 10), --connections N (64).
 // `npm run bench -- fanout`: the WebSocket fan-out benchmark instead (fanout.ts, its own options).
 // `npm run bench -- auth`: sign-in and token-verification throughput of the app (auth.ts, its own options).
+// `npm run bench -- ingest`: the mention pipeline: ingest vs COPY, stream fan-out, detection latency (ingest.ts).
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -64,8 +65,10 @@ export async function runBench(root: string, args: string[]): Promise<number> {
   const name = benchName(args);
   if (name === "fanout") return (await import("./fanout.ts")).runFanout(args);
   if (name === "auth") return (await import("./auth.ts")).runAuthBench(root, args);
+  if (name === "ingest") return (await import("./ingest.ts")).runIngestBench(root, args);
+  if (name === "alert") return (await import("./alert.ts")).runAlertBench(root, args);
   if (name !== undefined) {
-    process.stderr.write(`unknown benchmark "${name}": npm run bench [-- fanout | auth]\n`);
+    process.stderr.write(`unknown benchmark "${name}": npm run bench [-- fanout | auth | ingest]\n`);
     return 2;
   }
   return runHttpBench(root, args);

@@ -1,0 +1,289 @@
+// alerting against its fakes, in process: a crisis raised through the internal endpoint reaches
+// email (SMTP sink), Slack, push and SMS/WhatsApp (fake Twilio behind integrations); redelivery and
+// duplicate messages send nothing twice; a channel failing then recovering; permanent failures
+// visible; the crash between persist and publish recovered by the sweeper; escalation and
+// acknowledgement; the queue's visibility rules; permissions and bad input.
+import { push, slack, smtp, twilio, closeFakes } from "../tests/fakes/smtp-slack-env";
+import "../tests/fakes/auth-secrets";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { alerting, auth, campaigns, users } from "~encore/clients";
+import { auditEventsFor } from "../compliance/store";
+import "../compliance/subscriptions";
+import type { Role } from "../shared/permissions";
+import { escalateAlerts, sweepAlerts } from "./cron";
+import { deliverAlert } from "./delivery";
+import { raiseCrisisAlert } from "./internal";
+import * as store from "./store";
+
+const PASSWORD = "password-for-tests";
+type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
+const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
+const code = (p: Promise<unknown>) => p.then(() => "ok", (err: { code?: string }) => err.code ?? String(err));
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+
+let n = 0;
+let admin: Profile;
+let manager: Profile;
+async function user(role: Role): Promise<Profile> {
+  const { user } = await users.createUser({ email: `alerting-${++n}@example.org`, password: PASSWORD, name: `User ${n}`, role }, as(admin));
+  return user;
+}
+
+/** A phone number no other test uses. */
+const phone = () => `+1415555${String(1000 + ++n).padStart(4, "0")}`;
+
+/** A campaign run by `manager` with the given contacts. */
+async function campaign(contacts: { channel: "SMS" | "WHATSAPP" | "EMAIL" | "SLACK"; address: string; minSeverity?: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL"; name?: string }[]): Promise<string> {
+  const c = await campaigns.createCampaign(
+    {
+      name: `Campaign ${++n}`,
+      description: "Re-election",
+      startDate: new Date("2026-01-01T00:00:00Z"),
+      endDate: new Date("2026-11-03T00:00:00Z"),
+      budget: 1000,
+      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" }, interests: [], locations: [], platforms: [] },
+    },
+    as(manager),
+  );
+  for (const contact of contacts) await campaigns.addCampaignContact({ id: c.id, name: contact.name ?? `Contact ${++n}`, ...contact }, as(manager));
+  return c.id;
+}
+
+const crisis = (campaignId: string, score = 0.9) => ({ campaignId, crisisScore: score, triggers: ["mention spike"], affectedPlatforms: ["twitter"], estimatedReach: 50000, sentimentImpact: -0.4, recommendedActions: ["hold a statement"] });
+
+const sentTo = (to: string) => twilio.messages.filter((m) => m.to === to || m.to === `whatsapp:${to}`);
+const mailsTo = (to: string) => smtp.mails.filter((m) => m.to.includes(to));
+const slackTo = (channel: string) => slack.messages.filter((m) => m.channel === channel);
+const pushesFor = (alertId: string) => push.notifications.filter((p) => p.alertId === alertId);
+
+beforeAll(async () => {
+  admin = (await auth.register({ email: "admin@alerting.example", password: PASSWORD, name: "Admin" })).user;
+  manager = await user("manager");
+});
+afterAll(() => closeFakes());
+
+describe("the pipeline", () => {
+  test("a crisis raised by monitoring reaches SMS, WhatsApp, email, Slack and push once each", async () => {
+    const sms = phone();
+    const wa = phone();
+    const email = `ops${++n}@campaign.org`;
+    const room = `#crisis-${n}`;
+    const campaignId = await campaign([
+      { channel: "SMS", address: sms },
+      { channel: "WHATSAPP", address: wa },
+      { channel: "EMAIL", address: email, name: "Ops Desk" },
+      { channel: "SLACK", address: room },
+    ]);
+    const raised = await raiseCrisisAlert({ ...crisis(campaignId, 0.93), sourceKey: `crisis:c-${n}:v1` });
+    expect(raised).toMatchObject({ created: true, severity: "CRITICAL", deliveries: 5 });
+
+    await poll(async () => (await store.getAlert(raised.alertId))?.status).toBe("delivered");
+    expect(sentTo(sms)).toEqual([expect.objectContaining({ from: "+14155550199", body: expect.stringMatching(/^\[CRITICAL\] CRISIS ALERT: mention spike\. Crisis score 93%/) })]);
+    expect(sentTo(wa)).toEqual([expect.objectContaining({ to: `whatsapp:${wa}`, from: "whatsapp:+14155238886", body: expect.stringContaining("*[CRITICAL] CRISIS ALERT: mention spike*") })]);
+    expect(mailsTo(email)).toEqual([expect.objectContaining({ from: "alerts@warroom.test", subject: "[CRITICAL] CRISIS ALERT: mention spike" })]);
+    expect(mailsTo(email)[0]!.headers["x-warroom-alert"]).toBe(raised.alertId);
+    expect(slackTo(room)).toEqual([expect.objectContaining({ text: ":rotating_light: [CRITICAL] CRISIS ALERT: mention spike" })]);
+    expect(pushesFor(raised.alertId)).toEqual([expect.objectContaining({ severity: "CRITICAL", recipient: `campaign:${campaignId}`, idempotencyKey: expect.any(String) })]);
+
+    const deliveries = await store.listDeliveries([raised.alertId]);
+    expect(deliveries.map((d) => [d.channel, d.status, d.attempts])).toEqual(expect.arrayContaining([["SMS", "sent", 1], ["WHATSAPP", "sent", 1], ["EMAIL", "sent", 1], ["SLACK", "sent", 1], ["PUSH", "sent", 1]]));
+    expect(deliveries.find((d) => d.channel === "SMS")!.providerMessageId).toBe(sentTo(sms)[0]!.sid);
+
+    // Every send is in the audit log.
+    await poll(async () => (await auditEventsFor("alert", raised.alertId)).map((e) => e.action)).toContain("alert.raised");
+    const smsDelivery = deliveries.find((d) => d.channel === "SMS")!.id;
+    await poll(async () => (await auditEventsFor("alert_delivery", smsDelivery)).map((e) => e.action)).toEqual(["alert.delivery_sent"]);
+    const sendAudit = await auditEventsFor("alert_delivery", smsDelivery);
+    expect(sendAudit.every((e) => !JSON.stringify(e.details).includes(sms))).toBe(true);
+  });
+
+  test("the same source key raises one alert, however often monitoring calls", async () => {
+    const sms = phone();
+    const campaignId = await campaign([{ channel: "SMS", address: sms }]);
+    const key = `crisis:dup-${n}:v1`;
+    const [a, b] = await Promise.all([raiseCrisisAlert({ ...crisis(campaignId, 0.5), sourceKey: key }), raiseCrisisAlert({ ...crisis(campaignId, 0.5), sourceKey: key })]);
+    expect(a.alertId).toBe(b.alertId);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect(a.severity).toBe("HIGH");
+    await poll(async () => (await store.getAlert(a.alertId))?.status).toBe("delivered");
+    expect(sentTo(sms)).toHaveLength(1);
+  });
+
+  test("redelivering an alert's message, even concurrently, never sends twice", async () => {
+    const sms = phone();
+    const room = `#redeliver-${++n}`;
+    const campaignId = await campaign([{ channel: "SMS", address: sms }, { channel: "SLACK", address: room }]);
+    // Persisted, never published: only our deliveries below run.
+    const { alert } = await store.createAlert({ campaignId, type: "CRISIS", severity: "HIGH", title: "Redelivery", message: "Twice?", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }, { channel: "SLACK", recipient: room, recipientName: "", tier: 1 }] });
+    const payload = { id: alert.id, type: alert.type, severity: alert.severity, campaignId, title: alert.title, message: alert.message, data: {}, channels: [], timestamp: alert.createdAt };
+    await Promise.all([deliverAlert(payload).catch(() => undefined), deliverAlert(payload).catch(() => undefined), deliverAlert(payload).catch(() => undefined)]);
+    await deliverAlert(payload);
+    await deliverAlert(payload);
+    expect(sentTo(sms)).toHaveLength(1);
+    expect(slackTo(room)).toHaveLength(1);
+    expect((await store.getAlert(alert.id))!.status).toBe("delivered");
+  });
+});
+
+describe("failures", () => {
+  test("a channel failing then recovering is retried with backoff and sends once", async () => {
+    const room = `#flaky-${++n}`;
+    const campaignId = await campaign([{ channel: "SLACK", address: room }]);
+    slack.inject({ kind: "status", status: 503 }, 2);
+    const { alertId } = await raiseCrisisAlert(crisis(campaignId, 0.5));
+    await poll(async () => (await store.getAlert(alertId))?.status).toBe("delivered");
+    const d = (await store.listDeliveries([alertId])).find((x) => x.channel === "SLACK");
+    expect(d).toMatchObject({ channel: "SLACK", status: "sent", attempts: 3 });
+    expect(slackTo(room)).toHaveLength(1);
+  });
+
+  test("a delivery out of attempts is marked failed and shown in the queue; a permanent refusal fails at once", async () => {
+    const email = `bounce${++n}@campaign.org`;
+    const campaignId = await campaign([{ channel: "EMAIL", address: email }, { channel: "SLACK", address: `#down-${n}` }]);
+    smtp.refuse(550, "5.1.1 No such mailbox");
+    slack.inject({ kind: "status", status: 500 }, 3);
+    const { alertId } = await raiseCrisisAlert(crisis(campaignId, 0.5));
+    await poll(async () => (await store.getAlert(alertId))?.status).toBe("partial"); // push went through
+    const queue = await alerting.getAlertQueue({ campaignId }, as(manager));
+    const shown = queue.alerts.find((a) => a.id === alertId)!;
+    expect(shown.deliveries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ channel: "EMAIL", status: "failed", attempts: 1, lastError: expect.stringContaining("No such mailbox") }),
+        expect.objectContaining({ channel: "SLACK", status: "failed", attempts: 3, lastError: expect.stringContaining("500") }),
+      ]),
+    );
+    expect(mailsTo(email)).toHaveLength(0);
+  });
+
+  test("an alert persisted but never published (a crash) is sent once by the sweeper", async () => {
+    const sms = phone();
+    const campaignId = await campaign([{ channel: "SMS", address: sms }]);
+    const { alert } = await store.createAlert({ campaignId, type: "CRISIS", severity: "HIGH", title: "Lost publish", message: "Crashed before publishing", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
+    expect(sentTo(sms)).toHaveLength(0);
+    expect((await sweepAlerts()).republished).toBeGreaterThanOrEqual(1);
+    await poll(async () => (await store.getAlert(alert.id))?.status).toBe("delivered");
+    await sweepAlerts();
+    expect(sentTo(sms)).toHaveLength(1);
+    expect(sentTo(sms)[0]!.body).toContain("Lost publish");
+  });
+
+  test("a delivery whose sender died mid-send is reclaimed by the sweeper and sent once", async () => {
+    const sms = phone();
+    const campaignId = await campaign([{ channel: "SMS", address: sms }]);
+    const { alert } = await store.createAlert({ campaignId, type: "CRISIS", severity: "HIGH", title: "Crashed sender", message: "Claimed, never sent", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
+    await store.markPublished(alert.id);
+    // A sender claimed the row and died: its lease (0 s here) runs out.
+    expect(await store.claimDue(alert.id, 0)).toHaveLength(1);
+    await poll(async () => (await sweepAlerts()).reclaimed).toBe(1);
+    await poll(async () => (await store.getAlert(alert.id))?.status).toBe("delivered");
+    expect(sentTo(sms)).toHaveLength(1);
+    expect((await store.listDeliveries([alert.id]))[0]).toMatchObject({ status: "sent", attempts: 2 });
+  });
+});
+
+describe("escalation and acknowledgement", () => {
+  test("an unacknowledged CRITICAL alert reaches the CRITICAL-only tier when escalated, once", async () => {
+    const duty = phone();
+    const chief = phone();
+    const campaignId = await campaign([{ channel: "SMS", address: duty, minSeverity: "HIGH" }, { channel: "SMS", address: chief, minSeverity: "CRITICAL" }]);
+    const { alertId } = await raiseCrisisAlert(crisis(campaignId, 0.95));
+    await poll(async () => (await store.getAlert(alertId))?.status).toBe("delivered");
+    expect(sentTo(duty)).toHaveLength(1);
+    expect(sentTo(chief)).toHaveLength(0);
+    expect((await store.listDeliveries([alertId])).find((d) => d.recipient === chief)).toMatchObject({ tier: 2, status: "held" });
+
+    await escalateAlerts();
+    await poll(() => sentTo(chief).length).toBe(1);
+    expect(sentTo(chief)[0]!.body).toContain("ESCALATED");
+    await poll(async () => (await store.getAlert(alertId))?.status).toBe("delivered");
+    await escalateAlerts();
+    expect((await store.getAlert(alertId))!.tier).toBe(2);
+    expect(sentTo(chief)).toHaveLength(1);
+    expect(sentTo(duty)).toHaveLength(1);
+  });
+
+  test("acknowledging stops escalation; acknowledging again returns the first acknowledgement", async () => {
+    const duty = phone();
+    const chief = phone();
+    const campaignId = await campaign([{ channel: "SMS", address: duty }, { channel: "SMS", address: chief, minSeverity: "CRITICAL" }]);
+    const { alertId } = await raiseCrisisAlert(crisis(campaignId, 0.99));
+    const ack = await alerting.acknowledgeAlert({ id: alertId }, as(manager));
+    expect(ack).toMatchObject({ alertId, acknowledgedBy: manager.id, cancelledDeliveries: 1 });
+    await escalateAlerts();
+    await poll(async () => (await store.getAlert(alertId))?.status).toBe("delivered");
+    expect(sentTo(chief)).toHaveLength(0);
+    expect((await store.listDeliveries([alertId])).find((d) => d.recipient === chief)!.status).toBe("cancelled");
+    const second = await alerting.acknowledgeAlert({ id: alertId }, as(admin));
+    expect(second).toEqual({ ...ack, cancelledDeliveries: 0 });
+    await poll(async () => (await auditEventsFor("alert", alertId)).map((e) => e.action)).toContain("alert.acknowledged");
+    expect((await auditEventsFor("alert", alertId)).filter((e) => e.action === "alert.acknowledged")).toHaveLength(1);
+  });
+});
+
+describe("the public endpoints", () => {
+  test("POST /crisis: CRITICAL above 0.8, HIGH otherwise; managers and admins on their campaigns only", async () => {
+    const campaignId = await campaign([{ channel: "SLACK", address: `#public-${n}`, minSeverity: "LOW" }]);
+    const critical = await alerting.sendCrisisAlert(crisis(campaignId, 0.81), as(manager));
+    expect(critical).toMatchObject({ sent: true, deliveries: 2 });
+    expect((await store.getAlert(critical.alertId))!.severity).toBe("CRITICAL");
+    const high = await alerting.sendCrisisAlert(crisis(campaignId, 0.8), as(admin));
+    expect((await store.getAlert(high.alertId))!.severity).toBe("HIGH");
+
+    const outsider = await user("manager");
+    expect(await code(alerting.sendCrisisAlert(crisis(campaignId), as(outsider)))).toBe("not_found");
+    expect(await code(alerting.sendCrisisAlert(crisis(campaignId), as(await user("analyst"))))).toBe("permission_denied");
+    expect(await code(alerting.sendCrisisAlert(crisis(campaignId), as(await user("viewer"))))).toBe("permission_denied");
+    expect(await code(alerting.sendCrisisAlert(crisis(campaignId)))).toBe("unauthenticated");
+    expect(await code(alerting.sendCrisisAlert({ ...crisis(campaignId), crisisScore: 1.5 }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.sendCrisisAlert({ ...crisis("not-a-uuid") }, as(manager)))).toBe("not_found");
+    expect(await code(alerting.sendCrisisAlert({ ...crisis(campaignId), triggers: "spike" as never }, as(manager)))).toBe("invalid_argument");
+  });
+
+  test("POST /send: to listed recipients on one channel, or to the campaign's contacts; recipients are checked", async () => {
+    const room = `#send-${++n}`;
+    const campaignId = await campaign([{ channel: "SLACK", address: room, minSeverity: "LOW" }]);
+    const to = `press${++n}@campaign.org`;
+    const listed = await alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "Sentiment dipped\nDetails follow", channel: "EMAIL", recipients: [to.toUpperCase(), to] }, as(manager));
+    expect(listed).toMatchObject({ sent: true, deliveries: 1 }); // the address once (no push for listed recipients)
+    await poll(() => mailsTo(to).length).toBe(1);
+    expect(mailsTo(to)[0]!.subject).toBe("[MEDIUM] Sentiment dipped");
+    await alerting.sendAlert({ campaignId, type: "COMPETITOR", message: "Opponent ad launched", severity: "LOW" }, as(manager));
+    await poll(() => slackTo(room).length).toBe(1);
+
+    expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "x", channel: "SMS", recipients: ["555-0100"] }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "x", recipients: [] }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "x", channel: "EMAIL" }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.sendAlert({ campaignId, type: "NOPE" as never, message: "x" }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "" }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "x" }, as(await user("analyst"))))).toBe("permission_denied");
+  });
+
+  test("GET /queue: the caller's campaigns only, newest first, paged; recipients masked below manager", async () => {
+    const sms = phone();
+    const mine = await campaign([{ channel: "SMS", address: sms, minSeverity: "LOW" }]);
+    const analyst = await user("analyst");
+    await campaigns.addCampaignMember({ id: mine, userId: analyst.id }, as(manager));
+    const first = await alerting.sendAlert({ campaignId: mine, type: "MENTION_SPIKE", message: "first" }, as(manager));
+    const second = await alerting.sendAlert({ campaignId: mine, type: "MENTION_SPIKE", message: "second" }, as(manager));
+
+    const page = await alerting.getAlertQueue({ limit: 1 }, as(analyst));
+    expect(page).toMatchObject({ total: 2, page: 1, limit: 1 });
+    expect(page.alerts.map((a) => a.id)).toEqual([second.alertId]);
+    expect((await alerting.getAlertQueue({ limit: 1, page: 2 }, as(analyst))).alerts.map((a) => a.id)).toEqual([first.alertId]);
+    const shown = page.alerts[0]!.deliveries.find((d) => d.channel === "SMS")!;
+    expect(shown.recipient).toBe(`•••${sms.slice(-4)}`);
+    const full = await alerting.getAlertQueue({ campaignId: mine }, as(manager));
+    expect(full.alerts.find((a) => a.id === first.alertId)!.deliveries.find((d) => d.channel === "SMS")!.recipient).toBe(sms);
+
+    const outsider = await user("viewer");
+    expect((await alerting.getAlertQueue({}, as(outsider))).alerts).toEqual([]);
+    expect(await code(alerting.getAlertQueue({ campaignId: mine }, as(outsider)))).toBe("not_found");
+    expect(await code(alerting.getAlertQueue({ limit: 500 }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.getAlertQueue({ status: "weird" as never }, as(manager)))).toBe("invalid_argument");
+    expect((await alerting.getAlertQueue({}, as(admin))).total).toBeGreaterThan(2);
+
+    expect(await code(alerting.acknowledgeAlert({ id: first.alertId }, as(analyst)))).toBe("permission_denied");
+    expect(await code(alerting.acknowledgeAlert({ id: first.alertId }, as(await user("manager"))))).toBe("not_found");
+    expect(await code(alerting.acknowledgeAlert({ id: "nope" }, as(manager)))).toBe("not_found");
+  });
+});

@@ -1,0 +1,160 @@
+// alerting's public endpoints: raise a crisis alert, send an ad-hoc alert, list the queue,
+// acknowledge. Each: permission → campaign access → work.
+import { api, APIError } from "encore.dev/api";
+import { campaigns } from "~encore/clients";
+import { requireCampaignAccess } from "../shared/access";
+import { can, requirePermission, type Action, type Caller } from "../shared/permissions";
+import { acknowledge, raiseAlert } from "./alerts";
+import { crisisSeverity, crisisWording, normalizeRecipient } from "./domain/alert";
+import type { AckRequest, AckResponse, AlertView, CrisisAlert, CrisisAlertResponse, DeliveryView, QueueRequest, QueueResponse, SendAlertRequest, SendAlertResponse } from "./model";
+import * as store from "./store";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Refuses the call unless the caller may do `action` on alerting within the campaign (403, or 404 for campaigns they may not see). */
+async function requireOnCampaign(caller: Caller, campaignId: string, action: Action): Promise<void> {
+  if (!UUID.test(campaignId)) {
+    requirePermission("alerting", action);
+    throw APIError.notFound("campaign not found");
+  }
+  const view = await campaigns.getCampaignAccess({ campaignId, userID: caller.userID });
+  requireCampaignAccess(caller, view, "alerting", action);
+}
+
+// sendCrisisAlert raises a crisis alert to the campaign's contacts (CRITICAL above a 0.8 score, else HIGH).
+export const sendCrisisAlert = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/alerting/crisis" },
+  async (req: CrisisAlert): Promise<CrisisAlertResponse> => {
+    const caller = requirePermission("alerting", "create");
+    await requireOnCampaign(caller, req.campaignId, "create");
+    const { title, message } = crisisWording(req);
+    const { alert, deliveries } = await raiseAlert({
+      campaignId: req.campaignId,
+      type: "CRISIS",
+      severity: crisisSeverity(req.crisisScore),
+      title,
+      message,
+      data: { ...req },
+      raisedBy: caller.userID,
+      sourceKey: null,
+      recipients: null,
+    });
+    return { alertId: alert.id, sent: true, deliveries };
+  },
+);
+
+// sendAlert raises an ad-hoc alert: to the given recipients on one channel, or to the campaign's contacts.
+export const sendAlert = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/alerting/send" },
+  async (req: SendAlertRequest): Promise<SendAlertResponse> => {
+    const caller = requirePermission("alerting", "create");
+    if (!req.message.trim()) throw APIError.invalidArgument("the message is empty");
+    const channel = req.channel ?? "SMS";
+    let recipients: { channel: typeof channel; recipients: string[] } | null = null;
+    if (req.recipients !== undefined) {
+      if (req.recipients.length === 0) throw APIError.invalidArgument("recipients is empty: omit it to reach the campaign's contacts");
+      if (channel === "PUSH") throw APIError.invalidArgument("PUSH reaches the campaign's people through the push webhook, not listed recipients");
+      const clean = new Set<string>();
+      for (const r of req.recipients) {
+        const n = normalizeRecipient(channel, r);
+        if (!n.ok) throw APIError.invalidArgument(n.message);
+        clean.add(n.recipient);
+      }
+      recipients = { channel, recipients: [...clean] };
+    } else if (req.channel !== undefined) {
+      throw APIError.invalidArgument("channel needs recipients: without them the campaign's contacts are reached on their own channels");
+    }
+    await requireOnCampaign(caller, req.campaignId, "create");
+    const message = req.message.trim();
+    const { alert, deliveries } = await raiseAlert({
+      campaignId: req.campaignId,
+      type: req.type,
+      severity: req.severity ?? "MEDIUM",
+      title: (req.title ?? message.split("\n")[0]!).trim().slice(0, 200),
+      message,
+      data: {},
+      raisedBy: caller.userID,
+      sourceKey: null,
+      recipients,
+    });
+    return { alertId: alert.id, sent: true, deliveries };
+  },
+);
+
+/** •••0100 for phones, o•••@campaign.org for emails: enough to recognise, not to harvest. */
+function mask(channel: string, recipient: string): string {
+  if (channel === "SMS" || channel === "WHATSAPP") return `•••${recipient.slice(-4)}`;
+  if (channel === "EMAIL") {
+    const [local, domain] = recipient.split("@");
+    return `${local!.slice(0, 1)}•••@${domain}`;
+  }
+  return recipient;
+}
+
+function toView(a: store.Alert, deliveries: store.Delivery[], seeAddresses: boolean): AlertView {
+  return {
+    id: a.id,
+    type: a.type,
+    severity: a.severity,
+    campaignId: a.campaignId,
+    title: a.title,
+    message: a.message,
+    data: a.data,
+    channels: seeAddresses ? a.channels : a.channels.map((c) => ({ ...c, recipients: c.recipients.map((r) => mask(c.type, r)) })),
+    timestamp: a.createdAt,
+    status: a.status,
+    tier: a.tier,
+    maxTier: a.maxTier,
+    escalateAt: a.escalateAt,
+    acknowledgedAt: a.acknowledgedAt,
+    acknowledgedBy: a.acknowledgedBy,
+    processedAt: a.processedAt,
+    deliveries: deliveries.map(
+      (d): DeliveryView => ({
+        id: d.id,
+        channel: d.channel,
+        recipient: seeAddresses ? d.recipient : mask(d.channel, d.recipient),
+        recipientName: d.recipientName,
+        tier: d.tier,
+        status: d.status,
+        attempts: d.attempts,
+        lastError: d.lastError,
+        nextAttemptAt: d.status === "pending" ? d.nextAttemptAt : null,
+        sentAt: d.sentAt,
+      }),
+    ),
+  };
+}
+
+// getAlertQueue lists the pending and recent alerts of the campaigns the caller may see, newest first, with their deliveries.
+export const getAlertQueue = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/alerting/queue" },
+  async (req: QueueRequest): Promise<QueueResponse> => {
+    const caller = requirePermission("alerting", "read");
+    const page = req.page ?? 1;
+    const limit = req.limit ?? 20;
+    if (req.campaignId !== undefined) await requireOnCampaign(caller, req.campaignId, "read");
+    const campaignIds = caller.role === "admin" || req.campaignId !== undefined ? null : (await campaigns.getUserCampaigns({ userID: caller.userID })).campaignIds;
+    const { alerts, total } = await store.listAlerts({ campaignIds, campaignId: req.campaignId ?? null, status: req.status ?? null, offset: (page - 1) * limit, limit });
+    const deliveries = await store.listDeliveries(alerts.map((a) => a.id));
+    // Recipients are personal data: whole for those who may act on alerts, masked for the rest.
+    const seeAddresses = can(caller.role, "alerting", "update");
+    return { alerts: alerts.map((a) => toView(a, deliveries.filter((d) => d.alertId === a.id), seeAddresses)), total, page, limit };
+  },
+);
+
+// acknowledgeAlert acknowledges an alert and stops its escalation (acknowledging again returns the first acknowledgement).
+export const acknowledgeAlert = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/alerting/:id/ack" },
+  async ({ id }: AckRequest): Promise<AckResponse> => {
+    const caller = requirePermission("alerting", "update");
+    const alert = UUID.test(id) ? await store.getAlert(id) : null;
+    if (!alert) throw APIError.notFound("alert not found");
+    const view = await campaigns.getCampaignAccess({ campaignId: alert.campaignId, userID: caller.userID });
+    if (!view.exists || (caller.role !== "admin" && view.memberRole === null)) throw APIError.notFound("alert not found");
+    requireCampaignAccess(caller, view, "alerting", "update");
+    const ack = await acknowledge(id, caller.userID);
+    if (!ack) throw APIError.notFound("alert not found");
+    return ack;
+  },
+);

@@ -1,0 +1,85 @@
+// Delivering alerts: the `alert-queue` subscription. The delivery rows are the truth, the message
+// only says "look at alert X": each due pending row is claimed (pending → sending) before its
+// send, so a redelivered or duplicated message never sends twice; a failed send goes back to
+// pending with a backoff or, out of attempts, to failed. While any delivery is still open the
+// handler fails, and Pub/Sub delivers the message again after its own backoff.
+import { Subscription } from "encore.dev/pubsub";
+import log from "encore.dev/log";
+import { integrations } from "~encore/clients";
+import { audit } from "./audit";
+import { ChannelError, emailSender, pushSender, slackSender, twilioSender, type Sender } from "./channels/channels";
+import { afterFailure, settledStatus, type Channel } from "./domain/alert";
+import { render } from "./domain/templates";
+import { alertQueue, type AlertPayload } from "./events";
+import { channelConfig, retrySchedule } from "./secrets";
+import * as store from "./store";
+
+/** How long a claimed delivery may stay 'sending' before the sweeper decides its sender died. */
+export const SEND_LEASE_SECONDS = 120;
+
+let senders: Record<Channel, Sender> | undefined;
+
+/** The configured sender of each channel (built once). */
+function sendersByChannel(): Record<Channel, Sender> {
+  if (senders) return senders;
+  const cfg = channelConfig();
+  const twilio = twilioSender((req) => integrations.sendMessage(req));
+  senders = { SMS: twilio, WHATSAPP: twilio, EMAIL: emailSender(cfg.smtpUrl, cfg.emailFrom), SLACK: slackSender(cfg.slackWebhookUrl), PUSH: pushSender(cfg.pushWebhookUrl) };
+  return senders;
+}
+
+/** Open deliveries remain: the message must come back (Pub/Sub's retry). */
+export class DeliveriesOpen extends Error {
+  constructor(alertId: string, open: number) {
+    super(`alert ${alertId}: ${open} deliveries still open; delivering again later`);
+    this.name = "DeliveriesOpen";
+  }
+}
+
+/** Sends one claimed delivery and records the outcome. */
+async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> {
+  const message = render({ id: alert.id, type: alert.type, severity: alert.severity, campaignId: alert.campaignId, title: alert.title, message: alert.message, createdAt: alert.createdAt, tier: d.tier }, d.channel);
+  const details = { alertId: alert.id, channel: d.channel, tier: d.tier, attempt: d.attempts, template: message.template };
+  try {
+    const sent = await sendersByChannel()[d.channel]({ deliveryId: d.id, alertId: alert.id, channel: d.channel, recipient: d.recipient, recipientName: d.recipientName, message });
+    await store.markSent(d.id, sent.providerMessageId);
+    await audit({ actorId: "system", action: "alert.delivery_sent", targetType: "alert_delivery", targetId: d.id, details });
+  } catch (err) {
+    const permanent = err instanceof ChannelError && err.permanent;
+    const reason = err instanceof Error ? err.message : String(err);
+    const next = afterFailure(retrySchedule(), d.attempts, permanent, Math.random());
+    if (next.retry) {
+      log.warn("alert delivery failed; will retry", { ...details, delayMs: next.delayMs, error: reason });
+      await store.markRetry(d.id, next.delayMs, reason);
+    } else {
+      log.error("alert delivery failed for good", { ...details, permanent, error: reason });
+      await store.markFailed(d.id, reason);
+      await audit({ actorId: "system", action: "alert.delivery_failed", targetType: "alert_delivery", targetId: d.id, details: { ...details, permanent, error: reason } });
+    }
+  }
+}
+
+/** Delivers what is due of one alert; throws DeliveriesOpen while deliveries remain open. Idempotent. */
+export async function deliverAlert(payload: AlertPayload): Promise<void> {
+  const alert = await store.getAlert(payload.id);
+  if (!alert) {
+    log.warn("alert-queue: no such alert (dropped)", { alertId: payload.id });
+    return;
+  }
+  const claimed = await store.claimDue(alert.id, SEND_LEASE_SECONDS);
+  await Promise.all(claimed.map((d) => deliverOne(alert, d)));
+  const statuses = await store.deliveryStatuses(alert.id);
+  const settled = settledStatus(statuses);
+  if (settled) {
+    await store.settleAlert(alert.id, settled);
+    return;
+  }
+  throw new DeliveriesOpen(alert.id, statuses.filter((s) => s === "pending" || s === "sending").length);
+}
+
+// 'deliver-alerts' sends each alert on every channel to every recipient, once.
+export const deliverAlerts = new Subscription(alertQueue, "deliver-alerts", {
+  handler: deliverAlert,
+  retryPolicy: { minBackoff: "500ms", maxBackoff: "30s", maxRetries: 100 },
+  maxConcurrency: 20,
+});

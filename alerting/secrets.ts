@@ -1,0 +1,54 @@
+// alerting's configuration: every secret it reads, read only here. A missing secret reads as ""
+// (its channel is then "not configured": those deliveries fail visibly instead of hanging).
+import { secret } from "encore.dev/config";
+import type { RetrySchedule } from "./domain/alert";
+
+const smtpUrl = secret("SMTP_URL");
+const alertEmailFrom = secret("ALERT_EMAIL_FROM");
+const slackWebhookUrl = secret("SLACK_WEBHOOK_URL");
+const pushWebhookUrl = secret("PUSH_WEBHOOK_URL");
+const escalationDelaySeconds = secret("ALERT_ESCALATION_DELAY_SECONDS");
+const maxAttempts = secret("ALERT_MAX_ATTEMPTS");
+const retryBaseMs = secret("ALERT_RETRY_BASE_MS");
+const sweepGraceSeconds = secret("ALERT_SWEEP_GRACE_SECONDS");
+
+function read(s: () => string): string {
+  try {
+    return s().trim();
+  } catch {
+    return "";
+  }
+}
+
+function int(s: () => string, fallback: number, min: number): number {
+  const v = Number(read(s));
+  return read(s) !== "" && Number.isFinite(v) && v >= min ? Math.floor(v) : fallback;
+}
+
+/** The channels' configuration. */
+export interface ChannelConfig {
+  smtpUrl: string;
+  emailFrom: string;
+  slackWebhookUrl: string;
+  pushWebhookUrl: string;
+}
+
+export function channelConfig(): ChannelConfig {
+  return {
+    smtpUrl: read(smtpUrl),
+    emailFrom: read(alertEmailFrom) || "War Room Alerts <alerts@warroom.local>",
+    slackWebhookUrl: read(slackWebhookUrl),
+    pushWebhookUrl: read(pushWebhookUrl),
+  };
+}
+
+/** Seconds an unacknowledged CRITICAL alert waits before reaching the next tier (default 300). */
+export const escalationDelay = (): number => int(escalationDelaySeconds, 300, 0);
+
+/** Delivery retries: ALERT_MAX_ATTEMPTS (default 5) attempts, from ALERT_RETRY_BASE_MS (1000) doubling up to 60 s. */
+export function retrySchedule(): RetrySchedule {
+  return { maxAttempts: int(maxAttempts, 5, 1), baseDelayMs: int(retryBaseMs, 1000, 0), maxDelayMs: 60_000 };
+}
+
+/** Seconds an alert may sit persisted but unpublished before the sweeper publishes it (default 30). */
+export const sweepGrace = (): number => int(sweepGraceSeconds, 30, 0);

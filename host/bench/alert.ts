@@ -1,0 +1,128 @@
+// `npm run bench -- alert`: crisis-to-phone latency of the War Room app, started as `npm start`
+// starts it, with Twilio (behind integrations) pointed at the fake Twilio: for each run, a fresh
+// campaign with one SMS contact gets a crisis-triggering burst of strongly negative mentions through
+// POST /api/v1/monitoring/ingest; the figure is the time from the start of that request to the fake
+// Twilio receiving the SMS (monitoring's detector → data-stream → alerting's collection → persist →
+// alert-queue → integrations' idempotent send). Target: p99 < 2 s.
+// Options: --runs N (default 20), --mentions N (burst size, default 400).
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dropFixtureDatabases, fixturePrefix, startFixture } from "../testing/fixture-server.ts";
+import { startFakeTwilio } from "../../tests/fakes/twilio.ts";
+
+function option(args: string[], name: string, fallback: number, min: number): number {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(args[i + 1]);
+  if (!Number.isFinite(v) || v < min) throw new Error(`${name} needs a number >= ${min}, got ${args[i + 1]}`);
+  return Math.floor(v);
+}
+
+async function call(url: string, token: string | null, body?: unknown): Promise<any> {
+  const res = await fetch(url, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+const WORDS = ["scandal", "corruption", "lies", "disgrace", "resign", "terrible", "fraud", "awful"];
+
+function burst(size: number, tag: string) {
+  const now = Date.now();
+  return Array.from({ length: size }, (_, i) => ({
+    id: `bench-${tag}-${i}`,
+    text: `Rivera ${WORDS[i % WORDS.length]} ${WORDS[(i + 3) % WORDS.length]}: a terrible, disgraceful scandal #${i}`,
+    author: `user${i}`,
+    platform: "Twitter",
+    url: `https://twitter.com/x/status/${tag}${i}`,
+    reach: 500 + i,
+    engagement: 20,
+    timestamp: new Date(now - 120_000 + Math.floor((i * 120_000) / size)),
+  }));
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+
+export async function runAlertBench(root: string, args: string[]): Promise<number> {
+  const runs = option(args, "--runs", 20, 1);
+  const size = option(args, "--mentions", 400, 1);
+  const twilio = await startFakeTwilio();
+  const prefix = fixturePrefix();
+  const adminPassword = randomBytes(12).toString("base64url");
+  const app = await startFixture(root, prefix, {
+    JWT_SECRET: randomBytes(32).toString("base64url"),
+    BCRYPT_COST: "4",
+    WARROOM_ADMIN_EMAIL: "bench-admin@example.org",
+    WARROOM_ADMIN_PASSWORD: adminPassword,
+    WARROOM_CRON: "off",
+    TWILIO_SID: twilio.accountSid,
+    TWILIO_TOKEN: twilio.authToken,
+    TWILIO_FROM: "+14155550199",
+    TWILIO_BASE_URL: twilio.url,
+    SMTP_URL: "",
+    SLACK_WEBHOOK_URL: "",
+    PUSH_WEBHOOK_URL: "",
+  });
+  const latencies: number[] = [];
+  let misses = 0;
+  try {
+    // The first admin is created at start: wait for it, then sign in as it.
+    let accessToken = "";
+    for (const deadline = Date.now() + 15_000; !accessToken; await new Promise((r) => setTimeout(r, 100))) {
+      accessToken = (await call(`${app.url}/api/v1/auth/login`, null, { email: "bench-admin@example.org", password: adminPassword }).catch((err) => {
+        if (Date.now() > deadline) throw err;
+        return { accessToken: "" };
+      })).accessToken;
+    }
+    for (let run = 0; run < runs; run++) {
+      const c = await call(`${app.url}/api/v1/campaigns`, accessToken, {
+        name: `Bench ${run}`,
+        description: "",
+        startDate: "2026-01-01T00:00:00Z",
+        endDate: "2027-01-01T00:00:00Z",
+        budget: 1000,
+        targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
+      });
+      const to = `+1415556${String(run).padStart(4, "0")}`;
+      await call(`${app.url}/api/v1/campaigns/${c.id}/contacts`, accessToken, { name: "Duty", channel: "SMS", address: to });
+      const mentions = burst(size, `${run}-${Date.now()}`);
+      const started = Date.now();
+      await call(`${app.url}/api/v1/monitoring/ingest`, accessToken, { campaignId: c.id, mentions });
+      const deadline = started + 30_000;
+      let arrived: number | null = null;
+      while (Date.now() < deadline) {
+        // The fake runs in this process: receivedAt is this clock's time of arrival.
+        const msg = twilio.messages.find((m) => m.to === to);
+        if (msg) {
+          arrived = msg.receivedAt;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      if (arrived === null) {
+        misses++;
+        process.stdout.write(`run ${run + 1}: no SMS within 30 s\n`);
+        continue;
+      }
+      latencies.push(arrived - started);
+    }
+  } finally {
+    await app.stop();
+    await dropFixtureDatabases(prefix);
+    await twilio.close();
+  }
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const figures = sorted.length
+    ? { runs, burst: size, delivered: sorted.length, misses, p50Ms: Math.round(percentile(sorted, 50)), p99Ms: Math.round(percentile(sorted, 99)), minMs: Math.round(sorted[0]!), maxMs: Math.round(sorted.at(-1)!) }
+    : { runs, burst: size, delivered: 0, misses };
+  process.stdout.write(`ingest of a ${size}-mention crisis burst → SMS at the fake Twilio: ${JSON.stringify(figures)}\n`);
+  process.stdout.write(`node ${process.version}, Redis ${process.env.REDIS_URL ? "on" : "off"}\n`);
+  const dir = path.resolve(import.meta.dirname, "../../bench-results");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `alert-${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify({ figures, latenciesMs: latencies.map(Math.round) }, null, 2));
+  return misses > 0 || sorted.length === 0 || percentile(sorted, 99) >= 2000 ? 1 : 0;
+}

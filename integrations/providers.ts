@@ -1,0 +1,151 @@
+// The configured providers: one resilience policy per provider for this process (its circuit
+// persisted for /api/v1/status, each attempt in the call log), and clients built from the secrets.
+// A provider without credentials is "not configured": its endpoints answer 503 unavailable.
+import { APIError } from "encore.dev/api";
+import log from "encore.dev/log";
+import { DEFAULT_POLICY, ProviderError, ProviderPolicy, systemClock, type PolicyOptions } from "../shared/resilience";
+import type { CallRecord } from "./clients/http";
+import { GoogleAdsClient } from "./clients/googleads";
+import { MentionlyticsClient } from "./clients/mentionlytics";
+import { MetaClient } from "./clients/meta";
+import { TwilioClient } from "./clients/twilio";
+import { googleAdsSettings, mentionlyticsSettings, metaSettings, twilioSettings } from "./secrets";
+import * as store from "./store";
+
+/** The providers integrations talks to. */
+export type ProviderName = "twilio" | "mentionlytics" | "meta" | "googleads";
+export const PROVIDERS: readonly ProviderName[] = ["twilio", "mentionlytics", "meta", "googleads"];
+
+// Per provider: what differs from the defaults. Twilio sends alerts: short timeouts, no long waits.
+const TUNING: Record<ProviderName, Partial<PolicyOptions>> = {
+  twilio: { timeoutMs: 8_000, maxAttempts: 3, maxRetryAfterMs: 10_000, rateCapacity: 30, ratePerSecond: 30 },
+  mentionlytics: { timeoutMs: 15_000, rateCapacity: 5, ratePerSecond: 2 },
+  meta: { timeoutMs: 15_000, rateCapacity: 10, ratePerSecond: 5 },
+  googleads: { timeoutMs: 20_000, rateCapacity: 10, ratePerSecond: 5 },
+};
+
+function observe(call: CallRecord): void {
+  store.logCall(call).catch((err: Error) => log.warn("integrations: call log write failed", { error: err.message }));
+}
+
+const policies = new Map<ProviderName, ProviderPolicy>();
+
+/** This process's circuit for a provider, when this process has called it. */
+export function localCircuit(provider: ProviderName) {
+  return policies.get(provider)?.breaker.snapshot() ?? null;
+}
+
+/** This process's policy for a provider. */
+export function policyFor(provider: ProviderName): ProviderPolicy {
+  let p = policies.get(provider);
+  if (!p) {
+    p = new ProviderPolicy({
+      ...DEFAULT_POLICY,
+      ...TUNING[provider],
+      provider,
+      clock: systemClock,
+      onStateChange: (state, snap) => {
+        const fields = { failures: snap.consecutiveFailures, lastError: snap.lastError };
+        if (state === "open") log.warn(`integrations: ${provider} circuit open`, fields);
+        else log.info(`integrations: ${provider} circuit ${state}`, fields);
+        store.saveCircuit(provider, snap).catch((err: Error) => log.warn("integrations: circuit state write failed", { error: err.message }));
+      },
+      onRetry: (err, attempt, delayMs) => log.info(`integrations: retrying ${provider}`, { attempt, delayMs, error: err instanceof Error ? err.message : String(err) }),
+    });
+    policies.set(provider, p);
+    // A restarted process resumes an open circuit instead of hammering a provider that is down
+    // (best effort: the first call may go out before the saved state is read).
+    const policy = p;
+    store
+      .loadCircuits()
+      .then((saved) => {
+        const snap = saved.get(provider);
+        const untouched = policy.breaker.state === "closed" && policy.breaker.snapshot().consecutiveFailures === 0;
+        if (snap && snap.state !== "closed" && untouched) policy.breaker.restore(snap);
+      })
+      .catch((err: Error) => log.warn("integrations: could not read saved circuit state", { error: err.message }));
+  }
+  return p;
+}
+
+function notConfigured(provider: ProviderName, missing: string[]): APIError {
+  return APIError.unavailable(`${provider} is not configured (missing ${missing.join(", ")})`);
+}
+
+/** The Twilio client and its settings, or 503 when Twilio's credentials are missing. */
+export function twilio(): { client: TwilioClient; settings: ReturnType<typeof twilioSettings> } {
+  const settings = twilioSettings();
+  const missing = [!settings.accountSid && "TWILIO_SID", !settings.authToken && "TWILIO_TOKEN"].filter(Boolean) as string[];
+  if (missing.length) throw notConfigured("twilio", missing);
+  return { client: new TwilioClient(settings, policyFor("twilio"), observe), settings };
+}
+
+/** The Mentionlytics client, or 503 when its token is missing. */
+export function mentionlytics(): MentionlyticsClient {
+  const settings = mentionlyticsSettings();
+  if (!settings.token) throw notConfigured("mentionlytics", ["MENTIONLYTICS_TOKEN"]);
+  return new MentionlyticsClient(settings, policyFor("mentionlytics"), observe);
+}
+
+/** The Meta client, or 503 when its token or ad account is missing. */
+export function meta(): MetaClient {
+  const settings = metaSettings();
+  const missing = [!settings.accessToken && "META_ACCESS_TOKEN", !settings.adAccountId && "META_AD_ACCOUNT_ID"].filter(Boolean) as string[];
+  if (missing.length) throw notConfigured("meta", missing);
+  return new MetaClient(settings, policyFor("meta"), observe);
+}
+
+/** The Google Ads client, or 503 when any of its credentials is missing. */
+export function googleAds(): GoogleAdsClient {
+  const s = googleAdsSettings();
+  const missing = (
+    [
+      [s.developerToken, "GOOGLE_ADS_DEVELOPER_TOKEN"],
+      [s.clientId, "GOOGLE_ADS_CLIENT_ID"],
+      [s.clientSecret, "GOOGLE_ADS_CLIENT_SECRET"],
+      [s.refreshToken, "GOOGLE_ADS_REFRESH_TOKEN"],
+      [s.customerId, "GOOGLE_ADS_CUSTOMER_ID"],
+    ] as const
+  )
+    .filter(([v]) => !v)
+    .map(([, name]) => name);
+  if (missing.length) throw notConfigured("googleads", missing);
+  return googleAdsClientFor(s);
+}
+
+// One Google Ads client per process so its OAuth access token is reused until it expires.
+let googleClient: { key: string; client: GoogleAdsClient } | undefined;
+function googleAdsClientFor(s: ReturnType<typeof googleAdsSettings>): GoogleAdsClient {
+  const key = JSON.stringify(s);
+  if (googleClient?.key !== key) googleClient = { key, client: new GoogleAdsClient(s, policyFor("googleads"), observe) };
+  return googleClient.client;
+}
+
+/** Whether each provider has its credentials. */
+export function configured(): Record<ProviderName, boolean> {
+  const t = twilioSettings();
+  const m = metaSettings();
+  const g = googleAdsSettings();
+  return {
+    twilio: Boolean(t.accountSid && t.authToken),
+    mentionlytics: Boolean(mentionlyticsSettings().token),
+    meta: Boolean(m.accessToken && m.adAccountId),
+    googleads: Boolean(g.developerToken && g.clientId && g.clientSecret && g.refreshToken && g.customerId),
+  };
+}
+
+/**
+ * A provider failure as the caller sees it: a provider that is down, throttling or answering
+ * garbage is 503 unavailable (graceful degradation); a request it refuses is 400; bad credentials
+ * are 503 too (the caller cannot fix them), with the reason.
+ */
+export function toAPIError(err: unknown): APIError {
+  if (err instanceof APIError) return err;
+  if (err instanceof ProviderError) {
+    if (err.kind === "client") return APIError.invalidArgument(err.message);
+    if (err.kind === "rate_limited") return APIError.unavailable(`${err.message} (rate limited by the provider; try again later)`);
+    return APIError.unavailable(err.message);
+  }
+  log.error("integrations: unexpected failure", { error: err instanceof Error ? err.message : String(err) });
+  return APIError.internal("unexpected failure");
+}

@@ -1,0 +1,33 @@
+// The two checks of every campaign-scoped monitoring endpoint (ARCHITECTURE.md §2 "Campaign
+// access"): the caller's role has the `monitoring` permission (else 403, before the campaign is
+// looked at), then the caller may see the campaign (else 404, like a missing campaign).
+import { APIError } from "encore.dev/api";
+import { campaigns } from "~encore/clients";
+import type { AuthData } from "~encore/auth";
+import { requireCampaignAccess } from "../shared/access";
+import { requirePermission, type Action, type Caller } from "../shared/permissions";
+
+/** The signed-in caller, if their role may `action` monitoring and they may see the campaign. */
+export async function campaignCaller(campaignId: string, action: Action): Promise<NonNullable<AuthData>> {
+  const caller = requirePermission("monitoring", action);
+  requireCampaignAccess(caller, await campaigns.getCampaignAccess({ campaignId, userID: caller.userID }), "monitoring", action);
+  return caller;
+}
+
+/** Whether the caller may still `action` monitoring on the campaign (a live stream re-checks on every heartbeat). */
+export async function stillAllowed(caller: Caller, campaignId: string, action: Action): Promise<boolean> {
+  try {
+    requireCampaignAccess(caller, await campaigns.getCampaignAccess({ campaignId, userID: caller.userID }), "monitoring", action);
+    return true;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    // Only a refusal ends a stream; campaigns being briefly unreachable does not.
+    return code !== "not_found" && code !== "permission_denied";
+  }
+}
+
+/** 404 unless the campaign exists (internal endpoints, which have no caller). */
+export async function requireCampaign(campaignId: string): Promise<void> {
+  const access = await campaigns.getCampaignAccess({ campaignId, userID: "" });
+  if (!access.exists) throw APIError.notFound("campaign not found");
+}

@@ -1,0 +1,146 @@
+// monitoring's public endpoints (seed paths). Every one is campaign-scoped: the role's `monitoring`
+// permission (shared/permissions.ts), then the campaign-access rule (shared/access.ts: 404 for a
+// campaign the caller may not see), then the work.
+import { api, APIError } from "encore.dev/api";
+import log from "encore.dev/log";
+import { requirePermission } from "../shared/permissions";
+import { campaignCaller } from "./access";
+import { saveConfig } from "./configs";
+import { startDemoFeed } from "./demo/feed";
+import { ingestMentions as ingest } from "./ingest";
+import type {
+  CampaignPath,
+  CampaignQuery,
+  ConfigIdResponse,
+  CrisesRequest,
+  CrisesResponse,
+  DemoFeedInfo,
+  IngestRequest,
+  IngestResponse,
+  MentionsRequest,
+  MentionsResponse,
+  MonitoringConfig,
+  SentimentRequest,
+  SentimentResponse,
+  StoredMonitoringConfig,
+  StreamInfo,
+  TrendingRequest,
+  TrendingResponse,
+  TrendsRequest,
+  TrendsResponse,
+} from "./model";
+import * as reports from "./reports";
+import { demoFeedSetting, heartbeatIntervalMs, isTest } from "./secrets";
+import * as store from "./store";
+import { REPLAY_MAX_MENTIONS, REPLAY_WINDOW_MINUTES } from "./streaming";
+
+/** The live stream's path for a campaign. */
+export const streamPath = (campaignId: string) => `/ws/campaigns/${campaignId}/stream`;
+
+// createMonitoringConfig starts (or re-configures) monitoring of a campaign: keywords, competitors, influencers, platforms, alert thresholds (monitoring:create).
+export const createMonitoringConfig = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/monitoring/config" },
+  async (req: MonitoringConfig): Promise<ConfigIdResponse> => {
+    const caller = await campaignCaller(req.campaignId, "create");
+    const config = await saveConfig(caller.userID, req);
+    return { configId: config.configId };
+  },
+);
+
+// getMonitoringConfig returns a campaign's monitoring configuration (monitoring:read; 404 when it has none).
+export const getMonitoringConfig = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/config" },
+  async ({ campaignId }: CampaignQuery): Promise<StoredMonitoringConfig> => {
+    await campaignCaller(campaignId, "read");
+    const config = await store.getConfig(campaignId);
+    if (!config) throw APIError.notFound("this campaign has no monitoring configuration");
+    return config;
+  },
+);
+
+// ingestMentions stores up to 1000 mentions of a campaign once each (re-ingesting is a no-op), scoring sentiment the source did not give (monitoring:create).
+export const ingestMentions = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/monitoring/ingest", bodyLimit: 16_777_216 },
+  async ({ campaignId, mentions }: IngestRequest): Promise<IngestResponse> => {
+    await campaignCaller(campaignId, "create");
+    return ingest(campaignId, mentions);
+  },
+);
+
+// streamCampaignData says where a campaign's live stream is and how often it beats (monitoring:read).
+export const streamCampaignData = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/stream/:campaignId" },
+  async ({ campaignId }: CampaignPath): Promise<StreamInfo> => {
+    await campaignCaller(campaignId, "read");
+    return { streamEndpoint: streamPath(campaignId), heartbeatInterval: heartbeatIntervalMs(), replayWindowMinutes: REPLAY_WINDOW_MINUTES, replayMaxMentions: REPLAY_MAX_MENTIONS };
+  },
+);
+
+// getCurrentSentiment reports a campaign's sentiment between start and end (default the last 24 h): mean, reach-weighted mean, split, per platform, timeline (monitoring:read).
+export const getCurrentSentiment = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/sentiment" },
+  async ({ campaignId, start, end }: SentimentRequest): Promise<SentimentResponse> => {
+    await campaignCaller(campaignId, "read");
+    return { sentiment: await reports.sentimentReport(campaignId, start, end) };
+  },
+);
+
+// getMentionsMetrics lists a campaign's mentions of the last `hours`, newest first, optionally containing `keyword`, a page at a time (monitoring:read).
+export const getMentionsMetrics = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/mentions" },
+  async ({ campaignId, keyword, hours, limit, cursor }: MentionsRequest): Promise<MentionsResponse> => {
+    await campaignCaller(campaignId, "read");
+    return reports.mentionsPage(campaignId, keyword, hours ?? 24, limit ?? 50, cursor);
+  },
+);
+
+// getTrendingTopics returns the terms whose frequency rose most against their own baseline (monitoring:read).
+export const getTrendingTopics = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/trending" },
+  async ({ campaignId, limit, hours }: TrendingRequest): Promise<TrendingResponse> => {
+    await campaignCaller(campaignId, "read");
+    return reports.trending(campaignId, limit ?? 10, hours ?? 1);
+  },
+);
+
+// getTrends compares each platform's volume and sentiment with the period before, with a timeline (monitoring:read).
+export const getTrends = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/trends" },
+  async ({ campaignId, hours }: TrendsRequest): Promise<TrendsResponse> => {
+    await campaignCaller(campaignId, "read");
+    return reports.platformTrends(campaignId, hours ?? 24);
+  },
+);
+
+// getCrises lists a campaign's crisis records with their explanations, newest first (monitoring:read).
+export const getCrises = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/crises" },
+  async ({ campaignId, status, limit }: CrisesRequest): Promise<CrisesResponse> => {
+    await campaignCaller(campaignId, "read");
+    return { crises: await store.listCrises(campaignId, status ?? null, limit ?? 20) };
+  },
+);
+
+// getDemoFeed says whether the demo feed runs and which campaign it feeds (monitoring:read; admins see every campaign).
+export const getDemoFeed = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/demo" },
+  async (): Promise<DemoFeedInfo> => {
+    requirePermission("monitoring", "read");
+    const setting = demoFeedSetting();
+    const campaignId = await store.demoCampaignId();
+    const info: DemoFeedInfo = { enabled: setting.enabled };
+    if (setting.reason) info.reason = setting.reason;
+    if (campaignId) {
+      info.campaignId = campaignId;
+      info.streamEndpoint = streamPath(campaignId);
+    }
+    return info;
+  },
+);
+
+// At service start (not under tests, which arrange their own data): the demo feed, unless disabled.
+if (!isTest()) {
+  const demo = demoFeedSetting();
+  if (demo.enabled) startDemoFeed();
+  else log.info(`demo feed off: ${demo.reason}`);
+}

@@ -1,0 +1,197 @@
+// integrations' endpoints through the generated clients (auth data and schemas enforced) against
+// the fake providers: permissions and campaign access, bad input, data from each provider, a
+// provider down → 503 with its circuit open in health, and the idempotent internal send.
+import "./fakes/auth-secrets";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { startFakeGoogleAds } from "./fakes/googleads";
+import { startFakeMentionlytics } from "./fakes/mentionlytics";
+import { startFakeMeta } from "./fakes/meta";
+import { startFakeTwilio } from "./fakes/twilio";
+
+// The fakes must be up, and the secrets pointing at them, before integrations' secrets are declared.
+const twilio = await startFakeTwilio();
+const ml = await startFakeMentionlytics();
+const meta = await startFakeMeta();
+const google = await startFakeGoogleAds();
+Object.assign(process.env, {
+  TWILIO_SID: twilio.accountSid,
+  TWILIO_TOKEN: twilio.authToken,
+  TWILIO_FROM: "+14155550199",
+  TWILIO_WHATSAPP_FROM: "+14155238886",
+  TWILIO_BASE_URL: twilio.url,
+  MENTIONLYTICS_TOKEN: ml.token,
+  MENTIONLYTICS_BASE_URL: ml.url,
+  META_ACCESS_TOKEN: meta.token,
+  META_GRAPH_BASE_URL: meta.url,
+  META_AD_ACCOUNT_ID: "1234567890",
+  GOOGLE_ADS_DEVELOPER_TOKEN: google.developerToken,
+  GOOGLE_ADS_CLIENT_ID: google.clientId,
+  GOOGLE_ADS_CLIENT_SECRET: google.clientSecret,
+  GOOGLE_ADS_REFRESH_TOKEN: google.refreshToken,
+  GOOGLE_ADS_CUSTOMER_ID: "123-456-7890",
+  GOOGLE_ADS_LOGIN_CUSTOMER_ID: google.loginCustomerId,
+  GOOGLE_ADS_BASE_URL: google.url,
+  GOOGLE_ADS_TOKEN_URL: `${google.url}/token`,
+});
+const { auth, campaigns, integrations, users } = await import("~encore/clients");
+const { handleStatusCallback } = await import("../integrations/messages");
+const store = await import("../integrations/store");
+const { twilioSignature } = await import("../integrations/domain/signature");
+type Role = "admin" | "manager" | "analyst" | "viewer";
+type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
+
+const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
+const code = (p: Promise<unknown>) => p.then(() => "ok", (err: { code?: string }) => err.code ?? String(err));
+
+let n = 0;
+let admin: Profile, manager: Profile, analyst: Profile, outsider: Profile, viewer: Profile;
+let campaignId: string;
+async function user(role: Role): Promise<Profile> {
+  return (await users.createUser({ email: `int-${++n}@example.org`, password: "password-for-tests", name: `User ${n}`, role }, as(admin))).user;
+}
+
+beforeAll(async () => {
+  admin = (await auth.register({ email: "int-admin@example.org", password: "password-for-tests", name: "Admin" })).user;
+  [manager, analyst, outsider, viewer] = [await user("manager"), await user("analyst"), await user("analyst"), await user("viewer")];
+  const c = await campaigns.createCampaign(
+    {
+      name: "Rivera for Senate",
+      description: "x",
+      startDate: new Date("2026-01-01T00:00:00Z"),
+      endDate: new Date("2027-11-03T00:00:00Z"),
+      budget: 1000,
+      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" }, interests: [], locations: [], platforms: ["facebook"] },
+    },
+    as(manager),
+  );
+  campaignId = c.id;
+  await campaigns.addCampaignKeywords({ id: campaignId, keywords: [{ keyword: "Rivera" }] }, as(manager));
+  await campaigns.addCampaignMember({ id: campaignId, userId: analyst.id, role: "member" }, as(manager));
+  await campaigns.addCampaignMember({ id: campaignId, userId: viewer.id, role: "member" }, as(manager));
+  ml.add({ description: "Rivera wins debate", sentiment: "positive", screen_name: "paper", followers_count: 9000 }, { description: "Rivera gaffe", sentiment: "negative" }, { description: "Chen rally", campaign: "Chen" });
+  meta.campaigns.push({ id: "23851", name: "GOTV", status: "ACTIVE", objective: "OUTCOME_AWARENESS", impressions: 5000, clicks: 50, spend: 61.25 });
+  google.campaigns.push({ id: "2001", name: "Brand search", status: "ENABLED", channel: "SEARCH", impressions: 800, clicks: 40, costMicros: 20_000_000, conversions: 3 });
+});
+afterAll(async () => {
+  await Promise.all([twilio.close(), ml.close(), meta.close(), google.close()]);
+});
+
+describe("reading provider data for a campaign", () => {
+  test("Mentionlytics: the campaign's mentions with sentiment, influencers and competitors", async () => {
+    const data = await integrations.fetchMentionlyticsData({ campaignId }, as(analyst));
+    expect(data.totalMentions).toBe(2);
+    expect(data.sentiment).toMatchObject({ positive: 1, negative: 1 });
+    expect(data.influencers[0]).toMatchObject({ name: "paper", followers: 9000 });
+    expect(data.competitors.map((c) => c.name)).toEqual(["Chen"]);
+    expect(data.mentions[0].timestamp).toBeInstanceOf(Date);
+  });
+
+  test("Meta: the ad account's campaigns with insights, at the configured API version", async () => {
+    const data = await integrations.fetchMetaAdsData({ campaignId }, as(manager));
+    expect(data).toMatchObject({ adAccountId: "act_1234567890", apiVersion: "v27.0", totals: { impressions: 5000, clicks: 50, spend: 61.25 } });
+    expect(data.campaigns[0]).toMatchObject({ id: "23851", name: "GOTV", cpc: 1.225 });
+    expect(meta.versions.at(-1)).toBe("v27.0");
+  });
+
+  test("Google Ads: campaigns with metrics, customer id without dashes, at the configured version", async () => {
+    const data = await integrations.fetchGoogleAdsData({ campaignId }, as(admin));
+    expect(data).toMatchObject({ customerId: "1234567890", apiVersion: "v26", totals: { impressions: 800, clicks: 40, spend: 20 } });
+  });
+
+  test("a role without integrations:read is refused (403) before the campaign is looked at", async () => {
+    expect(await code(integrations.fetchMentionlyticsData({ campaignId }, as(viewer)))).toBe("permission_denied");
+    expect(await code(integrations.fetchMetaAdsData({ campaignId: "00000000-0000-0000-0000-000000000000" }, as(viewer)))).toBe("permission_denied");
+  });
+
+  test("a campaign the caller is not on, or that does not exist, is 404", async () => {
+    expect(await code(integrations.fetchMentionlyticsData({ campaignId }, as(outsider)))).toBe("not_found");
+    expect(await code(integrations.fetchGoogleAdsData({ campaignId: "00000000-0000-0000-0000-000000000000" }, as(admin)))).toBe("not_found");
+    expect(await code(integrations.fetchMetaAdsData({ campaignId: "not-a-uuid" }, as(admin)))).toBe("not_found");
+  });
+
+  test("without a signed-in caller every endpoint is 401", async () => {
+    expect(await code(integrations.fetchMentionlyticsData({ campaignId }))).toBe("unauthenticated");
+    expect(await code(integrations.sendSms({ to: "+14155550100", message: "x" }))).toBe("unauthenticated");
+  });
+
+  test("a provider that keeps failing answers 503, opens its circuit, and health shows it", async () => {
+    meta.inject({ kind: "status", status: 500 }, 40);
+    for (let i = 0; i < 2; i++) expect(await code(integrations.fetchMetaAdsData({ campaignId }, as(manager)))).toBe("unavailable");
+    const health = await integrations.health();
+    const p = health.providers?.find((x) => x.name === "meta");
+    expect(p).toMatchObject({ configured: true, circuit: "open" });
+    expect(p!.failuresLastHour).toBeGreaterThan(0);
+    expect(health.providers?.find((x) => x.name === "twilio")?.circuit).toBe("closed");
+    // The circuit now fails fast: no further calls reach Meta.
+    const before = meta.requests.length;
+    expect(await code(integrations.fetchMetaAdsData({ campaignId }, as(manager)))).toBe("unavailable");
+    expect(meta.requests.length).toBe(before);
+    // Other providers are unaffected.
+    expect((await integrations.fetchGoogleAdsData({ campaignId }, as(manager))).campaigns).toHaveLength(1);
+  });
+});
+
+describe("sending SMS", () => {
+  test("a manager's SMS reaches Twilio and returns its sid", async () => {
+    const { messageId } = await integrations.sendSms({ to: "+14155550100", message: "Crisis briefing at 6" }, as(manager));
+    expect(messageId).toMatch(/^SM/);
+    expect(twilio.messages.find((m) => m.sid === messageId)).toMatchObject({ to: "+14155550100", from: "+14155550199", body: "Crisis briefing at 6" });
+  });
+
+  test("a number that is not E.164 is 400 and nothing is sent", async () => {
+    const before = twilio.messages.length;
+    for (const to of ["4155550100", "+1 415 555 0100", "+0155550100", "whatsapp:+14155550100"]) {
+      expect(await code(integrations.sendSms({ to, message: "x" }, as(manager)))).toBe("invalid_argument");
+    }
+    expect(await code(integrations.sendSms({ to: "+14155550100", message: "  " }, as(manager)))).toBe("invalid_argument");
+    expect(twilio.messages.length).toBe(before);
+  });
+
+  test("an analyst (no integrations:create) is refused", async () => {
+    expect(await code(integrations.sendSms({ to: "+14155550100", message: "x" }, as(analyst)))).toBe("permission_denied");
+  });
+
+  test("the internal send is idempotent per key: a redelivery returns the first sid and sends nothing", async () => {
+    const req = { channel: "whatsapp" as const, to: "+14155550123", body: "CRITICAL: crisis detected", idempotencyKey: `alert-1:contact-2:${Date.now()}` };
+    const first = await integrations.sendMessage(req);
+    const again = await integrations.sendMessage(req);
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ ...first, duplicate: true });
+    const sent = twilio.messages.filter((m) => m.sid === first.messageId);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ to: "whatsapp:+14155550123", from: "whatsapp:+14155238886" });
+  });
+
+  test("concurrent redeliveries of one key send once", async () => {
+    const req = { channel: "sms" as const, to: "+14155550124", body: "HIGH: volume spike", idempotencyKey: `alert-2:${Date.now()}` };
+    const before = twilio.messages.length;
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => integrations.sendMessage(req)));
+    expect(twilio.messages.length - before).toBe(1);
+    const ok = results.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<{ messageId: string }>).value.messageId);
+    expect(new Set(ok).size).toBe(1);
+  });
+
+  test("a send Twilio refuses releases its key so a corrected retry can send", async () => {
+    const key = `alert-3:${Date.now()}`;
+    twilio.inject({ kind: "status", status: 400, body: { code: 21610, message: "Attempt to send to unsubscribed recipient", status: 400 } });
+    expect(await code(integrations.sendMessage({ channel: "sms", to: "+14155550125", body: "x", idempotencyKey: key }))).toBe("invalid_argument");
+    const r = await integrations.sendMessage({ channel: "sms", to: "+14155550125", body: "x", idempotencyKey: key });
+    expect(r.duplicate).toBe(false);
+  });
+
+  test("verified status callbacks are recorded in order and move the message's status; a bad signature records nothing", async () => {
+    const req = { channel: "sms" as const, to: "+14155550126", body: "status test", idempotencyKey: `alert-4:${Date.now()}` };
+    const { messageId } = await integrations.sendMessage(req);
+    const url = "https://warroom.example/api/v1/integrations/twilio/status";
+    const post = (status: string, token = twilio.authToken) => {
+      const params = { AccountSid: twilio.accountSid, MessageSid: messageId, MessageStatus: status, To: req.to };
+      return handleStatusCallback({ url, signature: twilioSignature(token, url, params), body: new URLSearchParams(params).toString() });
+    };
+    expect((await post("sent")).status).toBe(204);
+    expect((await post("delivered")).status).toBe(204);
+    expect((await post("failed", "forged")).status).toBe(403);
+    expect((await handleStatusCallback({ url, signature: undefined, body: `MessageSid=${messageId}&MessageStatus=failed` })).status).toBe(403);
+    expect(await store.statusesOf(messageId)).toEqual(["sent", "delivered"]);
+    expect((await store.getMessage(req.idempotencyKey))?.status).toBe("delivered");
+  });
+});

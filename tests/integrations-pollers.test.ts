@@ -1,0 +1,109 @@
+// The Mentionlytics poller against the fake Mentionlytics and this file's own database: each
+// mention delivered once across polls and restarts, nothing skipped when delivery fails, one poller
+// per feed at a time, and a provider failure leaving the cursor where it was.
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { MentionlyticsClient } from "../integrations/clients/mentionlytics";
+import type { Mention } from "../integrations/model";
+import { pollMentionlytics, type MentionSink, type PollCampaign } from "../integrations/pollers";
+import { pollOffsets, pollWindow } from "../integrations/domain/poll";
+import { DEFAULT_POLICY, ProviderPolicy } from "../shared/resilience";
+import { startFakeMentionlytics, type FakeMentionlytics } from "./fakes/mentionlytics";
+import { FastClock } from "./fakes/provider-faults";
+
+let fake: FakeMentionlytics;
+beforeAll(async () => {
+  fake = await startFakeMentionlytics();
+});
+afterAll(() => fake.close());
+
+/** A fresh client, as after a restart: nothing in memory, only the database remembers. */
+const client = () => new MentionlyticsClient({ token: fake.token, baseUrl: fake.url }, new ProviderPolicy({ ...DEFAULT_POLICY, provider: "mentionlytics", clock: new FastClock(), timeoutMs: 3000, maxAttempts: 2 }));
+
+/** monitoring's ingest as the poller sees it: dedups by (platform, id), like monitoring does. */
+function sink() {
+  const stored = new Map<string, Mention>();
+  const calls: Mention[][] = [];
+  let failNext = 0;
+  const fn: MentionSink = async (_campaignId, mentions) => {
+    if (failNext > 0) {
+      failNext--;
+      throw new Error("monitoring unavailable");
+    }
+    calls.push(mentions);
+    let accepted = 0;
+    for (const m of mentions) if (!stored.has(`${m.platform}:${m.id}`)) (stored.set(`${m.platform}:${m.id}`, m), accepted++);
+    return { accepted, duplicates: mentions.length - accepted };
+  };
+  return { fn, stored, calls, failOnce: () => (failNext = 1) };
+}
+
+let n = 0;
+const campaign = (): PollCampaign => ({ id: `00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`, keywords: ["rivera"], refreshSeconds: 0.5 });
+
+test("each mention is delivered once, oldest first, across polls and a restart; equal timestamps are not lost", async () => {
+  const c = campaign();
+  const s = sink();
+  const t = Date.now() - 600_000;
+  fake.add(
+    { pub_date: new Date(t).toISOString(), description: "Rivera one" },
+    { pub_date: new Date(t + 1000).toISOString(), description: "Rivera two" },
+    { pub_date: new Date(t + 1000).toISOString(), description: "unrelated", campaign: "Chen" },
+  );
+  const first = await pollMentionlytics(client(), c, s.fn);
+  expect(first).toMatchObject({ polled: true, delivered: 2 });
+  expect(s.calls[0].map((m) => m.text)).toEqual(["Rivera one", "Rivera two"]);
+
+  // A mention with the same timestamp as the newest delivered arrives late, plus a newer one.
+  fake.add({ pub_date: new Date(t + 1000).toISOString(), description: "Rivera late" }, { pub_date: new Date(t + 2000).toISOString(), description: "Rivera three" });
+  const second = await pollMentionlytics(client(), c, s.fn); // a new client: as after a restart
+  expect(second.delivered).toBe(2);
+  expect(s.calls[1].map((m) => m.text)).toEqual(["Rivera late", "Rivera three"]);
+
+  const third = await pollMentionlytics(client(), c, s.fn);
+  expect(third).toMatchObject({ polled: true, delivered: 0 });
+  expect(s.stored.size).toBe(4);
+  expect(s.calls.flat()).toHaveLength(4); // nothing sent twice
+});
+
+test("a delivery that fails leaves the cursor, so the next poll delivers the same mentions: nothing skipped", async () => {
+  const c = campaign();
+  const s = sink();
+  fake.add({ pub_date: new Date(Date.now() - 60_000).toISOString(), description: "Rivera at risk" });
+  s.failOnce();
+  const failed = await pollMentionlytics(client(), c, s.fn);
+  expect(failed.error).toContain("monitoring unavailable");
+  const retried = await pollMentionlytics(client(), c, s.fn);
+  expect(retried.delivered).toBeGreaterThanOrEqual(1);
+  expect([...s.stored.values()].map((m) => m.text)).toContain("Rivera at risk");
+});
+
+test("a provider failure is reported and leaves the cursor where it was", async () => {
+  const c = campaign();
+  const s = sink();
+  await pollMentionlytics(client(), c, s.fn);
+  const before = s.stored.size;
+  fake.inject({ kind: "status", status: 500 }, 2);
+  const r = await pollMentionlytics(client(), c, s.fn);
+  expect(r.error).toContain("injected 500");
+  fake.add({ pub_date: new Date().toISOString(), description: "Rivera after outage" });
+  const after = await pollMentionlytics(client(), c, s.fn);
+  expect(after.error).toBeUndefined();
+  expect(s.stored.size).toBe(before + 1);
+});
+
+test("two pollers at once: only one polls a feed, and a feed polled recently is not due", async () => {
+  const c = { ...campaign(), refreshSeconds: 300 };
+  const s = sink();
+  const [a, b] = await Promise.all([pollMentionlytics(client(), c, s.fn), pollMentionlytics(client(), c, s.fn)]);
+  expect([a.polled, b.polled].sort()).toEqual([false, true]);
+  expect((await pollMentionlytics(client(), c, s.fn)).polled).toBe(false);
+});
+
+test("poll scheduling inside a cron minute and the fetch window", () => {
+  expect(pollOffsets(15)).toEqual([0, 15_000, 30_000, 45_000]);
+  expect(pollOffsets(300)).toEqual([0]);
+  expect(pollOffsets(1)).toEqual([0, 10_000, 20_000, 30_000, 40_000, 50_000]);
+  const now = new Date("2026-11-24T12:00:00Z");
+  expect(pollWindow("2026-11-24T10:00:00.000Z", now).since.toISOString()).toBe("2026-11-23T10:00:00.000Z");
+  expect(pollWindow(null, now).since.toISOString()).toBe("2026-11-23T12:00:00.000Z");
+});
