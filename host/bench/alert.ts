@@ -10,13 +10,11 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dropFixtureDatabases, fixturePrefix, startFixture } from "../testing/fixture-server.ts";
 import { startFakeTwilio } from "../../tests/fakes/twilio.ts";
+import { option } from "./options.ts";
 
-function option(args: string[], name: string, fallback: number, min: number): number {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v < min) throw new Error(`${name} needs a number >= ${min}, got ${args[i + 1]}`);
-  return Math.floor(v);
+/** Whole-number options (counts). */
+function intOption(args: string[], name: string, fallback: number, min: number): number {
+  return Math.floor(option(args, name, fallback, min));
 }
 
 async function call(url: string, token: string | null, body?: unknown): Promise<any> {
@@ -48,8 +46,8 @@ function burst(size: number, tag: string) {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
 export async function runAlertBench(root: string, args: string[]): Promise<number> {
-  const runs = option(args, "--runs", 20, 1);
-  const size = option(args, "--mentions", 400, 1);
+  const runs = intOption(args, "--runs", 20, 1);
+  const size = intOption(args, "--mentions", 400, 1);
   const twilio = await startFakeTwilio();
   const prefix = fixturePrefix();
   const adminPassword = randomBytes(12).toString("base64url");

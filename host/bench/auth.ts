@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { jwtVerify } from "jose";
 import { dropFixtureDatabases, fixturePrefix, startFixture } from "../testing/fixture-server.ts";
+import { option } from "./options.ts";
 
 interface Figure {
   what: string;
@@ -22,13 +23,6 @@ interface Figure {
   errors: number;
 }
 
-function option(args: string[], name: string, fallback: number, min: number): number {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v < min) throw new Error(`${name} needs a number >= ${min}, got ${args[i + 1]}`);
-  return v;
-}
 
 function load(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))));

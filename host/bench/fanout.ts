@@ -16,6 +16,7 @@ import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import { dropFixtureDatabases, fixturePrefix, startFixture, type FixtureServer } from "../testing/fixture-server.ts";
+import { option } from "./options.ts";
 
 const APP = path.resolve(import.meta.dirname, "../testdata/bench");
 
@@ -29,13 +30,6 @@ interface Options {
   settleMs: number;
 }
 
-function option(args: string[], name: string, fallback: number, min: number): number {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v < min) throw new Error(`${name} needs a number >= ${min}, got ${args[i + 1]}`);
-  return v;
-}
 
 function parseOptions(args: string[]): Options {
   return {

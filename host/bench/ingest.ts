@@ -24,6 +24,7 @@ import postgres from "postgres";
 import { WebSocket } from "ws";
 import { databaseUrl } from "../db/provision.ts";
 import { dropFixtureDatabases, fixturePrefix, serverUrl, startFixture, type FixtureServer } from "../testing/fixture-server.ts";
+import { option } from "./options.ts";
 
 interface Options {
   mentions: number;
@@ -36,13 +37,6 @@ interface Options {
   trials: number;
 }
 
-function option(args: string[], name: string, fallback: number, min: number): number {
-  const i = args.indexOf(name);
-  if (i < 0) return fallback;
-  const v = Number(args[i + 1]);
-  if (!Number.isFinite(v) || v < min) throw new Error(`${name} needs a number >= ${min}, got ${args[i + 1]}`);
-  return v;
-}
 
 function parseOptions(args: string[]): Options {
   return {
