@@ -528,6 +528,18 @@ describe("streams over WebSocket", () => {
     expect(await slow.closed).toEqual({ code: 1008, reason: "slow consumer" });
     fast.ws.close();
   });
+
+  test("one message larger than the buffer limit reaches a client that keeps up, without a slow-consumer close", async () => {
+    const c = new Client(`${s.url}/feed`);
+    await c.opened;
+    await until(() => hub.subs.size >= 1, "the subscriber");
+    const body = "y".repeat(8 * 1024 * 1024); // far beyond maxBufferedBytes and the kernel's socket buffers
+    hub.publish({ seq: 1, body });
+    expect(await c.next()).toEqual({ seq: 1, body });
+    hub.publish({ seq: 2, body: "small" });
+    expect(await c.next()).toEqual({ seq: 2, body: "small" });
+    c.ws.close();
+  });
 });
 
 describe("stream lifecycle", () => {

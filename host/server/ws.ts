@@ -247,9 +247,12 @@ class WsTransport implements Transport {
   }
 
   write(text: string): boolean {
+    // What the client had not taken before this message sits in this process; past the limit it is
+    // cut off. The message joining the queue is not counted, so one large message to a client that
+    // keeps up is not mistaken for a slow consumer.
+    const backlog = this.ws.bufferedAmount;
     this.ws.send(text);
-    // What the client has not taken yet sits in this process; past the limit it is cut off.
-    return this.ws.bufferedAmount <= this.maxBuffered;
+    return backlog <= this.maxBuffered;
   }
 
   close(code: number, reason: string): void {
