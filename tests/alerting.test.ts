@@ -8,6 +8,7 @@ import { useFixture } from "../host/testing/use-fixture.ts";
 import { startSmtpSink, type SmtpSink } from "./fakes/smtp";
 import { startFakeSlack, type FakeSlack } from "./fakes/slack";
 import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
+import { caller, waitForFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@alerting.example", password: "chief-password-1" };
@@ -41,24 +42,12 @@ beforeAll(async () => {
 const app = useFixture(ROOT, env);
 afterAll(() => Promise.all([smtp.close(), slack.close(), twilio.close()]));
 
-async function call(method: string, p: string, token?: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(app.server.url + p, {
-    method,
-    headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
+const call = caller(app);
 
 let admin = "";
 let campaignId = "";
 beforeAll(async () => {
-  const deadline = Date.now() + 15_000;
-  while (!app.server.logs().includes(`created the first admin ${ADMIN.email}`)) {
-    if (Date.now() > deadline) throw new Error("the first admin was not created within 15 s");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitForFirstAdmin(app, ADMIN.email);
   admin = (await call("POST", "/api/v1/auth/login", undefined, ADMIN)).json.accessToken;
   const c = await call("POST", "/api/v1/campaigns", admin, {
     name: "Rivera",

@@ -3,6 +3,7 @@
 import path from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
 import { useFixture } from "../host/testing/use-fixture.ts";
+import { caller, waitForFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@campaign.example", password: "chief-password-1" };
@@ -14,23 +15,7 @@ const app = useFixture(ROOT, {
   WARROOM_CRON: "off",
 });
 
-interface Reply {
-  status: number;
-  json: any;
-}
-
-async function call(method: string, p: string, token?: string, body?: unknown): Promise<Reply> {
-  const res = await fetch(app.server.url + p, {
-    method,
-    headers: {
-      ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
+const call = caller(app);
 
 let n = 0;
 const tokens = { admin: "", manager: "", viewer: "" };
@@ -66,12 +51,7 @@ const campaign = (overrides: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   // The first admin is made at start, beside serving: wait for it without spending sign-in attempts.
-  // (expect.poll only works inside tests: poll the log with a deadline by hand.)
-  const deadline = Date.now() + 15_000;
-  while (!app.server.logs().includes(`created the first admin ${ADMIN.email}`)) {
-    if (Date.now() > deadline) throw new Error("the first admin was not created within 15 s");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitForFirstAdmin(app, ADMIN.email);
   tokens.admin = (await signIn(ADMIN.email, ADMIN.password)).token;
   const manager = await person("manager");
   const viewer = await person("viewer");

@@ -7,6 +7,7 @@ import path from "node:path";
 import { WebSocket } from "ws";
 import { beforeAll, describe, expect, test } from "vitest";
 import { useFixture } from "../host/testing/use-fixture.ts";
+import { caller, waitForFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@monitoring.example", password: "chief-password-1" };
@@ -21,20 +22,7 @@ const app = useFixture(ROOT, {
   WARROOM_STREAM_HEARTBEAT_MS: String(HEARTBEAT_MS),
 });
 
-interface Reply {
-  status: number;
-  json: any;
-}
-
-async function call(method: string, p: string, token?: string, body?: unknown): Promise<Reply> {
-  const res = await fetch(app.server.url + p, {
-    method,
-    headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
-}
+const call = caller(app);
 
 interface LiveEvent {
   type: string;
@@ -154,11 +142,7 @@ async function ingest(id: string, batch: Record<string, unknown>[]): Promise<{ a
 const isBatch = (e: LiveEvent) => e.type === "MENTION" && e.data.kind === "mentions";
 
 beforeAll(async () => {
-  const deadline = Date.now() + 15_000;
-  while (!app.server.logs().includes(`created the first admin ${ADMIN.email}`)) {
-    if (Date.now() > deadline) throw new Error("the first admin was not created within 15 s");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitForFirstAdmin(app, ADMIN.email);
   tokens.admin = (await signIn(ADMIN.email, ADMIN.password)).token;
   const [manager, viewer, outsider] = await Promise.all([person("manager"), person("viewer"), person("viewer")]);
   Object.assign(tokens, { manager: manager.token, viewer: viewer.token, outsider: outsider.token });
