@@ -366,7 +366,9 @@ describe("graceful shutdown by signal", () => {
   async function slowRequest(s: FixtureServer, ms: number): Promise<{ reply: Promise<Reply | Error> }> {
     let socket!: net.Socket;
     const reply = get(s.port, `/echo/slow?ms=${ms}`, false, (sock) => (socket = sock)).catch((err: Error) => err);
-    await expect.poll(() => socket?.localPort !== undefined, { interval: 5 }).toBe(true);
+    // Connected, and the whole request handed to the kernel (else an empty receive queue on the
+    // server's side would only mean the request had not been sent yet), then read by the server.
+    await expect.poll(() => socket?.localPort !== undefined && socket.bytesWritten > 0 && socket.writableLength === 0, { interval: 5 }).toBe(true);
     await untilServerHasRead(s.port, [socket]);
     return { reply };
   }
