@@ -7,7 +7,7 @@ import { Subscription } from "encore.dev/pubsub";
 import log from "encore.dev/log";
 import { integrations } from "~encore/clients";
 import { audit } from "./audit";
-import { ChannelError, emailSender, pushSender, slackSender, twilioSender, type Sender } from "./channels/channels";
+import { ChannelError, OptedOutError, emailSender, pushSender, slackSender, twilioSender, type Sender } from "./channels/channels";
 import { afterFailure, settledStatus, type Channel } from "./domain/alert";
 import { render } from "./domain/templates";
 import { alertQueue, type AlertPayload } from "./events";
@@ -45,6 +45,12 @@ async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> 
     await store.markSent(d.id, sent.providerMessageId);
     await audit({ actorId: "system", action: "alert.delivery_sent", targetType: "alert_delivery", targetId: d.id, details });
   } catch (err) {
+    if (err instanceof OptedOutError) {
+      log.info("alert delivery skipped: the recipient opted out", details);
+      await store.markSkipped(d.id, "opted_out");
+      await audit({ actorId: "system", action: "alert.delivery_skipped", targetType: "alert_delivery", targetId: d.id, details: { ...details, reason: "opted_out" } });
+      return;
+    }
     const permanent = err instanceof ChannelError && err.permanent;
     const reason = err instanceof Error ? err.message : String(err);
     const next = afterFailure(retrySchedule(), d.attempts, permanent, Math.random());

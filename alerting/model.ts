@@ -67,7 +67,8 @@ export interface DeliveryView {
   recipient: string;
   recipientName: string;
   tier: number;
-  status: "held" | "pending" | "sending" | "sent" | "failed" | "cancelled";
+  /** skipped: never sent because the recipient opted out (replied STOP). */
+  status: "held" | "pending" | "sending" | "sent" | "failed" | "cancelled" | "skipped";
   attempts: number;
   lastError: string | null;
   nextAttemptAt: Date | null;

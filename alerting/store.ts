@@ -4,7 +4,7 @@ import type { AlertType, Channel, PlannedDelivery, Severity } from "./domain/ale
 import type { AlertChannel } from "./events";
 
 export type AlertStatus = "pending" | "published" | "delivered" | "partial" | "failed";
-export type DeliveryStatus = "held" | "pending" | "sending" | "sent" | "failed" | "cancelled";
+export type DeliveryStatus = "held" | "pending" | "sending" | "sent" | "failed" | "cancelled" | "skipped";
 
 /** An alert as stored. */
 export interface Alert {
@@ -228,6 +228,13 @@ export async function markFailed(id: string, error: string): Promise<void> {
     WHERE id = ${id}::uuid AND status = 'sending'`;
 }
 
+/** Marks a claimed delivery skipped (never sent): its recipient opted out. */
+export async function markSkipped(id: string, reason: string): Promise<void> {
+  await db.exec`
+    UPDATE alert_deliveries SET status = 'skipped', last_error = ${reason}, lease_until = NULL, updated_at = now()
+    WHERE id = ${id}::uuid AND status = 'sending'`;
+}
+
 /** The statuses of an alert's deliveries. */
 export async function deliveryStatuses(alertId: string): Promise<DeliveryStatus[]> {
   const rows = await all(db.query<{ status: DeliveryStatus }>`SELECT status FROM alert_deliveries WHERE alert_id = ${alertId}::uuid`);
@@ -340,4 +347,49 @@ export async function needingPublish(graceSeconds: number, stuckSeconds: number)
     WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND a.published_at <= now() - ${stuckSeconds}::int * interval '1 second'
     LIMIT 500`);
   return rows.map((r) => r.id);
+}
+
+// --- retention and erasure (shared/retention.ts) ---
+
+/** Deletes alerts created before `before` and their deliveries (the `alerts` retention class); returns the rows deleted. */
+export async function purgeAlerts(before: Date): Promise<number> {
+  const tx = await db.begin();
+  try {
+    const deliveries = await tx.queryRow<{ n: number }>`
+      WITH gone AS (DELETE FROM alert_deliveries d USING alerts a WHERE d.alert_id = a.id AND a.created_at < ${before} RETURNING 1)
+      SELECT count(*)::int AS n FROM gone`;
+    const alerts = await tx.queryRow<{ n: number }>`
+      WITH gone AS (DELETE FROM alerts WHERE created_at < ${before} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
+    await tx.commit();
+    return (deliveries?.n ?? 0) + (alerts?.n ?? 0);
+  } catch (err) {
+    await tx.rollback().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Erases a person from alerting: deliveries addressed to any of their addresses lose address and name; their user id leaves the alerts they raised or acknowledged. */
+export async function eraseRecipient(userId: string, addresses: string[]): Promise<{ deliveries: number; alertActors: number }> {
+  const lowered = addresses.map((a) => a.trim().toLowerCase()).filter(Boolean);
+  const deliveries = lowered.length
+    ? await db.queryRow<{ n: number }>`
+        WITH changed AS (
+          UPDATE alert_deliveries SET recipient = 'erased:' || id::text, recipient_name = '', updated_at = now()
+          WHERE lower(recipient) = ANY(${lowered}::text[]) RETURNING 1
+        ) SELECT count(*)::int AS n FROM changed`
+    : { n: 0 };
+  const actors = await db.queryRow<{ n: number }>`
+    WITH changed AS (
+      UPDATE alerts SET raised_by = CASE WHEN raised_by = ${userId} THEN 'erased' ELSE raised_by END,
+                        acknowledged_by = CASE WHEN acknowledged_by = ${userId} THEN 'erased' ELSE acknowledged_by END
+      WHERE raised_by = ${userId} OR acknowledged_by = ${userId} RETURNING 1
+    ) SELECT count(*)::int AS n FROM changed`;
+  return { deliveries: deliveries?.n ?? 0, alertActors: actors?.n ?? 0 };
+}
+
+/** How many deliveries are addressed to any of these addresses (erasure checks). */
+export async function deliveriesTo(addresses: string[]): Promise<number> {
+  const lowered = addresses.map((a) => a.trim().toLowerCase());
+  const row = await db.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM alert_deliveries WHERE lower(recipient) = ANY(${lowered}::text[])`;
+  return row?.n ?? 0;
 }

@@ -1,8 +1,9 @@
 import { api } from "encore.dev/api";
 import { serviceHealth, type ServiceHealth } from "../shared/health";
+import { db } from "./db";
 
 // health reports whether analytics's database answers and its migrations are applied (for /api/v1/status).
 export const health = api(
   { expose: false, method: "GET", path: "/internal/analytics/health" },
-  (): Promise<ServiceHealth> => serviceHealth("analytics", null),
+  (): Promise<ServiceHealth> => serviceHealth("analytics", db),
 );

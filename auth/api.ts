@@ -2,12 +2,32 @@
 import { currentRequest } from "encore.dev";
 import { api, APIError } from "encore.dev/api";
 import log from "encore.dev/log";
-import { requireCaller } from "../shared/permissions";
+import { requireCaller, requirePermission } from "../shared/permissions";
 import { ensureFirstAdmin } from "./accounts";
 import { toProfile } from "./domain/accounts";
+import { callbackReply, type CallbackOutcome } from "./domain/oidc";
 import { clientAddress } from "./domain/throttle";
-import type { ChangePasswordRequest, LoginRequest, LoginResponse, RefreshRequest, RefreshResponse, RegisterRequest, SuccessResponse, UserProfile } from "./model";
-import { isTest, signingKeys } from "./secrets";
+import type {
+  ChangePasswordRequest,
+  IdentityIdRequest,
+  LinkedIdentitiesResponse,
+  LoginRequest,
+  LoginResponse,
+  OAuthExchangeRequest,
+  OAuthProvidersResponse,
+  OAuthStartResponse,
+  ProviderRequest,
+  RefreshRequest,
+  RefreshResponse,
+  RegisterRequest,
+  SsoDomainInfo,
+  SsoDomainRequest,
+  SsoDomainsResponse,
+  SuccessResponse,
+  UserProfile,
+} from "./model";
+import * as oidc from "./oidc";
+import { isTest, oidcFrontendRedirect, oidcProviders, signingKeys } from "./secrets";
 import * as sessions from "./sessions";
 import * as store from "./store";
 
@@ -66,13 +86,98 @@ export const changePassword = api(
   },
 );
 
+// --- single sign-on (OpenID Connect) ---
+
+// oauthProviders lists the configured sign-in providers (for the frontend's buttons).
+export const oauthProviders = api(
+  { expose: true, method: "GET", path: "/api/v1/auth/oauth/providers" },
+  async (): Promise<OAuthProvidersResponse> => ({ providers: oidc.providerList() }),
+);
+
+// oauthStart begins a sign-in with a provider: the URL to send the browser to, and a flow token to keep for the exchange (404 for an unknown provider; 429 past 30 a minute from one address).
+export const oauthStart = api(
+  { expose: true, method: "GET", path: "/api/v1/auth/oauth/:provider/start" },
+  ({ provider }: ProviderRequest): Promise<OAuthStartResponse> => oidc.start(provider, callerAddress()),
+);
+
+// oauthCallback is where the provider sends the browser back: state, code and ID token checked, then a one-time code for the frontend (302 to OIDC_FRONTEND_URL?code=…, else JSON), never tokens.
+export const oauthCallback = api.raw(
+  { expose: true, method: "GET", path: "/api/v1/auth/oauth/:provider/callback" },
+  async (req, resp) => {
+    const url = new URL(req.url ?? "/", "http://callback.invalid");
+    let provider = "";
+    try {
+      provider = decodeURIComponent(url.pathname.split("/")[5] ?? "");
+    } catch {
+      // Not a provider id: answered as an unknown provider.
+    }
+    const q = (name: string) => url.searchParams.get(name) ?? undefined;
+    let outcome: CallbackOutcome;
+    try {
+      outcome = await oidc.callback(provider, { code: q("code"), state: q("state"), error: q("error"), iss: q("iss") });
+    } catch (err) {
+      if (!(err instanceof APIError)) log.error("OIDC callback failed", { error: err instanceof Error ? err.message : String(err) });
+      outcome = err instanceof APIError ? { errorCode: err.code, message: err.message } : { errorCode: "internal", message: "the sign-in could not be completed" };
+    }
+    const reply = callbackReply(outcome, oidcFrontendRedirect());
+    resp.writeHead(reply.status, reply.headers).end(reply.body);
+  },
+);
+
+// oauthExchange redeems the callback's one-time code (once, within 60 s, with the flow token from start) for War Room's tokens.
+export const oauthExchange = api(
+  { expose: true, method: "POST", path: "/api/v1/auth/oauth/exchange" },
+  (req: OAuthExchangeRequest): Promise<LoginResponse> => oidc.exchange(req.code, req.flowToken),
+);
+
+// listIdentities returns the provider identities linked to the caller's account.
+export const listIdentities = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/auth/identities" },
+  async (): Promise<LinkedIdentitiesResponse> => ({ identities: await oidc.identities(requireCaller().userID) }),
+);
+
+// unlinkIdentity removes one of the caller's linked identities (400 failed_precondition when it is their last way to sign in).
+export const unlinkIdentity = api(
+  { expose: true, auth: true, method: "DELETE", path: "/api/v1/auth/identities/:id" },
+  async ({ id }: IdentityIdRequest): Promise<SuccessResponse> => {
+    await oidc.unlink(requireCaller().userID, id);
+    return { success: true };
+  },
+);
+
+// listSsoDomains lists the email domains that must sign in with single sign-on (admins).
+export const listSsoDomains = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/auth/sso-domains" },
+  async (): Promise<SsoDomainsResponse> => {
+    requirePermission("users", "manage");
+    return { domains: await oidc.ssoDomains() };
+  },
+);
+
+// requireSsoDomain refuses password sign-in for a domain's accounts from now on (admins; idempotent).
+export const requireSsoDomain = api(
+  { expose: true, auth: true, method: "PUT", path: "/api/v1/auth/sso-domains/:domain" },
+  ({ domain }: SsoDomainRequest): Promise<SsoDomainInfo> => oidc.requireSso(domain, requirePermission("users", "manage").userID),
+);
+
+// releaseSsoDomain lets a domain's accounts sign in with passwords again (admins).
+export const releaseSsoDomain = api(
+  { expose: true, auth: true, method: "DELETE", path: "/api/v1/auth/sso-domains/:domain" },
+  async ({ domain }: SsoDomainRequest): Promise<SuccessResponse> => {
+    await oidc.releaseSso(domain, requirePermission("users", "manage").userID);
+    return { success: true };
+  },
+);
+
 // At service start (not under tests, which arrange their own accounts): say now, not at the first
-// sign-in, when the token key is missing or wrong, and make sure there is an admin.
+// sign-in, when the token key or a sign-in provider is missing or wrong, and make sure there is an admin.
 if (!isTest()) {
   try {
     signingKeys();
   } catch {
     // Logged by signingKeys; sign-in answers 503 until the key is fixed.
   }
+  oidcProviders(); // logs any provider entry that is left out, now rather than at the first sign-in
+  oidcFrontendRedirect();
   ensureFirstAdmin().catch((err: unknown) => log.error("could not make sure the platform has an admin", { error: err instanceof Error ? err.message : String(err) }));
 }

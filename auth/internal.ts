@@ -1,8 +1,12 @@
 // auth's private endpoints for the users service (which owns no database and checks permissions
 // itself): account management over auth's accounts table.
-import { api } from "encore.dev/api";
+import { api, APIError } from "encore.dev/api";
+import type { ErasureRequest, ErasureResult } from "../shared/retention";
 import * as accounts from "./accounts";
+import { forgetAccountState } from "./sessions";
+import * as store from "./store";
 import type {
+  AccountContact,
   AccountIdRequest,
   CreateAccountRequest,
   DeleteAccountRequest,
@@ -43,5 +47,29 @@ export const deleteAccount = api(
   async (req: DeleteAccountRequest): Promise<SuccessResponse> => {
     await accounts.deleteAccount(req.id, req.actorId);
     return { success: true };
+  },
+);
+
+// getAccountContact returns the addresses an account (live, deleted, not erased) is reached at, for erasure in other services.
+export const getAccountContact = api(
+  { expose: false, method: "GET", path: "/internal/auth/accounts/:id/contact" },
+  async ({ id }: AccountIdRequest): Promise<AccountContact> => {
+    const addresses = await store.accountAddresses(id);
+    return { exists: addresses !== null, addresses: addresses ?? [] };
+  },
+);
+
+// eraseUserData erases an account's personal data (email, name, password, sessions, identities) for a compliance erasure request; the last live admin cannot be erased (400).
+export const eraseUserData = api(
+  { expose: false, method: "POST", path: "/internal/auth/erasure" },
+  async ({ userId }: ErasureRequest): Promise<ErasureResult> => {
+    try {
+      const erased = await store.eraseAccount(userId);
+      await forgetAccountState(userId);
+      return { service: "auth", erased };
+    } catch (err) {
+      if (err instanceof store.LastAdminErasureError) throw APIError.failedPrecondition("the last admin cannot be erased: make another admin first");
+      throw err;
+    }
   },
 );

@@ -59,6 +59,78 @@ export interface ChangePasswordRequest {
   newPassword: string & MinLen<8> & MaxLen<72>;
 }
 
+// --- single sign-on (OpenID Connect) ---
+
+/** A provider path parameter (/api/v1/auth/oauth/:provider/…). */
+export interface ProviderRequest {
+  provider: string;
+}
+
+/** A configured provider, for the frontend's sign-in buttons. */
+export interface OAuthProviderInfo {
+  id: string;
+  name: string;
+}
+
+/** GET /api/v1/auth/oauth/providers. */
+export interface OAuthProvidersResponse {
+  providers: OAuthProviderInfo[];
+}
+
+/**
+ * GET /api/v1/auth/oauth/:provider/start: send the browser to authorizationUrl; keep flowToken
+ * (e.g. in sessionStorage) to redeem the one-time code after the callback.
+ */
+export interface OAuthStartResponse {
+  authorizationUrl: string;
+  flowToken: string;
+  /** Seconds the sign-in may take before it must be started again. */
+  expiresIn: number;
+}
+
+/** POST /api/v1/auth/oauth/exchange: the one-time code from the callback and the flow token from start. */
+export interface OAuthExchangeRequest {
+  code: string & MinLen<1> & MaxLen<100>;
+  flowToken: string & MinLen<1> & MaxLen<100>;
+}
+
+/** A provider identity linked to the caller's account. */
+export interface LinkedIdentity {
+  id: string;
+  provider: string;
+  /** The email the provider gave when the identity was linked. */
+  email: string | null;
+  linkedAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** GET /api/v1/auth/identities. */
+export interface LinkedIdentitiesResponse {
+  identities: LinkedIdentity[];
+}
+
+/** DELETE /api/v1/auth/identities/:id. */
+export interface IdentityIdRequest {
+  id: string;
+}
+
+/** An email domain whose accounts must sign in with single sign-on. */
+export interface SsoDomainInfo {
+  domain: string;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+/** GET /api/v1/auth/sso-domains. */
+export interface SsoDomainsResponse {
+  domains: SsoDomainInfo[];
+}
+
+/** PUT and DELETE /api/v1/auth/sso-domains/:domain. */
+export interface SsoDomainRequest {
+  domain: string;
+}
+
 // --- internal (for the users service) ---
 
 /** A page of live accounts, newest first. */
@@ -100,4 +172,10 @@ export interface UpdateAccountRequest {
   name?: string & MinLen<1> & MaxLen<255>;
   role?: Role;
   actorId: string;
+}
+
+/** Where an account can be reached (its email, linked identities' emails): empty once erased. For compliance erasure. */
+export interface AccountContact {
+  exists: boolean;
+  addresses: string[];
 }

@@ -6,6 +6,7 @@ import { secret } from "encore.dev/config";
 import log from "encore.dev/log";
 import { createCache, type Cache } from "../shared/cache";
 import { resolveSigningKeys, type SigningKeys } from "./domain/tokens";
+import { parseProviders, urlProblem, type ProviderConfig } from "./domain/oidc";
 import { decideCost } from "./domain/passwords";
 import { databaseName } from "./store";
 
@@ -18,6 +19,12 @@ const bcryptCost = secret("BCRYPT_COST");
 // The first admin, created at start when the platform has no admin.
 const adminEmail = secret("WARROOM_ADMIN_EMAIL");
 const adminPassword = secret("WARROOM_ADMIN_PASSWORD");
+// OpenID Connect providers: a JSON array of {id, name, issuer, clientId, clientSecret, redirectUri,
+// allowedDomains, defaultRole, scopes?} (README: Google and Microsoft Entra examples).
+const oidcProvidersJson = secret("OIDC_PROVIDERS");
+// Where the sign-in callback sends the browser with `?code=` (the one-time code); empty: the
+// callback answers with JSON instead.
+const oidcFrontendUrl = secret("OIDC_FRONTEND_URL");
 // Redis for login throttling counters and the gateway's account cache; empty: in-process memory.
 const redisUrl = secret("REDIS_URL");
 
@@ -97,4 +104,28 @@ export function authCache(): Promise<{ cache: Cache; health: CacheHealth }> {
   })();
   cacheP.catch(() => (cacheP = undefined));
   return cacheP;
+}
+
+let providers: ProviderConfig | undefined;
+
+/** The configured OpenID Connect providers, parsed once; entries with a problem are logged and left out. */
+export function oidcProviders(): ProviderConfig {
+  if (!providers) {
+    providers = parseProviders(oidcProvidersJson(), isProduction());
+    for (const e of providers.errors) log.error(e);
+  }
+  return providers;
+}
+
+let frontend: string | null | undefined;
+
+/** Where the callback redirects the browser with the one-time code; null: answer with JSON. */
+export function oidcFrontendRedirect(): string | null {
+  if (frontend === undefined) {
+    const value = oidcFrontendUrl().trim();
+    const problem = value === "" ? null : urlProblem(value, "OIDC_FRONTEND_URL", isProduction());
+    if (problem) log.error(`${problem}; the sign-in callback answers with JSON instead`);
+    frontend = value === "" || problem ? null : value;
+  }
+  return frontend;
 }

@@ -16,7 +16,8 @@ import {
   verifyAccessToken,
 } from "./domain/tokens";
 import type { LoginRequest, LoginResponse, RefreshResponse, RegisterRequest } from "./model";
-import { authCache, passwordCost, signingKeys } from "./secrets";
+import { emailDomain } from "./domain/oidc";
+import { authCache, oidcProviders, passwordCost, signingKeys } from "./secrets";
 import * as store from "./store";
 import { loginThrottle } from "./throttle";
 
@@ -38,13 +39,13 @@ function refreshExpiry(): Date {
 }
 
 /** Issues an access token and starts a new refresh-token family for the account. */
-async function startSession(account: Account, how: "register" | "login"): Promise<LoginResponse> {
+export async function startSession(account: Account, how: "register" | "login" | "oidc", extra: Record<string, string> = {}): Promise<LoginResponse> {
   const keys = signingKeys();
   const familyId = randomUUID();
   const refresh = newRefreshToken();
   const accessToken = await signAccessToken(keys, { userID: account.id, email: account.email, role: account.role, sessionVersion: account.sessionVersion });
   await store.insertRefreshToken({ userId: account.id, familyId, hash: refresh.hash, expiresAt: refreshExpiry() });
-  await audit({ actorId: account.id, action: "session.created", targetType: "session", targetId: familyId, details: { userId: account.id, via: how } });
+  await audit({ actorId: account.id, action: "session.created", targetType: "session", targetId: familyId, details: { userId: account.id, via: how, ...extra } });
   return { accessToken, refreshToken: refresh.token, user: toProfile(account), expiresIn: ACCESS_TOKEN_TTL_SECONDS };
 }
 
@@ -54,6 +55,7 @@ export async function register(req: RegisterRequest): Promise<LoginResponse> {
   if (problem) throw APIError.invalidArgument(problem);
   signingKeys(); // refuse before creating an account that could not sign in
   const email = normalizeEmail(req.email);
+  await refusePasswordIfSsoRequired(email);
   const passwordHash = await hashPassword(req.password, passwordCost());
   let account: Account;
   try {
@@ -72,6 +74,17 @@ export async function register(req: RegisterRequest): Promise<LoginResponse> {
   return startSession(account, "register");
 }
 
+/** 403 with a clear message when password sign-in is refused for this (normalised) email's domain (an admin required single sign-on for it). */
+export async function refusePasswordIfSsoRequired(email: string): Promise<void> {
+  const domain = emailDomain(email);
+  if (!(await store.ssoRequired(domain))) return;
+  const providers = [...oidcProviders().providers.values()].filter((p) => p.allowedDomains.includes(domain)).map((p) => p.id);
+  throw APIError.permissionDenied(`accounts of ${domain} sign in with single sign-on, not a password: use GET /api/v1/auth/oauth/:provider/start`).withDetails({
+    ssoRequired: true,
+    providers,
+  });
+}
+
 function throttled(err: ThrottledError): APIError {
   return APIError.resourceExhausted(`too many failed sign-ins; try again in ${err.retryAfterSeconds} seconds`).withDetails({
     retryAfterSeconds: err.retryAfterSeconds,
@@ -85,6 +98,8 @@ function throttled(err: ThrottledError): APIError {
 export async function login(req: LoginRequest, address: string | null): Promise<LoginResponse> {
   signingKeys(); // a misconfigured key is 503 for everyone, before any password is checked
   const email = normalizeEmail(req.email);
+  // Before the throttle and the password: a domain that must use single sign-on has no password to guess.
+  await refusePasswordIfSsoRequired(email);
   const throttle = await loginThrottle();
   let attempt: LoginAttempt;
   try {

@@ -82,6 +82,8 @@ export interface NewAccount {
   role: Role;
   /** Self-registration: the account becomes admin when the platform has no live admin. */
   firstBecomesAdmin: boolean;
+  /** False for an account created through a provider (its hash is of a random password nobody knows). */
+  passwordSet?: boolean;
 }
 
 /** Creates a live account; throws EmailTakenError when the email is in use. */
@@ -93,8 +95,8 @@ export async function createAccount(a: NewAccount): Promise<Account> {
       role = roleForNewAccount(a.role, (await liveAdminCount(tx)) > 0, true);
     }
     const row = await tx.queryRow<AccountRow>`
-      INSERT INTO users (email, password_hash, name, role)
-      VALUES (${a.email}, ${a.passwordHash}, ${a.name}, ${role})
+      INSERT INTO users (email, password_hash, name, role, password_set)
+      VALUES (${a.email}, ${a.passwordHash}, ${a.name}, ${role}, ${a.passwordSet ?? true})
       ON CONFLICT (email) WHERE deleted_at IS NULL DO NOTHING
       RETURNING *`;
     if (!row) throw new EmailTakenError(`${a.email} is already registered`);
@@ -207,6 +209,9 @@ export async function softDeleteAccount(id: string): Promise<Account | null> {
     if (removesLastAdmin(before, null, await liveAdminCount(tx))) throw new LastAdminError("the platform needs at least one admin");
     await tx.exec`UPDATE users SET deleted_at = now(), updated_at = now(), session_version = session_version + 1 WHERE id = ${id}`;
     await revokeUserTokens(tx, id, "account deleted");
+    // Its provider identities go with it (they hold an email, and must not sign in to a later account).
+    await tx.exec`DELETE FROM user_identities WHERE user_id = ${id}`;
+    await tx.exec`DELETE FROM oauth_codes WHERE user_id = ${id}`;
     return toAccount(before);
   });
 }
@@ -355,13 +360,231 @@ export async function throttleReset(key: string): Promise<void> {
 
 // --- housekeeping ---
 
-/** Deletes expired refresh tokens and stale throttling rows; returns how many of each. */
-export async function deleteExpired(): Promise<{ tokens: number; throttles: number }> {
+/** Deletes expired refresh tokens, stale throttling rows and expired sign-in flows and codes; returns how many of each. */
+export async function deleteExpired(): Promise<{ tokens: number; throttles: number; oauthFlows: number; oauthCodes: number }> {
   const tokens = await db.queryRow<{ n: number }>`
     WITH gone AS (DELETE FROM refresh_tokens WHERE expires_at < now() RETURNING 1) SELECT count(*)::int AS n FROM gone`;
   const throttles = await db.queryRow<{ n: number }>`
     WITH gone AS (
       DELETE FROM login_throttle WHERE window_ends_at < now() AND (locked_until IS NULL OR locked_until < now()) RETURNING 1
     ) SELECT count(*)::int AS n FROM gone`;
-  return { tokens: tokens?.n ?? 0, throttles: throttles?.n ?? 0 };
+  const flows = await db.queryRow<{ n: number }>`
+    WITH gone AS (DELETE FROM oauth_flows WHERE expires_at < now() RETURNING 1) SELECT count(*)::int AS n FROM gone`;
+  const codes = await db.queryRow<{ n: number }>`
+    WITH gone AS (DELETE FROM oauth_codes WHERE expires_at < now() RETURNING 1) SELECT count(*)::int AS n FROM gone`;
+  return { tokens: tokens?.n ?? 0, throttles: throttles?.n ?? 0, oauthFlows: flows?.n ?? 0, oauthCodes: codes?.n ?? 0 };
+}
+
+// --- OpenID Connect sign-in ---
+
+/** An authorization request under way, as stored. */
+export interface StoredFlow {
+  provider: string;
+  nonce: string;
+  codeVerifier: string;
+  bindingHash: string;
+  expiresAt: Date;
+}
+
+/** Stores an authorization request (by the hash of its state). */
+export async function insertFlow(stateHash: string, f: StoredFlow): Promise<void> {
+  await db.exec`
+    INSERT INTO oauth_flows (state_hash, provider, nonce, code_verifier, binding_hash, expires_at)
+    VALUES (${stateHash}, ${f.provider}, ${f.nonce}, ${f.codeVerifier}, ${f.bindingHash}, ${f.expiresAt})`;
+}
+
+/** Takes an authorization request out (used once, whatever happens next); null when there is none or it expired. */
+export async function takeFlow(stateHash: string): Promise<StoredFlow | null> {
+  const row = await db.queryRow<{ provider: string; nonce: string; code_verifier: string; binding_hash: string; expires_at: Date }>`
+    DELETE FROM oauth_flows WHERE state_hash = ${stateHash} RETURNING provider, nonce, code_verifier, binding_hash, expires_at`;
+  if (!row || row.expires_at.getTime() <= Date.now()) return null;
+  return { provider: row.provider, nonce: row.nonce, codeVerifier: row.code_verifier, bindingHash: row.binding_hash, expiresAt: row.expires_at };
+}
+
+/** Stores a one-time code for the frontend (by its hash). */
+export async function insertExchangeCode(c: { codeHash: string; userId: string; provider: string; bindingHash: string; expiresAt: Date }): Promise<void> {
+  await db.exec`
+    INSERT INTO oauth_codes (code_hash, user_id, provider, binding_hash, expires_at)
+    VALUES (${c.codeHash}, ${c.userId}, ${c.provider}, ${c.bindingHash}, ${c.expiresAt})`;
+}
+
+/** Redeems a one-time code: gone after this call whatever the outcome; null when unknown or expired. */
+export async function takeExchangeCode(codeHash: string): Promise<{ userId: string; provider: string; bindingHash: string } | null> {
+  const row = await db.queryRow<{ user_id: string; provider: string; binding_hash: string; expires_at: Date }>`
+    DELETE FROM oauth_codes WHERE code_hash = ${codeHash} RETURNING user_id, provider, binding_hash, expires_at`;
+  if (!row || row.expires_at.getTime() <= Date.now()) return null;
+  return { userId: row.user_id, provider: row.provider, bindingHash: row.binding_hash };
+}
+
+/** A provider identity linked to an account. */
+export interface Identity {
+  id: string;
+  userId: string;
+  provider: string;
+  subject: string;
+  email: string | null;
+  linkedAt: Date;
+  lastUsedAt: Date | null;
+}
+
+interface IdentityRow {
+  id: string;
+  user_id: string;
+  provider: string;
+  subject: string;
+  email: string | null;
+  linked_at: Date;
+  last_used_at: Date | null;
+}
+
+function toIdentity(r: IdentityRow): Identity {
+  return { id: r.id, userId: r.user_id, provider: r.provider, subject: r.subject, email: r.email, linkedAt: r.linked_at, lastUsedAt: r.last_used_at };
+}
+
+/** The live account a provider identity is linked to (null when none, or its account is deleted). */
+export async function linkedAccountId(provider: string, subject: string): Promise<string | null> {
+  const row = await db.queryRow<{ user_id: string }>`
+    SELECT i.user_id FROM user_identities i JOIN users u ON u.id = i.user_id
+    WHERE i.provider = ${provider} AND i.subject = ${subject} AND u.deleted_at IS NULL`;
+  return row?.user_id ?? null;
+}
+
+/** Links a provider identity to a live account; null when the account is gone or the identity is linked already. */
+export async function linkIdentity(userId: string, provider: string, subject: string, email: string | null): Promise<Identity | null> {
+  return inTransaction(async (tx) => {
+    const live = await tx.queryRow<{ id: string }>`SELECT id FROM users WHERE id = ${userId} AND deleted_at IS NULL FOR SHARE`;
+    if (!live) return null;
+    const row = await tx.queryRow<IdentityRow>`
+      INSERT INTO user_identities (user_id, provider, subject, email, last_used_at) VALUES (${userId}, ${provider}, ${subject}, ${email}, now())
+      ON CONFLICT (provider, subject) DO NOTHING RETURNING *`;
+    return row ? toIdentity(row) : null;
+  });
+}
+
+/** Records a sign-in through an identity. */
+export async function touchIdentity(provider: string, subject: string): Promise<void> {
+  await db.exec`UPDATE user_identities SET last_used_at = now() WHERE provider = ${provider} AND subject = ${subject}`;
+}
+
+/** An account's linked identities, oldest first. */
+export async function identitiesOf(userId: string): Promise<Identity[]> {
+  const out: Identity[] = [];
+  for await (const r of db.query<IdentityRow>`SELECT * FROM user_identities WHERE user_id = ${userId} ORDER BY linked_at, id`) out.push(toIdentity(r));
+  return out;
+}
+
+/** The outcome of removing an identity. */
+export type Unlink = { kind: "unlinked"; identity: Identity } | { kind: "not-found" } | { kind: "refused"; reason: string };
+
+/**
+ * Removes one of an account's identities when `problem` (given the account's password state, its
+ * domain's SSO rule and its identity count) finds nothing wrong. The account row is locked, so two
+ * concurrent removals cannot both take the last way to sign in.
+ */
+export async function unlinkIdentityChecked(
+  userId: string,
+  identityId: string,
+  problem: (facts: { hasPassword: boolean; ssoRequired: boolean; identities: number }) => string | null,
+  domainOf: (email: string) => string,
+): Promise<Unlink> {
+  return inTransaction(async (tx) => {
+    const user = await tx.queryRow<{ email: string; password_set: boolean }>`SELECT email, password_set FROM users WHERE id = ${userId} FOR UPDATE`;
+    if (!user) return { kind: "not-found" };
+    const target = await tx.queryRow<IdentityRow>`SELECT * FROM user_identities WHERE id = ${identityId} AND user_id = ${userId}`;
+    if (!target) return { kind: "not-found" };
+    const count = await tx.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM user_identities WHERE user_id = ${userId}`;
+    const sso = await tx.queryRow<{ domain: string }>`SELECT domain FROM sso_domains WHERE domain = ${domainOf(user.email)}`;
+    const reason = problem({ hasPassword: user.password_set, ssoRequired: sso !== null, identities: count?.n ?? 0 });
+    if (reason) return { kind: "refused", reason };
+    await tx.exec`DELETE FROM user_identities WHERE id = ${identityId}`;
+    return { kind: "unlinked", identity: toIdentity(target) };
+  });
+}
+
+// --- domains that must use single sign-on ---
+
+/** A domain whose accounts must sign in with a provider. */
+export interface SsoDomain {
+  domain: string;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+/** Whether password sign-in is refused for this (normalised) email domain. */
+export async function ssoRequired(domain: string): Promise<boolean> {
+  const row = await db.queryRow<{ domain: string }>`SELECT domain FROM sso_domains WHERE domain = ${domain}`;
+  return row !== null;
+}
+
+/** Every domain that requires single sign-on, alphabetically. */
+export async function listSsoDomains(): Promise<SsoDomain[]> {
+  const out: SsoDomain[] = [];
+  for await (const r of db.query<{ domain: string; created_by: string | null; created_at: Date }>`SELECT * FROM sso_domains ORDER BY domain`) {
+    out.push({ domain: r.domain, createdBy: r.created_by, createdAt: r.created_at });
+  }
+  return out;
+}
+
+/** Requires single sign-on for a domain; the new row, or null when it was required already. */
+export async function addSsoDomain(domain: string, createdBy: string): Promise<SsoDomain | null> {
+  const r = await db.queryRow<{ domain: string; created_by: string | null; created_at: Date }>`
+    INSERT INTO sso_domains (domain, created_by) VALUES (${domain}, ${createdBy}) ON CONFLICT (domain) DO NOTHING RETURNING *`;
+  return r ? { domain: r.domain, createdBy: r.created_by, createdAt: r.created_at } : null;
+}
+
+/** Lets a domain sign in with passwords again; false when it did not require single sign-on. */
+export async function removeSsoDomain(domain: string): Promise<boolean> {
+  const r = await db.queryRow<{ domain: string }>`DELETE FROM sso_domains WHERE domain = ${domain} RETURNING domain`;
+  return r !== null;
+}
+
+// --- erasure (shared/retention.ts) ---
+
+/** The addresses an account is reachable at (its email and linked identities' emails), also for soft-deleted accounts; null when there is no such account. */
+export async function accountAddresses(id: string): Promise<string[] | null> {
+  const row = await db.queryRow<{ email: string; erased: boolean }>`SELECT email, email = ${erasedEmail(id)} AS erased FROM users WHERE id = ${id}`;
+  if (!row) return null;
+  if (row.erased) return [];
+  const addresses = new Set([row.email]);
+  for await (const r of db.query<{ email: string | null }>`SELECT email FROM user_identities WHERE user_id = ${id}`) if (r.email) addresses.add(r.email.toLowerCase());
+  return [...addresses];
+}
+
+/** The email an erased account is left with (no column marks erasure: this placeholder does). */
+const erasedEmail = (id: string) => `erased-${id}@erased.invalid`;
+
+/** An account is the last live admin: erasing it would leave the platform without one. */
+export class LastAdminErasureError extends Error {
+  override readonly name = "LastAdminErasureError";
+}
+
+/**
+ * Erases an account's personal data: the row stays (its id is referenced by other services) but its
+ * email, name and password are replaced, it is deleted, and its sessions, provider identities and
+ * pending sign-in codes are removed. Idempotent: an erased account reports zero counts.
+ */
+export async function eraseAccount(id: string): Promise<{ account: number; sessions: number; identities: number }> {
+  return inTransaction(async (tx) => {
+    await lockAdmins(tx);
+    const before = await tx.queryRow<AccountRow>`SELECT * FROM users WHERE id = ${id} FOR UPDATE`;
+    if (!before || before.email === erasedEmail(id)) return { account: 0, sessions: 0, identities: 0 };
+    if (before.deleted_at === null && removesLastAdmin(before, null, await liveAdminCount(tx))) throw new LastAdminErasureError("the platform needs at least one admin");
+    await tx.exec`
+      UPDATE users SET email = ${erasedEmail(id)}, name = 'Erased user', password_hash = '!erased', last_login_at = NULL,
+                       deleted_at = coalesce(deleted_at, now()), updated_at = now(), session_version = session_version + 1
+      WHERE id = ${id}`;
+    const sessions = await tx.queryRow<{ n: number }>`WITH gone AS (DELETE FROM refresh_tokens WHERE user_id = ${id} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
+    const identities = await tx.queryRow<{ n: number }>`WITH gone AS (DELETE FROM user_identities WHERE user_id = ${id} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
+    await tx.exec`DELETE FROM oauth_codes WHERE user_id = ${id}`;
+    return { account: 1, sessions: sessions?.n ?? 0, identities: identities?.n ?? 0 };
+  });
+}
+
+/** What auth still holds about an account, for erasure checks: its email, name, and its session and identity counts. */
+export async function personalDataOf(id: string): Promise<{ email: string; name: string; sessions: number; identities: number } | null> {
+  return db.queryRow<{ email: string; name: string; sessions: number; identities: number }>`
+    SELECT email, name,
+           (SELECT count(*)::int FROM refresh_tokens WHERE user_id = ${id}) AS sessions,
+           (SELECT count(*)::int FROM user_identities WHERE user_id = ${id}) AS identities
+    FROM users WHERE id = ${id}`;
 }

@@ -2,12 +2,23 @@
 // Every endpoint: the role's permission (shared/permissions.ts), then the campaign-access rule
 // (shared/access.ts: a campaign the caller may not see is 404, like a missing one), then the work.
 import { api, APIError } from "encore.dev/api";
-import { monitoring } from "~encore/clients";
+import { integrations, monitoring } from "~encore/clients";
 import { requireCampaignAccess, requireCampaignManagement } from "../shared/access";
 import { requirePermission, type Action, type Caller } from "../shared/permissions";
 import * as changes from "./campaigns";
+import * as metrics from "./metrics";
 import { pageWindow } from "./domain/campaign";
 import type {
+  AdAccountIdRequest,
+  AdAccountLink,
+  AdAccountsResponse,
+  AdCampaignsRequest,
+  CampaignMetricsResponse,
+  GoogleAdCampaignsResponse,
+  LinkAdAccountRequest,
+  MetaAdCampaignsResponse,
+  MetricSettingsRequest,
+  RefreshMetricsResponse,
   AddContactRequest,
   AddKeywordsRequest,
   AddMemberRequest,
@@ -79,8 +90,104 @@ export const getCampaignInsights = api(
     await within(campaignId, "read");
     const campaign = await reads.campaign(campaignId);
     if (!campaign) throw APIError.notFound("campaign not found");
-    const { campaignId: _, generatedAt, ...summary } = await monitoring.getCampaignSummary({ campaignId });
-    return { campaignId, name: campaign.name, status: campaign.status, metrics: campaign.metrics, monitoring: summary, generatedAt };
+    const [{ campaignId: _, generatedAt, ...summary }, ads] = await Promise.all([monitoring.getCampaignSummary({ campaignId }), metrics.adInsights(campaign)]);
+    return {
+      campaignId,
+      name: campaign.name,
+      status: campaign.status,
+      metrics: campaign.metrics,
+      metricsDetail: campaign.metricsDetail ?? null,
+      monitoring: summary,
+      daily: ads.daily,
+      platforms: ads.platforms,
+      pacing: ads.pacing,
+      generatedAt,
+    };
+  },
+);
+
+/** The campaigns whose linked accounts a list shows: one (checked), or every campaign the caller sees (null: all, for admins). */
+async function adScope(campaignId: string | undefined): Promise<string[] | null> {
+  if (campaignId !== undefined) {
+    await within(campaignId, "read");
+    return [campaignId];
+  }
+  const caller = requirePermission("campaigns", "read");
+  return caller.role === "admin" ? null : store.campaignIdsOf(caller.userID);
+}
+
+// getMetaCampaigns lists the Meta ad campaigns (last-30-days insights) of the ad accounts linked to the campaigns the caller sees, or to one campaign (503 when Meta is down or not configured).
+export const getMetaCampaigns = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/campaigns/meta" },
+  async ({ campaignId }: AdCampaignsRequest): Promise<MetaAdCampaignsResponse> => {
+    const linked = await store.linkedAccounts("meta", await adScope(campaignId));
+    const { campaigns } = await integrations.listMetaAccountCampaigns({ accountIds: [...linked.keys()] });
+    return { campaigns: campaigns.map((c) => ({ ...c, campaignIds: linked.get(c.adAccountId) ?? [] })) };
+  },
+);
+
+// getGoogleCampaigns lists the Google Ads campaigns (last-30-days metrics) of the customers linked to the campaigns the caller sees, or to one campaign (503 when Google Ads is down or not configured).
+export const getGoogleCampaigns = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/campaigns/google" },
+  async ({ campaignId }: AdCampaignsRequest): Promise<GoogleAdCampaignsResponse> => {
+    const linked = await store.linkedAccounts("google", await adScope(campaignId));
+    const { campaigns } = await integrations.listGoogleAccountCampaigns({ accountIds: [...linked.keys()] });
+    return { campaigns: campaigns.map((c) => ({ ...c, campaignIds: linked.get(c.customerId) ?? [] })) };
+  },
+);
+
+// getCampaignAdAccounts lists a campaign's linked ad accounts (with their fetch state) and its value per conversion.
+export const getCampaignAdAccounts = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/campaigns/:id/ad-accounts" },
+  async ({ id }: CampaignIdRequest): Promise<AdAccountsResponse> => {
+    await within(id, "read");
+    return metrics.adAccounts(id);
+  },
+);
+
+// linkCampaignAdAccount links a Meta ad account (act_…) or Google Ads customer to a campaign once the provider confirms it is reachable (campaigns:update).
+export const linkCampaignAdAccount = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/campaigns/:id/ad-accounts" },
+  async (req: LinkAdAccountRequest): Promise<AdAccountLink> => {
+    const caller = await within(req.id, "update");
+    return metrics.linkAccount(caller.userID, req);
+  },
+);
+
+// unlinkCampaignAdAccount removes an ad account from a campaign; its figures stop counting (campaigns:update).
+export const unlinkCampaignAdAccount = api(
+  { expose: true, auth: true, method: "DELETE", path: "/api/v1/campaigns/:id/ad-accounts/:platform/:accountId" },
+  async ({ id, platform, accountId }: AdAccountIdRequest): Promise<SuccessResponse> => {
+    const caller = await within(id, "update");
+    await metrics.unlinkAccount(caller.userID, id, platform, accountId);
+    return { success: true };
+  },
+);
+
+// getCampaignMetrics returns a campaign's metrics with each figure's freshness, sources and absence reasons (cached).
+export const getCampaignMetrics = api(
+  { expose: true, auth: true, method: "GET", path: "/api/v1/campaigns/:id/metrics" },
+  async ({ id }: CampaignIdRequest): Promise<CampaignMetricsResponse> => {
+    await within(id, "read");
+    return metrics.metricsOf(id);
+  },
+);
+
+// updateCampaignMetricSettings sets what one conversion is worth (for roi) and recomputes the metrics (campaigns:update).
+export const updateCampaignMetricSettings = api(
+  { expose: true, auth: true, method: "PUT", path: "/api/v1/campaigns/:id/metrics/settings" },
+  async ({ id, valuePerConversion }: MetricSettingsRequest): Promise<CampaignMetricsResponse> => {
+    const caller = await within(id, "update");
+    return metrics.setValuePerConversion(caller.userID, id, valuePerConversion);
+  },
+);
+
+// refreshCampaignMetrics fetches the linked accounts' figures now and recomputes the metrics (campaigns:update; once a minute per campaign, else 429 with retryAfterSeconds).
+export const refreshCampaignMetrics = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/campaigns/:id/metrics/refresh" },
+  async ({ id }: CampaignIdRequest): Promise<RefreshMetricsResponse> => {
+    const caller = await within(id, "update");
+    return metrics.refresh(caller.userID, id);
   },
 );
 

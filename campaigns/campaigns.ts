@@ -5,7 +5,8 @@ import { auth } from "~encore/clients";
 import type { MemberRole } from "../shared/access";
 import { isRole } from "../shared/permissions";
 import { audit } from "./audit";
-import { applyPatch, emptyMetrics, isUuid, newCampaign, type RuleViolation } from "./domain/campaign";
+import { applyPatch, isUuid, newCampaign, type RuleViolation } from "./domain/campaign";
+import { initialMetrics } from "./domain/metrics";
 import { MAX_CONTACTS, normalizeAddress } from "./domain/contacts";
 import { MAX_KEYWORDS, normalizeKeywords } from "./domain/keywords";
 import { memberRoleError, teamChangeError } from "./domain/members";
@@ -44,11 +45,12 @@ async function committed(entry: Parameters<typeof audit>[0]): Promise<void> {
 
 // --- campaigns ---
 
-/** Creates a draft campaign with empty metrics; its creator becomes its manager. */
+/** Creates a draft campaign with empty metrics (each figure absent with its reason); its creator becomes its manager. */
 export async function createCampaign(actorId: string, req: CreateCampaignRequest): Promise<Campaign> {
   const checked = newCampaign<TargetAudience>(req);
   if (!checked.ok) throw refuse(checked);
-  const campaign = await store.createCampaign(checked.fields, emptyMetrics(), actorId);
+  const { metrics, detail } = initialMetrics(new Date());
+  const campaign = await store.createCampaign(checked.fields, metrics, actorId, detail);
   await committed({ actorId, action: "campaign.created", targetType: "campaign", targetId: campaign.id, details: { name: campaign.name, status: campaign.status } });
   return campaign;
 }

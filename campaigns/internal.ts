@@ -4,10 +4,17 @@
 //   const access = await campaigns.getCampaignAccess({ campaignId, userID: caller.userID });
 //   requireCampaignAccess(caller, access, "monitoring", "read");
 import { api, APIError } from "encore.dev/api";
+import { auth } from "~encore/clients";
+import type { ErasureRequest, ErasureResult } from "../shared/retention";
 import * as changes from "./campaigns";
+import * as metrics from "./metrics";
 import { severityAtLeast } from "./domain/contacts";
 import type {
   ActiveCampaignsResponse,
+  AdAccountsResponse,
+  AdFiguresAccepted,
+  AdFiguresDelivery,
+  AdPollCampaignsResponse,
   AlertContactsRequest,
   Campaign,
   CampaignAccessRequest,
@@ -80,5 +87,39 @@ export const createServiceCampaign = api(
   async ({ campaign, createdBy, activate }: ServiceCampaignRequest): Promise<Campaign> => {
     const created = await changes.createCampaign(createdBy, campaign);
     return activate ? changes.updateCampaign(createdBy, { id: created.id, status: "active" }) : created;
+  },
+);
+
+// --- ad figures (integrations' pollers) ---
+
+// listAdPollCampaigns returns every active campaign with linked ad accounts, its dates and accounts (for integrations' ad pollers).
+export const listAdPollCampaigns = api(
+  { expose: false, method: "GET", path: "/internal/campaigns/ad-poll" },
+  async (): Promise<AdPollCampaignsResponse> => ({ campaigns: await store.listAdPollCampaigns() }),
+);
+
+// recordAdFigures stores one linked account's daily figures (idempotent upsert by campaign/platform/account/day), or records its failed fetch (figures kept, marked stale); then recomputes the campaign's metrics.
+export const recordAdFigures = api(
+  { expose: false, method: "POST", path: "/internal/campaigns/ad-figures" },
+  async (req: AdFiguresDelivery): Promise<AdFiguresAccepted> => ({ stored: await metrics.recordFigures(req) }),
+);
+
+// eraseUserData erases a person from campaigns (memberships; alert contacts at their email) for a compliance erasure request.
+export const eraseUserData = api(
+  { expose: false, method: "POST", path: "/internal/campaigns/erasure" },
+  async ({ userId }: ErasureRequest): Promise<ErasureResult> => {
+    const contact = await auth.getAccountContact({ id: userId });
+    const erased = await store.eraseMember(userId, contact.addresses);
+    await reads.invalidate();
+    return { service: "campaigns", erased };
+  },
+);
+
+// listCampaignAdAccounts returns one campaign's linked ad accounts (with their fetch state) and value per conversion, without any caller check (404 when missing; for integrations' /integrations/meta|google/:campaignId).
+export const listCampaignAdAccounts = api(
+  { expose: false, method: "GET", path: "/internal/campaigns/:campaignId/ad-accounts" },
+  async ({ campaignId }: CampaignRef): Promise<AdAccountsResponse> => {
+    await mustExist(campaignId);
+    return metrics.adAccounts(campaignId);
   },
 );

@@ -4,8 +4,9 @@ import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
 import type { MemberRole } from "../shared/access";
 import type { CampaignMetrics, CampaignStatus } from "./domain/campaign";
 import type { ContactChannel, Severity } from "./domain/contacts";
+import type { AdPlatform as AdsPlatform, BudgetPacing, DailyFigures, MetricFigure, MetricsDetail, PlatformFigures } from "./domain/metrics";
 
-export type { CampaignMetrics, CampaignStatus, ContactChannel, MemberRole, Severity };
+export type { AdsPlatform, BudgetPacing, CampaignMetrics, CampaignStatus, ContactChannel, DailyFigures, MemberRole, MetricFigure, MetricsDetail, PlatformFigures, Severity };
 
 /** An age range in whole years (seed: Demographics.ageRange). */
 export interface AgeRange {
@@ -43,6 +44,11 @@ export interface Campaign {
   budget: number;
   targetAudience: TargetAudience;
   metrics: CampaignMetrics;
+  /**
+   * Each figure of `metrics` with when it was last updated, its sources, whether it is stale, and
+   * why it is absent (where `metrics` reads 0). Absent until the metrics are first computed.
+   */
+  metricsDetail?: MetricsDetail;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -291,12 +297,196 @@ export interface MonitoringInsights {
   trendingTerms: string[];
 }
 
-/** A campaign's insights: its metrics and what monitoring saw. */
+/** A campaign's insights: its metrics and what monitoring saw, the ads' daily trend, split per platform, and budget pacing. */
 export interface CampaignInsights {
   campaignId: string;
   name: string;
   status: CampaignStatus;
   metrics: CampaignMetrics;
+  /** Each figure's freshness, sources, staleness and absence reason (null before the first computation). */
+  metricsDetail: MetricsDetail | null;
   monitoring: MonitoringInsights;
+  /** The linked accounts' figures per day (summed across platforms), oldest first, within the campaign's dates. */
+  daily: DailyFigures[];
+  /** The figures per platform (platforms with a linked account). */
+  platforms: PlatformFigures[];
+  /** Spend against the budget over the campaign's dates, with the projected end-of-campaign spend. */
+  pacing: BudgetPacing;
   generatedAt: Date;
+}
+
+// --- ad accounts and metrics ---
+
+/** An ad account linked to a campaign, and how its figures' last fetches went. */
+export interface AdAccountLink {
+  platform: AdsPlatform;
+  /** Meta: act_<digits>; Google Ads: the 10-digit customer id. */
+  accountId: string;
+  name: string;
+  currency: string;
+  linkedBy: string;
+  linkedAt: Date;
+  lastSyncedAt: Date | null;
+  lastAttemptAt: Date | null;
+  lastError: string | null;
+  /** The figures of this account are the last good ones, not current. */
+  stale: boolean;
+}
+
+/** A campaign's linked ad accounts and its metric settings. */
+export interface AdAccountsResponse {
+  accounts: AdAccountLink[];
+  /** What one conversion is worth (for roi); null: not set. */
+  valuePerConversion: number | null;
+}
+
+/** POST /api/v1/campaigns/:id/ad-accounts: link a Meta ad account (act_…) or a Google Ads customer (123-456-7890). */
+export interface LinkAdAccountRequest {
+  id: string;
+  platform: AdsPlatform;
+  accountId: string & MinLen<1> & MaxLen<40>;
+}
+
+/** DELETE /api/v1/campaigns/:id/ad-accounts/:platform/:accountId. */
+export interface AdAccountIdRequest {
+  id: string;
+  platform: string;
+  accountId: string;
+}
+
+/** PUT /api/v1/campaigns/:id/metrics/settings. */
+export interface MetricSettingsRequest {
+  id: string;
+  /** What one conversion is worth, in the ad accounts' currency (for roi). */
+  valuePerConversion: number & Min<0> & Max<1000000>;
+}
+
+/** How fetching one account's figures went in a refresh. */
+export interface AdSyncResult {
+  platform: AdsPlatform;
+  accountId: string;
+  ok: boolean;
+  days: number;
+  error?: string;
+  polled: boolean;
+}
+
+/** A campaign's metrics with each figure's freshness. */
+export interface CampaignMetricsResponse {
+  campaignId: string;
+  metrics: CampaignMetrics;
+  metricsDetail: MetricsDetail | null;
+  valuePerConversion: number | null;
+}
+
+/** POST /api/v1/campaigns/:id/metrics/refresh: the metrics after fetching every linked account now. */
+export interface RefreshMetricsResponse {
+  campaignId: string;
+  metrics: CampaignMetrics;
+  metricsDetail: MetricsDetail;
+  /** Per linked account: fetched, or the provider's failure (its last good figures stay, marked stale). */
+  sync: AdSyncResult[];
+}
+
+/** GET /api/v1/campaigns/meta and /google: one War Room campaign's linked accounts, or every campaign the caller sees. */
+export interface AdCampaignsRequest {
+  campaignId?: string;
+}
+
+/** A Meta ad campaign of a linked account, with last-30-days insights. */
+export interface MetaAdCampaign {
+  adAccountId: string;
+  /** The War Room campaigns (that the caller sees) this account is linked to. */
+  campaignIds: string[];
+  id: string;
+  name: string;
+  status: string;
+  objective: string;
+  dailyBudget: number | null;
+  lifetimeBudget: number | null;
+  impressions: number;
+  clicks: number;
+  spend: number;
+  reach: number;
+  ctr: number;
+  cpc: number;
+}
+
+/** GET /api/v1/campaigns/meta. */
+export interface MetaAdCampaignsResponse {
+  campaigns: MetaAdCampaign[];
+}
+
+/** A Google Ads campaign of a linked customer, with last-30-days metrics. */
+export interface GoogleAdCampaign {
+  customerId: string;
+  /** The War Room campaigns (that the caller sees) this customer is linked to. */
+  campaignIds: string[];
+  id: string;
+  name: string;
+  status: string;
+  channelType: string;
+  impressions: number;
+  clicks: number;
+  cost: number;
+  conversions: number;
+  ctr: number;
+  averageCpc: number;
+}
+
+/** GET /api/v1/campaigns/google. */
+export interface GoogleAdCampaignsResponse {
+  campaigns: GoogleAdCampaign[];
+}
+
+// --- internal: ad figures from integrations' pollers ---
+
+/** One account's figures for one day. */
+export interface AdDay {
+  /** YYYY-MM-DD. */
+  date: string;
+  impressions: number & Min<0>;
+  clicks: number & Min<0>;
+  conversions: number & Min<0>;
+  spend: number & Min<0>;
+}
+
+/** integrations' delivery of one account's days (idempotent upsert by campaign/platform/account/day), or its failure. */
+export interface AdFiguresDelivery {
+  campaignId: string;
+  platform: AdsPlatform;
+  accountId: string;
+  days: AdDay[] & MaxLen<1000>;
+  /** The provider's failure: no days, the last good figures stay and are marked stale. */
+  error?: string;
+}
+
+/** How many days were stored. */
+export interface AdFiguresAccepted {
+  stored: number;
+}
+
+/** A linked account as the pollers need it. */
+export interface AdAccountRef {
+  platform: AdsPlatform;
+  accountId: string;
+}
+
+/** An active campaign with linked ad accounts. */
+export interface AdPollCampaign {
+  id: string;
+  startDate: Date;
+  endDate: Date;
+  accounts: AdAccountRef[];
+}
+
+/** Every active campaign with linked ad accounts (for the ad pollers). */
+export interface AdPollCampaignsResponse {
+  campaigns: AdPollCampaign[];
+}
+
+/** What the metrics job did. */
+export interface MetricsRunResponse {
+  campaigns: number;
+  failures: number;
 }

@@ -8,6 +8,7 @@
 import { isUuid } from "./domain/campaign";
 import type { Cache } from "../shared/cache";
 import type { CampaignStatus } from "./domain/campaign";
+import type { AdDayRow } from "./domain/metrics";
 import type { Campaign, CampaignAccessResponse } from "./model";
 import { campaignsCache } from "./secrets";
 import * as store from "./store";
@@ -54,4 +55,12 @@ export function access(campaignId: string, userId: string): Promise<CampaignAcce
 /** One page of the campaigns `memberId` sees (null: every campaign, for admins). */
 export function campaigns(memberId: string | null, status: CampaignStatus | undefined, limit: number, offset: number): Promise<{ campaigns: Campaign[]; total: number }> {
   return cached(`list:${memberId ?? "*"}:${status ?? "*"}:${limit}:${offset}`, () => store.listCampaigns({ memberId, status }, limit, offset));
+}
+
+/** A campaign's linked accounts and their stored days within [first, last] (insights). */
+export function adFigures(campaignId: string, first: string, last: string): Promise<{ accounts: store.AdAccountRow[]; rows: AdDayRow[] }> {
+  return cached(`ads:${campaignId}:${first}:${last}`, async () => {
+    const [accounts, rows] = await Promise.all([store.listAdAccounts(campaignId), store.adDays(campaignId, first, last)]);
+    return { accounts, rows };
+  });
 }

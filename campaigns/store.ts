@@ -4,9 +4,10 @@ import type { Decimal } from "encore.dev/types";
 import type { MemberRole } from "../shared/access";
 import { db } from "./db";
 import type { CampaignFields, CampaignMetrics, CampaignStatus } from "./domain/campaign";
+import type { AccountSync, AdDayRow, AdPlatform, AdTotals, MetricFigure, MetricsDetail } from "./domain/metrics";
 import type { CleanKeyword } from "./domain/keywords";
 import type { ContactChannel, Severity } from "./domain/contacts";
-import type { ActiveCampaign, AlertContact, Campaign, CampaignAccessResponse, CampaignKeyword, CampaignMember, TargetAudience } from "./model";
+import type { ActiveCampaign, AdDay, AdPollCampaign, AlertContact, Campaign, CampaignAccessResponse, CampaignKeyword, CampaignMember, TargetAudience } from "./model";
 
 interface CampaignRow {
   id: string;
@@ -19,12 +20,28 @@ interface CampaignRow {
   budget: Decimal;
   target_audience: TargetAudience;
   metrics: CampaignMetrics;
+  metrics_detail: MetricsDetail | null;
   created_at: Date;
   updated_at: Date;
 }
 
+/** A stored detail with its dates back as Dates (JSONB keeps them as ISO strings). */
+function reviveDetail(d: MetricsDetail | null): MetricsDetail | null {
+  if (!d) return null;
+  const out = { ...d, computedAt: new Date(d.computedAt) } as MetricsDetail;
+  for (const k of Object.keys(out) as (keyof MetricsDetail)[]) {
+    const f = out[k];
+    if (f && typeof f === "object" && !(f instanceof Date) && "sources" in f) {
+      (out as unknown as Record<string, MetricFigure>)[k] = { ...f, lastUpdated: f.lastUpdated ? new Date(f.lastUpdated) : null };
+    }
+  }
+  return out;
+}
+
 function toCampaign(r: CampaignRow): Campaign {
+  const detail = reviveDetail(r.metrics_detail);
   return {
+    ...(detail ? { metricsDetail: detail } : {}),
     id: r.id,
     name: r.name,
     description: r.description,
@@ -121,12 +138,12 @@ export async function databaseName(): Promise<string> {
 // --- campaigns ---
 
 /** Stores a new campaign and makes its creator its manager, in one transaction. */
-export async function createCampaign(fields: CampaignFields<TargetAudience>, metrics: CampaignMetrics, creatorId: string): Promise<Campaign> {
+export async function createCampaign(fields: CampaignFields<TargetAudience>, metrics: CampaignMetrics, creatorId: string, detail: MetricsDetail | null = null): Promise<Campaign> {
   return inTransaction(async (tx) => {
     const row = await tx.queryRow<CampaignRow>`
-      INSERT INTO campaigns (name, description, status, start_date, end_date, budget, target_audience, metrics, created_by)
+      INSERT INTO campaigns (name, description, status, start_date, end_date, budget, target_audience, metrics, metrics_detail, created_by)
       VALUES (${fields.name}, ${fields.description}, ${fields.status}, ${fields.startDate}, ${fields.endDate}, ${fields.budget},
-              ${fields.targetAudience}, ${metrics}, ${creatorId})
+              ${fields.targetAudience}, ${metrics}, ${detail as unknown as object}, ${creatorId})
       RETURNING *`;
     await tx.exec`INSERT INTO campaign_members (campaign_id, user_id, role, added_by) VALUES (${row!.id}, ${creatorId}, 'manager', ${creatorId})`;
     return toCampaign(row!);
@@ -338,4 +355,212 @@ export async function deleteContact(campaignId: string, contactId: string): Prom
     DELETE FROM campaign_alert_contacts WHERE campaign_id = ${campaignId} AND id = ${contactId}
     RETURNING id, campaign_id, name, channel, address, min_severity, created_at`;
   return row ? toContact(row) : null;
+}
+
+// --- ad accounts, daily figures, metrics ---
+
+/** A linked ad account as stored. */
+export interface AdAccountRow extends AccountSync {
+  name: string;
+  currency: string;
+  linkedBy: string;
+  linkedAt: Date;
+}
+
+interface AdAccountDbRow {
+  platform: AdPlatform;
+  account_id: string;
+  name: string;
+  currency: string;
+  linked_by: string;
+  linked_at: Date;
+  last_synced_at: Date | null;
+  last_attempt_at: Date | null;
+  last_error: string | null;
+}
+
+function toAdAccount(r: AdAccountDbRow): AdAccountRow {
+  return {
+    platform: r.platform,
+    accountId: r.account_id,
+    name: r.name,
+    currency: r.currency,
+    linkedBy: r.linked_by,
+    linkedAt: r.linked_at,
+    lastSyncedAt: r.last_synced_at,
+    lastAttemptAt: r.last_attempt_at,
+    lastError: r.last_error,
+  };
+}
+
+/** A campaign's linked ad accounts, by platform then id. */
+export async function listAdAccounts(campaignId: string): Promise<AdAccountRow[]> {
+  const rows = await db.queryAll<AdAccountDbRow>`
+    SELECT platform, account_id, name, currency, linked_by, linked_at, last_synced_at, last_attempt_at, last_error
+    FROM campaign_ad_accounts WHERE campaign_id = ${campaignId} ORDER BY platform, account_id`;
+  return rows.map(toAdAccount);
+}
+
+/** Links an account; null when it is already linked. CampaignNotFoundError when the campaign is gone. */
+export async function linkAdAccount(campaignId: string, a: { platform: AdPlatform; accountId: string; name: string; currency: string }, by: string): Promise<AdAccountRow | null> {
+  return inTransaction(async (tx) => {
+    await lockCampaign(tx, campaignId);
+    const row = await tx.queryRow<AdAccountDbRow>`
+      INSERT INTO campaign_ad_accounts (campaign_id, platform, account_id, name, currency, linked_by)
+      VALUES (${campaignId}, ${a.platform}, ${a.accountId}, ${a.name}, ${a.currency}, ${by})
+      ON CONFLICT (campaign_id, platform, account_id) DO NOTHING
+      RETURNING platform, account_id, name, currency, linked_by, linked_at, last_synced_at, last_attempt_at, last_error`;
+    return row ? toAdAccount(row) : null;
+  });
+}
+
+/** Unlinks an account (its stored days stay, uncounted); the link removed, or null. */
+export async function unlinkAdAccount(campaignId: string, platform: string, accountId: string): Promise<AdAccountRow | null> {
+  const row = await db.queryRow<AdAccountDbRow>`
+    DELETE FROM campaign_ad_accounts WHERE campaign_id = ${campaignId} AND platform = ${platform} AND account_id = ${accountId}
+    RETURNING platform, account_id, name, currency, linked_by, linked_at, last_synced_at, last_attempt_at, last_error`;
+  return row ? toAdAccount(row) : null;
+}
+
+/**
+ * Stores one account's days (upsert: a day fetched again replaces the earlier figures) and marks
+ * the link synced; with `error`, only records the failed attempt (the stored days stay).
+ */
+export async function recordAdDays(campaignId: string, platform: AdPlatform, accountId: string, days: AdDay[], error: string | null): Promise<number> {
+  return inTransaction(async (tx) => {
+    if (error !== null) {
+      await tx.exec`UPDATE campaign_ad_accounts SET last_attempt_at = now(), last_error = ${error.slice(0, 1000)}
+        WHERE campaign_id = ${campaignId} AND platform = ${platform} AND account_id = ${accountId}`;
+      return 0;
+    }
+    if (days.length > 0) {
+      await tx.exec`
+        INSERT INTO campaign_ad_daily (campaign_id, platform, account_id, day, impressions, clicks, conversions, spend)
+        SELECT ${campaignId}::uuid, ${platform}, ${accountId}, d::date, i, c, v::numeric(14, 2), s::numeric(14, 2)
+        FROM unnest(${days.map((d) => d.date)}::text[], ${days.map((d) => Math.round(d.impressions))}::bigint[], ${days.map((d) => Math.round(d.clicks))}::bigint[],
+                    ${days.map((d) => d.conversions)}::float8[], ${days.map((d) => d.spend)}::float8[]) AS t(d, i, c, v, s)
+        ON CONFLICT (campaign_id, platform, account_id, day) DO UPDATE SET impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks,
+          conversions = EXCLUDED.conversions, spend = EXCLUDED.spend, fetched_at = now()`;
+    }
+    await tx.exec`UPDATE campaign_ad_accounts SET last_synced_at = now(), last_attempt_at = now(), last_error = NULL
+      WHERE campaign_id = ${campaignId} AND platform = ${platform} AND account_id = ${accountId}`;
+    return days.length;
+  });
+}
+
+/** The linked accounts' stored days within [first, last] (YYYY-MM-DD), oldest first. */
+export async function adDays(campaignId: string, first: string, last: string): Promise<AdDayRow[]> {
+  const rows = await db.queryAll<{ platform: AdPlatform; account_id: string; day: string; impressions: number; clicks: number; conversions: number; spend: number }>`
+    SELECT d.platform, d.account_id, to_char(d.day, 'YYYY-MM-DD') AS day, d.impressions::float8 AS impressions, d.clicks::float8 AS clicks,
+           d.conversions::float8 AS conversions, d.spend::float8 AS spend
+    FROM campaign_ad_daily d
+    JOIN campaign_ad_accounts a ON a.campaign_id = d.campaign_id AND a.platform = d.platform AND a.account_id = d.account_id
+    WHERE d.campaign_id = ${campaignId} AND d.day BETWEEN ${first}::date AND ${last}::date
+    ORDER BY d.day, d.platform, d.account_id`;
+  return rows.map((r) => ({ platform: r.platform, accountId: r.account_id, date: r.day, impressions: r.impressions, clicks: r.clicks, conversions: r.conversions, spend: r.spend }));
+}
+
+/** The linked accounts' sums within [first, last]. */
+export async function adTotals(campaignId: string, first: string, last: string): Promise<AdTotals> {
+  const r = await db.queryRow<AdTotals>`
+    SELECT coalesce(sum(d.impressions), 0)::float8 AS impressions, coalesce(sum(d.clicks), 0)::float8 AS clicks,
+           coalesce(sum(d.conversions), 0)::float8 AS conversions, coalesce(sum(d.spend), 0)::float8 AS spend
+    FROM campaign_ad_daily d
+    JOIN campaign_ad_accounts a ON a.campaign_id = d.campaign_id AND a.platform = d.platform AND a.account_id = d.account_id
+    WHERE d.campaign_id = ${campaignId} AND d.day BETWEEN ${first}::date AND ${last}::date`;
+  return r ?? { impressions: 0, clicks: 0, conversions: 0, spend: 0 };
+}
+
+/** A campaign's value per conversion (null: not set). */
+export async function valuePerConversion(campaignId: string): Promise<number | null> {
+  const r = await db.queryRow<{ v: number | null }>`SELECT value_per_conversion::float8 AS v FROM campaign_metric_settings WHERE campaign_id = ${campaignId}`;
+  return r?.v ?? null;
+}
+
+/** Sets a campaign's value per conversion; the value before. */
+export async function setValuePerConversion(campaignId: string, value: number): Promise<number | null> {
+  return inTransaction(async (tx) => {
+    await lockCampaign(tx, campaignId);
+    const before = await tx.queryRow<{ v: number | null }>`SELECT value_per_conversion::float8 AS v FROM campaign_metric_settings WHERE campaign_id = ${campaignId}`;
+    await tx.exec`INSERT INTO campaign_metric_settings (campaign_id, value_per_conversion) VALUES (${campaignId}, ${value})
+      ON CONFLICT (campaign_id) DO UPDATE SET value_per_conversion = EXCLUDED.value_per_conversion`;
+    return before?.v ?? null;
+  });
+}
+
+/**
+ * Claims an on-demand refresh of a campaign (database clock: one per `intervalSeconds` across
+ * every process): 0 when claimed, else the seconds until the next one may run.
+ */
+export async function claimRefresh(campaignId: string, intervalSeconds: number): Promise<number> {
+  const won = await db.queryRow<{ campaign_id: string }>`
+    INSERT INTO campaign_metric_settings (campaign_id, last_refresh_at) VALUES (${campaignId}, now())
+    ON CONFLICT (campaign_id) DO UPDATE SET last_refresh_at = now()
+      WHERE campaign_metric_settings.last_refresh_at IS NULL OR campaign_metric_settings.last_refresh_at <= now() - make_interval(secs => ${intervalSeconds})
+    RETURNING campaign_id`;
+  if (won) return 0;
+  const r = await db.queryRow<{ wait: number }>`
+    SELECT greatest(1, ceil(extract(epoch FROM (last_refresh_at + make_interval(secs => ${intervalSeconds}) - now()))))::int AS wait
+    FROM campaign_metric_settings WHERE campaign_id = ${campaignId}`;
+  return r?.wait ?? 1;
+}
+
+/** Stores a campaign's computed metrics (without touching updated_at: a computation is no edit). */
+export async function saveMetrics(campaignId: string, metrics: CampaignMetrics, detail: MetricsDetail): Promise<void> {
+  await db.exec`UPDATE campaigns SET metrics = ${metrics}, metrics_detail = ${detail as unknown as object} WHERE id = ${campaignId}`;
+}
+
+/** Every active campaign with linked ad accounts (for the ad pollers). */
+export async function listAdPollCampaigns(): Promise<AdPollCampaign[]> {
+  const rows = await db.queryAll<{ id: string; start_date: Date; end_date: Date; platform: AdPlatform; account_id: string }>`
+    SELECT c.id, c.start_date, c.end_date, a.platform, a.account_id
+    FROM campaigns c JOIN campaign_ad_accounts a ON a.campaign_id = c.id
+    WHERE c.status = 'active' ORDER BY c.created_at, c.id, a.platform, a.account_id`;
+  const out = new Map<string, AdPollCampaign>();
+  for (const r of rows) {
+    let c = out.get(r.id);
+    if (!c) out.set(r.id, (c = { id: r.id, startDate: r.start_date, endDate: r.end_date, accounts: [] }));
+    c.accounts.push({ platform: r.platform, accountId: r.account_id });
+  }
+  return [...out.values()];
+}
+
+/** The ids of every active campaign (for the metrics job). */
+export async function activeCampaignIds(): Promise<string[]> {
+  const rows = await db.queryAll<{ id: string }>`SELECT id FROM campaigns WHERE status = 'active' ORDER BY created_at, id`;
+  return rows.map((r) => r.id);
+}
+
+/** The accounts of one platform linked to the given campaigns (null: every campaign), each with its campaigns. */
+export async function linkedAccounts(platform: AdPlatform, campaignIds: string[] | null): Promise<Map<string, string[]>> {
+  const rows = await db.queryAll<{ account_id: string; campaign_id: string }>`
+    SELECT account_id, campaign_id FROM campaign_ad_accounts
+    WHERE platform = ${platform} AND (${campaignIds === null}::boolean OR campaign_id = ANY(${campaignIds ?? []}::uuid[]))
+    ORDER BY account_id, campaign_id`;
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.account_id, [...(out.get(r.account_id) ?? []), r.campaign_id]);
+  return out;
+}
+
+// --- erasure (shared/retention.ts) ---
+
+/** Erases a person from campaigns: their memberships, and alert contacts at any of their addresses. */
+export async function eraseMember(userId: string, addresses: string[]): Promise<{ memberships: number; contacts: number }> {
+  const lowered = addresses.map((a) => a.trim().toLowerCase()).filter(Boolean);
+  const memberships = await db.queryRow<{ n: number }>`
+    WITH gone AS (DELETE FROM campaign_members WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
+  const contacts = lowered.length
+    ? await db.queryRow<{ n: number }>`
+        WITH gone AS (DELETE FROM campaign_alert_contacts WHERE lower(address) = ANY(${lowered}::text[]) RETURNING 1) SELECT count(*)::int AS n FROM gone`
+    : { n: 0 };
+  return { memberships: memberships?.n ?? 0, contacts: contacts?.n ?? 0 };
+}
+
+/** What campaigns still holds about a person, for erasure checks. */
+export async function personalDataOf(userId: string, addresses: string[]): Promise<{ memberships: number; contacts: number }> {
+  const lowered = addresses.map((a) => a.trim().toLowerCase());
+  const row = await db.queryRow<{ memberships: number; contacts: number }>`
+    SELECT (SELECT count(*)::int FROM campaign_members WHERE user_id = ${userId}) AS memberships,
+           (SELECT count(*)::int FROM campaign_alert_contacts WHERE lower(address) = ANY(${lowered}::text[])) AS contacts`;
+  return row ?? { memberships: 0, contacts: 0 };
 }

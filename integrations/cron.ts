@@ -1,6 +1,7 @@
 // The poller job: every minute, poll Mentionlytics for each active campaign that is due (its
 // monitoring refreshInterval, default 5 min) and feed new mentions to monitoring's internal ingest.
-// Intervals under a minute are polled several times inside one run.
+// Intervals under a minute are polled several times inside one run. The ad pollers (Meta, Google
+// Ads) fetch the daily figures of active campaigns' linked accounts for campaigns' metrics.
 import { api } from "encore.dev/api";
 import { CronJob } from "encore.dev/cron";
 import log from "encore.dev/log";
@@ -8,7 +9,9 @@ import { campaigns, monitoring } from "~encore/clients";
 import { DEFAULT_REFRESH_SECONDS, pollOffsets } from "./domain/poll";
 import type { PollRunResponse } from "./model";
 import { pollMentionlytics, type PollCampaign, type PollResult } from "./pollers";
-import { configured, mentionlytics } from "./providers";
+import { deliverAds, fetcherFor, pollAds } from "./ads";
+import type { AdPlatform } from "./model";
+import { adsConfigured, configured, mentionlytics } from "./providers";
 
 /** Campaigns polled at once (the provider's rate limiter paces the calls themselves). */
 const CONCURRENCY = 4;
@@ -38,11 +41,19 @@ async function pass(all: PollCampaign[]): Promise<PollResult[]> {
   return results;
 }
 
-/** Runs the pollers for one cron minute. */
+/** Runs the pollers for one cron minute: Mentionlytics (as often as the fastest interval asks) and the ad platforms (once). */
 export async function runPolls(): Promise<PollRunResponse> {
-  if (!configured().mentionlytics) return { configured: false, campaigns: 0, polled: 0, delivered: 0, failures: 0 };
+  const ads = adsConfigured();
+  const platforms = (["meta", "google"] as const).filter((p) => ads[p]);
+  const total: PollRunResponse = { configured: configured().mentionlytics, campaigns: 0, polled: 0, delivered: 0, failures: 0, ads: { platforms: [...platforms], polled: 0, days: 0, failures: 0 } };
+  if (platforms.length > 0) {
+    await pollAllAds(platforms, total).catch((err: Error) => {
+      total.ads.failures++;
+      log.warn("integrations: ad pollers could not run", { error: err.message });
+    });
+  }
+  if (!total.configured) return total;
   const started = Date.now();
-  const total: PollRunResponse = { configured: true, campaigns: 0, polled: 0, delivered: 0, failures: 0 };
   const all = await feeds();
   total.campaigns = all.length;
   const fastest = Math.min(DEFAULT_REFRESH_SECONDS, ...all.map((c) => c.refreshSeconds));
@@ -59,8 +70,31 @@ export async function runPolls(): Promise<PollRunResponse> {
   return total;
 }
 
+/**
+ * One round of the ad pollers: every active campaign with linked accounts, each platform polled
+ * when due by the campaign's refreshInterval (at least a minute: once per run), CONCURRENCY at a time.
+ */
+async function pollAllAds(platforms: AdPlatform[], total: PollRunResponse): Promise<void> {
+  const [{ campaigns: linked }, { configs }] = await Promise.all([campaigns.listAdPollCampaigns(), monitoring.listMonitoringConfigs()]);
+  const interval = new Map(configs.map((c) => [c.campaignId, c.refreshInterval]));
+  const jobs = linked.flatMap((c) => platforms.filter((p) => c.accounts.some((a) => a.platform === p)).map((p) => ({ c, p })));
+  const fetchers = new Map(platforms.map((p) => [p, fetcherFor(p)]));
+  const workers = Array.from({ length: Math.min(CONCURRENCY, jobs.length) }, async () => {
+    for (let job = jobs.shift(); job; job = jobs.shift()) {
+      const seconds = interval.get(job.c.id) ?? DEFAULT_REFRESH_SECONDS;
+      for (const r of await pollAds(job.p, fetchers.get(job.p)!, job.c, deliverAds, seconds * 1000 - 500)) {
+        if (r.polled) total.ads.polled++;
+        total.ads.days += r.days;
+        if (!r.ok) total.ads.failures++;
+      }
+    }
+  });
+  await Promise.all(workers);
+  if (total.ads.failures) log.warn("integrations: some ad polls failed", { ...total.ads });
+}
+
 // pollFeeds runs the pollers once (the cron job's endpoint; no caller).
 export const pollFeeds = api({ expose: false, method: "POST", path: "/internal/integrations/poll" }, (): Promise<PollRunResponse> => runPolls());
 
-// 'integrations-poll' polls Mentionlytics for active campaigns every minute.
-export const integrationsPoll = new CronJob("integrations-poll", { title: "Poll Mentionlytics for active campaigns", every: "1m", endpoint: pollFeeds });
+// 'integrations-poll' polls Mentionlytics, Meta and Google Ads for active campaigns every minute.
+export const integrationsPoll = new CronJob("integrations-poll", { title: "Poll Mentionlytics, Meta and Google Ads for active campaigns", every: "1m", endpoint: pollFeeds });

@@ -2,6 +2,7 @@
 // idempotent per key (a claim row before the call, Twilio's sid after it), so a redelivered alert
 // never sends twice. Status callbacks are verified and recorded.
 import { APIError } from "encore.dev/api";
+import { compliance } from "~encore/clients";
 import log from "encore.dev/log";
 import { ProviderError } from "../shared/resilience";
 import { isE164, twilioAddress } from "./domain/phone";
@@ -10,6 +11,9 @@ import type { SendMessageRequest, SendMessageResponse } from "./model";
 import { toAPIError, twilio } from "./providers";
 import { twilioSettings } from "./secrets";
 import * as store from "./store";
+
+/** The start of the refusal message for an opted-out recipient (alerting recognises it). */
+export const OPTED_OUT = "opted_out";
 
 /** A claim older than this whose sender never recorded a sid is taken over (its sender died). */
 const STALE_CLAIM_MS = 5 * 60_000;
@@ -27,6 +31,8 @@ export async function sendVia(channel: "sms" | "whatsapp", to: string, body: str
 async function twilioSend(channel: "sms" | "whatsapp", to: string, body: string): Promise<{ sid: string; status: string }> {
   if (!isE164(to)) throw APIError.invalidArgument(`"to" must be an E.164 phone number like +14155550100, got ${JSON.stringify(to)}`);
   if (!body.trim()) throw APIError.invalidArgument("the message is empty");
+  // A recipient who replied STOP is never messaged again until they reply START (TCPA/CTIA).
+  if ((await compliance.getOptOut({ address: to })).optedOut) throw APIError.failedPrecondition(`${OPTED_OUT}: the recipient replied STOP; no message is sent until they reply START`);
   const { client, settings } = twilio();
   const from = channel === "whatsapp" ? settings.whatsappFrom : settings.from;
   if (!from) throw APIError.unavailable(`twilio is not configured (missing ${channel === "whatsapp" ? "TWILIO_WHATSAPP_FROM" : "TWILIO_FROM"})`);

@@ -87,12 +87,38 @@ export interface MetaCampaign {
   cpc: number;
 }
 
-/** GET /api/v1/integrations/meta/:campaignId. */
-export interface MetaAdsData {
+/**
+ * Where the accounts of /integrations/meta|google/:campaignId come from: the campaign's linked
+ * accounts of that platform ("linked"), or, with none linked, the configured default account
+ * (META_AD_ACCOUNT_ID / GOOGLE_ADS_CUSTOMER_ID: "default").
+ */
+export type AdAccountSource = "linked" | "default";
+
+/** One Meta ad account's part of GET /api/v1/integrations/meta/:campaignId. */
+export interface MetaAccountAdsData {
+  /** act_<digits>. */
   adAccountId: string;
-  apiVersion: string;
+  /** As linked to the campaign (absent for the configured default account). */
+  name?: string;
+  currency?: string;
   campaigns: MetaCampaign[];
   totals: AdTotals;
+  /** Why Meta refused this account (e.g. no access with our token any more); its campaigns are then empty. */
+  error?: string;
+}
+
+/** GET /api/v1/integrations/meta/:campaignId: the campaign's Meta ad accounts, each with its campaigns. */
+export interface MetaAdsData {
+  /** The first account of `accounts` (the only one unless several are linked). */
+  adAccountId: string;
+  apiVersion: string;
+  /** Every account's campaigns, in the order of `accounts`. */
+  campaigns: MetaCampaign[];
+  /** Sums over every account (a campaign's linked accounts bill in one currency). */
+  totals: AdTotals;
+  source: AdAccountSource;
+  /** Per account, sorted by id. */
+  accounts: MetaAccountAdsData[];
 }
 
 /** Sums over an ad account's campaigns. */
@@ -117,12 +143,32 @@ export interface GoogleCampaign {
   averageCpc: number;
 }
 
-/** GET /api/v1/integrations/google/:campaignId. */
+/** One Google Ads customer's part of GET /api/v1/integrations/google/:campaignId. */
+export interface GoogleCustomerAdsData {
+  /** 10 digits, no dashes. */
+  customerId: string;
+  /** As linked to the campaign (absent for the configured default customer). */
+  name?: string;
+  currency?: string;
+  campaigns: GoogleCampaign[];
+  /** `spend` is the campaigns' cost. */
+  totals: AdTotals;
+  /** Why Google refused this customer (e.g. PERMISSION_DENIED); its campaigns are then empty. */
+  error?: string;
+}
+
+/** GET /api/v1/integrations/google/:campaignId: the campaign's Google Ads customers, each with its campaigns. */
 export interface GoogleAdsData {
+  /** The first customer of `accounts` (the only one unless several are linked). */
   customerId: string;
   apiVersion: string;
+  /** Every customer's campaigns, in the order of `accounts`. */
   campaigns: GoogleCampaign[];
+  /** Sums over every customer (`spend` is cost). */
   totals: AdTotals;
+  source: AdAccountSource;
+  /** Per customer, sorted by id. */
+  accounts: GoogleCustomerAdsData[];
 }
 
 /** The internal send alerting uses. `idempotencyKey` makes redeliveries send once. */
@@ -149,4 +195,133 @@ export interface PollRunResponse {
   polled: number;
   delivered: number;
   failures: number;
+  /** The Meta and Google Ads pollers' part of the run. */
+  ads: AdPollStats;
+}
+
+/** What the ad pollers did in one run. */
+export interface AdPollStats {
+  /** Platforms with credentials (polled). */
+  platforms: AdPlatform[];
+  /** Accounts fetched (due, leased), days delivered, fetches failed. */
+  polled: number;
+  days: number;
+  failures: number;
+}
+
+// --- ad figures for campaigns' metrics (pollers, links, /campaigns/meta and /campaigns/google) ---
+
+/** The ad platforms whose figures feed campaign metrics. */
+export type AdPlatform = "meta" | "google";
+
+/** One account's figures for one day (the account's time zone). Spend in the account's currency. */
+export interface AdDay {
+  /** YYYY-MM-DD. */
+  date: string;
+  impressions: number;
+  clicks: number;
+  conversions: number;
+  spend: number;
+}
+
+/** An ad account to check before campaigns links it. */
+export interface CheckAdAccountRequest {
+  platform: AdPlatform;
+  /** Meta: act_<digits> or <digits>; Google: the customer id, with or without dashes. */
+  accountId: string;
+}
+
+/** What the provider says about the account: reachable with the configured credentials, or why not. */
+export interface CheckAdAccountResponse {
+  reachable: boolean;
+  /** The canonical id (act_<digits>, or 10 digits for Google). */
+  accountId: string;
+  name: string;
+  currency: string;
+  /** Why the account is not reachable (the provider's words). */
+  reason?: string;
+}
+
+/** A campaign's linked accounts on one platform, as campaigns knows them. */
+export interface AdAccountRef {
+  platform: AdPlatform;
+  accountId: string;
+}
+
+/** A campaign whose ad figures are polled: its dates and linked accounts. */
+export interface AdPollCampaign {
+  id: string;
+  startDate: Date;
+  endDate: Date;
+  accounts: AdAccountRef[];
+}
+
+/** Refreshes one campaign's ad figures now (campaigns' on-demand refresh). */
+export interface RefreshAdsRequest {
+  campaign: AdPollCampaign;
+}
+
+/** How fetching one account went. */
+export interface AdSyncResult {
+  platform: AdPlatform;
+  accountId: string;
+  ok: boolean;
+  /** Days delivered to campaigns. */
+  days: number;
+  /** The provider's failure, when not ok. */
+  error?: string;
+  /** False when another process held the lease (it is fetching the same figures now). */
+  polled: boolean;
+}
+
+/** What a refresh did, per account. */
+export interface RefreshAdsResponse {
+  results: AdSyncResult[];
+}
+
+/** GET …/campaigns/meta through integrations: the ad campaigns of these accounts. */
+export interface AdAccountsRequest {
+  accountIds: string[];
+}
+
+/** One Meta ad campaign of a linked account, with its last-30-days insights. */
+export interface MetaAccountCampaign {
+  adAccountId: string;
+  id: string;
+  name: string;
+  status: string;
+  objective: string;
+  dailyBudget: number | null;
+  lifetimeBudget: number | null;
+  impressions: number;
+  clicks: number;
+  spend: number;
+  reach: number;
+  ctr: number;
+  cpc: number;
+}
+
+/** The Meta ad campaigns of the accounts asked for. */
+export interface MetaAccountCampaigns {
+  campaigns: MetaAccountCampaign[];
+}
+
+/** One Google Ads campaign of a linked customer, with its last-30-days metrics. */
+export interface GoogleAccountCampaign {
+  customerId: string;
+  id: string;
+  name: string;
+  status: string;
+  channelType: string;
+  impressions: number;
+  clicks: number;
+  cost: number;
+  conversions: number;
+  ctr: number;
+  averageCpc: number;
+}
+
+/** The Google Ads campaigns of the customers asked for. */
+export interface GoogleAccountCampaigns {
+  campaigns: GoogleAccountCampaign[];
 }

@@ -87,30 +87,38 @@ export function mentionlytics(): MentionlyticsClient {
   return new MentionlyticsClient(settings, policyFor("mentionlytics"), observe);
 }
 
-/** The Meta client, or 503 when its token or ad account is missing. */
-export function meta(): MetaClient {
-  const settings = metaSettings();
-  const missing = [!settings.accessToken && "META_ACCESS_TOKEN", !settings.adAccountId && "META_AD_ACCOUNT_ID"].filter(Boolean) as string[];
-  if (missing.length) throw notConfigured("meta", missing);
-  return new MetaClient(settings, policyFor("meta"), observe);
-}
-
-/** The Google Ads client, or 503 when any of its credentials is missing. */
-export function googleAds(): GoogleAdsClient {
-  const s = googleAdsSettings();
-  const missing = (
+/** The Google Ads credentials that are missing (the customer comes from the campaign's links, or the default). */
+function googleAdsMissing(s: ReturnType<typeof googleAdsSettings>): string[] {
+  return (
     [
       [s.developerToken, "GOOGLE_ADS_DEVELOPER_TOKEN"],
       [s.clientId, "GOOGLE_ADS_CLIENT_ID"],
       [s.clientSecret, "GOOGLE_ADS_CLIENT_SECRET"],
       [s.refreshToken, "GOOGLE_ADS_REFRESH_TOKEN"],
-      [s.customerId, "GOOGLE_ADS_CUSTOMER_ID"],
     ] as const
   )
     .filter(([v]) => !v)
     .map(([, name]) => name);
+}
+
+/** The Meta client for campaigns' linked ad accounts (only the token is needed), or 503. */
+export function metaForAccounts(): MetaClient {
+  const settings = metaSettings();
+  if (!settings.accessToken) throw notConfigured("meta", ["META_ACCESS_TOKEN"]);
+  return new MetaClient(settings, policyFor("meta"), observe);
+}
+
+/** The Google Ads client for campaigns' linked customers (no GOOGLE_ADS_CUSTOMER_ID needed), or 503. */
+export function googleAdsForAccounts(): GoogleAdsClient {
+  const s = googleAdsSettings();
+  const missing = googleAdsMissing(s);
   if (missing.length) throw notConfigured("googleads", missing);
   return googleAdsClientFor(s);
+}
+
+/** Which ad platforms can read linked accounts (their credentials are there). */
+export function adsConfigured(): { meta: boolean; google: boolean } {
+  return { meta: Boolean(metaSettings().accessToken), google: googleAdsMissing(googleAdsSettings()).length === 0 };
 }
 
 // One Google Ads client per process so its OAuth access token is reused until it expires.
@@ -121,16 +129,18 @@ function googleAdsClientFor(s: ReturnType<typeof googleAdsSettings>): GoogleAdsC
   return googleClient.client;
 }
 
-/** Whether each provider has its credentials. */
+/**
+ * Whether each provider has its credentials. Meta and Google Ads count as configured with what
+ * reading campaigns' linked accounts needs (the default account ids only serve /integrations/meta|google).
+ */
 export function configured(): Record<ProviderName, boolean> {
   const t = twilioSettings();
-  const m = metaSettings();
-  const g = googleAdsSettings();
+  const ads = adsConfigured();
   return {
     twilio: Boolean(t.accountSid && t.authToken),
     mentionlytics: Boolean(mentionlyticsSettings().token),
-    meta: Boolean(m.accessToken && m.adAccountId),
-    googleads: Boolean(g.developerToken && g.clientId && g.clientSecret && g.refreshToken && g.customerId),
+    meta: ads.meta,
+    googleads: ads.google,
   };
 }
 

@@ -1,8 +1,9 @@
 import { api } from "encore.dev/api";
 import { serviceHealth, type ServiceHealth } from "../shared/health";
+import { db } from "./db";
 
 // health reports whether intelligence's database answers and its migrations are applied (for /api/v1/status).
 export const health = api(
   { expose: false, method: "GET", path: "/internal/intelligence/health" },
-  (): Promise<ServiceHealth> => serviceHealth("intelligence", null),
+  (): Promise<ServiceHealth> => serviceHealth("intelligence", db),
 );

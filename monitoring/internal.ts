@@ -2,6 +2,7 @@
 // §2 "Background callers"), the crisis hand-off to alerting ("Crises and alerts"), the summary that
 // campaigns' insights show, and the configurations pollers follow.
 import { api, APIError } from "encore.dev/api";
+import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";
 import { requireCampaign } from "./access";
 import { ingestMentions } from "./ingest";
 import type {
@@ -17,6 +18,10 @@ import type {
 } from "./model";
 import * as reports from "./reports";
 import * as store from "./store";
+import type { DayAggregates, DayAggregatesRequest } from "./model";
+import { NEUTRAL_BAND, containsPattern } from "./analysis/windows";
+import type { Max, MaxLen, Min } from "encore.dev/validate";
+import type { SentimentReport, StoredMention, StoredMonitoringConfig } from "./model";
 
 // ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller.
 export const ingestBatch = api(
@@ -56,4 +61,136 @@ export const getCampaignSummary = api(
 export const listMonitoringConfigs = api(
   { expose: false, method: "GET", path: "/internal/monitoring/configs" },
   async (): Promise<MonitoringConfigsResponse> => ({ configs: await store.listConfigs() }),
+);
+
+// --- reads for intelligence (threat assessment, competitor view, the assistant's tools) ---
+
+/** A campaign's mentions over the last `hours`, newest first, optionally only those containing `keyword`. */
+export interface ServiceMentionsRequest {
+  campaignId: string;
+  hours: number & Min<1> & Max<720>;
+  keyword?: string & MaxLen<255>;
+  /** Default 500, at most 2000. */
+  limit?: number & Min<1> & Max<2000>;
+  /** Ending this many hours ago instead of now (the previous window). */
+  offsetHours?: number & Min<0> & Max<720>;
+}
+
+/** Up to `limit` mentions of the window, and how many the window holds in all. */
+export interface ServiceMentionsResponse {
+  mentions: StoredMention[];
+  total: number;
+}
+
+/** One platform's totals over a window. */
+export interface ServicePlatformTotals {
+  platform: string;
+  mentions: number;
+  average: number;
+  reach: number;
+  engagement: number;
+  positive: number;
+  negative: number;
+}
+
+/** Per-platform totals over [start, end). */
+export interface ServiceTotalsRequest {
+  campaignId: string;
+  start: Date;
+  end: Date;
+}
+
+/** Per-platform totals (busiest first). */
+export interface ServiceTotalsResponse {
+  platforms: ServicePlatformTotals[];
+}
+
+/** A campaign's sentiment between two times (default: the last 24 h). */
+export interface ServiceSentimentRequest {
+  campaignId: string;
+  start?: Date;
+  end?: Date;
+}
+
+/** A campaign's crisis records, optionally only unresolved ones. */
+export interface ServiceCrisesRequest {
+  campaignId: string;
+  openOnly?: boolean;
+}
+
+// getMentionsForService returns a window of a campaign's mentions (intelligence's threat factors, competitor view, tools).
+export const getMentionsForService = api(
+  { expose: false, method: "GET", path: "/internal/monitoring/campaigns/:campaignId/mentions" },
+  async ({ campaignId, hours, keyword, limit, offsetHours }: ServiceMentionsRequest): Promise<ServiceMentionsResponse> => {
+    await requireCampaign(campaignId);
+    const endMs = Date.now() - (offsetHours ?? 0) * 3_600_000;
+    const since = new Date(endMs - hours * 3_600_000);
+    const pattern = keyword ? containsPattern(keyword) : null;
+    const after = offsetHours ? { timestamp: new Date(endMs), mentionId: "ffffffff-ffff-ffff-ffff-ffffffffffff" } : null;
+    const mentions = await store.listMentions(campaignId, since, pattern, after, limit ?? 500);
+    const total = (await store.countMentions(campaignId, since, pattern)) - (offsetHours ? await store.countMentions(campaignId, new Date(endMs), pattern) : 0);
+    return { mentions, total };
+  },
+);
+
+// getPlatformTotalsForService returns a campaign's per-platform totals over [start, end).
+export const getPlatformTotalsForService = api(
+  { expose: false, method: "GET", path: "/internal/monitoring/campaigns/:campaignId/totals" },
+  async ({ campaignId, start, end }: ServiceTotalsRequest): Promise<ServiceTotalsResponse> => {
+    await requireCampaign(campaignId);
+    return { platforms: await store.platformTotals(campaignId, start, end, NEUTRAL_BAND) };
+  },
+);
+
+// getSentimentForService returns a campaign's sentiment report over a window (default: the last 24 h).
+export const getSentimentForService = api(
+  { expose: false, method: "GET", path: "/internal/monitoring/campaigns/:campaignId/sentiment" },
+  async ({ campaignId, start, end }: ServiceSentimentRequest): Promise<SentimentReport> => {
+    await requireCampaign(campaignId);
+    return reports.sentimentReport(campaignId, start, end);
+  },
+);
+
+// getCrisesForService returns a campaign's crisis records, newest first (openOnly: not resolved).
+export const getCrisesForService = api(
+  { expose: false, method: "GET", path: "/internal/monitoring/campaigns/:campaignId/crises" },
+  async ({ campaignId, openOnly }: ServiceCrisesRequest): Promise<CrisesResponse> => {
+    await requireCampaign(campaignId);
+    const crises = await store.listCrises(campaignId, null, 100);
+    return { crises: openOnly ? crises.filter((c) => c.status !== "resolved") : crises };
+  },
+);
+
+// getConfigForService returns a campaign's monitoring configuration (404 when it has none).
+export const getConfigForService = api(
+  { expose: false, method: "GET", path: "/internal/monitoring/campaigns/:campaignId/config" },
+  async ({ campaignId }: CampaignPath): Promise<StoredMonitoringConfig> => {
+    const config = await store.getConfig(campaignId);
+    if (!config) throw APIError.notFound("the campaign has no monitoring configuration");
+    return config;
+  },
+);
+
+// getDayAggregates returns a campaign's UTC day in figures from the stored mentions and crises (analytics' nightly finalisation and backfill).
+export const getDayAggregates = api(
+  { expose: false, method: "POST", path: "/internal/monitoring/day-aggregates" },
+  async (req: DayAggregatesRequest): Promise<DayAggregates> => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(req.date) || Number.isNaN(Date.parse(`${req.date}T00:00:00Z`))) throw APIError.invalidArgument("date must be YYYY-MM-DD");
+    return store.dayAggregates(req);
+  },
+);
+
+// purgeRetention deletes the rows of a retention class monitoring owns (mentions) older than `before` (compliance's daily retention run).
+export const purgeRetention = api(
+  { expose: false, method: "POST", path: "/internal/monitoring/retention/purge" },
+  async ({ dataClass, before }: PurgeRequest): Promise<PurgeResult> => {
+    if (dataClass !== "mentions") throw APIError.invalidArgument(`monitoring does not own ${dataClass}`);
+    return { dataClass, deleted: await store.purgeMentions(new Date(before)) };
+  },
+);
+
+// eraseUserData removes a War Room user from monitoring (their id on the configurations they made) for a compliance erasure request.
+export const eraseUserData = api(
+  { expose: false, method: "POST", path: "/internal/monitoring/erasure" },
+  async ({ userId }: ErasureRequest): Promise<ErasureResult> => ({ service: "monitoring", erased: { config_authors: await store.eraseUserReferences(userId) } }),
 );

@@ -454,3 +454,87 @@ export interface AdvanceResponse {
   campaigns: number;
   events: number;
 }
+
+// --- a day's figures for analytics' nightly finalisation (internal) ---
+
+/** One UTC day of a campaign, with what to count in it (analytics' tracked terms and influencers). */
+export interface DayAggregatesRequest {
+  campaignId: string;
+  /** YYYY-MM-DD (UTC). */
+  date: string;
+  /** Lower-cased terms: a mention matches when its lower-cased text contains one. */
+  terms: string[];
+  /** Lower-cased author names that are influencers whatever their reach. */
+  influencers: string[];
+  /** A mention at least this loud counts toward its author's figures. */
+  influencerReach: number;
+  /** Sentiment above it is positive, below its negative negative. */
+  neutralBand: number;
+  /** How many of the day's loudest mentions to return. */
+  topLimit: number;
+}
+
+/** Counters of a group of mentions; sentiment summed in thousandths. */
+export interface DayCounts {
+  mentions: number;
+  sentimentMilli: number;
+  positive: number;
+  negative: number;
+  reach: number;
+  engagement: number;
+}
+
+/** One hour and platform of the day. */
+export interface DayHourAggregate extends DayCounts {
+  hour: Date;
+  platform: string;
+}
+
+/** One term's mentions of the day. */
+export interface DayTermAggregate extends DayCounts {
+  term: string;
+}
+
+/** One author's influential mentions of the day. */
+export interface DayAuthorAggregate {
+  author: string;
+  platform: string;
+  mentions: number;
+  sentimentMilli: number;
+  reach: number;
+  engagement: number;
+}
+
+/** One of the day's loudest mentions. */
+export interface DayTopMention {
+  mentionId: string;
+  platform: string;
+  author: string;
+  text: string;
+  url: string;
+  sentiment: number;
+  reach: number;
+  engagement: number;
+  timestamp: Date;
+}
+
+/** A crisis opened that day. */
+export interface DayCrisis {
+  id: string;
+  type: string;
+  severity: string;
+  openedAt: Date;
+}
+
+/** A campaign's day as monitoring's own tables have it. */
+export interface DayAggregates {
+  campaignId: string;
+  date: string;
+  hours: DayHourAggregate[];
+  terms: DayTermAggregate[];
+  authors: DayAuthorAggregate[];
+  top: DayTopMention[];
+  /** The ingest batches the day's mentions came in. */
+  batchIds: string[];
+  crises: DayCrisis[];
+}

@@ -11,6 +11,13 @@ import type {
   CrisisSeverity,
   CrisisStatus,
   CrisisType,
+  DayAggregates,
+  DayAggregatesRequest,
+  DayAuthorAggregate,
+  DayCrisis,
+  DayHourAggregate,
+  DayTermAggregate,
+  DayTopMention,
   MonitoringConfig,
   StoredMention,
   StoredMonitoringConfig,
@@ -642,4 +649,73 @@ export async function setDemoProgress(leader: string, fedUntil: Date): Promise<v
 export async function demoCampaignId(): Promise<string | null> {
   const row = await db.queryRow<{ campaign_id: string | null }>`SELECT campaign_id FROM demo_feed WHERE id = 1`;
   return row?.campaign_id ?? null;
+}
+
+// --- a day's figures for analytics (internal) ---
+
+/** A campaign's UTC day in figures (analytics' nightly finalisation; see DayAggregatesRequest). */
+export async function dayAggregates(req: DayAggregatesRequest): Promise<DayAggregates> {
+  const start = `${req.date}T00:00:00Z`;
+  const { campaignId, neutralBand: band } = req;
+  const [hours, terms, authors, top, batches, crises] = await Promise.all([
+    db.queryAll<DayHourAggregate>`
+      SELECT date_trunc('hour', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS hour, platform,
+             count(*)::int AS mentions, sum((sentiment * 1000)::int8)::float8 AS "sentimentMilli",
+             count(*) FILTER (WHERE sentiment > ${band}::float8)::int AS positive, count(*) FILTER (WHERE sentiment < -${band}::float8)::int AS negative,
+             sum(reach)::float8 AS reach, sum(engagement)::float8 AS engagement
+      FROM mentions
+      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start}::timestamptz AND timestamp < ${start}::timestamptz + interval '1 day'
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    req.terms.length === 0
+      ? Promise.resolve([] as DayTermAggregate[])
+      : db.queryAll<DayTermAggregate>`
+      SELECT t.term, count(*)::int AS mentions, sum((m.sentiment * 1000)::int8)::float8 AS "sentimentMilli",
+             count(*) FILTER (WHERE m.sentiment > ${band}::float8)::int AS positive, count(*) FILTER (WHERE m.sentiment < -${band}::float8)::int AS negative,
+             sum(m.reach)::float8 AS reach, sum(m.engagement)::float8 AS engagement
+      FROM mentions m JOIN unnest(${req.terms}::text[]) AS t(term) ON strpos(lower(m.text), t.term) > 0
+      WHERE m.campaign_id = ${campaignId}::uuid AND m.timestamp >= ${start}::timestamptz AND m.timestamp < ${start}::timestamptz + interval '1 day'
+      GROUP BY 1 ORDER BY 1`,
+    db.queryAll<DayAuthorAggregate>`
+      SELECT author, platform, count(*)::int AS mentions, sum((sentiment * 1000)::int8)::float8 AS "sentimentMilli",
+             sum(reach)::float8 AS reach, sum(engagement)::float8 AS engagement
+      FROM mentions
+      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start}::timestamptz AND timestamp < ${start}::timestamptz + interval '1 day'
+        AND author <> '' AND (reach >= ${req.influencerReach}::int8 OR lower(author) = ANY(${req.influencers}::text[]))
+      GROUP BY 1, 2 ORDER BY 1, 2`,
+    db.queryAll<DayTopMention>`
+      SELECT id::text AS "mentionId", platform, author, text, url, sentiment::float8 AS sentiment, reach::float8 AS reach,
+             engagement::float8 AS engagement, timestamp
+      FROM mentions
+      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start}::timestamptz AND timestamp < ${start}::timestamptz + interval '1 day'
+      ORDER BY reach DESC, id LIMIT ${req.topLimit}::int`,
+    db.queryAll<{ batchId: string }>`
+      SELECT DISTINCT batch_id::text AS "batchId" FROM mentions
+      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start}::timestamptz AND timestamp < ${start}::timestamptz + interval '1 day'`,
+    db.queryAll<DayCrisis>`
+      SELECT id, type, severity, opened_at AS "openedAt" FROM crises
+      WHERE campaign_id = ${campaignId}::uuid AND opened_at >= ${start}::timestamptz AND opened_at < ${start}::timestamptz + interval '1 day'
+      ORDER BY opened_at, id`,
+  ]);
+  return { campaignId, date: req.date, hours, terms, authors, top, batchIds: batches.map((b) => b.batchId), crises };
+}
+
+// --- retention and erasure (shared/retention.ts) ---
+
+/** Deletes mentions posted before `before` (the `mentions` retention class); returns how many. */
+export async function purgeMentions(before: Date): Promise<number> {
+  const row = await db.queryRow<{ n: number }>`
+    WITH gone AS (DELETE FROM mentions WHERE timestamp < ${before} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
+  return row?.n ?? 0;
+}
+
+/** Replaces a user's id in the configurations they made with "erased" (monitoring holds no other data about War Room users). */
+export async function eraseUserReferences(userId: string): Promise<number> {
+  const row = await db.queryRow<{ n: number }>`
+    WITH changed AS (UPDATE monitoring_configs SET created_by = 'erased' WHERE created_by = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM changed`;
+  return row?.n ?? 0;
+}
+
+/** The source ids of a campaign's stored mentions (retention checks). */
+export async function mentionSourceIds(campaignId: string): Promise<string[]> {
+  return (await db.queryAll<{ source_id: string }>`SELECT source_id FROM mentions WHERE campaign_id = ${campaignId} ORDER BY source_id`).map((r) => r.source_id);
 }

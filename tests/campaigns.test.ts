@@ -146,6 +146,36 @@ describe("bad requests are 4xx with Encore's error body, never 500", () => {
   });
 });
 
+describe("metrics and ad platforms over HTTP", () => {
+  test("/campaigns/meta and /campaigns/google are not campaign ids: without credentials they answer 503", async () => {
+    for (const p of ["/api/v1/campaigns/meta", "/api/v1/campaigns/google"]) {
+      const r = await call("GET", p, tokens.viewer);
+      expect(r.status).toBe(503);
+      expect(r.json.code).toBe("unavailable");
+    }
+    expect((await call("GET", "/api/v1/campaigns/meta?campaignId=not-a-uuid", tokens.admin)).status).toBe(404);
+    expect((await call("GET", "/api/v1/campaigns/google")).status).toBe(401);
+  });
+
+  test("a refresh computes the metrics; another within the minute is 429 with retryAfterSeconds; bad links are 400", async () => {
+    const created = await call("POST", "/api/v1/campaigns", tokens.manager, campaign());
+    const id = created.json.id;
+    const first = await call("POST", `/api/v1/campaigns/${id}/metrics/refresh`, tokens.manager);
+    expect(first.status).toBe(200);
+    expect(first.json.metricsDetail.impressions).toMatchObject({ value: null, reason: "no ad account is linked to this campaign" });
+    const again = await call("POST", `/api/v1/campaigns/${id}/metrics/refresh`, tokens.manager);
+    expect(again.status).toBe(429);
+    expect(again.json.details.retryAfterSeconds).toBeGreaterThan(0);
+    const read = await call("GET", `/api/v1/campaigns/${id}`, tokens.manager);
+    expect(read.json.metricsDetail.impressions.reason).toBe("no ad account is linked to this campaign");
+    expect((await call("POST", `/api/v1/campaigns/${id}/ad-accounts`, tokens.manager, { platform: "tiktok", accountId: "1" })).status).toBe(400);
+    expect((await call("PUT", `/api/v1/campaigns/${id}/metrics/settings`, tokens.manager, { valuePerConversion: "lots" })).status).toBe(400);
+    const insights = await call("GET", `/api/v1/campaigns/insights?campaignId=${id}`, tokens.manager);
+    expect(insights.status).toBe(200);
+    expect(insights.json).toMatchObject({ daily: [], platforms: [], pacing: { budget: 50000, spent: 0 } });
+  });
+});
+
 test("campaigns reports healthy in /api/v1/status", async () => {
   const r = await call("GET", "/api/v1/status");
   expect(r.status).toBe(200);

@@ -1,6 +1,7 @@
 // integrations' endpoints through the generated clients (auth data and schemas enforced) against
-// the fake providers: permissions and campaign access, bad input, data from each provider, a
-// provider down → 503 with its circuit open in health, and the idempotent internal send.
+// the fake providers: permissions and campaign access, bad input, data from each provider (a
+// campaign's linked ad accounts, else the configured default account), a provider down → 503 with
+// its circuit open in health, and the idempotent internal send.
 import "./fakes/auth-secrets";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFakeGoogleAds } from "./fakes/googleads";
@@ -50,6 +51,23 @@ async function user(role: Role): Promise<Profile> {
   return (await users.createUser({ email: `int-${++n}@example.org`, password: "password-for-tests", name: `User ${n}`, role }, as(admin))).user;
 }
 
+async function newCampaign(name: string): Promise<string> {
+  const c = await campaigns.createCampaign(
+    {
+      name,
+      description: "x",
+      startDate: new Date("2026-01-01T00:00:00Z"),
+      endDate: new Date("2027-11-03T00:00:00Z"),
+      budget: 1000,
+      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" }, interests: [], locations: [], platforms: ["facebook"] },
+    },
+    as(manager),
+  );
+  await campaigns.addCampaignMember({ id: c.id, userId: analyst.id, role: "member" }, as(manager));
+  await campaigns.addCampaignMember({ id: c.id, userId: viewer.id, role: "member" }, as(manager));
+  return c.id;
+}
+
 beforeAll(async () => {
   admin = (await auth.register({ email: "int-admin@example.org", password: "password-for-tests", name: "Admin" })).user;
   [manager, analyst, outsider, viewer] = [await user("manager"), await user("analyst"), await user("analyst"), await user("viewer")];
@@ -86,16 +104,71 @@ describe("reading provider data for a campaign", () => {
     expect(data.mentions[0].timestamp).toBeInstanceOf(Date);
   });
 
-  test("Meta: the ad account's campaigns with insights, at the configured API version", async () => {
+  test("Meta, no account linked: the configured default account's campaigns with insights, at the configured API version", async () => {
     const data = await integrations.fetchMetaAdsData({ campaignId }, as(manager));
-    expect(data).toMatchObject({ adAccountId: "act_1234567890", apiVersion: "v27.0", totals: { impressions: 5000, clicks: 50, spend: 61.25 } });
+    expect(data).toMatchObject({ adAccountId: "act_1234567890", apiVersion: "v27.0", source: "default", totals: { impressions: 5000, clicks: 50, spend: 61.25 } });
     expect(data.campaigns[0]).toMatchObject({ id: "23851", name: "GOTV", cpc: 1.225 });
+    expect(data.accounts).toEqual([{ adAccountId: "act_1234567890", campaigns: data.campaigns, totals: data.totals }]);
     expect(meta.versions.at(-1)).toBe("v27.0");
   });
 
-  test("Google Ads: campaigns with metrics, customer id without dashes, at the configured version", async () => {
+  test("Google Ads, no customer linked: the configured default customer, id without dashes, at the configured version", async () => {
     const data = await integrations.fetchGoogleAdsData({ campaignId }, as(admin));
-    expect(data).toMatchObject({ customerId: "1234567890", apiVersion: "v26", totals: { impressions: 800, clicks: 40, spend: 20 } });
+    expect(data).toMatchObject({ customerId: "1234567890", apiVersion: "v26", source: "default", totals: { impressions: 800, clicks: 40, spend: 20 } });
+    expect(data.accounts.map((a) => [a.customerId, a.campaigns.map((c) => c.id)])).toEqual([["1234567890", ["2001"]]]);
+  });
+
+  test("linked accounts: each campaign gets its own accounts' data, not the default account's", async () => {
+    const X = await newCampaign("Chen for Mayor");
+    const Y = await newCampaign("Okafor for Council");
+    meta.addAccount("act_5550001", "Chen Meta").campaigns.push({ id: "70001", name: "Chen persuasion", status: "ACTIVE", objective: "OUTCOME_AWARENESS", impressions: 100, clicks: 4, spend: 2.5 });
+    meta.addAccount("act_5550002", "Okafor Meta").campaigns.push({ id: "70002", name: "Okafor GOTV", status: "ACTIVE", objective: "OUTCOME_ENGAGEMENT", impressions: 300, clicks: 6, spend: 9 });
+    meta.addAccount("act_5550003", "Okafor Meta 2").campaigns.push({ id: "70003", name: "Okafor video", status: "PAUSED", objective: "OUTCOME_AWARENESS", impressions: 200, clicks: 2, spend: 1.25 });
+    google.addCustomer("5550000001", "Chen Search").campaigns.push({ id: "80001", name: "Chen search", status: "ENABLED", channel: "SEARCH", impressions: 70, clicks: 7, costMicros: 3_500_000, conversions: 1 });
+    await campaigns.linkCampaignAdAccount({ id: X, platform: "meta", accountId: "5550001" }, as(manager));
+    await campaigns.linkCampaignAdAccount({ id: X, platform: "google", accountId: "555-000-0001" }, as(manager));
+    await campaigns.linkCampaignAdAccount({ id: Y, platform: "meta", accountId: "act_5550003" }, as(manager));
+    await campaigns.linkCampaignAdAccount({ id: Y, platform: "meta", accountId: "act_5550002" }, as(manager));
+
+    const before = meta.requests.length;
+    const x = await integrations.fetchMetaAdsData({ campaignId: X }, as(analyst));
+    expect(x).toMatchObject({ adAccountId: "act_5550001", apiVersion: "v27.0", source: "linked", totals: { impressions: 100, clicks: 4, spend: 2.5 } });
+    expect(x.campaigns.map((c) => c.id)).toEqual(["70001"]);
+    expect(x.accounts).toEqual([{ adAccountId: "act_5550001", name: "Chen Meta", currency: "USD", campaigns: x.campaigns, totals: x.totals }]);
+    // Only the linked account was asked for, never the default one.
+    expect(new Set(meta.requests.slice(before).map((r) => r.path))).toEqual(new Set(["/v27.0/act_5550001/campaigns", "/v27.0/act_5550001/insights"]));
+
+    // Two linked accounts: a section each (sorted by id), campaigns and totals across both.
+    const y = await integrations.fetchMetaAdsData({ campaignId: Y }, as(analyst));
+    expect(y).toMatchObject({ adAccountId: "act_5550002", source: "linked", totals: { impressions: 500, clicks: 8, spend: 10.25 } });
+    expect(y.campaigns.map((c) => c.id)).toEqual(["70002", "70003"]);
+    expect(y.accounts.map((a) => [a.adAccountId, a.name, a.campaigns.map((c) => c.name), a.totals])).toEqual([
+      ["act_5550002", "Okafor Meta", ["Okafor GOTV"], { impressions: 300, clicks: 6, spend: 9 }],
+      ["act_5550003", "Okafor Meta 2", ["Okafor video"], { impressions: 200, clicks: 2, spend: 1.25 }],
+    ]);
+
+    // Google: X's linked customer; Y has none linked, so it falls back to the default customer.
+    const gx = await integrations.fetchGoogleAdsData({ campaignId: X }, as(analyst));
+    expect(gx).toMatchObject({ customerId: "5550000001", source: "linked", totals: { impressions: 70, clicks: 7, spend: 3.5 } });
+    expect(gx.accounts).toMatchObject([{ customerId: "5550000001", name: "Chen Search", campaigns: [{ id: "80001", name: "Chen search", cost: 3.5 }] }]);
+    const gy = await integrations.fetchGoogleAdsData({ campaignId: Y }, as(analyst));
+    expect(gy).toMatchObject({ customerId: "1234567890", source: "default" });
+    expect(gy.campaigns.map((c) => c.id)).toEqual(["2001"]);
+
+    // The campaign-access rule holds for linked campaigns too.
+    expect(await code(integrations.fetchMetaAdsData({ campaignId: X }, as(outsider)))).toBe("not_found");
+    expect(await code(integrations.fetchGoogleAdsData({ campaignId: X }, as(viewer)))).toBe("permission_denied");
+
+    // Meta refusing one linked account (access lost): its section says why, the other's data still comes.
+    meta.accounts.delete("act_5550003");
+    const partial = await integrations.fetchMetaAdsData({ campaignId: Y }, as(analyst));
+    expect(partial.totals).toEqual({ impressions: 300, clicks: 6, spend: 9 });
+    expect(partial.accounts[0]).toMatchObject({ adAccountId: "act_5550002", campaigns: [{ id: "70002" }] });
+    expect(partial.accounts[0].error).toBeUndefined();
+    expect(partial.accounts[1]).toMatchObject({ adAccountId: "act_5550003", campaigns: [], totals: { impressions: 0, clicks: 0, spend: 0 }, error: expect.stringContaining("does not exist") });
+    // …and refusing every one is the provider's refusal, as for a single account (400).
+    meta.accounts.delete("act_5550002");
+    expect(await code(integrations.fetchMetaAdsData({ campaignId: Y }, as(analyst)))).toBe("invalid_argument");
   });
 
   test("a role without integrations:read is refused (403) before the campaign is looked at", async () => {

@@ -1,13 +1,16 @@
 // The Mentionlytics poller against the fake Mentionlytics and this file's own database: each
 // mention delivered once across polls and restarts, nothing skipped when delivery fails, one poller
 // per feed at a time, and a provider failure leaving the cursor where it was.
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { pollAds, type AdDelivery, type AdFetcher, type AdSink } from "../integrations/ads";
+import { MetaClient } from "../integrations/clients/meta";
 import { MentionlyticsClient } from "../integrations/clients/mentionlytics";
 import type { Mention } from "../integrations/model";
 import { pollMentionlytics, type MentionSink, type PollCampaign } from "../integrations/pollers";
 import { pollOffsets, pollWindow } from "../integrations/domain/poll";
 import { DEFAULT_POLICY, ProviderPolicy } from "../shared/resilience";
 import { startFakeMentionlytics, type FakeMentionlytics } from "./fakes/mentionlytics";
+import { startFakeMeta, type FakeMeta } from "./fakes/meta";
 import { FastClock } from "./fakes/provider-faults";
 
 let fake: FakeMentionlytics;
@@ -106,4 +109,79 @@ test("poll scheduling inside a cron minute and the fetch window", () => {
   const now = new Date("2026-11-24T12:00:00Z");
   expect(pollWindow("2026-11-24T10:00:00.000Z", now).since.toISOString()).toBe("2026-11-23T10:00:00.000Z");
   expect(pollWindow(null, now).since.toISOString()).toBe("2026-11-23T12:00:00.000Z");
+});
+
+// --- the ad pollers (Meta daily insights; Google's share the same code path) ---
+
+describe("the ad pollers", () => {
+  let meta: FakeMeta;
+  beforeAll(async () => {
+    meta = await startFakeMeta();
+  });
+  afterAll(() => meta.close());
+
+  const DAY = 86_400_000;
+  const today = Math.floor(Date.now() / DAY) * DAY;
+  const day = (offset: number) => new Date(today + offset * DAY).toISOString().slice(0, 10);
+  /** A fresh client each time: as after a restart, only the database remembers. */
+  const fetcher = (): AdFetcher => {
+    const c = new MetaClient({ accessToken: meta.token, baseUrl: meta.url, apiVersion: "v27.0", adAccountId: "" }, new ProviderPolicy({ ...DEFAULT_POLICY, provider: "meta", clock: new FastClock(), timeoutMs: 3000, maxAttempts: 2 }));
+    return (id, since, until) => c.dailyInsights(id, since, until);
+  };
+  const adSink = () => {
+    const deliveries: AdDelivery[] = [];
+    let failNext = 0;
+    const fn: AdSink = async (d) => {
+      if (failNext > 0 && !d.error) {
+        failNext--;
+        throw new Error("campaigns unavailable");
+      }
+      deliveries.push(d);
+    };
+    return { fn, deliveries, failOnce: () => (failNext = 1) };
+  };
+  const insightRanges = (account: string) =>
+    meta.requests.filter((r) => r.path === `/v27.0/${account}/insights`).map((r) => JSON.parse(r.query.get("time_range") ?? "{}") as { since: string; until: string });
+
+  test("settled days are fetched once across restarts; a poll within the interval does nothing", async () => {
+    const a = meta.addAccount("act_501");
+    a.days.push({ date: day(-5), impressions: 100, clicks: 1, spend: 1, conversions: 0 }, { date: day(-1), impressions: 50, clicks: 0, spend: 0.5, conversions: 1 });
+    const c = { id: campaign().id, startDate: new Date(today - 6 * DAY), endDate: new Date(today + 6 * DAY), accounts: [{ platform: "meta" as const, accountId: "act_501" }] };
+    const s = adSink();
+    const first = await pollAds("meta", fetcher(), c, s.fn, 300_000);
+    expect(first).toEqual([{ platform: "meta", accountId: "act_501", ok: true, days: 2, polled: true }]);
+    expect(s.deliveries[0].days.map((d) => d.date)).toEqual([day(-5), day(-1)]);
+    expect(s.deliveries[0].days[1]).toEqual({ date: day(-1), impressions: 50, clicks: 0, conversions: 1, spend: 0.5 });
+    // Not due for 5 minutes: nothing fetched.
+    expect((await pollAds("meta", fetcher(), c, s.fn, 300_000))[0].polled).toBe(false);
+    // Due (interval 0, as an on-demand refresh): only the days still moving are fetched again.
+    const again = await pollAds("meta", fetcher(), c, s.fn, 0);
+    expect(again[0]).toMatchObject({ ok: true, days: 1, polled: true });
+    expect(insightRanges("act_501")).toEqual([
+      { since: day(-6), until: day(0) },
+      { since: day(-1), until: day(0) },
+    ]);
+  });
+
+  test("a delivery that fails leaves the cursor: the same days come again; a provider failure is reported to the sink", async () => {
+    const a = meta.addAccount("act_502");
+    a.days.push({ date: day(-4), impressions: 10, clicks: 1, spend: 2, conversions: 0 });
+    const c = { id: campaign().id, startDate: new Date(today - 5 * DAY), endDate: new Date(today + 5 * DAY), accounts: [{ platform: "meta" as const, accountId: "act_502" }] };
+    const s = adSink();
+    s.failOnce();
+    const failed = await pollAds("meta", fetcher(), c, s.fn, 0);
+    expect(failed[0]).toMatchObject({ ok: false, error: "campaigns unavailable" });
+    const retried = await pollAds("meta", fetcher(), c, s.fn, 0);
+    expect(retried[0]).toMatchObject({ ok: true, days: 1 });
+    expect(insightRanges("act_502").map((r) => r.since)).toEqual([day(-5), day(-5)]);
+
+    meta.inject({ kind: "status", status: 500 }, 2);
+    const down = await pollAds("meta", fetcher(), c, s.fn, 0);
+    expect(down[0]).toMatchObject({ ok: false, error: expect.stringContaining("500") });
+    expect(s.deliveries.at(-1)).toMatchObject({ accountId: "act_502", days: [], error: expect.stringContaining("500") });
+    // After the outage the poll resumes from the same cursor: nothing skipped.
+    const back = await pollAds("meta", fetcher(), c, s.fn, 0);
+    expect(back[0].ok).toBe(true);
+    expect(insightRanges("act_502").at(-1)!.since).toBe(day(-1));
+  });
 });

@@ -256,8 +256,11 @@ describe("the live stream", () => {
       slow.ws.pause(); // stops reading: the kernel's buffers fill, then the server's queue for it
       // Batches of 1000 long mentions (~4.6 MB on the wire each) until far more than any socket buffer holds.
       const text = "Rivera ".repeat(640);
+      // Until the server says it cut the slow client off (or far more than any socket buffer holds):
+      // going on after the cut would outlast the close handshake's timeout on a slow machine.
+      const cut = () => app.server.logs().includes("a slow consumer was cut off");
       let sent = 0;
-      for (let round = 0; sent < 24 * 1024 * 1024; round++) {
+      for (let round = 0; sent < 24 * 1024 * 1024 && !cut(); round++) {
         if (round > 20) throw new Error("sent 20 batches without filling the slow client's buffers");
         const batch = mentions(1000, (i) => ({ text: `${text}${round}/${i}` }));
         await ingest(id, batch);
@@ -272,6 +275,7 @@ describe("the live stream", () => {
         }
         expect(received).toBe(1000);
       }
+      expect(cut()).toBe(true);
       slow.ws.resume(); // it reads what was queued before the cut, then the close
       expect(await slow.closed).toEqual({ code: 1008, reason: "slow consumer" });
       // The other dashboard is unaffected.

@@ -12,6 +12,14 @@ export class ChannelError extends Error {
   }
 }
 
+/** The recipient opted out (replied STOP): the delivery is skipped, never sent. */
+export class OptedOutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "OptedOutError";
+  }
+}
+
 /** One delivery to send. `deliveryId` doubles as the idempotency key downstream. */
 export interface Outgoing {
   deliveryId: string;
@@ -105,6 +113,7 @@ export function twilioSender(send: MessageSend): Sender {
       return { providerMessageId: messageId };
     } catch (err) {
       const e = err as { code?: string; message?: string };
+      if (e.code === "failed_precondition" && e.message?.startsWith("opted_out")) throw new OptedOutError(`${out.channel}: ${e.message}`);
       throw new ChannelError(`${out.channel}: ${e.message ?? String(err)}`, e.code === "invalid_argument");
     }
   };

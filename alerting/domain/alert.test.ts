@@ -70,6 +70,10 @@ test("an alert settles when nothing is pending or sending", () => {
   expect(settledStatus(["sending"])).toBeNull();
   expect(settledStatus([])).toBe("failed");
   expect(settledStatus(["held"])).toBe("failed");
+  // Skipped (opted out): settled without sending.
+  expect(settledStatus(["sent", "skipped"])).toBe("delivered");
+  expect(settledStatus(["skipped", "pending"])).toBeNull();
+  expect(settledStatus(["skipped"])).toBe("failed");
 });
 
 describe("templates", () => {

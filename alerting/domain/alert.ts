@@ -122,7 +122,8 @@ export function afterFailure(schedule: RetrySchedule, attempts: number, permanen
  * escalation). An alert that reaches nobody (no contacts) is failed: nobody knows.
  */
 export function settledStatus(statuses: string[]): "delivered" | "partial" | "failed" | null {
-  if (statuses.filter((s) => s !== "held" && s !== "cancelled").length === 0) return "failed";
+  // Skipped deliveries (opted-out recipients) were settled without sending: they count as neither.
+  if (statuses.filter((s) => s !== "held" && s !== "cancelled" && s !== "skipped").length === 0) return "failed";
   if (statuses.some((s) => s === "pending" || s === "sending")) return null;
   const sent = statuses.filter((s) => s === "sent").length;
   const failed = statuses.filter((s) => s === "failed").length;

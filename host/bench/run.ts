@@ -4,6 +4,9 @@
 // `npm run bench -- fanout`: the WebSocket fan-out benchmark instead (fanout.ts, its own options).
 // `npm run bench -- auth`: sign-in and token-verification throughput of the app (auth.ts, its own options).
 // `npm run bench -- ingest`: the mention pipeline: ingest vs COPY, stream fan-out, detection latency (ingest.ts).
+// `npm run bench -- analytics`: a 30-day report of a campaign with 1,000,000 mentions, JSON and PDF p50/p99 (analytics.ts).
+// `npm run bench -- audit`: audit-log append throughput and hash-chain verification of 1,000,000 entries (audit.ts).
+// `npm run bench -- intelligence`: knowledge-base search over 10,000 passages and chat with the fake model (intelligence.ts).
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -67,6 +70,9 @@ export async function runBench(root: string, args: string[]): Promise<number> {
   if (name === "auth") return (await import("./auth.ts")).runAuthBench(root, args);
   if (name === "ingest") return (await import("./ingest.ts")).runIngestBench(root, args);
   if (name === "alert") return (await import("./alert.ts")).runAlertBench(root, args);
+  if (name === "analytics") return (await import("./analytics.ts")).runAnalyticsBench(root, args);
+  if (name === "audit") return (await import("./audit.ts")).runAuditBench(root, args);
+  if (name === "intelligence") return (await import("./intelligence.ts")).runIntelligenceBench(root, args);
   if (name !== undefined) {
     process.stderr.write(`unknown benchmark "${name}": npm run bench [-- fanout | auth | ingest]\n`);
     return 2;

@@ -178,6 +178,7 @@ export class StreamConn implements StreamPeer {
     private readonly transport: Transport,
     private readonly maxBacklog: number,
     private readonly onBadSchema: (err: unknown) => void,
+    private readonly onSlowConsumer: () => void = () => {},
   ) {
     transport.bind(this);
   }
@@ -219,7 +220,10 @@ export class StreamConn implements StreamPeer {
   send(msg: unknown): void {
     if (!this.open) throw new StreamClosedError("stream closed");
     const text = encodeJSON(this.spec.out, msg, this.spec.types) ?? "null";
-    if (!this.transport.write(text)) this.fail(CloseCode.PolicyViolation, "slow consumer");
+    if (!this.transport.write(text)) {
+      this.onSlowConsumer();
+      this.fail(CloseCode.PolicyViolation, "slow consumer");
+    }
   }
 
   recv(): Promise<unknown> {
@@ -476,8 +480,12 @@ export class StreamManager {
   /** Runs the endpoint's stream handler over a transport; tracked until the transport closes. */
   open(ep: EndpointMeta, route: ApiRoute, req: Request, transport: Transport): StreamConn {
     const log = this.host.log;
-    const conn = new StreamConn(specFor(ep, this.host.dispatcher), transport, this.options.maxBufferedBytes, (err) =>
-      log.log(req, LogLevel.Error, "cannot decode a stream message: the endpoint's schema is broken", err instanceof Error ? err : new Error(String(err))),
+    const conn = new StreamConn(
+      specFor(ep, this.host.dispatcher),
+      transport,
+      this.options.maxBufferedBytes,
+      (err) => log.log(req, LogLevel.Error, "cannot decode a stream message: the endpoint's schema is broken", err instanceof Error ? err : new Error(String(err))),
+      () => log.log(req, LogLevel.Warn, `stream: a slow consumer was cut off with 1008 (more than ${this.options.maxBufferedBytes} bytes queued towards it)`),
     );
     if (this.shuttingDown) {
       conn.close(CloseCode.GoingAway, "server shutting down");

@@ -7,7 +7,7 @@
 // inside the array. int64 fields arrive as strings; cost is in micros.
 import { ProviderError, type ProviderPolicy } from "../../shared/resilience";
 import { num } from "../domain/meta";
-import type { GoogleCampaign } from "../model";
+import type { AdDay, GoogleCampaign } from "../model";
 import { send, type CallObserver, type ErrorReader } from "./http";
 
 /** Google Ads credentials and where to reach it. */
@@ -27,6 +27,33 @@ export interface GoogleAdsConfig {
 export const CAMPAIGNS_QUERY = `SELECT campaign.id, campaign.name, campaign.status, campaign.advertising_channel_type,
   metrics.impressions, metrics.clicks, metrics.cost_micros, metrics.conversions, metrics.ctr, metrics.average_cpc
 FROM campaign WHERE segments.date DURING LAST_30_DAYS`;
+
+/** The customer lookup that validates an account link. */
+export const CUSTOMER_QUERY = "SELECT customer.id, customer.descriptive_name, customer.currency_code FROM customer LIMIT 1";
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The account's daily figures over [since, until], in GAQL. */
+export function dailyQuery(since: string, until: string): string {
+  return `SELECT segments.date, metrics.impressions, metrics.clicks, metrics.cost_micros, metrics.conversions
+FROM customer WHERE segments.date BETWEEN '${since}' AND '${until}' ORDER BY segments.date`;
+}
+
+/** A Google Ads customer as Google answers for it. */
+export interface GoogleCustomer {
+  id: string;
+  name: string;
+  currency: string;
+}
+
+interface CustomerRow {
+  customer?: { id?: string; descriptiveName?: string; currencyCode?: string };
+}
+
+interface DailyRow {
+  segments?: { date?: string };
+  metrics?: { impressions?: string; clicks?: string; costMicros?: string; conversions?: number };
+}
 
 interface Row {
   campaign?: { id?: string; name?: string; status?: string; advertisingChannelType?: string };
@@ -104,8 +131,8 @@ export class GoogleAdsClient {
     return this.token.value;
   }
 
-  /** Runs a GAQL query through searchStream and returns every row of every batch. */
-  async search<T = Row>(query: string, signal?: AbortSignal): Promise<T[]> {
+  /** Runs a GAQL query through searchStream (on the configured customer, or `customerId`) and returns every row of every batch. */
+  async search<T = Row>(query: string, signal?: AbortSignal, customerId = this.config.customerId): Promise<T[]> {
     for (let refreshed = false; ; refreshed = true) {
       const token = await this.accessToken(signal);
       const headers: Record<string, string> = {
@@ -118,7 +145,7 @@ export class GoogleAdsClient {
       try {
         const res = await send(
           this.policy,
-          { method: "POST", url: `${this.config.baseUrl.replace(/\/$/, "")}/${this.config.apiVersion}/customers/${this.config.customerId}/googleAds:searchStream`, headers, body: JSON.stringify({ query }) },
+          { method: "POST", url: `${this.config.baseUrl.replace(/\/$/, "")}/${this.config.apiVersion}/customers/${customerId.replace(/-/g, "")}/googleAds:searchStream`, headers, body: JSON.stringify({ query }) },
           { readError: readGoogleError, decode: decodeStream, observe: this.observe, signal },
         );
         return res.body.flatMap((b) => (b.results ?? []) as T[]);
@@ -133,9 +160,29 @@ export class GoogleAdsClient {
     }
   }
 
-  /** The account's campaigns with their last-30-days metrics. */
-  async campaigns(signal?: AbortSignal): Promise<GoogleCampaign[]> {
-    const rows = await this.search<Row>(CAMPAIGNS_QUERY, signal);
+  /** A customer as Google answers for it: reachable with our credentials, or a ProviderError (PERMISSION_DENIED: no access). */
+  async customer(customerId: string, signal?: AbortSignal): Promise<GoogleCustomer> {
+    const rows = await this.search<CustomerRow>(CUSTOMER_QUERY, signal, customerId);
+    const c = rows[0]?.customer;
+    if (!c?.id) throw new ProviderError("googleads", "malformed", "unexpected answer: no customer row");
+    return { id: String(c.id), name: c.descriptiveName ?? "", currency: c.currencyCode ?? "" };
+  }
+
+  /** The customer's figures per day over [since, until] (YYYY-MM-DD, the account's time zone), by GAQL on `customer` segmented by date. */
+  async dailyMetrics(customerId: string, since: string, until: string, signal?: AbortSignal): Promise<AdDay[]> {
+    if (!DAY.test(since) || !DAY.test(until)) throw new ProviderError("googleads", "client", "dates must be YYYY-MM-DD", { noRetry: true });
+    const rows = await this.search<DailyRow>(dailyQuery(since, until), signal, customerId);
+    return rows.map((r) => {
+      const date = r.segments?.date;
+      if (typeof date !== "string" || !DAY.test(date)) throw new ProviderError("googleads", "malformed", "unexpected answer: a row without segments.date");
+      const m = r.metrics ?? {};
+      return { date, impressions: num(m.impressions), clicks: num(m.clicks), conversions: num(m.conversions), spend: num(m.costMicros) / 1e6 };
+    });
+  }
+
+  /** The account's campaigns with their last-30-days metrics (the configured customer, or `customerId`). */
+  async campaigns(signal?: AbortSignal, customerId = this.config.customerId): Promise<GoogleCampaign[]> {
+    const rows = await this.search<Row>(CAMPAIGNS_QUERY, signal, customerId);
     return rows.map((r) => {
       if (!r.campaign?.id) throw new ProviderError("googleads", "malformed", "unexpected answer: a row without campaign.id");
       const m = r.metrics ?? {};

@@ -1,0 +1,66 @@
+// Twilio's inbound-message webhook: a recipient replying STOP (or UNSUBSCRIBE, CANCEL, END, QUIT,
+// STOPALL, REVOKE, OPTOUT) is opted out, START/UNSTOP opts them back in (CTIA keywords). The
+// X-Twilio-Signature must match (as for status callbacks). The change is recorded in compliance's
+// consent registry, which integrations consults before every send (messages.ts).
+import { api } from "encore.dev/api";
+import log from "encore.dev/log";
+import { compliance } from "~encore/clients";
+import { parseForm, verifyTwilioSignature } from "./domain/signature";
+import { twilioSettings } from "./secrets";
+
+const OPT_OUT = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]);
+const OPT_IN = new Set(["START", "UNSTOP"]);
+
+/** The consent change an inbound message asks for: its first word, case and punctuation ignored. */
+export function consentKeyword(body: string): { kind: "opt_out" | "opt_in"; keyword: string } | null {
+  const word = body.trim().split(/\s+/)[0]?.replace(/[^a-z]/gi, "").toUpperCase() ?? "";
+  if (OPT_OUT.has(word)) return { kind: "opt_out", keyword: word };
+  if (OPT_IN.has(word)) return { kind: "opt_in", keyword: word };
+  return null;
+}
+
+/** An inbound webhook request as the raw endpoint hands it over. */
+export interface InboundMessage {
+  url: string;
+  signature: string | undefined;
+  body: string;
+}
+
+/** Verifies and handles one inbound message: 403 on a bad signature, 400 without a sender, else 200 with empty TwiML. */
+export async function handleInbound(m: InboundMessage): Promise<{ status: number; message: string; change: "opt_out" | "opt_in" | null }> {
+  const settings = twilioSettings();
+  const params = parseForm(m.body);
+  if (!verifyTwilioSignature(settings.authToken, m.url, params, m.signature)) {
+    log.warn("integrations: refused an inbound Twilio message with a bad signature", { url: m.url, hasSignature: Boolean(m.signature) });
+    return { status: 403, message: "invalid X-Twilio-Signature", change: null };
+  }
+  const from = String(params.From ?? "");
+  const whatsapp = from.startsWith("whatsapp:");
+  const address = whatsapp ? from.slice("whatsapp:".length) : from;
+  if (!address) return { status: 400, message: "From is required", change: null };
+  const consent = consentKeyword(String(params.Body ?? ""));
+  if (consent) {
+    await compliance.recordConsentChange({ address, kind: consent.kind, keyword: consent.keyword, channel: whatsapp ? "whatsapp" : "sms", sourceId: String(params.MessageSid ?? params.SmsSid ?? "") || undefined });
+  }
+  return { status: 200, message: "", change: consent?.kind ?? null };
+}
+
+// twilioInbound receives Twilio's incoming-message webhook (STOP/START keywords); the X-Twilio-Signature must match (else 403).
+export const twilioInbound = api.raw(
+  { expose: true, method: "POST", path: "/api/v1/integrations/twilio/inbound" },
+  async (req, resp) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
+    const proto = String(req.headers["x-forwarded-proto"] ?? "http").split(",")[0].trim();
+    const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "");
+    const header = req.headers["x-twilio-signature"];
+    const result = await handleInbound({ url: `${proto}://${host}${req.url ?? ""}`, signature: Array.isArray(header) ? header[0] : header, body: Buffer.concat(chunks).toString("utf8") });
+    if (result.status === 200) {
+      // Empty TwiML: no auto-reply from us (Twilio's own opt-out handling confirms to the sender).
+      resp.writeHead(200, { "content-type": "text/xml" }).end("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
+      return;
+    }
+    const code = result.status === 403 ? "permission_denied" : "invalid_argument";
+    resp.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify({ code, message: result.message, details: null }));
+  },
+);

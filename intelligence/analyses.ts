@@ -1,0 +1,154 @@
+// Document analyses (summary, sentiment, entities, claims, risk) and threat assessments, each stored
+// as a report. With a model configured (and its circuit closed) the model writes the summary and
+// answers the other analyses with structured JSON, validated against the document
+// (domain/modelanalysis.ts); otherwise, or when it fails or answers badly, they are computed from the
+// document's passages (domain/analysis.ts). Either way every finding points at its passage.
+import { APIError } from "encore.dev/api";
+import type { AuthData } from "~encore/auth";
+import { canSee, requireUuid, visibilityOf } from "./access";
+import { audit } from "./audit";
+import { threatSignals } from "./data";
+import { analyseSentiment, assessRisk, extractClaims, extractEntities, summarise, type AnalysedPassage, type AnalysisType } from "./domain/analysis";
+import { assessThreat } from "./domain/threat";
+import type { AnalysisResults, AnalyzeRequest, AnalyzeResponse, ThreatAssessment, ThreatAssessmentResponse } from "./model";
+import { structuredCompletion, summariseWithModel } from "./assistant";
+import { analysisPrompt, analysisRequest, documentPayload, isModelAnalysisType, responseFormat, validateAnswer, type ModelAnalysisType } from "./domain/modelanalysis";
+import { UNTRUSTED_NOTE } from "./domain/tools";
+import { modelConfig } from "./secrets";
+import log from "encore.dev/log";
+import { takeRateToken } from "./ratelimit";
+import * as store from "./store";
+
+const LABEL: Record<AnalysisType, string> = { summary: "Summary", sentiment: "Sentiment", entities: "Entities", claims: "Claims", risk: "Risk" };
+
+/** Runs one analysis over a document's passages. */
+export function runAnalysis(type: AnalysisType, documentId: string, passages: AnalysedPassage[]): { results: AnalysisResults; summary: string } {
+  const results: AnalysisResults = { analysisType: type, documentId, engine: "heuristic" };
+  switch (type) {
+    case "summary": {
+      results.summary = summarise(passages, 5);
+      return { results, summary: results.summary.summary.slice(0, 500) };
+    }
+    case "sentiment": {
+      const s = (results.sentiment = analyseSentiment(passages));
+      return { results, summary: `${s.label} (${s.score}): ${s.positiveSentences} positive, ${s.negativeSentences} negative, ${s.neutralSentences} neutral sentences` };
+    }
+    case "entities": {
+      const e = (results.entities = extractEntities(passages));
+      return { results, summary: e.entities.slice(0, 10).map((x) => `${x.name} (${x.type})`).join(", ") || "no named entities" };
+    }
+    case "claims": {
+      const c = (results.claims = extractClaims(passages));
+      return { results, summary: `${c.claims.length} checkable claim(s)${c.claims[0] ? `, first: ${c.claims[0].text.slice(0, 200)}` : ""}` };
+    }
+    case "risk": {
+      const r = (results.risk = assessRisk(passages));
+      return { results, summary: `${r.riskLevel} risk (${r.score}), ${r.risks.length} finding(s)${r.risks[0] ? `, worst: ${r.risks[0].text.slice(0, 200)}` : ""}` };
+    }
+  }
+}
+
+/** The one-line report summary of each analysis's result. */
+function summaryLine(results: AnalysisResults): string {
+  const { sentiment: s, entities: e, claims: c, risk: r } = results;
+  if (s) return `${s.label} (${s.score}): ${s.positiveSentences} positive, ${s.negativeSentences} negative, ${s.neutralSentences} neutral sentences`;
+  if (e) return e.entities.slice(0, 10).map((x) => `${x.name} (${x.type})`).join(", ") || "no named entities";
+  if (c) return `${c.claims.length} checkable claim(s)${c.claims[0] ? `, first: ${c.claims[0].text.slice(0, 200)}` : ""}`;
+  if (r) return `${r.riskLevel} risk (${r.score}), ${r.risks.length} finding(s)${r.risks[0] ? `, worst: ${r.risks[0].text.slice(0, 200)}` : ""}`;
+  return results.summary?.summary.slice(0, 500) ?? "";
+}
+
+/**
+ * The model's structured analysis, validated against the document; or, when no model is configured
+ * (reason null: the heuristic is simply the engine), or the model is unavailable, fails, times out or
+ * answers with invalid or mostly ungrounded JSON, the reason to fall back to the heuristic engine.
+ * The document reaches the model only as the result of a read_document tool call, never in the
+ * system message.
+ */
+async function analyseWithModel(
+  caller: NonNullable<AuthData>,
+  type: ModelAnalysisType,
+  documentId: string,
+  filename: string,
+  passages: AnalysedPassage[],
+): Promise<{ results?: { results: AnalysisResults; summary: string }; reason: string | null }> {
+  if (!modelConfig().apiKey) return { reason: null };
+  const payload = documentPayload(UNTRUSTED_NOTE, filename, passages);
+  if (payload === null) return { reason: "the document is too long for one model call" };
+  const callId = "call_read_document";
+  const answer = await structuredCompletion(
+    caller,
+    [
+      { role: "system", content: analysisPrompt(type) },
+      { role: "user", content: analysisRequest(type) },
+      { role: "assistant", content: null, tool_calls: [{ id: callId, type: "function", function: { name: "read_document", arguments: "{}" } }] },
+      { role: "tool", tool_call_id: callId, content: payload },
+    ],
+    responseFormat(type),
+  );
+  if (!answer.ok) return { reason: answer.reason };
+  const checked = validateAnswer(type, answer.content, passages);
+  if (!checked.ok) {
+    log.warn("the AI model's analysis was rejected; using the heuristic engine", { analysisType: type, documentId, reason: checked.reason });
+    return { reason: checked.reason };
+  }
+  const results: AnalysisResults = { analysisType: type, documentId, engine: "model", [type]: checked.result };
+  if (checked.dropped > 0) results.droppedUngrounded = checked.dropped;
+  return { results: { results, summary: summaryLine(results) }, reason: null };
+}
+
+/** POST /documents/analyze: the caller's visible, processed document → typed results, stored as a report. */
+export async function analyzeDocument(caller: NonNullable<AuthData>, req: AnalyzeRequest): Promise<AnalyzeResponse> {
+  requireUuid(req.documentId, "documentId");
+  const doc = await store.getDocument(req.documentId);
+  if (!doc || !canSee(await visibilityOf(caller), doc.campaign_id, doc.uploaded_by)) throw APIError.notFound("document not found");
+  if (doc.status === "failed") throw APIError.failedPrecondition(`the document could not be processed: ${doc.error ?? "unknown error"}`);
+  if (!doc.processed) throw APIError.failedPrecondition("the document is still being processed; try again shortly");
+  await takeRateToken(caller.userID, "analysis");
+  const passages = await store.listPassages(doc.id);
+  let { results, summary } = runAnalysis(req.analysisType, doc.id, passages);
+  if (isModelAnalysisType(req.analysisType)) {
+    const modelled = await analyseWithModel(caller, req.analysisType, doc.id, doc.filename, passages);
+    if (modelled.results) ({ results, summary } = modelled.results);
+    else if (modelled.reason) results = { ...results, fallbackReason: modelled.reason };
+  } else if (req.analysisType === "summary") {
+    // With the model, the summary is its own words; the key points stay quotes of the passages.
+    const written = await summariseWithModel(caller, doc.filename, passages);
+    if (written) {
+      results = { ...results, engine: "model", summary: { ...results.summary!, summary: written } };
+      summary = written.slice(0, 500);
+    }
+  }
+  const report = await store.insertReport({
+    kind: "analysis",
+    analysisType: req.analysisType,
+    documentId: doc.id,
+    campaignId: doc.campaign_id,
+    ownerId: caller.userID,
+    title: `${LABEL[req.analysisType]} of ${doc.filename}`,
+    summary,
+    content: { analysis: results },
+  });
+  await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "analysis", analysisType: req.analysisType, documentId: doc.id } });
+  return { results, reportId: report.id };
+}
+
+/** POST /threat-assessment: the campaign's signals scored, stored as a report (the caller's access already checked). */
+export async function threatAssessment(caller: NonNullable<AuthData>, campaignId: string, hours: number): Promise<ThreatAssessmentResponse> {
+  await takeRateToken(caller.userID, "analysis");
+  const result = assessThreat(await threatSignals(campaignId, hours));
+  const assessment: ThreatAssessment = { campaignId, ...result, windowHours: hours, assessedAt: new Date() };
+  const drivers = result.factors.filter((f) => f.score > 0).sort((a, b) => b.weight * b.score - a.weight * a.score);
+  const report = await store.insertReport({
+    kind: "threat_assessment",
+    analysisType: null,
+    documentId: null,
+    campaignId,
+    ownerId: caller.userID,
+    title: `Threat assessment: ${result.threatLevel} (${result.score})`,
+    summary: [`Threat level ${result.threatLevel}, score ${result.score} over the last ${hours} h.`, ...drivers.slice(0, 3).map((f) => f.evidence[0] ?? f.name)].join(" "),
+    content: { threat: assessment },
+  });
+  await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "threat_assessment", campaignId, threatLevel: result.threatLevel } });
+  return { assessment, reportId: report.id };
+}

@@ -1,0 +1,113 @@
+// Documents: upload (checked, stored, queued), processing (text extraction, passages, summary,
+// DOCUMENT event on monitoring's data-stream). PDF text comes from unpdf (pdf.js), DOCX text from
+// mammoth; both arrive base64-encoded. Processing is idempotent: a redelivered message finds the
+// document processed and only makes sure its event went out.
+import { APIError } from "encore.dev/api";
+import log from "encore.dev/log";
+import type { AuthData } from "~encore/auth";
+import { dataStream } from "../monitoring/events";
+import { audit } from "./audit";
+import { summarise } from "./domain/analysis";
+import { normaliseText, splitPassages } from "./domain/passages";
+import { documentProcessing } from "./events";
+import type { DocumentUpload, UploadRequest } from "./model";
+import * as store from "./store";
+
+/** The largest document accepted (bytes of the file: the text, or the decoded PDF/DOCX). */
+export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+
+type Format = DocumentUpload["format"];
+
+const FORMATS: Record<string, Format> = { txt: "text", text: "text", md: "markdown", markdown: "markdown", pdf: "pdf", docx: "docx" };
+
+/** The format a filename's extension names, or null. */
+export function formatOf(filename: string): Format | null {
+  const ext = /\.([a-z0-9]+)$/i.exec(filename.trim())?.[1]?.toLowerCase();
+  return ext ? (FORMATS[ext] ?? null) : null;
+}
+
+/** Checks an upload: format, encoding, size. Returns the format and the file's size. */
+export function checkUpload(req: UploadRequest): { format: Format; sizeBytes: number; filename: string } {
+  const filename = req.filename.trim().replace(/[\u0000-\u001f/\\]/g, "_");
+  const format = formatOf(filename);
+  if (!format) throw APIError.invalidArgument("unsupported file type: use .txt, .md, .pdf or .docx");
+  let sizeBytes: number;
+  if (format === "pdf" || format === "docx") {
+    const b64 = req.content.replace(/\s+/g, "");
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw APIError.invalidArgument(`a ${format.toUpperCase()} file must be sent base64-encoded in content`);
+    sizeBytes = Math.floor((b64.length * 3) / 4) - (b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0);
+    if (sizeBytes <= MAX_DOCUMENT_BYTES) {
+      const head = Buffer.from(b64.slice(0, 8), "base64");
+      const ok = format === "pdf" ? head.subarray(0, 4).toString("latin1") === "%PDF" : head[0] === 0x50 && head[1] === 0x4b;
+      if (!ok) throw APIError.invalidArgument(`content is not a ${format.toUpperCase()} file (base64 of the file's bytes expected)`);
+    }
+  } else {
+    sizeBytes = Buffer.byteLength(req.content, "utf8");
+  }
+  if (sizeBytes > MAX_DOCUMENT_BYTES) throw APIError.invalidArgument(`document too large: ${sizeBytes} bytes, the limit is ${MAX_DOCUMENT_BYTES} bytes (5 MiB)`);
+  if (!req.content.trim()) throw APIError.invalidArgument("content is empty");
+  return { format, sizeBytes, filename };
+}
+
+/** Stores an upload and queues it for processing. */
+export async function uploadDocument(caller: NonNullable<AuthData>, req: UploadRequest): Promise<DocumentUpload> {
+  const { format, sizeBytes, filename } = checkUpload(req);
+  const row = await store.insertDocument({ filename, format, content: req.content, sizeBytes, uploadedBy: caller.userID, campaignId: req.campaignId ?? null });
+  await documentProcessing.publish({ documentId: row.id });
+  await audit({ actorId: caller.userID, action: "document.uploaded", targetType: "document", targetId: row.id, details: { filename, format, sizeBytes, campaignId: req.campaignId ?? null } });
+  return store.toDocument(row);
+}
+
+/** A file's text: as given for text and Markdown, extracted for PDF (unpdf) and DOCX (mammoth). */
+export async function extractText(format: Format, content: string): Promise<string> {
+  if (format === "text" || format === "markdown") return content;
+  const bytes = Buffer.from(content.replace(/\s+/g, ""), "base64");
+  if (format === "pdf") {
+    const { extractText: pdfText, getDocumentProxy } = await import("unpdf");
+    const pdf = await getDocumentProxy(new Uint8Array(bytes));
+    const { text } = await pdfText(pdf, { mergePages: false });
+    return (text as string[]).join("\n\n");
+  }
+  const mammoth = await import("mammoth");
+  const { value } = await (mammoth.default ?? mammoth).extractRawText({ buffer: bytes });
+  return value;
+}
+
+/** Processes one document (the subscription's handler): idempotent. */
+export async function processDocument(documentId: string): Promise<void> {
+  const doc = await store.getDocument(documentId);
+  if (!doc) return; // deleted meanwhile (purge, erasure)
+  if (!doc.processed) {
+    let text: string;
+    try {
+      text = normaliseText(await extractText(doc.format, doc.content));
+    } catch (err) {
+      // A file that cannot be read will not read better on a retry.
+      const message = `could not extract the text: ${err instanceof Error ? err.message : String(err)}`;
+      log.warn("document processing failed", { documentId, error: message });
+      await store.markFailed(documentId, message);
+      return;
+    }
+    if (!text) {
+      await store.markFailed(documentId, "the document has no extractable text (a scanned PDF needs OCR first)");
+      return;
+    }
+    const passages = splitPassages(text, doc.format === "markdown");
+    const summary = summarise(passages.map((p) => ({ id: String(p.position), ...p })), 3).summary;
+    if (!(await store.saveProcessed(documentId, text, summary, passages))) return;
+    doc.passage_count = passages.length;
+    doc.summary = summary;
+  }
+  if (doc.event_published_at) return;
+  // DOCUMENT events are campaign-scoped: a private document has no stream to go to.
+  if (doc.campaign_id) {
+    await dataStream.publish({
+      type: "DOCUMENT",
+      campaignId: doc.campaign_id,
+      timestamp: new Date(),
+      priority: "low",
+      data: { kind: "document", event: "processed", documentId: doc.id, filename: doc.filename, format: doc.format, passages: doc.passage_count, summary: doc.summary ?? "", uploadedBy: doc.uploaded_by },
+    });
+  }
+  await store.markEventPublished(documentId);
+}

@@ -1,0 +1,90 @@
+// intelligence's configuration: every secret it reads, read only here. Without OPENAI_API_KEY the
+// assistant runs offline (intent matching over the same tools); a missing setting reads as "".
+import { secret } from "encore.dev/config";
+import log from "encore.dev/log";
+import { createCache, type Cache } from "../shared/cache";
+import { databaseName } from "./store";
+
+const openaiApiKey = secret("OPENAI_API_KEY");
+// An OpenAI-compatible endpoint (Azure, a proxy, a local model server); default api.openai.com.
+const openaiBaseUrl = secret("OPENAI_BASE_URL");
+const openaiModel = secret("OPENAI_MODEL");
+// Milliseconds one model call may take before the assistant answers offline (default 20000).
+const openaiTimeoutMs = secret("OPENAI_TIMEOUT_MS");
+// Chat and analysis requests a user may make in a burst, and per minute after it (default 20 / 20).
+const rateBurst = secret("INTELLIGENCE_RATE_BURST");
+const ratePerMinute = secret("INTELLIGENCE_RATE_PER_MINUTE");
+// The shared cache holding the rate-limit counters (one budget per user across processes); empty: in-process.
+const redisUrl = secret("REDIS_URL");
+
+function read(s: () => string): string {
+  try {
+    return s().trim();
+  } catch {
+    return "";
+  }
+}
+
+function int(s: () => string, fallback: number, min: number, max: number): number {
+  const text = read(s);
+  const v = Number(text);
+  return text !== "" && Number.isFinite(v) && v >= min && v <= max ? Math.floor(v) : fallback;
+}
+
+export const DEFAULT_MODEL = "gpt-4o-mini";
+
+/** How the assistant reaches the model; apiKey "" means offline. */
+export interface ModelConfig {
+  apiKey: string;
+  baseURL: string | undefined;
+  model: string;
+  timeoutMs: number;
+}
+
+export function modelConfig(): ModelConfig {
+  return {
+    apiKey: read(openaiApiKey),
+    baseURL: read(openaiBaseUrl) || undefined,
+    model: read(openaiModel) || DEFAULT_MODEL,
+    timeoutMs: int(openaiTimeoutMs, 20_000, 100, 300_000),
+  };
+}
+
+/** The per-user rate limit of chat and analyses. */
+export function rateLimit(): { burst: number; perMinute: number } {
+  return { burst: int(rateBurst, 20, 1, 10_000), perMinute: int(ratePerMinute, 20, 1, 100_000) };
+}
+
+/** How often the cache failed (the rate limiter falls back to this process's buckets on a failure). */
+export interface CacheHealth {
+  failures: number;
+}
+
+let cacheP: Promise<{ cache: Cache; health: CacheHealth }> | undefined;
+let lastCacheWarning = 0;
+
+/**
+ * intelligence's cache, namespaced by the database's name so that deployments (and test databases)
+ * sharing one Redis never see each other's keys. Every failure is counted; the log is rate-limited.
+ */
+export function intelligenceCache(): Promise<{ cache: Cache; health: CacheHealth }> {
+  cacheP ??= (async () => {
+    const health: CacheHealth = { failures: 0 };
+    const cache = createCache({
+      redisUrl: read(redisUrl),
+      namespace: `warroom:${await databaseName()}:intelligence`,
+      errorIntervalMs: 0,
+      onError: (err) => {
+        health.failures++;
+        const now = Date.now();
+        if (now - lastCacheWarning > 10_000) {
+          lastCacheWarning = now;
+          log.warn("intelligence cache unavailable: rate limits are counted per process meanwhile", { error: err.message });
+        }
+      },
+    });
+    return { cache, health };
+  })();
+  cacheP.catch(() => (cacheP = undefined));
+  return cacheP;
+}

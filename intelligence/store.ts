@@ -1,0 +1,354 @@
+// intelligence's SQL: the only file that talks to intelligence's database. Rows come back as the
+// API's types (camelCase). Visibility (who may see a document, passage or report) is applied here,
+// in the WHERE clause, so no query can forget it.
+import { db } from "./db";
+import type { AnalysedPassage } from "./domain/analysis";
+import type { PassageDraft } from "./domain/passages";
+import type { Figure } from "./domain/tools";
+import type { ChatMessage, DocumentUpload, Report, ReportContent, SearchResult } from "./model";
+
+/** What a caller may see: everything (admins), or their campaigns' rows and their own private rows. */
+export interface Visibility {
+  all: boolean;
+  userId: string;
+  campaignIds: string[];
+}
+
+async function all<T>(rows: AsyncGenerator<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const r of rows) out.push(r);
+  return out;
+}
+
+/** The database's own name: namespaces this deployment's cache keys (and each test file's). */
+export async function databaseName(): Promise<string> {
+  const row = await db.queryRow<{ name: string }>`SELECT current_database() AS name`;
+  return row!.name;
+}
+
+// --- chat ---
+
+export interface SessionRow {
+  id: string;
+  userId: string;
+  campaignId: string | null;
+}
+
+export async function createSession(userId: string, campaignId: string | null): Promise<SessionRow> {
+  const row = await db.queryRow<{ id: string }>`INSERT INTO chat_sessions (user_id, campaign_id) VALUES (${userId}, ${campaignId}::uuid) RETURNING id`;
+  return { id: row!.id, userId, campaignId };
+}
+
+export async function getSession(id: string): Promise<SessionRow | null> {
+  const row = await db.queryRow<{ id: string; user_id: string; campaign_id: string | null }>`SELECT id, user_id, campaign_id FROM chat_sessions WHERE id = ${id}::uuid`;
+  return row ? { id: row.id, userId: row.user_id, campaignId: row.campaign_id } : null;
+}
+
+/** Marks the session used now; sets its campaign if it had none. */
+export async function touchSession(id: string, campaignId: string | null): Promise<void> {
+  await db.exec`UPDATE chat_sessions SET updated_at = now(), campaign_id = COALESCE(campaign_id, ${campaignId}::uuid) WHERE id = ${id}::uuid`;
+}
+
+interface MessageRow {
+  id: string;
+  seq: string;
+  session_id: string;
+  role: "user" | "assistant";
+  content: string;
+  mode: "model" | "offline" | null;
+  figures: Figure[];
+  created_at: Date;
+}
+
+function toMessage(r: MessageRow): ChatMessage {
+  const m: ChatMessage = { id: r.id, content: r.content, role: r.role, timestamp: r.created_at, sessionId: r.session_id };
+  if (r.mode) m.mode = r.mode;
+  if (r.role === "assistant") m.figures = r.figures;
+  return m;
+}
+
+export async function addMessage(sessionId: string, userId: string, role: "user" | "assistant", content: string, mode: "model" | "offline" | null, figures: Figure[]): Promise<ChatMessage> {
+  const row = await db.queryRow<MessageRow>`
+    INSERT INTO chat_messages (session_id, user_id, role, content, mode, figures)
+    VALUES (${sessionId}::uuid, ${userId}, ${role}, ${content}, ${mode}, ${JSON.stringify(figures)}::text::jsonb)
+    RETURNING id, seq::text AS seq, session_id, role, content, mode, figures, created_at`;
+  return toMessage(row!);
+}
+
+/** A message of a session's history. */
+export interface HistoryRow {
+  role: "user" | "assistant";
+  content: string;
+  mode: "model" | "offline" | null;
+  figures: Figure[];
+}
+
+/** The newest `limit` messages of a session, oldest first (the model's history). */
+export async function recentMessages(sessionId: string, limit: number): Promise<HistoryRow[]> {
+  return db.queryAll<HistoryRow>`
+    SELECT role, content, mode, figures FROM (SELECT role, content, mode, figures, seq FROM chat_messages WHERE session_id = ${sessionId}::uuid ORDER BY seq DESC LIMIT ${limit}) m ORDER BY seq`;
+}
+
+/** A page of a session's messages after `afterSeq`, oldest first; one more than `limit` tells there is a next page. */
+export async function listMessages(sessionId: string, afterSeq: string | null, limit: number): Promise<{ messages: ChatMessage[]; lastSeq: string | null; more: boolean }> {
+  const rows = await db.queryAll<MessageRow>`
+    SELECT id, seq::text AS seq, session_id, role, content, mode, figures, created_at FROM chat_messages
+    WHERE session_id = ${sessionId}::uuid AND (${afterSeq}::text IS NULL OR seq > ${afterSeq}::text::bigint)
+    ORDER BY seq LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  return { messages: page.map(toMessage), lastSeq: page.length ? page[page.length - 1]!.seq : null, more: rows.length > limit };
+}
+
+export async function recordUsage(u: { userId: string; sessionId: string | null; purpose: string; model: string; promptTokens: number; completionTokens: number; totalTokens: number }): Promise<void> {
+  await db.exec`
+    INSERT INTO token_usage (user_id, session_id, purpose, model, prompt_tokens, completion_tokens, total_tokens)
+    VALUES (${u.userId}, ${u.sessionId}::uuid, ${u.purpose}, ${u.model}, ${u.promptTokens}, ${u.completionTokens}, ${u.totalTokens})`;
+}
+
+/** Tokens a user spent since `since`. */
+export async function tokensUsed(userId: string, since: Date): Promise<number> {
+  const row = await db.queryRow<{ n: number }>`SELECT COALESCE(sum(total_tokens), 0)::int AS n FROM token_usage WHERE user_id = ${userId} AND created_at >= ${since}`;
+  return row!.n;
+}
+
+// --- documents ---
+
+export interface DocumentRow {
+  id: string;
+  filename: string;
+  format: DocumentUpload["format"];
+  content: string;
+  size_bytes: number;
+  uploaded_by: string;
+  campaign_id: string | null;
+  uploaded_at: Date;
+  status: DocumentUpload["status"];
+  processed: boolean;
+  processed_at: Date | null;
+  error: string | null;
+  text: string | null;
+  summary: string | null;
+  passage_count: number;
+  event_published_at: Date | null;
+}
+
+export function toDocument(r: DocumentRow): DocumentUpload {
+  const d: DocumentUpload = {
+    id: r.id,
+    filename: r.filename,
+    content: r.content,
+    uploadedBy: r.uploaded_by,
+    uploadedAt: r.uploaded_at,
+    processed: r.processed,
+    format: r.format,
+    status: r.status,
+    passages: r.passage_count,
+  };
+  if (r.campaign_id) d.campaignId = r.campaign_id;
+  if (r.summary !== null) d.summary = r.summary;
+  if (r.error !== null) d.error = r.error;
+  return d;
+}
+
+export async function insertDocument(d: { filename: string; format: DocumentUpload["format"]; content: string; sizeBytes: number; uploadedBy: string; campaignId: string | null }): Promise<DocumentRow> {
+  const row = await db.queryRow<DocumentRow>`
+    INSERT INTO documents (filename, format, content, size_bytes, uploaded_by, campaign_id)
+    VALUES (${d.filename}, ${d.format}, ${d.content}, ${d.sizeBytes}, ${d.uploadedBy}, ${d.campaignId}::uuid)
+    RETURNING *`;
+  return row!;
+}
+
+export async function getDocument(id: string): Promise<DocumentRow | null> {
+  return db.queryRow<DocumentRow>`SELECT * FROM documents WHERE id = ${id}::uuid`;
+}
+
+/** Stores a document's text, summary and passages (replacing any), and marks it processed; false when it is gone. */
+export async function saveProcessed(id: string, text: string, summary: string, passages: PassageDraft[]): Promise<boolean> {
+  const tx = await db.begin();
+  try {
+    const doc = await tx.queryRow<{ uploaded_by: string; campaign_id: string | null }>`SELECT uploaded_by, campaign_id FROM documents WHERE id = ${id}::uuid FOR UPDATE`;
+    if (!doc) {
+      await tx.rollback();
+      return false;
+    }
+    await tx.exec`DELETE FROM passages WHERE document_id = ${id}::uuid`;
+    if (passages.length) {
+      await tx.exec`
+        INSERT INTO passages (document_id, campaign_id, owner_id, position, heading, body)
+        SELECT ${id}::uuid, ${doc.campaign_id}::uuid, ${doc.uploaded_by}, p.position, p.heading, p.body
+        FROM unnest(${passages.map((p) => p.position)}::int[], ${passages.map((p) => p.heading)}::text[], ${passages.map((p) => p.body)}::text[]) AS p(position, heading, body)`;
+    }
+    await tx.exec`
+      UPDATE documents SET text = ${text}, summary = ${summary}, passage_count = ${passages.length}, processed = true, status = 'processed', processed_at = now(), error = NULL
+      WHERE id = ${id}::uuid`;
+    await tx.commit();
+    return true;
+  } catch (err) {
+    await tx.rollback();
+    throw err;
+  }
+}
+
+export async function markFailed(id: string, error: string): Promise<void> {
+  await db.exec`UPDATE documents SET status = 'failed', error = ${error.slice(0, 500)} WHERE id = ${id}::uuid AND NOT processed`;
+}
+
+export async function markEventPublished(id: string): Promise<void> {
+  await db.exec`UPDATE documents SET event_published_at = now() WHERE id = ${id}::uuid`;
+}
+
+export async function listPassages(documentId: string): Promise<AnalysedPassage[]> {
+  return db.queryAll<AnalysedPassage>`SELECT id, position, heading, body FROM passages WHERE document_id = ${documentId}::uuid ORDER BY position`;
+}
+
+/** Adds many passages to one document at once (benchmarks seed the index with it). */
+export async function addPassages(documentId: string, passages: PassageDraft[]): Promise<void> {
+  await db.exec`
+    INSERT INTO passages (document_id, campaign_id, owner_id, position, heading, body)
+    SELECT d.id, d.campaign_id, d.uploaded_by, p.position, p.heading, p.body
+    FROM documents d, unnest(${passages.map((p) => p.position)}::int[], ${passages.map((p) => p.heading)}::text[], ${passages.map((p) => p.body)}::text[]) AS p(position, heading, body)
+    WHERE d.id = ${documentId}::uuid`;
+}
+
+// --- reports ---
+
+interface ReportRow {
+  id: string;
+  kind: Report["kind"];
+  analysis_type: Report["analysisType"] | null;
+  document_id: string | null;
+  campaign_id: string | null;
+  owner_id: string;
+  title: string;
+  summary: string;
+  content: ReportContent;
+  created_at: Date;
+}
+
+function reviveDates(content: ReportContent): ReportContent {
+  // JSONB keeps times as text.
+  if (content.threat) content.threat = { ...content.threat, assessedAt: new Date(content.threat.assessedAt) };
+  return content;
+}
+
+function toReport(r: ReportRow): Report {
+  const report: Report = { id: r.id, kind: r.kind, title: r.title, summary: r.summary, createdBy: r.owner_id, createdAt: r.created_at, content: reviveDates(r.content) };
+  if (r.analysis_type) report.analysisType = r.analysis_type;
+  if (r.campaign_id) report.campaignId = r.campaign_id;
+  if (r.document_id) report.documentId = r.document_id;
+  return report;
+}
+
+export async function insertReport(r: { kind: Report["kind"]; analysisType: Report["analysisType"] | null; documentId: string | null; campaignId: string | null; ownerId: string; title: string; summary: string; content: ReportContent }): Promise<Report> {
+  const row = await db.queryRow<ReportRow>`
+    INSERT INTO reports (kind, analysis_type, document_id, campaign_id, owner_id, title, summary, content)
+    VALUES (${r.kind}, ${r.analysisType}, ${r.documentId}::uuid, ${r.campaignId}::uuid, ${r.ownerId}, ${r.title}, ${r.summary}, ${JSON.stringify(r.content)}::text::jsonb)
+    RETURNING id, kind, analysis_type, document_id, campaign_id, owner_id, title, summary, content, created_at`;
+  return toReport(row!);
+}
+
+export async function listReports(v: Visibility, kind: Report["kind"] | null, campaignId: string | null, limit: number, offset: number): Promise<{ reports: Report[]; total: number }> {
+  const rows = await db.queryAll<ReportRow & { total: number }>`
+    SELECT id, kind, analysis_type, document_id, campaign_id, owner_id, title, summary, content, created_at, count(*) OVER ()::int AS total
+    FROM reports
+    WHERE (${v.all} OR campaign_id = ANY(${v.campaignIds}::uuid[]) OR (campaign_id IS NULL AND owner_id = ${v.userId}))
+      AND (${kind}::text IS NULL OR kind = ${kind}::text)
+      AND (${campaignId}::uuid IS NULL OR campaign_id = ${campaignId}::uuid)
+    ORDER BY created_at DESC, id
+    OFFSET ${offset} LIMIT ${limit}`;
+  let total = rows[0]?.total ?? 0;
+  if (rows.length === 0 && offset > 0) {
+    const c = await db.queryRow<{ n: number }>`
+      SELECT count(*)::int AS n FROM reports
+      WHERE (${v.all} OR campaign_id = ANY(${v.campaignIds}::uuid[]) OR (campaign_id IS NULL AND owner_id = ${v.userId}))
+        AND (${kind}::text IS NULL OR kind = ${kind}::text) AND (${campaignId}::uuid IS NULL OR campaign_id = ${campaignId}::uuid)`;
+    total = c!.n;
+  }
+  return { reports: rows.map(toReport), total };
+}
+
+// --- knowledge-base search ---
+
+interface HitRow {
+  kind: "passage" | "report";
+  id: string;
+  heading: string;
+  rank: number;
+  source_id: string;
+  title: string;
+  position: number | null;
+  campaign_id: string | null;
+  snippet: string;
+}
+
+/**
+ * Ranked full-text search over the passages and reports `v` may see: websearch_to_tsquery (quotes,
+ * OR, -word), ts_rank_cd over the weighted vectors (heading/title A, body B), ts_headline only for
+ * the page returned.
+ */
+export async function search(v: Visibility, q: string, limit: number, offset: number): Promise<SearchResult[]> {
+  const rows = await db.queryAll<HitRow>`
+    WITH q AS (SELECT websearch_to_tsquery('english', ${q}) AS query),
+    hits AS (
+      SELECT 'passage'::text AS kind, p.id, p.heading, p.body AS text, ts_rank_cd(p.tsv, q.query)::float8 AS rank,
+             p.document_id AS source_id, d.filename AS title, p.position, p.campaign_id
+      FROM passages p JOIN documents d ON d.id = p.document_id, q
+      WHERE p.tsv @@ q.query AND (${v.all} OR p.campaign_id = ANY(${v.campaignIds}::uuid[]) OR (p.campaign_id IS NULL AND p.owner_id = ${v.userId}))
+      UNION ALL
+      SELECT 'report'::text, r.id, r.title, r.summary, ts_rank_cd(r.tsv, q.query)::float8, r.id, r.title, NULL::int, r.campaign_id
+      FROM reports r, q
+      WHERE r.tsv @@ q.query AND (${v.all} OR r.campaign_id = ANY(${v.campaignIds}::uuid[]) OR (r.campaign_id IS NULL AND r.owner_id = ${v.userId}))
+    ),
+    page AS (SELECT * FROM hits ORDER BY rank DESC, id LIMIT ${limit} OFFSET ${offset})
+    SELECT page.kind, page.id, page.heading, page.rank, page.source_id, page.title, page.position, page.campaign_id,
+           ts_headline('english', page.text, q.query, 'StartSel=<b>, StopSel=</b>, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+    FROM page, q
+    ORDER BY page.rank DESC, page.id`;
+  return rows.map((r) => {
+    const result: SearchResult = {
+      kind: r.kind,
+      id: r.id,
+      rank: Math.round(r.rank * 10000) / 10000,
+      heading: r.heading,
+      snippet: r.snippet,
+      source: { type: r.kind === "passage" ? "document" : "report", id: r.source_id, title: r.title },
+    };
+    if (r.position !== null) result.source.position = r.position;
+    if (r.campaign_id) result.source.campaignId = r.campaign_id;
+    return result;
+  });
+}
+
+// --- compliance: retention and erasure ---
+
+/** Deletes chat messages older than `before` (and sessions left empty and idle since then). */
+export async function purgeChatMessages(before: Date): Promise<number> {
+  const row = await db.queryRow<{ n: number }>`WITH d AS (DELETE FROM chat_messages WHERE created_at < ${before} RETURNING 1) SELECT count(*)::int AS n FROM d`;
+  await db.exec`DELETE FROM chat_sessions s WHERE s.updated_at < ${before} AND NOT EXISTS (SELECT 1 FROM chat_messages m WHERE m.session_id = s.id)`;
+  return row!.n;
+}
+
+/** Deletes documents uploaded before `before`, with their passages and analyses. */
+export async function purgeDocuments(before: Date): Promise<number> {
+  const row = await db.queryRow<{ n: number }>`WITH d AS (DELETE FROM documents WHERE uploaded_at < ${before} RETURNING 1) SELECT count(*)::int AS n FROM d`;
+  return row!.n;
+}
+
+/** Erases a user's conversations, uploads (with their passages and analyses) and token records; their other reports lose the author. */
+export async function eraseUser(userId: string): Promise<Record<string, number>> {
+  const tx = await db.begin();
+  try {
+    const count = async (q: Promise<{ n: number } | null>) => (await q)!.n;
+    const messages = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM chat_messages WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
+    const sessions = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM chat_sessions WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
+    const passages = await count(tx.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.uploaded_by = ${userId}`);
+    const documents = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM documents WHERE uploaded_by = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
+    const tokens = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM token_usage WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
+    const reports = await count(tx.queryRow<{ n: number }>`WITH d AS (UPDATE reports SET owner_id = 'erased-user' WHERE owner_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
+    await tx.commit();
+    return { chat_messages: messages, sessions, documents, passages, token_usage: tokens, reports_anonymised: reports };
+  } catch (err) {
+    await tx.rollback();
+    throw err;
+  }
+}

@@ -1,0 +1,90 @@
+// analytics over real HTTP, the app started as `npm start` starts it: a PDF report is exported and
+// downloaded from its raw endpoint (application/pdf, an attachment), which checks the caller and
+// their access to the report's campaign like every other analytics endpoint.
+import path from "node:path";
+import { beforeAll, expect, test } from "vitest";
+import { extractText, getDocumentProxy } from "unpdf";
+import { useFixture } from "../host/testing/use-fixture.ts";
+import { caller, waitForFirstAdmin } from "./http.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const ADMIN = { email: "chief@analytics.example", password: "chief-password-1" };
+const env: Record<string, string> = {
+  JWT_SECRET: "analytics-end-to-end-secret-0123456789abcdef",
+  BCRYPT_COST: "4",
+  WARROOM_ADMIN_EMAIL: ADMIN.email,
+  WARROOM_ADMIN_PASSWORD: ADMIN.password,
+  WARROOM_CRON: "off",
+  WARROOM_DEMO: "off",
+};
+const app = useFixture(ROOT, env);
+const call = caller(app);
+
+let admin = "";
+let member = "";
+let outsider = "";
+let campaignId = "";
+
+async function signUp(role: string, email: string): Promise<{ id: string; token: string }> {
+  const created = await call("POST", "/api/v1/users", admin, { email, password: "user-password-1", name: email, role });
+  expect(created.status).toBe(200);
+  const login = await call("POST", "/api/v1/auth/login", undefined, { email, password: "user-password-1" });
+  return { id: created.json.user.id, token: login.json.accessToken };
+}
+
+beforeAll(async () => {
+  await waitForFirstAdmin(app, ADMIN.email);
+  admin = (await call("POST", "/api/v1/auth/login", undefined, ADMIN)).json.accessToken;
+  const c = await call("POST", "/api/v1/campaigns", admin, {
+    name: "Rivera 2026",
+    description: "x",
+    startDate: "2026-01-01T00:00:00Z",
+    endDate: "2027-01-01T00:00:00Z",
+    budget: 1000,
+    targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
+  });
+  campaignId = c.json.id;
+  const viewer = await signUp("viewer", "viewer@analytics.example");
+  member = viewer.token;
+  expect((await call("POST", `/api/v1/campaigns/${campaignId}/members`, admin, { userId: viewer.id })).status).toBe(200);
+  outsider = (await signUp("manager", "outsider@analytics.example")).token;
+  const now = Date.now();
+  const mentions = Array.from({ length: 40 }, (_, i) => ({
+    id: `http-${i}`, text: `Rivera speech ${i}`, author: `a${i % 4}`, platform: i % 2 ? "twitter" : "facebook", url: "",
+    sentiment: i % 3 === 0 ? -0.4 : 0.3, reach: 1000 + i, engagement: 10, timestamp: new Date(now - (i + 1) * 600_000).toISOString(),
+  }));
+  expect((await call("POST", "/api/v1/monitoring/ingest", admin, { campaignId, mentions })).status).toBe(200);
+});
+
+test("a PDF report is exported, then downloaded as application/pdf by those who may see its campaign", async () => {
+  const range = { campaignId, startDate: new Date(Date.now() - 86_400_000).toISOString(), endDate: new Date(Date.now() + 60_000).toISOString() };
+  // The rollups follow the stream: wait until the report sees every mention.
+  await expect.poll(async () => (await call("POST", "/api/v1/analytics/reports", admin, range)).json.summary?.totalMentions, { timeout: 15_000, interval: 100 }).toBe(40);
+  const exported = await call("POST", "/api/v1/analytics/reports", admin, { ...range, format: "pdf" });
+  expect(exported.status).toBe(200);
+  expect(exported.json.downloadPath).toBe(`/api/v1/analytics/reports/${exported.json.reportId}/pdf`);
+
+  const res = await fetch(app.server.url + exported.json.downloadPath, { headers: { authorization: `Bearer ${member}` } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toBe("application/pdf");
+  expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="Rivera-2026-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.pdf"$/);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  const { totalPages, text } = await extractText(await getDocumentProxy(bytes), { mergePages: true });
+  expect(totalPages).toBe(6);
+  expect(text).toContain("Rivera 2026");
+  expect(text).toContain("Page 6 of 6");
+
+  const status = async (token: string | undefined, p = exported.json.downloadPath) =>
+    (await fetch(app.server.url + p, { headers: token ? { authorization: `Bearer ${token}` } : {} })).status;
+  expect(await status(undefined)).toBe(401);
+  expect(await status(outsider)).toBe(404);
+  expect(await status(admin, "/api/v1/analytics/reports/00000000-0000-4000-8000-000000000000/pdf")).toBe(404);
+  expect(await status(admin, "/api/v1/analytics/reports/not-an-id/pdf")).toBe(404);
+  // The JSON endpoints over HTTP: bad input is a 400 with Encore's error body.
+  const bad = await call("POST", "/api/v1/analytics/reports", admin, { ...range, endDate: range.startDate });
+  expect(bad.status).toBe(400);
+  expect(bad.json.code).toBe("invalid_argument");
+  const summary = await call("GET", `/api/v1/analytics/summary?campaignId=${campaignId}&days=1`, member);
+  expect(summary.status).toBe(200);
+  expect(summary.json.campaigns[0].totalMentions).toBeGreaterThan(0);
+});

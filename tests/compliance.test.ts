@@ -1,0 +1,119 @@
+// compliance over real HTTP, the app started as `npm start` starts it (Twilio pointed at the fake):
+// a signed inbound STOP through Twilio's webhook, then an erasure request and a retention run; a
+// GDPR report generated and downloaded as JSON and as PDF (its text read back with unpdf) carrying
+// that evidence; unknown regulations 404; the check endpoint's 400 for an unknown channel; the audit
+// chain verified; permissions.
+import path from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { extractText, getDocumentProxy } from "unpdf";
+import { useFixture } from "../host/testing/use-fixture.ts";
+import { twilioSignature } from "../integrations/domain/signature.ts";
+import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
+import { caller, waitForFirstAdmin } from "./http.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const ADMIN = { email: "chief@compliance.example", password: "chief-password-1" };
+
+let twilio: FakeTwilio;
+const env: Record<string, string> = {
+  JWT_SECRET: "compliance-end-to-end-secret-0123456789abcdef",
+  BCRYPT_COST: "4",
+  WARROOM_ADMIN_EMAIL: ADMIN.email,
+  WARROOM_ADMIN_PASSWORD: ADMIN.password,
+  WARROOM_CRON: "off",
+};
+beforeAll(async () => {
+  twilio = await startFakeTwilio();
+  Object.assign(env, { TWILIO_SID: twilio.accountSid, TWILIO_TOKEN: twilio.authToken, TWILIO_FROM: "+14155550199", TWILIO_BASE_URL: twilio.url });
+});
+const app = useFixture(ROOT, env);
+afterAll(() => twilio.close());
+
+const call = caller(app);
+let admin = "";
+
+async function get(p: string, token: string): Promise<Response> {
+  return fetch(app.server.url + p, { headers: { authorization: `Bearer ${token}` } });
+}
+
+beforeAll(async () => {
+  await waitForFirstAdmin(app, ADMIN.email);
+  admin = (await call("POST", "/api/v1/auth/login", undefined, ADMIN)).json.accessToken;
+});
+
+test("STOP over Twilio's webhook, an erasure and a retention run end up in a downloadable GDPR report", async () => {
+  // A signed STOP (the URL Twilio signs is the one it posted to); an unsigned one is refused.
+  const url = `${app.server.url}/api/v1/integrations/twilio/inbound`;
+  const params = { From: "+14155557777", To: "+14155550199", Body: "STOP", MessageSid: "SMe2e1" };
+  const form = new URLSearchParams(params).toString();
+  const post = (signature: string) => fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature }, body: form });
+  expect((await post("wrong")).status).toBe(403);
+  const ok = await post(twilioSignature(twilio.authToken, url, params));
+  expect(ok.status).toBe(200);
+  expect(await ok.text()).toContain("<Response>");
+
+  // A user asks for their own erasure.
+  const email = "leaving@compliance.example";
+  await call("POST", "/api/v1/users", admin, { email, password: "password-for-e2e", name: "Leaving", role: "viewer" });
+  const self = (await call("POST", "/api/v1/auth/login", undefined, { email, password: "password-for-e2e" })).json;
+  const { json: requested } = await call("POST", "/api/v1/compliance/data-deletion", self.accessToken, { userId: self.user.id, reason: "leaving" });
+  await expect.poll(async () => (await call("GET", `/api/v1/compliance/data-deletion/${requested.requestId}`, admin)).json.status, { timeout: 20_000, interval: 100 }).toBe("completed");
+
+  // A retention run, started by an admin (the nightly job does the same).
+  const run = await call("POST", "/api/v1/compliance/data-retention/runs", admin);
+  expect(run.json).toMatchObject({ status: "ok", triggeredBy: expect.any(String) });
+
+  // Unknown regulation: 404; a manager may not generate reports.
+  expect((await call("POST", "/api/v1/compliance/reports/hipaa", admin)).status).toBe(404);
+  await call("POST", "/api/v1/users", admin, { email: "mgr@compliance.example", password: "password-for-e2e", name: "Mgr", role: "manager" });
+  const manager = (await call("POST", "/api/v1/auth/login", undefined, { email: "mgr@compliance.example", password: "password-for-e2e" })).json.accessToken;
+  expect((await call("POST", "/api/v1/compliance/reports/gdpr", manager)).status).toBe(403);
+  expect((await call("POST", "/api/v1/compliance/data-retention/runs", manager)).status).toBe(403);
+
+  const { status, json: report } = await call("POST", "/api/v1/compliance/reports/gdpr", admin);
+  expect(status).toBe(200);
+  expect(report.reportUrl).toBe(`/api/v1/compliance/reports/${report.reportId}/download?format=pdf`);
+
+  const asJson = await get(report.jsonUrl, admin);
+  expect(asJson.headers.get("content-type")).toBe("application/json");
+  const evidence = (await asJson.json()) as any;
+  expect(evidence).toMatchObject({ regulation: "gdpr", auditChain: { valid: true }, consent: { optOutEvents: 1, currentlyOptedOut: 1 }, erasure: { completed: 1, pending: 0 } });
+  expect(evidence.erasure.requests[0]).toMatchObject({ requestId: requested.requestId, status: "completed", seconds: expect.any(Number) });
+  expect(evidence.retention.policy).toHaveLength(6);
+  expect(evidence.retention.runs.map((r: { id: string }) => r.id)).toEqual([run.json.id]);
+  expect(evidence.rules.map((r: { id: string }) => r.id)).toEqual(["gdpr-lawful-basis"]);
+
+  const pdf = await get(report.reportUrl, admin);
+  expect(pdf.status).toBe(200);
+  expect(pdf.headers.get("content-type")).toBe("application/pdf");
+  const bytes = new Uint8Array(await pdf.arrayBuffer());
+  expect(Buffer.from(bytes.slice(0, 5)).toString()).toBe("%PDF-");
+  const { text } = await extractText(await getDocumentProxy(bytes), { mergePages: true });
+  expect(text).toContain("Hash chain: VALID");
+  expect(text).toContain("Opt-outs received: 1");
+  expect(text).toContain(requested.requestId);
+  expect(text).toContain("Art. 17 right to erasure");
+  expect(text).toContain("Retention runs (1 most recent)");
+
+  expect((await get(report.reportUrl, self.accessToken)).status).toBe(401); // erased: the session is gone
+  expect((await get(`/api/v1/compliance/reports/00000000-0000-4000-8000-000000000000/download`, admin)).status).toBe(404);
+  expect((await get(`/api/v1/compliance/reports/${report.reportId}/download?format=doc`, admin)).status).toBe(400);
+});
+
+test("the check endpoint judges a communication; an unknown channel is a 400", async () => {
+  const data = { channel: "sms", text: "Rally at 7. Reply STOP to opt out.", sender: { name: "Rivera" }, recipients: [{ id: "r1", timeZone: "America/New_York", consent: { recorded: false } }], sendAt: "2026-01-15T15:00:00Z", region: "US" };
+  const { status, json } = await call("POST", "/api/v1/compliance/check", admin, { data });
+  expect(status).toBe(200);
+  expect(json).toMatchObject({ compliant: false, findings: [{ rule: "tcpa-consent", regulation: "TCPA", recipient: "r1" }] });
+  expect(json.issues[0]).toMatch(/no recorded consent.*47 U\.S\.C\. § 227/);
+  expect((await call("POST", "/api/v1/compliance/check", admin, { data: { ...data, channel: "fax" } })).status).toBe(400);
+  expect((await call("POST", "/api/v1/compliance/check", undefined, { data })).status).toBe(401);
+});
+
+test("the audit chain verifies over HTTP; start after end is a 400", async () => {
+  const { json } = await call("GET", "/api/v1/compliance/audit-logs/verify", admin);
+  expect(json).toMatchObject({ valid: true });
+  expect(json.checked).toBeGreaterThan(0);
+  expect((await call("GET", "/api/v1/compliance/audit-logs?start=2026-02-01T00:00:00Z&end=2026-01-01T00:00:00Z", admin)).status).toBe(400);
+  expect((await call("GET", "/api/v1/compliance/audit-logs?end=2026-01-01T00:00:00Z", admin)).status).toBe(400);
+});

@@ -1,0 +1,110 @@
+// intelligence over real HTTP, the app started as `npm start` starts it, with the assistant pointed
+// at the fake OpenAI server: a chat round trip (the reply on the wire, the tool definitions at the
+// fake), an upload of a PDF encoded in base64 processed in the background and found by search, the
+// 5 MiB limit as a clear 400 (not a body-size failure), the rate limit as 429 with its retry hint,
+// an unknown analysis type as 400 and a missing token as 401.
+import path from "node:path";
+import PDFDocument from "pdfkit";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { useFixture } from "../host/testing/use-fixture.ts";
+import { FAKE_OPENAI_KEY, startFakeOpenAI, type FakeOpenAI } from "./fakes/openai";
+import { caller, waitForFirstAdmin } from "./http.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const ADMIN = { email: "chief@intelligence.example", password: "chief-password-1" };
+
+let fake: FakeOpenAI;
+const env: Record<string, string> = {
+  JWT_SECRET: "intelligence-end-to-end-secret-0123456789abcdef",
+  BCRYPT_COST: "4",
+  WARROOM_ADMIN_EMAIL: ADMIN.email,
+  WARROOM_ADMIN_PASSWORD: ADMIN.password,
+  WARROOM_CRON: "off",
+  WARROOM_DEMO: "off",
+  OPENAI_API_KEY: FAKE_OPENAI_KEY,
+  OPENAI_MODEL: "fake-gpt",
+  INTELLIGENCE_RATE_BURST: "4",
+  INTELLIGENCE_RATE_PER_MINUTE: "1",
+};
+// Runs before the fixture's own beforeAll: fills `env`, which the fixture reads when it starts.
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+  env.OPENAI_BASE_URL = fake.baseUrl;
+});
+const app = useFixture(ROOT, env);
+afterAll(() => fake.close());
+
+const call = caller(app);
+let admin = "";
+let campaignId = "";
+
+function pdf(lines: string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const doc = new PDFDocument();
+    const chunks: Buffer[] = [];
+    doc.on("data", (c: Buffer) => chunks.push(c));
+    doc.on("end", () => resolve(Buffer.concat(chunks)));
+    doc.on("error", reject);
+    for (const line of lines) doc.text(line);
+    doc.end();
+  });
+}
+
+beforeAll(async () => {
+  await waitForFirstAdmin(app, ADMIN.email);
+  admin = (await call("POST", "/api/v1/auth/login", undefined, ADMIN)).json.accessToken;
+  const c = await call("POST", "/api/v1/campaigns", admin, {
+    name: "Rivera",
+    description: "x",
+    startDate: "2026-01-01T00:00:00Z",
+    endDate: "2027-01-01T00:00:00Z",
+    budget: 1000,
+    targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
+  });
+  campaignId = c.json.id;
+  const at = new Date(Date.now() - 10 * 60_000).toISOString();
+  const ingest = await call("POST", "/api/v1/monitoring/ingest", admin, {
+    campaignId,
+    mentions: [
+      { id: "h1", text: "Rivera rally", author: "a", platform: "twitter", url: "", sentiment: 0.5, reach: 10, engagement: 1, timestamp: at },
+      { id: "h2", text: "Rivera debate", author: "b", platform: "twitter", url: "", sentiment: 0.1, reach: 10, engagement: 1, timestamp: at },
+    ],
+  });
+  expect(ingest.status).toBe(200);
+});
+
+test("chat over HTTP: a tool round trip through the fake model, the figures on the wire", async () => {
+  const r = await call("POST", "/api/v1/intelligence/chat/message", admin, { message: "How is our sentiment?", campaignId });
+  expect(r.status).toBe(200);
+  expect(r.json).toMatchObject({ mode: "model", toolsUsed: ["get_sentiment"], message: { role: "user", content: "How is our sentiment?" } });
+  expect(r.json.response).toBe("From the platform's data: average sentiment 0.3 across 2 mentions (0 negative) in the last 24 h.");
+  expect(fake.completions[0]!.tools!.map((t) => t.function.name)).toContain("get_sentiment");
+  const history = await call("GET", `/api/v1/intelligence/chat/history/${r.json.sessionId}`, admin);
+  expect(history.json.messages.map((m: { role: string }) => m.role)).toEqual(["user", "assistant"]);
+});
+
+test("a base64 PDF is processed in the background and found by search; above 5 MiB is a clear 400", async () => {
+  const bytes = await pdf(["Briefing", "The marina expansion bond goes to voters in May."]);
+  const up = await call("POST", "/api/v1/intelligence/documents/upload", admin, { filename: "briefing.pdf", content: bytes.toString("base64"), campaignId });
+  expect(up.status).toBe(200);
+  expect(up.json).toMatchObject({ processed: false, format: "pdf", status: "pending" });
+  await expect.poll(async () => (await call("GET", `/api/v1/intelligence/documents/${up.json.id}`, admin)).json.status, { timeout: 15_000, interval: 100 }).toBe("processed");
+  const found = await call("GET", `/api/v1/intelligence/knowledge-base/search?q=${encodeURIComponent("marina bond")}`, admin);
+  expect(found.status).toBe(200);
+  expect(found.json.results[0]).toMatchObject({ kind: "passage", source: { type: "document", id: up.json.id, title: "briefing.pdf" } });
+  expect(found.json.results[0].snippet).toContain("<b>marina</b>");
+
+  const big = await call("POST", "/api/v1/intelligence/documents/upload", admin, { filename: "big.pdf", content: Buffer.alloc(5 * 1024 * 1024 + 3, 0x25).toString("base64") });
+  expect(big.status).toBe(400);
+  expect(big.json).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/document too large/) });
+});
+
+test("bad input and missing auth get Encore's errors; the rate limit is 429 with a retry hint", async () => {
+  expect((await call("POST", "/api/v1/intelligence/documents/analyze", admin, { documentId: campaignId, analysisType: "poetry" })).status).toBe(400);
+  expect((await call("GET", "/api/v1/intelligence/knowledge-base/search?q=", admin)).status).toBe(400);
+  expect((await call("GET", "/api/v1/intelligence/reports")).status).toBe(401);
+  let last = await call("POST", "/api/v1/intelligence/chat/message", admin, { message: "hello" });
+  for (let i = 0; i < 5 && last.status === 200; i++) last = await call("POST", "/api/v1/intelligence/chat/message", admin, { message: "hello" });
+  expect(last.status).toBe(429);
+  expect(last.json).toMatchObject({ code: "resource_exhausted", details: { retryAfterSeconds: expect.any(Number) } });
+});
