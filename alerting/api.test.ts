@@ -14,11 +14,9 @@ import { escalateAlerts, sweepAlerts } from "./cron";
 import { deliverAlert } from "./delivery";
 import { raiseCrisisAlert } from "./internal";
 import * as store from "./store";
+import { as, code, type Profile } from "../tests/inproc";
 
 const PASSWORD = "password-for-tests";
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
-const code = (p: Promise<unknown>) => p.then(() => "ok", (err: { code?: string }) => err.code ?? String(err));
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
 
 let n = 0;

@@ -1,5 +1,6 @@
 // alerting's SQL: the only file that talks to alerting's database. Rows come back as domain types.
 import { db } from "./db";
+import { inTransaction } from "../shared/sql";
 import type { AlertType, Channel, PlannedDelivery, Severity } from "./domain/alert";
 import type { AlertChannel } from "./events";
 
@@ -353,19 +354,14 @@ export async function needingPublish(graceSeconds: number, stuckSeconds: number)
 
 /** Deletes alerts created before `before` and their deliveries (the `alerts` retention class); returns the rows deleted. */
 export async function purgeAlerts(before: Date): Promise<number> {
-  const tx = await db.begin();
-  try {
+  return inTransaction(db, async (tx) => {
     const deliveries = await tx.queryRow<{ n: number }>`
       WITH gone AS (DELETE FROM alert_deliveries d USING alerts a WHERE d.alert_id = a.id AND a.created_at < ${before} RETURNING 1)
       SELECT count(*)::int AS n FROM gone`;
     const alerts = await tx.queryRow<{ n: number }>`
       WITH gone AS (DELETE FROM alerts WHERE created_at < ${before} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
-    await tx.commit();
     return (deliveries?.n ?? 0) + (alerts?.n ?? 0);
-  } catch (err) {
-    await tx.rollback().catch(() => undefined);
-    throw err;
-  }
+  });
 }
 
 /** Erases a person from alerting: deliveries addressed to any of their addresses lose address and name; their user id leaves the alerts they raised or acknowledged. */

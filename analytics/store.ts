@@ -5,6 +5,7 @@
 // that day's daily_analytics row: its row lock serialises them, and days are always taken in
 // ascending order, so writers never deadlock.
 import type { Transaction } from "encore.dev/storage/sqldb";
+import { inTransaction } from "../shared/sql";
 import { db } from "./db";
 import type { AuthorCell, DayRollup, HourCell, TermCell, TopMentionCell } from "./domain/rollup";
 import { TOP_PER_DAY } from "./domain/rollup";
@@ -118,24 +119,12 @@ async function deriveDaily(tx: Transaction, campaignId: string, date: string, fi
     WHERE d.campaign_id = ${campaignId}::uuid AND d.date = ${date}::date`;
 }
 
-async function inTx<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-  const tx = await db.begin();
-  try {
-    const result = await work(tx);
-    await tx.commit();
-    return result;
-  } catch (err) {
-    await tx.rollback().catch(() => {});
-    throw err;
-  }
-}
-
 /**
  * Adds one batch's cells for one day, unless that (batch, day) was already counted (a redelivered
  * message, or a batch the nightly finalisation already took from monitoring). True when counted now.
  */
 export async function applyLive(campaignId: string, batchId: string, day: DayRollup): Promise<boolean> {
-  return inTx(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockDay(tx, campaignId, day.date, true);
     const fresh = await tx.queryRow<{ ok: boolean }>`
       INSERT INTO counted_batches (batch_id, date, campaign_id) VALUES (${batchId}::uuid, ${day.date}::date, ${campaignId}::uuid)
@@ -169,7 +158,7 @@ export interface CrisisRow {
 /** Records a crisis on the day it opened (once: a redelivered event changes nothing). True when new. */
 export async function recordCrisis(campaignId: string, crisis: CrisisRow): Promise<boolean> {
   const date = crisis.openedAt.toISOString().slice(0, 10);
-  return inTx(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockDay(tx, campaignId, date, true);
     const inserted = await tx.queryRow<{ ok: boolean }>`
       INSERT INTO crises (crisis_id, campaign_id, date, type, severity, opened_at)
@@ -219,7 +208,7 @@ export async function replaceDay(
   expectedVersion: number,
 ): Promise<ReplaceOutcome> {
   const { date } = day;
-  return inTx(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const version = await lockDay(tx, campaignId, date, false);
     if (version !== expectedVersion) return "moved";
     const before = await dayDigest(tx, campaignId, date);
@@ -415,7 +404,7 @@ export async function getReport(id: string): Promise<StoredReport | null> {
 export async function purgeBefore(before: Date): Promise<number> {
   const at = before.toISOString();
   const day = at.slice(0, 10);
-  return inTx(async (tx) => {
+  return inTransaction(db, async (tx) => {
     let deleted = 0;
     const count = async (p: Promise<{ n: number } | null>) => {
       deleted += (await p)?.n ?? 0;

@@ -4,7 +4,8 @@ import { appMeta } from "encore.dev";
 import { APIError } from "encore.dev/api";
 import { secret } from "encore.dev/config";
 import log from "encore.dev/log";
-import { createCache, type Cache } from "../shared/cache";
+import { countedCache } from "../shared/cache/counted";
+export type { CacheHealth } from "../shared/cache/counted";
 import { resolveSigningKeys, type SigningKeys } from "./domain/tokens";
 import { parseProviders, urlProblem, type ProviderConfig } from "./domain/oidc";
 import { decideCost } from "./domain/passwords";
@@ -71,40 +72,15 @@ export function firstAdmin(): { email: string; password: string } {
   return { email: adminEmail(), password: adminPassword() };
 }
 
-/** Counts cache failures, so throttling can tell "no lock" from "the cache could not answer". */
-export interface CacheHealth {
-  failures: number;
-}
-
-let cacheP: Promise<{ cache: Cache; health: CacheHealth }> | undefined;
-let lastCacheWarning = 0;
-
 /**
  * auth's cache, namespaced by the database's name so that deployments (and test databases)
- * sharing one Redis never see each other's keys.
+ * sharing one Redis never see each other's keys. Its failures are counted, so throttling can tell
+ * "no lock" from "the cache could not answer".
  */
-export function authCache(): Promise<{ cache: Cache; health: CacheHealth }> {
-  cacheP ??= (async () => {
-    const health: CacheHealth = { failures: 0 };
-    const cache = createCache({
-      redisUrl: redisUrl(),
-      namespace: `warroom:${await databaseName()}`,
-      // Every failure is counted (throttling falls back on it); the log is rate-limited here.
-      errorIntervalMs: 0,
-      onError: (err) => {
-        health.failures++;
-        const now = Date.now();
-        if (now - lastCacheWarning > 10_000) {
-          lastCacheWarning = now;
-          log.warn("auth cache unavailable: account checks and login throttling use the database meanwhile", { error: err.message });
-        }
-      },
-    });
-    return { cache, health };
-  })();
-  cacheP.catch(() => (cacheP = undefined));
-  return cacheP;
-}
+export const authCache = countedCache(
+  async () => ({ redisUrl: redisUrl(), namespace: `warroom:${await databaseName()}` }),
+  "auth cache unavailable: account checks and login throttling use the database meanwhile",
+);
 
 let providers: ProviderConfig | undefined;
 

@@ -1,5 +1,6 @@
 // auth's SQL: the only file that talks to auth's database. Rows come back as domain types.
 import type { Transaction } from "encore.dev/storage/sqldb";
+import { inTransaction } from "../shared/sql";
 import { db } from "./db";
 import { removesLastAdmin, roleForNewAccount, type Account, type AccountState, type AccountWithHash } from "./domain/accounts";
 import type { Role } from "../shared/permissions";
@@ -54,18 +55,6 @@ async function liveAdminCount(tx: Transaction): Promise<number> {
   return row?.n ?? 0;
 }
 
-async function inTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-  const tx = await db.begin();
-  try {
-    const result = await work(tx);
-    await tx.commit();
-    return result;
-  } catch (err) {
-    await tx.rollback().catch(() => {});
-    throw err;
-  }
-}
-
 /** The database's own name: namespaces this deployment's cache keys (and each test's). */
 export async function databaseName(): Promise<string> {
   const row = await db.queryRow<{ name: string }>`SELECT current_database() AS name`;
@@ -88,7 +77,7 @@ export interface NewAccount {
 
 /** Creates a live account; throws EmailTakenError when the email is in use. */
 export async function createAccount(a: NewAccount): Promise<Account> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     let role = a.role;
     if (a.firstBecomesAdmin) {
       await lockAdmins(tx);
@@ -113,7 +102,7 @@ export type AdminSeed = { kind: "exists" } | { kind: "created"; account: Account
  * processes at once.
  */
 export async function ensureAdmin(email: string, passwordHash: string, name: string): Promise<AdminSeed> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockAdmins(tx);
     if ((await liveAdminCount(tx)) > 0) return { kind: "exists" };
     const existing = await tx.queryRow<AccountRow>`SELECT * FROM users WHERE email = ${email} AND deleted_at IS NULL FOR UPDATE`;
@@ -183,7 +172,7 @@ export interface AccountChange {
  * LastAdminError when it would demote the last live admin.
  */
 export async function updateAccount(id: string, change: { name?: string; role?: Role }): Promise<AccountChange | null> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     if (change.role !== undefined) await lockAdmins(tx);
     const before = await tx.queryRow<AccountRow>`SELECT * FROM users WHERE id = ${id} AND deleted_at IS NULL FOR UPDATE`;
     if (!before) return null;
@@ -202,7 +191,7 @@ export async function updateAccount(id: string, change: { name?: string; role?: 
  * is no such live account; throws LastAdminError for the last live admin.
  */
 export async function softDeleteAccount(id: string): Promise<Account | null> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockAdmins(tx);
     const before = await tx.queryRow<AccountRow>`SELECT * FROM users WHERE id = ${id} AND deleted_at IS NULL FOR UPDATE`;
     if (!before) return null;
@@ -226,7 +215,7 @@ export async function recordLogin(id: string, rehashed: string | null): Promise<
 
 /** Replaces a live account's password and ends all its sessions. False when there is no such live account. */
 export async function setPassword(id: string, passwordHash: string): Promise<boolean> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const row = await tx.queryRow<{ id: string }>`
       UPDATE users SET password_hash = ${passwordHash}, session_version = session_version + 1, updated_at = now()
       WHERE id = ${id} AND deleted_at IS NULL RETURNING id`;
@@ -238,7 +227,7 @@ export async function setPassword(id: string, passwordHash: string): Promise<boo
 
 /** Ends every session of an account: its refresh tokens are revoked and its access tokens outdated. Returns how many refresh tokens were live. */
 export async function revokeAllSessions(id: string, reason: string): Promise<number> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await tx.exec`UPDATE users SET session_version = session_version + 1 WHERE id = ${id}`;
     return revokeUserTokens(tx, id, reason);
   });
@@ -275,7 +264,7 @@ export type Rotation =
  * finds it used and revokes the family (the winner's successor included, which is committed by then).
  */
 export async function rotateRefreshToken(hash: string, next: { hash: string; expiresAt: Date }): Promise<Rotation> {
-  const rotated = await inTransaction(async (tx) => {
+  const rotated = await inTransaction(db, async (tx) => {
     const used = await tx.queryRow<{ user_id: string; family_id: string }>`
       UPDATE refresh_tokens t SET used_at = now()
       FROM users u
@@ -295,7 +284,7 @@ export async function rotateRefreshToken(hash: string, next: { hash: string; exp
   if (!seen) return { kind: "invalid" };
   // The thief may hold an access token from the stolen family too: outdate every access token of
   // the account (its other families stay; their next refresh issues tokens of the new version).
-  const revoked = await inTransaction(async (tx) => {
+  const revoked = await inTransaction(db, async (tx) => {
     await tx.exec`UPDATE users SET session_version = session_version + 1 WHERE id = ${seen.user_id}`;
     return tx.queryRow<{ n: number }>`
       WITH revoked AS (
@@ -451,7 +440,7 @@ export async function linkedAccountId(provider: string, subject: string): Promis
 
 /** Links a provider identity to a live account; null when the account is gone or the identity is linked already. */
 export async function linkIdentity(userId: string, provider: string, subject: string, email: string | null): Promise<Identity | null> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const live = await tx.queryRow<{ id: string }>`SELECT id FROM users WHERE id = ${userId} AND deleted_at IS NULL FOR SHARE`;
     if (!live) return null;
     const row = await tx.queryRow<IdentityRow>`
@@ -487,7 +476,7 @@ export async function unlinkIdentityChecked(
   problem: (facts: { hasPassword: boolean; ssoRequired: boolean; identities: number }) => string | null,
   domainOf: (email: string) => string,
 ): Promise<Unlink> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const user = await tx.queryRow<{ email: string; password_set: boolean }>`SELECT email, password_set FROM users WHERE id = ${userId} FOR UPDATE`;
     if (!user) return { kind: "not-found" };
     const target = await tx.queryRow<IdentityRow>`SELECT * FROM user_identities WHERE id = ${identityId} AND user_id = ${userId}`;
@@ -564,7 +553,7 @@ export class LastAdminErasureError extends Error {
  * pending sign-in codes are removed. Idempotent: an erased account reports zero counts.
  */
 export async function eraseAccount(id: string): Promise<{ account: number; sessions: number; identities: number }> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockAdmins(tx);
     const before = await tx.queryRow<AccountRow>`SELECT * FROM users WHERE id = ${id} FOR UPDATE`;
     if (!before || before.email === erasedEmail(id)) return { account: 0, sessions: 0, identities: 0 };

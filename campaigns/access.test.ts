@@ -4,12 +4,10 @@ import "../tests/fakes/auth-secrets";
 import { beforeAll, describe, expect, test } from "vitest";
 import { auth, campaigns, users } from "~encore/clients";
 import type { Role } from "../shared/permissions";
+import { as, type Profile } from "../tests/inproc";
 
 const PASSWORD = "password-for-tests";
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
 type Outcome = "ok" | "not_found" | "permission_denied" | "unauthenticated";
-
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
 
 async function outcome(p: Promise<unknown>): Promise<string> {
   return p.then(

@@ -9,12 +9,10 @@ import { auditEventsFor } from "../compliance/store";
 import "../compliance/subscriptions";
 import type { Role } from "../shared/permissions";
 import * as store from "./store";
+import { as, type Profile } from "../tests/inproc";
 
 const PASSWORD = "password-for-tests";
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
 type CreateRequest = Parameters<typeof campaigns.createCampaign>[0];
-
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
 
 async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
   return p.then(

@@ -4,10 +4,7 @@ import "../tests/fakes/auth-secrets";
 import { beforeAll, describe, expect, test } from "vitest";
 import { auth, campaigns, monitoring, users } from "~encore/clients";
 import "../monitoring/subscriptions";
-
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
-const code = (p: Promise<unknown>) => p.then(() => "ok", (err: { code?: string }) => err.code ?? String(err));
+import { as, code, type Profile } from "../tests/inproc";
 
 let admin: Profile;
 let manager: Profile;

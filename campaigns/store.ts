@@ -1,5 +1,6 @@
 // campaigns' SQL: the only file that talks to campaigns' database. Rows come back as the API's types.
 import type { Transaction } from "encore.dev/storage/sqldb";
+import { inTransaction } from "../shared/sql";
 import type { Decimal } from "encore.dev/types";
 import type { MemberRole } from "../shared/access";
 import { db } from "./db";
@@ -108,18 +109,6 @@ export class DuplicateContactError extends Error {
   override readonly name = "DuplicateContactError";
 }
 
-async function inTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-  const tx = await db.begin();
-  try {
-    const result = await work(tx);
-    await tx.commit();
-    return result;
-  } catch (err) {
-    await tx.rollback().catch(() => {});
-    throw err;
-  }
-}
-
 /**
  * Locks the campaign's row for the transaction: changes to its team, keywords or contacts are
  * serialised per campaign, so the rules that count (last manager, limits) see a stable picture.
@@ -139,7 +128,7 @@ export async function databaseName(): Promise<string> {
 
 /** Stores a new campaign and makes its creator its manager, in one transaction. */
 export async function createCampaign(fields: CampaignFields<TargetAudience>, metrics: CampaignMetrics, creatorId: string, detail: MetricsDetail | null = null): Promise<Campaign> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const row = await tx.queryRow<CampaignRow>`
       INSERT INTO campaigns (name, description, status, start_date, end_date, budget, target_audience, metrics, metrics_detail, created_by)
       VALUES (${fields.name}, ${fields.description}, ${fields.status}, ${fields.startDate}, ${fields.endDate}, ${fields.budget},
@@ -192,7 +181,7 @@ export async function updateCampaign<R extends { next: CampaignFields<TargetAudi
   id: string,
   decide: (current: Campaign) => R,
 ): Promise<{ before: Campaign; after: Campaign; decision: R } | null> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const row = await tx.queryRow<CampaignRow>`SELECT * FROM campaigns WHERE id = ${id} FOR UPDATE`;
     if (!row) return null;
     const before = toCampaign(row);
@@ -255,7 +244,7 @@ async function teamState(tx: Transaction, campaignId: string, userId: string): P
 
 /** Adds a member or changes their role; returns the member and their role before (null: new). */
 export async function setMember(campaignId: string, userId: string, role: MemberRole, addedBy: string, check: TeamCheck): Promise<{ member: CampaignMember; before: MemberRole | null }> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const { managers, before } = await teamState(tx, campaignId, userId);
     check(managers, before);
     const row = await tx.queryRow<MemberRow>`
@@ -268,7 +257,7 @@ export async function setMember(campaignId: string, userId: string, role: Member
 
 /** Removes a member; returns their role before, or null when they were not a member. */
 export async function removeMember(campaignId: string, userId: string, check: TeamCheck): Promise<MemberRole | null> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const { managers, before } = await teamState(tx, campaignId, userId);
     if (before === null) return null;
     check(managers, before);
@@ -292,7 +281,7 @@ export async function listKeywords(campaignId: string): Promise<CampaignKeyword[
  * weight. Refuses (LimitError, nothing written) when the campaign would have more than `max`.
  */
 export async function upsertKeywords(campaignId: string, keywords: CleanKeyword[], max: number): Promise<CampaignKeyword[]> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockCampaign(tx, campaignId);
     await tx.exec`
       INSERT INTO campaign_keywords (campaign_id, keyword, weight)
@@ -335,7 +324,7 @@ export interface NewContact {
 
 /** Adds a contact; DuplicateContactError when the campaign has that channel+address, LimitError past `max`. */
 export async function addContact(campaignId: string, c: NewContact, max: number): Promise<AlertContact> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockCampaign(tx, campaignId);
     const count = await tx.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM campaign_alert_contacts WHERE campaign_id = ${campaignId}`;
     if ((count?.n ?? 0) >= max) throw new LimitError(`a campaign has at most ${max} alert contacts`);
@@ -403,7 +392,7 @@ export async function listAdAccounts(campaignId: string): Promise<AdAccountRow[]
 
 /** Links an account; null when it is already linked. CampaignNotFoundError when the campaign is gone. */
 export async function linkAdAccount(campaignId: string, a: { platform: AdPlatform; accountId: string; name: string; currency: string }, by: string): Promise<AdAccountRow | null> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockCampaign(tx, campaignId);
     const row = await tx.queryRow<AdAccountDbRow>`
       INSERT INTO campaign_ad_accounts (campaign_id, platform, account_id, name, currency, linked_by)
@@ -427,7 +416,7 @@ export async function unlinkAdAccount(campaignId: string, platform: string, acco
  * the link synced; with `error`, only records the failed attempt (the stored days stay).
  */
 export async function recordAdDays(campaignId: string, platform: AdPlatform, accountId: string, days: AdDay[], error: string | null): Promise<number> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     if (error !== null) {
       await tx.exec`UPDATE campaign_ad_accounts SET last_attempt_at = now(), last_error = ${error.slice(0, 1000)}
         WHERE campaign_id = ${campaignId} AND platform = ${platform} AND account_id = ${accountId}`;
@@ -479,7 +468,7 @@ export async function valuePerConversion(campaignId: string): Promise<number | n
 
 /** Sets a campaign's value per conversion; the value before. */
 export async function setValuePerConversion(campaignId: string, value: number): Promise<number | null> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await lockCampaign(tx, campaignId);
     const before = await tx.queryRow<{ v: number | null }>`SELECT value_per_conversion::float8 AS v FROM campaign_metric_settings WHERE campaign_id = ${campaignId}`;
     await tx.exec`INSERT INTO campaign_metric_settings (campaign_id, value_per_conversion) VALUES (${campaignId}, ${value})

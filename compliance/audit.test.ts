@@ -11,11 +11,9 @@ import { db } from "./db";
 import "./subscriptions";
 import { recordAuditEvent } from "./subscriptions";
 import { appendAuditEvent, auditEventsFor, eraseAuditDetailsOf } from "./store";
+import { as, campaignRequest, code, type Profile } from "../tests/inproc";
 
 const PASSWORD = "password-for-tests";
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
-const code = (p: Promise<unknown>) => p.then(() => "ok", (err: { code?: string }) => err.code ?? String(err));
 
 let n = 0;
 let admin: Profile;
@@ -30,8 +28,7 @@ async function user(role: Role): Promise<Profile> {
 }
 
 async function newCampaign(owner: Profile): Promise<string> {
-  const audience = { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all" as const], income: "", education: "" }, interests: [], locations: [], platforms: [] };
-  const c = await campaigns.createCampaign({ name: `Campaign ${++n}`, description: "", startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-12-01T00:00:00Z"), budget: 1000, targetAudience: audience }, as(owner));
+  const c = await campaigns.createCampaign(campaignRequest({ name: `Campaign ${++n}` }), as(owner));
   return c.id;
 }
 

@@ -14,11 +14,9 @@ import * as campaignsStore from "../campaigns/store";
 import { db } from "./db";
 import { ERASURE_SERVICES } from "./participants";
 import { auditEventsFor, detailsAbout } from "./store";
+import { as, campaignRequest, code, type Profile } from "../tests/inproc";
 
 const PASSWORD = "password-for-tests";
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
-const code = (p: Promise<unknown>) => p.then(() => "ok", (err: { code?: string }) => err.code ?? String(err));
 
 let n = 0;
 let admin: Profile;
@@ -43,8 +41,7 @@ async function settle(requestId: string, by: Profile) {
 beforeAll(async () => {
   admin = (await auth.register({ email: "admin@example.org", password: PASSWORD, name: "Admin" })).user;
   manager = await user("manager");
-  const audience = { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all" as const], income: "", education: "" }, interests: [], locations: [], platforms: [] };
-  campaignId = (await campaigns.createCampaign({ name: "Erasure", description: "", startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-12-01T00:00:00Z"), budget: 1000, targetAudience: audience }, as(manager))).id;
+  campaignId = (await campaigns.createCampaign(campaignRequest({ name: "Erasure" }), as(manager))).id;
 });
 
 describe("erasure requests", () => {

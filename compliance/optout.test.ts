@@ -14,11 +14,9 @@ import { handleInbound, consentKeyword } from "../integrations/inbound";
 import { addressHash } from "./internal";
 import { auditEventsFor } from "./store";
 import "./subscriptions";
+import { as, campaignRequest, code, type Profile } from "../tests/inproc";
 
 const PASSWORD = "password-for-tests";
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
-const code = (p: Promise<unknown>) => p.then(() => "ok", (err: { code?: string }) => err.code ?? String(err));
 const URL = "https://warroom.example/api/v1/integrations/twilio/inbound";
 
 let n = 0;
@@ -67,10 +65,7 @@ describe("STOP", () => {
     expect(await code(integrations.sendMessage({ channel: "whatsapp", to: stopped, body: "hello", idempotencyKey: `k-${++n}` }))).toBe("failed_precondition");
 
     const manager = admin;
-    const c = await campaigns.createCampaign(
-      { name: "STOP", description: "", startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-12-01T00:00:00Z"), budget: 1000, targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] } },
-      as(manager),
-    );
+    const c = await campaigns.createCampaign(campaignRequest({ name: "STOP" }), as(manager));
     for (const [channel, address] of [["SMS", stopped], ["WHATSAPP", stopped], ["SMS", other]] as const) {
       await campaigns.addCampaignContact({ id: c.id, name: `Contact ${++n}`, channel, address, minSeverity: "LOW" }, as(manager));
     }

@@ -10,11 +10,9 @@ import * as alertingStore from "../alerting/store";
 import * as monitoringStore from "../monitoring/store";
 import { db } from "./db";
 import { auditEventsFor } from "./store";
+import { as, campaignRequest, code, type Profile } from "../tests/inproc";
 
 const PASSWORD = "password-for-tests";
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
-const code = (p: Promise<unknown>) => p.then(() => "ok", (err: { code?: string }) => err.code ?? String(err));
 const DAY = 86_400_000;
 
 let n = 0;
@@ -34,8 +32,7 @@ function mention(sourceId: string, ageDays: number) {
 beforeAll(async () => {
   admin = (await auth.register({ email: "admin@example.org", password: PASSWORD, name: "Admin" })).user;
   [manager, analyst] = await Promise.all([user("manager"), user("analyst")]);
-  const audience = { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all" as const], income: "", education: "" }, interests: [], locations: [], platforms: [] };
-  campaignId = (await campaigns.createCampaign({ name: "Retention", description: "", startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-12-01T00:00:00Z"), budget: 1000, targetAudience: audience }, as(manager))).id;
+  campaignId = (await campaigns.createCampaign(campaignRequest({ name: "Retention" }), as(manager))).id;
 });
 
 describe("the retention policy", () => {

@@ -1,5 +1,6 @@
 // compliance's SQL: the only file that talks to compliance's database.
 import type { Transaction } from "encore.dev/storage/sqldb";
+import { inTransaction } from "../shared/sql";
 import { db } from "./db";
 import { detailsHash, entryHash, GENESIS_HASH, type StoredEntry } from "./domain/chain";
 import { campaignOf } from "./domain/events";
@@ -8,18 +9,6 @@ import type { AuditEvent } from "./events";
 // Every append takes this transaction-scoped lock: one writer at a time, so the chain has one
 // order (seq) even with several consumers in several processes.
 const CHAIN_LOCK = "war-room:compliance:audit-chain";
-
-async function inTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-  const tx = await db.begin();
-  try {
-    const result = await work(tx);
-    await tx.commit();
-    return result;
-  } catch (err) {
-    await tx.rollback().catch(() => undefined);
-    throw err;
-  }
-}
 
 interface Head {
   seq: number;
@@ -105,7 +94,7 @@ async function chainPending(tx: Transaction, head: Head | null): Promise<Head | 
 
 /** Chains whatever is pending (under the chain lock) and moves the head. */
 async function chainAll(): Promise<void> {
-  await inTransaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await tx.exec`SELECT pg_advisory_xact_lock(hashtext(${CHAIN_LOCK}))`;
     const before = await readHead(tx);
     const head = await chainPending(tx, before);
@@ -130,7 +119,7 @@ interface Pending {
  * head. Returns, per event, whether it was stored now.
  */
 async function writeBatch(batch: Pending[]): Promise<boolean[]> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     await tx.exec`SELECT pg_advisory_xact_lock(hashtext(${CHAIN_LOCK}))`;
     const before = await readHead(tx);
     let head = await chainPending(tx, before);
@@ -425,7 +414,7 @@ export interface StoredErasure {
 
 /** Creates a request and one pending task per service, in one transaction. */
 export async function createErasure(userId: string, reason: string, requestedBy: string, services: readonly string[]): Promise<string> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const row = await tx.queryRow<{ id: string }>`
       INSERT INTO erasure_requests (user_id, reason, requested_by, status) VALUES (${userId}, ${reason}, ${requestedBy}, 'pending') RETURNING id`;
     for (const service of services) await tx.exec`INSERT INTO erasure_tasks (request_id, service, status) VALUES (${row!.id}, ${service}, 'pending')`;
@@ -515,7 +504,7 @@ export async function detailsAbout(userId: string): Promise<number> {
 
 /** Records an opt-out or opt-in for an address; false when this source message was already recorded. */
 export async function recordConsentChange(c: { address: string; addressHash: string; kind: "opt_out" | "opt_in"; keyword: string; channel: string; sourceId: string | null }): Promise<boolean> {
-  return inTransaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     const event = await tx.queryRow<{ id: string }>`
       INSERT INTO consent_events (address_hash, kind, keyword, channel, source_id) VALUES (${c.addressHash}, ${c.kind}, ${c.keyword}, ${c.channel}, ${c.sourceId})
       ON CONFLICT (source_id) DO NOTHING RETURNING id::text`;

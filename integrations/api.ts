@@ -12,6 +12,7 @@ import { handleStatusCallback, sendVia } from "./messages";
 import type { AdAccountSource, AdPlatform, AdTotals, CampaignIdParams, GoogleAdsData, MentionlyticsData, MetaAdsData, SendSmsRequest, SendSmsResponse } from "./model";
 import { googleAdsForAccounts, mentionlytics, metaForAccounts, toAPIError } from "./providers";
 import { googleAdsSettings, metaSettings } from "./secrets";
+import { readTwilioWebhook, refuseTwilioWebhook } from "./webhook";
 
 /** How far back the dashboards' Mentionlytics view reaches. */
 const MENTIONS_WINDOW_MS = 7 * 86400_000;
@@ -154,21 +155,11 @@ export const sendSms = api(
 export const twilioStatusCallback = api.raw(
   { expose: true, method: "POST", path: "/api/v1/integrations/twilio/status" },
   async (req, resp) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
-    const proto = String(req.headers["x-forwarded-proto"] ?? "http").split(",")[0].trim();
-    const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "");
-    const header = req.headers["x-twilio-signature"];
-    const result = await handleStatusCallback({
-      url: `${proto}://${host}${req.url ?? ""}`,
-      signature: Array.isArray(header) ? header[0] : header,
-      body: Buffer.concat(chunks).toString("utf8"),
-    });
+    const result = await handleStatusCallback(await readTwilioWebhook(req));
     if (result.status === 204) {
       resp.writeHead(204).end();
       return;
     }
-    const code = result.status === 403 ? "permission_denied" : "invalid_argument";
-    resp.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify({ code, message: result.message, details: null }));
+    refuseTwilioWebhook(resp, result.status, result.message);
   },
 );

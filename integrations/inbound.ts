@@ -7,6 +7,7 @@ import log from "encore.dev/log";
 import { compliance } from "~encore/clients";
 import { parseForm, verifyTwilioSignature } from "./domain/signature";
 import { twilioSettings } from "./secrets";
+import { readTwilioWebhook, refuseTwilioWebhook } from "./webhook";
 
 const OPT_OUT = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]);
 const OPT_IN = new Set(["START", "UNSTOP"]);
@@ -49,18 +50,12 @@ export async function handleInbound(m: InboundMessage): Promise<{ status: number
 export const twilioInbound = api.raw(
   { expose: true, method: "POST", path: "/api/v1/integrations/twilio/inbound" },
   async (req, resp) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
-    const proto = String(req.headers["x-forwarded-proto"] ?? "http").split(",")[0].trim();
-    const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "");
-    const header = req.headers["x-twilio-signature"];
-    const result = await handleInbound({ url: `${proto}://${host}${req.url ?? ""}`, signature: Array.isArray(header) ? header[0] : header, body: Buffer.concat(chunks).toString("utf8") });
+    const result = await handleInbound(await readTwilioWebhook(req));
     if (result.status === 200) {
       // Empty TwiML: no auto-reply from us (Twilio's own opt-out handling confirms to the sender).
       resp.writeHead(200, { "content-type": "text/xml" }).end("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
       return;
     }
-    const code = result.status === 403 ? "permission_denied" : "invalid_argument";
-    resp.writeHead(result.status, { "content-type": "application/json" }).end(JSON.stringify({ code, message: result.message, details: null }));
+    refuseTwilioWebhook(resp, result.status, result.message);
   },
 );

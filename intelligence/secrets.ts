@@ -1,8 +1,8 @@
 // intelligence's configuration: every secret it reads, read only here. Without OPENAI_API_KEY the
 // assistant runs offline (intent matching over the same tools); a missing setting reads as "".
 import { secret } from "encore.dev/config";
-import log from "encore.dev/log";
-import { createCache, type Cache } from "../shared/cache";
+import { countedCache } from "../shared/cache/counted";
+export type { CacheHealth } from "../shared/cache/counted";
 import { databaseName } from "./store";
 
 const openaiApiKey = secret("OPENAI_API_KEY");
@@ -55,36 +55,12 @@ export function rateLimit(): { burst: number; perMinute: number } {
   return { burst: int(rateBurst, 20, 1, 10_000), perMinute: int(ratePerMinute, 20, 1, 100_000) };
 }
 
-/** How often the cache failed (the rate limiter falls back to this process's buckets on a failure). */
-export interface CacheHealth {
-  failures: number;
-}
-
-let cacheP: Promise<{ cache: Cache; health: CacheHealth }> | undefined;
-let lastCacheWarning = 0;
-
 /**
  * intelligence's cache, namespaced by the database's name so that deployments (and test databases)
- * sharing one Redis never see each other's keys. Every failure is counted; the log is rate-limited.
+ * sharing one Redis never see each other's keys. Its failures are counted (the rate limiter falls
+ * back to this process's buckets on a failure); the log is rate-limited.
  */
-export function intelligenceCache(): Promise<{ cache: Cache; health: CacheHealth }> {
-  cacheP ??= (async () => {
-    const health: CacheHealth = { failures: 0 };
-    const cache = createCache({
-      redisUrl: read(redisUrl),
-      namespace: `warroom:${await databaseName()}:intelligence`,
-      errorIntervalMs: 0,
-      onError: (err) => {
-        health.failures++;
-        const now = Date.now();
-        if (now - lastCacheWarning > 10_000) {
-          lastCacheWarning = now;
-          log.warn("intelligence cache unavailable: rate limits are counted per process meanwhile", { error: err.message });
-        }
-      },
-    });
-    return { cache, health };
-  })();
-  cacheP.catch(() => (cacheP = undefined));
-  return cacheP;
-}
+export const intelligenceCache = countedCache(
+  async () => ({ redisUrl: read(redisUrl), namespace: `warroom:${await databaseName()}:intelligence` }),
+  "intelligence cache unavailable: rate limits are counted per process meanwhile",
+);

@@ -2,6 +2,7 @@
 // API's types (camelCase). Visibility (who may see a document, passage or report) is applied here,
 // in the WHERE clause, so no query can forget it.
 import { db } from "./db";
+import { inTransaction } from "../shared/sql";
 import type { AnalysedPassage } from "./domain/analysis";
 import type { PassageDraft } from "./domain/passages";
 import type { Figure } from "./domain/tools";
@@ -336,8 +337,7 @@ export async function purgeDocuments(before: Date): Promise<number> {
 
 /** Erases a user's conversations, uploads (with their passages and analyses) and token records; their other reports lose the author. */
 export async function eraseUser(userId: string): Promise<Record<string, number>> {
-  const tx = await db.begin();
-  try {
+  return inTransaction(db, async (tx) => {
     const count = async (q: Promise<{ n: number } | null>) => (await q)!.n;
     const messages = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM chat_messages WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
     const sessions = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM chat_sessions WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
@@ -345,10 +345,6 @@ export async function eraseUser(userId: string): Promise<Record<string, number>>
     const documents = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM documents WHERE uploaded_by = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
     const tokens = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM token_usage WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
     const reports = await count(tx.queryRow<{ n: number }>`WITH d AS (UPDATE reports SET owner_id = 'erased-user' WHERE owner_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
-    await tx.commit();
     return { chat_messages: messages, sessions, documents, passages, token_usage: tokens, reports_anonymised: reports };
-  } catch (err) {
-    await tx.rollback();
-    throw err;
-  }
+  });
 }

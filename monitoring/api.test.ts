@@ -12,19 +12,10 @@ import { auditEventsFor } from "../compliance/store";
 import type { StreamingData } from "./events";
 import { liveBus } from "./secrets";
 import { detectCrises } from "./subscriptions";
+import { as, code, type Profile } from "../tests/inproc";
 
 const PASSWORD = "password-for-tests";
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
 type Mention = Parameters<typeof monitoring.ingestMentions>[0]["mentions"][number];
-
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
-
-async function code(p: Promise<unknown>): Promise<string> {
-  return p.then(
-    () => "ok",
-    (err: { code?: string }) => err.code ?? String(err),
-  );
-}
 
 async function failure(p: Promise<unknown>): Promise<{ code: string; message: string }> {
   return p.then(

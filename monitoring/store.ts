@@ -1,6 +1,7 @@
 // monitoring's SQL: the only file that talks to monitoring's database. Rows come back as the API's
 // types (camelCase); numbers that Postgres computes as NUMERIC are cast to float8 in the query.
 import type { Transaction } from "encore.dev/storage/sqldb";
+import { inTransaction } from "../shared/sql";
 import type { CleanMention } from "./analysis/mentions";
 import type { TermDoc } from "./analysis/trending";
 import { db } from "./db";
@@ -63,8 +64,7 @@ function toConfig(r: ConfigRow): StoredMonitoringConfig {
 
 /** Creates or replaces a campaign's config (its id stays); returns it and what it replaced. */
 export async function upsertConfig(config: MonitoringConfig, actorId: string): Promise<{ config: StoredMonitoringConfig; before: StoredMonitoringConfig | null }> {
-  const tx = await db.begin();
-  try {
+  return inTransaction(db, async (tx) => {
     const previous = await tx.queryRow<ConfigRow>`SELECT * FROM monitoring_configs WHERE campaign_id = ${config.campaignId}::uuid FOR UPDATE`;
     const row = await tx.queryRow<ConfigRow>`
       INSERT INTO monitoring_configs (campaign_id, keywords, competitors, influencers, platforms, alert_thresholds, refresh_interval, created_by)
@@ -75,12 +75,8 @@ export async function upsertConfig(config: MonitoringConfig, actorId: string): P
         platforms = EXCLUDED.platforms, alert_thresholds = EXCLUDED.alert_thresholds,
         refresh_interval = EXCLUDED.refresh_interval, updated_at = now()
       RETURNING *`;
-    await tx.commit();
     return { config: toConfig(row!), before: previous ? toConfig(previous) : null };
-  } catch (err) {
-    await tx.rollback();
-    throw err;
-  }
+  });
 }
 
 export async function getConfig(campaignId: string): Promise<StoredMonitoringConfig | null> {

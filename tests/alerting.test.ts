@@ -8,7 +8,7 @@ import { useFixture } from "../host/testing/use-fixture.ts";
 import { startSmtpSink, type SmtpSink } from "./fakes/smtp";
 import { startFakeSlack, type FakeSlack } from "./fakes/slack";
 import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
-import { caller, waitForFirstAdmin } from "./http.ts";
+import { appEnv, caller, createCampaign, signInFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@alerting.example", password: "chief-password-1" };
@@ -16,13 +16,7 @@ const ADMIN = { email: "chief@alerting.example", password: "chief-password-1" };
 let smtp: SmtpSink;
 let slack: FakeSlack;
 let twilio: FakeTwilio;
-const env: Record<string, string> = {
-  JWT_SECRET: "alerting-end-to-end-secret-0123456789abcdef",
-  BCRYPT_COST: "4",
-  WARROOM_ADMIN_EMAIL: ADMIN.email,
-  WARROOM_ADMIN_PASSWORD: ADMIN.password,
-  WARROOM_CRON: "off",
-};
+const env = appEnv("alerting-end-to-end-secret-0123456789abcdef", ADMIN);
 // Runs before the fixture's own beforeAll: fills `env`, which the fixture reads when it starts.
 beforeAll(async () => {
   [smtp, slack, twilio] = await Promise.all([startSmtpSink(), startFakeSlack(), startFakeTwilio()]);
@@ -47,17 +41,8 @@ const call = caller(app);
 let admin = "";
 let campaignId = "";
 beforeAll(async () => {
-  await waitForFirstAdmin(app, ADMIN.email);
-  admin = (await call("POST", "/api/v1/auth/login", undefined, ADMIN)).json.accessToken;
-  const c = await call("POST", "/api/v1/campaigns", admin, {
-    name: "Rivera",
-    description: "x",
-    startDate: "2026-01-01T00:00:00Z",
-    endDate: "2027-01-01T00:00:00Z",
-    budget: 1000,
-    targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
-  });
-  campaignId = c.json.id;
+  admin = await signInFirstAdmin(app, ADMIN);
+  campaignId = await createCampaign(call, admin);
   for (const contact of [
     { name: "Duty phone", channel: "SMS", address: "+14155558001" },
     { name: "Duty WhatsApp", channel: "WHATSAPP", address: "+14155558002" },

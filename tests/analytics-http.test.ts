@@ -5,18 +5,11 @@ import path from "node:path";
 import { beforeAll, expect, test } from "vitest";
 import { extractText, getDocumentProxy } from "unpdf";
 import { useFixture } from "../host/testing/use-fixture.ts";
-import { caller, waitForFirstAdmin } from "./http.ts";
+import { appEnv, caller, createCampaign, signInFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@analytics.example", password: "chief-password-1" };
-const env: Record<string, string> = {
-  JWT_SECRET: "analytics-end-to-end-secret-0123456789abcdef",
-  BCRYPT_COST: "4",
-  WARROOM_ADMIN_EMAIL: ADMIN.email,
-  WARROOM_ADMIN_PASSWORD: ADMIN.password,
-  WARROOM_CRON: "off",
-  WARROOM_DEMO: "off",
-};
+const env = appEnv("analytics-end-to-end-secret-0123456789abcdef", ADMIN, { WARROOM_DEMO: "off" });
 const app = useFixture(ROOT, env);
 const call = caller(app);
 
@@ -33,17 +26,8 @@ async function signUp(role: string, email: string): Promise<{ id: string; token:
 }
 
 beforeAll(async () => {
-  await waitForFirstAdmin(app, ADMIN.email);
-  admin = (await call("POST", "/api/v1/auth/login", undefined, ADMIN)).json.accessToken;
-  const c = await call("POST", "/api/v1/campaigns", admin, {
-    name: "Rivera 2026",
-    description: "x",
-    startDate: "2026-01-01T00:00:00Z",
-    endDate: "2027-01-01T00:00:00Z",
-    budget: 1000,
-    targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
-  });
-  campaignId = c.json.id;
+  admin = await signInFirstAdmin(app, ADMIN);
+  campaignId = await createCampaign(call, admin, { name: "Rivera 2026" });
   const viewer = await signUp("viewer", "viewer@analytics.example");
   member = viewer.token;
   expect((await call("POST", `/api/v1/campaigns/${campaignId}/members`, admin, { userId: viewer.id })).status).toBe(200);

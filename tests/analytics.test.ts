@@ -15,23 +15,15 @@ import { countStreamEvent } from "../analytics/subscriptions";
 import { db } from "../analytics/db";
 import * as store from "../analytics/store";
 import { PAGES } from "../analytics/pdf";
+import { as, campaignRequest, code, type Profile } from "./inproc";
 
 const PASSWORD = "password-for-tests";
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
 type Mention = Parameters<typeof monitoring.ingestMentions>[0]["mentions"][number];
 
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 const today = Math.floor(Date.now() / DAY) * DAY;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-async function code(p: Promise<unknown>): Promise<string> {
-  return p.then(
-    () => "ok",
-    (err: { code?: string }) => err.code ?? String(err),
-  );
-}
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -56,17 +48,7 @@ async function user(role: Role): Promise<Profile> {
 }
 
 async function newCampaign(owner: Profile, name: string): Promise<string> {
-  const c = await campaigns.createCampaign(
-    {
-      name,
-      description: "",
-      startDate: new Date("2026-01-01T00:00:00Z"),
-      endDate: new Date("2027-12-01T00:00:00Z"),
-      budget: 1000,
-      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
-    },
-    as(owner),
-  );
+  const c = await campaigns.createCampaign(campaignRequest({ name, endDate: new Date("2027-12-01T00:00:00Z") }), as(owner));
   return c.id;
 }
 

@@ -12,23 +12,15 @@ import { callback } from "../auth/oidc";
 import { auditEventsFor } from "../compliance/store";
 import "../compliance/subscriptions";
 import type { FakeOidcUser } from "./fakes/oidc";
+import { as as asUser, code } from "./inproc";
 
 const PASSWORD = "oidc-password-123";
 
 let seq = 0;
 const uniq = () => `${++seq}-${Date.now()}`;
 
-async function code(p: Promise<unknown>): Promise<string> {
-  return p.then(
-    () => "ok",
-    (err: { code?: string }) => err.code ?? String(err),
-  );
-}
-
 type Session = Awaited<ReturnType<typeof authClient.login>>;
-function as(s: Session) {
-  return { authData: { userID: s.user.id, email: s.user.email, role: s.user.role, permissions: s.user.permissions } };
-}
+const as = (s: Session) => asUser(s.user);
 
 /** Starts a sign-in and lets the fake provider approve `user`: the redirect's code and state, and the flow token. */
 async function authorize(user: FakeOidcUser, provider = "fake") {

@@ -9,6 +9,7 @@ import "./fakes/auth-secrets";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFakeGoogleAds } from "./fakes/googleads";
 import { startFakeMeta } from "./fakes/meta";
+import { as, campaignRequest, type Profile } from "./inproc";
 
 const meta = await startFakeMeta();
 const google = await startFakeGoogleAds();
@@ -27,8 +28,6 @@ const { auth, campaigns, integrations, users } = await import("~encore/clients")
 const { auditEventsFor } = await import("../compliance/store");
 await import("../compliance/subscriptions");
 
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
 const failure = (p: Promise<unknown>) =>
   p.then(
     () => ({ code: "ok", message: "", details: undefined as unknown }),
@@ -46,10 +45,7 @@ async function user(role: "manager" | "analyst" | "viewer"): Promise<Profile> {
   return (await users.createUser({ email: `metrics-${++n}@example.org`, password: "password-for-tests", name: `U${n}`, role }, as(admin))).user;
 }
 async function campaign(name: string, startDate: Date, endDate: Date, budget = 1000): Promise<string> {
-  const c = await campaigns.createCampaign(
-    { name, description: "", startDate, endDate, budget, targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] } },
-    as(manager),
-  );
+  const c = await campaigns.createCampaign(campaignRequest({ name, startDate, endDate, budget }), as(manager));
   return c.id;
 }
 

@@ -9,19 +9,13 @@ import { extractText, getDocumentProxy } from "unpdf";
 import { useFixture } from "../host/testing/use-fixture.ts";
 import { twilioSignature } from "../integrations/domain/signature.ts";
 import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
-import { caller, waitForFirstAdmin } from "./http.ts";
+import { appEnv, caller, signInFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@compliance.example", password: "chief-password-1" };
 
 let twilio: FakeTwilio;
-const env: Record<string, string> = {
-  JWT_SECRET: "compliance-end-to-end-secret-0123456789abcdef",
-  BCRYPT_COST: "4",
-  WARROOM_ADMIN_EMAIL: ADMIN.email,
-  WARROOM_ADMIN_PASSWORD: ADMIN.password,
-  WARROOM_CRON: "off",
-};
+const env = appEnv("compliance-end-to-end-secret-0123456789abcdef", ADMIN);
 beforeAll(async () => {
   twilio = await startFakeTwilio();
   Object.assign(env, { TWILIO_SID: twilio.accountSid, TWILIO_TOKEN: twilio.authToken, TWILIO_FROM: "+14155550199", TWILIO_BASE_URL: twilio.url });
@@ -37,8 +31,7 @@ async function get(p: string, token: string): Promise<Response> {
 }
 
 beforeAll(async () => {
-  await waitForFirstAdmin(app, ADMIN.email);
-  admin = (await call("POST", "/api/v1/auth/login", undefined, ADMIN)).json.accessToken;
+  admin = await signInFirstAdmin(app, ADMIN);
 });
 
 test("STOP over Twilio's webhook, an erasure and a retention run end up in a downloadable GDPR report", async () => {

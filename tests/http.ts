@@ -34,3 +34,41 @@ export async function waitForFirstAdmin(app: UsedFixture, email: string, timeout
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** A first admin the app creates at start (WARROOM_ADMIN_EMAIL / _PASSWORD). */
+export interface Admin {
+  email: string;
+  password: string;
+}
+
+/** The environment of an end-to-end app: its token secret, bcrypt cost 4, the first admin, cron off, plus `extra`. */
+export function appEnv(jwtSecret: string, admin: Admin, extra: Record<string, string> = {}): Record<string, string> {
+  return { JWT_SECRET: jwtSecret, BCRYPT_COST: "4", WARROOM_ADMIN_EMAIL: admin.email, WARROOM_ADMIN_PASSWORD: admin.password, WARROOM_CRON: "off", ...extra };
+}
+
+/** Waits for the first admin (see waitForFirstAdmin), signs in as it and returns its access token. */
+export async function signInFirstAdmin(app: UsedFixture, admin: Admin): Promise<string> {
+  await waitForFirstAdmin(app, admin.email);
+  const r = await caller(app)("POST", "/api/v1/auth/login", undefined, admin);
+  if (r.status !== 200) throw new Error(`the first admin could not sign in: ${r.status} ${JSON.stringify(r.json)}`);
+  return r.json.accessToken;
+}
+
+/**
+ * Creates a campaign over HTTP (a valid CreateCampaignRequest: "Rivera", 2026-01-01 to 2027-01-01,
+ * budget 1000, ages 18-65; `overrides` replace top-level fields) and returns its id; any other
+ * answer than 200 throws.
+ */
+export async function createCampaign(call: ReturnType<typeof caller>, token: string, overrides: Record<string, unknown> = {}): Promise<string> {
+  const r = await call("POST", "/api/v1/campaigns", token, {
+    name: "Rivera",
+    description: "x",
+    startDate: "2026-01-01T00:00:00Z",
+    endDate: "2027-01-01T00:00:00Z",
+    budget: 1000,
+    targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
+    ...overrides,
+  });
+  if (r.status !== 200) throw new Error(`creating a campaign answered ${r.status}: ${JSON.stringify(r.json)}`);
+  return r.json.id;
+}

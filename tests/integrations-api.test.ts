@@ -8,6 +8,7 @@ import { startFakeGoogleAds } from "./fakes/googleads";
 import { startFakeMentionlytics } from "./fakes/mentionlytics";
 import { startFakeMeta } from "./fakes/meta";
 import { startFakeTwilio } from "./fakes/twilio";
+import { as, code, type Profile } from "./inproc";
 
 // The fakes must be up, and the secrets pointing at them, before integrations' secrets are declared.
 const twilio = await startFakeTwilio();
@@ -39,10 +40,6 @@ const { handleStatusCallback } = await import("../integrations/messages");
 const store = await import("../integrations/store");
 const { twilioSignature } = await import("../integrations/domain/signature");
 type Role = "admin" | "manager" | "analyst" | "viewer";
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
-
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
-const code = (p: Promise<unknown>) => p.then(() => "ok", (err: { code?: string }) => err.code ?? String(err));
 
 let n = 0;
 let admin: Profile, manager: Profile, analyst: Profile, outsider: Profile, viewer: Profile;
@@ -71,21 +68,8 @@ async function newCampaign(name: string): Promise<string> {
 beforeAll(async () => {
   admin = (await auth.register({ email: "int-admin@example.org", password: "password-for-tests", name: "Admin" })).user;
   [manager, analyst, outsider, viewer] = [await user("manager"), await user("analyst"), await user("analyst"), await user("viewer")];
-  const c = await campaigns.createCampaign(
-    {
-      name: "Rivera for Senate",
-      description: "x",
-      startDate: new Date("2026-01-01T00:00:00Z"),
-      endDate: new Date("2027-11-03T00:00:00Z"),
-      budget: 1000,
-      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" }, interests: [], locations: [], platforms: ["facebook"] },
-    },
-    as(manager),
-  );
-  campaignId = c.id;
+  campaignId = await newCampaign("Rivera for Senate");
   await campaigns.addCampaignKeywords({ id: campaignId, keywords: [{ keyword: "Rivera" }] }, as(manager));
-  await campaigns.addCampaignMember({ id: campaignId, userId: analyst.id, role: "member" }, as(manager));
-  await campaigns.addCampaignMember({ id: campaignId, userId: viewer.id, role: "member" }, as(manager));
   ml.add({ description: "Rivera wins debate", sentiment: "positive", screen_name: "paper", followers_count: 9000 }, { description: "Rivera gaffe", sentiment: "negative" }, { description: "Chen rally", campaign: "Chen" });
   meta.campaigns.push({ id: "23851", name: "GOTV", status: "ACTIVE", objective: "OUTCOME_AWARENESS", impressions: 5000, clicks: 50, spend: 61.25 });
   google.campaigns.push({ id: "2001", name: "Brand search", status: "ENABLED", channel: "SEARCH", impressions: 800, clicks: 40, costMicros: 20_000_000, conversions: 3 });

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { useFixture } from "../host/testing/use-fixture.ts";
 import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
-import { caller, waitForFirstAdmin } from "./http.ts";
+import { appEnv, caller, createCampaign, signInFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@integrations.example", password: "chief-password-1" };
@@ -22,13 +22,7 @@ async function freePort(): Promise<number> {
 }
 
 let twilio: FakeTwilio;
-const env: Record<string, string> = {
-  JWT_SECRET: "integrations-end-to-end-secret-0123456789",
-  BCRYPT_COST: "4",
-  WARROOM_ADMIN_EMAIL: ADMIN.email,
-  WARROOM_ADMIN_PASSWORD: ADMIN.password,
-  WARROOM_CRON: "off",
-};
+const env = appEnv("integrations-end-to-end-secret-0123456789", ADMIN);
 // Runs before the fixture's own beforeAll (hooks run in order): fills `env`, which the fixture reads when it starts.
 beforeAll(async () => {
   twilio = await startFakeTwilio();
@@ -52,8 +46,7 @@ const call = caller(app);
 
 let admin = "";
 beforeAll(async () => {
-  await waitForFirstAdmin(app, ADMIN.email);
-  admin = (await call("POST", "/api/v1/auth/login", undefined, ADMIN)).json.accessToken;
+  admin = await signInFirstAdmin(app, ADMIN);
 });
 
 test("an SMS over HTTP reaches Twilio; Twilio's signed status callbacks are accepted; forged and unsigned ones are refused and logged", async () => {
@@ -81,21 +74,13 @@ test("a bad number over HTTP is 400 invalid_argument", async () => {
 });
 
 test("a provider without credentials answers 503 unavailable naming what is missing", async () => {
-  const c = await call("POST", "/api/v1/campaigns", admin, {
-    name: "Rivera",
-    description: "x",
-    startDate: "2026-01-01T00:00:00Z",
-    endDate: "2027-01-01T00:00:00Z",
-    budget: 1000,
-    targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
-  });
-  expect(c.status).toBe(200);
+  const campaignId = await createCampaign(call, admin);
   for (const [p, missing] of [
     ["mentionlytics", "MENTIONLYTICS_TOKEN"],
     ["meta", "META_ACCESS_TOKEN"],
     ["google", "GOOGLE_ADS_DEVELOPER_TOKEN"],
   ]) {
-    const r = await call("GET", `/api/v1/integrations/${p}/${c.json.id}`, admin);
+    const r = await call("GET", `/api/v1/integrations/${p}/${campaignId}`, admin);
     expect(r.status).toBe(503);
     expect(r.json.code).toBe("unavailable");
     expect(r.json.message).toContain(missing);

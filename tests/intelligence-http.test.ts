@@ -4,28 +4,23 @@
 // 5 MiB limit as a clear 400 (not a body-size failure), the rate limit as 429 with its retry hint,
 // an unknown analysis type as 400 and a missing token as 401.
 import path from "node:path";
-import PDFDocument from "pdfkit";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { useFixture } from "../host/testing/use-fixture.ts";
+import { pdf } from "./documents";
 import { FAKE_OPENAI_KEY, startFakeOpenAI, type FakeOpenAI } from "./fakes/openai";
-import { caller, waitForFirstAdmin } from "./http.ts";
+import { appEnv, caller, createCampaign, signInFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@intelligence.example", password: "chief-password-1" };
 
 let fake: FakeOpenAI;
-const env: Record<string, string> = {
-  JWT_SECRET: "intelligence-end-to-end-secret-0123456789abcdef",
-  BCRYPT_COST: "4",
-  WARROOM_ADMIN_EMAIL: ADMIN.email,
-  WARROOM_ADMIN_PASSWORD: ADMIN.password,
-  WARROOM_CRON: "off",
+const env = appEnv("intelligence-end-to-end-secret-0123456789abcdef", ADMIN, {
   WARROOM_DEMO: "off",
   OPENAI_API_KEY: FAKE_OPENAI_KEY,
   OPENAI_MODEL: "fake-gpt",
   INTELLIGENCE_RATE_BURST: "4",
   INTELLIGENCE_RATE_PER_MINUTE: "1",
-};
+});
 // Runs before the fixture's own beforeAll: fills `env`, which the fixture reads when it starts.
 beforeAll(async () => {
   fake = await startFakeOpenAI();
@@ -38,30 +33,9 @@ const call = caller(app);
 let admin = "";
 let campaignId = "";
 
-function pdf(lines: string[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument();
-    const chunks: Buffer[] = [];
-    doc.on("data", (c: Buffer) => chunks.push(c));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-    for (const line of lines) doc.text(line);
-    doc.end();
-  });
-}
-
 beforeAll(async () => {
-  await waitForFirstAdmin(app, ADMIN.email);
-  admin = (await call("POST", "/api/v1/auth/login", undefined, ADMIN)).json.accessToken;
-  const c = await call("POST", "/api/v1/campaigns", admin, {
-    name: "Rivera",
-    description: "x",
-    startDate: "2026-01-01T00:00:00Z",
-    endDate: "2027-01-01T00:00:00Z",
-    budget: 1000,
-    targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
-  });
-  campaignId = c.json.id;
+  admin = await signInFirstAdmin(app, ADMIN);
+  campaignId = await createCampaign(call, admin);
   const at = new Date(Date.now() - 10 * 60_000).toISOString();
   const ingest = await call("POST", "/api/v1/monitoring/ingest", admin, {
     campaignId,

@@ -3,6 +3,7 @@
 // the compliance contract (retention purge of chat messages and documents, a person's erasure).
 import "./fakes/auth-secrets";
 import { beforeAll, describe, expect, test } from "vitest";
+import { as, campaignRequest, type Profile } from "./inproc";
 
 // Secrets are read when the app's modules load: no key, and a small burst for the rate-limit test.
 delete process.env.OPENAI_API_KEY;
@@ -11,8 +12,6 @@ const { auth, campaigns, intelligence, monitoring, users } = await import("~enco
 await import("../intelligence/subscriptions");
 const intelStore = await import("../intelligence/store");
 
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
 
 let n = 0;
 let admin: Profile;
@@ -39,17 +38,7 @@ let owner: Profile;
 beforeAll(async () => {
   admin = (await auth.register({ email: "offline-admin@example.org", password: "password-for-tests", name: "Admin" })).user;
   owner = await user("manager");
-  const c = await campaigns.createCampaign(
-    {
-      name: "Rivera offline",
-      description: "",
-      startDate: new Date("2026-01-01T00:00:00Z"),
-      endDate: new Date("2026-12-01T00:00:00Z"),
-      budget: 2500,
-      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
-    },
-    as(owner),
-  );
+  const c = await campaigns.createCampaign(campaignRequest({ name: "Rivera offline", budget: 2500 }), as(owner));
   campaignId = c.id;
   const at = new Date(Date.now() - 30 * 60_000);
   await monitoring.ingestMentions(
@@ -101,10 +90,7 @@ describe("the offline assistant", () => {
   });
 
   test("without a campaign and several to choose from, it lists them", async () => {
-    const second = await campaigns.createCampaign(
-      { name: "Second race", description: "", startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-12-01T00:00:00Z"), budget: 1000, targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] } },
-      as(admin),
-    );
+    const second = await campaigns.createCampaign(campaignRequest({ name: "Second race" }), as(admin));
     const both = await user("viewer");
     await campaigns.addCampaignMember({ id: campaignId, userId: both.id }, as(owner));
     await campaigns.addCampaignMember({ id: second.id, userId: both.id }, as(admin));

@@ -6,10 +6,11 @@
 // injection case, the competitor view, and bad input on every endpoint.
 import "./fakes/auth-secrets";
 import { deflateRawSync } from "node:zlib";
-import PDFDocument from "pdfkit";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { StreamingData } from "../monitoring/events";
 import { FAKE_OPENAI_KEY, startFakeOpenAI, type FakeOpenAI } from "./fakes/openai";
+import { pdf } from "./documents";
+import { as, campaignRequest, code, type Profile } from "./inproc";
 
 // Secrets are read when the app's modules load: the fake starts first, the app is imported after.
 const fake: FakeOpenAI = await startFakeOpenAI();
@@ -23,17 +24,7 @@ const intelStore = await import("../intelligence/store");
 const { runAnalysis } = await import("../intelligence/analyses");
 const { analysisPrompt, responseFormat } = await import("../intelligence/domain/modelanalysis");
 
-type Profile = Awaited<ReturnType<typeof auth.register>>["user"];
 type Mention = Parameters<typeof monitoring.ingestMentions>[0]["mentions"][number];
-const as = (u: Profile) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
-
-async function code(p: Promise<unknown>): Promise<string> {
-  return p.then(
-    () => "ok",
-    (err: { code?: string }) => err.code ?? String(err),
-  );
-}
-
 let n = 0;
 let admin: Profile;
 let manager: Profile;
@@ -47,17 +38,7 @@ async function user(role: "manager" | "analyst" | "viewer"): Promise<Profile> {
 }
 
 async function newCampaign(owner: Profile, members: Profile[]): Promise<string> {
-  const c = await campaigns.createCampaign(
-    {
-      name: `Rivera ${++n}`,
-      description: "",
-      startDate: new Date("2026-01-01T00:00:00Z"),
-      endDate: new Date("2026-12-01T00:00:00Z"),
-      budget: 5000,
-      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
-    },
-    as(owner),
-  );
+  const c = await campaigns.createCampaign(campaignRequest({ name: `Rivera ${++n}`, budget: 5000 }), as(owner));
   for (const m of members) await campaigns.addCampaignMember({ id: c.id, userId: m.id }, as(owner));
   return c.id;
 }
@@ -131,18 +112,6 @@ function docx(paragraphs: string[]): Buffer {
   end.writeUInt32LE(dir.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, dir, end]);
-}
-
-function pdf(lines: string[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument();
-    const chunks: Buffer[] = [];
-    doc.on("data", (c: Buffer) => chunks.push(c));
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-    for (const line of lines) doc.text(line);
-    doc.end();
-  });
 }
 
 beforeAll(async () => {

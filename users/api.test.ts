@@ -4,19 +4,13 @@ import "../tests/fakes/auth-secrets";
 import { beforeAll, describe, expect, test } from "vitest";
 import { auth, users } from "~encore/clients";
 import type { Role } from "../shared/permissions";
+import { code } from "../tests/inproc";
 
 const PASSWORD = "password-for-tests";
 type Session = Awaited<ReturnType<typeof auth.register>>;
 
 function authData(s: Session) {
   return { authData: { userID: s.user.id, email: s.user.email, role: s.user.role, permissions: s.user.permissions } };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  return p.then(
-    () => "ok",
-    (err: { code?: string }) => err.code ?? String(err),
-  );
 }
 
 let n = 0;

@@ -5,26 +5,13 @@
 // Twilio receiving the SMS (monitoring's detector → data-stream → alerting's collection → persist →
 // alert-queue → integrations' idempotent send). Target: p99 < 2 s.
 // Options: --runs N (default 20), --mentions N (burst size, default 400).
-import path from "node:path";
-import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dropFixtureDatabases, fixturePrefix, startFixture } from "../testing/fixture-server.ts";
 import { startFakeTwilio } from "../../tests/fakes/twilio.ts";
+import { call, createCampaign, percentile, startBenchApp, writeResults } from "./common.ts";
 import { option } from "./options.ts";
 
 /** Whole-number options (counts). */
 function intOption(args: string[], name: string, fallback: number, min: number): number {
   return Math.floor(option(args, name, fallback, min));
-}
-
-async function call(url: string, token: string | null, body?: unknown): Promise<any> {
-  const res = await fetch(url, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return res.json();
 }
 
 const WORDS = ["scandal", "corruption", "lies", "disgrace", "resign", "terrible", "fraud", "awful"];
@@ -43,20 +30,11 @@ function burst(size: number, tag: string) {
   }));
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-
 export async function runAlertBench(root: string, args: string[]): Promise<number> {
   const runs = intOption(args, "--runs", 20, 1);
   const size = intOption(args, "--mentions", 400, 1);
   const twilio = await startFakeTwilio();
-  const prefix = fixturePrefix();
-  const adminPassword = randomBytes(12).toString("base64url");
-  const app = await startFixture(root, prefix, {
-    JWT_SECRET: randomBytes(32).toString("base64url"),
-    BCRYPT_COST: "4",
-    WARROOM_ADMIN_EMAIL: "bench-admin@example.org",
-    WARROOM_ADMIN_PASSWORD: adminPassword,
-    WARROOM_CRON: "off",
+  const app = await startBenchApp(root, {
     TWILIO_SID: twilio.accountSid,
     TWILIO_TOKEN: twilio.authToken,
     TWILIO_FROM: "+14155550199",
@@ -67,29 +45,15 @@ export async function runAlertBench(root: string, args: string[]): Promise<numbe
   });
   const latencies: number[] = [];
   let misses = 0;
+  const accessToken = app.token;
   try {
-    // The first admin is created at start: wait for it, then sign in as it.
-    let accessToken = "";
-    for (const deadline = Date.now() + 15_000; !accessToken; await new Promise((r) => setTimeout(r, 100))) {
-      accessToken = (await call(`${app.url}/api/v1/auth/login`, null, { email: "bench-admin@example.org", password: adminPassword }).catch((err) => {
-        if (Date.now() > deadline) throw err;
-        return { accessToken: "" };
-      })).accessToken;
-    }
     for (let run = 0; run < runs; run++) {
-      const c = await call(`${app.url}/api/v1/campaigns`, accessToken, {
-        name: `Bench ${run}`,
-        description: "",
-        startDate: "2026-01-01T00:00:00Z",
-        endDate: "2027-01-01T00:00:00Z",
-        budget: 1000,
-        targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
-      });
+      const campaignId = await createCampaign(app, `Bench ${run}`);
       const to = `+1415556${String(run).padStart(4, "0")}`;
-      await call(`${app.url}/api/v1/campaigns/${c.id}/contacts`, accessToken, { name: "Duty", channel: "SMS", address: to });
+      await call(`${app.url}/api/v1/campaigns/${campaignId}/contacts`, accessToken, { name: "Duty", channel: "SMS", address: to });
       const mentions = burst(size, `${run}-${Date.now()}`);
       const started = Date.now();
-      await call(`${app.url}/api/v1/monitoring/ingest`, accessToken, { campaignId: c.id, mentions });
+      await call(`${app.url}/api/v1/monitoring/ingest`, accessToken, { campaignId, mentions });
       const deadline = started + 30_000;
       let arrived: number | null = null;
       while (Date.now() < deadline) {
@@ -109,8 +73,7 @@ export async function runAlertBench(root: string, args: string[]): Promise<numbe
       latencies.push(arrived - started);
     }
   } finally {
-    await app.stop();
-    await dropFixtureDatabases(prefix);
+    await app.close();
     await twilio.close();
   }
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -119,8 +82,6 @@ export async function runAlertBench(root: string, args: string[]): Promise<numbe
     : { runs, burst: size, delivered: 0, misses };
   process.stdout.write(`ingest of a ${size}-mention crisis burst → SMS at the fake Twilio: ${JSON.stringify(figures)}\n`);
   process.stdout.write(`node ${process.version}, Redis ${process.env.REDIS_URL ? "on" : "off"}\n`);
-  const dir = path.resolve(import.meta.dirname, "../../bench-results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `alert-${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify({ figures, latenciesMs: latencies.map(Math.round) }, null, 2));
+  writeResults("alert", { figures, latenciesMs: latencies.map(Math.round) });
   return misses > 0 || sorted.length === 0 || percentile(sorted, 99) >= 2000 ? 1 : 0;
 }

@@ -7,12 +7,12 @@
 // Targets: JSON < 200 ms, PDF < 2 s. The last PDF is kept in /tmp (rendered to PNG when pdftoppm exists).
 // Options: --mentions N (default 1000000), --runs N (JSON, default 50), --pdf-runs N (default 20),
 // --keep (leave the databases for inspection; their prefix is printed).
-import { randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import postgres from "postgres";
 import { databaseUrl } from "../db/provision.ts";
-import { dropFixtureDatabases, fixturePrefix, serverUrl, startFixture } from "../testing/fixture-server.ts";
+import { serverUrl } from "../testing/fixture-server.ts";
+import { audience, call, createCampaign, percentile, startBenchApp } from "./common.ts";
 import { option } from "./options.ts";
 import { compareTop, rollUp, TOP_PER_DAY, type AuthorCell, type HourCell, type RollupMention, type TermCell, type TopMentionCell } from "../../analytics/domain/rollup.ts";
 
@@ -21,18 +21,6 @@ const PLATFORMS = ["twitter", "facebook", "instagram", "tiktok", "reddit", "news
 const KEYWORDS = ["rivera", "jobs", "healthcare", "taxes", "schools"];
 const COMPETITORS = ["smith", "jones", "lee"];
 const WORDS = ["today", "rally", "debate", "plan", "vote", "town", "hall", "economy", "great", "bad", "speech", "ad"];
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-
-async function call(url: string, token: string | null, body?: unknown): Promise<any> {
-  const res = await fetch(url, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 /** A deterministic pseudo-random stream (mulberry32). */
 function random(seed: number): () => number {
@@ -77,30 +65,11 @@ export async function runAnalyticsBench(root: string, args: string[]): Promise<n
   const total = Math.floor(option(args, "--mentions", 1_000_000, 1));
   const runs = Math.floor(option(args, "--runs", 50, 1));
   const pdfRuns = Math.floor(option(args, "--pdf-runs", 20, 1));
-  const prefix = fixturePrefix();
-  const adminPassword = randomBytes(12).toString("base64url");
-  const app = await startFixture(root, prefix, {
-    JWT_SECRET: randomBytes(32).toString("base64url"),
-    BCRYPT_COST: "4",
-    WARROOM_ADMIN_EMAIL: "bench-admin@example.org",
-    WARROOM_ADMIN_PASSWORD: adminPassword,
-    WARROOM_CRON: "off",
-    WARROOM_DEMO: "off",
-  });
-  const sql = postgres(databaseUrl(serverUrl(), prefix + "analytics"), { max: 4, onnotice: () => {} });
+  const app = await startBenchApp(root, { WARROOM_DEMO: "off" });
+  const token = app.token;
+  const sql = postgres(databaseUrl(serverUrl(), app.prefix + "analytics"), { max: 4, onnotice: () => {} });
   try {
-    let token = "";
-    for (const deadline = Date.now() + 15_000; !token; await new Promise((r) => setTimeout(r, 100))) {
-      token = (await call(`${app.url}/api/v1/auth/login`, null, { email: "bench-admin@example.org", password: adminPassword }).catch((err) => {
-        if (Date.now() > deadline) throw err;
-        return { accessToken: "" };
-      })).accessToken;
-    }
-    const campaign = await call(`${app.url}/api/v1/campaigns`, token, {
-      name: "Rivera for Governor", description: "benchmark", startDate: "2026-01-01T00:00:00Z", endDate: "2027-12-31T00:00:00Z", budget: 250000,
-      targetAudience: { demographics: { ageRange: { min: 18, max: 99 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
-    });
-    const campaignId: string = campaign.id;
+    const campaignId = await createCampaign(app, "Rivera for Governor", { description: "benchmark", endDate: "2027-12-31T00:00:00Z", budget: 250000, targetAudience: audience(18, 99) });
     const today = Math.floor(Date.now() / DAY) * DAY;
     const from = today - 30 * DAY;
     const targets = { keywords: KEYWORDS, competitors: COMPETITORS, influencers: [] };
@@ -209,8 +178,8 @@ export async function runAnalyticsBench(root: string, args: string[]): Promise<n
     return 0;
   } finally {
     await sql.end();
-    await app.stop();
-    if (args.includes("--keep")) process.stdout.write(`  databases kept: ${prefix}*\n`);
-    else await dropFixtureDatabases(prefix);
+    const keep = args.includes("--keep");
+    await app.close(keep);
+    if (keep) process.stdout.write(`  databases kept: ${app.prefix}*\n`);
   }
 }

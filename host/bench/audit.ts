@@ -9,50 +9,24 @@
 //      statement (the figure is reported, but it is a loader, not the app's path).
 //   3. GET /api/v1/compliance/audit-logs/verify walks the whole chain: its wall time is the figure.
 //   4. One row in the middle is edited in SQL; verification must report that row.
-import path from "node:path";
-import { randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { randomUUID } from "node:crypto";
 import postgres from "postgres";
 import { databaseUrl } from "../db/provision.ts";
-import { dropFixtureDatabases, fixturePrefix, serverUrl, startFixture } from "../testing/fixture-server.ts";
+import { serverUrl } from "../testing/fixture-server.ts";
 import { detailsHash, entryHash } from "../../compliance/domain/chain.ts";
+import { call, startBenchApp, writeResults } from "./common.ts";
 import { option } from "./options.ts";
-
-async function call(url: string, token: string | null, body?: unknown): Promise<any> {
-  const res = await fetch(url, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 export async function runAuditBench(root: string, args: string[]): Promise<number> {
   const appends = Math.floor(option(args, "--appends", 20_000, 1));
   const concurrency = Math.floor(option(args, "--concurrency", 32, 1));
   const entries = Math.floor(option(args, "--entries", 1_000_000, 1));
-  const prefix = fixturePrefix();
-  const adminPassword = randomBytes(12).toString("base64url");
-  const app = await startFixture(root, prefix, {
-    JWT_SECRET: randomBytes(32).toString("base64url"),
-    BCRYPT_COST: "4",
-    WARROOM_ADMIN_EMAIL: "bench-admin@example.org",
-    WARROOM_ADMIN_PASSWORD: adminPassword,
-    WARROOM_CRON: "off",
-    WARROOM_DB_POOL_SIZE: "10",
-  });
-  const sql = postgres(databaseUrl(serverUrl(), prefix + "compliance"), { max: 2, onnotice: () => {} });
+  const app = await startBenchApp(root, { WARROOM_DB_POOL_SIZE: "10" });
+  const token = app.token;
+  const sql = postgres(databaseUrl(serverUrl(), app.prefix + "compliance"), { max: 2, onnotice: () => {} });
   const figures: Record<string, unknown> = { appends, concurrency, entries };
   let ok = true;
   try {
-    let token = "";
-    for (const deadline = Date.now() + 15_000; !token; await new Promise((r) => setTimeout(r, 100))) {
-      token = (await call(`${app.url}/api/v1/auth/login`, null, { email: "bench-admin@example.org", password: adminPassword }).catch((err) => {
-        if (Date.now() > deadline) throw err;
-        return { accessToken: "" };
-      })).accessToken;
-    }
 
     // 0. Baseline: the same number of authenticated requests that append nothing (GET /api/v1/auth/me).
     let calls = 0;
@@ -134,12 +108,9 @@ export async function runAuditBench(root: string, args: string[]): Promise<numbe
     if (t.valid || t.firstBroken?.seq !== middle) ok = false;
   } finally {
     await sql.end();
-    await app.stop();
-    await dropFixtureDatabases(prefix);
+    await app.close();
   }
   process.stdout.write(`node ${process.version}\n`);
-  const dir = path.resolve(import.meta.dirname, "../../bench-results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `audit-${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify(figures, null, 2));
+  writeResults("audit", figures);
   return ok ? 0 : 1;
 }

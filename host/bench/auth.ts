@@ -7,12 +7,11 @@
 //   - the JWT verification alone, in this process, with the same jose options as auth's gateway.
 // Options: --cost N (bcrypt cost, default 12), --duration S (10), --connections N (32),
 // --login-connections N (8: logins are CPU-bound, more only queue).
-import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { jwtVerify } from "jose";
 import { dropFixtureDatabases, fixturePrefix, startFixture } from "../testing/fixture-server.ts";
+import { writeResults } from "./common.ts";
 import { option } from "./options.ts";
 
 interface Figure {
@@ -94,8 +93,6 @@ export async function runAuthBench(root: string, args: string[]): Promise<number
     await dropFixtureDatabases(prefix);
   }
   process.stdout.write(`\n${duration} s per run, bcrypt cost ${cost}, node ${process.version}, Redis ${process.env.REDIS_URL ? "on" : "off"}\n`);
-  const dir = path.resolve(import.meta.dirname, "../../bench-results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `auth-${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify({ cost, duration, figures }, null, 2));
+  writeResults("auth", { cost, duration, figures });
   return figures.some((f) => f.errors > 0) ? 1 : 0;
 }

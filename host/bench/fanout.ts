@@ -11,11 +11,12 @@
 // --warmup N (5), --workers N (2), --settle S (30: how long a phase may take to reach everyone).
 import os from "node:os";
 import path from "node:path";
-import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import { dropFixtureDatabases, fixturePrefix, startFixture, type FixtureServer } from "../testing/fixture-server.ts";
+import { writeResults } from "./common.ts";
 import { option } from "./options.ts";
 
 const APP = path.resolve(import.meta.dirname, "../testdata/bench");
@@ -420,10 +421,7 @@ export async function runFanout(args: string[]): Promise<number> {
         `\nnode ${process.version}, ${os.cpus().length} CPUs, load average (1/5/15 min) before ${loadBefore}, after ${load()}\n`,
     );
 
-    const dir = path.resolve(import.meta.dirname, "../../bench-results");
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `fanout-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-    writeFileSync(file, JSON.stringify({ options: opts, connectMs, results, lost, duplicates, unexpected, disconnected, loadBefore, loadAfter: load() }, null, 2));
+    writeResults("fanout", { options: opts, connectMs, results, lost, duplicates, unexpected, disconnected, loadBefore, loadAfter: load() });
     return lost + duplicates + unexpected + disconnected > 0 ? 1 : 0;
   } finally {
     await clients?.close();

@@ -14,9 +14,7 @@
 // Options: --mentions N (100000), --concurrency N (4), --subscribers N (2000), --events N (50),
 // --rate R (5 per second), --fanout-batch N (10 mentions), --workers N (2), --trials N (20).
 import os from "node:os";
-import path from "node:path";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
@@ -24,6 +22,7 @@ import postgres from "postgres";
 import { WebSocket } from "ws";
 import { databaseUrl } from "../db/provision.ts";
 import { dropFixtureDatabases, fixturePrefix, serverUrl, startFixture, type FixtureServer } from "../testing/fixture-server.ts";
+import { writeResults } from "./common.ts";
 import { option } from "./options.ts";
 
 interface Options {
@@ -519,9 +518,7 @@ export async function runIngestBench(root: string, args: string[]): Promise<numb
         `   detected in ${detection.detected} of ${detection.trials} trials; the burst's ingest call: p50 ${ms(detection.ingestCallMs.p50)} ms, p99 ${ms(detection.ingestCallMs.p99)} ms\n\n` +
         `load average (1/5/15 min) before ${loadBefore}, after ${loadAverage()}\n`,
     );
-    const dir = path.resolve(import.meta.dirname, "../../bench-results");
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, `ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify({ options: o, ingest, fanout, detection, loadBefore, loadAfter: loadAverage() }, null, 2));
+    writeResults("ingest", { options: o, ingest, fanout, detection, loadBefore, loadAfter: loadAverage() });
     return fanout.lost + fanout.duplicates + fanout.disconnected > 0 || detection.detected < detection.trials ? 1 : 0;
   } finally {
     await sql?.end();

@@ -7,24 +7,9 @@
 // - chat latency (POST /api/v1/intelligence/chat/message) with the fake model: one tool round trip
 //   (two model calls and a sentiment read from monitoring) per question, p50/p99.
 // Options: --passages N (default 10000), --searches N (default 300), --chats N (default 100).
-import path from "node:path";
-import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dropFixtureDatabases, fixturePrefix, startFixture } from "../testing/fixture-server.ts";
 import { FAKE_OPENAI_KEY, startFakeOpenAI } from "../../tests/fakes/openai.ts";
+import { call, createCampaign, startBenchApp, summary, writeResults } from "./common.ts";
 import { option } from "./options.ts";
-
-async function call(url: string, token: string | null, body?: unknown): Promise<any> {
-  const res = await fetch(url, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 
 // A deterministic vocabulary: common campaign words (in many passages) and rarer ones (in few).
 const COMMON = "campaign voters county budget transit schools taxes jobs health housing police plan council election senate mayor debate rally poll economy".split(" ");
@@ -47,24 +32,12 @@ function paragraph(r: () => number): string {
 
 const QUERIES = ["transit", "budget taxes", '"county council"', "housing -police", "term1a", "term2b OR term3c", "schools health jobs", "election debate", "mayor", "word42 word43"];
 
-function summary(ms: number[]): Record<string, number> {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return { count: sorted.length, p50Ms: +percentile(sorted, 50).toFixed(1), p99Ms: +percentile(sorted, 99).toFixed(1), minMs: +sorted[0]!.toFixed(1), maxMs: +sorted.at(-1)!.toFixed(1) };
-}
-
 export async function runIntelligenceBench(root: string, args: string[]): Promise<number> {
   const passages = Math.floor(option(args, "--passages", 10_000, 100));
   const searches = Math.floor(option(args, "--searches", 300, 1));
   const chats = Math.floor(option(args, "--chats", 100, 1));
   const model = await startFakeOpenAI();
-  const prefix = fixturePrefix();
-  const adminPassword = randomBytes(12).toString("base64url");
-  const app = await startFixture(root, prefix, {
-    JWT_SECRET: randomBytes(32).toString("base64url"),
-    BCRYPT_COST: "4",
-    WARROOM_ADMIN_EMAIL: "bench-admin@example.org",
-    WARROOM_ADMIN_PASSWORD: adminPassword,
-    WARROOM_CRON: "off",
+  const app = await startBenchApp(root, {
     WARROOM_DEMO: "off",
     OPENAI_API_KEY: FAKE_OPENAI_KEY,
     OPENAI_BASE_URL: model.baseUrl,
@@ -72,25 +45,12 @@ export async function runIntelligenceBench(root: string, args: string[]): Promis
     INTELLIGENCE_RATE_PER_MINUTE: "100000",
   });
   let figures: Record<string, unknown> = {};
+  const token = app.token;
   try {
-    let token = "";
-    for (const deadline = Date.now() + 15_000; !token; await new Promise((r) => setTimeout(r, 100))) {
-      token = (await call(`${app.url}/api/v1/auth/login`, null, { email: "bench-admin@example.org", password: adminPassword }).catch((err) => {
-        if (Date.now() > deadline) throw err;
-        return { accessToken: "" };
-      })).accessToken;
-    }
-    const campaign = await call(`${app.url}/api/v1/campaigns`, token, {
-      name: "Bench intelligence",
-      description: "",
-      startDate: "2026-01-01T00:00:00Z",
-      endDate: "2027-01-01T00:00:00Z",
-      budget: 1000,
-      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
-    });
+    const campaignId = await createCampaign(app, "Bench intelligence");
     const now = Date.now();
     await call(`${app.url}/api/v1/monitoring/ingest`, token, {
-      campaignId: campaign.id,
+      campaignId,
       mentions: Array.from({ length: 50 }, (_, i) => ({ id: `b${i}`, text: `Rivera mention ${i}`, author: `a${i}`, platform: "twitter", url: "", sentiment: ((i % 5) - 2) / 4, reach: 100 + i, engagement: 1, timestamp: new Date(now - i * 60_000).toISOString() })),
     });
 
@@ -102,7 +62,7 @@ export async function runIntelligenceBench(root: string, args: string[]): Promis
     for (let d = 0; d * perDoc < passages; d++) {
       const count = Math.min(perDoc, passages - d * perDoc);
       const text = Array.from({ length: count }, () => paragraph(r)).join("\n\n");
-      docIds.push((await call(`${app.url}/api/v1/intelligence/documents/upload`, token, { filename: `corpus-${d}.md`, content: text, campaignId: campaign.id })).id);
+      docIds.push((await call(`${app.url}/api/v1/intelligence/documents/upload`, token, { filename: `corpus-${d}.md`, content: text, campaignId })).id);
     }
     let indexed = 0;
     for (const id of docIds) {
@@ -136,7 +96,7 @@ export async function runIntelligenceBench(root: string, args: string[]): Promis
     for (let i = 0; i < chats; i++) {
       const t = performance.now();
       // A fresh session every 10 questions keeps the history (and prompt) realistic.
-      const res = await call(`${app.url}/api/v1/intelligence/chat/message`, token, { message: "What is our sentiment right now?", campaignId: campaign.id, ...(i % 10 && sessionId ? { sessionId } : {}) });
+      const res = await call(`${app.url}/api/v1/intelligence/chat/message`, token, { message: "What is our sentiment right now?", campaignId, ...(i % 10 && sessionId ? { sessionId } : {}) });
       chatMs.push(performance.now() - t);
       sessionId = res.sessionId;
       if (res.mode !== "model") throw new Error(`chat ${i} answered ${res.mode}`);
@@ -148,14 +108,11 @@ export async function runIntelligenceBench(root: string, args: string[]): Promis
       chat: { ...summary(chatMs), modelCallsPerQuestion: model.completions.length / chats },
     };
   } finally {
-    await app.stop();
-    await dropFixtureDatabases(prefix);
+    await app.close();
     await model.close();
   }
   process.stdout.write(`intelligence: ${JSON.stringify(figures)}\n`);
   process.stdout.write(`node ${process.version}, Redis ${process.env.REDIS_URL ? "on" : "off"}\n`);
-  const dir = path.resolve(import.meta.dirname, "../../bench-results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `intelligence-${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify(figures, null, 2));
+  writeResults("intelligence", figures);
   return 0;
 }

@@ -9,11 +9,11 @@
 // `npm run bench -- intelligence`: knowledge-base search over 10,000 passages and chat with the fake model (intelligence.ts).
 import path from "node:path";
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
 import postgres from "postgres";
 import autocannon from "autocannon";
 import { databaseUrl } from "../db/provision.ts";
 import { dropFixtureDatabases, fixturePrefix, serverUrl, startFixture } from "../testing/fixture-server.ts";
+import { writeResults } from "./common.ts";
 
 const APP = path.resolve(import.meta.dirname, "../testdata/bench");
 const ROWS = 10_000;
@@ -126,8 +126,6 @@ async function runHttpBench(_root: string, args: string[]): Promise<number> {
     const b = results.find((r) => r.endpoint === endpoint && r.target.startsWith("bare"))!;
     process.stdout.write(`${endpoint}: ours / bare = ${(o.rps / b.rps).toFixed(2)} (target >= 0.70)\n`);
   }
-  const dir = path.resolve(import.meta.dirname, "../../bench-results");
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `http-${new Date().toISOString().replace(/[:.]/g, "-")}.json`), JSON.stringify(results, null, 2));
+  writeResults("http", results);
   return results.some((r) => r.errors + r.non2xx > 0) ? 1 : 0;
 }

@@ -1,0 +1,28 @@
+// What Twilio's webhooks (status callbacks, inbound messages) share: reading the signed request and
+// answering a refused one with Encore's error body.
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** A webhook request as Twilio signed it. */
+export interface TwilioWebhook {
+  /** The public URL Twilio posted to (behind a proxy: from X-Forwarded-Proto / -Host). */
+  url: string;
+  /** X-Twilio-Signature, if sent. */
+  signature: string | undefined;
+  /** The form-encoded body. */
+  body: string;
+}
+
+export async function readTwilioWebhook(req: IncomingMessage): Promise<TwilioWebhook> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
+  const proto = String(req.headers["x-forwarded-proto"] ?? "http").split(",")[0].trim();
+  const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "");
+  const header = req.headers["x-twilio-signature"];
+  return { url: `${proto}://${host}${req.url ?? ""}`, signature: Array.isArray(header) ? header[0] : header, body: Buffer.concat(chunks).toString("utf8") };
+}
+
+/** Answers a refused webhook: 403 permission_denied (bad signature), else invalid_argument, as Encore's error body. */
+export function refuseTwilioWebhook(resp: ServerResponse, status: number, message: string): void {
+  const code = status === 403 ? "permission_denied" : "invalid_argument";
+  resp.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ code, message, details: null }));
+}
