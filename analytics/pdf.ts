@@ -215,8 +215,8 @@ interface Column {
   align?: "left" | "right";
 }
 
-/** A table with a header row and fixed-height rows (long cells end in an ellipsis). */
-function table(doc: Doc, columns: Column[], rows: string[][], x: number, y: number, rowHeight: number, empty: string): number {
+/** A table with a header row and rows as tall as their text, at most `maxRowHeight` (longer cells end in an ellipsis). */
+function table(doc: Doc, columns: Column[], rows: string[][], x: number, y: number, maxRowHeight: number, empty: string): number {
   doc.rect(x, y, W, 18).fillColor("#f3f4f6").fill();
   let cx = x;
   doc.font("Helvetica-Bold").fontSize(8).fillColor(INK);
@@ -231,6 +231,8 @@ function table(doc: Doc, columns: Column[], rows: string[][], x: number, y: numb
   }
   doc.font("Helvetica").fontSize(8);
   rows.forEach((row, i) => {
+    const textHeight = Math.max(...row.map((cell, j) => doc.heightOfString(printable(cell), { width: columns[j].width - 8 })));
+    const rowHeight = Math.min(maxRowHeight, Math.max(18, Math.ceil(textHeight) + 8));
     if (i % 2 === 1) doc.rect(x, ry, W, rowHeight).fillColor("#fafafa").fill();
     let px = x;
     row.forEach((cell, j) => {
