@@ -37,10 +37,10 @@ function callerAddress(): string | null {
   return req?.type === "api-call" ? clientAddress(req.headers) : null;
 }
 
-// register creates an account (viewer; the first account of a platform without an admin is admin) and signs it in.
+// register creates an account (viewer; the first account of a platform without an admin is admin) and signs it in; 429 with retryAfterSeconds past REGISTRATIONS_PER_ADDRESS_PER_HOUR attempts from one address.
 export const register = api(
   { expose: true, method: "POST", path: "/api/v1/auth/register" },
-  (req: RegisterRequest): Promise<LoginResponse> => sessions.register(req),
+  (req: RegisterRequest): Promise<LoginResponse> => sessions.register(req, callerAddress()),
 );
 
 // login signs in with email and password; failures are throttled per account and per address (429 with retryAfterSeconds).

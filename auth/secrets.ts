@@ -9,6 +9,7 @@ export type { CacheHealth } from "../shared/cache/counted";
 import { resolveSigningKeys, type SigningKeys } from "./domain/tokens";
 import { parseProviders, urlProblem, type ProviderConfig } from "./domain/oidc";
 import { decideCost } from "./domain/passwords";
+import { parseRegistrationLimit } from "./domain/throttle";
 import { databaseName } from "./store";
 
 // HS256 shared secret, at least 32 bytes.
@@ -28,6 +29,8 @@ const oidcProvidersJson = secret("OIDC_PROVIDERS");
 const oidcFrontendUrl = secret("OIDC_FRONTEND_URL");
 // Redis for login throttling counters and the gateway's account cache; empty: in-process memory.
 const redisUrl = secret("REDIS_URL");
+// Self-registrations (attempts, whatever their outcome) allowed per client address per clock hour; default 10.
+const registrationsPerHour = secret("REGISTRATIONS_PER_ADDRESS_PER_HOUR");
 
 export function isProduction(): boolean {
   return appMeta().environment.type === "production";
@@ -104,4 +107,16 @@ export function oidcFrontendRedirect(): string | null {
     frontend = value === "" || problem ? null : value;
   }
   return frontend;
+}
+
+let registrationsMax: number | undefined;
+
+/** Self-registrations allowed per client address per hour, decided once (a bad value is logged and the default used). */
+export function registrationsPerAddressPerHour(): number {
+  if (registrationsMax === undefined) {
+    const parsed = parseRegistrationLimit(registrationsPerHour());
+    if (parsed.problem) log.error(parsed.problem);
+    registrationsMax = parsed.max;
+  }
+  return registrationsMax;
 }

@@ -1,11 +1,12 @@
 // Sign-in, sessions and the gateway's token check: the rules behind auth's public endpoints.
 import { randomUUID } from "node:crypto";
 import { APIError } from "encore.dev/api";
+import log from "encore.dev/log";
 import { permissionsFor } from "../shared/permissions";
 import { audit } from "./audit";
 import { isUuid, normalizeEmail, toProfile, type Account, type AccountState } from "./domain/accounts";
 import { burnPasswordCheck, hashPassword, needsRehash, passwordProblem, verifyPassword } from "./domain/passwords";
-import { accountSubject, addressSubject, ThrottledError, type LoginAttempt } from "./domain/throttle";
+import { accountSubject, addressSubject, registrationSubject, ThrottledError, type LoginAttempt } from "./domain/throttle";
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   REFRESH_TOKEN_TTL_SECONDS,
@@ -19,7 +20,7 @@ import type { LoginRequest, LoginResponse, RefreshResponse, RegisterRequest } fr
 import { emailDomain } from "./domain/oidc";
 import { authCache, oidcProviders, passwordCost, signingKeys } from "./secrets";
 import * as store from "./store";
-import { loginThrottle } from "./throttle";
+import { loginThrottle, registrationLimit } from "./throttle";
 
 /** What the gateway hands every endpoint about the caller (seed: userID, email, role, permissions). */
 export interface CallerIdentity {
@@ -49,8 +50,30 @@ export async function startSession(account: Account, how: "register" | "login" |
   return { accessToken, refreshToken: refresh.token, user: toProfile(account), expiresIn: ACCESS_TOKEN_TTL_SECONDS };
 }
 
-/** Self-registration: a viewer account (admin when the platform has none yet), signed in. */
-export async function register(req: RegisterRequest): Promise<LoginResponse> {
+/**
+ * Counts a self-registration against the client address's hourly budget before any other work, so
+ * failed attempts (email taken, password refused, SSO domain) count as much as successes; past the
+ * budget, 429 with the seconds until the window ends. Without an address there is nothing to count.
+ */
+async function countRegistration(address: string | null): Promise<void> {
+  if (!address) {
+    log.debug("registration without a client address (no X-Forwarded-For / X-Real-IP): not rate limited");
+    return;
+  }
+  const limit = await registrationLimit();
+  try {
+    await limit.take(registrationSubject(address));
+  } catch (err) {
+    if (!(err instanceof ThrottledError)) throw err;
+    throw APIError.resourceExhausted(`too many registrations from this address; try again in ${err.retryAfterSeconds} seconds`).withDetails({
+      retryAfterSeconds: err.retryAfterSeconds,
+    });
+  }
+}
+
+/** Self-registration: a viewer account (admin when the platform has none yet), signed in; limited per client address. */
+export async function register(req: RegisterRequest, address: string | null): Promise<LoginResponse> {
+  await countRegistration(address);
   const problem = passwordProblem(req.password);
   if (problem) throw APIError.invalidArgument(problem);
   signingKeys(); // refuse before creating an account that could not sign in

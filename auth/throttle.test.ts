@@ -3,7 +3,7 @@ import "../tests/fakes/auth-secrets";
 import { describe, expect, test } from "vitest";
 import { randomUUID } from "node:crypto";
 import { createCache } from "../shared/cache";
-import { accountSubject, LoginThrottle, ThrottledError } from "./domain/throttle";
+import { accountSubject, LoginThrottle, registrationSubject, ThrottledError, WindowRateLimit } from "./domain/throttle";
 import { CacheThrottleStore, DatabaseThrottleStore, FallbackThrottleStore } from "./throttle";
 import * as store from "./store";
 
@@ -75,5 +75,37 @@ describe("throttling stores", () => {
     const throttle = new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(up.cache, up.health), new DatabaseThrottleStore()));
     await expect(throttle.begin(accountSubject(email), null)).rejects.toBeInstanceOf(ThrottledError);
     await Promise.all([down.cache.close(), up.cache.close()]);
+  });
+});
+
+describe("the registration limit on the real stores", () => {
+  // The store counts in real time; the limit's clock is the test's, so an hour passes at once.
+  async function exercise(s: FallbackThrottleStore) {
+    const clock = { now: Date.now() };
+    const limit = new WindowRateLimit(s, { max: 3, windowSeconds: 3600 }, () => clock.now);
+    const here = registrationSubject(`198.51.100.7-${randomUUID()}`);
+    const there = registrationSubject(`203.0.113.7-${randomUUID()}`);
+    for (let i = 1; i <= 3; i++) expect(await limit.take(here)).toBe(i);
+    const refused = await limit.take(here).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ThrottledError);
+    const endOfHour = (Math.floor(clock.now / 3_600_000) + 1) * 3_600_000;
+    expect((refused as ThrottledError).retryAfterSeconds).toBe(Math.max(1, Math.ceil((endOfHour - clock.now) / 1000)));
+    expect(await limit.take(there)).toBe(1);
+    clock.now = endOfHour;
+    expect(await limit.take(here)).toBe(1);
+  }
+
+  test("in Redis: refused past the budget with the time left, other addresses unaffected, the next hour starts afresh", async () => {
+    const { cache, health } = liveCache();
+    await exercise(new FallbackThrottleStore(new CacheThrottleStore(cache, health), new DatabaseThrottleStore()));
+    expect(health.failures).toBe(0);
+    await cache.close();
+  });
+
+  test("with the cache down, the same limit holds, counting in the database", async () => {
+    const { cache, health } = deadCache();
+    await exercise(new FallbackThrottleStore(new CacheThrottleStore(cache, health), new DatabaseThrottleStore()));
+    expect(health.failures).toBeGreaterThan(0);
+    await cache.close();
   });
 });

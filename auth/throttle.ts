@@ -1,10 +1,10 @@
-// Where login throttling keeps its counters. In the shared cache (Redis when configured, so every
+// Where login throttling (and the registration limit) keeps its counters. In the shared cache (Redis when configured, so every
 // process sees the same counts); when the cache cannot answer, in auth's database instead. A cache
 // outage therefore neither locks everyone out nor lets unlimited attempts through: it costs a few
 // queries per sign-in until the cache is back (logged, rate-limited, by authCache's onError).
 import type { Cache } from "../shared/cache";
-import { LoginThrottle, type ThrottleStore } from "./domain/throttle";
-import { authCache, type CacheHealth } from "./secrets";
+import { LoginThrottle, WindowRateLimit, type ThrottleStore } from "./domain/throttle";
+import { authCache, registrationsPerAddressPerHour, type CacheHealth } from "./secrets";
 import * as store from "./store";
 
 /** The cache did not answer (the operation failed or timed out). */
@@ -102,10 +102,26 @@ export class FallbackThrottleStore implements ThrottleStore {
   }
 }
 
+let stores: Promise<ThrottleStore> | undefined;
+
+/** Throttling counters of this process: the shared cache first, auth's database when it fails. */
+function throttleStore(): Promise<ThrottleStore> {
+  stores ??= authCache().then(({ cache, health }) => new FallbackThrottleStore(new CacheThrottleStore(cache, health), new DatabaseThrottleStore()));
+  return stores;
+}
+
 let throttle: Promise<LoginThrottle> | undefined;
 
 /** The login throttle of this process: the shared cache first, auth's database when it fails. */
 export function loginThrottle(): Promise<LoginThrottle> {
-  throttle ??= authCache().then(({ cache, health }) => new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(cache, health), new DatabaseThrottleStore())));
+  throttle ??= throttleStore().then((s) => new LoginThrottle(s));
   return throttle;
+}
+
+let registrations: Promise<WindowRateLimit> | undefined;
+
+/** Self-registrations per client address per hour (REGISTRATIONS_PER_ADDRESS_PER_HOUR), on the same counters. */
+export function registrationLimit(): Promise<WindowRateLimit> {
+  registrations ??= throttleStore().then((s) => new WindowRateLimit(s, { max: registrationsPerAddressPerHour(), windowSeconds: 3600 }));
+  return registrations;
 }

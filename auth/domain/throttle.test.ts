@@ -8,6 +8,8 @@ import {
   addressSubject,
   clientAddress,
   lockSecondsAfter,
+  parseRegistrationLimit,
+  WindowRateLimit,
   type ThrottleStore,
 } from "./throttle";
 
@@ -129,5 +131,30 @@ describe("the client address", () => {
     expect(clientAddress({})).toBeNull();
     expect(clientAddress({ "x-forwarded-for": "evil, 10.0.0.1" })).toBeNull();
     expect(clientAddress({ "x-forwarded-for": "1".repeat(100) })).toBeNull();
+  });
+});
+
+describe("the registration limit", () => {
+  test("the secret: empty is 10, a whole number 1–100000 is used, anything else is the default with a problem", () => {
+    expect(parseRegistrationLimit("")).toEqual({ max: 10 });
+    expect(parseRegistrationLimit(undefined)).toEqual({ max: 10 });
+    expect(parseRegistrationLimit(" 3 ")).toEqual({ max: 3 });
+    for (const bad of ["0", "-1", "2.5", "ten", "100001", "1e3"]) {
+      const parsed = parseRegistrationLimit(bad);
+      expect(parsed.max).toBe(10);
+      expect(parsed.problem).toContain("REGISTRATIONS_PER_ADDRESS_PER_HOUR");
+    }
+  });
+
+  test("max attempts per clock hour; the next is refused until the hour ends, per key", async () => {
+    const clock = { now: Date.parse("2026-01-01T10:15:00Z") };
+    const limit = new WindowRateLimit(new MemoryStore(clock), { max: 2, windowSeconds: 3600 }, () => clock.now);
+    expect([await limit.take("reg:addr:a"), await limit.take("reg:addr:a")]).toEqual([1, 2]);
+    expect(await retryAfter(limit.take("reg:addr:a"))).toBe(45 * 60);
+    expect(await limit.take("reg:addr:b")).toBe(1);
+    clock.now = Date.parse("2026-01-01T10:59:59.500Z");
+    expect(await retryAfter(limit.take("reg:addr:a"))).toBe(1);
+    clock.now = Date.parse("2026-01-01T11:00:00Z");
+    expect(await limit.take("reg:addr:a")).toBe(1);
   });
 });

@@ -142,6 +142,56 @@ export class LoginAttempt {
   }
 }
 
+/** A budget of attempts per subject per window (self-registration per client address). */
+export interface RateLimitPolicy {
+  max: number;
+  windowSeconds: number;
+}
+
+/** Registrations per address per hour when REGISTRATIONS_PER_ADDRESS_PER_HOUR is unset. */
+export const DEFAULT_REGISTRATIONS_PER_HOUR = 10;
+
+/** The registration budget from its secret: empty → the default; else a whole number 1–100000, or the default and a problem to log. */
+export function parseRegistrationLimit(raw: string | undefined): { max: number; problem?: string } {
+  const value = (raw ?? "").trim();
+  if (value === "") return { max: DEFAULT_REGISTRATIONS_PER_HOUR };
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (Number.isInteger(n) && n >= 1 && n <= 100_000) return { max: n };
+  return {
+    max: DEFAULT_REGISTRATIONS_PER_HOUR,
+    problem: `REGISTRATIONS_PER_ADDRESS_PER_HOUR must be a whole number from 1 to 100000, not "${value}"; using ${DEFAULT_REGISTRATIONS_PER_HOUR}`,
+  };
+}
+
+export function registrationSubject(address: string): string {
+  return `reg:addr:${address}`;
+}
+
+/**
+ * At most policy.max attempts per key in each window, windows aligned to the clock (hour
+ * 10:00–11:00, then 11:00–12:00, ...): every attempt counts, whatever its outcome, and the one past
+ * the budget is refused with the seconds left until the window ends. A counter per window (the
+ * window's number is part of the key), so a window's end needs no store state to pass. Aligned
+ * windows let a burst straddling a boundary reach 2 × max; that is the price of one counter.
+ */
+export class WindowRateLimit {
+  constructor(
+    private readonly store: ThrottleStore,
+    readonly policy: RateLimitPolicy,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts one attempt for the key (its number in the window), or throws ThrottledError past the budget. */
+  async take(key: string): Promise<number> {
+    const windowMs = this.policy.windowSeconds * 1000;
+    const now = this.now();
+    const window = Math.floor(now / windowMs);
+    const n = await this.store.count(`${key}:${window}`, this.policy.windowSeconds);
+    if (n > this.policy.max) throw new ThrottledError(Math.max(1, Math.ceil(((window + 1) * windowMs - now) / 1000)));
+    return n;
+  }
+}
+
 /**
  * The client's address from the request headers: the first X-Forwarded-For entry, else X-Real-IP,
  * normalised (port and brackets dropped, IPv4-mapped IPv6 unwrapped). Null when there is none or it

@@ -1,0 +1,57 @@
+// Self-registration is limited per client address (REGISTRATIONS_PER_ADDRESS_PER_HOUR, lowered to 3
+// here), over HTTP against the started app. The window passing is tested with a controlled clock in
+// auth/throttle.test.ts (the limit's windows are clock hours).
+import path from "node:path";
+import { expect, test } from "vitest";
+import { useFixture } from "../host/testing/use-fixture.ts";
+import { appEnv, type Reply } from "./http.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const ADMIN = { email: "chief@register-limit.example", password: "chief-password-1" };
+const app = useFixture(ROOT, appEnv("register-limit-secret-0123456789abcdefghij", ADMIN, { REGISTRATIONS_PER_ADDRESS_PER_HOUR: "3" }));
+
+let n = 0;
+const email = () => `reg-${++n}-${Date.now()}@example.org`;
+
+async function register(body: Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> {
+  const res = await fetch(app.server.url + "/api/v1/auth/register", {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
+/** Waits out the last seconds of a clock hour, so that one test's attempts fall in one window. */
+async function awayFromHourEnd(): Promise<void> {
+  while (3_600_000 - (Date.now() % 3_600_000) < 5_000) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+test("past 3 attempts from one address (failures included) registration is 429 with a retry hint; other addresses go on", async () => {
+  await awayFromHourEnd();
+  const fromA = { "x-forwarded-for": "203.0.113.50, 10.0.0.1" };
+  const taken = email();
+  expect((await register({ email: taken, password: "a-good-password", name: "One" }, fromA)).status).toBe(200);
+  // A failed registration counts as much as a successful one: the email taken, a password of more than 72 bytes.
+  expect((await register({ email: taken, password: "a-good-password", name: "Two" }, fromA)).status).toBe(409);
+  expect((await register({ email: email(), password: "é".repeat(40), name: "Three" }, fromA)).status).toBe(400);
+
+  const refused = await register({ email: email(), password: "a-good-password", name: "Four" }, fromA);
+  expect(refused.status).toBe(429);
+  expect(refused.json).toMatchObject({ code: "resource_exhausted", details: { retryAfterSeconds: expect.any(Number) } });
+  expect(refused.json.details.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+  expect(refused.json.details.retryAfterSeconds).toBeLessThanOrEqual(3600);
+  // The same address behind another proxy hop, or as X-Real-IP, is the same address.
+  expect((await register({ email: email(), password: "a-good-password", name: "Five" }, { "x-real-ip": "203.0.113.50" })).status).toBe(429);
+
+  const other = await register({ email: email(), password: "a-good-password", name: "Elsewhere" }, { "x-forwarded-for": "198.51.100.60" });
+  expect(other.status).toBe(200);
+  expect(other.json.user.role).toBe("viewer");
+});
+
+test("a request without a client address is not limited", async () => {
+  for (let i = 0; i < 4; i++) {
+    expect((await register({ email: email(), password: "a-good-password", name: `Anon ${i}` })).status).toBe(200);
+  }
+});
