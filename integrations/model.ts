@@ -285,20 +285,8 @@ export interface AdAccountsRequest {
 }
 
 /** One Meta ad campaign of a linked account, with its last-30-days insights. */
-export interface MetaAccountCampaign {
+export interface MetaAccountCampaign extends MetaCampaign {
   adAccountId: string;
-  id: string;
-  name: string;
-  status: string;
-  objective: string;
-  dailyBudget: number | null;
-  lifetimeBudget: number | null;
-  impressions: number;
-  clicks: number;
-  spend: number;
-  reach: number;
-  ctr: number;
-  cpc: number;
 }
 
 /** The Meta ad campaigns of the accounts asked for. */
@@ -307,18 +295,8 @@ export interface MetaAccountCampaigns {
 }
 
 /** One Google Ads campaign of a linked customer, with its last-30-days metrics. */
-export interface GoogleAccountCampaign {
+export interface GoogleAccountCampaign extends GoogleCampaign {
   customerId: string;
-  id: string;
-  name: string;
-  status: string;
-  channelType: string;
-  impressions: number;
-  clicks: number;
-  cost: number;
-  conversions: number;
-  ctr: number;
-  averageCpc: number;
 }
 
 /** The Google Ads campaigns of the customers asked for. */
