@@ -124,17 +124,8 @@ async function all<T>(rows: AsyncGenerator<T>): Promise<T[]> {
 }
 
 /** A new alert and its deliveries, as the raise writes them. */
-export interface NewAlert {
-  campaignId: string;
-  type: AlertType;
-  severity: Severity;
-  title: string;
-  message: string;
-  data: Record<string, unknown>;
-  channels: AlertChannel[];
-  raisedBy: string;
+export interface NewAlert extends Pick<Alert, "campaignId" | "type" | "severity" | "title" | "message" | "data" | "channels" | "raisedBy" | "maxTier"> {
   sourceKey: string | null;
-  maxTier: number;
   /** When tier 2 is reached unless acknowledged (null: no escalation). */
   escalateAt: Date | null;
   deliveries: PlannedDelivery[];

@@ -61,19 +61,12 @@ async function chainPending(tx: Transaction, head: Head | null): Promise<Head | 
     if (rows.length === 0) return current;
     const links: { id: string; chain_seq: number; campaign_id: string | null; details_hash: string; prev_hash: string; hash: string }[] = [];
     for (const r of rows) {
-      const details = r.details ?? {};
+      const event = toEvent(r);
       const entry = {
+        ...event,
         seq: (current?.seq ?? 0) + 1,
-        id: r.id,
-        occurredAt: r.occurred_at,
-        actorId: r.actor_id,
-        action: r.action,
-        targetType: r.target_type,
-        targetId: r.target_id,
-        requestId: r.request_id,
-        service: r.service,
-        campaignId: r.campaign_id ?? campaignOf(r.target_type, r.target_id, details),
-        detailsHash: r.details_hash ?? detailsHash(details),
+        campaignId: r.campaign_id ?? campaignOf(r.target_type, r.target_id, event.details),
+        detailsHash: r.details_hash ?? detailsHash(event.details),
       };
       const prevHash = current?.hash ?? GENESIS_HASH;
       const hash = entryHash(entry, prevHash);
