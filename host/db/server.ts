@@ -76,7 +76,8 @@ async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void>
       return await answers(url);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      const retryable = code === "ECONNREFUSED" || code === "57P03" || code === "CONNECT_TIMEOUT"; // 57P03: starting up
+      // 57P03: starting up; 53300: too many clients (other processes' connections may free up)
+      const retryable = code === "ECONNREFUSED" || code === "57P03" || code === "53300" || code === "CONNECT_TIMEOUT";
       if (!retryable || Date.now() + delay > deadline) throw e;
       await new Promise((r) => setTimeout(r, delay));
     }
