@@ -12,4 +12,5 @@ export async function handleDocumentUploaded(event: DocumentUploaded): Promise<v
 export const processDocuments = new Subscription(documentProcessing, "process-documents", {
   handler: handleDocumentUploaded,
   maxConcurrency: 2,
+  retryPolicy: { maxRetries: 3 }, // heavy and untrusted: a document that keeps failing (or killing the process) is dead-lettered after 4 attempts
 });
