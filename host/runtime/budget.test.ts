@@ -9,6 +9,7 @@ import { QueryArgs, SqlDatabase, SqlError, type Transaction } from "./sqldb.ts";
 import { databaseUrl, ensureDatabase, serverUrlOf } from "../db/provision.ts";
 import { dropDatabase } from "../db/testdb.ts";
 import { toErrorBody } from "../server/errors.ts";
+import { startTcpProxy } from "../testing/tcp-proxy.ts";
 
 const SERVER = serverUrlOf(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
 const DB_NAME = `h2_budget_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -172,6 +173,35 @@ describe("an unreachable server", () => {
     // The failed connection does not leak its permit beyond the pool's size.
     await nowhere.query("SELECT 1", none).catch(() => {});
     expect(budget.stats().used).toBeLessThanOrEqual(2);
+  });
+
+  test("a server that drops every connection: statements fail as `unavailable` within the wait, and the pool recovers by itself", async () => {
+    const u = new URL(SERVER);
+    const proxy = await startTcpProxy(u.hostname, Number(u.port || 5432));
+    try {
+      const budget = new ConnectionBudget(3);
+      const d = new SqlDatabase(`cut_${process.pid}`, { config: { url: databaseUrl(proxy.url(SERVER), DB_NAME), poolSize: 3, budget, acquireTimeoutMs: 800 } });
+      opened.push(d);
+      const q = () => d.queryRow("SELECT 1 AS one, pg_sleep(0.05)", none).then(() => "ok", (e: unknown) => ((e as SqlError).unavailable ? "unavailable" : `other: ${(e as Error).message}`));
+      expect(await Promise.all([q(), q(), q()])).toEqual(["ok", "ok", "ok"]);
+      const inflight = [q(), q(), q()];
+      await new Promise((r) => setTimeout(r, 10));
+      proxy.cut(); // connections reset, new ones accepted and reset at once
+      expect(await Promise.all(inflight)).toEqual(["unavailable", "unavailable", "unavailable"]);
+      const t0 = Date.now();
+      expect(await Promise.all([q(), q(), q(), q()])).toEqual(["unavailable", "unavailable", "unavailable", "unavailable"]);
+      expect(Date.now() - t0).toBeLessThan(3000); // bounded by the wait (800 ms), not hanging in reconnects
+      const tx = await d.begin().catch((e: unknown) => e);
+      expect((tx as SqlError).unavailable).toBe(true);
+      proxy.restore();
+      await expect.poll(() => q(), { timeout: 5000, interval: 100 }).toBe("ok");
+      expect(await Promise.all([q(), q(), q(), q(), q(), q()])).toEqual(["ok", "ok", "ok", "ok", "ok", "ok"]);
+      const t = await d.begin();
+      await t.commit();
+      expect(budget.stats().used).toBeLessThanOrEqual(3);
+    } finally {
+      await proxy.close();
+    }
   });
 
   test("too many clients (SQLSTATE 53300) is `unavailable` too", async () => {

@@ -16,6 +16,8 @@ export interface RuntimeConfig {
   dbMaxConnections: number; // WARROOM_DB_MAX_CONNECTIONS: the process's total across all its databases
   dbIdleTimeoutMs: number; // WARROOM_DB_IDLE_TIMEOUT_MS: an unused connection is closed after this
   dbAcquireTimeoutMs: number; // WARROOM_DB_ACQUIRE_TIMEOUT_MS: the longest wait for a connection (then 503)
+  dbPrepare: boolean; // WARROOM_DB_PREPARE=off: no named prepared statements (a transaction-mode pooler)
+  dbSessionUrl: string | undefined; // WARROOM_DB_SESSION_URL: a direct server for session work (migrations, LISTEN)
   logLevel: string | undefined;
   cron: boolean;
   shutdownTimeoutMs: number;
@@ -74,6 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     dbMaxConnections,
     dbIdleTimeoutMs: Math.max(1000, intEnv(env, "WARROOM_DB_IDLE_TIMEOUT_MS", 30_000)),
     dbAcquireTimeoutMs: Math.max(100, intEnv(env, "WARROOM_DB_ACQUIRE_TIMEOUT_MS", 5_000)),
+    dbPrepare: env.WARROOM_DB_PREPARE !== "off",
+    dbSessionUrl: env.WARROOM_DB_SESSION_URL || undefined,
     logLevel: env.WARROOM_LOG_LEVEL,
     cron: env.WARROOM_CRON !== "off",
     shutdownTimeoutMs: intEnv(env, "WARROOM_SHUTDOWN_TIMEOUT_MS", 30_000),

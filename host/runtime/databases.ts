@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { SqlDatabase, isUnavailableState, toSqlError } from "./sqldb.ts";
 import { ConnectionBudget } from "./budget.ts";
 import { RUNTIME_DB_CONNECTIONS } from "./config.ts";
-import { ensureDatabase, databaseUrl } from "../db/provision.ts";
+import { ensureDatabase, databaseUrl, serverUrlOf } from "../db/provision.ts";
 import { migrate, type MigrationFile } from "../db/migrate.ts";
 import { prepareTemplate, cloneFromTemplate } from "../db/testdb.ts";
 import { startDatabaseServer } from "../db/server.ts";
@@ -34,6 +34,7 @@ export class Databases {
   private serverReady: Promise<string> | null = null;
   private runtimeSqlP: Promise<postgres.Sql> | null = null;
   private runtimeSqlConn: postgres.Sql | null = null;
+  private runtimeDbName: string | null = null;
   /** The process's connection budget (WARROOM_DB_MAX_CONNECTIONS), shared by every pool. */
   readonly budget: ConnectionBudget;
   private readonly runtimeConnections: number;
@@ -51,7 +52,29 @@ export class Databases {
   }
 
   private poolLimits(size: number) {
-    return { poolSize: Math.min(size, this.budget.max - this.runtimeConnections), budget: this.budget, idleTimeoutMs: this.config.dbIdleTimeoutMs, acquireTimeoutMs: this.config.dbAcquireTimeoutMs };
+    return {
+      poolSize: Math.min(size, this.budget.max - this.runtimeConnections),
+      budget: this.budget,
+      idleTimeoutMs: this.config.dbIdleTimeoutMs,
+      acquireTimeoutMs: this.config.dbAcquireTimeoutMs,
+      prepare: this.config.dbPrepare,
+    };
+  }
+
+  /**
+   * The server for work that needs a session of its own (CREATE DATABASE, migrations under an
+   * advisory lock, LISTEN): WARROOM_DB_SESSION_URL when DATABASE_URL is a transaction-mode pooler.
+   */
+  private async sessionServer(): Promise<string> {
+    const pooled = await this.ensureServer();
+    return this.config.dbSessionUrl ? serverUrlOf(this.config.dbSessionUrl) : pooled;
+  }
+
+  /** Where Pub/Sub LISTENs: null to LISTEN on the runtime's own connections. */
+  async runtimeListenUrl(): Promise<string | null> {
+    if (!this.config.dbSessionUrl) return null;
+    await this.runtimeSql();
+    return databaseUrl(await this.sessionServer(), this.runtimeDbName!);
   }
 
   /** The SqlDatabase for a name, created at once (queries wait until it is provisioned). */
@@ -115,12 +138,13 @@ export class Databases {
     if (!p) {
       p = (async () => {
         const serverUrl = await this.ensureServer();
+        const session = await this.sessionServer();
         const physical = this.physicalName(name);
         const url = databaseUrl(serverUrl, physical);
         const { applied } = await retryUnavailable(
           async () => {
-            await ensureDatabase(serverUrl, physical);
-            return migrate(url, this.migrations(name));
+            await ensureDatabase(session, physical);
+            return migrate(databaseUrl(session, physical), this.migrations(name));
           },
           (err, waitMs) => this.log.warn(`database ${name}: the server cannot take connections now; retrying in ${waitMs} ms`, { error: err.message }),
         );
@@ -152,12 +176,15 @@ export class Databases {
       this.runtimeSqlP = (async () => {
         const serverUrl = await this.ensureServer();
         const name = this.testMode ? testCloneName(RUNTIME_DB) : this.physicalName(RUNTIME_DB);
-        await retryUnavailable(() => ensureDatabase(serverUrl, name), () => {});
+        this.runtimeDbName = name;
+        const session = await this.sessionServer();
+        await retryUnavailable(() => ensureDatabase(session, name), () => {});
         // A frozen process must not hold Pub/Sub or cron rows locked forever: Postgres ends its
         // transaction after 30 s idle, so the rows' leases can run out and others take over.
         // Its reserved part of the budget: pooled connections plus Pub/Sub's LISTEN connection.
         this.runtimeSqlConn = postgres(databaseUrl(serverUrl, name), {
           max: Math.max(1, this.runtimeConnections - 1),
+          prepare: this.config.dbPrepare,
           onnotice: () => {},
           idle_timeout: Math.ceil(this.config.dbIdleTimeoutMs / 1000),
           connect_timeout: Math.max(1, Math.ceil(this.config.dbAcquireTimeoutMs / 1000)),

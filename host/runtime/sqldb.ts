@@ -180,10 +180,12 @@ class BoundedMap<V> {
 
 /** A pooled connection: a postgres.js instance of exactly one connection. */
 interface Conn {
-  readonly sql: Exec;
+  sql: Exec;
   users: number; // autocommit queries in flight on it (postgres.js pipelines them)
   exclusive: boolean; // lent to a transaction or acquire()
   idleSince: number; // when it last became idle (Date.now())
+  ready: boolean; // its session is established (the server sent its parameters); false until then and after a close
+  broken: boolean; // ended because it could not connect in time: leaves the pool when released
 }
 
 interface Waiter {
@@ -200,6 +202,11 @@ export interface PoolLimits {
   idleTimeoutMs?: number;
   /** A caller waits at most this long for a connection, then gets an `unavailable` SqlError. */
   acquireTimeoutMs?: number;
+  /**
+   * Named prepared statements (default true). Off for a pooler in transaction mode that does not
+   * track them (WARROOM_DB_PREPARE=off): statements are then parsed unnamed on every execution.
+   */
+  prepare?: boolean;
 }
 
 /**
@@ -221,6 +228,7 @@ class Pool implements Claimant {
   private readonly budget: ConnectionBudget;
   private readonly idleTimeoutMs: number;
   private readonly acquireTimeoutMs: number;
+  readonly prepare: boolean;
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -232,6 +240,7 @@ class Pool implements Claimant {
     this.budget = limits.budget ?? new ConnectionBudget(size);
     this.idleTimeoutMs = limits.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     this.acquireTimeoutMs = limits.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
+    this.prepare = limits.prepare ?? true;
     this.budget.register(this);
     this.sweeper = setInterval(() => this.closeIdleExpired(), Math.max(50, Math.min(this.idleTimeoutMs / 2, 10_000)));
     this.sweeper.unref();
@@ -257,14 +266,24 @@ class Pool implements Claimant {
   }
 
   private create(): Conn {
+    const conn = { users: 0, exclusive: false, idleSince: Date.now(), ready: false, broken: false } as Conn;
     const sql = postgres(this.url, {
       max: 1,
       fetch_types: false,
-      prepare: true,
+      prepare: this.prepare,
       // We close idle connections ourselves (their permits go back to the budget); this is a backstop.
       idle_timeout: Math.ceil(this.idleTimeoutMs / 1000) + 60,
       connect_timeout: Math.max(1, Math.ceil(this.acquireTimeoutMs / 1000)),
       onnotice: () => {},
+      // The server sends its parameters once a session is established: the connection is up.
+      // postgres.js reports only changed ones, so they are forgotten when a session closes, and
+      // the next session reports them again.
+      onparameter: () => (conn.ready = true),
+      onclose: () => {
+        conn.ready = false;
+        const params = (sql.options as unknown as { parameters: Record<string, string> }).parameters;
+        for (const k of Object.keys(params)) delete params[k];
+      },
       connection: {
         application_name: this.applicationName,
         // Fixed session settings keep the text format we decode stable.
@@ -277,9 +296,26 @@ class Pool implements Claimant {
     // pass through as the text we give and the text the server sends.
     for (const k of Object.keys(sql.options.parsers)) delete sql.options.parsers[Number(k)];
     for (const k of Object.keys(sql.options.serializers)) delete sql.options.serializers[Number(k)];
-    const conn: Conn = { sql, users: 0, exclusive: false, idleSince: Date.now() };
+    conn.sql = sql;
     this.conns.push(conn);
     return conn;
+  }
+
+  /**
+   * Bounds the time a statement on `c` may spend getting a session: postgres.js retries a
+   * connection the server accepts and then drops (a database restarting, a proxy cutting it) for as
+   * long as the statement waits, so past acquireTimeoutMs without a session the connection is
+   * ended, which fails its statements (`unavailable`), and it leaves the pool when given back.
+   * Returns the function that stops watching (call it when the statement settles).
+   */
+  watchConnect(c: Conn): () => void {
+    if (c.ready) return noop;
+    const timer = setTimeout(() => {
+      if (c.ready || c.broken) return;
+      c.broken = true;
+      void c.sql.end({ timeout: 0 }).catch(() => {});
+    }, this.acquireTimeoutMs);
+    return () => clearTimeout(timer);
   }
 
   /** The budget hands this pool a permit it queued for. */
@@ -316,7 +352,7 @@ class Pool implements Claimant {
 
   private leastBusyShared(): Conn | null {
     let best: Conn | null = null;
-    for (const c of this.conns) if (!c.exclusive && (best === null || c.users < best.users)) best = c;
+    for (const c of this.conns) if (!c.exclusive && !c.broken && (best === null || c.users < best.users)) best = c;
     return best;
   }
 
@@ -382,7 +418,7 @@ class Pool implements Claimant {
   // so its permit goes to them.
   private dispatch(c: Conn): void {
     const othersWait = this.budget.othersWaiting(this);
-    if (othersWait && (this.waiters === 0 || this.budget.overShare(this))) {
+    if (c.broken || (othersWait && (this.waiters === 0 || this.budget.overShare(this)))) {
       this.retire(c);
       if (this.waiters > 0) this.budget.want(this);
       return;
@@ -418,6 +454,8 @@ class Pool implements Claimant {
   }
 }
 
+const noop = () => {};
+
 /** One database's pool, statement knowledge and codecs. */
 class Backend {
   readonly pool: Pool;
@@ -435,9 +473,15 @@ class Backend {
   /** Runs one query on a connection borrowed from the pool for its duration. */
   async query(text: string, args: QueryArgs): Promise<Cursor> {
     const conn = this.pool.takeShared() ?? (await this.pool.waitShared());
+    const unwatch = this.pool.watchConnect(conn);
     try {
       return await this.run(conn.sql, text, args);
+    } catch (e) {
+      // The session is gone (postgres.js reports the close a moment later): watch the reconnect.
+      if (e instanceof SqlError && e.unavailable) conn.ready = false;
+      throw e;
     } finally {
+      unwatch();
       this.pool.releaseShared(conn);
     }
   }
@@ -461,7 +505,7 @@ class Backend {
     }
     let result: TextRows;
     try {
-      result = (await exec.unsafe(text, encoded as postgres.ParameterOrJSON<never>[], { prepare: true }).values()) as unknown as TextRows;
+      result = (await exec.unsafe(text, encoded as postgres.ParameterOrJSON<never>[], { prepare: this.pool.prepare }).values()) as unknown as TextRows;
     } catch (e) {
       this.params.delete(text); // the schema may have changed under a remembered statement
       throw toSqlError(e);
@@ -481,7 +525,7 @@ class Backend {
   private async describe(exec: Exec, text: string): Promise<PgType[]> {
     let statement: postgres.Statement;
     try {
-      statement = await exec.unsafe(text, [], { prepare: true }).describe();
+      statement = await exec.unsafe(text, [], { prepare: this.pool.prepare }).describe();
     } catch (e) {
       throw toSqlError(e);
     }
@@ -497,7 +541,7 @@ class Backend {
     for (let round = 0; unknown.length > 0 && round < 5; round++) {
       let rows: TextRows;
       try {
-        rows = (await exec.unsafe(CATALOG_QUERY, [exec.typed(`{${unknown.join(",")}}`, 1028)], { prepare: true }).values()) as unknown as TextRows;
+        rows = (await exec.unsafe(CATALOG_QUERY, [exec.typed(`{${unknown.join(",")}}`, 1028)], { prepare: this.pool.prepare }).values()) as unknown as TextRows;
       } catch (e) {
         throw toSqlError(e);
       }
@@ -533,11 +577,13 @@ interface Lease {
 async function giveBack(lease: Lease, statement: string): Promise<void> {
   const conn = lease.conn!;
   lease.conn = null;
+  const unwatch = lease.pool.watchConnect(conn);
   try {
     await conn.sql.unsafe(statement);
   } catch (e) {
     throw toSqlError(e);
   } finally {
+    unwatch();
     lease.pool.releaseExclusive(conn);
   }
 }
@@ -678,11 +724,14 @@ export class SqlDatabase {
   async begin(_source?: unknown): Promise<Transaction> {
     const b = await this.get();
     const conn = await b.pool.acquireExclusive();
+    const unwatch = b.pool.watchConnect(conn);
     try {
       await conn.sql.unsafe("BEGIN");
     } catch (e) {
       b.pool.releaseExclusive(conn);
       throw toSqlError(e);
+    } finally {
+      unwatch();
     }
     return new Transaction(b, { conn, pool: b.pool });
   }
