@@ -79,7 +79,6 @@ function env(proxy: TcpProxy): Record<string, string> {
     TWILIO_TOKEN: twilio.authToken,
     TWILIO_FROM: "+14155550199",
     TWILIO_BASE_URL: twilio.url,
-    ALERT_RETRY_BASE_MS: "200",
     INTELLIGENCE_RATE_BURST: String(RATE_BURST),
     INTELLIGENCE_RATE_PER_MINUTE: String(RATE_BURST),
   };
@@ -389,7 +388,22 @@ describe("PostgreSQL going away during traffic", { timeout: 120_000 }, () => {
       proxies.b.restore();
     }
     const restoredAt = Date.now();
-    for (const app of [apps.a, apps.b]) await expect.poll(async () => (await call(app, "GET", "/api/v1/status")).json.status, { timeout: 30_000, interval: 200 }).toBe("healthy");
+    let last: unknown = null;
+    for (const app of [apps.a, apps.b]) {
+      await expect
+        .poll(
+          async () => {
+            const r = await call(app, "GET", "/api/v1/status");
+            last = r.json;
+            return r.json.status;
+          },
+          { timeout: 30_000, interval: 200 },
+        )
+        .toBe("healthy")
+        .catch((e: Error) => {
+          throw new Error(`${e.message}; the last status: ${JSON.stringify(last)}`);
+        });
+    }
     measured.recoveryMs = Date.now() - restoredAt;
     stop = true;
     await Promise.all(traffic);

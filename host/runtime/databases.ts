@@ -185,6 +185,9 @@ export class Databases {
         this.runtimeSqlConn = postgres(databaseUrl(serverUrl, name), {
           max: Math.max(1, this.runtimeConnections - 1),
           prepare: this.config.dbPrepare,
+          // postgres.js waits up to 20 s between reconnects after repeated failures; a database back
+          // from an outage should see Pub/Sub and cron within a second.
+          backoff: reconnectBackoffSeconds,
           onnotice: () => {},
           idle_timeout: Math.ceil(this.config.dbIdleTimeoutMs / 1000),
           connect_timeout: Math.max(1, Math.ceil(this.config.dbAcquireTimeoutMs / 1000)),
@@ -212,6 +215,11 @@ export class Databases {
     await this.runtimeSqlConn?.end({ timeout: 5 }).catch(() => {});
     await this.server?.stop();
   }
+}
+
+/** Seconds before reconnect attempt `retries`: 50 ms doubling, at most 1 s. */
+export function reconnectBackoffSeconds(retries: number): number {
+  return Math.min(0.05 * 2 ** Math.max(0, retries - 1), 1);
 }
 
 /**

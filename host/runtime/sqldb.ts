@@ -274,6 +274,7 @@ class Pool implements Claimant {
       // We close idle connections ourselves (their permits go back to the budget); this is a backstop.
       idle_timeout: Math.ceil(this.idleTimeoutMs / 1000) + 60,
       connect_timeout: Math.max(1, Math.ceil(this.acquireTimeoutMs / 1000)),
+      backoff: (retries: number) => Math.min(0.05 * 2 ** Math.max(0, retries - 1), 1), // reconnect promptly after an outage
       onnotice: () => {},
       // The server sends its parameters once a session is established: the connection is up.
       // postgres.js reports only changed ones, so they are forgotten when a session closes, and
@@ -306,10 +307,12 @@ class Pool implements Claimant {
    * connection the server accepts and then drops (a database restarting, a proxy cutting it) for as
    * long as the statement waits, so past acquireTimeoutMs without a session the connection is
    * ended, which fails its statements (`unavailable`), and it leaves the pool when given back.
-   * Returns the function that stops watching (call it when the statement settles).
+   * A statement that runs long on an established session is left alone. Returns the function that
+   * stops watching (call it when the statement settles).
    */
   watchConnect(c: Conn): () => void {
-    if (c.ready) return noop;
+    // Armed even on a connection that looks up: the server may have dropped it a moment ago
+    // (its close not yet seen), and then this statement is the one reconnecting.
     const timer = setTimeout(() => {
       if (c.ready || c.broken) return;
       c.broken = true;
@@ -453,8 +456,6 @@ class Pool implements Claimant {
     await Promise.all(conns.map((c) => c.sql.end({ timeout: 5 }).finally(() => this.budget.release())));
   }
 }
-
-const noop = () => {};
 
 /** One database's pool, statement knowledge and codecs. */
 class Backend {
