@@ -12,11 +12,9 @@ import { ChannelError, OptedOutError, emailSender, pushSender, slackSender, twil
 import { afterFailure, settledStatus, type Channel } from "./domain/alert";
 import { render } from "./domain/templates";
 import { alertQueue, type AlertPayload } from "./events";
-import { channelConfig, retrySchedule } from "./secrets";
+import { channelConfig, retrySchedule, sendLease } from "./secrets";
 import * as store from "./store";
 
-/** How long a claimed delivery may stay 'sending' before the sweeper decides its sender died. */
-export const SEND_LEASE_SECONDS = 120;
 
 let senders: Record<Channel, Sender> | undefined;
 
@@ -43,7 +41,7 @@ export class DeliveriesOpen extends Error {
  * runs out. Bounded well inside that lease.
  */
 function record(fn: () => Promise<void>): Promise<void> {
-  return persist(fn, { deadlineMs: (SEND_LEASE_SECONDS * 1000) / 2, onRetry: (err, delayMs) => log.warn("alert delivery: the database is unavailable; recording the outcome again", { delayMs, error: String(err) }) });
+  return persist(fn, { deadlineMs: (sendLease() * 1000) / 2, onRetry: (err, delayMs) => log.warn("alert delivery: the database is unavailable; recording the outcome again", { delayMs, error: String(err) }) });
 }
 
 /** Sends one claimed delivery and records the outcome. */
@@ -82,7 +80,7 @@ export async function deliverAlert(payload: AlertPayload): Promise<void> {
     log.warn("alert-queue: no such alert (dropped)", { alertId: payload.id });
     return;
   }
-  const claimed = await store.claimDue(alert.id, SEND_LEASE_SECONDS);
+  const claimed = await store.claimDue(alert.id, sendLease());
   await Promise.all(claimed.map((d) => deliverOne(alert, d)));
   const statuses = await store.deliveryStatuses(alert.id);
   const settled = settledStatus(statuses);

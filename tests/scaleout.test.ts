@@ -79,6 +79,7 @@ function env(proxy: TcpProxy): Record<string, string> {
     TWILIO_TOKEN: twilio.authToken,
     TWILIO_FROM: "+14155550199",
     TWILIO_BASE_URL: twilio.url,
+    ALERT_SEND_LEASE_SECONDS: "10", // a claim whose answer the cut lost is sent after this (instead of 2 min)
     INTELLIGENCE_RATE_BURST: String(RATE_BURST),
     INTELLIGENCE_RATE_PER_MINUTE: String(RATE_BURST),
   };
@@ -400,8 +401,9 @@ describe("PostgreSQL going away during traffic", { timeout: 120_000 }, () => {
           { timeout: 30_000, interval: 200 },
         )
         .toBe("healthy")
-        .catch((e: Error) => {
-          throw new Error(`${e.message}; the last status: ${JSON.stringify(last)}`);
+        .catch(async (e: Error) => {
+          const pools = await fetch(app.url + "/_dev/api/databases").then((r) => r.text(), (err: Error) => err.message);
+          throw new Error(`${e.message}; the last status: ${JSON.stringify(last)}; pools: ${pools}`);
         });
     }
     measured.recoveryMs = Date.now() - restoredAt;
@@ -413,7 +415,16 @@ describe("PostgreSQL going away during traffic", { timeout: 120_000 }, () => {
     // Everything works again without a restart: reads, writes, alerts.
     await ok(apps.a, "GET", `/api/v1/alerting/queue?campaignId=${campaignId}`, token);
     await ok(apps.b, "POST", "/api/v1/monitoring/ingest", token, { campaignId, mentions: mentions(2) });
-    for (const tag of tags) for (const phone of PHONES) await expect.poll(() => smsCount(phone, tag), { timeout: 30_000, interval: 100 }).toBe(1);
+    for (const tag of tags)
+      for (const phone of PHONES)
+        await expect
+          .poll(() => smsCount(phone, tag), { timeout: 45_000, interval: 100 })
+          .toBe(1)
+          .catch(async (e: Error) => {
+            const queue = await call(apps.a, "GET", `/api/v1/alerting/queue?campaignId=${campaignId}&limit=6`, token);
+            const logs = (apps.a.logs() + apps.b.logs()).split("\n").filter((l) => /alert|pubsub|deliver/i.test(l) && !/"level":"info"/.test(l)).slice(-30);
+            throw new Error(`${e.message} (${tag} to ${phone}); queue: ${JSON.stringify(queue.json)}; logs:\n${logs.join("\n")}`);
+          });
     await ok(apps.b, "POST", "/api/v1/alerting/crisis", token, { ...crisis(campaignId, 9), triggers: ["after o9"] });
     for (const phone of PHONES) await expect.poll(() => smsCount(phone, "after o9"), { timeout: 15_000, interval: 50 }).toBe(1);
     await new Promise((r) => setTimeout(r, 1500));

@@ -487,6 +487,19 @@ class Backend {
     }
   }
 
+  /** Runs one statement on a connection lent to a transaction or acquire(), watched like a pooled one. */
+  async runLeased(pool: Pool, conn: Conn, text: string, args: QueryArgs): Promise<Cursor> {
+    const unwatch = pool.watchConnect(conn);
+    try {
+      return await this.run(conn.sql, text, args);
+    } catch (e) {
+      if (e instanceof SqlError && e.unavailable) conn.ready = false;
+      throw e;
+    } finally {
+      unwatch();
+    }
+  }
+
   async run(exec: Exec, text: string, args: QueryArgs): Promise<Cursor> {
     const params = this.params.get(text) ?? (await this.describe(exec, text));
     const values = args.values;
@@ -624,7 +637,7 @@ export class Transaction {
   async query(query: string, args: QueryArgs, source?: unknown): Promise<Cursor> {
     const conn = this.lease.conn;
     if (!conn) throw new SqlError("transaction closed");
-    return traced(source, this.backend.name, query, () => this.backend.run(conn.sql, query, args));
+    return traced(source, this.backend.name, query, () => this.backend.runLeased(this.lease.pool, conn, query, args));
   }
 }
 
@@ -650,7 +663,7 @@ export class SqlConn {
   async query(query: string, args: QueryArgs, source?: unknown): Promise<Cursor> {
     const conn = this.lease.conn;
     if (!conn) throw new SqlError("connection_closed");
-    return traced(source, this.backend.name, query, () => this.backend.run(conn.sql, query, args));
+    return traced(source, this.backend.name, query, () => this.backend.runLeased(this.lease.pool, conn, query, args));
   }
 
   async queryRow(query: string, args: QueryArgs, source?: unknown): Promise<Row | null> {
