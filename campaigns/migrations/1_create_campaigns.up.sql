@@ -20,7 +20,7 @@ CREATE TABLE campaigns (
 CREATE INDEX campaigns_created ON campaigns (created_at DESC, id DESC);
 CREATE INDEX campaigns_status_created ON campaigns (status, created_at DESC, id DESC);
 
--- Who may see a campaign (docs/architecture.md, "Campaign access"): its members. user_id is an auth
+-- Who may see a campaign (ARCHITECTURE.md §2 "Campaign access"): its members. user_id is an auth
 -- user id (no foreign key across services).
 CREATE TABLE campaign_members (
   campaign_id UUID NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,

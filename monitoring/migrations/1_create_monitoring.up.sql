@@ -67,7 +67,7 @@ CREATE TABLE detector_batches (
 CREATE INDEX detector_batches_processed ON detector_batches (processed_at);
 
 -- Crisis records: one per detector alert (its deterministic id). alert_status is the hand-off to
--- alerting (docs/architecture.md, "Crises and alerts"): 'pending' until alerting has raised the alert
+-- alerting (ARCHITECTURE.md §2 "Crises and alerts"): 'pending' until alerting has raised the alert
 -- for alert_version (bumped when the crisis escalates), then 'alerted'.
 CREATE TABLE crises (
   id TEXT PRIMARY KEY,
