@@ -2,7 +2,7 @@
 // tools and the real figures, clearly marked; the per-user rate limit (429 with a retry hint); and
 // the compliance contract (retention purge of chat messages and documents, a person's erasure).
 import "./fakes/auth-secrets";
-import { beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test, vi } from "vitest";
 import { as, campaignRequest, type Profile } from "./inproc";
 import { redisForTests } from "../host/testing/services.ts";
 
@@ -31,9 +31,9 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
   );
 }
 
+/** Waits until the document's processing (the document-processing subscription) has finished. */
 async function processed(id: string, who: Profile): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while ((await intelligence.getDocument({ id }, as(who))).status === "pending" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await vi.waitFor(async () => expect((await intelligence.getDocument({ id }, as(who))).status, "the document processed").not.toBe("pending"), { timeout: 15_000, interval: 50 });
 }
 
 let owner: Profile;
