@@ -4,7 +4,7 @@
 // counted once; the nightly job repairs drift and run twice leaves the same tables; growth and
 // recommendations on crafted data; the PDF (text and pages via unpdf); bad input; permissions; the
 // compliance purge and erasure.
-import "./fakes/auth-secrets";
+import "../tests/fakes/auth-secrets";
 import { randomUUID } from "node:crypto";
 import { extractText, getDocumentProxy } from "unpdf";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
@@ -15,7 +15,7 @@ import { countStreamEvent } from "../analytics/subscriptions";
 import { db } from "../analytics/db";
 import * as store from "../analytics/store";
 import { PAGES } from "../analytics/pdf";
-import { as, campaignRequest, code, type Profile } from "./inproc";
+import { as, campaignRequest, code, type Profile } from "../tests/inproc";
 import { startClockAt } from "../host/testing/clock.ts";
 
 const PASSWORD = "password-for-tests";

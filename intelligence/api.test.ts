@@ -4,13 +4,13 @@
 // documents uploaded as Markdown, PDF and DOCX → processed → found by search → DOCUMENT on the
 // data-stream, every analysis type, threat assessment rising with an open crisis, the prompt-
 // injection case, the competitor view, and bad input on every endpoint.
-import "./fakes/auth-secrets";
+import "../tests/fakes/auth-secrets";
 import { deflateRawSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { StreamingData } from "../monitoring/events";
-import { FAKE_OPENAI_KEY, startFakeOpenAI, type FakeOpenAI } from "./fakes/openai";
-import { pdf } from "./documents";
-import { as, campaignRequest, code, type Profile } from "./inproc";
+import { FAKE_OPENAI_KEY, startFakeOpenAI, type FakeOpenAI } from "../tests/fakes/openai";
+import { pdf } from "../tests/documents";
+import { as, campaignRequest, code, type Profile } from "../tests/inproc";
 
 // Secrets are read when the app's modules load: the fake starts first, the app is imported after.
 const fake: FakeOpenAI = await startFakeOpenAI();

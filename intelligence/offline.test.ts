@@ -1,9 +1,9 @@
 // intelligence without a model (no OPENAI_API_KEY): the offline assistant answers from the same
 // tools and the real figures, clearly marked; the per-user rate limit (429 with a retry hint); and
 // the compliance contract (retention purge of chat messages and documents, a person's erasure).
-import "./fakes/auth-secrets";
+import "../tests/fakes/auth-secrets";
 import { beforeAll, describe, expect, test, vi } from "vitest";
-import { as, campaignRequest, type Profile } from "./inproc";
+import { as, campaignRequest, type Profile } from "../tests/inproc";
 import { redisForTests } from "../host/testing/services.ts";
 
 const REDIS_URL = redisForTests("the rate limit across processes");
