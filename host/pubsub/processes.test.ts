@@ -181,7 +181,7 @@ describe("pubsub across processes", { timeout: 60_000 }, () => {
     expect(dead.lastError).toMatch(/ack deadline exceeded on attempt 3/);
     // The fourth process stays up and keeps handling the subscription's other messages.
     const next = await publisher.publish(s.topic, { n: 1 });
-    await waitFor(async () => (await handled(s.name)).some((h) => h.messageId === next && h.endedAt !== null), "the next message handled", 20_000);
+    await expect.poll(async () => (await handled(s.name)).some((h) => h.messageId === next && h.endedAt !== null), { message: "the next message handled", timeout: 20_000 }).toBe(true);
     expect(survivor!.exitCode).toBeNull();
   });
 });

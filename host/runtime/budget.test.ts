@@ -10,9 +10,10 @@ import { databaseUrl, ensureDatabase, serverUrlOf } from "../db/provision.ts";
 import { dropDatabase } from "../db/testdb.ts";
 import { toErrorBody } from "../server/errors.ts";
 import { startTcpProxy } from "../testing/tcp-proxy.ts";
+import { testDatabaseName, testServerUrl } from "../testing/services.ts";
 
-const SERVER = serverUrlOf(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-const DB_NAME = `h2_budget_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const SERVER = serverUrlOf(testServerUrl());
+const DB_NAME = testDatabaseName("budget");
 const URL_ = databaseUrl(SERVER, DB_NAME);
 const none = new QueryArgs([]);
 
