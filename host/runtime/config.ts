@@ -75,7 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     poolSize: Math.max(1, intEnv(env, "WARROOM_DB_POOL_SIZE", 10)),
     dbMaxConnections,
     dbIdleTimeoutMs: Math.max(1000, intEnv(env, "WARROOM_DB_IDLE_TIMEOUT_MS", 30_000)),
-    dbAcquireTimeoutMs: Math.max(100, intEnv(env, "WARROOM_DB_ACQUIRE_TIMEOUT_MS", 5_000)),
+    dbAcquireTimeoutMs: Math.max(100, intEnv(env, "WARROOM_DB_ACQUIRE_TIMEOUT_MS", env.NODE_ENV === "test" ? 30_000 : 5_000)),
     dbPrepare: env.WARROOM_DB_PREPARE !== "off",
     dbSessionUrl: env.WARROOM_DB_SESSION_URL || undefined,
     logLevel: env.WARROOM_LOG_LEVEL,

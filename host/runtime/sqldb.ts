@@ -15,7 +15,9 @@ export const DEFAULT_POOL_SIZE = 10;
 const STATEMENT_CACHE_SIZE = 2000;
 // Defaults of WARROOM_DB_IDLE_TIMEOUT_MS and WARROOM_DB_ACQUIRE_TIMEOUT_MS (config.ts).
 export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5_000;
+// In tests (NODE_ENV=test) the wait is longer: many test processes share a loaded machine, where a
+// long wait is load, not an outage (tests of the bound set their own).
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = process.env.NODE_ENV === "test" ? 30_000 : 5_000;
 
 /** Where a database lives, once it has been provisioned, and how its pool is bounded. */
 export interface SqlConnectionConfig extends PoolLimits {
