@@ -390,7 +390,7 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
             .poll(() => smsCount(phone, tag), { timeout: 45_000, interval: 100 })
             .toBe(1)
             .catch(async (e: Error) => {
-              const queue = await call(apps.a, "GET", `/api/v1/alerting/queue?campaignId=${campaignId}&limit=6`, token);
+              const queue = await call(apps.a, "GET", `/api/v1/alerting/queue?campaignId=${campaignId}&limit=20`, token);
               const logs = (apps.a.logs() + apps.b.logs()).split("\n").filter((l) => /alert|pubsub|deliver/i.test(l) && !/"level":"info"/.test(l)).slice(-30);
               throw new Error(`${e.message} (${tag} to ${phone}); queue: ${JSON.stringify(queue.json)}; logs:\n${logs.join("\n")}`);
             });

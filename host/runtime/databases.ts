@@ -121,8 +121,15 @@ export class Databases {
     const names = [...new Set([...this.metas.keys(), ...this.dbs.keys()])];
     // A few at a time, so start-up stays inside the connection budget too.
     const queue = [...names];
+    let failed = false;
     const worker = async () => {
-      for (let n = queue.shift(); n !== undefined; n = queue.shift()) await this.provisionServing(n, this.dbs.get(n) ?? this.get(n));
+      // After a failure start-up is over: the rest is not provisioned (the process exits).
+      for (let n = queue.shift(); n !== undefined && !failed; n = queue.shift()) {
+        await this.provisionServing(n, this.dbs.get(n) ?? this.get(n)).catch((err) => {
+          failed = true;
+          throw err;
+        });
+      }
     };
     const held = this.budget.reserve(PROVISION_CONCURRENCY);
     try {
