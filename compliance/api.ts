@@ -59,8 +59,8 @@ export const complianceCheck = api(
   },
 );
 
-// getDataRetention returns the retention policy: per data class, its owner, period and legal basis (admins and managers).
-export const getDataRetention = api(
+// getDataRetentionPolicy returns the retention policy: per data class, its owner, period and legal basis (admins and managers).
+export const getDataRetentionPolicy = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/compliance/data-retention" },
   async (): Promise<RetentionPolicyResponse> => {
     requirePermission("compliance", "read");

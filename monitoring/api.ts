@@ -1,10 +1,12 @@
 // monitoring's public endpoints (seed paths). Every one is campaign-scoped: the role's `monitoring`
 // permission (shared/permissions.ts), then the campaign-access rule (shared/access.ts: 404 for a
-// campaign the caller may not see), then the work.
+// campaign the caller may not see), then the work. The seed's queries (sentiment, mentions,
+// trending, trends) take no campaign: without `campaignId` they cover every campaign the caller
+// may see (access.ts readScope), and `campaignId` narrows them.
 import { api, APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { requirePermission } from "../shared/permissions";
-import { campaignCaller } from "./access";
+import { campaignCaller, readScope } from "./access";
 import { saveConfig } from "./configs";
 import { startDemoFeed } from "./demo/feed";
 import { ingestMentions as ingest } from "./ingest";
@@ -76,21 +78,20 @@ export const streamCampaignData = api(
   },
 );
 
-// getCurrentSentiment reports a campaign's sentiment between start and end (default the last 24 h): mean, reach-weighted mean, split, per platform, timeline (monitoring:read).
+// getCurrentSentiment reports sentiment (one campaign's, or across the caller's campaigns with the split per campaign) between start and end (default the last 24 h): mean, reach-weighted mean, split, per platform, timeline (monitoring:read).
 export const getCurrentSentiment = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/sentiment" },
   async ({ campaignId, start, end }: SentimentRequest): Promise<SentimentResponse> => {
-    await campaignCaller(campaignId, "read");
-    return { sentiment: await reports.sentimentReport(campaignId, start, end) };
+    const scope = await readScope(campaignId);
+    return { sentiment: await reports.sentimentReport(scope, campaignId, start, end) };
   },
 );
 
-// getMentionsMetrics lists a campaign's mentions of the last `hours`, newest first, optionally containing `keyword`, a page at a time (monitoring:read).
+// getMentionsMetrics lists the mentions (one campaign's, or across the caller's campaigns) of the last `hours`, newest first, optionally containing `keyword`, a page at a time (monitoring:read).
 export const getMentionsMetrics = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/mentions" },
   async ({ campaignId, keyword, hours, limit, cursor }: MentionsRequest): Promise<MentionsResponse> => {
-    await campaignCaller(campaignId, "read");
-    return reports.mentionsPage(campaignId, keyword, hours ?? 24, limit ?? 50, cursor);
+    return reports.mentionsPage(await readScope(campaignId), keyword, hours ?? 24, limit ?? 50, cursor);
   },
 );
 
@@ -98,8 +99,7 @@ export const getMentionsMetrics = api(
 export const getTrendingTopics = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/trending" },
   async ({ campaignId, limit, hours }: TrendingRequest): Promise<TrendingResponse> => {
-    await campaignCaller(campaignId, "read");
-    return reports.trending(campaignId, limit ?? 10, hours ?? 1);
+    return reports.trending(await readScope(campaignId), limit ?? 10, hours ?? 1);
   },
 );
 
@@ -107,8 +107,7 @@ export const getTrendingTopics = api(
 export const getTrends = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/trends" },
   async ({ campaignId, hours }: TrendsRequest): Promise<TrendsResponse> => {
-    await campaignCaller(campaignId, "read");
-    return reports.platformTrends(campaignId, hours ?? 24);
+    return reports.platformTrends(await readScope(campaignId), hours ?? 24);
   },
 );
 

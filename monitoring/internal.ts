@@ -127,8 +127,8 @@ export const getMentionsForService = api(
     const since = new Date(endMs - hours * 3_600_000);
     const pattern = keyword ? containsPattern(keyword) : null;
     const after = offsetHours ? { timestamp: new Date(endMs), mentionId: "ffffffff-ffff-ffff-ffff-ffffffffffff" } : null;
-    const mentions = await store.listMentions(campaignId, since, pattern, after, limit ?? 500);
-    const total = (await store.countMentions(campaignId, since, pattern)) - (offsetHours ? await store.countMentions(campaignId, new Date(endMs), pattern) : 0);
+    const mentions = await store.listMentions([campaignId], since, pattern, after, limit ?? 500);
+    const total = (await store.countMentions([campaignId], since, pattern)) - (offsetHours ? await store.countMentions([campaignId], new Date(endMs), pattern) : 0);
     return { mentions, total };
   },
 );
@@ -138,7 +138,7 @@ export const getPlatformTotalsForService = api(
   { expose: false, method: "GET", path: "/internal/monitoring/campaigns/:campaignId/totals" },
   async ({ campaignId, start, end }: ServiceTotalsRequest): Promise<ServiceTotalsResponse> => {
     await requireCampaign(campaignId);
-    return { platforms: await store.platformTotals(campaignId, start, end, NEUTRAL_BAND) };
+    return { platforms: await store.platformTotals([campaignId], start, end, NEUTRAL_BAND) };
   },
 );
 
@@ -147,7 +147,7 @@ export const getSentimentForService = api(
   { expose: false, method: "GET", path: "/internal/monitoring/campaigns/:campaignId/sentiment" },
   async ({ campaignId, start, end }: ServiceSentimentRequest): Promise<SentimentReport> => {
     await requireCampaign(campaignId);
-    return reports.sentimentReport(campaignId, start, end);
+    return reports.sentimentReport([campaignId], campaignId, start, end);
   },
 );
 

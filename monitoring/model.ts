@@ -126,7 +126,8 @@ export interface LiveEvent {
 
 /** GET /api/v1/monitoring/sentiment: a campaign's sentiment between two times (default: the last 24 h). */
 export interface SentimentRequest {
-  campaignId: string;
+  /** Narrows the report to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   start?: Date;
   end?: Date;
 }
@@ -147,7 +148,8 @@ export interface SentimentPoint {
 
 /** A campaign's sentiment over a period. Positive: above 0.05; negative: below -0.05. */
 export interface SentimentReport {
-  campaignId: string;
+  /** The campaign asked for (absent on a cross-campaign report). */
+  campaignId?: string;
   start: Date;
   end: Date;
   mentions: number;
@@ -162,6 +164,19 @@ export interface SentimentReport {
   /** Buckets of `bucketMinutes`, oldest first, only those with mentions. */
   timeline: SentimentPoint[];
   bucketMinutes: number;
+  /** The split per campaign, busiest first (only campaigns with mentions in the range). */
+  byCampaign: CampaignSentiment[];
+}
+
+/** One campaign's share of a sentiment report. */
+export interface CampaignSentiment {
+  campaignId: string;
+  mentions: number;
+  average: number;
+  reachWeighted: number;
+  positive: number;
+  neutral: number;
+  negative: number;
 }
 
 /** The sentiment report (seed shape: `{sentiment}`). */
@@ -171,7 +186,8 @@ export interface SentimentResponse {
 
 /** GET /api/v1/monitoring/mentions: a campaign's mentions, newest first, one page at a time. */
 export interface MentionsRequest {
-  campaignId: string;
+  /** Narrows the list to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   /** Only mentions whose text contains this (case-insensitive). */
   keyword?: string & MaxLen<100>;
   /** How far back, in hours (default 24, at most 720). */
@@ -185,6 +201,8 @@ export interface MentionsRequest {
 /** A stored mention: the seed's Mention (id is the source's) with our id and where its sentiment came from. */
 export interface StoredMention {
   mentionId: string;
+  /** The campaign the mention was collected for (cross-campaign lists mix campaigns). */
+  campaignId: string;
   id: string;
   text: string;
   author: string;
@@ -209,7 +227,8 @@ export interface MentionsResponse {
 
 /** GET /api/v1/monitoring/trending: the terms rising most against their own baseline. */
 export interface TrendingRequest {
-  campaignId: string;
+  /** Narrows the terms to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   /** How many terms (default 10, at most 50). */
   limit?: number & Min<1> & Max<50>;
   /** The recent window in hours (default 1, at most 24); the baseline is the 24 h before it. */
@@ -241,7 +260,8 @@ export interface TrendingResponse {
 
 /** GET /api/v1/monitoring/trends: each platform over the last `hours` against the period before. */
 export interface TrendsRequest {
-  campaignId: string;
+  /** Narrows the trends to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   /** Default 24, at most 168. */
   hours?: number & Min<1> & Max<168>;
 }

@@ -23,18 +23,20 @@ const TRENDING_RECENT_SAMPLE = 3000;
 const TRENDING_BASELINE_HOURS = 24;
 const TRENDING_PER_HOUR = 150;
 
-/** A campaign's sentiment over [start, end) (default: the last 24 h). */
-export async function sentimentReport(campaignId: string, start: Date | undefined, end: Date | undefined): Promise<SentimentReport> {
+/**
+ * Sentiment over [start, end) (default: the last 24 h) of one campaign, or across the campaigns of
+ * a cross-campaign read (`campaignId` undefined), with the split per campaign.
+ */
+export async function sentimentReport(campaigns: store.CampaignScope, campaignId: string | undefined, start: Date | undefined, end: Date | undefined): Promise<SentimentReport> {
   const range = resolveRange(start, end, Date.now());
   if (!range.ok) throw APIError.invalidArgument(range.message);
   const bucket = bucketMinutes(range.end.getTime() - range.start.getTime());
-  const groups = await store.sentimentGroups(campaignId, range.start, range.end, bucket, NEUTRAL_BAND);
+  const groups = await store.sentimentGroups(campaigns, range.start, range.end, bucket, NEUTRAL_BAND);
   const all = groups.find((g) => g.scope === "all");
   const mentions = all?.mentions ?? 0;
   const positive = all?.positive ?? 0;
   const negative = all?.negative ?? 0;
-  return {
-    campaignId,
+  const report: SentimentReport = {
     start: range.start,
     end: range.end,
     mentions,
@@ -52,17 +54,31 @@ export async function sentimentReport(campaignId: string, start: Date | undefine
       .map((g) => ({ at: g.bucket!, mentions: g.mentions, average: round(g.average) }))
       .sort((a, b) => a.at.getTime() - b.at.getTime()),
     bucketMinutes: bucket,
+    byCampaign: groups
+      .filter((g) => g.scope === "campaign")
+      .map((g) => ({
+        campaignId: g.campaignId!,
+        mentions: g.mentions,
+        average: round(g.average),
+        reachWeighted: round(g.reachWeighted ?? g.average),
+        positive: g.positive,
+        neutral: g.mentions - g.positive - g.negative,
+        negative: g.negative,
+      }))
+      .sort((a, b) => b.mentions - a.mentions || (a.campaignId < b.campaignId ? -1 : 1)),
   };
+  if (campaignId !== undefined) report.campaignId = campaignId;
+  return report;
 }
 
-/** One page of a campaign's mentions of the last `hours`, newest first, optionally containing `keyword`. */
-export async function mentionsPage(campaignId: string, keyword: string | undefined, hours: number, limit: number, cursor: string | undefined): Promise<MentionsResponse> {
+/** One page of the mentions (of the campaigns in scope) of the last `hours`, newest first, optionally containing `keyword`. */
+export async function mentionsPage(campaigns: store.CampaignScope, keyword: string | undefined, hours: number, limit: number, cursor: string | undefined): Promise<MentionsResponse> {
   const after = cursor === undefined || cursor === "" ? null : decodeCursor(cursor);
   if (after === null && cursor) throw APIError.invalidArgument("cursor is not one this endpoint returned");
   const since = new Date(Date.now() - hours * HOUR);
   const trimmed = keyword?.trim() ?? "";
   const pattern = trimmed === "" ? null : containsPattern(trimmed);
-  const [rows, total] = await Promise.all([store.listMentions(campaignId, since, pattern, after, limit + 1), store.countMentions(campaignId, since, pattern)]);
+  const [rows, total] = await Promise.all([store.listMentions(campaigns, since, pattern, after, limit + 1), store.countMentions(campaigns, since, pattern)]);
   const mentions = rows.slice(0, limit);
   const response: MentionsResponse = { mentions, total };
   if (rows.length > limit) {
@@ -72,29 +88,29 @@ export async function mentionsPage(campaignId: string, keyword: string | undefin
   return response;
 }
 
-/** The terms rising most in the last `hours` against the 24 h before. */
-export async function trending(campaignId: string, limit: number, hours: number): Promise<TrendingResponse> {
+/** The terms rising most in the last `hours` against the 24 h before (over the campaigns in scope). */
+export async function trending(campaigns: store.CampaignScope, limit: number, hours: number): Promise<TrendingResponse> {
   const end = new Date();
   const windowStart = new Date(end.getTime() - hours * HOUR);
   const baselineStart = new Date(windowStart.getTime() - TRENDING_BASELINE_HOURS * HOUR);
   const [recent, baseline] = await Promise.all([
-    store.sampleWindow(campaignId, windowStart, end, TRENDING_RECENT_SAMPLE),
-    store.sampleSlots(campaignId, baselineStart, TRENDING_BASELINE_HOURS, 60, TRENDING_PER_HOUR),
+    store.sampleWindow(campaigns, windowStart, end, TRENDING_RECENT_SAMPLE),
+    store.sampleSlots(campaigns, baselineStart, TRENDING_BASELINE_HOURS, 60, TRENDING_PER_HOUR),
   ]);
   const terms = rankTrending({ recent, baseline, recentHours: hours, baselineHours: TRENDING_BASELINE_HOURS, limit });
   return { trending: terms, windowStart, baselineStart, end };
 }
 
-/** Each platform over the last `hours` against the `hours` before, with a timeline. */
-export async function platformTrends(campaignId: string, hours: number): Promise<TrendsResponse> {
+/** Each platform over the last `hours` against the `hours` before, with a timeline (over the campaigns in scope). */
+export async function platformTrends(campaigns: store.CampaignScope, hours: number): Promise<TrendsResponse> {
   const end = new Date();
   const start = new Date(end.getTime() - hours * HOUR);
   const previousStart = new Date(start.getTime() - hours * HOUR);
   const bucket = bucketMinutes(hours * HOUR, 48);
   const [buckets, current, previous] = await Promise.all([
-    store.platformBuckets(campaignId, start, end, bucket),
-    store.platformTotals(campaignId, start, end, NEUTRAL_BAND),
-    store.platformTotals(campaignId, previousStart, start, NEUTRAL_BAND),
+    store.platformBuckets(campaigns, start, end, bucket),
+    store.platformTotals(campaigns, start, end, NEUTRAL_BAND),
+    store.platformTotals(campaigns, previousStart, start, NEUTRAL_BAND),
   ]);
   const before = new Map(previous.map((p) => [p.platform, p]));
   const platforms = [...current.map((p) => p.platform), ...previous.filter((p) => !current.some((c) => c.platform === p.platform)).map((p) => p.platform)];
@@ -121,11 +137,11 @@ export async function summary(campaignId: string): Promise<MonitoringSummary> {
   const now = Date.now();
   const start = new Date(now - 24 * HOUR);
   const [current, previous, crises, config, rising] = await Promise.all([
-    store.platformTotals(campaignId, start, new Date(now), NEUTRAL_BAND),
-    store.platformTotals(campaignId, new Date(now - 48 * HOUR), start, NEUTRAL_BAND),
+    store.platformTotals([campaignId], start, new Date(now), NEUTRAL_BAND),
+    store.platformTotals([campaignId], new Date(now - 48 * HOUR), start, NEUTRAL_BAND),
     store.crisisOverview(campaignId),
     store.getConfig(campaignId),
-    trending(campaignId, 5, 1),
+    trending([campaignId], 5, 1),
   ]);
   const sum = (rows: store.PlatformTotals[], f: (r: store.PlatformTotals) => number) => rows.reduce((s, r) => s + f(r), 0);
   const mentions = sum(current, (r) => r.mentions);

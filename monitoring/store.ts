@@ -164,6 +164,7 @@ export async function deleteBatch(batchId: string): Promise<void> {
 
 interface MentionRow {
   id: string;
+  campaign_id: string;
   source_id: string;
   text: string;
   author: string;
@@ -180,11 +181,12 @@ interface MentionRow {
   batch_id: string;
 }
 
-const MENTION_COLUMNS = "id, source_id, text, author, platform, url, sentiment::float8 AS sentiment, sentiment_scored, reach, engagement, timestamp, location, language, ingested_at, batch_id";
+const MENTION_COLUMNS = "id, campaign_id, source_id, text, author, platform, url, sentiment::float8 AS sentiment, sentiment_scored, reach, engagement, timestamp, location, language, ingested_at, batch_id";
 
 function toMention(r: MentionRow): StoredMention {
   const m: StoredMention = {
     mentionId: r.id,
+    campaignId: r.campaign_id,
     id: r.source_id,
     text: r.text,
     author: r.author,
@@ -202,9 +204,12 @@ function toMention(r: MentionRow): StoredMention {
   return m;
 }
 
+/** The campaigns a read covers: these ids, or null for every campaign (an admin's cross-campaign read). */
+export type CampaignScope = string[] | null;
+
 /** One page of a campaign's mentions since `since`, newest first, after the cursor; `pattern` is a LIKE pattern or null. */
 export async function listMentions(
-  campaignId: string,
+  campaigns: CampaignScope,
   since: Date,
   pattern: string | null,
   after: { timestamp: Date; mentionId: string } | null,
@@ -212,12 +217,12 @@ export async function listMentions(
 ): Promise<StoredMention[]> {
   const rows = await db.rawQueryAll<MentionRow>(
     `SELECT ${MENTION_COLUMNS} FROM mentions
-     WHERE campaign_id = $1::uuid AND timestamp >= $2::timestamptz
+     WHERE ($1::uuid[] IS NULL OR campaign_id = ANY($1::uuid[])) AND timestamp >= $2::timestamptz
        AND ($3::text IS NULL OR text ILIKE $3::text ESCAPE '\\')
        AND ($4::timestamptz IS NULL OR (timestamp, id) < ($4::timestamptz, $5::uuid))
      ORDER BY timestamp DESC, id DESC
      LIMIT $6::int`,
-    campaignId,
+    campaigns,
     since.toISOString(),
     pattern,
     after ? after.timestamp.toISOString() : null,
@@ -228,17 +233,18 @@ export async function listMentions(
 }
 
 /** How many of a campaign's mentions since `since` match (the same filter as listMentions). */
-export async function countMentions(campaignId: string, since: Date, pattern: string | null): Promise<number> {
+export async function countMentions(campaigns: CampaignScope, since: Date, pattern: string | null): Promise<number> {
   const row = await db.queryRow<{ n: number }>`
     SELECT count(*)::int AS n FROM mentions
-    WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${since.toISOString()}::timestamptz
+    WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${since.toISOString()}::timestamptz
       AND (${pattern}::text IS NULL OR text ILIKE ${pattern}::text ESCAPE '\\')`;
   return row!.n;
 }
 
 /** Sentiment figures of one group (the whole range, a platform, or a bucket). */
 export interface SentimentGroup {
-  scope: "all" | "platform" | "bucket";
+  scope: "all" | "platform" | "bucket" | "campaign";
+  campaignId: string | null;
   platform: string | null;
   bucket: Date | null;
   mentions: number;
@@ -248,9 +254,10 @@ export interface SentimentGroup {
   negative: number;
 }
 
-/** A campaign's sentiment over [start, end): overall, per platform and per bucket, in one query. */
-export async function sentimentGroups(campaignId: string, start: Date, end: Date, bucketMinutes: number, band: number): Promise<SentimentGroup[]> {
+/** Sentiment over [start, end): overall, per campaign, per platform and per bucket, in one query. */
+export async function sentimentGroups(campaigns: CampaignScope, start: Date, end: Date, bucketMinutes: number, band: number): Promise<SentimentGroup[]> {
   const rows = await db.queryAll<{
+    campaign_id: string | null;
     platform: string | null;
     bucket: Date | null;
     g: number;
@@ -260,20 +267,22 @@ export async function sentimentGroups(campaignId: string, start: Date, end: Date
     positive: number;
     negative: number;
   }>`
-    SELECT platform, bucket, GROUPING(platform, bucket) AS g, count(*)::int AS mentions, avg(sentiment)::float8 AS average,
+    SELECT campaign_id, platform, bucket, GROUPING(campaign_id, platform, bucket) AS g, count(*)::int AS mentions, avg(sentiment)::float8 AS average,
            (sum(sentiment * reach) / NULLIF(sum(reach), 0))::float8 AS reach_weighted,
            count(*) FILTER (WHERE sentiment > ${band}::float8)::int AS positive,
            count(*) FILTER (WHERE sentiment < -${band}::float8)::int AS negative
     FROM (
-      SELECT platform, sentiment, reach, date_bin(make_interval(mins => ${bucketMinutes}::int), timestamp, ${start.toISOString()}::timestamptz) AS bucket
+      SELECT campaign_id, platform, sentiment, reach, date_bin(make_interval(mins => ${bucketMinutes}::int), timestamp, ${start.toISOString()}::timestamptz) AS bucket
       FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
     ) m
-    GROUP BY GROUPING SETS ((), (platform), (bucket))`;
+    GROUP BY GROUPING SETS ((), (campaign_id), (platform), (bucket))`;
+  // GROUPING's bits: 4 campaign_id, 2 platform, 1 bucket (set when the column is aggregated away).
   return rows.map((r) => ({
-    scope: r.g === 3 ? "all" : r.g === 1 ? "platform" : "bucket",
-    platform: r.g === 1 ? r.platform : null,
-    bucket: r.g === 2 ? r.bucket : null,
+    scope: r.g === 7 ? "all" : r.g === 3 ? "campaign" : r.g === 5 ? "platform" : "bucket",
+    campaignId: r.g === 3 ? r.campaign_id : null,
+    platform: r.g === 5 ? r.platform : null,
+    bucket: r.g === 6 ? r.bucket : null,
     mentions: r.mentions,
     average: r.average ?? 0,
     reachWeighted: r.reach_weighted,
@@ -283,15 +292,15 @@ export async function sentimentGroups(campaignId: string, start: Date, end: Date
 }
 
 /** The newest `limit` mentions of a window (text and sentiment) and the window's exact count. */
-export async function sampleWindow(campaignId: string, start: Date, end: Date, limit: number): Promise<{ docs: TermDoc[]; total: number }> {
+export async function sampleWindow(campaigns: CampaignScope, start: Date, end: Date, limit: number): Promise<{ docs: TermDoc[]; total: number }> {
   const [docs, count] = await Promise.all([
     db.queryAll<TermDoc>`
       SELECT text, sentiment::float8 AS sentiment FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
       ORDER BY timestamp DESC LIMIT ${limit}::int`,
     db.queryRow<{ n: number }>`
       SELECT count(*)::int AS n FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz`,
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz`,
   ]);
   return { docs, total: count!.n };
 }
@@ -300,7 +309,7 @@ export async function sampleWindow(campaignId: string, start: Date, end: Date, l
  * A stratified sample of [start, start + slots × slotMinutes): up to `perSlot` mentions from each
  * slot (index range scans, however busy the period) and each slot's exact count.
  */
-export async function sampleSlots(campaignId: string, start: Date, slots: number, slotMinutes: number, perSlot: number): Promise<{ docs: TermDoc[]; total: number }[]> {
+export async function sampleSlots(campaigns: CampaignScope, start: Date, slots: number, slotMinutes: number, perSlot: number): Promise<{ docs: TermDoc[]; total: number }[]> {
   const startText = start.toISOString();
   const [docs, counts] = await Promise.all([
     db.queryAll<{ slot: number; text: string; sentiment: number }>`
@@ -308,7 +317,7 @@ export async function sampleSlots(campaignId: string, start: Date, slots: number
       FROM generate_series(0, ${slots - 1}::int) AS s(slot)
       CROSS JOIN LATERAL (
         SELECT text, sentiment FROM mentions
-        WHERE campaign_id = ${campaignId}::uuid
+        WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[]))
           AND timestamp >= ${startText}::timestamptz + make_interval(mins => s.slot * ${slotMinutes}::int)
           AND timestamp < ${startText}::timestamptz + make_interval(mins => (s.slot + 1) * ${slotMinutes}::int)
         ORDER BY timestamp DESC LIMIT ${perSlot}::int
@@ -316,7 +325,7 @@ export async function sampleSlots(campaignId: string, start: Date, slots: number
     db.queryAll<{ slot: number; n: number }>`
       SELECT floor(extract(epoch FROM timestamp - ${startText}::timestamptz) / (${slotMinutes}::int * 60))::int AS slot, count(*)::int AS n
       FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${startText}::timestamptz
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${startText}::timestamptz
         AND timestamp < ${startText}::timestamptz + make_interval(mins => ${slots * slotMinutes}::int)
       GROUP BY 1`,
   ]);
@@ -337,12 +346,12 @@ export interface PlatformBucket {
 }
 
 /** Per platform and bucket over [start, end). */
-export async function platformBuckets(campaignId: string, start: Date, end: Date, bucketMinutes: number): Promise<PlatformBucket[]> {
+export async function platformBuckets(campaigns: CampaignScope, start: Date, end: Date, bucketMinutes: number): Promise<PlatformBucket[]> {
   return db.queryAll<PlatformBucket>`
     SELECT platform, date_bin(make_interval(mins => ${bucketMinutes}::int), timestamp, ${start.toISOString()}::timestamptz) AS bucket,
            count(*)::int AS mentions, avg(sentiment)::float8 AS average, sum(reach)::float8 AS reach, sum(engagement)::float8 AS engagement
     FROM mentions
-    WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+    WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
     GROUP BY 1, 2
     ORDER BY 2`;
 }
@@ -359,12 +368,12 @@ export interface PlatformTotals {
 }
 
 /** Per platform over [start, end). */
-export async function platformTotals(campaignId: string, start: Date, end: Date, band: number): Promise<PlatformTotals[]> {
+export async function platformTotals(campaigns: CampaignScope, start: Date, end: Date, band: number): Promise<PlatformTotals[]> {
   return db.queryAll<PlatformTotals>`
     SELECT platform, count(*)::int AS mentions, avg(sentiment)::float8 AS average, sum(reach)::float8 AS reach, sum(engagement)::float8 AS engagement,
            count(*) FILTER (WHERE sentiment > ${band}::float8)::int AS positive, count(*) FILTER (WHERE sentiment < -${band}::float8)::int AS negative
     FROM mentions
-    WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+    WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
     GROUP BY 1
     ORDER BY 2 DESC, 1`;
 }

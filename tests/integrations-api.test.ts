@@ -168,7 +168,7 @@ describe("reading provider data for a campaign", () => {
 
   test("without a signed-in caller every endpoint is 401", async () => {
     expect(await code(integrations.fetchMentionlyticsData({ campaignId }))).toBe("unauthenticated");
-    expect(await code(integrations.sendSms({ to: "+14155550100", message: "x" }))).toBe("unauthenticated");
+    expect(await code(integrations.sendSMSAlert({ to: "+14155550100", message: "x" }))).toBe("unauthenticated");
   });
 
   test("a provider that keeps failing answers 503, opens its circuit, and health shows it", async () => {
@@ -190,7 +190,7 @@ describe("reading provider data for a campaign", () => {
 
 describe("sending SMS", () => {
   test("a manager's SMS reaches Twilio and returns its sid", async () => {
-    const { messageId } = await integrations.sendSms({ to: "+14155550100", message: "Crisis briefing at 6" }, as(manager));
+    const { messageId } = await integrations.sendSMSAlert({ to: "+14155550100", message: "Crisis briefing at 6" }, as(manager));
     expect(messageId).toMatch(/^SM/);
     expect(twilio.messages.find((m) => m.sid === messageId)).toMatchObject({ to: "+14155550100", from: "+14155550199", body: "Crisis briefing at 6" });
   });
@@ -198,14 +198,14 @@ describe("sending SMS", () => {
   test("a number that is not E.164 is 400 and nothing is sent", async () => {
     const before = twilio.messages.length;
     for (const to of ["4155550100", "+1 415 555 0100", "+0155550100", "whatsapp:+14155550100"]) {
-      expect(await code(integrations.sendSms({ to, message: "x" }, as(manager)))).toBe("invalid_argument");
+      expect(await code(integrations.sendSMSAlert({ to, message: "x" }, as(manager)))).toBe("invalid_argument");
     }
-    expect(await code(integrations.sendSms({ to: "+14155550100", message: "  " }, as(manager)))).toBe("invalid_argument");
+    expect(await code(integrations.sendSMSAlert({ to: "+14155550100", message: "  " }, as(manager)))).toBe("invalid_argument");
     expect(twilio.messages.length).toBe(before);
   });
 
   test("an analyst (no integrations:create) is refused", async () => {
-    expect(await code(integrations.sendSms({ to: "+14155550100", message: "x" }, as(analyst)))).toBe("permission_denied");
+    expect(await code(integrations.sendSMSAlert({ to: "+14155550100", message: "x" }, as(analyst)))).toBe("permission_denied");
   });
 
   test("the internal send is idempotent per key: a redelivery returns the first sid and sends nothing", async () => {
