@@ -13,7 +13,8 @@ import * as store from "./store";
 
 /** An alert to raise. */
 export interface RaiseInput {
-  campaignId: string;
+  /** null: an ad-hoc alert of no campaign, which needs `recipients`. */
+  campaignId: string | null;
   type: AlertType;
   severity: Severity;
   title: string;
@@ -46,6 +47,7 @@ export async function raiseAlert(input: RaiseInput): Promise<{ alert: store.Aler
   if (input.recipients) {
     deliveries = input.recipients.recipients.map((r) => ({ channel: input.recipients!.channel, recipient: r, recipientName: "", tier: 1 }));
   } else {
+    if (input.campaignId === null) throw new Error("an alert of no campaign needs its recipients");
     const plan = planDeliveries(input.severity, await contactsFor(input.campaignId, input.severity));
     deliveries = plan.deliveries;
     maxTier = plan.maxTier;

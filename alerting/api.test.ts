@@ -6,7 +6,7 @@
 import { push, slack, smtp, twilio, closeFakes } from "../tests/fakes/smtp-slack-env";
 import "../tests/fakes/auth-secrets";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { alerting, auth, campaigns, users } from "~encore/clients";
+import { alerting, auth, campaigns, compliance, users } from "~encore/clients";
 import { auditEventsFor } from "../compliance/store";
 import "../compliance/subscriptions";
 import type { Role } from "../shared/permissions";
@@ -254,6 +254,30 @@ describe("the public endpoints", () => {
     expect(await code(alerting.sendAlert({ campaignId, type: "NOPE" as never, message: "x" }, as(manager)))).toBe("invalid_argument");
     expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "" }, as(manager)))).toBe("invalid_argument");
     expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "x" }, as(await user("analyst"))))).toBe("permission_denied");
+  });
+
+  test("POST /send as the seed calls it ({type, message, recipients}, no campaign): an ad-hoc alert to those recipients, audited, opt-outs honoured", async () => {
+    const reachable = phone();
+    const optedOut = phone();
+    await compliance.recordConsentChange({ address: optedOut, kind: "opt_out", keyword: "STOP", channel: "sms", sourceId: `SM-adhoc-${++n}` });
+    const sent = await alerting.sendAlert({ type: "SENTIMENT", message: "Press call at 6", recipients: [reachable, optedOut] }, as(manager));
+    expect(sent).toMatchObject({ sent: true, deliveries: 2 });
+    await poll(() => sentTo(reachable).length).toBe(1);
+    expect(sentTo(reachable)[0]!.body).toContain("Press call at 6");
+    await poll(async () => (await store.listDeliveries([sent.alertId])).find((d) => d.recipient === optedOut)?.status).toBe("skipped");
+    expect(sentTo(optedOut)).toHaveLength(0);
+    expect((await store.getAlert(sent.alertId))!.campaignId).toBeNull();
+    await poll(async () => (await auditEventsFor("alert", sent.alertId)).find((e) => e.action === "alert.raised")?.actorId).toBe(manager.id);
+    // Its raiser and the admins see it in the queue; another manager does not.
+    expect((await alerting.getAlertQueue({}, as(manager))).alerts.map((a) => a.id)).toContain(sent.alertId);
+    expect((await alerting.getAlertQueue({ limit: 100 }, as(admin))).alerts.map((a) => a.id)).toContain(sent.alertId);
+    const other = await user("manager");
+    expect((await alerting.getAlertQueue({}, as(other))).alerts.map((a) => a.id)).not.toContain(sent.alertId);
+    expect(await code(alerting.acknowledgeAlert({ id: sent.alertId }, as(other)))).toBe("not_found");
+    expect(await code(alerting.acknowledgeAlert({ id: sent.alertId }, as(manager)))).toBe("ok");
+    // No campaign and no recipients reaches nobody: refused. Analysts and viewers may not send.
+    expect(await code(alerting.sendAlert({ type: "SENTIMENT", message: "x" }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.sendAlert({ type: "SENTIMENT", message: "x", recipients: [reachable] }, as(await user("analyst"))))).toBe("permission_denied");
   });
 
   test("GET /queue: the caller's campaigns only, newest first, paged; recipients masked below manager", async () => {

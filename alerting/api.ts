@@ -43,7 +43,7 @@ export const sendCrisisAlert = api(
   },
 );
 
-// sendAlert raises an ad-hoc alert: to the given recipients on one channel, or to the campaign's contacts.
+// sendAlert raises an ad-hoc alert (alerting:create: managers and admins): to the given recipients on one channel, or to the campaign's contacts; without campaignId (the seed's `{type, message, recipients}`) to the recipients only. Audited as alert.raised; opted-out numbers are skipped at delivery.
 export const sendAlert = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/alerting/send" },
   async (req: SendAlertRequest): Promise<SendAlertResponse> => {
@@ -64,10 +64,11 @@ export const sendAlert = api(
     } else if (req.channel !== undefined) {
       throw APIError.invalidArgument("channel needs recipients: without them the campaign's contacts are reached on their own channels");
     }
-    await requireOnCampaign(caller, req.campaignId, "create");
+    if (req.campaignId !== undefined) await requireOnCampaign(caller, req.campaignId, "create");
+    else if (recipients === null) throw APIError.invalidArgument("an alert of no campaign needs recipients: name them, or give campaignId to reach the campaign's contacts");
     const message = req.message.trim();
     const { alert, deliveries } = await raiseAlert({
-      campaignId: req.campaignId,
+      campaignId: req.campaignId ?? null,
       type: req.type,
       severity: req.severity ?? "MEDIUM",
       title: (req.title ?? message.split("\n")[0]!).trim().slice(0, 200),
@@ -135,7 +136,7 @@ export const getAlertQueue = api(
     const limit = req.limit ?? 20;
     if (req.campaignId !== undefined) await requireOnCampaign(caller, req.campaignId, "read");
     const campaignIds = caller.role === "admin" || req.campaignId !== undefined ? null : (await campaigns.getUserCampaigns({ userID: caller.userID })).campaignIds;
-    const { alerts, total } = await store.listAlerts({ campaignIds, campaignId: req.campaignId ?? null, status: req.status ?? null, offset: (page - 1) * limit, limit });
+    const { alerts, total } = await store.listAlerts({ campaignIds, campaignId: req.campaignId ?? null, status: req.status ?? null, offset: (page - 1) * limit, limit, raisedBy: caller.userID });
     const deliveries = await store.listDeliveries(alerts.map((a) => a.id));
     // Recipients are personal data: whole for those who may act on alerts, masked for the rest.
     const seeAddresses = can(caller.role, "alerting", "update");
@@ -150,9 +151,14 @@ export const acknowledgeAlert = api(
     const caller = requirePermission("alerting", "update");
     const alert = UUID.test(id) ? await store.getAlert(id) : null;
     if (!alert) throw APIError.notFound("alert not found");
-    const view = await campaigns.getCampaignAccess({ campaignId: alert.campaignId, userID: caller.userID });
-    if (!view.exists || (caller.role !== "admin" && view.memberRole === null)) throw APIError.notFound("alert not found");
-    requireCampaignAccess(caller, view, "alerting", "update");
+    if (alert.campaignId === null) {
+      // An ad-hoc alert of no campaign: its raiser's and the admins'.
+      if (caller.role !== "admin" && alert.raisedBy !== caller.userID) throw APIError.notFound("alert not found");
+    } else {
+      const view = await campaigns.getCampaignAccess({ campaignId: alert.campaignId, userID: caller.userID });
+      if (!view.exists || (caller.role !== "admin" && view.memberRole === null)) throw APIError.notFound("alert not found");
+      requireCampaignAccess(caller, view, "alerting", "update");
+    }
     const ack = await acknowledge(id, caller.userID);
     if (!ack) throw APIError.notFound("alert not found");
     return ack;

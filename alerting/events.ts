@@ -14,7 +14,8 @@ export interface AlertPayload {
   id: string;
   type: "CRISIS" | "SENTIMENT" | "MENTION_SPIKE" | "ENGAGEMENT_DROP" | "COMPETITOR";
   severity: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
-  campaignId: string;
+  /** null: an ad-hoc alert of no campaign (sent to listed recipients only). */
+  campaignId: string | null;
   title: string;
   message: string;
   data: Record<string, unknown>;

@@ -26,9 +26,10 @@ export interface CrisisAlertResponse {
   deliveries: number;
 }
 
-/** POST /api/v1/alerting/send: an ad-hoc alert, to given recipients on one channel or to the campaign's contacts. */
+/** POST /api/v1/alerting/send: an ad-hoc alert, to given recipients on one channel or to the campaign's contacts (seed: `{type, message, recipients}`). */
 export interface SendAlertRequest {
-  campaignId: string;
+  /** The campaign the alert is about; without it (the seed's call) an ad-hoc alert to `recipients` only. */
+  campaignId?: string;
   type: AlertType;
   message: string & MinLen<1> & MaxLen<4000>;
   /** Default: the message's first line. */
@@ -80,7 +81,8 @@ export interface AlertView {
   id: string;
   type: AlertType;
   severity: Severity;
-  campaignId: string;
+  /** null: an ad-hoc alert of no campaign. */
+  campaignId: string | null;
   title: string;
   message: string;
   data: Record<string, unknown>;

@@ -10,7 +10,8 @@ export type DeliveryStatus = "held" | "pending" | "sending" | "sent" | "failed" 
 /** An alert as stored. */
 export interface Alert {
   id: string;
-  campaignId: string;
+  /** null: an ad-hoc alert to listed recipients, of no campaign. */
+  campaignId: string | null;
   type: AlertType;
   severity: Severity;
   title: string;
@@ -47,7 +48,7 @@ export interface Delivery {
 
 interface AlertRow {
   id: string;
-  campaign_id: string;
+  campaign_id: string | null;
   type: AlertType;
   severity: Severity;
   title: string;
@@ -238,13 +239,17 @@ export async function settleAlert(id: string, status: "delivered" | "partial" | 
   await db.exec`UPDATE alerts SET status = ${status}, processed_at = now() WHERE id = ${id}::uuid`;
 }
 
-/** A page of alerts, newest first: of the given campaigns (null: all), optionally one campaign and one status. */
-export async function listAlerts(q: { campaignIds: string[] | null; campaignId: string | null; status: AlertStatus | null; offset: number; limit: number }): Promise<{ alerts: Alert[]; total: number }> {
+/**
+ * A page of alerts, newest first: of the given campaigns (null: all) plus the ad-hoc alerts (of no
+ * campaign) `raisedBy` raised, optionally one campaign and one status.
+ */
+export async function listAlerts(q: { campaignIds: string[] | null; campaignId: string | null; status: AlertStatus | null; offset: number; limit: number; raisedBy?: string }): Promise<{ alerts: Alert[]; total: number }> {
   const all_ = q.campaignIds === null;
   const ids = q.campaignIds ?? [];
+  const raiser = q.raisedBy ?? null;
   const rows = await all(db.query<AlertRow & { total: number }>`
     SELECT *, count(*) OVER ()::int AS total FROM alerts
-    WHERE (${all_} OR campaign_id = ANY(${ids}::uuid[]))
+    WHERE (${all_} OR campaign_id = ANY(${ids}::uuid[]) OR (campaign_id IS NULL AND raised_by = ${raiser}::text))
       AND (${q.campaignId}::uuid IS NULL OR campaign_id = ${q.campaignId}::uuid)
       AND (${q.status}::text IS NULL OR status = ${q.status})
     ORDER BY created_at DESC, id
@@ -253,7 +258,7 @@ export async function listAlerts(q: { campaignIds: string[] | null; campaignId: 
   if (rows.length === 0 && q.offset > 0) {
     const c = await db.queryRow<{ n: number }>`
       SELECT count(*)::int AS n FROM alerts
-      WHERE (${all_} OR campaign_id = ANY(${ids}::uuid[]))
+      WHERE (${all_} OR campaign_id = ANY(${ids}::uuid[]) OR (campaign_id IS NULL AND raised_by = ${raiser}::text))
         AND (${q.campaignId}::uuid IS NULL OR campaign_id = ${q.campaignId}::uuid)
         AND (${q.status}::text IS NULL OR status = ${q.status})`;
     total = c?.n ?? 0;

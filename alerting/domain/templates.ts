@@ -7,7 +7,8 @@ export interface AlertContent {
   id: string;
   type: string;
   severity: Severity;
-  campaignId: string;
+  /** null: an ad-hoc alert of no campaign. */
+  campaignId: string | null;
   title: string;
   message: string;
   createdAt: Date;
@@ -60,10 +61,10 @@ export function render(a: AlertContent, channel: Channel): Rendered {
     }
     case "EMAIL": {
       const subject = `${MARK[a.severity]} ${escalation}${a.title}`.replace(/[\r\n]+/g, " ").slice(0, 250);
-      const text = `${a.title}\n\n${a.message}\n\nSeverity: ${a.severity}\nCampaign: ${a.campaignId}\nAlert: ${a.id}\nRaised: ${a.createdAt.toISOString()}\n\nAcknowledge it in War Room to stop escalation.\n`;
+      const text = `${a.title}\n\n${a.message}\n\nSeverity: ${a.severity}\nCampaign: ${a.campaignId ?? "none (ad hoc)"}\nAlert: ${a.id}\nRaised: ${a.createdAt.toISOString()}\n\nAcknowledge it in War Room to stop escalation.\n`;
       const html =
         `<div style="font-family:sans-serif"><p style="color:${COLOR[a.severity]};font-weight:bold">${escapeHtml(MARK[a.severity] + " " + escalation + a.title)}</p>` +
-        `<p>${escapeHtml(a.message)}</p><p style="color:#555;font-size:12px">Severity ${a.severity} · campaign ${escapeHtml(a.campaignId)} · alert ${escapeHtml(a.id)} · ${a.createdAt.toISOString()}</p>` +
+        `<p>${escapeHtml(a.message)}</p><p style="color:#555;font-size:12px">Severity ${a.severity} · campaign ${escapeHtml(a.campaignId ?? "none (ad hoc)")} · alert ${escapeHtml(a.id)} · ${a.createdAt.toISOString()}</p>` +
         `<p>Acknowledge it in War Room to stop escalation.</p></div>`;
       return { template, subject, text, html };
     }
@@ -77,7 +78,7 @@ export function render(a: AlertContent, channel: Channel): Rendered {
           blocks: [
             { type: "header", text: { type: "plain_text", text: `${MARK[a.severity]} ${escalation}${a.title}`.slice(0, 150) } },
             { type: "section", text: { type: "mrkdwn", text: escapeSlack(a.message).slice(0, 3000) } },
-            { type: "context", elements: [{ type: "mrkdwn", text: `alert \`${a.id}\` · campaign \`${a.campaignId}\` · ${a.createdAt.toISOString()}` }] },
+            { type: "context", elements: [{ type: "mrkdwn", text: `alert \`${a.id}\` · campaign \`${a.campaignId ?? "none (ad hoc)"}\` · ${a.createdAt.toISOString()}` }] },
           ],
         },
       };
