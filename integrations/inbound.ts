@@ -5,9 +5,9 @@
 import { api } from "encore.dev/api";
 import log from "encore.dev/log";
 import { compliance } from "~encore/clients";
-import { parseForm, verifyTwilioSignature } from "./domain/signature";
+import { parseForm } from "./domain/signature";
 import { twilioSettings } from "./secrets";
-import { readTwilioWebhook, refuseTwilioWebhook } from "./webhook";
+import { readTwilioWebhook, refuseTwilioWebhook, verifyTwilioRequest } from "./webhook";
 
 const OPT_OUT = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]);
 const OPT_IN = new Set(["START", "UNSTOP"]);
@@ -31,7 +31,7 @@ export interface InboundMessage {
 export async function handleInbound(m: InboundMessage): Promise<{ status: number; message: string; change: "opt_out" | "opt_in" | null }> {
   const settings = twilioSettings();
   const params = parseForm(m.body);
-  if (!verifyTwilioSignature(settings.authToken, m.url, params, m.signature)) {
+  if (!verifyTwilioRequest(settings.authToken, m.url, params, m.signature)) {
     log.warn("integrations: refused an inbound Twilio message with a bad signature", { url: m.url, hasSignature: Boolean(m.signature) });
     return { status: 403, message: "invalid X-Twilio-Signature", change: null };
   }

@@ -6,7 +6,8 @@ import { compliance } from "~encore/clients";
 import log from "encore.dev/log";
 import { ProviderError } from "../shared/resilience";
 import { isE164, twilioAddress } from "./domain/phone";
-import { parseForm, verifyTwilioSignature } from "./domain/signature";
+import { parseForm } from "./domain/signature";
+import { verifyTwilioRequest } from "./webhook";
 import type { SendMessageRequest, SendMessageResponse } from "./model";
 import { toAPIError, twilio } from "./providers";
 import { twilioSettings } from "./secrets";
@@ -82,7 +83,7 @@ export async function handleStatusCallback(cb: StatusCallback): Promise<{ status
   const settings = twilioSettings();
   const url = settings.statusCallbackUrl || cb.url;
   const params = parseForm(cb.body);
-  if (!verifyTwilioSignature(settings.authToken, url, params, cb.signature)) {
+  if (!verifyTwilioRequest(settings.authToken, url, params, cb.signature)) {
     log.warn("integrations: refused a Twilio callback with a bad signature", { url, hasSignature: Boolean(cb.signature), messageSid: String(params.MessageSid ?? "") });
     return { status: 403, message: "invalid X-Twilio-Signature" };
   }

@@ -1,6 +1,7 @@
 // What Twilio's webhooks (status callbacks, inbound messages) share: reading the signed request and
 // answering a refused one with Encore's error body.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import twilio from "twilio";
 
 /** A webhook request as Twilio signed it. */
 export interface TwilioWebhook {
@@ -25,4 +26,18 @@ export async function readTwilioWebhook(req: IncomingMessage): Promise<TwilioWeb
 export function refuseTwilioWebhook(resp: ServerResponse, status: number, message: string): void {
   const code = status === 403 ? "permission_denied" : "invalid_argument";
   resp.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify({ code, message, details: null }));
+}
+
+/**
+ * True when X-Twilio-Signature is Twilio's signature of this POST (the official SDK's validator:
+ * HMAC-SHA1 of the URL and sorted parameters with the auth token, the URL tried with and without
+ * its default port, compared in constant time).
+ */
+export function verifyTwilioRequest(authToken: string, url: string, params: Record<string, string | string[]>, signature: string | undefined): boolean {
+  if (!authToken || !signature) return false;
+  try {
+    return twilio.validateRequest(authToken, signature, url, params);
+  } catch {
+    return false;
+  }
 }
