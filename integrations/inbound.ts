@@ -7,7 +7,7 @@ import log from "encore.dev/log";
 import { compliance } from "~encore/clients";
 import { parseForm } from "./domain/signature";
 import { twilioSettings } from "./secrets";
-import { readTwilioWebhook, refuseTwilioWebhook, verifyTwilioRequest } from "./webhook";
+import { InboundMessageSchema, parseTwilioForm, readTwilioWebhook, refuseTwilioWebhook, verifyTwilioRequest } from "./webhook";
 
 const OPT_OUT = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]);
 const OPT_IN = new Set(["START", "UNSTOP"]);
@@ -35,13 +35,14 @@ export async function handleInbound(m: InboundMessage): Promise<{ status: number
     log.warn("integrations: refused an inbound Twilio message with a bad signature", { url: m.url, hasSignature: Boolean(m.signature) });
     return { status: 403, message: "invalid X-Twilio-Signature", change: null };
   }
-  const from = String(params.From ?? "");
+  const form = parseTwilioForm(InboundMessageSchema, params, "Twilio inbound message");
+  if (!form.ok) return { status: 400, message: form.message, change: null };
+  const from = form.data.From;
   const whatsapp = from.startsWith("whatsapp:");
   const address = whatsapp ? from.slice("whatsapp:".length) : from;
-  if (!address) return { status: 400, message: "From is required", change: null };
-  const consent = consentKeyword(String(params.Body ?? ""));
+  const consent = consentKeyword(form.data.Body ?? "");
   if (consent) {
-    await compliance.recordConsentChange({ address, kind: consent.kind, keyword: consent.keyword, channel: whatsapp ? "whatsapp" : "sms", sourceId: String(params.MessageSid ?? params.SmsSid ?? "") || undefined });
+    await compliance.recordConsentChange({ address, kind: consent.kind, keyword: consent.keyword, channel: whatsapp ? "whatsapp" : "sms", sourceId: form.data.MessageSid ?? form.data.SmsSid });
   }
   return { status: 200, message: "", change: consent?.kind ?? null };
 }

@@ -1,7 +1,10 @@
 // What Twilio's webhooks (status callbacks, inbound messages) share: reading the signed request and
 // answering a refused one with Encore's error body.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import log from "encore.dev/log";
 import twilio from "twilio";
+import { z } from "zod";
+import { describeIssues } from "./clients/schemas";
 
 /** A webhook request as Twilio signed it. */
 export interface TwilioWebhook {
@@ -40,4 +43,32 @@ export function verifyTwilioRequest(authToken: string, url: string, params: Reco
   } catch {
     return false;
   }
+}
+
+const sid = (prefixes: string) => z.string().regex(new RegExp(`^(${prefixes})[0-9a-fA-F]{32}$`), `a Twilio sid (${prefixes.replaceAll("|", ", ")})`);
+const single = <S extends z.ZodType>(s: S) => s; // form fields arrive once; a repeated one is an array and fails the schema
+const address = z.string().regex(/^(whatsapp:)?\+[1-9]\d{6,14}$/, "an E.164 number (or whatsapp:+…)");
+
+/** Twilio's status callback form (the fields we read; Twilio adds more, which pass). */
+export const StatusCallbackSchema = z.looseObject({
+  MessageSid: single(sid("SM|MM")),
+  MessageStatus: z.enum(["accepted", "scheduled", "queued", "sending", "sent", "failed", "delivered", "undelivered", "receiving", "received", "read", "canceled", "partially_delivered"]),
+  ErrorCode: z.string().regex(/^\d+$/, "a numeric Twilio error code").optional(),
+});
+
+/** Twilio's incoming-message webhook form (the fields we read). */
+export const InboundMessageSchema = z.looseObject({
+  From: address,
+  Body: z.string().optional(),
+  MessageSid: sid("SM|MM").optional(),
+  SmsSid: sid("SM|MM").optional(),
+});
+
+/** The webhook's parameters parsed by `schema`, or a clear 400 message (logged). */
+export function parseTwilioForm<S extends z.ZodType>(schema: S, params: Record<string, string | string[]>, what: string): { ok: true; data: z.output<S> } | { ok: false; message: string } {
+  const parsed = schema.safeParse(params);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  const issues = describeIssues(parsed.error);
+  log.warn("provider payload does not match its schema", { provider: "twilio", payload: what, issues });
+  return { ok: false, message: `${what} does not match its schema: ${issues}` };
 }

@@ -37,7 +37,7 @@ beforeAll(async () => {
 test("STOP over Twilio's webhook, an erasure and a retention run end up in a downloadable GDPR report", async () => {
   // A signed STOP (the URL Twilio signs is the one it posted to); an unsigned one is refused.
   const url = `${app.server.url}/api/v1/integrations/twilio/inbound`;
-  const params = { From: "+14155557777", To: "+14155550199", Body: "STOP", MessageSid: "SMe2e1" };
+  const params = { From: "+14155557777", To: "+14155550199", Body: "STOP", MessageSid: "SM0123456789abcdef0123456789abcde1" };
   const form = new URLSearchParams(params).toString();
   const post = (signature: string) => fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature }, body: form });
   expect((await post("wrong")).status).toBe(403);
