@@ -616,9 +616,9 @@ describe("model-backed analyses (structured outputs)", () => {
     const { who, documentId, passages } = await setup();
     const cases: { type: Analysis; reply: Parameters<FakeOpenAI["script"]>[0]; reason: RegExp }[] = [
       { type: "sentiment", reply: () => ({ content: "{not json" }), reason: /not JSON/ },
-      { type: "entities", reply: () => ({ content: JSON.stringify({ entities: [{ name: "Rivera", type: "villain" }] }) }), reason: /entities\[0\]\.type is not one of/ },
-      { type: "claims", reply: () => ({ content: JSON.stringify({ claims: [], extra: true }) }), reason: /unexpected field extra/ },
-      { type: "risk", reply: () => ({ content: JSON.stringify({ riskLevel: "high", score: 7, risks: [] }) }), reason: /score is not a number in \[0, 1\]/ },
+      { type: "entities", reply: () => ({ content: JSON.stringify({ entities: [{ name: "Rivera", type: "villain" }] }) }), reason: /does not match its schema: entities\[0\]\.type: Invalid option: expected one of/ },
+      { type: "claims", reply: () => ({ content: JSON.stringify({ claims: [], extra: true }) }), reason: /does not match its schema: answer: Unrecognized key: "extra"/ },
+      { type: "risk", reply: () => ({ content: JSON.stringify({ riskLevel: "high", score: 7, risks: [] }) }), reason: /does not match its schema: score: Too big: expected number to be <=1/ },
       { type: "sentiment", reply: () => ({ content: JSON.stringify({ score: 0.5, label: "negative", positiveSentences: 0, negativeSentences: 0, byPassage: [], mostNegative: [], mostPositive: [] }) }), reason: /label negative contradicts score 0.5/ },
       { type: "sentiment", reply: () => ({ content: JSON.stringify({ score: 0, label: "neutral", positiveSentences: 0, negativeSentences: 0, byPassage: [], mostNegative: [], mostPositive: [] }) }), reason: /byPassage lacks position/ },
       { type: "risk", reply: () => ({ refusal: "I can't help with that." }), reason: /refused/ },
