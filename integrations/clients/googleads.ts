@@ -4,7 +4,9 @@
 //     headers: Authorization: Bearer, developer-token, login-customer-id (manager accounts)
 //   → [ {results: [{campaign: {...}, metrics: {...}}], fieldMask, requestId}, ... ] (one batch per chunk)
 // Errors: {error: {code, message, status, details: [{errors: [{errorCode, message}]}]}}, possibly
-// inside the array. int64 fields arrive as strings; cost is in micros.
+// inside the array. int64 fields arrive as strings; cost is in micros. Rows are parsed with zod.
+// Not the google-ads-api package: its reads go to a fixed googleads.googleapis.com URL and OAuth
+// endpoint that cannot be pointed at a local fake (integrations/README.md says where, in its source).
 import { ProviderError, type ProviderPolicy } from "../../shared/resilience";
 import { num } from "../domain/meta";
 import type { AdDay, GoogleCampaign } from "../model";
