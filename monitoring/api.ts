@@ -58,12 +58,12 @@ export const getMonitoringConfig = api(
   },
 );
 
-// ingestMentions stores up to 1000 mentions of a campaign once each (re-ingesting is a no-op), scoring sentiment the source did not give (monitoring:create).
+// ingestMentions stores up to 1000 mentions of a campaign once each (re-ingesting is a no-op), scoring sentiment the source did not give, or combining it with the source's under sentimentPolicy "combine" (monitoring:create).
 export const ingestMentions = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/monitoring/ingest", bodyLimit: 16_777_216 },
-  async ({ campaignId, mentions }: IngestRequest): Promise<IngestResponse> => {
+  async ({ campaignId, mentions, sentimentPolicy }: IngestRequest): Promise<IngestResponse> => {
     await campaignCaller(campaignId, "create");
-    return ingest(campaignId, mentions);
+    return ingest(campaignId, mentions, sentimentPolicy ?? "source");
   },
 );
 

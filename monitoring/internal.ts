@@ -23,12 +23,12 @@ import { NEUTRAL_BAND, containsPattern } from "./analysis/windows";
 import type { Max, MaxLen, Min } from "encore.dev/validate";
 import type { SentimentReport, StoredMention, StoredMonitoringConfig } from "./model";
 
-// ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller.
+// ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller; their vendors' scores are combined with ours unless sentimentPolicy says "source".
 export const ingestBatch = api(
   { expose: false, method: "POST", path: "/internal/monitoring/ingest", bodyLimit: 16_777_216 },
-  async ({ campaignId, mentions }: IngestRequest): Promise<IngestResponse> => {
+  async ({ campaignId, mentions, sentimentPolicy }: IngestRequest): Promise<IngestResponse> => {
     await requireCampaign(campaignId);
-    return ingestMentions(campaignId, mentions);
+    return ingestMentions(campaignId, mentions, sentimentPolicy ?? "combine");
   },
 );
 

@@ -60,7 +60,8 @@ export interface MonitoringConfigsResponse {
 
 /**
  * One mention from a source (the seed's Mention). `id` is the source's id: a campaign stores a
- * (platform, id) once. `sentiment` may be left out: the local lexicon scores the text then.
+ * (platform, id) once. `sentiment` may be left out: our analyzer scores the text then (and, under
+ * the "combine" policy, even when it is given: monitoring/README.md "Sentiment").
  */
 export interface Mention {
   id: string & MinLen<1> & MaxLen<255>;
@@ -77,10 +78,19 @@ export interface Mention {
   language?: string & MaxLen<10>;
 }
 
+/**
+ * How a sentiment the source supplied is used: "combine" (our analyzer decides the class; the
+ * source's score, when it agrees, is averaged in) or "source" (kept as given; ours only where the
+ * source gave none).
+ */
+export type SentimentPolicy = "combine" | "source";
+
 /** POST /api/v1/monitoring/ingest: up to 1000 mentions of one campaign. */
 export interface IngestRequest {
   campaignId: string;
   mentions: Mention[] & MinLen<1> & MaxLen<1000>;
+  /** Default: "source" on the public endpoint (the caller asserts its scores), "combine" for the feeds monitoring polls and the demo. */
+  sentimentPolicy?: SentimentPolicy;
 }
 
 /** What an ingest stored: new mentions, and those already stored (or repeated in the batch). */

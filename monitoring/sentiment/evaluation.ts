@@ -30,6 +30,8 @@ export interface Accuracy {
 export interface EvaluationReport {
   overall: Accuracy;
   byLanguage: Record<string, Accuracy>;
+  /** Per file group: "mentions" (the team's set), "holdout", "holdout2" (written after the scorer, see monitoring/README.md). */
+  bySet: Record<string, Accuracy>;
   byTag: Record<string, Accuracy>;
   /** Every mention scored into the wrong class. */
   misses: { where: string; label: SentimentClass; got: SentimentClass; score: number; text: string }[];
@@ -74,6 +76,7 @@ export function evaluate(mentions: readonly LabelledMention[], scorer: Scorer): 
   const overall: Record<string, Accuracy> = {};
   const byLanguage: Record<string, Accuracy> = {};
   const byTag: Record<string, Accuracy> = {};
+  const bySet: Record<string, Accuracy> = {};
   const misses: EvaluationReport["misses"] = [];
   for (const m of mentions) {
     const score = scorer(m.text, m.source);
@@ -81,9 +84,10 @@ export function evaluate(mentions: readonly LabelledMention[], scorer: Scorer): 
     const ok = got === m.label;
     tally(overall, "all", ok);
     tally(byLanguage, m.language, ok);
+    tally(bySet, m.where.replace(/-[a-z]{2}\.tsv:\d+$/, ""), ok);
     for (const tag of m.tags) tally(byTag, tag, ok);
     if (!ok) misses.push({ where: m.where, label: m.label, got, score, text: m.text });
   }
   const map = (r: Record<string, Accuracy>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, finish(v)]));
-  return { overall: finish(overall.all ?? { total: 0, correct: 0, accuracy: 0 }), byLanguage: map(byLanguage), byTag: map(byTag), misses };
+  return { overall: finish(overall.all ?? { total: 0, correct: 0, accuracy: 0 }), byLanguage: map(byLanguage), bySet: map(bySet), byTag: map(byTag), misses };
 }
