@@ -20,6 +20,7 @@ import * as reports from "./reports";
 import * as store from "./store";
 import type { DayAggregates, DayAggregatesRequest } from "./model";
 import { NEUTRAL_BAND, containsPattern } from "./analysis/windows";
+import { basicFilter } from "./analysis/filters";
 import type { Max, MaxLen, Min } from "encore.dev/validate";
 import type { SentimentReport, StoredMention, StoredMonitoringConfig } from "./model";
 
@@ -127,8 +128,8 @@ export const getMentionsForService = api(
     const since = new Date(endMs - hours * 3_600_000);
     const pattern = keyword ? containsPattern(keyword) : null;
     const after = offsetHours ? { timestamp: new Date(endMs), mentionId: "ffffffff-ffff-ffff-ffff-ffffffffffff" } : null;
-    const mentions = await store.listMentions(campaignId, since, pattern, after, limit ?? 500);
-    const total = (await store.countMentions(campaignId, since, pattern)) - (offsetHours ? await store.countMentions(campaignId, new Date(endMs), pattern) : 0);
+    const mentions = await store.listMentions(campaignId, basicFilter(since, pattern), after, limit ?? 500);
+    const total = (await store.countMentions(campaignId, basicFilter(since, pattern))) - (offsetHours ? await store.countMentions(campaignId, basicFilter(new Date(endMs), pattern)) : 0);
     return { mentions, total };
   },
 );

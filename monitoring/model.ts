@@ -179,13 +179,35 @@ export interface SentimentResponse {
   sentiment: SentimentReport;
 }
 
-/** GET /api/v1/monitoring/mentions: a campaign's mentions, newest first, one page at a time. */
-export interface MentionsRequest {
-  campaignId: string;
-  /** Only mentions whose text contains this (case-insensitive). */
+/**
+ * The filters of the mentions list and its CSV export (analysis/filters.ts), all combinable. Lists
+ * are comma-separated; a value the service does not understand is a 400, never ignored.
+ */
+export interface MentionFilters {
+  /** Only mentions whose text contains this (case-insensitive, literal). */
   keyword?: string & MaxLen<100>;
-  /** How far back, in hours (default 24, at most 720). */
+  /** How far back, in hours (default 24, at most 720); or give start/end instead. */
   hours?: number & Min<1> & Max<720>;
+  /** From this time (default 24 h before end); at most 31 days before end. */
+  start?: Date;
+  /** Until this time, exclusive (default now). */
+  end?: Date;
+  /** Platforms, e.g. "news" or "news,twitter". */
+  platform?: string & MaxLen<500>;
+  /** Sentiment classes (positive above 0.05, negative below -0.05, neutral between), e.g. "negative". */
+  sentiment?: string & MaxLen<100>;
+  /** A sentiment range, inclusive, in [-1, 1]. */
+  minSentiment?: number;
+  maxSentiment?: number;
+  /** The author's name, exactly (case-insensitive). */
+  author?: string & MaxLen<255>;
+  /** ISO 639-1 language codes, e.g. "es" or "en,es" (declared by the source, else detected at ingest). */
+  language?: string & MaxLen<100>;
+}
+
+/** GET /api/v1/monitoring/mentions: a campaign's mentions, newest first, one page at a time. */
+export interface MentionsRequest extends MentionFilters {
+  campaignId: string;
   /** Page size (default 50, at most 100). */
   limit?: number & Min<1> & Max<100>;
   /** The previous page's nextCursor. */
