@@ -33,6 +33,11 @@ async function csvText(res: Response): Promise<string> {
   return new TextDecoder("utf-8").decode(bytes);
 }
 
+/** The Encore error code of a refused download. */
+async function errorCode(res: Response): Promise<string> {
+  return ((await res.json()) as { code: string }).code;
+}
+
 async function get(p: string, token?: string): Promise<Response> {
   return fetch(app.server.url + p, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 }
@@ -146,11 +151,11 @@ describe("the mentions CSV export", () => {
     expect((await get(path)).status).toBe(401);
     const hidden = await get(path, outsider);
     expect(hidden.status).toBe(404);
-    expect((await hidden.json()).code).toBe("not_found");
+    expect(await errorCode(hidden)).toBe("not_found");
     for (const bad of ["&sentiment=angry", "&platfrom=news", "&hours=0", "&hours=2&start=2026-11-01T00:00:00Z"]) {
       const r = await get(path + bad, member);
       expect(r.status, bad).toBe(400);
-      expect((await r.json()).code).toBe("invalid_argument");
+      expect(await errorCode(r)).toBe("invalid_argument");
     }
     expect((await get("/api/v1/monitoring/mentions/csv", member)).status).toBe(400);
   });
@@ -191,7 +196,7 @@ describe("the analytics report CSV export", () => {
     ]) {
       const r = await get(bad, member);
       expect(r.status, bad).toBe(400);
-      expect((await r.json()).code).toBe("invalid_argument");
+      expect(await errorCode(r)).toBe("invalid_argument");
     }
   });
 });
