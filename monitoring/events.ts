@@ -31,6 +31,7 @@ export interface StreamMention {
   platform: string;
   url: string;
   sentiment: number;
+  /** "lexicon": our analyzer decided it (alone, or with the source's score: monitoring/README.md "Sentiment"); "source": the source's score as given. */
   sentimentSource: "source" | "lexicon";
   reach: number;
   engagement: number;

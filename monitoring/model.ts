@@ -223,11 +223,13 @@ export interface StoredMention {
   platform: string;
   url: string;
   sentiment: number;
+  /** "lexicon": our analyzer decided it (alone, or with the source's score: monitoring/README.md "Sentiment"); "source": the source's score as given. */
   sentimentSource: "source" | "lexicon";
   reach: number;
   engagement: number;
   timestamp: Date;
   location?: string;
+  /** ISO 639-1: the source's tag reduced to its language, else detected at ingest; absent when it could not be told. */
   language?: string;
   ingestedAt: Date;
 }
