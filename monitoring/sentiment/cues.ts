@@ -75,6 +75,7 @@ const EN_TOPICS = anyOf(([
   /\b(?:tax|property[- ]tax|debt|disaster|mortgage|rent|student[- ]loan)\s+relief\b/gi,
   /\b(?:school|public|gun|food|workplace|road|water|patient)\s+safety\b/gi,
   /\bcash\s+on\s+hand\b/gi,
+  /\b(?:energy|gas|fuel|grocery|food|drug|housing|egg)\s+(?:prices?|costs?|bills?|policy|policies|independence|sector)\b/gi,
   /\b(?:cancer|poverty|unemployment|deficit|inflation|abortion|addiction|overdoses?)(?:\s+(?:rates?|research|line|benefits|screening))?\b/gi,
   /\b(?:national|state|medical|student|public)\s+debt\b/gi,
   /\bgun\s+(?:control|rights|laws?|owners?|safety|violence)\b/gi,
