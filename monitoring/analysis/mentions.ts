@@ -2,7 +2,7 @@
 // the future, URLs, repeated ids within the batch, characters Postgres refuses), the sentiment
 // (our analyzer's, combined with the source's by the batch's policy: sentiment/analyze.ts), the
 // language (the source's, else detected), and a stable order for the insert. Pure.
-import { analyzeSentiment, combineWithSource } from "../sentiment/analyze";
+import { mentionSentiment } from "../sentiment/analyze";
 import { mentionLanguage } from "../sentiment/language";
 
 /** A mention as a source sends it (model.ts Mention, without the validation brands). */
@@ -120,10 +120,7 @@ export function checkBatch(batch: readonly IncomingMention[], now: number, polic
       sentimentScored = false;
       language = mentionLanguage(text, declared);
     } else {
-      const ours = analyzeSentiment(text, declared);
-      sentiment = combineWithSource(ours, source);
-      sentimentScored = source === null || ours.scored;
-      language = ours.language;
+      ({ sentiment, scored: sentimentScored, language } = mentionSentiment(text, source, declared));
     }
     mentions.push({
       sourceId, text, author: clean(m.author, 255), platform, url, sentiment, sentimentScored,

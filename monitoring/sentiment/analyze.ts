@@ -13,7 +13,7 @@
 //    of ours stays neutral: a post with no feeling words and no emoji has no feeling, whatever the
 //    source's model says.
 //  - language we do not score: the source's score is kept as it is (it is all there is).
-import { EMOJI_VALENCE, emojiValence, hasScareQuotes, hasSarcasmCue } from "./cues";
+import { emojiValence, hasScareQuotes, hasSarcasmCue } from "./cues";
 import { englishValence, normalise } from "./english";
 import { isScoredLanguage, mentionLanguage, type ScoredLanguage } from "./language";
 import { spanishValence } from "./spanish";
@@ -61,4 +61,3 @@ export function mentionSentiment(text: string, source: number | null | undefined
   return { sentiment, language: ours.language, scored: source === null || source === undefined || ours.scored };
 }
 
-export { EMOJI_VALENCE };
