@@ -112,7 +112,7 @@ describe("the pipeline", () => {
     const room = `#redeliver-${++n}`;
     const campaignId = await campaign([{ channel: "SMS", address: sms }, { channel: "SLACK", address: room }]);
     // Persisted, never published: only our deliveries below run.
-    const { alert } = await store.createAlert({ campaignId, type: "CRISIS", severity: "HIGH", title: "Redelivery", message: "Twice?", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }, { channel: "SLACK", recipient: room, recipientName: "", tier: 1 }] });
+    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Redelivery", message: "Twice?", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }, { channel: "SLACK", recipient: room, recipientName: "", tier: 1 }] });
     const payload = { id: alert.id, type: alert.type, severity: alert.severity, campaignId, title: alert.title, message: alert.message, data: {}, channels: [], timestamp: alert.createdAt };
     await Promise.all([deliverAlert(payload).catch(() => undefined), deliverAlert(payload).catch(() => undefined), deliverAlert(payload).catch(() => undefined)]);
     await deliverAlert(payload);
@@ -156,7 +156,7 @@ describe("failures", () => {
   test("an alert persisted but never published (a crash) is sent once by the sweeper", async () => {
     const sms = phone();
     const campaignId = await campaign([{ channel: "SMS", address: sms }]);
-    const { alert } = await store.createAlert({ campaignId, type: "CRISIS", severity: "HIGH", title: "Lost publish", message: "Crashed before publishing", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
+    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Lost publish", message: "Crashed before publishing", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
     expect(sentTo(sms)).toHaveLength(0);
     expect((await sweepAlerts()).republished).toBeGreaterThanOrEqual(1);
     await poll(async () => (await store.getAlert(alert.id))?.status).toBe("delivered");
@@ -168,7 +168,7 @@ describe("failures", () => {
   test("a delivery whose sender died mid-send is reclaimed by the sweeper and sent once", async () => {
     const sms = phone();
     const campaignId = await campaign([{ channel: "SMS", address: sms }]);
-    const { alert } = await store.createAlert({ campaignId, type: "CRISIS", severity: "HIGH", title: "Crashed sender", message: "Claimed, never sent", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
+    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Crashed sender", message: "Claimed, never sent", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
     await store.markPublished(alert.id);
     // A sender claimed the row and died: its lease (0 s here) runs out.
     expect(await store.claimDue(alert.id, 0)).toHaveLength(1);

@@ -9,6 +9,7 @@ import { integrations } from "~encore/clients";
 import { audit } from "./audit";
 import { ChannelError, OptedOutError, emailSender, pushSender, slackSender, twilioSender, type Sender } from "./channels/channels";
 import { afterFailure, settledStatus, type Channel } from "./domain/alert";
+import { contentOf } from "./content";
 import { render } from "./domain/templates";
 import { alertQueue, type AlertPayload } from "./events";
 import { channelConfig, retrySchedule } from "./secrets";
@@ -38,7 +39,7 @@ export class DeliveriesOpen extends Error {
 
 /** Sends one claimed delivery and records the outcome. */
 async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> {
-  const message = render({ id: alert.id, type: alert.type, severity: alert.severity, campaignId: alert.campaignId, title: alert.title, message: alert.message, createdAt: alert.createdAt, tier: d.tier }, d.channel);
+  const message = render(contentOf(alert, d), d.channel);
   const details = { alertId: alert.id, channel: d.channel, tier: d.tier, attempt: d.attempts, template: message.template };
   try {
     const sent = await sendersByChannel()[d.channel]({ deliveryId: d.id, alertId: alert.id, channel: d.channel, recipient: d.recipient, recipientName: d.recipientName, message });

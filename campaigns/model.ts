@@ -239,6 +239,11 @@ export interface CampaignRef {
   campaignId: string;
 }
 
+/** A campaign's alert contacts for alerting, with the campaign's name (alerts name the campaign, never its id). */
+export interface AlertAudienceResponse extends ContactsResponse {
+  campaignName: string;
+}
+
 /** A campaign's alert contacts, optionally only those an alert of `severity` reaches. */
 export interface AlertContactsRequest {
   campaignId: string;

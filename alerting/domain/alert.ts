@@ -119,9 +119,11 @@ export function afterFailure(schedule: RetrySchedule, attempts: number, permanen
 
 /**
  * The alert's status once no delivery is pending or sending any more (held deliveries wait for
- * escalation). An alert that reaches nobody (no contacts) is failed: nobody knows.
+ * escalation). An alert without any delivery had nobody to reach ("no_contacts"); one whose
+ * deliveries were all skipped or held back reached nobody: failed.
  */
-export function settledStatus(statuses: string[]): "delivered" | "partial" | "failed" | null {
+export function settledStatus(statuses: string[]): "delivered" | "partial" | "failed" | "no_contacts" | null {
+  if (statuses.length === 0) return "no_contacts";
   // Skipped deliveries (opted-out recipients) were settled without sending: they count as neither.
   if (statuses.filter((s) => s !== "held" && s !== "cancelled" && s !== "skipped").length === 0) return "failed";
   if (statuses.some((s) => s === "pending" || s === "sending")) return null;
