@@ -29,9 +29,9 @@ export interface RaiseInput {
   recipients: { channel: Channel; recipients: string[] } | null;
 }
 
-/** The campaign's name and the contacts an alert of `severity` reaches (campaigns' internal endpoint). */
-async function audienceOf(campaignId: string, severity: Severity): Promise<{ campaignName: string; contacts: ContactRef[] }> {
-  const { campaignName, contacts } = await campaigns.getAlertContacts({ campaignId, severity });
+/** The campaign's name and all its alert contacts (planDeliveries picks those a severity reaches: "nobody follows this severity" is not "no contacts"). */
+async function audienceOf(campaignId: string): Promise<{ campaignName: string; contacts: ContactRef[] }> {
+  const { campaignName, contacts } = await campaigns.getAlertContacts({ campaignId });
   return { campaignName, contacts: contacts.map((c) => ({ name: c.name, channel: c.channel, address: c.address, minSeverity: c.minSeverity })) };
 }
 
@@ -50,7 +50,7 @@ function channelsOf(deliveries: PlannedDelivery[], content: { type: AlertType; s
 export async function raiseAlert(input: RaiseInput): Promise<{ alert: store.Alert; created: boolean; deliveries: number; outcome: store.RaiseOutcome["outcome"] }> {
   let deliveries: PlannedDelivery[];
   let maxTier = 1;
-  const audience = await audienceOf(input.campaignId, input.severity);
+  const audience = await audienceOf(input.campaignId);
   if (input.recipients) {
     deliveries = input.recipients.recipients.map((r) => ({ channel: input.recipients!.channel, recipient: r, recipientName: "", tier: 1 }));
   } else {
@@ -60,7 +60,9 @@ export async function raiseAlert(input: RaiseInput): Promise<{ alert: store.Aler
   }
   // Push goes to the campaign's people through the configured webhook, with the first tier (not for ad-hoc sends to listed recipients).
   if (!input.recipients && channelConfig().pushWebhookUrl) deliveries.push({ channel: "PUSH", recipient: `campaign:${input.campaignId}`, recipientName: "", tier: 1 });
-  if (deliveries.length === 0) log.warn("alert reaches nobody: the campaign has no alert contacts for this severity", { campaignId: input.campaignId, severity: input.severity });
+  if (deliveries.length === 0) {
+    log.warn(audience.contacts.length === 0 ? "alert reaches nobody: no contacts for this campaign" : "alert reaches nobody: no contact follows this severity", { campaignId: input.campaignId, severity: input.severity });
+  }
   const escalateAt = maxTier > 1 ? new Date(Date.now() + escalationDelay() * 1000) : null;
   const { wording, ...fields } = input;
   const result = await store.raiseIncident({
@@ -81,7 +83,7 @@ export async function raiseAlert(input: RaiseInput): Promise<{ alert: store.Aler
   }
   if (outcome === "created" || outcome === "repaged") {
     // Nobody to tell: the incident says so at once instead of waiting for a delivery to settle it.
-    if (outcome === "created" && paged === 0) await store.settleAlert(alert.id, "no_contacts");
+    if (outcome === "created" && paged === 0) await store.settleAlert(alert.id, audience.contacts.length === 0 ? "no_contacts" : "below_threshold");
     else await publishAlert(alert);
   }
   return { alert, created: outcome === "created", deliveries: outcome === "duplicate" ? (await store.listDeliveries([alert.id])).length : paged, outcome };

@@ -76,11 +76,12 @@ describe("the pipeline", () => {
     expect(raised).toMatchObject({ created: true, severity: "CRITICAL", deliveries: 5 });
 
     await poll(async () => (await store.getAlert(raised.alertId))?.status).toBe("delivered");
-    expect(sentTo(sms)).toEqual([expect.objectContaining({ from: "+14155550199", body: expect.stringMatching(/^\[CRITICAL\] CRISIS ALERT: mention spike\. Crisis score 93%/) })]);
-    expect(sentTo(wa)).toEqual([expect.objectContaining({ to: `whatsapp:${wa}`, from: "whatsapp:+14155238886", body: expect.stringContaining("*[CRITICAL] CRISIS ALERT: mention spike*") })]);
-    expect(mailsTo(email)).toEqual([expect.objectContaining({ from: "alerts@warroom.test", subject: "[CRITICAL] CRISIS ALERT: mention spike" })]);
+    const { ref } = (await store.getAlert(raised.alertId))!;
+    expect(sentTo(sms)).toEqual([expect.objectContaining({ from: "+14155550199", body: expect.stringMatching(new RegExp(`^CRITICAL #${ref} Campaign \\d+\nCRISIS ALERT: mention spike\nReply ACK ${ref}\nCrisis score 93%`)) })]);
+    expect(sentTo(wa)).toEqual([expect.objectContaining({ to: `whatsapp:${wa}`, from: "whatsapp:+14155238886", body: sentTo(sms)[0]!.body })]);
+    expect(mailsTo(email)).toEqual([expect.objectContaining({ from: "alerts@warroom.test", subject: expect.stringMatching(new RegExp(`^\\[CRITICAL #${ref}\\] Campaign \\d+: CRISIS ALERT: mention spike$`)) })]);
     expect(mailsTo(email)[0]!.headers["x-warroom-alert"]).toBe(raised.alertId);
-    expect(slackTo(room)).toEqual([expect.objectContaining({ text: ":rotating_light: [CRITICAL] CRISIS ALERT: mention spike" })]);
+    expect(slackTo(room)).toEqual([expect.objectContaining({ text: expect.stringMatching(new RegExp(`^:rotating_light: CRITICAL #${ref} Campaign \\d+: CRISIS ALERT: mention spike$`)) })]);
     expect(pushesFor(raised.alertId)).toEqual([expect.objectContaining({ severity: "CRITICAL", recipient: `campaign:${campaignId}`, idempotencyKey: expect.any(String) })]);
 
     const deliveries = await store.listDeliveries([raised.alertId]);
@@ -244,7 +245,7 @@ describe("the public endpoints", () => {
     const listed = await alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "Sentiment dipped\nDetails follow", channel: "EMAIL", recipients: [to.toUpperCase(), to] }, as(manager));
     expect(listed).toMatchObject({ sent: true, deliveries: 1 }); // the address once (no push for listed recipients)
     await poll(() => mailsTo(to).length).toBe(1);
-    expect(mailsTo(to)[0]!.subject).toBe("[MEDIUM] Sentiment dipped");
+    expect(mailsTo(to)[0]!.subject).toMatch(/^\[MEDIUM #\d+\] Campaign \d+: Sentiment dipped$/);
     await alerting.sendAlert({ campaignId, type: "COMPETITOR", message: "Opponent ad launched", severity: "LOW" }, as(manager));
     await poll(() => slackTo(room).length).toBe(1);
 

@@ -141,6 +141,7 @@ function toView(a: store.Alert, deliveries: store.Delivery[], seeAddresses: bool
         nextAttemptAt: d.status === "pending" ? d.nextAttemptAt : null,
         sentAt: d.sentAt,
         wave: d.wave,
+        isUpdate: d.isUpdate,
       }),
     ),
   };

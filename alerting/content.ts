@@ -27,7 +27,7 @@ export function incidentUrl(alertId: string): string | null {
 }
 
 /** The content of one delivery of an incident. */
-export function contentOf(alert: store.Alert, d: Pick<store.Delivery, "id" | "channel" | "tier" | "wave">): AlertContent {
+export function contentOf(alert: store.Alert, d: Pick<store.Delivery, "id" | "channel" | "tier" | "isUpdate">): AlertContent {
   const explanation = explanationIn(alert.data);
   return {
     id: alert.id,
@@ -40,7 +40,7 @@ export function contentOf(alert: store.Alert, d: Pick<store.Delivery, "id" | "ch
     message: alert.message,
     createdAt: alert.createdAt,
     tier: d.tier,
-    update: d.wave > 1,
+    update: d.isUpdate,
     story: explanation ? storyOf(alert.type, explanation) : null,
     incidentUrl: incidentUrl(alert.id),
     ackUrl: d.channel === "EMAIL" || d.channel === "SLACK" ? ackUrl(d.id) : null,

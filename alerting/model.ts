@@ -51,8 +51,8 @@ export interface SendAlertResponse {
 /** GET /api/v1/alerting/queue: filters and paging. */
 export interface QueueRequest {
   campaignId?: string;
-  /** Only alerts whose deliveries are in this state (no_contacts: the campaign had nobody to page). */
-  status?: "pending" | "published" | "delivered" | "partial" | "failed" | "no_contacts";
+  /** Only alerts whose deliveries are in this state (no_contacts: no contacts for this campaign; below_threshold: none follows its severity). */
+  status?: "pending" | "published" | "delivered" | "partial" | "failed" | "no_contacts" | "below_threshold";
   /** Only incidents in this lifecycle state. */
   state?: "open" | "acknowledged" | "resolved" | "false_alarm";
   /** 1-based, default 1. */
@@ -75,8 +75,10 @@ export interface DeliveryView {
   lastError: string | null;
   nextAttemptAt: Date | null;
   sentAt: Date | null;
-  /** The page it belongs to: 1 for the first, one more for each severity rise ("UPDATE"). */
+  /** The page it belongs to: 1 for the first, one more for each severity rise. */
   wave: number;
+  /** The recipient was paged earlier for this incident: this page said "UPDATE". */
+  isUpdate: boolean;
 }
 
 /** One change in an incident's life. */
@@ -106,7 +108,7 @@ export interface AlertView {
   data: Record<string, unknown>;
   channels: AlertChannel[];
   timestamp: Date;
-  status: "pending" | "published" | "delivered" | "partial" | "failed" | "no_contacts";
+  status: "pending" | "published" | "delivered" | "partial" | "failed" | "no_contacts" | "below_threshold";
   /** The short reference people reply with ("ACK 4821"). */
   ref: number;
   campaignName: string;

@@ -5,7 +5,7 @@ import { inTransaction } from "../shared/sql";
 import type { AlertType, Channel, PlannedDelivery, Severity } from "./domain/alert";
 import type { AlertChannel } from "./events";
 
-export type AlertStatus = "pending" | "published" | "delivered" | "partial" | "failed" | "no_contacts";
+export type AlertStatus = "pending" | "published" | "delivered" | "partial" | "failed" | "no_contacts" | "below_threshold";
 export type IncidentState = "open" | "acknowledged" | "resolved" | "false_alarm";
 
 /** One change in an incident's life. */
@@ -73,6 +73,10 @@ export interface Delivery {
   providerMessageId: string | null;
   sentAt: Date | null;
   wave: number;
+  /** The recipient was paged earlier for this incident: this page is an UPDATE. */
+  isUpdate: boolean;
+  /** When its acknowledgement link was used (single use). */
+  linkUsedAt: Date | null;
 }
 
 interface AlertRow {
@@ -122,6 +126,8 @@ interface DeliveryRow {
   provider_message_id: string | null;
   sent_at: Date | null;
   wave: number;
+  is_update: boolean;
+  link_used_at: Date | null;
 }
 
 const toAlert = (r: AlertRow): Alert => ({
@@ -171,6 +177,8 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   providerMessageId: r.provider_message_id,
   sentAt: r.sent_at,
   wave: r.wave,
+  isUpdate: r.is_update,
+  linkUsedAt: r.link_used_at,
 });
 
 async function all<T>(rows: AsyncGenerator<T>): Promise<T[]> {
@@ -200,17 +208,19 @@ export interface RaiseOutcome {
 
 const SEVERITY_RANK: Record<Severity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
 
-async function insertDeliveries(tx: Transaction, alertId: string, wave: number, deliveries: PlannedDelivery[]): Promise<void> {
+async function insertDeliveries(tx: Transaction, alertId: string, wave: number, deliveries: PlannedDelivery[], pagedBefore: ReadonlySet<string> = new Set()): Promise<void> {
   for (const d of deliveries) {
     const status: DeliveryStatus = d.tier === 1 ? "pending" : "held";
+    const isUpdate = pagedBefore.has(recipientKey(d));
     await tx.exec`
-      INSERT INTO alert_deliveries (alert_id, wave, channel, recipient, recipient_name, tier, status)
-      VALUES (${alertId}, ${wave}, ${d.channel}, ${d.recipient}, ${d.recipientName}, ${d.tier}, ${status})
+      INSERT INTO alert_deliveries (alert_id, wave, channel, recipient, recipient_name, tier, status, is_update)
+      VALUES (${alertId}, ${wave}, ${d.channel}, ${d.recipient}, ${d.recipientName}, ${d.tier}, ${status}, ${isUpdate})
       ON CONFLICT (alert_id, wave, channel, recipient) DO NOTHING`;
   }
 }
 
 const entryJson = (e: HistoryEntry) => JSON.stringify([e]);
+const recipientKey = (d: { channel: string; recipient: string }) => `${d.channel}\u0000${d.recipient}`;
 
 /**
  * Raises an incident or updates the one its incident key names, in one transaction. A new
@@ -224,6 +234,8 @@ const entryJson = (e: HistoryEntry) => JSON.stringify([e]);
 export async function raiseIncident(a: NewAlert): Promise<RaiseOutcome> {
   return inTransaction(db, async (tx) => {
     if (a.sourceKey) {
+      // Two raises with one key (a redelivery racing the cron) queue here: the second sees the first's.
+      await tx.exec`SELECT pg_advisory_xact_lock(hashtext(${`alert-source:${a.sourceKey}`}))`;
       const seen = await tx.queryRow<AlertRow>`SELECT a.* FROM alert_sources s JOIN alerts a ON a.id = s.alert_id WHERE s.source_key = ${a.sourceKey}`;
       if (seen) return { alert: toAlert(seen), outcome: "duplicate" as const, paged: 0 };
     }
@@ -245,15 +257,19 @@ export async function raiseIncident(a: NewAlert): Promise<RaiseOutcome> {
       let deliveries: PlannedDelivery[] = [];
       let maxTier = e.maxTier;
       let escalateAt = e.escalateAt;
+      // Who was actually paged (sent, or on the way) before: for them a new page is an UPDATE.
+      const before = rose
+        ? await tx.queryAll<{ channel: string; recipient: string }>`
+            SELECT DISTINCT channel, recipient FROM alert_deliveries WHERE alert_id = ${e.id}::uuid AND status IN ('pending', 'sending', 'sent')`
+        : [];
+      const pagedBefore = new Set(before.map(recipientKey));
       if (rose && e.state === "open") {
         deliveries = a.deliveries;
         maxTier = a.maxTier;
         escalateAt = a.escalateAt;
         await tx.exec`UPDATE alert_deliveries SET status = 'cancelled', updated_at = now() WHERE alert_id = ${e.id}::uuid AND status = 'held'`;
       } else if (rose && e.state === "acknowledged") {
-        const before = await tx.queryAll<{ channel: string; recipient: string }>`SELECT DISTINCT channel, recipient FROM alert_deliveries WHERE alert_id = ${e.id}::uuid`;
-        const known = new Set(before.map((d) => `${d.channel}\u0000${d.recipient}`));
-        deliveries = a.deliveries.filter((d) => !known.has(`${d.channel}\u0000${d.recipient}`)).map((d) => ({ ...d, tier: 1 }));
+        deliveries = a.deliveries.filter((d) => !pagedBefore.has(recipientKey(d))).map((d) => ({ ...d, tier: 1 }));
       }
       const paged = deliveries.length > 0;
       const severity = rose ? a.severity : e.severity;
@@ -268,7 +284,7 @@ export async function raiseIncident(a: NewAlert): Promise<RaiseOutcome> {
           status = CASE WHEN ${paged} THEN 'pending' ELSE status END,
           processed_at = CASE WHEN ${paged} THEN NULL ELSE processed_at END
         WHERE id = ${e.id}::uuid RETURNING *`;
-      if (paged) await insertDeliveries(tx, e.id, row!.wave, deliveries);
+      if (paged) await insertDeliveries(tx, e.id, row!.wave, deliveries, pagedBefore);
       result = { alert: toAlert(row!), outcome: paged ? "repaged" : "updated", paged: deliveries.length };
     }
     if (a.sourceKey) await tx.exec`INSERT INTO alert_sources (source_key, alert_id) VALUES (${a.sourceKey}, ${result.alert.id}::uuid)`;
@@ -345,7 +361,7 @@ export async function deliveryStatuses(alertId: string): Promise<DeliveryStatus[
 }
 
 /** Records that every delivery of the alert's current tiers settled. */
-export async function settleAlert(id: string, status: "delivered" | "partial" | "failed" | "no_contacts"): Promise<void> {
+export async function settleAlert(id: string, status: "delivered" | "partial" | "failed" | "no_contacts" | "below_threshold"): Promise<void> {
   await db.exec`UPDATE alerts SET status = ${status}, processed_at = now() WHERE id = ${id}::uuid`;
 }
 

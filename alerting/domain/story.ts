@@ -137,9 +137,13 @@ function statisticOf(t: ExplanationTrigger): string {
   return parts.join(", ");
 }
 
+/** Figures in a fixed order (volume, sentiment, engagement, the rest), whatever order the triggers fired in. */
+const KIND_ORDER = ["MENTION_SPIKE", "COMPETITOR_SPIKE", "SENTIMENT_DROP", "ENGAGEMENT_DROP"];
+const kindRank = (kind: string) => (KIND_ORDER.includes(kind) ? KIND_ORDER.indexOf(kind) : KIND_ORDER.length);
+
 /** The story of an explanation. */
 export function storyOf(type: AlertType, e: Explanation): Story {
-  const triggers = Array.isArray(e.triggers) ? e.triggers : [];
+  const triggers = (Array.isArray(e.triggers) ? e.triggers : []).slice().sort((a, b) => kindRank(a.kind) - kindRank(b.kind));
   return {
     label: type === "COMPETITOR" && e.competitor ? `Competitor surge: ${e.competitor}` : LABEL[type],
     figures: triggers.map((t) => figureOf(t, e.competitor)).filter((f): f is Figure => f !== null),
