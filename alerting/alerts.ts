@@ -3,6 +3,7 @@
 // lost to a crash is made good by the sweeper.
 import log from "encore.dev/log";
 import { campaigns } from "~encore/clients";
+import { parseClock } from "../shared/time-zone";
 import { audit } from "./audit";
 import { planDeliveries, type AlertType, type Channel, type ContactRef, type PlannedDelivery, type Severity } from "./domain/alert";
 import { render } from "./domain/templates";
@@ -31,8 +32,18 @@ export interface RaiseInput {
 
 /** The campaign's name and all its alert contacts (planDeliveries picks those a severity reaches: "nobody follows this severity" is not "no contacts"). */
 async function audienceOf(campaignId: string): Promise<{ campaignName: string; contacts: ContactRef[] }> {
-  const { campaignName, contacts } = await campaigns.getAlertContacts({ campaignId });
-  return { campaignName, contacts: contacts.map((c) => ({ name: c.name, channel: c.channel, address: c.address, minSeverity: c.minSeverity })) };
+  const { campaignName, timeZone, contacts } = await campaigns.getAlertContacts({ campaignId });
+  return {
+    campaignName,
+    contacts: contacts.map((c) => ({
+      name: c.name,
+      channel: c.channel,
+      address: c.address,
+      minSeverity: c.minSeverity,
+      digest: c.digest,
+      quiet: c.quietHours ? { start: parseClock(c.quietHours.start) ?? 0, end: parseClock(c.quietHours.end) ?? 0, timeZone: c.timeZone ?? timeZone } : null,
+    })),
+  };
 }
 
 /** The seed's channel list of an alert: one entry per channel with its recipients and template. */

@@ -17,11 +17,13 @@ import * as store from "./store";
 
 /** How long a claimed delivery may stay 'sending' before the sweeper decides its sender died. */
 export const SEND_LEASE_SECONDS = 120;
+/** Pending deliveries due later than this (quiet hours) are left to the sweeper instead of Pub/Sub's retries. */
+const QUIET_WAIT_MS = 60_000;
 
 let senders: Record<Channel, Sender> | undefined;
 
 /** The configured sender of each channel (built once). */
-function sendersByChannel(): Record<Channel, Sender> {
+export function sendersByChannel(): Record<Channel, Sender> {
   if (senders) return senders;
   const cfg = channelConfig();
   const twilio = twilioSender((req) => integrations.sendMessage(req));
@@ -75,13 +77,18 @@ export async function deliverAlert(payload: AlertPayload): Promise<void> {
   }
   const claimed = await store.claimDue(alert.id, SEND_LEASE_SECONDS);
   await Promise.all(claimed.map((d) => deliverOne(alert, d)));
-  const statuses = await store.deliveryStatuses(alert.id);
-  const settled = settledStatus(statuses);
-  if (settled) {
-    await store.settleAlert(alert.id, settled);
+  const states = await store.deliveryStates(alert.id);
+  const open = states.filter((s) => s.status === "pending" || s.status === "sending");
+  if (open.length === 0) {
+    // Deliveries waiting for a digest: the digest run settles the alert once it has sent them.
+    if (states.some((s) => s.status === "digest")) return;
+    const settled = settledStatus(states.map((s) => s.status));
+    if (settled) await store.settleAlert(alert.id, settled);
     return;
   }
-  throw new DeliveriesOpen(alert.id, statuses.filter((s) => s === "pending" || s === "sending").length);
+  // Only deliveries held back by quiet hours remain: nothing to retry now; the sweeper publishes the alert again once they are due.
+  if (open.every((s) => s.status === "pending" && s.nextAttemptAt.getTime() > Date.now() + QUIET_WAIT_MS)) return;
+  throw new DeliveriesOpen(alert.id, open.length);
 }
 
 // 'deliver-alerts' sends each alert on every channel to every recipient, once.

@@ -69,8 +69,8 @@ export interface DeliveryView {
   recipient: string;
   recipientName: string;
   tier: number;
-  /** skipped: never sent because the recipient opted out (replied STOP). */
-  status: "held" | "pending" | "sending" | "sent" | "failed" | "cancelled" | "skipped";
+  /** skipped: never sent because the recipient opted out (replied STOP); digest: waits for the recipient's hourly digest; pending with a later nextAttemptAt: waits for their quiet hours to end. */
+  status: "held" | "pending" | "sending" | "sent" | "failed" | "cancelled" | "skipped" | "digest";
   attempts: number;
   lastError: string | null;
   nextAttemptAt: Date | null;

@@ -22,7 +22,7 @@ export interface HistoryEntry {
   /** How many pages went out with this change. */
   paged?: number;
 }
-export type DeliveryStatus = "held" | "pending" | "sending" | "sent" | "failed" | "cancelled" | "skipped";
+export type DeliveryStatus = "held" | "pending" | "sending" | "sent" | "failed" | "cancelled" | "skipped" | "digest";
 
 /** An alert as stored. */
 export interface Alert {
@@ -210,11 +210,12 @@ const SEVERITY_RANK: Record<Severity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CR
 
 async function insertDeliveries(tx: Transaction, alertId: string, wave: number, deliveries: PlannedDelivery[], pagedBefore: ReadonlySet<string> = new Set()): Promise<void> {
   for (const d of deliveries) {
-    const status: DeliveryStatus = d.tier === 1 ? "pending" : "held";
+    const status: DeliveryStatus = d.digest ? "digest" : d.tier === 1 ? "pending" : "held";
     const isUpdate = pagedBefore.has(recipientKey(d));
+    const notBefore = d.notBefore ?? new Date();
     await tx.exec`
-      INSERT INTO alert_deliveries (alert_id, wave, channel, recipient, recipient_name, tier, status, is_update)
-      VALUES (${alertId}, ${wave}, ${d.channel}, ${d.recipient}, ${d.recipientName}, ${d.tier}, ${status}, ${isUpdate})
+      INSERT INTO alert_deliveries (alert_id, wave, channel, recipient, recipient_name, tier, status, is_update, next_attempt_at)
+      VALUES (${alertId}, ${wave}, ${d.channel}, ${d.recipient}, ${d.recipientName}, ${d.tier}, ${status}, ${isUpdate}, ${notBefore})
       ON CONFLICT (alert_id, wave, channel, recipient) DO NOTHING`;
   }
 }
@@ -354,10 +355,9 @@ export async function markSkipped(id: string, reason: string): Promise<void> {
     WHERE id = ${id}::uuid AND status = 'sending'`;
 }
 
-/** The statuses of an alert's deliveries. */
-export async function deliveryStatuses(alertId: string): Promise<DeliveryStatus[]> {
-  const rows = await all(db.query<{ status: DeliveryStatus }>`SELECT status FROM alert_deliveries WHERE alert_id = ${alertId}::uuid`);
-  return rows.map((r) => r.status);
+/** The status and next attempt of each of an alert's deliveries. */
+export async function deliveryStates(alertId: string): Promise<{ status: DeliveryStatus; nextAttemptAt: Date }[]> {
+  return db.queryAll<{ status: DeliveryStatus; nextAttemptAt: Date }>`SELECT status, next_attempt_at AS "nextAttemptAt" FROM alert_deliveries WHERE alert_id = ${alertId}::uuid`;
 }
 
 /** Records that every delivery of the alert's current tiers settled. */
@@ -459,6 +459,27 @@ export async function incidentsPaging(address: string): Promise<{ alert: Alert; 
 export async function getDelivery(id: string): Promise<Delivery | null> {
   const row = await db.queryRow<DeliveryRow>`SELECT * FROM alert_deliveries WHERE id = ${id}::uuid`;
   return row ? toDelivery(row) : null;
+}
+
+/** The recipients with digest deliveries due (their quiet hours over). */
+export async function digestRecipients(): Promise<{ channel: Channel; recipient: string }[]> {
+  return db.queryAll<{ channel: Channel; recipient: string }>`
+    SELECT DISTINCT channel, recipient FROM alert_deliveries WHERE status = 'digest' AND next_attempt_at <= now() LIMIT 1000`;
+}
+
+/** Claims a recipient's due digest deliveries (digest → sending, one more attempt, leased), oldest first. */
+export async function claimDigest(channel: Channel, recipient: string, leaseSeconds: number): Promise<Delivery[]> {
+  const rows = await db.queryAll<DeliveryRow>`
+    UPDATE alert_deliveries
+    SET status = 'sending', attempts = attempts + 1, lease_until = now() + ${leaseSeconds}::int * interval '1 second', updated_at = now()
+    WHERE status = 'digest' AND channel = ${channel} AND recipient = ${recipient} AND next_attempt_at <= now()
+    RETURNING *`;
+  return rows.map(toDelivery).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
+}
+
+/** sending → digest again (the digest failed; the next run tries again). */
+export async function releaseDigest(id: string, error: string): Promise<void> {
+  await db.exec`UPDATE alert_deliveries SET status = 'digest', last_error = ${error}, lease_until = NULL, updated_at = now() WHERE id = ${id}::uuid AND status = 'sending'`;
 }
 
 /** Uses a delivery's acknowledgement link: true the first time only. */

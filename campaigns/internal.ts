@@ -79,7 +79,7 @@ export const getAlertContacts = api(
     const campaign = await store.getCampaign(campaignId);
     if (!campaign) throw APIError.notFound("campaign not found");
     const contacts = await store.listContacts(campaignId);
-    return { campaignName: campaign.name, contacts: severity ? contacts.filter((c) => severityAtLeast(severity, c.minSeverity)) : contacts };
+    return { campaignName: campaign.name, timeZone: campaign.timeZone, contacts: severity ? contacts.filter((c) => severityAtLeast(severity, c.minSeverity)) : contacts };
   },
 );
 

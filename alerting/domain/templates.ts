@@ -224,3 +224,31 @@ export function render(a: AlertContent, channel: Channel): Rendered {
     }
   }
 }
+
+/** One message for several alerts below HIGH (a contact's digest), on `channel`. */
+export function renderDigest(items: AlertContent[], channel: Channel): Rendered {
+  const template = `digest_${channel.toLowerCase()}`;
+  const heading = `War Room digest: ${items.length} alert${items.length === 1 ? "" : "s"} below HIGH`;
+  const line = (a: AlertContent) => `#${a.ref} ${a.severity} ${oneLine(a.campaignName)}: ${headlineOf(a)}`;
+  switch (channel) {
+    case "SMS":
+    case "WHATSAPP": {
+      let text = toGsm7(heading);
+      for (const a of items) text = appendWithin(text, toGsm7(line(a)), true);
+      return { template, text };
+    }
+    case "EMAIL": {
+      const text = [heading, "", ...items.flatMap((a) => [sentenceOf(a), ...(a.incidentUrl ? [a.incidentUrl] : []), ""])].join("\n");
+      const html = `<div style="font-family:sans-serif;max-width:640px"><p style="font-weight:bold">${escapeHtml(heading)}</p><ul>${items
+        .map((a) => `<li>${escapeHtml(sentenceOf(a))}${a.incidentUrl ? ` <a href="${escapeHtml(a.incidentUrl)}">open</a>` : ""}</li>`)
+        .join("")}</ul></div>`;
+      return { template, subject: heading, text, html };
+    }
+    case "SLACK": {
+      const lines = items.map((a) => `• ${escapeSlack(line(a))}`).join("\n");
+      return { template, text: heading, json: { text: heading, blocks: [{ type: "header", text: { type: "plain_text", text: heading.slice(0, 150) } }, { type: "section", text: { type: "mrkdwn", text: lines.slice(0, 3000) } }] } };
+    }
+    case "PUSH":
+      return { template, text: heading, json: { title: heading, body: items.map(line).join("\n").slice(0, 1000) } };
+  }
+}
