@@ -10,7 +10,7 @@ import { alerting, auth, campaigns, users } from "~encore/clients";
 import { auditEventsFor } from "../compliance/store";
 import "../compliance/subscriptions";
 import type { Role } from "../shared/permissions";
-import { escalateAlerts, sweepAlerts } from "./cron";
+import { escalateAlerts, sendAlertDigests, sweepAlerts } from "./cron";
 import { deliverAlert } from "./delivery";
 import { raiseCrisisAlert } from "./internal";
 import * as store from "./store";
@@ -284,5 +284,69 @@ describe("the public endpoints", () => {
     expect(await code(alerting.acknowledgeAlert({ id: first.alertId }, as(analyst)))).toBe("permission_denied");
     expect(await code(alerting.acknowledgeAlert({ id: first.alertId }, as(await user("manager"))))).toBe("not_found");
     expect(await code(alerting.acknowledgeAlert({ id: "nope" }, as(manager)))).toBe("not_found");
+  });
+});
+
+describe("people's preferences", () => {
+  /** A quiet window (local HH:MM) around the current time in `timeZone`: from an hour ago to an hour from now. */
+  function quietAroundNow(timeZone: string): { start: string; end: string } {
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date());
+    const now = Number(parts.find((p) => p.type === "hour")!.value) * 60 + Number(parts.find((p) => p.type === "minute")!.value);
+    const clock = (m: number) => `${String(Math.floor(((m + 1440) % 1440) / 60)).padStart(2, "0")}:${String(((m + 1440) % 1440) % 60).padStart(2, "0")}`;
+    return { start: clock(now - 60), end: clock(now + 60) };
+  }
+
+  test("quiet hours (in the campaign's time zone unless the contact has one) hold all but CRITICAL until they end", async () => {
+    const sleeper = phone();
+    const traveller = phone();
+    const c = await campaigns.createCampaign(
+      { name: `Tokyo ${++n}`, description: "", startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-11-03T00:00:00Z"), budget: 1000, timeZone: "Asia/Tokyo", targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" }, interests: [], locations: [], platforms: [] } },
+      as(manager),
+    );
+    expect(c.timeZone).toBe("Asia/Tokyo");
+    await campaigns.addCampaignContact({ id: c.id, name: "Sleeper", channel: "SMS", address: sleeper, minSeverity: "LOW", quietHours: quietAroundNow("Asia/Tokyo") }, as(manager));
+    // Quiet at this hour in Tokyo, but the traveller is in New York (their own zone): not quiet there now.
+    await campaigns.addCampaignContact({ id: c.id, name: "Traveller", channel: "SMS", address: traveller, minSeverity: "LOW", quietHours: quietAroundNow("Asia/Tokyo"), timeZone: "America/New_York" }, as(manager));
+    expect((await campaigns.getAlertContacts({ campaignId: c.id })).contacts.find((x) => x.address === sleeper)).toMatchObject({ quietHours: quietAroundNow("Asia/Tokyo"), digest: false });
+
+    const high = await raiseCrisisAlert(crisis(c.id, 0.5));
+    await poll(() => sentTo(traveller).length).toBe(1);
+    const held = (await store.listDeliveries([high.alertId])).find((d) => d.recipient === sleeper)!;
+    expect(held.status).toBe("pending");
+    const waitMinutes = (held.nextAttemptAt.getTime() - Date.now()) / 60_000;
+    expect(waitMinutes).toBeGreaterThan(55);
+    expect(waitMinutes).toBeLessThanOrEqual(61);
+    expect(sentTo(sleeper)).toHaveLength(0);
+    // Nothing to retry meanwhile: the alert stays published and waits, its message consumed.
+    expect((await store.getAlert(high.alertId))!.status).toBe("published");
+
+    const critical = await raiseCrisisAlert(crisis(c.id, 0.95));
+    await poll(() => sentTo(sleeper).length).toBe(1);
+    expect(sentTo(sleeper)[0]!.body.startsWith(`CRITICAL #${(await store.getAlert(critical.alertId))!.ref} `)).toBe(true);
+    expect(await code(campaigns.addCampaignContact({ id: c.id, name: "Bad", channel: "SMS", address: phone(), quietHours: { start: "25:00", end: "07:00" } }, as(manager)))).toBe("invalid_argument");
+    expect(await code(campaigns.addCampaignContact({ id: c.id, name: "Bad", channel: "SMS", address: phone(), timeZone: "Nowhere/Land" }, as(manager)))).toBe("invalid_argument");
+  });
+
+  test("a contact who asked for a digest gets alerts below HIGH as one message; HIGH at once", async () => {
+    const reader = phone();
+    const campaignId = await campaign([]);
+    await campaigns.addCampaignContact({ id: campaignId, name: "Digest reader", channel: "SMS", address: reader, minSeverity: "LOW", digest: true }, as(manager));
+    const a = await alerting.sendAlert({ campaignId, type: "MENTION_SPIKE", message: "More mentions than usual", severity: "MEDIUM" }, as(manager));
+    const b = await alerting.sendAlert({ campaignId, type: "ENGAGEMENT_DROP", message: "Engagement is down", severity: "LOW" }, as(manager));
+    expect((await store.listDeliveries([a.alertId, b.alertId])).filter((d) => d.channel === "SMS").map((d) => d.status)).toEqual(["digest", "digest"]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sentTo(reader)).toHaveLength(0);
+
+    const run = await sendAlertDigests();
+    expect(run).toMatchObject({ sent: expect.any(Number), failed: 0 });
+    expect(sentTo(reader)).toHaveLength(1);
+    const [refA, refB] = [(await store.getAlert(a.alertId))!.ref, (await store.getAlert(b.alertId))!.ref];
+    expect(sentTo(reader)[0]!.body).toMatch(new RegExp(`^War Room digest: 2 alerts below HIGH\\n#${refA} MEDIUM .*More mentions than usual\\n#${refB} LOW .*Engagement is down`));
+    await poll(async () => (await store.getAlert(a.alertId))!.status).toBe("delivered");
+    expect((await sendAlertDigests()).sent).toBe(0);
+    expect(sentTo(reader)).toHaveLength(1);
+
+    await alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "Sentiment collapsing", severity: "HIGH" }, as(manager));
+    await poll(() => sentTo(reader).length).toBe(2);
   });
 });
