@@ -11,6 +11,7 @@ import { auditEventsFor } from "../compliance/store";
 import "../compliance/subscriptions";
 import type { Role } from "../shared/permissions";
 import { escalateAlerts, sendAlertDigests, sweepAlerts } from "./cron";
+import { raiseAlert } from "./alerts";
 import { deliverAlert } from "./delivery";
 import { raiseCrisisAlert } from "./internal";
 import * as store from "./store";
@@ -348,5 +349,50 @@ describe("people's preferences", () => {
 
     await alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "Sentiment collapsing", severity: "HIGH" }, as(manager));
     await poll(() => sentTo(reader).length).toBe(2);
+  });
+});
+
+describe("incidents", () => {
+  /** One crisis version raised as monitoring's collection raises it (incident key per crisis, source key per version). */
+  const version = (campaignId: string, crisis: string, v: number, severity: "MEDIUM" | "HIGH" | "CRITICAL", type: "SENTIMENT" | "CRISIS" = "CRISIS") =>
+    raiseAlert({ campaignId, type, severity, title: `${type} v${v}`, message: `version ${v}`, data: { v }, raisedBy: "system", sourceKey: `crisis:${crisis}:v${v}`, incidentKey: `crisis:${crisis}`, recipients: null });
+
+  test("one story is one incident: re-paged only when severity rises, never twice for one severity, never after closing", async () => {
+    const duty = phone();
+    const campaignId = await campaign([{ channel: "SMS", address: duty, minSeverity: "MEDIUM" }]);
+    const story = `story-${++n}`;
+    const first = await version(campaignId, story, 1, "MEDIUM", "SENTIMENT");
+    // SMS and push (PUSH_WEBHOOK_URL is set here) each time people are paged.
+    expect(first).toMatchObject({ created: true, outcome: "created", deliveries: 2 });
+    await poll(() => sentTo(duty).length).toBe(1);
+    // Same severity, another type: updated, nobody paged; the same version again: nothing.
+    expect(await version(campaignId, story, 2, "MEDIUM")).toMatchObject({ outcome: "updated", deliveries: 0 });
+    expect((await version(campaignId, story, 2, "MEDIUM")).outcome).toBe("duplicate");
+    const rose = await version(campaignId, story, 3, "HIGH");
+    expect(rose).toMatchObject({ outcome: "repaged", deliveries: 2 });
+    expect(rose.alert.id).toBe(first.alert.id);
+    await poll(() => sentTo(duty).length).toBe(2);
+    expect(sentTo(duty)[1]!.body.startsWith(`UPDATE HIGH #${first.alert.ref} `)).toBe(true);
+    const incident = (await store.getAlert(first.alert.id))!;
+    expect(incident).toMatchObject({ type: "CRISIS", severity: "HIGH", wave: 2, title: "CRISIS v3", message: "version 3" });
+    expect(incident.history.map((h) => [h.event, h.severity])).toEqual([["raised", "MEDIUM"], ["updated", "MEDIUM"], ["severity_raised", "HIGH"]]);
+
+    // Acknowledged: a rise pages only people never paged (the chief joins at CRITICAL), without escalation.
+    const chief = phone();
+    await campaigns.addCampaignContact({ id: campaignId, name: "Chief", channel: "SMS", address: chief, minSeverity: "CRITICAL" }, as(manager));
+    await alerting.acknowledgeAlert({ id: first.alert.id }, as(manager));
+    expect(await version(campaignId, story, 4, "CRITICAL")).toMatchObject({ outcome: "repaged", deliveries: 1 });
+    await poll(() => sentTo(chief).length).toBe(1);
+    expect(sentTo(chief)[0]!.body.startsWith(`CRITICAL #${first.alert.ref} `)).toBe(true);
+    expect(sentTo(duty)).toHaveLength(2);
+    expect((await store.getAlert(first.alert.id))!).toMatchObject({ state: "acknowledged", escalateAt: null });
+
+    // Closed as a false alarm: updates are recorded, nobody is paged.
+    const closed = await alerting.markFalseAlarm({ id: first.alert.id, reason: "a parody account" }, as(manager));
+    expect(closed).toMatchObject({ state: "false_alarm", closeReason: "a parody account", closedBy: manager.id });
+    await poll(async () => (await auditEventsFor("alert", first.alert.id)).map((e) => e.action)).toContain("alert.false_alarm");
+    const queue = await alerting.getAlertQueue({ campaignId, state: "false_alarm" }, as(manager));
+    expect(queue.alerts.map((a) => a.id)).toEqual([first.alert.id]);
+    expect(queue.alerts[0]!.history.at(-1)).toMatchObject({ event: "false_alarm", reason: "a parody account", by: manager.id });
   });
 });

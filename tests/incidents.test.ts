@@ -242,6 +242,10 @@ test("a campaign without contacts says so; bad input to the lifecycle endpoints 
   expect(r.status).toBe(200);
   expect(r.json).toMatchObject({ deliveries: 0 });
   expect((await incidents(campaignId)).alerts[0]).toMatchObject({ id: r.json.alertId, status: "no_contacts" });
+  // Contacts who follow only higher severities: said so too.
+  expect((await call("POST", `/api/v1/campaigns/${campaignId}/contacts`, admin, { name: "Chief", channel: "SMS", address: "+14155559301", minSeverity: "CRITICAL" })).status).toBe(200);
+  const medium = await call("POST", "/api/v1/alerting/send", admin, { campaignId, type: "SENTIMENT", message: "Sentiment dipped", severity: "MEDIUM" });
+  expect((await incidents(campaignId)).alerts.find((a) => a.id === medium.json.alertId)).toMatchObject({ status: "below_threshold", deliveries: [] });
   expect((await call("POST", `/api/v1/alerting/${r.json.alertId}/false-alarm`, admin, {})).status).toBe(400);
   expect((await call("POST", "/api/v1/alerting/not-a-uuid/resolve", admin, { reason: "x" })).status).toBe(404);
   expect((await call("POST", `/api/v1/alerting/${r.json.alertId}/false-alarm`, undefined, { reason: "x" })).status).toBe(401);
