@@ -1,6 +1,7 @@
-// Collecting crises monitoring marked "alert pending" (ARCHITECTURE.md §2 "Crises and alerts"): each
+// Collecting crises monitoring marked "alert pending" (docs/architecture.md, "Crises and alerts"): each
 // crisis is one incident (`crisis:<id>`); each of its versions raises or updates it (idempotent by
-// `crisis:<id>:v<alertVersion>`), then is marked alerted in monitoring. A crash between the two raises nothing twice: the next run finds the alert by its key.
+// `crisis:<id>:v<alertVersion>`), then is marked alerted in monitoring. A crash between the two
+// raises nothing twice: the next run finds the version by its key.
 import log from "encore.dev/log";
 import { monitoring } from "~encore/clients";
 import { raiseAlert } from "./alerts";
