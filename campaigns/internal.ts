@@ -76,9 +76,9 @@ export const getAlertContacts = api(
   { expose: false, method: "GET", path: "/internal/campaigns/:campaignId/contacts" },
   async ({ campaignId, severity }: AlertContactsRequest): Promise<AlertAudienceResponse> => {
     await mustExist(campaignId);
-    const campaign = await store.getCampaign(campaignId);
+    // On the crisis-to-phone path: both reads at once.
+    const [campaign, contacts] = await Promise.all([store.getCampaign(campaignId), store.listContacts(campaignId)]);
     if (!campaign) throw APIError.notFound("campaign not found");
-    const contacts = await store.listContacts(campaignId);
     return { campaignName: campaign.name, timeZone: campaign.timeZone, contacts: severity ? contacts.filter((c) => severityAtLeast(severity, c.minSeverity)) : contacts };
   },
 );
