@@ -406,7 +406,8 @@ export interface Acknowledger {
  */
 export async function acknowledge(id: string, who: Acknowledger): Promise<{ alert: Alert; acknowledgedNow: boolean; cancelled: number } | null> {
   return inTransaction(db, async (tx) => {
-    const entry: HistoryEntry = { at: new Date().toISOString(), event: "acknowledged", type: "CRISIS", severity: "LOW", by: who.by, via: who.via };
+    // The entry's type and severity are the incident's own, added in SQL.
+    const entry: Omit<HistoryEntry, "type" | "severity"> = { at: new Date().toISOString(), event: "acknowledged", by: who.by, via: who.via };
     const row = await tx.queryRow<AlertRow>`
       UPDATE alerts SET acknowledged_at = now(), acknowledged_by = ${who.by}, acknowledged_via = ${who.via}, acknowledged_name = ${who.name},
         escalate_at = NULL, state = 'acknowledged', updated_at = now(),
@@ -429,7 +430,7 @@ export async function acknowledge(id: string, who: Acknowledger): Promise<{ aler
  */
 export async function closeIncident(id: string, state: "resolved" | "false_alarm", by: string, reason: string): Promise<{ alert: Alert; closedNow: boolean; cancelled: number } | null> {
   return inTransaction(db, async (tx) => {
-    const entry: HistoryEntry = { at: new Date().toISOString(), event: state, type: "CRISIS", severity: "LOW", by, reason };
+    const entry: Omit<HistoryEntry, "type" | "severity"> = { at: new Date().toISOString(), event: state, by, reason };
     const row = await tx.queryRow<AlertRow>`
       UPDATE alerts SET state = ${state}, closed_at = now(), closed_by = ${by}, close_reason = ${reason}, escalate_at = NULL, updated_at = now(),
         history = history || jsonb_build_array(${JSON.stringify(entry)}::text::jsonb || jsonb_build_object('type', type, 'severity', severity))
