@@ -6,7 +6,7 @@ import { permissionsFor } from "../shared/permissions";
 import { audit } from "./audit";
 import { isUuid, normalizeEmail, toProfile, type Account, type AccountState } from "./domain/accounts";
 import { burnPasswordCheck, hashPassword, needsRehash, passwordProblem, verifyPassword } from "./domain/passwords";
-import { accountSubject, addressSubject, registrationSubject, ThrottledError, type LoginAttempt } from "./domain/throttle";
+import { isKnowableAddress, loginSubjects, registrationSubject, ThrottledError, type LoginAttempt } from "./domain/throttle";
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   REFRESH_TOKEN_TTL_SECONDS,
@@ -53,13 +53,11 @@ export async function startSession(account: Account, how: "register" | "login" |
 /**
  * Counts a self-registration against the client address's hourly budget before any other work, so
  * failed attempts (email taken, password refused, SSO domain) count as much as successes; past the
- * budget, 429 with the seconds until the window ends. Without an address there is nothing to count.
+ * budget, 429 with the seconds until the window ends. Clients whose address is unknown share one
+ * budget; only calls from inside the app (null: no client) are not counted.
  */
 async function countRegistration(address: string | null): Promise<void> {
-  if (!address) {
-    log.debug("registration without a client address (no X-Forwarded-For / X-Real-IP): not rate limited");
-    return;
-  }
+  if (address === null) return;
   const limit = await registrationLimit();
   try {
     await limit.take(registrationSubject(address));
@@ -68,6 +66,31 @@ async function countRegistration(address: string | null): Promise<void> {
     throw APIError.resourceExhausted(`too many registrations from this address; try again in ${err.retryAfterSeconds} seconds`).withDetails({
       retryAfterSeconds: err.retryAfterSeconds,
     });
+  }
+}
+
+/** Remembers that the account signed in from the address (sparing it the account-wide login ceiling later); a failure to remember is logged, not fatal. */
+async function rememberAddress(userId: string, address: string | null): Promise<void> {
+  if (!isKnowableAddress(address)) return;
+  try {
+    await store.rememberAddress(userId, address);
+  } catch (err) {
+    log.warn("could not remember a sign-in address", { error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/**
+ * Starts a login attempt for the (normalised) email from the address through the throttle, or
+ * throws 429 with retryAfterSeconds. The same for existing and unknown emails.
+ */
+async function beginAttempt(email: string, address: string | null): Promise<LoginAttempt> {
+  const throttle = await loginThrottle();
+  const known = isKnowableAddress(address) && (await store.isKnownAddress(email, address));
+  try {
+    return await throttle.begin(loginSubjects(email, address), known);
+  } catch (err) {
+    if (err instanceof ThrottledError) throw throttled(err);
+    throw err;
   }
 }
 
@@ -94,6 +117,7 @@ export async function register(req: RegisterRequest, address: string | null): Pr
     targetId: account.id,
     details: { via: "register", after: { email: account.email, name: account.name, role: account.role } },
   });
+  await rememberAddress(account.id, address);
   return startSession(account, "register");
 }
 
@@ -116,21 +140,15 @@ function throttled(err: ThrottledError): APIError {
 
 /**
  * Sign-in with email and password. Wrong password and unknown email are indistinguishable (same
- * message, same bcrypt work); failures are throttled per account and per client address.
+ * message, same bcrypt work, same throttling); failures are throttled per (account, address), per
+ * account from addresses it never signed in from, and per address (domain/throttle.ts).
  */
 export async function login(req: LoginRequest, address: string | null): Promise<LoginResponse> {
   signingKeys(); // a misconfigured key is 503 for everyone, before any password is checked
   const email = normalizeEmail(req.email);
   // Before the throttle and the password: a domain that must use single sign-on has no password to guess.
   await refusePasswordIfSsoRequired(email);
-  const throttle = await loginThrottle();
-  let attempt: LoginAttempt;
-  try {
-    attempt = await throttle.begin(accountSubject(email), address ? addressSubject(address) : null);
-  } catch (err) {
-    if (err instanceof ThrottledError) throw throttled(err);
-    throw err;
-  }
+  const attempt = await beginAttempt(email, address);
   const cost = passwordCost();
   const account = await store.findLiveAccountByEmail(email);
   const ok = account ? await verifyPassword(req.password, account.passwordHash) : await burnPasswordCheck(req.password, cost);
@@ -142,6 +160,7 @@ export async function login(req: LoginRequest, address: string | null): Promise<
     throw APIError.unauthenticated(INVALID_CREDENTIALS);
   }
   await attempt.succeeded();
+  await rememberAddress(account.id, address);
   const rehashed = needsRehash(account.passwordHash, cost) ? await hashPassword(req.password, cost) : null;
   const signedIn = (await store.recordLogin(account.id, rehashed)) ?? account;
   return startSession(signedIn, "login");
@@ -186,19 +205,13 @@ export async function changePassword(userId: string, currentPassword: string, ne
   const account = await store.getLiveAccountWithHash(userId);
   if (!account) throw APIError.unauthenticated("sign in again");
   // Guessing the current password through this endpoint is throttled like sign-in.
-  const throttle = await loginThrottle();
-  let attempt: LoginAttempt;
-  try {
-    attempt = await throttle.begin(accountSubject(account.email), address ? addressSubject(address) : null);
-  } catch (err) {
-    if (err instanceof ThrottledError) throw throttled(err);
-    throw err;
-  }
+  const attempt = await beginAttempt(account.email, address);
   if (!(await verifyPassword(currentPassword, account.passwordHash))) {
     await attempt.failed();
     throw APIError.permissionDenied("the current password is wrong");
   }
   await attempt.succeeded();
+  await rememberAddress(userId, address);
   await store.setPassword(userId, await hashPassword(newPassword, passwordCost()));
   await forgetAccountState(userId);
   await audit({ actorId: userId, action: "user.password_changed", targetType: "user", targetId: userId, details: {} });

@@ -3,7 +3,7 @@ import "../tests/fakes/auth-secrets";
 import { describe, expect, test } from "vitest";
 import { randomUUID } from "node:crypto";
 import { createCache } from "../shared/cache";
-import { accountSubject, LoginThrottle, registrationSubject, ThrottledError, WindowRateLimit } from "./domain/throttle";
+import { loginSubjects, LoginThrottle, registrationSubject, ThrottledError, WindowRateLimit } from "./domain/throttle";
 import { CacheThrottleStore, DatabaseThrottleStore, FallbackThrottleStore } from "./throttle";
 import * as store from "./store";
 
@@ -21,7 +21,7 @@ function liveCache() {
 }
 
 async function failFive(throttle: LoginThrottle, email: string) {
-  for (let i = 0; i < 5; i++) await (await throttle.begin(accountSubject(email), null)).failed();
+  for (let i = 0; i < 5; i++) await (await throttle.begin(loginSubjects(email, "192.0.2.1"), false)).failed();
 }
 
 describe("throttling stores", () => {
@@ -53,8 +53,8 @@ describe("throttling stores", () => {
     const throttle = new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(cache, health), new DatabaseThrottleStore()));
     const email = `${randomUUID()}@example.org`;
     await failFive(throttle, email);
-    await expect(throttle.begin(accountSubject(email), null)).rejects.toBeInstanceOf(ThrottledError);
-    expect(await store.throttleLockedUntil(accountSubject(email).key)).toBeGreaterThan(Date.now());
+    await expect(throttle.begin(loginSubjects(email, "192.0.2.1"), false)).rejects.toBeInstanceOf(ThrottledError);
+    expect(await store.throttleLockedUntil(loginSubjects(email, "192.0.2.1").pair.key)).toBeGreaterThan(Date.now());
     expect(health.failures).toBeGreaterThan(0);
     await cache.close();
   });
@@ -62,7 +62,7 @@ describe("throttling stores", () => {
   test("with the cache down, a correct sign-in is not refused", async () => {
     const { cache, health } = deadCache();
     const throttle = new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(cache, health), new DatabaseThrottleStore()));
-    const attempt = await throttle.begin(accountSubject(`${randomUUID()}@example.org`), null);
+    const attempt = await throttle.begin(loginSubjects(`${randomUUID()}@example.org`, "192.0.2.1"), false);
     await expect(attempt.succeeded()).resolves.toBeUndefined();
     await cache.close();
   });
@@ -73,7 +73,7 @@ describe("throttling stores", () => {
     await failFive(new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(down.cache, down.health), new DatabaseThrottleStore())), email);
     const up = liveCache();
     const throttle = new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(up.cache, up.health), new DatabaseThrottleStore()));
-    await expect(throttle.begin(accountSubject(email), null)).rejects.toBeInstanceOf(ThrottledError);
+    await expect(throttle.begin(loginSubjects(email, "192.0.2.1"), false)).rejects.toBeInstanceOf(ThrottledError);
     await Promise.all([down.cache.close(), up.cache.close()]);
   });
 });
