@@ -50,10 +50,20 @@ describe("registration", () => {
     expect(await code(authClient.register({ email: address.toUpperCase(), password: PASSWORD, name: "Twin" }))).toBe("already_exists");
   });
 
-  test("bad input is 400 invalid_argument: not an email, a short password, a password over 72 bytes", async () => {
+  test("bad input is 400 invalid_argument: not an email, a short, long or weak password, one containing the email's name", async () => {
     expect(await code(authClient.register({ email: "not-an-email", password: PASSWORD, name: "X" }))).toBe("invalid_argument");
     expect(await code(authClient.register({ email: email(), password: "short", name: "X" }))).toBe("invalid_argument");
-    expect(await code(authClient.register({ email: email(), password: "é".repeat(40), name: "X" }))).toBe("invalid_argument");
+    expect(await code(authClient.register({ email: email(), password: "Tangerine-Owl-".repeat(10), name: "X" }))).toBe("invalid_argument");
+    const weak = await authClient.register({ email: email(), password: "Password123!", name: "X" }).catch((e: { code: string; message: string }) => e);
+    expect(weak).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/^password is too weak: /) });
+    const named = await authClient.register({ email: "harbor.lantern@example.org", password: "Harbor.Lantern-Quarry-91", name: "X" }).catch((e: { code: string; message: string }) => e);
+    expect(named).toMatchObject({ code: "invalid_argument", message: "password must not contain your email's name (the part before @)" });
+    // Past bcrypt's 72 bytes is fine now (pre-hashed): it signs in, and only with every character.
+    const long = "é".repeat(40) + "-Tangerine-Owl-Quarry";
+    const address = email();
+    await authClient.register({ email: address, password: long, name: "Long" });
+    expect(await code(authClient.login({ email: address, password: long.slice(0, -1) + "X" }))).toBe("unauthenticated");
+    expect((await authClient.login({ email: address, password: long })).user.email).toBe(address);
   });
 
   test("the password is stored as a bcrypt hash and never returned", async () => {

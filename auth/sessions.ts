@@ -97,7 +97,7 @@ async function beginAttempt(email: string, address: string | null): Promise<Logi
 /** Self-registration: a viewer account (admin when the platform has none yet), signed in; limited per client address. */
 export async function register(req: RegisterRequest, address: string | null): Promise<LoginResponse> {
   await countRegistration(address);
-  const problem = passwordProblem(req.password);
+  const problem = passwordProblem(req.password, { email: req.email, name: req.name });
   if (problem) throw APIError.invalidArgument(problem);
   signingKeys(); // refuse before creating an account that could not sign in
   const email = normalizeEmail(req.email);
@@ -200,10 +200,10 @@ export async function endAllSessions(userId: string, actorId: string, reason: st
 
 /** Changes the caller's own password after checking the current one; ends every session. */
 export async function changePassword(userId: string, currentPassword: string, newPassword: string, address: string | null): Promise<void> {
-  const problem = passwordProblem(newPassword);
-  if (problem) throw APIError.invalidArgument(problem);
   const account = await store.getLiveAccountWithHash(userId);
   if (!account) throw APIError.unauthenticated("sign in again");
+  const problem = passwordProblem(newPassword, { email: account.email, name: account.name });
+  if (problem) throw APIError.invalidArgument(problem);
   // Guessing the current password through this endpoint is throttled like sign-in.
   const attempt = await beginAttempt(account.email, address);
   if (!(await verifyPassword(currentPassword, account.passwordHash))) {

@@ -33,7 +33,7 @@ test("past 3 attempts from one address (failures included) registration is 429 w
   const fromA = { "x-real-ip": "203.0.113.50", "x-forwarded-for": "203.0.113.50" };
   const taken = email();
   expect((await register({ email: taken, password: "a-good-password", name: "One" }, fromA)).status).toBe(200);
-  // A failed registration counts as much as a successful one: the email taken, a password of more than 72 bytes.
+  // A failed registration counts as much as a successful one: the email taken, a weak password.
   expect((await register({ email: taken, password: "a-good-password", name: "Two" }, fromA)).status).toBe(409);
   expect((await register({ email: email(), password: "é".repeat(40), name: "Three" }, fromA)).status).toBe(400);
 

@@ -210,6 +210,37 @@ describe("no lock-out by strangers", () => {
   });
 });
 
+describe("password rules over HTTP", () => {
+  test("register, password change and admin user creation refuse weak passwords with a 400 that says why", async () => {
+    const weak = await call("POST", "/api/v1/auth/register", { email: email(), password: "password1234", name: "W" });
+    expect(weak.status).toBe(400);
+    expect(weak.json).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/^password is too weak: .*commonly used password/) });
+    const short = await call("POST", "/api/v1/auth/register", { email: email(), password: "Xq7#vL2", name: "S" });
+    expect(short.status).toBe(400);
+    expect(short.json.message).toMatch(/at least 8/);
+    const long = await call("POST", "/api/v1/auth/register", { email: email(), password: "x".repeat(129), name: "L" });
+    expect(long.status).toBe(400);
+    expect(long.json.message).toMatch(/at most 128 characters/);
+
+    const address = email();
+    const reg = await call("POST", "/api/v1/auth/register", { email: address, password: "a-good-password", name: "Pat" });
+    expect(reg.status).toBe(200);
+    const localPart = address.split("@")[0];
+    const change = await call("POST", "/api/v1/auth/password", { currentPassword: "a-good-password", newPassword: `${localPart}-Quarry-91` }, bearer(reg.json.accessToken));
+    expect(change.status).toBe(400);
+    expect(change.json.message).toBe("password must not contain your email's name (the part before @)");
+    const weakChange = await call("POST", "/api/v1/auth/password", { currentPassword: "a-good-password", newPassword: "qwertyuiop" }, bearer(reg.json.accessToken));
+    expect(weakChange.status).toBe(400);
+    expect(weakChange.json.message).toMatch(/^password is too weak: /);
+    expect((await call("POST", "/api/v1/auth/password", { currentPassword: "a-good-password", newPassword: "Steady-Harbor-Lantern-42" }, bearer(reg.json.accessToken))).status).toBe(200);
+
+    const admin = await signInFirstAdmin(app, ADMIN);
+    const created = await call("POST", "/api/v1/users", { email: email(), password: "iloveyou2026", name: "New", role: "viewer" }, bearer(admin));
+    expect(created.status).toBe(400);
+    expect(created.json).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/^password is too weak: /) });
+  });
+});
+
 describe("hardening over HTTP", () => {
   test("a viewer is refused user management with 403", async () => {
     const reg = await call("POST", "/api/v1/auth/register", { email: email(), password: "a-good-password", name: "V" });
