@@ -209,6 +209,9 @@ describe("the client address", () => {
     expect(requestOrigin({ host: "x", "x-real-ip": "203.0.113.7" })).toBe("203.0.113.7");
     expect(requestOrigin({})).toBeNull();
     expect(loginSubjects("a@b.org", null).address.key).toBe("addr:unknown");
+    // One shared bucket is not "many addresses": its pair and address limits hold it, not the account-wide ceiling.
+    expect(loginSubjects("a@b.org", null).account).toBeNull();
+    expect(loginSubjects("a@b.org", "203.0.113.7").account?.key).toBe("acct:a@b.org");
     expect(registrationSubject("unknown")).toBe(registrationSubject(null));
   });
 });

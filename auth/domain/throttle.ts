@@ -43,16 +43,17 @@ export interface ThrottleSubject {
 /** The counters one sign-in attempt touches. */
 export interface LoginSubjects {
   pair: ThrottleSubject;
-  account: ThrottleSubject;
+  /** Null for the unknown bucket: the account-wide ceiling is about many distinct addresses, and one shared bucket is held by its pair and address limits. */
+  account: ThrottleSubject | null;
   address: ThrottleSubject;
 }
 
-/** The subjects of a sign-in for a (normalised) email from an address (null: unknown, one shared bucket). */
+/** The subjects of a sign-in for a (normalised) email from an address (null or UNKNOWN_ADDRESS: unknown, one shared bucket). */
 export function loginSubjects(email: string, address: string | null): LoginSubjects {
   const addr = address ?? UNKNOWN_ADDRESS;
   return {
     pair: { key: `pair:${addr}|${email}`, policy: PAIR_POLICY },
-    account: { key: `acct:${email}`, policy: ACCOUNT_POLICY },
+    account: addr === UNKNOWN_ADDRESS ? null : { key: `acct:${email}`, policy: ACCOUNT_POLICY },
     address: { key: `addr:${addr}`, policy: ADDRESS_POLICY },
   };
 }
@@ -118,17 +119,18 @@ export class LoginThrottle {
    * this address before, so the account-wide and address-wide ceilings do not apply.
    */
   async begin(subjects: LoginSubjects, knownAddress: boolean): Promise<LoginAttempt> {
-    const { pair, account, address } = subjects;
+    const { pair, address } = subjects;
+    const account = knownAddress ? null : subjects.account;
     const [pairLock, accountLock, addressLock] = await Promise.all([
       this.store.lockedUntil(pair.key),
-      knownAddress ? Promise.resolve(null) : this.store.lockedUntil(account.key),
+      account ? this.store.lockedUntil(account.key) : Promise.resolve(null),
       knownAddress ? Promise.resolve(null) : this.store.lockedUntil(address.key),
     ]);
     const waitMs = Math.max(pairLock ?? 0, accountLock ?? 0, addressLock ?? 0) - this.now();
     if (waitMs > 0) throw new ThrottledError(Math.ceil(waitMs / 1000));
 
     const pairAttempt = await this.gate(pair, pairLock);
-    const accountAttempt = knownAddress ? null : await this.gate(account, accountLock);
+    const accountAttempt = account ? await this.gate(account, accountLock) : null;
     return new LoginAttempt(this.store, this.now, subjects, pairAttempt, accountAttempt);
   }
 
@@ -153,7 +155,7 @@ export class LoginAttempt {
     private readonly subjects: LoginSubjects,
     /** This attempt's number in the pair's window. */
     readonly number: number,
-    /** Its number in the account-wide window (null: from a known address, not counted there). */
+    /** Its number in the account-wide window (null: from a known address or the unknown bucket, not counted there). */
     readonly accountNumber: number | null,
   ) {}
 
@@ -168,7 +170,7 @@ export class LoginAttempt {
   async failed(): Promise<Lockout[]> {
     const lockouts: Lockout[] = [];
     await this.lockAfter(this.subjects.pair, this.number, lockouts);
-    if (this.accountNumber !== null) await this.lockAfter(this.subjects.account, this.accountNumber, lockouts);
+    if (this.accountNumber !== null && this.subjects.account) await this.lockAfter(this.subjects.account, this.accountNumber, lockouts);
     const addressFailures = await this.store.count(this.subjects.address.key, this.subjects.address.policy.windowSeconds);
     await this.lockAfter(this.subjects.address, addressFailures, lockouts);
     return lockouts;
