@@ -18,8 +18,13 @@ export const MIN_PASSWORD_CHARS = 8;
 export const MAX_PASSWORD_CHARS = 128;
 /** The lowest zxcvbn score accepted (0 too guessable … 4 very unguessable; 3: safely unguessable, about 10^10 guesses). */
 export const MIN_PASSWORD_SCORE = 3;
-/** The estimator reads at most this many characters: past it a password is long enough, and the l33t matcher's work grows fast with length. */
-const ESTIMATOR_MAX_CHARS = 64;
+/**
+ * The estimator reads at most this many characters (a weak password stays weak in its first 48),
+ * and tries at most this many l33t substitutions ("p@$$w0rd" has 4): past those its work grows
+ * fast, to hundreds of milliseconds for a 128-character string of symbols (npm run bench -- auth).
+ */
+const ESTIMATOR_MAX_CHARS = 48;
+const ESTIMATOR_MAX_L33T = 6;
 
 /** A bcrypt cost decided from configuration, with a warning to log when the value was not used as given. */
 export interface CostDecision {
@@ -63,7 +68,7 @@ function strengthEstimator(): ZxcvbnFactory {
     graphs: adjacencyGraphs,
     translations,
     maxLength: ESTIMATOR_MAX_CHARS,
-    l33tMaxSubstitutions: 16,
+    l33tMaxSubstitutions: ESTIMATOR_MAX_L33T,
   });
   return estimator;
 }
