@@ -23,6 +23,8 @@ export default defineConfig({
       BCRYPT_COST: "4",
       JWT_SECRET: "test-only-jwt-secret-at-least-32-bytes-long",
     },
+    // expect.poll waits up to 5 s by default (Vitest's 1 s is short on a loaded 2-core machine).
+    expect: { poll: { timeout: 5_000 } },
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

@@ -3,8 +3,9 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import type { StreamingData } from "./events";
 import { RedisBus } from "./live";
+import { redisForTests } from "../host/testing/services.ts";
 
-const url = process.env.REDIS_URL;
+const url = redisForTests("the Redis live bus");
 const event = (campaignId: string, n: number): StreamingData => ({ type: "MENTION", campaignId, timestamp: new Date(1_700_000_000_000 + n), data: { n }, priority: "low" });
 
 async function until(check: () => boolean): Promise<void> {
