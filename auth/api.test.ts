@@ -1,6 +1,7 @@
 // auth's endpoints against the real database (a fresh clone for this file), called through the
 // generated clients so that schemas are enforced, plus the gateway's token check.
 import "../tests/fakes/auth-secrets";
+import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import { auth as authClient } from "~encore/clients";
 import { auth as authHandler } from "./gateway";
@@ -98,6 +99,11 @@ describe("login", () => {
     expect(err.code).toBe("resource_exhausted");
     expect(err.details).toEqual({ retryAfterSeconds: expect.any(Number) });
     expect(err.details.retryAfterSeconds).toBeGreaterThan(25);
+    // Audited: the chained target is a digest (no email or address in the chain row); who and where are in the erasable details.
+    const target = `pair:${createHash("sha256").update(`pair:unknown|${address}`).digest("hex").slice(0, 32)}`;
+    await expect.poll(async () => (await auditEventsFor("login", target)).map((e) => e.action), { timeout: 15_000 }).toEqual(["login.locked"]);
+    const [locked] = await auditEventsFor("login", target);
+    expect(locked).toMatchObject({ targetId: target, details: { subject: "pair", email: address, address: "unknown", failures: 5, lockSeconds: 30 } });
   });
 
   test("a success before the threshold starts the count afresh", async () => {

@@ -1,12 +1,12 @@
 // Sign-in, sessions and the gateway's token check: the rules behind auth's public endpoints.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { permissionsFor } from "../shared/permissions";
 import { audit } from "./audit";
 import { isUuid, normalizeEmail, toProfile, type Account, type AccountState } from "./domain/accounts";
 import { burnPasswordCheck, hashPassword, needsRehash, passwordProblem, verifyPassword } from "./domain/passwords";
-import { isKnowableAddress, loginSubjects, registrationSubject, ThrottledError, type LoginAttempt } from "./domain/throttle";
+import { isKnowableAddress, loginSubjects, registrationSubject, ThrottledError, UNKNOWN_ADDRESS, type LoginAttempt } from "./domain/throttle";
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   REFRESH_TOKEN_TTL_SECONDS,
@@ -155,7 +155,15 @@ export async function login(req: LoginRequest, address: string | null): Promise<
   if (!account || !ok) {
     const lockouts = await attempt.failed();
     for (const l of lockouts) {
-      await audit({ actorId: account?.id ?? "anonymous", action: "login.locked", targetType: "login", targetId: l.key, details: { failures: l.failures, lockSeconds: l.seconds } });
+      // The chained target is a digest of the locked subject (the chain row keeps no email or
+      // address); who and where go in the details, which erasure and retention may delete.
+      await audit({
+        actorId: account?.id ?? "anonymous",
+        action: "login.locked",
+        targetType: "login",
+        targetId: `${l.kind}:${createHash("sha256").update(l.key).digest("hex").slice(0, 32)}`,
+        details: { subject: l.kind, ...(l.kind !== "address" ? { email } : {}), ...(l.kind !== "account" ? { address: address ?? UNKNOWN_ADDRESS } : {}), failures: l.failures, lockSeconds: l.seconds },
+      });
     }
     throw APIError.unauthenticated(INVALID_CREDENTIALS);
   }

@@ -72,7 +72,7 @@ describe("the login throttle, per account and address", () => {
   test("5 failures lock the pair for 30 s; the next attempt is refused with the time left", async () => {
     const { throttle, owner, clock } = setup();
     for (let i = 1; i <= 4; i++) expect(await (await throttle.begin(owner, false)).failed()).toEqual([]);
-    expect(await (await throttle.begin(owner, false)).failed()).toEqual([{ key: owner.pair.key, failures: 5, seconds: 30 }]);
+    expect(await (await throttle.begin(owner, false)).failed()).toEqual([{ kind: "pair", key: owner.pair.key, failures: 5, seconds: 30 }]);
     expect(await retryAfter(throttle.begin(owner, false))).toBe(30);
     clock.now += 20_000;
     expect(await retryAfter(throttle.begin(owner, false))).toBe(10);
@@ -82,7 +82,7 @@ describe("the login throttle, per account and address", () => {
     const { throttle, owner, clock } = setup();
     for (let i = 1; i <= 5; i++) await (await throttle.begin(owner, false)).failed();
     clock.now += 30_000;
-    expect(await (await throttle.begin(owner, false)).failed()).toEqual([{ key: owner.pair.key, failures: 6, seconds: 60 }]);
+    expect(await (await throttle.begin(owner, false)).failed()).toEqual([{ kind: "pair", key: owner.pair.key, failures: 6, seconds: 60 }]);
     expect(await retryAfter(throttle.begin(owner, false))).toBe(60);
   });
 
@@ -116,7 +116,7 @@ describe("the login throttle, per account and address", () => {
     for (let i = 0; i < 19; i++) await (await throttle.begin(from(`user${i}@x.org`), false)).failed();
     await (await throttle.begin(from("mine@x.org"), false)).succeeded();
     const locks = await (await throttle.begin(from("user19@x.org"), false)).failed();
-    expect(locks).toEqual([{ key: from("x").address.key, failures: 20, seconds: 30 }]);
+    expect(locks).toEqual([{ kind: "address", key: from("x").address.key, failures: 20, seconds: 30 }]);
     expect(await retryAfter(throttle.begin(from("fresh@x.org"), false))).toBe(30);
     // The same account from another address is not locked; an account that knows this address is not either.
     await expect(throttle.begin(loginSubjects("fresh@x.org", "10.0.0.2"), false)).resolves.toBeDefined();
@@ -162,7 +162,7 @@ describe("no lock-out by strangers", () => {
     // After the lock, exactly one guess is checked; its failure locks for twice as long.
     clock.now += 60_000;
     const locks = await (await throttle.begin(loginSubjects("a@b.org", "192.0.2.2"), false)).failed();
-    expect(locks).toContainEqual({ key: "acct:a@b.org", failures: 51, seconds: 120 });
+    expect(locks).toContainEqual({ kind: "account", key: "acct:a@b.org", failures: 51, seconds: 120 });
     expect(await retryAfter(throttle.begin(loginSubjects("a@b.org", "192.0.2.3"), false))).toBe(120);
   });
 

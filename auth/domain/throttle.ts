@@ -82,6 +82,8 @@ export interface ThrottleStore {
 
 /** A lock-out that a failure just started. */
 export interface Lockout {
+  /** Which limit: the (account, address) pair, the account across addresses, or the address across accounts. */
+  kind: "pair" | "account" | "address";
   key: string;
   failures: number;
   seconds: number;
@@ -159,20 +161,20 @@ export class LoginAttempt {
     readonly accountNumber: number | null,
   ) {}
 
-  private async lockAfter(subject: ThrottleSubject, failures: number, lockouts: Lockout[]): Promise<void> {
+  private async lockAfter(kind: Lockout["kind"], subject: ThrottleSubject, failures: number, lockouts: Lockout[]): Promise<void> {
     const seconds = lockSecondsAfter(failures, subject.policy);
     if (seconds === 0) return;
     await this.store.lock(subject.key, this.now() + seconds * 1000, subject.policy.windowSeconds);
-    lockouts.push({ key: subject.key, failures, seconds });
+    lockouts.push({ kind, key: subject.key, failures, seconds });
   }
 
   /** The password was wrong (or the account unknown): lock out whatever crossed its threshold. */
   async failed(): Promise<Lockout[]> {
     const lockouts: Lockout[] = [];
-    await this.lockAfter(this.subjects.pair, this.number, lockouts);
-    if (this.accountNumber !== null && this.subjects.account) await this.lockAfter(this.subjects.account, this.accountNumber, lockouts);
+    await this.lockAfter("pair", this.subjects.pair, this.number, lockouts);
+    if (this.accountNumber !== null && this.subjects.account) await this.lockAfter("account", this.subjects.account, this.accountNumber, lockouts);
     const addressFailures = await this.store.count(this.subjects.address.key, this.subjects.address.policy.windowSeconds);
-    await this.lockAfter(this.subjects.address, addressFailures, lockouts);
+    await this.lockAfter("address", this.subjects.address, addressFailures, lockouts);
     return lockouts;
   }
 
