@@ -112,3 +112,29 @@ describe("the registration limit on the real stores", () => {
     await cache.close();
   });
 });
+
+describe("addresses an account signed in from", () => {
+  async function account(email: string) {
+    return store.createAccount({ email, passwordHash: "!", name: "Known", role: "viewer", firstBecomesAdmin: false });
+  }
+
+  test("known after a success there, for that account only; forgotten with the account, and after 90 days unused", async () => {
+    const email = `${randomUUID()}@example.org`;
+    const a = await account(email);
+    expect(await store.isKnownAddress(email, "198.51.100.1")).toBe(false);
+    await store.rememberAddress(a.id, "198.51.100.1");
+    await store.rememberAddress(a.id, "198.51.100.1"); // again: one row, seen now
+    expect(await store.isKnownAddress(email, "198.51.100.1")).toBe(true);
+    expect(await store.isKnownAddress(email, "198.51.100.2")).toBe(false);
+    expect(await store.isKnownAddress(`${randomUUID()}@example.org`, "198.51.100.1")).toBe(false);
+
+    const { db } = await import("./db");
+    await db.exec`UPDATE login_addresses SET last_seen_at = now() - interval '91 days' WHERE user_id = ${a.id}`;
+    expect(await store.isKnownAddress(email, "198.51.100.1")).toBe(false);
+    expect((await store.deleteExpired()).addresses).toBeGreaterThanOrEqual(1);
+
+    await store.rememberAddress(a.id, "198.51.100.3");
+    await store.softDeleteAccount(a.id);
+    expect(await db.queryRow`SELECT 1 AS one FROM login_addresses WHERE user_id = ${a.id}`).toBeNull();
+  });
+});
