@@ -1,9 +1,9 @@
 // intelligence without a model (no OPENAI_API_KEY): the offline assistant answers from the same
 // tools and the real figures, clearly marked; the per-user rate limit (429 with a retry hint); and
 // the compliance contract (retention purge of chat messages and documents, a person's erasure).
-import "./fakes/auth-secrets";
-import { beforeAll, describe, expect, test } from "vitest";
-import { as, campaignRequest, type Profile } from "./inproc";
+import "../tests/fakes/auth-secrets";
+import { beforeAll, describe, expect, test, vi } from "vitest";
+import { as, campaignRequest, type Profile } from "../tests/inproc";
 import { redisForTests } from "../host/testing/services.ts";
 
 const REDIS_URL = redisForTests("the rate limit across processes");
@@ -31,9 +31,9 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
   );
 }
 
+/** Waits until the document's processing (the document-processing subscription) has finished. */
 async function processed(id: string, who: Profile): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while ((await intelligence.getDocument({ id }, as(who))).status === "pending" && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await vi.waitFor(async () => expect((await intelligence.getDocument({ id }, as(who))).status, "the document processed").not.toBe("pending"), { timeout: 15_000, interval: 50 });
 }
 
 let owner: Profile;
