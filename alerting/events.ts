@@ -14,8 +14,7 @@ export interface AlertPayload {
   id: string;
   type: "CRISIS" | "SENTIMENT" | "MENTION_SPIKE" | "ENGAGEMENT_DROP" | "COMPETITOR";
   severity: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
-  /** null: an ad-hoc alert of no campaign (sent to listed recipients only). */
-  campaignId: string | null;
+  campaignId: string;
   title: string;
   message: string;
   data: Record<string, unknown>;

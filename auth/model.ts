@@ -16,15 +16,15 @@ export interface UserProfile {
 /** POST /api/v1/auth/register: a new account (role viewer; the first account of a platform without an admin is admin). */
 export interface RegisterRequest {
   email: string & IsEmail & MaxLen<255>;
-  /** 8 to 72 characters, at most 72 bytes (bcrypt reads no further). */
-  password: string & MinLen<8> & MaxLen<72>;
+  /** 8 to 128 characters, strong enough (zxcvbn score 3 or more), not containing the email's local part; the 400 says why one is refused. */
+  password: string & MinLen<8> & MaxLen<256>;
   name: string & MinLen<1> & MaxLen<255>;
 }
 
 /** POST /api/v1/auth/login. */
 export interface LoginRequest {
   email: string & IsEmail & MaxLen<255>;
-  password: string & MinLen<8> & MaxLen<72>;
+  password: string & MinLen<8> & MaxLen<256>;
 }
 
 /** A new session: a 1-hour access token, a 30-day refresh token, and who signed in. */
@@ -55,8 +55,9 @@ export interface SuccessResponse {
 
 /** POST /api/v1/auth/password: change one's own password (ends every session). */
 export interface ChangePasswordRequest {
-  currentPassword: string & MinLen<1> & MaxLen<72>;
-  newPassword: string & MinLen<8> & MaxLen<72>;
+  currentPassword: string & MinLen<1> & MaxLen<256>;
+  /** The same rules as at registration. */
+  newPassword: string & MinLen<8> & MaxLen<256>;
 }
 
 // --- single sign-on (OpenID Connect) ---
@@ -160,7 +161,7 @@ export interface DeleteAccountRequest {
 /** A new account made by an administrator (the caller has been checked by the users service). */
 export interface CreateAccountRequest {
   email: string & IsEmail & MaxLen<255>;
-  password: string & MinLen<8> & MaxLen<72>;
+  password: string & MinLen<8> & MaxLen<256>;
   name: string & MinLen<1> & MaxLen<255>;
   role: Role;
   actorId: string;

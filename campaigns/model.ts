@@ -43,6 +43,8 @@ export interface Campaign {
   endDate: Date;
   budget: number;
   targetAudience: TargetAudience;
+  /** IANA time zone ("America/New_York"; default UTC): the campaign's "today", daily rollups, reports and its contacts' quiet hours. */
+  timeZone: string;
   metrics: CampaignMetrics;
   /**
    * Each figure of `metrics` with when it was last updated, its sources, whether it is stale, and
@@ -61,6 +63,8 @@ export interface CreateCampaignRequest {
   endDate: Date;
   budget: number & Min<100> & Max<1000000>;
   targetAudience: TargetAudience;
+  /** IANA time zone; default UTC. */
+  timeZone?: string & MaxLen<64>;
 }
 
 /** GET /api/v1/campaigns: one page of the campaigns the caller sees, newest first. */
@@ -94,6 +98,8 @@ export interface UpdateCampaignRequest {
   endDate?: Date;
   budget?: number & Min<100> & Max<1000000>;
   targetAudience?: TargetAudience;
+  /** IANA time zone. */
+  timeZone?: string & MaxLen<64>;
   /** draft→active, active→paused, paused→active, active|paused→completed. */
   status?: CampaignStatus;
 }
@@ -139,7 +145,19 @@ export interface AlertContact {
   address: string;
   /** Alerts of this severity and above reach the contact. */
   minSeverity: Severity;
+  /** Local "HH:MM" to "HH:MM" (overnight when end is earlier) in which only CRITICAL alerts reach them at once; others wait for the end. None unless set. */
+  quietHours?: QuietHours;
+  /** Their IANA time zone for quiet hours; absent: the campaign's. */
+  timeZone?: string;
+  /** Alerts below HIGH come as one digest message (hourly) instead of one message each. */
+  digest: boolean;
   createdAt: Date;
+}
+
+/** Quiet hours on a 24-hour clock, in the contact's time zone. */
+export interface QuietHours {
+  start: string & MinLen<5> & MaxLen<5>;
+  end: string & MinLen<5> & MaxLen<5>;
 }
 
 /** POST /api/v1/campaigns/:id/contacts: a new alert contact (the address is checked against the channel). */
@@ -150,6 +168,11 @@ export interface AddContactRequest {
   address: string & MinLen<1> & MaxLen<320>;
   /** Default HIGH. */
   minSeverity?: Severity;
+  quietHours?: QuietHours;
+  /** IANA time zone of the quiet hours; default the campaign's. */
+  timeZone?: string & MaxLen<64>;
+  /** Alerts below HIGH as an hourly digest; default false. */
+  digest?: boolean;
 }
 
 /** A campaign's alert contacts. */
@@ -237,6 +260,13 @@ export interface ActiveCampaignsResponse {
 /** Names a campaign (internal). */
 export interface CampaignRef {
   campaignId: string;
+}
+
+/** A campaign's alert contacts for alerting, with the campaign's name (alerts name the campaign, never its id). */
+export interface AlertAudienceResponse extends ContactsResponse {
+  campaignName: string;
+  /** The campaign's time zone (its contacts' quiet hours default to it). */
+  timeZone: string;
 }
 
 /** A campaign's alert contacts, optionally only those an alert of `severity` reaches. */

@@ -50,8 +50,8 @@ describe("STOP", () => {
 
   test("a signed webhook whose form drifted from its zod schema is a clear 400 and records nothing", async () => {
     const to = phone();
-    expect(await inbound(to, "STOP", "not-a-sid")).toMatchObject({ status: 400, message: expect.stringMatching(/Twilio inbound message does not match its schema: MessageSid: /) });
-    expect(await inbound("0800 FLOWERS", "STOP")).toMatchObject({ status: 400, message: expect.stringMatching(/From: an E\.164 number/) });
+    expect(await inbound(to, "STOP", "")).toMatchObject({ status: 400, message: expect.stringMatching(/Twilio inbound message does not match its schema: MessageSid: /) });
+    expect(await inbound("", "STOP")).toMatchObject({ status: 400, message: expect.stringMatching(/From: a sender/) });
     expect((await compliance.getOptOut({ address: to })).optedOut).toBe(false);
   });
 

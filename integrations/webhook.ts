@@ -47,7 +47,6 @@ export function verifyTwilioRequest(authToken: string, url: string, params: Reco
 
 const sid = (prefixes: string) => z.string().regex(new RegExp(`^(${prefixes})[0-9a-fA-F]{32}$`), `a Twilio sid (${prefixes.replaceAll("|", ", ")})`);
 const single = <S extends z.ZodType>(s: S) => s; // form fields arrive once; a repeated one is an array and fails the schema
-const address = z.string().regex(/^(whatsapp:)?\+[1-9]\d{6,14}$/, "an E.164 number (or whatsapp:+…)");
 
 /** Twilio's status callback form (the fields we read; Twilio adds more, which pass). */
 export const StatusCallbackSchema = z.looseObject({
@@ -58,10 +57,11 @@ export const StatusCallbackSchema = z.looseObject({
 
 /** Twilio's incoming-message webhook form (the fields we read). */
 export const InboundMessageSchema = z.looseObject({
-  From: address,
+  // Any sender Twilio names (short codes and channels too); only E.164 numbers are acted on.
+  From: z.string().min(1, "a sender"),
   Body: z.string().optional(),
-  MessageSid: sid("SM|MM").optional(),
-  SmsSid: sid("SM|MM").optional(),
+  MessageSid: z.string().min(1).max(64).optional(),
+  SmsSid: z.string().min(1).max(64).optional(),
 });
 
 /** The webhook's parameters parsed by `schema`, or a clear 400 message (logged). */

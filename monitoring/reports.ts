@@ -3,7 +3,8 @@
 // analysis/; callers have checked the caller's access.
 import { APIError } from "encore.dev/api";
 import { rankTrending } from "./analysis/trending";
-import { NEUTRAL_BAND, bucketMinutes, containsPattern, decodeCursor, encodeCursor, relativeChange, resolveRange } from "./analysis/windows";
+import { KNOWN_PLATFORMS, parseMentionFilters, type MentionFilter, type RawMentionFilters } from "./analysis/filters";
+import { NEUTRAL_BAND, bucketMinutes, decodeCursor, encodeCursor, relativeChange, resolveRange } from "./analysis/windows";
 import type {
   MentionsResponse,
   MonitoringSummary,
@@ -23,6 +24,7 @@ const TRENDING_RECENT_SAMPLE = 3000;
 const TRENDING_BASELINE_HOURS = 24;
 const TRENDING_PER_HOUR = 150;
 
+/** A campaign's sentiment over [start, end) (default: the last 24 h). */
 /**
  * Sentiment over [start, end) (default: the last 24 h) of one campaign, or across the campaigns of
  * a cross-campaign read (`campaignId` undefined), with the split per campaign.
@@ -71,14 +73,25 @@ export async function sentimentReport(campaigns: store.CampaignScope, campaignId
   return report;
 }
 
-/** One page of the mentions (of the campaigns in scope) of the last `hours`, newest first, optionally containing `keyword`. */
-export async function mentionsPage(campaigns: store.CampaignScope, keyword: string | undefined, hours: number, limit: number, cursor: string | undefined): Promise<MentionsResponse> {
+/** The mentions filter from request values, every value checked (400 naming the first it does not understand). */
+export async function mentionFilter(campaigns: store.CampaignScope, raw: RawMentionFilters): Promise<MentionFilter> {
+  const parsed = parseMentionFilters(raw, Date.now());
+  if (!parsed.ok) throw APIError.invalidArgument(parsed.message);
+  // An unknown platform must be one of the campaigns' own (an admin's read of every campaign: any known to monitoring).
+  const ids = campaigns ?? [null];
+  for (const platform of parsed.filter.platforms ?? []) {
+    if (KNOWN_PLATFORMS.has(platform)) continue;
+    const found = await Promise.all(ids.slice(0, 100).map((id) => store.hasPlatform(id, platform)));
+    if (!found.some(Boolean)) throw APIError.invalidArgument(`platform: "${platform}" is not a platform ${campaigns?.length === 1 ? "this campaign has" : "your campaigns have"} mentions from`);
+  }
+  return parsed.filter;
+}
+
+/** One page of a campaign's mentions matching the filter, newest first. */
+export async function mentionsPage(campaigns: store.CampaignScope, filter: MentionFilter, limit: number, cursor: string | undefined): Promise<MentionsResponse> {
   const after = cursor === undefined || cursor === "" ? null : decodeCursor(cursor);
   if (after === null && cursor) throw APIError.invalidArgument("cursor is not one this endpoint returned");
-  const since = new Date(Date.now() - hours * HOUR);
-  const trimmed = keyword?.trim() ?? "";
-  const pattern = trimmed === "" ? null : containsPattern(trimmed);
-  const [rows, total] = await Promise.all([store.listMentions(campaigns, since, pattern, after, limit + 1), store.countMentions(campaigns, since, pattern)]);
+  const [rows, total] = await Promise.all([store.listMentions(campaigns, filter, after, limit + 1), store.countMentions(campaigns, filter)]);
   const mentions = rows.slice(0, limit);
   const response: MentionsResponse = { mentions, total };
   if (rows.length > limit) {
@@ -88,7 +101,7 @@ export async function mentionsPage(campaigns: store.CampaignScope, keyword: stri
   return response;
 }
 
-/** The terms rising most in the last `hours` against the 24 h before (over the campaigns in scope). */
+/** The terms rising most in the last `hours` against the 24 h before. */
 export async function trending(campaigns: store.CampaignScope, limit: number, hours: number): Promise<TrendingResponse> {
   const end = new Date();
   const windowStart = new Date(end.getTime() - hours * HOUR);
@@ -101,7 +114,7 @@ export async function trending(campaigns: store.CampaignScope, limit: number, ho
   return { trending: terms, windowStart, baselineStart, end };
 }
 
-/** Each platform over the last `hours` against the `hours` before, with a timeline (over the campaigns in scope). */
+/** Each platform over the last `hours` against the `hours` before, with a timeline. */
 export async function platformTrends(campaigns: store.CampaignScope, hours: number): Promise<TrendsResponse> {
   const end = new Date();
   const start = new Date(end.getTime() - hours * HOUR);

@@ -38,7 +38,8 @@ export interface UserResponse {
 /** POST /api/v1/users: a new user with a role no higher than the creator's. */
 export interface CreateUserRequest {
   email: string & IsEmail & MaxLen<255>;
-  password: string & MinLen<8> & MaxLen<72>;
+  /** The same rules as at registration: 8 to 128 characters, strong enough, not containing the email's local part. */
+  password: string & MinLen<8> & MaxLen<256>;
   name: string & MinLen<1> & MaxLen<255>;
   role: Role;
 }
