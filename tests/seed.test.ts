@@ -95,7 +95,7 @@ test("every one of the seed's 46 endpoints, by its name and request shape, answe
   // --- public: status, registration, login, refresh ---
   const status = await seed(anonymous, "monitoring.getSystemStatus");
   expect(status).toMatchObject({ status: expect.stringMatching(/healthy|degraded/), services: expect.any(Array) });
-  const registered = await seed(anonymous, "auth.register", { email: "volunteer@seed.example", password: "volunteer-password-1", name: "Volunteer" });
+  const registered = await seed(anonymous, "auth.register", { email: "volunteer@seed.example", password: "Rally-at-7-on-Main-St", name: "Volunteer" });
   expect(registered).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: expect.any(Number), user: { role: "viewer" } });
   await waitForFirstAdmin(app, ADMIN.email);
   const session = await seed(anonymous, "auth.login", { email: ADMIN.email, password: ADMIN.password });
@@ -105,7 +105,7 @@ test("every one of the seed's 46 endpoints, by its name and request shape, answe
   expect(await seed(admin, "auth.me")).toMatchObject({ email: ADMIN.email, role: "admin", permissions: expect.any(Array) });
 
   // --- users (the seed's DataService) ---
-  const { user: staffer } = await seed(admin, "users.createUser", { email: "staffer@seed.example", password: "staffer-password-1", name: "Staffer", role: "manager" });
+  const { user: staffer } = await seed(admin, "users.createUser", { email: "staffer@seed.example", password: "Keystone-Plan-2026-x", name: "Staffer", role: "manager" });
   expect((await seed(admin, "users.getUsers")).users.map((u: { id: string }) => u.id)).toContain(staffer.id);
   expect((await seed(admin, "users.getUserById", { id: staffer.id })).user).toMatchObject({ id: staffer.id });
   expect((await seed(admin, "users.updateUser", { id: staffer.id, name: "Staff Lead" })).user).toMatchObject({ name: "Staff Lead" });
