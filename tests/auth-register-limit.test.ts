@@ -8,7 +8,7 @@ import { appEnv, type Reply } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@register-limit.example", password: "chief-password-1" };
-const app = useFixture(ROOT, appEnv("register-limit-secret-0123456789abcdefghij", ADMIN, { REGISTRATIONS_PER_ADDRESS_PER_HOUR: "3" }));
+const app = useFixture(ROOT, appEnv("register-limit-secret-0123456789abcdefghij", ADMIN, { REGISTRATIONS_PER_ADDRESS_PER_HOUR: "3", WARROOM_TRUSTED_PROXIES: "127.0.0.1/32, 10.0.0.0/8" }));
 
 let n = 0;
 const email = () => `reg-${++n}-${Date.now()}@example.org`;

@@ -13,6 +13,8 @@ const app = useFixture(ROOT, {
   WARROOM_ADMIN_EMAIL: ADMIN.email,
   WARROOM_ADMIN_PASSWORD: ADMIN.password,
   WARROOM_CRON: "off",
+  // The tests stand in for a proxy on loopback that forwards through another at 10.0.0.1.
+  WARROOM_TRUSTED_PROXIES: "127.0.0.1/32, 10.0.0.0/8",
 });
 
 interface Reply {

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { AppMeta } from "../meta.ts";
 import { META_VERSION } from "../meta.ts";
+import { TrustedProxies } from "../server/clientaddr.ts";
 
 export interface RuntimeConfig {
   appRoot: string;
@@ -20,6 +21,7 @@ export interface RuntimeConfig {
   devDashboard: boolean; // WARROOM_DEV_DASHBOARD=off: no /_dev and no request tracing
   httpHeadersTimeoutMs: number; // a client must send its request headers within this
   httpRequestTimeoutMs: number; // ... and its whole request (headers and body) within this; 0 = no limit
+  trustedProxies: TrustedProxies; // WARROOM_TRUSTED_PROXIES: peers whose X-Forwarded-For / X-Real-IP are believed
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -28,6 +30,14 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
   return n;
+}
+
+function trustedProxies(v: string | undefined): TrustedProxies {
+  try {
+    return new TrustedProxies(v ?? "");
+  } catch (err) {
+    throw new Error(`WARROOM_TRUSTED_PROXIES must be comma-separated CIDRs or addresses: ${(err as Error).message}`);
+  }
 }
 
 export function loadMeta(appRoot: string): AppMeta {
@@ -67,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     devDashboard: env.WARROOM_DEV_DASHBOARD !== "off",
     httpHeadersTimeoutMs,
     httpRequestTimeoutMs,
+    trustedProxies: trustedProxies(env.WARROOM_TRUSTED_PROXIES),
   };
 }

@@ -38,6 +38,7 @@ export class Lifecycle {
         host: config.host,
         headersTimeoutMs: config.httpHeadersTimeoutMs,
         requestTimeoutMs: config.httpRequestTimeoutMs,
+        trustedProxies: config.trustedProxies,
         opsToken: config.opsToken,
         dev: config.devDashboard ? this.devSource() : undefined,
       });

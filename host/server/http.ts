@@ -14,6 +14,7 @@ import { Request, type APICallData } from "../runtime/request.ts";
 import { LogLevel, type Logger } from "../runtime/log.ts";
 import { BodyReader, ResponseWriter } from "./raw.ts";
 import { OpsRoutes } from "./ops.ts";
+import { applyClientAddress, TrustedProxies } from "./clientaddr.ts";
 import type { DevSource } from "./dev.ts";
 import type { RequestLog } from "../runtime/requestlog.ts";
 
@@ -57,6 +58,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** ... and its whole request within this (default 300 s; 0 = no limit). */
   requestTimeoutMs?: number;
+  /** Peers whose forwarding headers are believed (default: none). */
+  trustedProxies?: TrustedProxies;
 }
 
 type Query = URLSearchParams;
@@ -76,8 +79,10 @@ export class HttpServer {
   private readonly cors: CorsConfig;
   private readonly ops: OpsRoutes | null;
   private readonly requestLog: RequestLog | null;
+  readonly trustedProxies: TrustedProxies;
 
   constructor(private readonly opts: ServerOptions) {
+    this.trustedProxies = opts.trustedProxies ?? new TrustedProxies();
     this.cors = withAppHeaders(opts.meta.cors, opts.meta);
     this.ops = opts.ops === false ? null : new OpsRoutes(opts.meta, opts.opsToken, opts.dev);
     this.requestLog = opts.dev?.requests ?? null;
@@ -166,6 +171,8 @@ export class HttpServer {
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse, served: Served): Promise<void> {
+    // Before anything reads the headers: every part of the app sees the address the runtime vouches for.
+    applyClientAddress(req.headers, req.socket.remoteAddress, this.trustedProxies);
     const method = req.method ?? "GET";
     const rawUrl = req.url ?? "/";
     const qi = rawUrl.indexOf("?");
