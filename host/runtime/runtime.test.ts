@@ -3,6 +3,7 @@
 import { describe, expect, test } from "vitest";
 import { useFixture } from "../testing/use-fixture.ts";
 import path from "node:path";
+import { Readable } from "node:stream";
 import postgres from "postgres";
 import { databaseUrl } from "../db/provision.ts";
 import { dropFixtureDatabases, fixturePrefix, runFixtureToExit, serverUrl, startFixture } from "../testing/fixture-server.ts";
@@ -94,6 +95,38 @@ describe("decoding every field kind and location", () => {
     const big = { ...validFields, tags: ["x".repeat(3 * 1024 * 1024)] };
     const r = await call("POST", "/echo/fields/a/1", big);
     expect(r.status).toBe(413);
+    expect(r.json).toEqual({ code: "invalid_argument", message: "request body exceeds the limit of 2097152 bytes", details: null });
+  });
+
+  test("a raw endpoint's body over its limit is 413 with Encore's body too, declared or streamed, and the connection stays usable", async () => {
+    const big = "x".repeat(3 * 1024 * 1024);
+    const declared = await fetch(fixture.server.url + "/echo/shout", { method: "POST", body: big });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toEqual({ code: "invalid_argument", message: "request body exceeds the limit of 2097152 bytes", details: null });
+    // Chunked, so nothing says how large it is until the handler has read past the limit.
+    const chunks = Readable.from((function* () {
+      for (let i = 0; i < 48; i++) yield Buffer.alloc(64 * 1024, 0x61);
+    })());
+    const streamed = await fetch(fixture.server.url + "/echo/shout", { method: "POST", body: Readable.toWeb(chunks) as ReadableStream, duplex: "half" } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as { message: string }).message).toMatch(/exceeds the limit/);
+    expect((await fetch(fixture.server.url + "/echo/shout", { method: "POST", body: "still here" })).status).toBe(200);
+  });
+
+  test("strings with a NUL or a lone surrogate, and JSON nested past 64 levels, are 400 naming the field", async () => {
+    // JSON.stringify writes these as \u0000 and \ud800 escapes, as a client would send them.
+    const nul = await call("POST", "/echo/fields/a/1", { ...validFields, name: "ab\u0000c" });
+    expect(nul.status).toBe(400);
+    expect(nul.json.message).toBe('invalid value for field "name": contains a NUL character');
+    const lone = await call("POST", "/echo/fields/a/1", { ...validFields, tags: ["\ud800"] });
+    expect(lone.status).toBe(400);
+    expect(lone.json.message).toBe('invalid value for field "tags[0]": contains an unpaired UTF-16 surrogate');
+    const deep = await call("POST", "/echo/fields/a/1", `{"scores":${"[".repeat(5000)}${"]".repeat(5000)}}`);
+    expect(deep.status).toBe(400);
+    expect(deep.json.message).toMatch(/^invalid value for field "scores\[0\]\[0\].*": nested deeper than 64 levels$/);
+    const byPath = await call("POST", "/echo/fields/a%00b/1", validFields);
+    expect(byPath.status).toBe(400);
+    expect(byPath.json.message).toBe('invalid value for path parameter "id": contains a NUL character');
   });
 });
 

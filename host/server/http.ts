@@ -5,14 +5,14 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { AppMeta, CorsConfig, EndpointMeta } from "../meta.ts";
 import { Router } from "./router.ts";
-import { decodeRequest, encodeResponse, parseCookies, ValidationError, type RawRequestParts } from "./codec.ts";
-import { statusForCode } from "./errors.ts";
+import { checkJson, decodeRequest, encodeResponse, parseCookies, ValidationError, type RawRequestParts } from "./codec.ts";
+import { HttpError as RuntimeError, statusForCode } from "./errors.ts";
 import { corsHeaders, withAppHeaders } from "./cors.ts";
 import type { Dispatcher } from "../runtime/dispatch.ts";
 import { errorParts } from "../runtime/dispatch.ts";
 import { Request, type APICallData } from "../runtime/request.ts";
 import { LogLevel, type Logger } from "../runtime/log.ts";
-import { BodyReader, ResponseWriter } from "./raw.ts";
+import { BodyReader, bodyTooLarge, ResponseWriter } from "./raw.ts";
 import { OpsRoutes } from "./ops.ts";
 import { applyClientAddress, TrustedProxies } from "./clientaddr.ts";
 import type { DevSource } from "./dev.ts";
@@ -226,10 +226,14 @@ export class HttpServer {
       if (ep.raw) {
         const request = new Request({ payload: null, authData, apiCall, tracing: this.requestLog !== null });
         reqForLog = served.request = request;
+        // A declared body over the limit is refused before the handler runs; one that grows past
+        // it while the handler reads gets the same 413 (unless the handler has started answering).
+        if (ep.bodyLimit !== null && Number(req.headers["content-length"] ?? NaN) > ep.bodyLimit) throw bodyTooLarge(ep.bodyLimit);
         const writer = new ResponseWriter(res, extra);
-        const body = new BodyReader(req, ep.bodyLimit);
+        const body = new BodyReader(req, ep.bodyLimit, (err) => writer.refuse(err));
         const done = new Promise<void>((r) => res.once("close", r));
         await this.opts.dispatcher.invoke(route, request, writer, body).catch((err) => {
+          if (writer.refused) return; // answered by the runtime already
           if (writer.started) throw Object.assign(new Error("raw handler failed after the response started"), { cause: err });
           throw err;
         });
@@ -382,11 +386,18 @@ export function readJson(req: http.IncomingMessage, limit: number | null): Promi
       if (failed) return;
       if (size === 0) return resolve(undefined);
       const text = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8");
+      let value: unknown;
       try {
-        resolve(JSON.parse(text));
+        value = JSON.parse(text);
       } catch {
-        reject(new HttpError("invalid_argument", "invalid request: the body is not valid JSON"));
+        return reject(new HttpError("invalid_argument", "invalid request: the body is not valid JSON"));
       }
+      try {
+        checkJson(value, text);
+      } catch (err) {
+        return reject(err);
+      }
+      resolve(value);
     });
     req.on("error", (err) => {
       if (!failed) reject(new HttpError("canceled", "the client went away: " + err.message));
@@ -411,7 +422,7 @@ export function writeError(
   if (err instanceof ValidationError) {
     status = 400;
     body = { code: "invalid_argument", message: err.message, details: null };
-  } else if (err instanceof HttpError) {
+  } else if (err instanceof HttpError || err instanceof RuntimeError) {
     status = err.status;
     body = { code: err.code, message: err.message, details: null };
   } else {
