@@ -21,6 +21,7 @@ import * as store from "./store";
 import type { DayAggregates, DayAggregatesRequest } from "./model";
 import { NEUTRAL_BAND, containsPattern } from "./analysis/windows";
 import type { Max, MaxLen, Min } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { SentimentReport, StoredMention, StoredMonitoringConfig } from "./model";
 
 // ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller.
@@ -68,12 +69,12 @@ export const listMonitoringConfigs = api(
 /** A campaign's mentions over the last `hours`, newest first, optionally only those containing `keyword`. */
 export interface ServiceMentionsRequest {
   campaignId: string;
-  hours: number & Min<1> & Max<720>;
+  hours: Int & Min<1> & Max<720>;
   keyword?: string & MaxLen<255>;
   /** Default 500, at most 2000. */
-  limit?: number & Min<1> & Max<2000>;
+  limit?: Int & Min<1> & Max<2000>;
   /** Ending this many hours ago instead of now (the previous window). */
-  offsetHours?: number & Min<0> & Max<720>;
+  offsetHours?: Int & Min<0> & Max<720>;
 }
 
 /** Up to `limit` mentions of the window, and how many the window holds in all. */
