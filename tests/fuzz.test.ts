@@ -285,7 +285,8 @@ test(
     const call = caller(app);
     let admin = await signInFirstAdmin(app, ADMIN);
     const campaignId = await createCampaign(call, admin);
-    const doc = (await (await fetch(app.server.url + "/openapi.json")).json()) as JsonSchema;
+    // The document as the runtime serves it, from the ops port.
+    const doc = (await (await fetch(app.server.opsUrl + "/openapi.json")).json()) as JsonSchema;
     const ctx: Ctx = { doc, campaignId };
     const ops = operations(doc);
     // Ending the admin's sessions would leave the rest unauthenticated: those go last.

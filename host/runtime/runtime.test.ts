@@ -343,28 +343,50 @@ describe("graceful shutdown", () => {
 });
 
 describe("the runtime's own pages", () => {
-  test("/openapi.json and the /docs reference (Swagger UI from local files) are served on a local server", async () => {
-    const doc = await call("GET", "/openapi.json");
+  test("/openapi.json and the /docs reference (Swagger UI from local files) are served on the ops port, bound to loopback", async () => {
+    const ops = fixture.server.opsUrl!;
+    expect(fixture.server.logs()).toMatch(/ops dashboard at http:\/\/127\.0\.0\.1:\d+\/_dev .*for this machine only; not on the public port \(set WARROOM_OPS_TOKEN/);
+    const doc = await fetch(ops + "/openapi.json");
     expect(doc.status).toBe(200);
-    expect(doc.json.openapi).toBe("3.1.0");
-    expect(doc.json.paths["/echo/search"]).toBeDefined();
-    const page = await fetch(fixture.server.url + "/docs");
+    const json = (await doc.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(json.openapi).toBe("3.1.0");
+    expect(json.paths["/echo/search"]).toBeDefined();
+    const page = await fetch(ops + "/docs");
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("/docs/swagger-ui-bundle.js");
-    const asset = await fetch(fixture.server.url + "/docs/swagger-ui-bundle.js");
+    const asset = await fetch(ops + "/docs/swagger-ui-bundle.js");
     expect(asset.status).toBe(200);
     expect((await asset.text()).length).toBeGreaterThan(100_000);
-    expect((await fetch(fixture.server.url + "/docs/../package.json")).status).toBe(404);
+    expect((await fetch(ops + "/docs/../package.json")).status).toBe(404);
+    // The ops port serves nothing of the app.
+    expect((await fetch(ops + "/echo/search?page=1")).status).toBe(404);
   });
 
-  test("with WARROOM_OPS_TOKEN set they require the token", async () => {
+  test("without WARROOM_OPS_TOKEN the public port does not serve them at all", async () => {
+    for (const p of ["/openapi.json", "/docs", "/docs/swagger-ui-bundle.js", "/_dev", "/_dev/api/requests"]) {
+      const r = await call("GET", p);
+      expect(r.status, p).toBe(404);
+      expect(r.json.code).toBe("not_found");
+    }
+    expect((await call("POST", "/_dev/api/cron/run", { job: "fixture-tick" })).status).toBe(404);
+  });
+
+  test("with WARROOM_OPS_TOKEN set the public port serves them to requests carrying it", async () => {
     const p = fixturePrefix();
     const s = await startFixture(APP, p, { WARROOM_OPS_TOKEN: "ops-secret" });
     try {
+      expect(s.logs()).toMatch(/on the public port too, with the X-Ops-Token header/);
       expect((await fetch(s.url + "/openapi.json")).status).toBe(401);
       expect((await fetch(s.url + "/openapi.json", { headers: { "x-ops-token": "wrong-one!" } })).status).toBe(401);
       expect((await fetch(s.url + "/openapi.json", { headers: { "x-ops-token": "ops-secret" } })).status).toBe(200);
+      // In a URL only for the pages a browser navigates to; the data wants the header.
+      expect((await fetch(s.url + "/openapi.json?ops_token=ops-secret")).status).toBe(401);
+      expect((await fetch(s.url + "/docs?ops_token=ops-secret")).status).toBe(200);
+      expect((await fetch(s.url + "/_dev/api/requests?ops_token=ops-secret")).status).toBe(401);
+      expect((await fetch(s.url + "/_dev/api/requests", { headers: { "x-ops-token": "ops-secret" } })).status).toBe(200);
       expect((await fetch(s.url + "/echo/search?page=1")).status).toBe(200); // the app is unaffected
+      // The ops port still needs no token.
+      expect((await fetch(s.opsUrl + "/openapi.json")).status).toBe(200);
     } finally {
       await s.stop();
       await dropFixtureDatabases(p);

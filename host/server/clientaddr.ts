@@ -44,6 +44,15 @@ export function parseIp(text: string): Bytes | null {
   return out;
 }
 
+/** Whether an address (or host name) is this machine: 127.0.0.0/8, ::1, localhost. */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase();
+  if (h === "localhost" || h.endsWith(".localhost")) return true;
+  const b = parseIp(h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1) : h);
+  if (!b) return false;
+  return b.length === 4 ? b[0] === 127 : b.every((x, i) => x === (i === 15 ? 1 : 0));
+}
+
 /** The canonical text of an address: dotted quad, or RFC 5952 IPv6. */
 export function formatIp(b: Bytes): string {
   if (b.length === 4) return b.join(".");

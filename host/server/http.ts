@@ -13,7 +13,7 @@ import { errorParts } from "../runtime/dispatch.ts";
 import { Request, type APICallData } from "../runtime/request.ts";
 import { LogLevel, type Logger } from "../runtime/log.ts";
 import { BodyReader, bodyTooLarge, ResponseWriter } from "./raw.ts";
-import { OpsRoutes } from "./ops.ts";
+import { OpsRoutes, type OpsPolicy } from "./ops.ts";
 import { applyClientAddress, TrustedProxies } from "./clientaddr.ts";
 import type { DevSource } from "./dev.ts";
 import type { RequestLog } from "../runtime/requestlog.ts";
@@ -43,9 +43,9 @@ export class HttpError extends Error {
 }
 
 export interface ServerOptions {
-  /** The runtime's own pages (/openapi.json, /docs); false turns them off. */
+  /** The runtime's own pages (/openapi.json, /docs, /_dev, served by the ops port); false turns them off. */
   ops?: boolean;
-  /** When set, the runtime's own pages require it (X-Ops-Token). */
+  /** When set, the runtime's own pages are served on this port too, to requests carrying it (X-Ops-Token). */
   opsToken?: string;
   /** The dev dashboard's data; with it, requests are traced into its request log. */
   dev?: DevSource;
@@ -77,14 +77,17 @@ export class HttpServer {
   onUpgrade: ((req: http.IncomingMessage, socket: Socket, head: Buffer) => void) | null = null;
 
   private readonly cors: CorsConfig;
-  private readonly ops: OpsRoutes | null;
+  /** The runtime's own pages, for the ops port (ops.ts); here only with the ops token. */
+  readonly opsRoutes: OpsRoutes | null;
+  private readonly publicOps: OpsPolicy | null;
   private readonly requestLog: RequestLog | null;
   readonly trustedProxies: TrustedProxies;
 
   constructor(private readonly opts: ServerOptions) {
     this.trustedProxies = opts.trustedProxies ?? new TrustedProxies();
     this.cors = withAppHeaders(opts.meta.cors, opts.meta);
-    this.ops = opts.ops === false ? null : new OpsRoutes(opts.meta, opts.opsToken, opts.dev);
+    this.opsRoutes = opts.ops === false ? null : new OpsRoutes(opts.meta, opts.log, opts.dev);
+    this.publicOps = this.opsRoutes && opts.opsToken ? { via: "public port", token: opts.opsToken, loopbackHostOnly: false } : null;
     this.requestLog = opts.dev?.requests ?? null;
     for (const svc of opts.meta.services) {
       for (const ep of svc.endpoints) {
@@ -193,7 +196,7 @@ export class HttpServer {
 
     const found = this.router.find(method, pathname);
     // The runtime's own pages, only where the app has no route of its own.
-    if (!("value" in found) && this.ops?.handle(req, res, pathname)) return;
+    if (!("value" in found) && this.publicOps && this.opsRoutes!.handle(req, res, pathname, this.publicOps)) return;
     if (!("value" in found)) {
       drain(req);
       return writeError(res, new HttpError("not_found", "endpoint not found"), extra, this.opts.log, null);
