@@ -84,6 +84,9 @@ export function formatIp(b: Bytes): string {
  * `2001:db8::1`, `[2001:db8::1]:443`, `::ffff:203.0.113.7`; null if it is not an address.
  */
 export function normalizeAddress(raw: string): string | null {
+  // What sockets give on every request: a dotted quad, alone or IPv4-mapped, already canonical.
+  if (isIP(raw) === 4) return raw;
+  if (raw.startsWith("::ffff:") && isIP(raw.slice(7)) === 4) return raw.slice(7);
   let s = raw.trim();
   if (s.length === 0 || s.length > 64) return null;
   if (s.startsWith("[")) {
