@@ -3,7 +3,7 @@
 // X-Forwarded-For from the right (each proxy appends the peer it saw) past trusted proxies to the
 // first address none of them vouches for. Anyone can send these headers, so a runtime that believed
 // them from anywhere would let a client choose the address its rate limits see. Pure.
-import { isIP } from "node:net";
+import { isIP, isIPv4 } from "node:net";
 
 /** An address as bytes: 4 for IPv4 (IPv4-mapped IPv6 included), 16 for IPv6. */
 type Bytes = Uint8Array;
@@ -85,8 +85,18 @@ export function formatIp(b: Bytes): string {
  */
 export function normalizeAddress(raw: string): string | null {
   // What sockets give on every request: a dotted quad, alone or IPv4-mapped, already canonical.
-  if (isIP(raw) === 4) return raw;
-  if (raw.startsWith("::ffff:") && isIP(raw.slice(7)) === 4) return raw.slice(7);
+  if (raw.startsWith("::ffff:")) {
+    const v4 = raw.slice(7);
+    if (isIPv4(v4)) return v4;
+  } else if (isIPv4(raw)) {
+    return raw;
+  }
+  const b = addressBytes(raw);
+  return b ? formatIp(b) : null;
+}
+
+/** The bytes of an address written as normalizeAddress accepts it, or null. */
+function addressBytes(raw: string): Bytes | null {
   let s = raw.trim();
   if (s.length === 0 || s.length > 64) return null;
   if (s.startsWith("[")) {
@@ -98,8 +108,7 @@ export function normalizeAddress(raw: string): string | null {
   }
   const pct = s.indexOf("%"); // an IPv6 zone (fe80::1%eth0) names an interface, not a host
   if (pct >= 0) s = s.slice(0, pct);
-  const b = parseIp(s);
-  return b ? formatIp(b) : null;
+  return parseIp(s);
 }
 
 function parseCidr(text: string): Cidr {
@@ -147,7 +156,12 @@ export class TrustedProxies {
   has(address: string): boolean {
     if (this.cidrs.length === 0) return false;
     const b = parseIp(address);
-    return b !== null && this.cidrs.some((c) => contains(c, b));
+    return b !== null && this.hasBytes(b);
+  }
+
+  hasBytes(b: Bytes): boolean {
+    for (const c of this.cidrs) if (contains(c, b)) return true;
+    return false;
   }
 }
 
@@ -174,9 +188,10 @@ export function clientAddress(
     const entries = xff.split(",");
     let last = p; // the nearest hop we believe
     for (let i = entries.length - 1; i >= 0; i--) {
-      const a = normalizeAddress(entries[i]);
-      if (a === null) return last;
-      if (!trusted.has(a)) return a;
+      const b = addressBytes(entries[i]);
+      if (b === null) return last;
+      const a = formatIp(b);
+      if (!trusted.hasBytes(b)) return a;
       last = a;
     }
     return last;
