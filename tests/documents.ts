@@ -87,12 +87,13 @@ export function docx(paragraphs: string[]): Buffer {
 }
 
 /**
- * A DOCX bomb: word/document.xml is one paragraph of `mb` MB of spaces-and-letters, a few hundred KB
- * deflated; with `lie`, its headers declare 1 KB instead.
+ * A DOCX bomb: word/document.xml is `mb` MB of one-word paragraphs (millions of XML elements, as a
+ * parser holding the tree pays for them), a few hundred KB deflated; with `lie`, its headers declare
+ * 1 KB instead.
  */
 export function docxBomb(mb: number, lie = false): Buffer {
-  const run = Buffer.alloc(mb * 1024 * 1024, "a ");
-  const xml = documentXml(Buffer.concat([Buffer.from("<w:p><w:r><w:t>"), run, Buffer.from("</w:t></w:r></w:p>")]));
+  const paragraph = "<w:p><w:r><w:t>a</w:t></w:r></w:p>";
+  const xml = documentXml(Buffer.from(paragraph.repeat(Math.floor((mb * 1024 * 1024) / paragraph.length))));
   return docxOf(xml, lie ? { declaredSize: 1024 } : {});
 }
 
