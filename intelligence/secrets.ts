@@ -73,7 +73,7 @@ export function documentLimits(): { limits: FileLimits; timeoutMs: number } {
       maxPages: int(docMaxPages, d.maxPages, 1, 1_000_000),
       maxEntries: d.maxEntries,
     },
-    timeoutMs: int(docTimeoutMs, 30_000, 100, 3_600_000),
+    timeoutMs: int(docTimeoutMs, 120_000, 100, 3_600_000),
   };
 }
 

@@ -17,7 +17,8 @@ export interface FileLimits {
   maxEntries: number;
 }
 
-export const DEFAULT_LIMITS: FileLimits = { maxExpandedBytes: 64 * 1024 * 1024, maxRatio: 100, maxTextChars: 2_000_000, maxPages: 2000, maxEntries: 2000 };
+// Text: more than the largest plain-text upload (5 MiB), so the cap bites only on expanded formats.
+export const DEFAULT_LIMITS: FileLimits = { maxExpandedBytes: 64 * 1024 * 1024, maxRatio: 100, maxTextChars: 8_000_000, maxPages: 2000, maxEntries: 2000 };
 
 /** Parts that expand to less than this are never refused for their ratio (small XML compresses well). */
 export const RATIO_FLOOR_BYTES = 1024 * 1024;

@@ -1,7 +1,8 @@
 // The process's pool for heavy work (shared/workers/pool.ts), one for every service of the process
 // (they all run in it): PDF rendering, document text extraction and analyses run there, never on
 // the event loop that serves requests and delivers alerts. Sized by WARROOM_WORKERS (default 2) and
-// WARROOM_WORKER_MEMORY_MB (each worker's heap, default 512); started on the first task.
+// WARROOM_WORKER_MEMORY_MB (each worker's heap, default 512); started on the first task, scheduled
+// below the server's thread (WARROOM_WORKER_NICE, default 10).
 import { APIError } from "encore.dev/api";
 import { WorkerPool, WorkerTaskError, type PoolOptions, type RunOptions } from "./pool.ts";
 
@@ -21,6 +22,7 @@ export function heavyPoolOptions(): PoolOptions {
     resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.floor(heapMb / 8))), stackSizeMb: 4 },
     timeoutMs: 60_000,
     maxQueue: envInt("WARROOM_WORKER_QUEUE", 100, 1, 100_000),
+    nice: envInt("WARROOM_WORKER_NICE", 10, 0, 19),
   };
 }
 

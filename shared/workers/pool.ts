@@ -32,6 +32,8 @@ export interface PoolOptions {
   timeoutMs: number;
   /** Tasks waiting for a worker at most; past it run() fails at once with "overloaded". */
   maxQueue: number;
+  /** The workers' niceness (0..19, Linux): how much lower than the server's thread they are scheduled. */
+  nice?: number;
 }
 
 export interface RunOptions {
@@ -121,7 +123,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(ENTRY, { resourceLimits: this.options.resourceLimits, stdout: false, stderr: false });
+    const worker = new Worker(ENTRY, { resourceLimits: this.options.resourceLimits, workerData: { nice: this.options.nice ?? 0 }, stdout: false, stderr: false });
     // Idle workers must not keep the process alive (tests, CLI commands, shutdown).
     worker.unref();
     const slot: Slot = { worker, task: null, timer: null, retired: false };

@@ -1,8 +1,21 @@
 // The body of every worker thread of shared/workers/pool.ts. Plain JavaScript so that Node starts it
 // without a loader, under `npm start` and under vitest alike; it loads each task module (TypeScript)
 // through tsx's scoped importer, once per module, and runs the named export on the posted arguments.
-import { parentPort } from "node:worker_threads";
+import { readlinkSync } from "node:fs";
+import { setPriority } from "node:os";
+import { parentPort, workerData } from "node:worker_threads";
 import { tsImport } from "tsx/esm/api";
+
+// Lower this thread's scheduling priority (Linux: a thread's id works as a pid for setpriority), so
+// that on a busy machine the server's own thread, which answers requests and delivers alerts, gets
+// the CPU first. Raising one's niceness needs no privilege; elsewhere this is skipped.
+if (workerData?.nice) {
+  try {
+    setPriority(Number(readlinkSync("/proc/thread-self").split("/").pop()), workerData.nice);
+  } catch {
+    // no /proc/thread-self (not Linux): same priority as the server
+  }
+}
 
 const modules = new Map();
 
