@@ -23,6 +23,9 @@ export default defineConfig({
       BCRYPT_COST: "4",
       JWT_SECRET: "test-only-jwt-secret-at-least-32-bytes-long",
     },
+    // expect.poll waits up to 10 s by default (Vitest's 1 s is short on a loaded 2-core machine);
+    // a passing poll returns as soon as it holds, so only a failure waits that long.
+    expect: { poll: { timeout: 10_000 } },
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

@@ -1,4 +1,4 @@
-// Collecting crises monitoring marked "alert pending" (ARCHITECTURE.md §2 "Crises and alerts"): each
+// Collecting crises monitoring marked "alert pending" (docs/architecture.md, "Crises and alerts"): each
 // is raised as an alert (idempotent by `crisis:<id>:v<alertVersion>`), then marked alerted in
 // monitoring. A crash between the two raises nothing twice: the next run finds the alert by its key.
 import log from "encore.dev/log";

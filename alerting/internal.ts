@@ -1,5 +1,6 @@
-// alerting's private endpoints for other services: monitoring raises crisis alerts here
-// (ARCHITECTURE.md §2 "Crises and alerts").
+// alerting's private endpoints for other services. raiseCrisisAlert raises a crisis alert on request;
+// monitoring's crises do not come this way but through the data stream and the collector
+// (docs/architecture.md, "Crises and alerts").
 import { api, APIError } from "encore.dev/api";
 import { auth } from "~encore/clients";
 import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";

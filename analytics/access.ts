@@ -1,4 +1,4 @@
-// The checks of analytics' endpoints (ARCHITECTURE.md §2 "Campaign access"): the caller's role has
+// The checks of analytics' endpoints (docs/architecture.md, "Campaign access"): the caller's role has
 // the `analytics` permission (else 403, before any campaign is looked at), then the caller may see
 // the campaign (else 404, like a missing campaign). Without a campaign, the caller's campaigns:
 // admins every campaign with figures, everyone else the campaigns they are members of.

@@ -1,4 +1,4 @@
-// Who may see what in intelligence (ARCHITECTURE.md §2 "Campaign access"): a row with a campaign is
+// Who may see what in intelligence (docs/architecture.md, "Campaign access"): a row with a campaign is
 // seen by that campaign's members (admins see all); a row without one is private to its owner (and
 // admins). Campaign-scoped calls check the role's `intelligence` permission first (403), then the
 // campaign (404, like a missing one).

@@ -7,8 +7,9 @@ import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createCache, type Cache } from "../shared/cache";
 import { LocalRateLimiter, SharedRateLimiter, rateLimited } from "./ratelimit";
+import { redisForTests } from "../host/testing/services.ts";
 
-const REDIS_URL = process.env.REDIS_URL ?? "";
+const REDIS_URL = redisForTests("the rate limit shared through Redis") ?? "";
 const opened: Cache[] = [];
 
 /** One "process": its own connection to the cache, its own fallback buckets. */
@@ -24,11 +25,7 @@ afterAll(async () => {
   await Promise.all(opened.map((c) => c.close()));
 });
 
-describe("shared through Redis", () => {
-  beforeAll(() => {
-    if (!REDIS_URL) throw new Error("these tests need a real Redis: set REDIS_URL (redis://127.0.0.1:6379)");
-  });
-
+describe.skipIf(!REDIS_URL)("shared through Redis", () => {
   test("two processes enforce one budget per user", async () => {
     const ns = `t-${randomUUID()}`;
     const budget = { burst: 5, perMinute: 5 };

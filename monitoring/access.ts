@@ -1,5 +1,5 @@
-// The two checks of every campaign-scoped monitoring endpoint (ARCHITECTURE.md §2 "Campaign
-// access"): the caller's role has the `monitoring` permission (else 403, before the campaign is
+// The two checks of every campaign-scoped monitoring endpoint (docs/architecture.md,
+// "Campaign access"): the caller's role has the `monitoring` permission (else 403, before the campaign is
 // looked at), then the caller may see the campaign (else 404, like a missing campaign).
 import { APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";

@@ -1,5 +1,5 @@
-// monitoring's private endpoints: the ingest for pollers and the demo feed (no caller: ARCHITECTURE.md
-// §2 "Background callers"), the crisis hand-off to alerting ("Crises and alerts"), the summary that
+// monitoring's private endpoints: the ingest for pollers and the demo feed (no caller: docs/architecture.md,
+// "Background callers"), the crisis hand-off to alerting ("Crises and alerts"), the summary that
 // campaigns' insights show, and the configurations pollers follow.
 import { api, APIError } from "encore.dev/api";
 import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";

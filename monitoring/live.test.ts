@@ -3,17 +3,10 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import type { StreamingData } from "./events";
 import { RedisBus } from "./live";
+import { redisForTests } from "../host/testing/services.ts";
 
-const url = process.env.REDIS_URL;
+const url = redisForTests("the Redis live bus");
 const event = (campaignId: string, n: number): StreamingData => ({ type: "MENTION", campaignId, timestamp: new Date(1_700_000_000_000 + n), data: { n }, priority: "low" });
-
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe.skipIf(!url)("the Redis live bus", () => {
   test("an event published in one process reaches the listeners of its campaign in another, once, with its Date", async () => {
@@ -26,7 +19,7 @@ describe.skipIf(!url)("the Redis live bus", () => {
       const stopA = await a.subscribe("c1", (e) => gotA.push(e));
       const stopOther = await a.subscribe("c2", (e) => gotOther.push(e));
       await b.publish(event("c1", 1));
-      await until(() => gotA.length === 1);
+      await expect.poll(() => gotA.length, { message: "the event in the other process" }).toBe(1);
       expect(gotA[0]).toEqual(event("c1", 1));
       expect(gotA[0].timestamp).toBeInstanceOf(Date);
       expect(gotOther).toEqual([]);
@@ -35,7 +28,7 @@ describe.skipIf(!url)("the Redis live bus", () => {
       stopA();
       await b.publish(event("c1", 2));
       await b.publish(event("c2", 3));
-      await until(() => gotOther.length === 1);
+      await expect.poll(() => gotOther.length, { message: "the later event of the campaign still listened to" }).toBe(1);
       expect(gotA).toHaveLength(1);
       expect(a.listenerCount()).toBe(1);
       stopOther();

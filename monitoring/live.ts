@@ -1,5 +1,5 @@
 // The live bus between the data stream and the WebSocket streams open in this process
-// (ARCHITECTURE.md §2 "Live streams across processes"). The `relay-live-stream` subscription runs in
+// (docs/architecture.md, "Live streams across processes"). The `relay-live-stream` subscription runs in
 // ONE process per message (Pub/Sub consumers compete), so with several processes the message has to
 // reach the others: with REDIS_URL it is published on a Redis channel per campaign, to which every
 // process with open streams for that campaign is subscribed; without Redis there is one process

@@ -16,14 +16,6 @@ function batch(count: number, textLength: number): StreamingData {
   return { type: "MENTION", campaignId: CAMPAIGN, timestamp: new Date(), data: { kind: "mentions", batchId: "b-1", mentions }, priority: "low" };
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 describe("frames", () => {
   test("a heavy batch goes out in parts under the frame limit, every mention once, in order", () => {
     const event = batch(1000, 1000);
@@ -57,7 +49,7 @@ describe("a session", () => {
         sent.push(e);
       },
     });
-    await until(() => sent.filter((e) => e.type === "HEARTBEAT").length >= 2, "two heartbeats");
+    await expect.poll(() => sent.filter((e) => e.type === "HEARTBEAT").length, { message: "two heartbeats" }).toBeGreaterThanOrEqual(2);
     await bus.publish(batch(3, 10));
     await bus.publish({ ...batch(1, 10), campaignId: "another-campaign" });
     expect(sent.filter((e) => e.type === "MENTION")).toHaveLength(1);
@@ -71,7 +63,7 @@ describe("a session", () => {
     const bus = new MemoryBus();
     let allowed = true;
     const session = serveSession({ bus, campaignId: CAMPAIGN, heartbeatMs: 10, allowed: async () => allowed, send: () => {} });
-    await until(() => bus.listenerCount() === 1, "listening");
+    await expect.poll(() => bus.listenerCount(), { message: "listening" }).toBe(1);
     allowed = false;
     await session;
     expect(bus.listenerCount()).toBe(0);

@@ -1,4 +1,4 @@
-// Campaign access: who may see and who may run a campaign (ARCHITECTURE.md §2 "Campaign access").
+// Campaign access: who may see and who may run a campaign (docs/architecture.md, "Campaign access").
 // Pure: every campaign-scoped endpoint, in every service, fetches the caller's membership (campaigns'
 // internal `getCampaignAccess`) and asks these functions.
 //

@@ -1,4 +1,4 @@
-// Roles and permissions: the one policy every service applies (ARCHITECTURE.md §4).
+// Roles and permissions: the one policy every service applies (docs/architecture.md, "Roles and permissions").
 // Pure and table-driven; `authorize` turns a refusal into Encore's errors at the edge.
 import { APIError } from "encore.dev/api";
 import { getAuthData, type AuthData } from "~encore/auth";

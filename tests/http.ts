@@ -1,4 +1,5 @@
 // HTTP helpers for the end-to-end tests that drive the started app.
+import { expect, vi } from "vitest";
 import type { UsedFixture } from "../host/testing/use-fixture.ts";
 
 /** A status and the parsed JSON body (null when empty). */
@@ -25,14 +26,10 @@ export function caller(app: UsedFixture): (method: string, p: string, token?: st
 
 /**
  * Waits until the app has created its first admin (at start, beside serving) without spending
- * sign-in attempts. For hooks, where expect.poll does not work.
+ * sign-in attempts. vi.waitFor rather than expect.poll: this runs in hooks, where expect.poll does not.
  */
 export async function waitForFirstAdmin(app: UsedFixture, email: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!app.server.logs().includes(`created the first admin ${email}`)) {
-    if (Date.now() > deadline) throw new Error(`the first admin was not created within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await vi.waitFor(() => expect(app.server.logs(), "the first admin created").toContain(`created the first admin ${email}`), { timeout: timeoutMs, interval: 50 });
 }
 
 /** A first admin the app creates at start (WARROOM_ADMIN_EMAIL / _PASSWORD). */

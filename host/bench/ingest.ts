@@ -9,7 +9,7 @@
 //      over worker threads, as in fanout.ts); small ingest calls at a steady rate; latency from the
 //      ingest call to receipt, for every (batch, subscriber), and to the last subscriber per batch.
 //   3. detection: a campaign with an hour of ordinary history, then a scandal burst (400 angry
-//      mentions over two minutes, CRISIS-CASES "cold-start"/"scandal"); time from the burst's ingest
+//      mentions over two minutes, docs/crisis-cases.md "cold-start"/"scandal"); time from the burst's ingest
 //      call to the CRISIS message on the campaign's stream; several trials.
 // Options: --mentions N (100000), --concurrency N (4), --subscribers N (2000), --events N (50),
 // --rate R (5 per second), --fanout-batch N (10 mentions), --workers N (2), --trials N (20).

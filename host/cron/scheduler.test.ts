@@ -4,7 +4,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CronScheduler, ManualClock, listRuns, type CronJobSpec, type CronSchedulerOptions } from "./index.ts";
-import { createTestDatabase, recordingLog, waitFor, type TestDatabase } from "../pubsub/testdb.ts";
+import { createTestDatabase, recordingLog, type TestDatabase } from "../pubsub/testdb.ts";
 
 let db: TestDatabase;
 const schedulers: CronScheduler[] = [];
@@ -141,14 +141,14 @@ describe("cron scheduler", () => {
     const clockA = new ManualClock(at("2024-05-01T00:04:00Z"));
     const a = await scheduler({ jobs: [job], clock: clockA, instanceId: "a", leaseMs: 3600_000, run: () => gate.promise });
     clockA.advanceTo(at("2024-05-01T00:05:00Z"));
-    await waitFor(async () => (await ticksOf("slow-report")).length === 1, "first run started");
+    await expect.poll(async () => (await ticksOf("slow-report")).length, { message: "first run started" }).toBe(1);
     // Same process, next tick: still running here.
     clockA.advanceTo(at("2024-05-01T00:10:00Z"));
     // Another process whose clock reaches the tick after: the lease says the run goes on.
     const clockB = new ManualClock(at("2024-05-01T00:14:00Z"));
     const b = await scheduler({ jobs: [job], clock: clockB, instanceId: "b" });
     clockB.advanceTo(at("2024-05-01T00:15:00Z"));
-    await waitFor(async () => (await ticksOf("slow-report")).length === 3, "three ticks recorded");
+    await expect.poll(async () => (await ticksOf("slow-report")).length, { message: "three ticks recorded" }).toBe(3);
     expect(await ticksOf("slow-report")).toEqual([
       ["2024-05-01T00:05:00.000Z", "running"],
       ["2024-05-01T00:10:00.000Z", "skipped"],
@@ -244,7 +244,7 @@ describe("cron scheduler", () => {
     const clock = new ManualClock(at("2024-05-01T00:00:30Z"));
     const gate = deferred();
     const { s } = await scheduler({ jobs: [{ name: "long-import", every: 10 * MIN, schedule: null }], clock, run: () => gate.promise });
-    await waitFor(async () => (await ticksOf("long-import")).length === 1, "run started");
+    await expect.poll(async () => (await ticksOf("long-import")).length, { message: "run started" }).toBe(1);
     await s.stop(50);
     expect(await ticksOf("long-import")).toEqual([["2024-05-01T00:00:00.000Z", "interrupted"]]);
     expect(await db.sql`SELECT * FROM cron_lease WHERE job = 'long-import'`).toHaveLength(0);

@@ -11,6 +11,7 @@ import { nextRun, type CronJobSpec } from "./schedule.ts";
 import { claimTick, finishRun, migrateCron, pruneRuns, releaseLease, renewLease } from "./store.ts";
 
 export interface Logger {
+  debug?(msg: string, f?: object): void;
   info(msg: string, f?: object): void;
   warn(msg: string, f?: object): void;
   error(msg: string, f?: object): void;
@@ -139,7 +140,11 @@ export class CronScheduler {
       log.error("cron: could not claim a tick", { job: job.name, tick: tick.toISOString(), error: String(err) });
       return;
     }
-    if (outcome.kind === "taken") return release();
+    if (outcome.kind === "taken") {
+      // Another process has this tick: the normal case for every process but one.
+      log.debug?.("cron: tick taken by another process", { job: job.name, tick: tick.toISOString() });
+      return release();
+    }
     if (outcome.kind === "skipped") {
       release();
       log.warn("cron: tick skipped: the previous run is still in progress", { job: job.name, tick: tick.toISOString(), holder: outcome.holder });

@@ -6,14 +6,14 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { MigrationError, advisoryLockId, effectiveVersion, migrate, orderMigrations, type MigrationFile } from "./migrate.ts";
 import { databaseUrl, ensureDatabase, serverUrlOf } from "./provision.ts";
 import { dropDatabase } from "./testdb.ts";
+import { testDatabaseName, testServerUrl } from "../testing/services.ts";
 
-const SERVER = serverUrlOf(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-const RUN = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const SERVER = serverUrlOf(testServerUrl());
 const created: string[] = [];
 let dir: string;
 
 async function freshDatabase(label: string): Promise<string> {
-  const name = `h2_mig_${label}_${RUN}`;
+  const name = testDatabaseName(`mig_${label}`);
   created.push(name);
   await ensureDatabase(SERVER, name);
   return databaseUrl(SERVER, name);
@@ -130,21 +130,17 @@ describe("migrate", () => {
   });
 
   test("waits while another session holds golang-migrate's lock for this database", async () => {
-    const name = `h2_mig_lock_${RUN}`;
     const url = await freshDatabase("lock");
+    const name = new URL(url).pathname.slice(1);
     const migrations = await files(BASE);
     const holder = postgres(url, { max: 1, onnotice: () => {} });
     await holder`SELECT pg_advisory_lock(${advisoryLockId(name, "public", "schema_migrations")}::bigint)`;
     let done = false;
     const running = migrate(url, migrations).then((r) => ((done = true), r));
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const [{ n }] = await holder`SELECT count(*)::int AS n FROM pg_stat_activity
-                                  WHERE datname = ${name} AND application_name = 'warroom:migrate' AND wait_event_type = 'Lock'`;
-      if (n > 0) break;
-      if (Date.now() > deadline) throw new Error("the migrator never waited for the lock");
-      await new Promise((r) => setImmediate(r));
-    }
+    const waiting = async () =>
+      (await holder`SELECT count(*)::int AS n FROM pg_stat_activity
+                    WHERE datname = ${name} AND application_name = 'warroom:migrate' AND wait_event_type = 'Lock'`)[0].n;
+    await expect.poll(waiting, { message: "the migrator waits for the lock", timeout: 10_000 }).toBeGreaterThan(0);
     expect(done).toBe(false);
     await holder`SELECT pg_advisory_unlock_all()`;
     expect(await running).toEqual({ applied: [1, 2, 10] });

@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { databaseExists, databaseUrl, ensureDatabase, serverUrlOf, withAdmin } from "./provision.ts";
 import { dropDatabase } from "./testdb.ts";
+import { testDatabaseName, testServerUrl } from "../testing/services.ts";
 
-const SERVER = serverUrlOf(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-const NAME = `h2_prov_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const SERVER = serverUrlOf(testServerUrl());
+const NAME = testDatabaseName("prov");
 
 afterAll(async () => {
   await dropDatabase(SERVER, NAME);

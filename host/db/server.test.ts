@@ -5,8 +5,9 @@ import path from "node:path";
 import postgres from "postgres";
 import { afterAll, describe, expect, test } from "vitest";
 import { startDatabaseServer, type DatabaseServer } from "./server.ts";
+import { testServerUrl } from "../testing/services.ts";
 
-const EXTERNAL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const EXTERNAL = testServerUrl();
 // Under /tmp with default permissions: when we run as root, the postgres user must reach it.
 const ROOT = path.join(os.tmpdir(), `h2-embedded-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 let server: DatabaseServer | null = null;

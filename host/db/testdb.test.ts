@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { MigrationFile } from "./migrate.ts";
 import { databaseUrl, ensureDatabase, serverUrlOf, withAdmin } from "./provision.ts";
 import { cloneFromTemplate, dropDatabase, dropStaleTestDatabases, prepareTemplate } from "./testdb.ts";
+import { testServerUrl } from "../testing/services.ts";
 
-const SERVER = serverUrlOf(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+const SERVER = serverUrlOf(testServerUrl());
 const RUN = `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 const PREFIX = `h2_tdb_${RUN}`;
 let dir: string;

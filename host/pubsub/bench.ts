@@ -1,5 +1,5 @@
 // Pub/Sub benchmark: one topic, one subscription, 1 KiB messages, against the local Postgres.
-// Run: npx tsx host/pubsub/bench.ts  (uses a scratch database h4_bench_*, dropped at the end).
+// Run: DATABASE_URL=postgres://… npx tsx host/pubsub/bench.ts  (a scratch database on that server, dropped at the end).
 // Publisher and consumer are separate engines with separate pools in this one process.
 import { PubSub } from "./index.ts";
 import { createTestDatabase } from "./testdb.ts";

@@ -1,7 +1,7 @@
 // The engine against a real Postgres: fan-out, retries, dead letters, ordering, concurrency, shutdown, retention.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PubSub, type Delivery, type SubscriptionConfig } from "./index.ts";
-import { createTestDatabase, recordingLog, waitFor, type TestDatabase } from "./testdb.ts";
+import { createTestDatabase, recordingLog, type TestDatabase } from "./testdb.ts";
 
 let db: TestDatabase;
 const engines: PubSub[] = [];
@@ -56,7 +56,7 @@ describe("pubsub delivery", () => {
     void ps.subscribe("notify-phone", async (d) => void got["notify-phone"].push(d));
     void ps.subscribe("archive", async (d) => void got.archive.push(d));
 
-    await waitFor(async () => (await pendingRows("notify-phone")) + (await pendingRows("archive")) === 0, "all deliveries acked");
+    await expect.poll(async () => (await pendingRows("notify-phone")) + (await pendingRows("archive")), { message: "all deliveries acked" }).toBe(0);
     for (const name of ["notify-phone", "archive"]) {
       expect(got[name].map((d) => d.id).sort()).toEqual([...ids].sort());
       expect(got[name].every((d) => d.deliveryAttempt === 1 && d.topic === "alerts" && d.subscription === name)).toBe(true);
@@ -64,7 +64,7 @@ describe("pubsub delivery", () => {
       expect(got[name][0].publishedAt).toBeInstanceOf(Date);
     }
     // Once every subscription has acked, the message itself is gone too, even when the two acks raced.
-    await waitFor(async () => (await db.sql`SELECT count(*)::int AS n FROM pubsub_message WHERE id = ANY(${ids}::bigint[])`)[0].n === 0, "messages deleted", 2000);
+    await expect.poll(async () => (await db.sql`SELECT count(*)::int AS n FROM pubsub_message WHERE id = ANY(${ids}::bigint[])`)[0].n, { message: "messages deleted", timeout: 2000 }).toBe(0);
   });
 
   test("a handler failing twice then succeeding is delivered three times with growing delays", async () => {
@@ -75,7 +75,7 @@ describe("pubsub delivery", () => {
       if (d.deliveryAttempt <= 2) throw new Error(`transient failure ${d.deliveryAttempt}`);
     });
     await ps.publish("retries", { text: "call back" });
-    await waitFor(async () => seen.length === 3 && (await pendingRows("flaky")) === 0, "third attempt acked");
+    await expect.poll(async () => seen.length === 3 && (await pendingRows("flaky")) === 0, { message: "third attempt acked" }).toBe(true);
     expect(seen.map((s) => s.attempt)).toEqual([1, 2, 3]);
     const firstGap = seen[1].at - seen[0].at;
     const secondGap = seen[2].at - seen[1].at;
@@ -93,10 +93,8 @@ describe("pubsub delivery", () => {
       if (failing) throw new Error("provider rejected the number");
     });
     const id = await ps.publish("doomed", { to: "+15550100" });
-    const [dead] = await waitFor(async () => {
-      const l = await ps.deadLetters("always-fails");
-      return l.length === 1 ? l : null;
-    }, "a dead letter");
+    await expect.poll(async () => (await ps.deadLetters("always-fails")).length, { message: "a dead letter" }).toBe(1);
+    const [dead] = await ps.deadLetters("always-fails");
     expect(attempts).toEqual([1, 2, 3]);
     expect(dead).toMatchObject({ id, topic: "doomed", subscription: "always-fails", deliveryAttempt: 3, body: { to: "+15550100" } });
     expect(dead.lastError).toContain("provider rejected the number");
@@ -106,7 +104,7 @@ describe("pubsub delivery", () => {
 
     failing = false;
     await ps.redriveDeadLetter(id, "always-fails");
-    await waitFor(async () => (await pendingRows("always-fails")) === 0, "redriven message acked");
+    await expect.poll(() => pendingRows("always-fails"), { message: "redriven message acked" }).toBe(0);
     expect(attempts).toEqual([1, 2, 3, 1]);
     expect(await ps.deadLetters("always-fails")).toEqual([]);
     await expect(ps.redriveDeadLetter(id, "always-fails")).rejects.toThrow(/no dead letter/);
@@ -132,7 +130,7 @@ describe("pubsub delivery", () => {
       await ps.publish("ordered", { campaign: "a", seq });
       await ps.publish("ordered", { campaign: "b", seq });
     }
-    await waitFor(async () => runs.length === 9 && (await pendingRows("in-order")) === 0, "all ordered messages handled");
+    await expect.poll(async () => runs.length === 9 && (await pendingRows("in-order")) === 0, { message: "all ordered messages handled" }).toBe(true);
     for (const key of ["a", "b"]) {
       const mine = runs.filter((r) => r.key === key).sort((x, y) => x.start - y.start);
       expect(mine.map((r) => r.seq)).toEqual(key === "a" ? [1, 2, 2, 3, 4] : [1, 2, 3, 4]);
@@ -156,7 +154,7 @@ describe("pubsub delivery", () => {
       handled++;
     });
     await Promise.all(Array.from({ length: 15 }, (_, n) => ps.publish("busy", { n })));
-    await waitFor(() => handled === 15, "15 messages handled");
+    await expect.poll(() => handled, { message: "15 messages handled" }).toBe(15);
     expect(peak).toBe(3);
   });
 
@@ -166,7 +164,7 @@ describe("pubsub delivery", () => {
     void ps.subscribe("counter", async (d) => void seen.set(d.id, (seen.get(d.id) ?? 0) + 1));
     const ids = await Promise.all(Array.from({ length: 300 }, (_, n) => ps.publish("burst", { n })));
     expect(new Set(ids).size).toBe(300);
-    await waitFor(async () => seen.size === 300 && (await pendingRows("counter")) === 0, "300 deliveries");
+    await expect.poll(async () => seen.size === 300 && (await pendingRows("counter")) === 0, { message: "300 deliveries" }).toBe(true);
     expect([...seen.values()].every((c) => c === 1)).toBe(true);
   });
 
@@ -178,7 +176,7 @@ describe("pubsub delivery", () => {
     void consumer.subscribe("woken", async () => void (receivedAt = performance.now()));
     const sentAt = performance.now();
     await publisher.publish("wakeup", { hello: true });
-    await waitFor(() => receivedAt > 0, "delivery", 3000);
+    await expect.poll(() => receivedAt, { message: "delivery", timeout: 3000 }).toBeGreaterThan(0);
     expect(receivedAt - sentAt).toBeLessThan(1000);
   });
 
@@ -191,7 +189,7 @@ describe("pubsub delivery", () => {
       await new Promise(() => {}); // never finishes in this process
     });
     await first.publish("handover", { n: 1 });
-    await waitFor(() => started, "first process handling");
+    await expect.poll(() => started, { message: "first process handling" }).toBe(true);
     const t0 = performance.now();
     await first.stop(50);
     await firstDone; // subscribe() settles once stopped
@@ -201,7 +199,7 @@ describe("pubsub delivery", () => {
     const attempts: number[] = [];
     void second.subscribe("slow-sub", async (d) => void attempts.push(d.deliveryAttempt));
     // Well within the 60 s ack deadline: the lease was released, not left to expire.
-    await waitFor(() => attempts.length === 1, "redelivery to the second process", 3000);
+    await expect.poll(() => attempts.length, { message: "redelivery to the second process", timeout: 3000 }).toBe(1);
     expect(attempts).toEqual([2]);
   });
 

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { PubSub, type SubscriptionConfig } from "./index.ts";
-import { createTestDatabase, recordingLog, waitFor, type TestDatabase } from "./testdb.ts";
+import { createTestDatabase, recordingLog, type TestDatabase } from "./testdb.ts";
 import type { WorkerConfig } from "./fixtures/worker.ts";
 
 const WORKER = path.join(import.meta.dirname, "fixtures", "worker.ts");
@@ -92,12 +92,12 @@ describe("pubsub across processes", { timeout: 60_000 }, () => {
     const s = SUBS[0];
     const first = await startWorker("crash-1", s);
     const id = await publisher.publish(s.topic, { hangIn: "crash-1" });
-    await waitFor(async () => (await handled(s.name)).length === 1, "first process handling the message");
+    await expect.poll(async () => (await handled(s.name)).length, { message: "first process handling the message" }).toBe(1);
     first.kill("SIGKILL");
     await killed(first);
 
     await startWorker("crash-2", s);
-    await waitFor(async () => (await remaining(s.name)) === 0, "the redelivered message acked", 30_000);
+    await expect.poll(() => remaining(s.name), { message: "the redelivered message acked", timeout: 30_000 }).toBe(0);
     const log = await handled(s.name);
     expect(log.map((h) => [h.messageId, h.worker, h.attempt, h.endedAt !== null])).toEqual([
       [id, "crash-1", 1, false],
@@ -109,10 +109,10 @@ describe("pubsub across processes", { timeout: 60_000 }, () => {
     const s = SUBS[1];
     const stalled = await startWorker("stalled", s);
     await publisher.publish(s.topic, { hangIn: "stalled" });
-    await waitFor(async () => (await handled(s.name)).length === 1, "the first process handling the message");
+    await expect.poll(async () => (await handled(s.name)).length, { message: "the first process handling the message" }).toBe(1);
     stalled.kill("SIGSTOP"); // frozen: its connection stays open, but it no longer renews the lease
     await startWorker("live", s);
-    await waitFor(async () => (await remaining(s.name)) === 0, "redelivery to the live process", 30_000);
+    await expect.poll(() => remaining(s.name), { message: "redelivery to the live process", timeout: 30_000 }).toBe(0);
     stalled.kill("SIGKILL");
     const [first, second] = await handled(s.name);
     expect([first.worker, first.attempt, second.worker, second.attempt]).toEqual(["stalled", 1, "live", 2]);
@@ -126,7 +126,7 @@ describe("pubsub across processes", { timeout: 60_000 }, () => {
     await Promise.all([startWorker("w1", s), startWorker("w2", s)]);
     const bodies = Array.from({ length: 60 }, (_, n) => ({ n, workMs: n % 15 === 0 ? 900 : n % 7 })); // some outlive the 600 ms lease
     const ids = await Promise.all(bodies.map((b) => publisher.publish(s.topic, b)));
-    await waitFor(async () => (await remaining(s.name)) === 0, "all 60 messages acked", 30_000);
+    await expect.poll(() => remaining(s.name), { message: "all 60 messages acked", timeout: 30_000 }).toBe(0);
     const log = await handled(s.name);
     const byMessage = new Map<string, Handled[]>();
     for (const h of log) byMessage.set(h.messageId, [...(byMessage.get(h.messageId) ?? []), h]);

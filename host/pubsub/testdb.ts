@@ -1,8 +1,7 @@
-// Test support: a fresh database per test file (prefix h4_, dropped afterwards) and polling with a deadline.
-import { randomBytes } from "node:crypto";
+// Test support: a fresh database per test file on the test run's server, dropped afterwards (and by
+// the run's teardown if the file is killed first; see host/testing/services.ts).
 import postgres, { type Sql } from "postgres";
-
-const SERVER_URL = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+import { testDatabaseName, testServerUrl } from "../testing/services.ts";
 
 export interface TestDatabase {
   name: string;
@@ -14,10 +13,11 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
-  const name = `h4_${label}_${randomBytes(4).toString("hex")}`;
-  const admin = postgres(SERVER_URL, { max: 1, onnotice: () => {} });
+  const server = testServerUrl();
+  const name = testDatabaseName(label);
+  const admin = postgres(server, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE "${name}"`);
-  const url = new URL(SERVER_URL);
+  const url = new URL(server);
   url.pathname = `/${name}`;
   const clients: Sql[] = [];
   const connect = (max = 10) => {
@@ -37,22 +37,6 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       await admin.end({ timeout: 1 });
     },
   };
-}
-
-/** Polls `check` until it returns a truthy value or the deadline passes. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 10): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** A logger that keeps what it was told, for assertions. */

@@ -87,10 +87,12 @@ describe("cron through the runtime", () => {
   test("a job runs on its tick, once per tick even with two processes sharing the database", async () => {
     // `every: "1m"`: the tick at the top of the current minute is within the start-up grace, so it runs now.
     await expect.poll(async () => ((await (await fetch(fixture.server.url + "/store/ticks")).json()) as { ranAt: string[] }).ranAt.length, { timeout: 15_000 }).toBeGreaterThan(0);
-    const second = await startFixture(APP, prefix);
+    const second = await startFixture(APP, prefix, { WARROOM_LOG_LEVEL: "debug" });
     try {
-      // Give the second process its chance at the same tick.
-      await new Promise((r) => setTimeout(r, 1500));
+      // The second process claims the tick current at its start (within the start-up grace): wait
+      // until it has either run it or found it taken by the first, then look for duplicates.
+      const settled = /"message":"cron: (run finished|tick taken by another process)","job":"fixture-tick"/;
+      await expect.poll(() => second.logs(), { message: "the second process's claim of its first tick", timeout: 15_000 }).toMatch(settled);
       const { ranAt } = (await (await fetch(fixture.server.url + "/store/ticks")).json()) as { ranAt: string[] };
       const minutes = ranAt.map((t) => Math.floor(Date.parse(t) / 60_000));
       expect(new Set(minutes).size).toBe(minutes.length); // never two runs in one tick

@@ -4,9 +4,10 @@ import { Decimal } from "./decimal.ts";
 import { QueryArgs, SqlDatabase, SqlError, type Cursor } from "./sqldb.ts";
 import { databaseUrl, ensureDatabase, serverUrlOf } from "../db/provision.ts";
 import { dropDatabase } from "../db/testdb.ts";
+import { testDatabaseName, testServerUrl } from "../testing/services.ts";
 
-const SERVER = serverUrlOf(process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-const DB_NAME = `h2_sqldb_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+const SERVER = serverUrlOf(testServerUrl());
+const DB_NAME = testDatabaseName("sqldb");
 const POOL_SIZE = 4;
 
 let db: SqlDatabase;

@@ -359,15 +359,6 @@ class Client {
   }
 }
 
-/** Polls until `check` holds, or fails after the deadline. */
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 function packHeaders(headers: Record<string, string>): string {
   return "encore.dev.headers." + Buffer.from(JSON.stringify(headers)).toString("base64url");
 }
@@ -452,7 +443,7 @@ describe("streams over WebSocket", () => {
     c.send({ text: "again", at: "2024-03-04T05:06:08Z" });
     expect((await c.next()).text).toBe("again");
     c.ws.close(1000);
-    await until(() => seen.echoEnded.length > before, "the echo handler to end");
+    await expect.poll(() => seen.echoEnded.length, { message: "the echo handler to end" }).toBeGreaterThan(before);
     const ended = seen.echoEnded[before];
     expect(ended.recvEnded).toBe(true);
     expect(ended.sendError).toBeInstanceOf(StreamClosedError);
@@ -475,26 +466,23 @@ describe("streams over WebSocket", () => {
     const logged = s.logs.length;
     const d = new Client(`${s.url}/fail?internal=true`);
     expect(await d.closed).toEqual({ code: 1011, reason: "internal: an internal error occurred" });
-    await until(() => s.logs.length > logged, "the internal error to be logged");
+    await expect.poll(() => s.logs.length, { message: "the internal error to be logged" }).toBeGreaterThan(logged);
     expect(s.logs.slice(logged).join("\n")).toContain("database exploded");
   });
 
   test("a sink's send throws once its client has gone, ending the handler's send loop", async () => {
     const c = new Client(`${s.url}/feed`);
     await c.opened;
-    await until(() => hub.subs.size === 1, "the subscriber to register");
+    await expect.poll(() => hub.subs.size, { message: "the subscriber to register" }).toBe(1);
     hub.publish({ seq: 0, body: "first" });
     expect(await c.next()).toEqual({ seq: 0, body: "first" });
     c.ws.close(1000);
     await c.closed;
     const errors = hub.errors.length;
-    await until(
-      () => {
+    await expect.poll(() => {
         hub.publish({ seq: 1, body: "anyone?" });
         return hub.errors.length > errors;
-      },
-      "send to fail",
-    );
+      }, { message: "send to fail" }).toBe(true);
     expect(hub.errors[errors]).toBeInstanceOf(StreamClosedError);
     expect(hub.subs.size).toBe(0);
   });
@@ -503,7 +491,7 @@ describe("streams over WebSocket", () => {
     const slow = new Client(`${s.url}/feed`);
     const fast = new Client(`${s.url}/feed`);
     await Promise.all([slow.opened, fast.opened]);
-    await until(() => hub.subs.size === 2, "both subscribers");
+    await expect.poll(() => hub.subs.size, { message: "both subscribers" }).toBe(2);
     slow.ws.pause(); // stops reading: the kernel buffers fill, then the server's queue grows
 
     const body = "x".repeat(16 * 1024);
@@ -532,7 +520,7 @@ describe("streams over WebSocket", () => {
   test("one message larger than the buffer limit reaches a client that keeps up, without a slow-consumer close", async () => {
     const c = new Client(`${s.url}/feed`);
     await c.opened;
-    await until(() => hub.subs.size >= 1, "the subscriber");
+    await expect.poll(() => hub.subs.size, { message: "the subscriber" }).toBeGreaterThanOrEqual(1);
     const body = "y".repeat(8 * 1024 * 1024); // far beyond maxBufferedBytes and the kernel's socket buffers
     hub.publish({ seq: 1, body });
     expect(await c.next()).toEqual({ seq: 1, body });
@@ -549,7 +537,7 @@ describe("stream lifecycle", () => {
       const a = new Client(`${s.url}/echo`);
       const b = new Client(`${s.url}/feed`);
       await Promise.all([a.opened, b.opened]);
-      await until(() => s.manager.size === 2, "both streams");
+      await expect.poll(() => s.manager.size, { message: "both streams" }).toBe(2);
       await s.manager.closeAll();
       expect(await a.closed).toEqual({ code: 1001, reason: "server shutting down" });
       expect(await b.closed).toEqual({ code: 1001, reason: "server shutting down" });
@@ -570,7 +558,7 @@ describe("stream lifecycle", () => {
       await Promise.all([live.opened, dead.opened]);
       const closed = await dead.closed;
       expect(closed.code).toBe(1006); // terminated, no close frame
-      await until(() => live.pings >= 4, "several pings");
+      await expect.poll(() => live.pings, { message: "several pings" }).toBeGreaterThanOrEqual(4);
       expect(live.ws.readyState).toBe(WebSocket.OPEN);
       live.send({ text: "still here", at: "2024-01-01T00:00:00Z" });
       expect((await live.next()).text).toBe("still here");
@@ -598,7 +586,7 @@ describe("in-process service-to-service streams", () => {
     expect(reply).toEqual({ text: ">one", at, wasDate: true, user: "svc" });
     expect(reply.at).toBeInstanceOf(Date);
     client.close();
-    await until(() => seen.relayEnded > ended, "the handler to see the end of the stream");
+    await expect.poll(() => seen.relayEnded, { message: "the handler to see the end of the stream" }).toBeGreaterThan(ended);
     expect(() => client.send({ text: "late", at })).toThrow(StreamClosedError);
     await expect(client.recv()).rejects.toBeInstanceOf(StreamClosedError);
   });

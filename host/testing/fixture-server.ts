@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { dropStaleTestDatabases } from "../db/testdb.ts";
+import { testServerUrl } from "./services.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../bin.mjs");
 
@@ -16,8 +17,9 @@ export interface FixtureServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** The test run's PostgreSQL server (host/testing/services.ts). */
 export function serverUrl(): string {
-  return process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  return testServerUrl();
 }
 
 export const FIXTURE_DB_PREFIX = "wfx_";

@@ -1,4 +1,4 @@
-// The demo feed (ARCHITECTURE.md §3 "External APIs"): without Mentionlytics credentials, and unless
+// The demo feed (docs/architecture.md, "External providers"): without Mentionlytics credentials, and unless
 // WARROOM_DEMO=off, the simulator feeds a demo campaign through the same internal ingest the pollers
 // use, every couple of seconds, so `npm start` shows a live war room: mentions on the stream,
 // sentiment moving, a scandal 12 minutes in that the detector turns into a CRISIS, its escalation

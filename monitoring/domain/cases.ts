@@ -1,7 +1,7 @@
-// The reference cases of /work/shared/design/CRISIS-CASES.md as seeded, deterministic generators,
+// The reference cases of docs/crisis-cases.md as seeded, deterministic generators,
 // and a replay helper that feeds a case to the detector minute by minute.
 //
-// Conventions (from the cases document): time in minutes from midnight UTC of the case's first day;
+// Conventions (docs/crisis-cases.md): time in minutes from midnight UTC of the case's first day;
 // λ is the Poisson mean of mentions per minute; sentiment ~ Normal(mean, 0.3) clipped to [-1, 1];
 // reach ~ log-normal with median 800; engagement per mention ~ log-normal with median 12. Every knob
 // can be changed (CaseOptions) so the same cases run "with other seeds and slightly different
@@ -16,7 +16,7 @@ const MINUTE = 60_000;
 /** Monday 4 March 2024, 00:00 UTC: minute 0 of every case. */
 export const CASE_START = Date.UTC(2024, 2, 4);
 
-/** The cases of CRISIS-CASES.md, plus a competitor surge. */
+/** The cases of docs/crisis-cases.md. */
 export type CaseName =
   | "steady-noise" | "scandal" | "escalation" | "resolution" | "slow-growth" | "evening-peak" | "sentiment-collapse"
   | "cold-start" | "tiny-blip" | "positive-viral" | "engagement-drop" | "custom-threshold" | "competitor-surge";

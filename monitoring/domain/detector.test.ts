@@ -1,4 +1,4 @@
-// The crisis detector against the reference cases of CRISIS-CASES.md (five seeds each, plus
+// The crisis detector against the reference cases of docs/crisis-cases.md (five seeds each, plus
 // variations of their parameters), the horizon rule, explanations, state round trips and config.
 import { describe, expect, test } from "vitest";
 import { buildCase, caseConfig, mentionsAt, minuteOf, replayCase, type CaseName, type CaseOptions, type ReferenceCase } from "./cases";

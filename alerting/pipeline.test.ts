@@ -3,8 +3,8 @@
 // collects it at once and raises its alert (once, however often collection runs, the cron's
 // included) and the campaign's contacts get it: SMS and WhatsApp at the fake Twilio (through
 // integrations), email at the SMTP sink, Slack at the fake webhook; monitoring sees it alerted.
-import { slack, smtp, twilio, closeFakes } from "./fakes/smtp-slack-env";
-import "./fakes/auth-secrets";
+import { slack, smtp, twilio, closeFakes } from "../tests/fakes/smtp-slack-env";
+import "../tests/fakes/auth-secrets";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { auth, campaigns, monitoring } from "~encore/clients";
 import "../monitoring/subscriptions";

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { MetaClient } from "../integrations/clients/meta";
 import { metaPauseMs } from "../integrations/domain/meta";
 import { DEFAULT_POLICY, ProviderPolicy } from "../shared/resilience";
-import { startFakeMeta, type FakeMeta } from "./fakes/meta";
-import { FastClock } from "./fakes/provider-faults";
+import { startFakeMeta, type FakeMeta } from "../tests/fakes/meta";
+import { FastClock } from "../tests/fakes/provider-faults";
 
 let fake: FakeMeta;
 let clock: FastClock;

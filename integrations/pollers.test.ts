@@ -9,9 +9,9 @@ import type { Mention } from "../integrations/model";
 import { pollMentionlytics, type MentionSink, type PollCampaign } from "../integrations/pollers";
 import { pollOffsets, pollWindow } from "../integrations/domain/poll";
 import { DEFAULT_POLICY, ProviderPolicy } from "../shared/resilience";
-import { startFakeMentionlytics, type FakeMentionlytics } from "./fakes/mentionlytics";
-import { startFakeMeta, type FakeMeta } from "./fakes/meta";
-import { FastClock } from "./fakes/provider-faults";
+import { startFakeMentionlytics, type FakeMentionlytics } from "../tests/fakes/mentionlytics";
+import { startFakeMeta, type FakeMeta } from "../tests/fakes/meta";
+import { FastClock } from "../tests/fakes/provider-faults";
 
 let fake: FakeMentionlytics;
 beforeAll(async () => {

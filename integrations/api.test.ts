@@ -2,13 +2,13 @@
 // the fake providers: permissions and campaign access, bad input, data from each provider (a
 // campaign's linked ad accounts, else the configured default account), a provider down → 503 with
 // its circuit open in health, and the idempotent internal send.
-import "./fakes/auth-secrets";
+import "../tests/fakes/auth-secrets";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startFakeGoogleAds } from "./fakes/googleads";
-import { startFakeMentionlytics } from "./fakes/mentionlytics";
-import { startFakeMeta } from "./fakes/meta";
-import { startFakeTwilio } from "./fakes/twilio";
-import { as, code, type Profile } from "./inproc";
+import { startFakeGoogleAds } from "../tests/fakes/googleads";
+import { startFakeMentionlytics } from "../tests/fakes/mentionlytics";
+import { startFakeMeta } from "../tests/fakes/meta";
+import { startFakeTwilio } from "../tests/fakes/twilio";
+import { as, code, type Profile } from "../tests/inproc";
 
 // The fakes must be up, and the secrets pointing at them, before integrations' secrets are declared.
 const twilio = await startFakeTwilio();

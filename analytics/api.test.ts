@@ -4,10 +4,10 @@
 // counted once; the nightly job repairs drift and run twice leaves the same tables; growth and
 // recommendations on crafted data; the PDF (text and pages via unpdf); bad input; permissions; the
 // compliance purge and erasure.
-import "./fakes/auth-secrets";
+import "../tests/fakes/auth-secrets";
 import { randomUUID } from "node:crypto";
 import { extractText, getDocumentProxy } from "unpdf";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { analytics, auth, campaigns, monitoring, users } from "~encore/clients";
 import type { Role } from "../shared/permissions";
 import type { StreamingData } from "../monitoring/events";
@@ -15,25 +15,19 @@ import { countStreamEvent } from "../analytics/subscriptions";
 import { db } from "../analytics/db";
 import * as store from "../analytics/store";
 import { PAGES } from "../analytics/pdf";
-import { as, campaignRequest, code, type Profile } from "./inproc";
+import { as, campaignRequest, code, type Profile } from "../tests/inproc";
+import { startClockAt } from "../host/testing/clock.ts";
 
 const PASSWORD = "password-for-tests";
 type Mention = Parameters<typeof monitoring.ingestMentions>[0]["mentions"][number];
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
+// Days are UTC days and the nightly job finalises "yesterday" by the clock: this file's clock starts
+// at noon UTC of the current day, so no run of it straddles midnight (host/testing/clock.ts).
+afterAll(startClockAt(new Date(Math.floor(Date.now() / DAY) * DAY + 12 * HOUR)));
 const today = Math.floor(Date.now() / DAY) * DAY;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 let n = 0;
 let admin: Profile;
@@ -117,7 +111,8 @@ beforeAll(async () => {
   await configure(campaignB, ["taxes"], [], []);
   mentionsA.push(...spread(120, 1, "y"), ...spread(90, 2, "d2"), ...spread(60, 3, "d3"));
   await ingest(campaignA, mentionsA);
-  await until(() => store.mentionCount(campaignA, new Date(today - 10 * DAY), new Date(today + DAY)), (v) => v === mentionsA.length, "A's rollups");
+  // A's rollups, built by the subscription (a hook: vi.waitFor, as expect.poll works in tests only).
+  await vi.waitFor(async () => expect(await store.mentionCount(campaignA, new Date(today - 10 * DAY), new Date(today + DAY))).toBe(mentionsA.length), { timeout: 15_000 });
 });
 
 /** The direct computation: the same figures from the mentions themselves. */
@@ -249,10 +244,9 @@ describe("nightly finalisation", () => {
   });
 
   test("a batch the finalisation already counted is not counted again when its message arrives late", async () => {
-    const batch = await until(
-      () => db.queryAll<{ batch_id: string; date: string }>`SELECT batch_id::text, date::text FROM counted_batches WHERE campaign_id = ${campaignA}::uuid AND date = ${isoDay(today - DAY)}::date`,
-      (rows) => rows.length > 0, "counted batches",
-    );
+    const counted = () => db.queryAll<{ batch_id: string; date: string }>`SELECT batch_id::text, date::text FROM counted_batches WHERE campaign_id = ${campaignA}::uuid AND date = ${isoDay(today - DAY)}::date`;
+    await expect.poll(async () => (await counted()).length, { message: "counted batches", timeout: 15_000 }).toBeGreaterThan(0);
+    const batch = await counted();
     const before = await snapshot(campaignA);
     const late: StreamingData = {
       type: "MENTION", campaignId: campaignA, timestamp: new Date(), priority: "low",
@@ -271,7 +265,7 @@ describe("growth and recommendations", () => {
     const previous = Array.from({ length: 10 }, (_, i) => ({ id: `prev-${i}`, text: "fine day", author: "a", platform: "twitter", url: "", sentiment: 0.2, reach: 1000, engagement: 100, timestamp: new Date(start.getTime() - DAY * 3 + i * HOUR) }));
     const current = Array.from({ length: 25 }, (_, i) => ({ id: `cur-${i}`, text: "taxes are a disgrace", author: "b", platform: "tiktok", url: "", sentiment: -0.6, reach: 1000, engagement: 2, timestamp: new Date(start.getTime() + DAY * 2 + i * HOUR) }));
     await ingest(campaignB, [...previous, ...current]);
-    await until(() => store.mentionCount(campaignB, new Date(start.getTime() - 7 * DAY), end), (v) => v === 35, "B's rollups");
+    await expect.poll(() => store.mentionCount(campaignB, new Date(start.getTime() - 7 * DAY), end), { message: "B's rollups", timeout: 15_000 }).toBe(35);
     const report = await analytics.generateAnalyticsReport({ campaignId: campaignB, startDate: start, endDate: end }, as(manager));
     expect(report.granularity).toBe("day");
     expect(report.mentionTrends).toHaveLength(7);

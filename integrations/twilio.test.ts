@@ -4,8 +4,8 @@ import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { TwilioClient } from "../integrations/clients/twilio";
 import type { CallRecord } from "../integrations/clients/http";
 import { DEFAULT_POLICY, ProviderPolicy } from "../shared/resilience";
-import { FastClock } from "./fakes/provider-faults";
-import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
+import { FastClock } from "../tests/fakes/provider-faults";
+import { startFakeTwilio, type FakeTwilio } from "../tests/fakes/twilio";
 
 let fake: FakeTwilio;
 let clock: FastClock;

@@ -4,13 +4,13 @@
 // documents uploaded as Markdown, PDF and DOCX → processed → found by search → DOCUMENT on the
 // data-stream, every analysis type, threat assessment rising with an open crisis, the prompt-
 // injection case, the competitor view, and bad input on every endpoint.
-import "./fakes/auth-secrets";
+import "../tests/fakes/auth-secrets";
 import { deflateRawSync } from "node:zlib";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import type { StreamingData } from "../monitoring/events";
-import { FAKE_OPENAI_KEY, startFakeOpenAI, type FakeOpenAI } from "./fakes/openai";
-import { pdf } from "./documents";
-import { as, campaignRequest, code, type Profile } from "./inproc";
+import { FAKE_OPENAI_KEY, startFakeOpenAI, type FakeOpenAI } from "../tests/fakes/openai";
+import { pdf } from "../tests/documents";
+import { as, campaignRequest, code, type Profile } from "../tests/inproc";
 
 // Secrets are read when the app's modules load: the fake starts first, the app is imported after.
 const fake: FakeOpenAI = await startFakeOpenAI();
@@ -48,13 +48,16 @@ function mention(over: Partial<Mention>): Mention {
   return { id: `m-${i}`, text: `Rivera visits Columbus ${i}`, author: `author${i}`, platform: "twitter", url: "", sentiment: 0.2, reach: 800, engagement: 12, timestamp: new Date(Date.now() - 60 * 60_000), ...over };
 }
 
-async function processed(id: string, who: Profile): Promise<Awaited<ReturnType<typeof intelligence.getDocument>>> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const doc = await intelligence.getDocument({ id }, as(who));
-    if (doc.status !== "pending" || Date.now() > deadline) return doc;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** The document once its processing (the document-processing subscription) has finished. */
+function processed(id: string, who: Profile): Promise<Awaited<ReturnType<typeof intelligence.getDocument>>> {
+  return vi.waitFor(
+    async () => {
+      const doc = await intelligence.getDocument({ id }, as(who));
+      expect(doc.status, "the document processed").not.toBe("pending");
+      return doc;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
 }
 
 /** A minimal DOCX (a zip with the three parts Word needs), built by hand so the test needs no writer library. */

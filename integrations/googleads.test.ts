@@ -4,8 +4,8 @@
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { CAMPAIGNS_QUERY, GoogleAdsClient, type GoogleAdsConfig } from "../integrations/clients/googleads";
 import { DEFAULT_POLICY, ProviderPolicy } from "../shared/resilience";
-import { startFakeGoogleAds, type FakeGoogleAds } from "./fakes/googleads";
-import { FastClock } from "./fakes/provider-faults";
+import { startFakeGoogleAds, type FakeGoogleAds } from "../tests/fakes/googleads";
+import { FastClock } from "../tests/fakes/provider-faults";
 
 let fake: FakeGoogleAds;
 let clock: FastClock;

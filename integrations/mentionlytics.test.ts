@@ -4,8 +4,8 @@ import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { MentionlyticsClient } from "../integrations/clients/mentionlytics";
 import { advance, summarize } from "../integrations/domain/mentions";
 import { DEFAULT_POLICY, ProviderPolicy } from "../shared/resilience";
-import { startFakeMentionlytics, type FakeMentionlytics } from "./fakes/mentionlytics";
-import { FastClock } from "./fakes/provider-faults";
+import { startFakeMentionlytics, type FakeMentionlytics } from "../tests/fakes/mentionlytics";
+import { FastClock } from "../tests/fakes/provider-faults";
 
 let fake: FakeMentionlytics;
 let clock: FastClock;

@@ -1,7 +1,7 @@
 // The permission matrix: every role against every protected endpoint that exists so far, plus an
 // anonymous caller. A row names the endpoint (and the case), the lowest role allowed (null: no role
 // may), and how to call it as someone. Services add their rows here as they land.
-import "./fakes/auth-secrets";
+import "../tests/fakes/auth-secrets";
 import { beforeAll, describe, expect, test } from "vitest";
 import { analytics, auth, campaigns, users } from "~encore/clients";
 import { intelligence } from "~encore/clients";

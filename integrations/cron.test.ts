@@ -1,8 +1,8 @@
 // The poller job wired end to end in-process: active campaigns from campaigns, Mentionlytics (fake)
 // polled, new mentions ingested by monitoring's internal ingest; a second run ingests nothing twice.
-import "./fakes/auth-secrets";
+import "../tests/fakes/auth-secrets";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { startFakeMentionlytics } from "./fakes/mentionlytics";
+import { startFakeMentionlytics } from "../tests/fakes/mentionlytics";
 
 const ml = await startFakeMentionlytics();
 Object.assign(process.env, { MENTIONLYTICS_TOKEN: ml.token, MENTIONLYTICS_BASE_URL: ml.url });

@@ -5,11 +5,11 @@
 // on-demand refreshes rate limited, insights' trend/split/pacing, /campaigns/meta and /google,
 // /integrations/meta|google/:campaignId reading the campaign's linked accounts (400 with none linked
 // and no default account configured), permissions, bad input and the audit trail.
-import "./fakes/auth-secrets";
+import "../tests/fakes/auth-secrets";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startFakeGoogleAds } from "./fakes/googleads";
-import { startFakeMeta } from "./fakes/meta";
-import { as, campaignRequest, type Profile } from "./inproc";
+import { startFakeGoogleAds } from "../tests/fakes/googleads";
+import { startFakeMeta } from "../tests/fakes/meta";
+import { as, campaignRequest, type Profile } from "../tests/inproc";
 
 const meta = await startFakeMeta();
 const google = await startFakeGoogleAds();
