@@ -27,6 +27,8 @@ describe("extractDocument", () => {
 
   test("a PDF whose stream expands past the cap, or with too many pages, is refused", async () => {
     await expect(extractDocument("pdf", b64(pdfStreamBomb(100)), limits)).rejects.toThrow(/the file expands to more than 16 MB/);
+    // The same bomb with the keyword "endstream" inside its data: still measured to its real end.
+    await expect(extractDocument("pdf", b64(pdfStreamBomb(100, true)), limits)).rejects.toThrow(/the file expands to more than 16 MB/);
     await expect(extractDocument("pdf", b64(pdfManyPages(1_000_000)), limits)).rejects.toThrow(/the PDF has 1,000,000 pages, more than the limit of 2,000/);
   });
 

@@ -43,20 +43,23 @@ function verifyZip(zip: Buffer, limits: FileLimits): void {
   }
 }
 
-/** Inflates every Flate stream of a PDF under the total and ratio caps; damaged streams are pdf.js's business. */
+/**
+ * Inflates every Flate stream of a PDF under the total and ratio caps; damaged streams are pdf.js's
+ * business. Each is inflated from its start to wherever its deflate data ends (zlib stops there), not
+ * to the `endstream` the scan saw: a stream whose bytes contain "endstream" must not look short.
+ */
 function verifyPdfStreams(pdf: Buffer, limits: FileLimits): void {
   let total = 0;
   for (const s of pdfStreams(pdf)) {
     if (!s.flate) continue;
-    const data = pdf.subarray(s.start, s.end);
-    let out: Buffer;
+    let out: { buffer: Buffer; engine: { bytesWritten: number } };
     try {
-      out = inflateSync(data, { maxOutputLength: limits.maxExpandedBytes - total + 1, finishFlush: constants.Z_SYNC_FLUSH });
+      out = inflateSync(pdf.subarray(s.start), { info: true, maxOutputLength: limits.maxExpandedBytes - total + 1, finishFlush: constants.Z_SYNC_FLUSH }) as unknown as typeof out;
     } catch (err) {
       if (isTooLarge(err)) throw tooExpanded(limits);
       continue;
     }
-    total = checkExpansion(`stream at byte ${s.start}`, data.length, out.length, total, limits);
+    total = checkExpansion(`stream at byte ${s.start}`, out.engine.bytesWritten, out.buffer.length, total, limits);
   }
 }
 

@@ -1,5 +1,5 @@
 // Documents for upload tests, built in process (no external tools).
-import { crc32, deflateRawSync, deflateSync } from "node:zlib";
+import { crc32, deflateRawSync } from "node:zlib";
 import PDFDocument from "pdfkit";
 
 /** A PDF with one text line per entry of `lines`. */
@@ -125,9 +125,18 @@ export function pdfManyPages(pages: number): Buffer {
   ]);
 }
 
-/** A one-page PDF whose content stream is `mb` MB of spaces deflated (a few hundred KB). */
-export function pdfStreamBomb(mb: number): Buffer {
-  const stream = deflateSync(Buffer.alloc(mb * 1024 * 1024, " "), { level: 9 });
+/**
+ * A one-page PDF whose content stream is `mb` MB of spaces deflated (a few hundred KB). With
+ * `hiddenLength`, the deflate data opens with a stored block holding the bytes "endstream", so that
+ * a scan for the keyword sees a 20-byte stream while /Length (and pdf.js) covers all of it.
+ */
+export function pdfStreamBomb(mb: number, hiddenLength = false): Buffer {
+  const bomb = deflateRawSync(Buffer.alloc(mb * 1024 * 1024, " "), { level: 9 });
+  const word = Buffer.from("\nendstream\n");
+  // zlib header; a non-final stored block (LEN, ~LEN, bytes); the rest as raw deflate; a checksum
+  // pdf.js does not verify.
+  const stored = Buffer.concat([Buffer.from([0x00, word.length, 0x00, ~word.length & 0xff, 0xff]), word]);
+  const stream = Buffer.concat([Buffer.from([0x78, 0x9c]), hiddenLength ? stored : Buffer.alloc(0), bomb, Buffer.alloc(4)]);
   return pdfOf([
     "<< /Type /Catalog /Pages 2 0 R >>",
     "<< /Type /Pages /Count 1 /Kids [3 0 R] >>",
