@@ -3,6 +3,7 @@
 // the campaign (shared/access.ts); the work is in reports.ts, pdf.ts and aggregation.ts.
 import { api, APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";
+import { safeFileName } from "../shared/csv";
 import { requirePermission } from "../shared/permissions";
 import { campaignCaller, requireCampaign, windowCampaigns } from "./access";
 import { daysBetween, finaliseDays } from "./aggregation";
@@ -35,7 +36,7 @@ export const generateAnalyticsReport = api(
     const reportId = randomUUID();
     // Rendering is CPU work of a second or more: on the heavy-work pool, off the request loop.
     const bytes = await offload<Buffer>(PDF_RENDERER, "renderReportPdf", [report, reportId]);
-    const fileName = `${campaign.name.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60) || "campaign"}-${req.startDate.toISOString().slice(0, 10)}-${req.endDate.toISOString().slice(0, 10)}.pdf`;
+    const fileName = `${safeFileName(campaign.name, "campaign")}-${req.startDate.toISOString().slice(0, 10)}-${req.endDate.toISOString().slice(0, 10)}.pdf`;
     const id = await store.insertReport({ id: reportId, campaignId: req.campaignId, start: req.startDate, end: req.endDate, fileName, pdf: bytes, pages: PAGES, createdBy: caller.userID });
     await audit({ actorId: caller.userID, action: "analytics_report.exported", targetType: "analytics_report", targetId: id, details: { campaignId: req.campaignId, start: req.startDate.toISOString(), end: req.endDate.toISOString(), bytes: bytes.length } });
     return { ...report, reportId: id, downloadPath: downloadPathOf(id) };

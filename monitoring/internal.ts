@@ -20,15 +20,16 @@ import * as reports from "./reports";
 import * as store from "./store";
 import type { DayAggregates, DayAggregatesRequest } from "./model";
 import { NEUTRAL_BAND, containsPattern } from "./analysis/windows";
+import { basicFilter } from "./analysis/filters";
 import type { Max, MaxLen, Min } from "encore.dev/validate";
 import type { SentimentReport, StoredMention, StoredMonitoringConfig } from "./model";
 
-// ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller.
+// ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller; their vendors' scores are combined with ours unless sentimentPolicy says "source".
 export const ingestBatch = api(
   { expose: false, method: "POST", path: "/internal/monitoring/ingest", bodyLimit: 16_777_216 },
-  async ({ campaignId, mentions }: IngestRequest): Promise<IngestResponse> => {
+  async ({ campaignId, mentions, sentimentPolicy }: IngestRequest): Promise<IngestResponse> => {
     await requireCampaign(campaignId);
-    return ingestMentions(campaignId, mentions);
+    return ingestMentions(campaignId, mentions, sentimentPolicy ?? "combine");
   },
 );
 
@@ -127,8 +128,8 @@ export const getMentionsForService = api(
     const since = new Date(endMs - hours * 3_600_000);
     const pattern = keyword ? containsPattern(keyword) : null;
     const after = offsetHours ? { timestamp: new Date(endMs), mentionId: "ffffffff-ffff-ffff-ffff-ffffffffffff" } : null;
-    const mentions = await store.listMentions(campaignId, since, pattern, after, limit ?? 500);
-    const total = (await store.countMentions(campaignId, since, pattern)) - (offsetHours ? await store.countMentions(campaignId, new Date(endMs), pattern) : 0);
+    const mentions = await store.listMentions(campaignId, basicFilter(since, pattern), after, limit ?? 500);
+    const total = (await store.countMentions(campaignId, basicFilter(since, pattern))) - (offsetHours ? await store.countMentions(campaignId, basicFilter(new Date(endMs), pattern)) : 0);
     return { mentions, total };
   },
 );

@@ -60,7 +60,8 @@ export interface MonitoringConfigsResponse {
 
 /**
  * One mention from a source (the seed's Mention). `id` is the source's id: a campaign stores a
- * (platform, id) once. `sentiment` may be left out: the local lexicon scores the text then.
+ * (platform, id) once. `sentiment` may be left out: our analyzer scores the text then (and, under
+ * the "combine" policy, even when it is given: monitoring/README.md "Sentiment").
  */
 export interface Mention {
   id: string & MinLen<1> & MaxLen<255>;
@@ -77,10 +78,19 @@ export interface Mention {
   language?: string & MaxLen<10>;
 }
 
+/**
+ * How a sentiment the source supplied is used: "combine" (our analyzer decides the class; the
+ * source's score, when it agrees, is averaged in) or "source" (kept as given; ours only where the
+ * source gave none).
+ */
+export type SentimentPolicy = "combine" | "source";
+
 /** POST /api/v1/monitoring/ingest: up to 1000 mentions of one campaign. */
 export interface IngestRequest {
   campaignId: string;
   mentions: Mention[] & MinLen<1> & MaxLen<1000>;
+  /** Default: "source" on the public endpoint (the caller asserts its scores), "combine" for the feeds monitoring polls and the demo. */
+  sentimentPolicy?: SentimentPolicy;
 }
 
 /** What an ingest stored: new mentions, and those already stored (or repeated in the batch). */
@@ -169,13 +179,35 @@ export interface SentimentResponse {
   sentiment: SentimentReport;
 }
 
-/** GET /api/v1/monitoring/mentions: a campaign's mentions, newest first, one page at a time. */
-export interface MentionsRequest {
-  campaignId: string;
-  /** Only mentions whose text contains this (case-insensitive). */
+/**
+ * The filters of the mentions list and its CSV export (analysis/filters.ts), all combinable. Lists
+ * are comma-separated; a value the service does not understand is a 400, never ignored.
+ */
+export interface MentionFilters {
+  /** Only mentions whose text contains this (case-insensitive, literal). */
   keyword?: string & MaxLen<100>;
-  /** How far back, in hours (default 24, at most 720). */
+  /** How far back, in hours (default 24, at most 720); or give start/end instead. */
   hours?: number & Min<1> & Max<720>;
+  /** From this time (default 24 h before end); at most 31 days before end. */
+  start?: Date;
+  /** Until this time, exclusive (default now). */
+  end?: Date;
+  /** Platforms, e.g. "news" or "news,twitter". */
+  platform?: string & MaxLen<500>;
+  /** Sentiment classes (positive above 0.05, negative below -0.05, neutral between), e.g. "negative". */
+  sentiment?: string & MaxLen<100>;
+  /** A sentiment range, inclusive, in [-1, 1]. */
+  minSentiment?: number;
+  maxSentiment?: number;
+  /** The author's name, exactly (case-insensitive). */
+  author?: string & MaxLen<255>;
+  /** ISO 639-1 language codes, e.g. "es" or "en,es" (declared by the source, else detected at ingest). */
+  language?: string & MaxLen<100>;
+}
+
+/** GET /api/v1/monitoring/mentions: a campaign's mentions, newest first, one page at a time. */
+export interface MentionsRequest extends MentionFilters {
+  campaignId: string;
   /** Page size (default 50, at most 100). */
   limit?: number & Min<1> & Max<100>;
   /** The previous page's nextCursor. */
@@ -191,11 +223,13 @@ export interface StoredMention {
   platform: string;
   url: string;
   sentiment: number;
+  /** "lexicon": our analyzer decided it (alone, or with the source's score: monitoring/README.md "Sentiment"); "source": the source's score as given. */
   sentimentSource: "source" | "lexicon";
   reach: number;
   engagement: number;
   timestamp: Date;
   location?: string;
+  /** ISO 639-1: the source's tag reduced to its language, else detected at ingest; absent when it could not be told. */
   language?: string;
   ingestedAt: Date;
 }
