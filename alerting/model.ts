@@ -1,6 +1,7 @@
 // alerting's request and response types: the seed's CrisisAlert and AlertPayload, plus the queue,
 // acknowledgement and the internal endpoints' shapes.
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { AlertType, Channel, Severity } from "./domain/alert";
 import type { AlertChannel } from "./events";
 
@@ -57,9 +58,9 @@ export interface QueueRequest {
   /** Only incidents in this lifecycle state. */
   state?: "open" | "acknowledged" | "resolved" | "false_alarm";
   /** 1-based, default 1. */
-  page?: number & Min<1>;
+  page?: Int & Min<1>;
   /** 1-100, default 20. */
-  limit?: number & Min<1> & Max<100>;
+  limit?: Int & Min<1> & Max<100>;
 }
 
 /** One delivery of an alert: a channel, a recipient, where it stands. */

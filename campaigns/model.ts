@@ -1,6 +1,7 @@
 // campaigns' request and response types: the seed's shapes (Campaign, TargetAudience, CampaignMetrics,
 // CreateCampaignRequest) plus keywords, alert contacts and members; public and internal.
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { MemberRole } from "../shared/access";
 import type { CampaignMetrics, CampaignStatus } from "./domain/campaign";
 import type { ContactChannel, Severity } from "./domain/contacts";
@@ -70,9 +71,9 @@ export interface CreateCampaignRequest {
 /** GET /api/v1/campaigns: one page of the campaigns the caller sees, newest first. */
 export interface GetCampaignsRequest {
   /** 1-based; default 1. */
-  page?: number & Min<1>;
+  page?: Int & Min<1>;
   /** 1 to 100; default 20. */
-  limit?: number & Min<1> & Max<100>;
+  limit?: Int & Min<1> & Max<100>;
   status?: CampaignStatus;
 }
 

@@ -1,5 +1,6 @@
 // compliance's request and response types (public and internal).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 
 // --- audit log ---
 
@@ -36,7 +37,7 @@ export interface GetAuditLogsRequest {
   /** From the previous page's nextCursor. */
   cursor?: string;
   /** Page size, default 100. */
-  limit?: number & Min<1> & Max<1000>;
+  limit?: Int & Min<1> & Max<1000>;
 }
 
 /** One audit log entry. */
@@ -135,7 +136,7 @@ export interface RetentionPolicyResponse {
 /** One class's new period and legal basis. */
 export interface RetentionPolicyChange {
   dataClass: DataClass;
-  periodDays: number & Min<1> & Max<36500>;
+  periodDays: Int & Min<1> & Max<36500>;
   legalBasis: string & MinLen<3> & MaxLen<1000>;
 }
 

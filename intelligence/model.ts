@@ -2,6 +2,7 @@
 // DocumentUpload, the typed analysis results, reports, threat assessments, knowledge-base search and
 // the competitor view, and the internal compliance shapes (shared/retention.ts).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { AnalysisType, ClaimsResult, EntitiesResult, RiskResult, SentimentResult, SummaryResult } from "./domain/analysis";
 import type { ContentFactor, ContentKind } from "./domain/content";
 import type { ThreatFactor, ThreatLevel } from "./domain/threat";
@@ -55,7 +56,7 @@ export interface ChatResponse {
 export interface ChatHistoryRequest {
   sessionId: string;
   /** Default 50, at most 200. */
-  limit?: number & Min<1> & Max<200>;
+  limit?: Int & Min<1> & Max<200>;
   /** The previous page's nextCursor. */
   cursor?: string & MaxLen<40>;
 }
@@ -136,7 +137,7 @@ export interface ThreatAssessmentRequest {
   /** Content to assess (seed: `{data}`): free text, or a post, an article or a page's text with what is known of it. */
   data?: string | ThreatContent;
   /** Campaign assessment: the window looked at, in hours (default 24, at most 168); compared with the window before it. */
-  hours?: number & Min<1> & Max<168>;
+  hours?: Int & Min<1> & Max<168>;
 }
 
 /** A piece of content to assess (`text` is what is read; a URL is not fetched: send its text). */
@@ -149,7 +150,7 @@ export interface ThreatContent {
   author?: string & MaxLen<200>;
   platform?: string & MaxLen<50>;
   /** Known audience (followers, views, circulation). */
-  reach?: number & Min<0>;
+  reach?: Int & Min<0>;
   /** The campaign it is assessed for (as the top-level campaignId). */
   campaignId?: string;
 }
@@ -211,8 +212,8 @@ export interface ReportsRequest {
   kind?: "analysis" | "threat_assessment" | "briefing";
   campaignId?: string;
   /** Default 20, at most 100. */
-  limit?: number & Min<1> & Max<100>;
-  offset?: number & Min<0>;
+  limit?: Int & Min<1> & Max<100>;
+  offset?: Int & Min<0>;
 }
 
 /** A page of reports and how many there are in all. */
@@ -225,8 +226,8 @@ export interface ReportsResponse {
 export interface SearchRequest {
   q: string & MinLen<1> & MaxLen<200>;
   /** Default 10, at most 50. */
-  limit?: number & Min<1> & Max<50>;
-  offset?: number & Min<0> & Max<1000>;
+  limit?: Int & Min<1> & Max<50>;
+  offset?: Int & Min<0> & Max<1000>;
 }
 
 /** Where a search result comes from. */
@@ -261,7 +262,7 @@ export interface CompetitorRequest {
   /** The campaign whose monitoring config names the competitor (default: the first you can see that does). */
   campaignId?: string;
   /** Default 7, at most 30. */
-  days?: number & Min<1> & Max<30>;
+  days?: Int & Min<1> & Max<30>;
 }
 
 /** Mentions per day. */

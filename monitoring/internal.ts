@@ -22,6 +22,7 @@ import type { DayAggregates, DayAggregatesRequest } from "./model";
 import { NEUTRAL_BAND, containsPattern } from "./analysis/windows";
 import { basicFilter } from "./analysis/filters";
 import type { Max, MaxLen, Min } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { SentimentReport, StoredMention, StoredMonitoringConfig } from "./model";
 
 // ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller; their vendors' scores are combined with ours unless sentimentPolicy says "source".
@@ -69,12 +70,12 @@ export const listMonitoringConfigs = api(
 /** A campaign's mentions over the last `hours`, newest first, optionally only those containing `keyword`. */
 export interface ServiceMentionsRequest {
   campaignId: string;
-  hours: number & Min<1> & Max<720>;
+  hours: Int & Min<1> & Max<720>;
   keyword?: string & MaxLen<255>;
   /** Default 500, at most 2000. */
-  limit?: number & Min<1> & Max<2000>;
+  limit?: Int & Min<1> & Max<2000>;
   /** Ending this many hours ago instead of now (the previous window). */
-  offsetHours?: number & Min<0> & Max<720>;
+  offsetHours?: Int & Min<0> & Max<720>;
 }
 
 /** Up to `limit` mentions of the window, and how many the window holds in all. */

@@ -2,6 +2,7 @@
 // the reads over stored mentions (sentiment, mentions, trending, trends), crisis records, the live
 // stream's messages, and the internal ones (pollers, alerting, campaigns' insights, cron).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { StreamPriority, StreamType } from "./events";
 
 /** The seed's AlertThresholds (the detector refuses values it cannot work with, as 400). */
@@ -25,7 +26,7 @@ export interface MonitoringConfig {
   platforms: (string & MinLen<1> & MaxLen<100>)[] & MaxLen<20>;
   alertThresholds: AlertThresholds;
   /** How often pollers fetch, in seconds (10 s to 1 day). */
-  refreshInterval: number & Min<10> & Max<86400>;
+  refreshInterval: Int & Min<10> & Max<86400>;
 }
 
 /** The id of a campaign's monitoring configuration (the same id when a config is replaced). */
@@ -202,7 +203,7 @@ export interface MentionFilters {
   /** Only mentions whose text contains this (case-insensitive, literal). */
   keyword?: string & MaxLen<100>;
   /** How far back, in hours (default 24, at most 720); or give start/end instead. */
-  hours?: number & Min<1> & Max<720>;
+  hours?: Int & Min<1> & Max<720>;
   /** From this time (default 24 h before end); at most 31 days before end. */
   start?: Date;
   /** Until this time, exclusive (default now). */
@@ -225,7 +226,7 @@ export interface MentionsRequest extends MentionFilters {
   /** Narrows the list to one campaign; without it, every campaign the caller may see. */
   campaignId?: string;
   /** Page size (default 50, at most 100). */
-  limit?: number & Min<1> & Max<100>;
+  limit?: Int & Min<1> & Max<100>;
   /** The previous page's nextCursor. */
   cursor?: string & MaxLen<200>;
 }
@@ -264,9 +265,9 @@ export interface TrendingRequest {
   /** Narrows the terms to one campaign; without it, every campaign the caller may see. */
   campaignId?: string;
   /** How many terms (default 10, at most 50). */
-  limit?: number & Min<1> & Max<50>;
+  limit?: Int & Min<1> & Max<50>;
   /** The recent window in hours (default 1, at most 24); the baseline is the 24 h before it. */
-  hours?: number & Min<1> & Max<24>;
+  hours?: Int & Min<1> & Max<24>;
 }
 
 /** A rising term: how often it appeared recently against what its baseline predicted. */
@@ -297,7 +298,7 @@ export interface TrendsRequest {
   /** Narrows the trends to one campaign; without it, every campaign the caller may see. */
   campaignId?: string;
   /** Default 24, at most 168. */
-  hours?: number & Min<1> & Max<168>;
+  hours?: Int & Min<1> & Max<168>;
 }
 
 /** A platform in one time bucket. */
@@ -334,7 +335,7 @@ export interface CrisesRequest {
   campaignId: string;
   status?: CrisisStatus;
   /** Default 20, at most 100. */
-  limit?: number & Min<1> & Max<100>;
+  limit?: Int & Min<1> & Max<100>;
 }
 
 /** A crisis record's state. */
@@ -447,13 +448,13 @@ export interface DemoFeedInfo {
 /** Pending crises, oldest first (for alerting). */
 export interface PendingCrisesRequest {
   /** Default 100, at most 500. */
-  limit?: number & Min<1> & Max<500>;
+  limit?: Int & Min<1> & Max<500>;
 }
 
 /** alerting has raised the alert of a crisis at `alertVersion` (a later escalation stays pending). */
 export interface MarkCrisisAlertedRequest {
   crisisId: string;
-  alertVersion: number & Min<1>;
+  alertVersion: Int & Min<1>;
   /** alerting's alert id. */
   alertId?: string & MaxLen<255>;
 }
