@@ -1,8 +1,10 @@
 // monitoring's SQL: the only file that talks to monitoring's database. Rows come back as the API's
 // types (camelCase); numbers that Postgres computes as NUMERIC are cast to float8 in the query.
-import type { Transaction } from "encore.dev/storage/sqldb";
+import type { Primitive, Transaction } from "encore.dev/storage/sqldb";
 import { inTransaction } from "../shared/sql";
+import type { MentionFilter } from "./analysis/filters";
 import type { CleanMention } from "./analysis/mentions";
+import { NEUTRAL_BAND } from "./analysis/windows";
 import type { TermDoc } from "./analysis/trending";
 import { db } from "./db";
 import type {
@@ -164,6 +166,7 @@ export async function deleteBatch(batchId: string): Promise<void> {
 
 interface MentionRow {
   id: string;
+  campaign_id: string;
   source_id: string;
   text: string;
   author: string;
@@ -180,11 +183,12 @@ interface MentionRow {
   batch_id: string;
 }
 
-const MENTION_COLUMNS = "id, source_id, text, author, platform, url, sentiment::float8 AS sentiment, sentiment_scored, reach, engagement, timestamp, location, language, ingested_at, batch_id";
+const MENTION_COLUMNS = "id, campaign_id, source_id, text, author, platform, url, sentiment::float8 AS sentiment, sentiment_scored, reach, engagement, timestamp, location, language, ingested_at, batch_id";
 
 function toMention(r: MentionRow): StoredMention {
   const m: StoredMention = {
     mentionId: r.id,
+    campaignId: r.campaign_id,
     id: r.source_id,
     text: r.text,
     author: r.author,
@@ -202,24 +206,41 @@ function toMention(r: MentionRow): StoredMention {
   return m;
 }
 
-/** One page of a campaign's mentions since `since`, newest first, after the cursor; `pattern` is a LIKE pattern or null. */
+// The mentions filter (analysis/filters.ts) as SQL: parameters $2…$11, after the campaign's $1.
+const FILTER_SQL = `timestamp >= $2::timestamptz
+       AND ($3::timestamptz IS NULL OR timestamp < $3::timestamptz)
+       AND ($4::text IS NULL OR text ILIKE $4::text ESCAPE '\\')
+       AND ($5::text[] IS NULL OR platform = ANY($5::text[]))
+       AND ($6::text[] IS NULL
+            OR ('positive' = ANY($6::text[]) AND sentiment > ${NEUTRAL_BAND})
+            OR ('negative' = ANY($6::text[]) AND sentiment < -${NEUTRAL_BAND})
+            OR ('neutral' = ANY($6::text[]) AND sentiment BETWEEN -${NEUTRAL_BAND} AND ${NEUTRAL_BAND}))
+       AND ($7::float8 IS NULL OR sentiment >= $7::float8)
+       AND ($8::float8 IS NULL OR sentiment <= $8::float8)
+       AND ($9::text IS NULL OR lower(author) = $9::text)
+       AND ($10::text[] IS NULL OR split_part(lower(language), '-', 1) = ANY($10::text[]))`;
+
+/** The campaigns a read covers: these ids, or null for every campaign (an admin's cross-campaign read). */
+export type CampaignScope = string[] | null;
+
+function filterParams(campaigns: CampaignScope, f: MentionFilter): Primitive[] {
+  return [campaigns, f.since.toISOString(), f.until?.toISOString() ?? null, f.pattern, f.platforms, f.classes, f.minSentiment, f.maxSentiment, f.author, f.languages];
+}
+
+/** One page of a campaign's mentions matching the filter, newest first, after the cursor. */
 export async function listMentions(
-  campaignId: string,
-  since: Date,
-  pattern: string | null,
+  campaigns: CampaignScope,
+  filter: MentionFilter,
   after: { timestamp: Date; mentionId: string } | null,
   limit: number,
 ): Promise<StoredMention[]> {
   const rows = await db.rawQueryAll<MentionRow>(
     `SELECT ${MENTION_COLUMNS} FROM mentions
-     WHERE campaign_id = $1::uuid AND timestamp >= $2::timestamptz
-       AND ($3::text IS NULL OR text ILIKE $3::text ESCAPE '\\')
-       AND ($4::timestamptz IS NULL OR (timestamp, id) < ($4::timestamptz, $5::uuid))
+     WHERE ($1::uuid[] IS NULL OR campaign_id = ANY($1::uuid[])) AND ${FILTER_SQL}
+       AND ($11::timestamptz IS NULL OR (timestamp, id) < ($11::timestamptz, $12::uuid))
      ORDER BY timestamp DESC, id DESC
-     LIMIT $6::int`,
-    campaignId,
-    since.toISOString(),
-    pattern,
+     LIMIT $13::int`,
+    ...filterParams(campaigns, filter),
     after ? after.timestamp.toISOString() : null,
     after ? after.mentionId : null,
     limit,
@@ -227,18 +248,31 @@ export async function listMentions(
   return rows.map(toMention);
 }
 
-/** How many of a campaign's mentions since `since` match (the same filter as listMentions). */
-export async function countMentions(campaignId: string, since: Date, pattern: string | null): Promise<number> {
-  const row = await db.queryRow<{ n: number }>`
-    SELECT count(*)::int AS n FROM mentions
-    WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${since.toISOString()}::timestamptz
-      AND (${pattern}::text IS NULL OR text ILIKE ${pattern}::text ESCAPE '\\')`;
+/** How many of a campaign's mentions match the filter (the same filter as listMentions). */
+export async function countMentions(campaigns: CampaignScope, filter: MentionFilter): Promise<number> {
+  const row = await db.rawQueryRow<{ n: number }>(`SELECT count(*)::int AS n FROM mentions WHERE ($1::uuid[] IS NULL OR campaign_id = ANY($1::uuid[])) AND ${FILTER_SQL}`, ...filterParams(campaigns, filter));
   return row!.n;
+}
+
+/** A campaign's mention count and mean sentiment over [start, end] (the live gauge), in the detector's transaction. */
+export async function sentimentSince(tx: Transaction, campaignId: string, start: Date, end: Date): Promise<{ mentions: number; average: number }> {
+  const row = await tx.queryRow<{ mentions: number; average: number | null }>`
+    SELECT count(*)::int AS mentions, avg(sentiment)::float8 AS average FROM mentions
+    WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp <= ${end.toISOString()}::timestamptz`;
+  return { mentions: row!.mentions, average: row!.average ?? 0 };
+}
+
+/** Whether any mention of the campaign comes from this platform (the unique index answers). */
+export async function hasPlatform(campaignId: string | null, platform: string): Promise<boolean> {
+  // null: any campaign (an admin's read of every campaign).
+  const row = await db.queryRow<{ found: boolean }>`SELECT EXISTS (SELECT 1 FROM mentions WHERE (${campaignId}::uuid IS NULL OR campaign_id = ${campaignId}::uuid) AND platform = ${platform}) AS found`;
+  return row!.found;
 }
 
 /** Sentiment figures of one group (the whole range, a platform, or a bucket). */
 export interface SentimentGroup {
-  scope: "all" | "platform" | "bucket";
+  scope: "all" | "platform" | "bucket" | "campaign";
+  campaignId: string | null;
   platform: string | null;
   bucket: Date | null;
   mentions: number;
@@ -249,8 +283,9 @@ export interface SentimentGroup {
 }
 
 /** A campaign's sentiment over [start, end): overall, per platform and per bucket, in one query. */
-export async function sentimentGroups(campaignId: string, start: Date, end: Date, bucketMinutes: number, band: number): Promise<SentimentGroup[]> {
+export async function sentimentGroups(campaigns: CampaignScope, start: Date, end: Date, bucketMinutes: number, band: number): Promise<SentimentGroup[]> {
   const rows = await db.queryAll<{
+    campaign_id: string | null;
     platform: string | null;
     bucket: Date | null;
     g: number;
@@ -260,20 +295,22 @@ export async function sentimentGroups(campaignId: string, start: Date, end: Date
     positive: number;
     negative: number;
   }>`
-    SELECT platform, bucket, GROUPING(platform, bucket) AS g, count(*)::int AS mentions, avg(sentiment)::float8 AS average,
+    SELECT campaign_id, platform, bucket, GROUPING(campaign_id, platform, bucket) AS g, count(*)::int AS mentions, avg(sentiment)::float8 AS average,
            (sum(sentiment * reach) / NULLIF(sum(reach), 0))::float8 AS reach_weighted,
            count(*) FILTER (WHERE sentiment > ${band}::float8)::int AS positive,
            count(*) FILTER (WHERE sentiment < -${band}::float8)::int AS negative
     FROM (
-      SELECT platform, sentiment, reach, date_bin(make_interval(mins => ${bucketMinutes}::int), timestamp, ${start.toISOString()}::timestamptz) AS bucket
+      SELECT campaign_id, platform, sentiment, reach, date_bin(make_interval(mins => ${bucketMinutes}::int), timestamp, ${start.toISOString()}::timestamptz) AS bucket
       FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
     ) m
-    GROUP BY GROUPING SETS ((), (platform), (bucket))`;
+    GROUP BY GROUPING SETS ((), (campaign_id), (platform), (bucket))`;
+  // GROUPING's bits: 4 campaign_id, 2 platform, 1 bucket (set when the column is aggregated away).
   return rows.map((r) => ({
-    scope: r.g === 3 ? "all" : r.g === 1 ? "platform" : "bucket",
-    platform: r.g === 1 ? r.platform : null,
-    bucket: r.g === 2 ? r.bucket : null,
+    scope: r.g === 7 ? "all" : r.g === 3 ? "campaign" : r.g === 5 ? "platform" : "bucket",
+    campaignId: r.g === 3 ? r.campaign_id : null,
+    platform: r.g === 5 ? r.platform : null,
+    bucket: r.g === 6 ? r.bucket : null,
     mentions: r.mentions,
     average: r.average ?? 0,
     reachWeighted: r.reach_weighted,
@@ -283,15 +320,15 @@ export async function sentimentGroups(campaignId: string, start: Date, end: Date
 }
 
 /** The newest `limit` mentions of a window (text and sentiment) and the window's exact count. */
-export async function sampleWindow(campaignId: string, start: Date, end: Date, limit: number): Promise<{ docs: TermDoc[]; total: number }> {
+export async function sampleWindow(campaigns: CampaignScope, start: Date, end: Date, limit: number): Promise<{ docs: TermDoc[]; total: number }> {
   const [docs, count] = await Promise.all([
     db.queryAll<TermDoc>`
       SELECT text, sentiment::float8 AS sentiment FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
       ORDER BY timestamp DESC LIMIT ${limit}::int`,
     db.queryRow<{ n: number }>`
       SELECT count(*)::int AS n FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz`,
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz`,
   ]);
   return { docs, total: count!.n };
 }
@@ -300,7 +337,7 @@ export async function sampleWindow(campaignId: string, start: Date, end: Date, l
  * A stratified sample of [start, start + slots × slotMinutes): up to `perSlot` mentions from each
  * slot (index range scans, however busy the period) and each slot's exact count.
  */
-export async function sampleSlots(campaignId: string, start: Date, slots: number, slotMinutes: number, perSlot: number): Promise<{ docs: TermDoc[]; total: number }[]> {
+export async function sampleSlots(campaigns: CampaignScope, start: Date, slots: number, slotMinutes: number, perSlot: number): Promise<{ docs: TermDoc[]; total: number }[]> {
   const startText = start.toISOString();
   const [docs, counts] = await Promise.all([
     db.queryAll<{ slot: number; text: string; sentiment: number }>`
@@ -308,7 +345,7 @@ export async function sampleSlots(campaignId: string, start: Date, slots: number
       FROM generate_series(0, ${slots - 1}::int) AS s(slot)
       CROSS JOIN LATERAL (
         SELECT text, sentiment FROM mentions
-        WHERE campaign_id = ${campaignId}::uuid
+        WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[]))
           AND timestamp >= ${startText}::timestamptz + make_interval(mins => s.slot * ${slotMinutes}::int)
           AND timestamp < ${startText}::timestamptz + make_interval(mins => (s.slot + 1) * ${slotMinutes}::int)
         ORDER BY timestamp DESC LIMIT ${perSlot}::int
@@ -316,7 +353,7 @@ export async function sampleSlots(campaignId: string, start: Date, slots: number
     db.queryAll<{ slot: number; n: number }>`
       SELECT floor(extract(epoch FROM timestamp - ${startText}::timestamptz) / (${slotMinutes}::int * 60))::int AS slot, count(*)::int AS n
       FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${startText}::timestamptz
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${startText}::timestamptz
         AND timestamp < ${startText}::timestamptz + make_interval(mins => ${slots * slotMinutes}::int)
       GROUP BY 1`,
   ]);
@@ -337,12 +374,12 @@ export interface PlatformBucket {
 }
 
 /** Per platform and bucket over [start, end). */
-export async function platformBuckets(campaignId: string, start: Date, end: Date, bucketMinutes: number): Promise<PlatformBucket[]> {
+export async function platformBuckets(campaigns: CampaignScope, start: Date, end: Date, bucketMinutes: number): Promise<PlatformBucket[]> {
   return db.queryAll<PlatformBucket>`
     SELECT platform, date_bin(make_interval(mins => ${bucketMinutes}::int), timestamp, ${start.toISOString()}::timestamptz) AS bucket,
            count(*)::int AS mentions, avg(sentiment)::float8 AS average, sum(reach)::float8 AS reach, sum(engagement)::float8 AS engagement
     FROM mentions
-    WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+    WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
     GROUP BY 1, 2
     ORDER BY 2`;
 }
@@ -359,12 +396,12 @@ export interface PlatformTotals {
 }
 
 /** Per platform over [start, end). */
-export async function platformTotals(campaignId: string, start: Date, end: Date, band: number): Promise<PlatformTotals[]> {
+export async function platformTotals(campaigns: CampaignScope, start: Date, end: Date, band: number): Promise<PlatformTotals[]> {
   return db.queryAll<PlatformTotals>`
     SELECT platform, count(*)::int AS mentions, avg(sentiment)::float8 AS average, sum(reach)::float8 AS reach, sum(engagement)::float8 AS engagement,
            count(*) FILTER (WHERE sentiment > ${band}::float8)::int AS positive, count(*) FILTER (WHERE sentiment < -${band}::float8)::int AS negative
     FROM mentions
-    WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+    WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
     GROUP BY 1
     ORDER BY 2 DESC, 1`;
 }
