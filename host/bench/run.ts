@@ -10,6 +10,7 @@
 import path from "node:path";
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 
 type Bench = (root: string, args: string[]) => Promise<number>;
 
@@ -62,7 +63,7 @@ export async function runBench(root: string, args: string[]): Promise<number> {
   }
   if (own) return RUNTIME_BENCHES[name]!(root, args);
   if (app.includes(name)) {
-    const mod = (await import(path.join(root, "bench", `${name}.ts`))) as { default?: unknown };
+    const mod = (await import(pathToFileURL(path.join(root, "bench", `${name}.ts`)).href)) as { default?: unknown };
     if (typeof mod.default !== "function") {
       process.stderr.write(`bench/${name}.ts has no default export (root, args) => Promise<exit code>\n`);
       return 2;
