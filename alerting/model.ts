@@ -29,7 +29,8 @@ export interface CrisisAlertResponse {
 
 /** POST /api/v1/alerting/send: an ad-hoc alert, to given recipients on one channel or to the campaign's contacts. */
 export interface SendAlertRequest {
-  campaignId: string;
+  /** The campaign the alert is about; without it (the seed's `{type, message, recipients}`) an ad-hoc alert to the listed numbers only. */
+  campaignId?: string;
   type: AlertType;
   message: string & MinLen<1> & MaxLen<4000>;
   /** Default: the message's first line. */

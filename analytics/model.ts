@@ -187,7 +187,7 @@ export interface CampaignSummary {
 }
 
 /** The summary of the window for each campaign, and over all of them. */
-export interface SummaryResponse {
+export interface WindowSummary {
   start: Date;
   end: Date;
   days: number;
@@ -225,11 +225,21 @@ export interface CampaignSentiment {
 }
 
 /** Sentiment of the window for each campaign. */
-export interface SentimentResponse {
+export interface WindowSentiment {
   start: Date;
   end: Date;
   days: number;
   campaigns: CampaignSentiment[];
+}
+
+/** GET /api/v1/analytics/summary (the seed's `{summary}`). */
+export interface SummaryResponse {
+  summary: WindowSummary;
+}
+
+/** GET /api/v1/analytics/sentiment (the seed's `{sentiment}`). */
+export interface SentimentResponse {
+  sentiment: WindowSentiment;
 }
 
 /** POST /api/v1/analytics/aggregation/backfill: re-finalise the days from startDate to endDate (inclusive, UTC, YYYY-MM-DD). */

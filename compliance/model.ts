@@ -108,6 +108,8 @@ export interface ComplianceCheckResponse {
   issues: string[];
   findings: Finding[];
   rulesApplied: string[];
+  /** The audit entry recording this check. */
+  checkId: string;
 }
 
 // --- retention ---
@@ -248,6 +250,12 @@ export interface OptOutResponse {
 /** POST /api/v1/compliance/reports/:regulation. */
 export interface ReportRequest {
   regulation: string;
+  /** Only this campaign's checks (opt-outs and erasures are per person, not per campaign: all of the period's are listed). */
+  campaignId?: string;
+  /** The period (default: the 30 days up to `end`). */
+  start?: Date;
+  /** Default: now. */
+  end?: Date;
 }
 
 /** Where to download the report: `reportUrl` (PDF) and `jsonUrl` (the same evidence as JSON). */

@@ -4,6 +4,7 @@
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
 import type { Int } from "../shared/int";
 import type { AnalysisType, ClaimsResult, EntitiesResult, RiskResult, SentimentResult, SummaryResult } from "./domain/analysis";
+import type { ContentFactor, ContentKind } from "./domain/content";
 import type { ThreatFactor, ThreatLevel } from "./domain/threat";
 import type { Figure } from "./domain/tools";
 
@@ -129,22 +130,54 @@ export interface AnalyzeResponse {
   reportId: string;
 }
 
-/** POST /api/v1/intelligence/threat-assessment. */
+/** POST /api/v1/intelligence/threat-assessment: a campaign's current threat, or (the seed's `{data}`) a piece of content's. */
 export interface ThreatAssessmentRequest {
-  campaignId: string;
-  /** The window looked at, in hours (default 24, at most 168); compared with the window before it. */
+  /** The campaign to assess; with `data`, the campaign the content is assessed for (context). */
+  campaignId?: string;
+  /** Content to assess (seed: `{data}`): free text, or a post, an article or a page's text with what is known of it. */
+  data?: string | ThreatContent;
+  /** Campaign assessment: the window looked at, in hours (default 24, at most 168); compared with the window before it. */
   hours?: Int & Min<1> & Max<168>;
 }
 
-/** A campaign's threat assessment. */
+/** A piece of content to assess (`text` is what is read; a URL is not fetched: send its text). */
+export interface ThreatContent {
+  /** Default "text" ("url" when `url` is given). */
+  kind?: ContentKind;
+  text: string;
+  title?: string & MaxLen<500>;
+  url?: string & MaxLen<2000>;
+  author?: string & MaxLen<200>;
+  platform?: string & MaxLen<50>;
+  /** Known audience (followers, views, circulation). */
+  reach?: Int & Min<0>;
+  /** The campaign it is assessed for (as the top-level campaignId). */
+  campaignId?: string;
+}
+
+/** What a content assessment looked at. */
+export interface AssessedContent {
+  kind: ContentKind;
+  title?: string;
+  url?: string;
+  author?: string;
+  platform?: string;
+  characters: number;
+}
+
+/** A threat assessment: a campaign's (from monitoring and alerting), or a piece of content's. */
 export interface ThreatAssessment {
-  campaignId: string;
+  /** The campaign assessed, or the one content was assessed for. */
+  campaignId?: string;
+  /** Set when content was assessed. */
+  content?: AssessedContent;
   threatLevel: ThreatLevel;
   /** In [0, 1]. */
   score: number;
-  factors: ThreatFactor[];
+  factors: (ThreatFactor | ContentFactor)[];
   recommendedActions: string[];
-  windowHours: number;
+  /** Campaign assessments: the window looked at. */
+  windowHours?: number;
   assessedAt: Date;
 }
 

@@ -129,8 +129,8 @@ export const getMentionsForService = api(
     const since = new Date(endMs - hours * 3_600_000);
     const pattern = keyword ? containsPattern(keyword) : null;
     const after = offsetHours ? { timestamp: new Date(endMs), mentionId: "ffffffff-ffff-ffff-ffff-ffffffffffff" } : null;
-    const mentions = await store.listMentions(campaignId, basicFilter(since, pattern), after, limit ?? 500);
-    const total = (await store.countMentions(campaignId, basicFilter(since, pattern))) - (offsetHours ? await store.countMentions(campaignId, basicFilter(new Date(endMs), pattern)) : 0);
+    const mentions = await store.listMentions([campaignId], basicFilter(since, pattern), after, limit ?? 500);
+    const total = (await store.countMentions([campaignId], basicFilter(since, pattern))) - (offsetHours ? await store.countMentions([campaignId], basicFilter(new Date(endMs), pattern)) : 0);
     return { mentions, total };
   },
 );
@@ -140,7 +140,7 @@ export const getPlatformTotalsForService = api(
   { expose: false, method: "GET", path: "/internal/monitoring/campaigns/:campaignId/totals" },
   async ({ campaignId, start, end }: ServiceTotalsRequest): Promise<ServiceTotalsResponse> => {
     await requireCampaign(campaignId);
-    return { platforms: await store.platformTotals(campaignId, start, end, NEUTRAL_BAND) };
+    return { platforms: await store.platformTotals([campaignId], start, end, NEUTRAL_BAND) };
   },
 );
 
@@ -149,7 +149,7 @@ export const getSentimentForService = api(
   { expose: false, method: "GET", path: "/internal/monitoring/campaigns/:campaignId/sentiment" },
   async ({ campaignId, start, end }: ServiceSentimentRequest): Promise<SentimentReport> => {
     await requireCampaign(campaignId);
-    return reports.sentimentReport(campaignId, start, end);
+    return reports.sentimentReport([campaignId], campaignId, start, end);
   },
 );
 

@@ -137,7 +137,8 @@ export interface LiveEvent {
 
 /** GET /api/v1/monitoring/sentiment: a campaign's sentiment between two times (default: the last 24 h). */
 export interface SentimentRequest {
-  campaignId: string;
+  /** Narrows the report to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   start?: Date;
   end?: Date;
 }
@@ -158,7 +159,8 @@ export interface SentimentPoint {
 
 /** A campaign's sentiment over a period. Positive: above 0.05; negative: below -0.05. */
 export interface SentimentReport {
-  campaignId: string;
+  /** The campaign asked for (absent on a cross-campaign report). */
+  campaignId?: string;
   start: Date;
   end: Date;
   mentions: number;
@@ -173,6 +175,19 @@ export interface SentimentReport {
   /** Buckets of `bucketMinutes`, oldest first, only those with mentions. */
   timeline: SentimentPoint[];
   bucketMinutes: number;
+  /** The split per campaign, busiest first (only campaigns with mentions in the range). */
+  byCampaign: CampaignSentiment[];
+}
+
+/** One campaign's share of a sentiment report. */
+export interface CampaignSentiment {
+  campaignId: string;
+  mentions: number;
+  average: number;
+  reachWeighted: number;
+  positive: number;
+  neutral: number;
+  negative: number;
 }
 
 /** The sentiment report (seed shape: `{sentiment}`). */
@@ -208,7 +223,8 @@ export interface MentionFilters {
 
 /** GET /api/v1/monitoring/mentions: a campaign's mentions, newest first, one page at a time. */
 export interface MentionsRequest extends MentionFilters {
-  campaignId: string;
+  /** Narrows the list to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   /** Page size (default 50, at most 100). */
   limit?: Int & Min<1> & Max<100>;
   /** The previous page's nextCursor. */
@@ -218,6 +234,8 @@ export interface MentionsRequest extends MentionFilters {
 /** A stored mention: the seed's Mention (id is the source's) with our id and where its sentiment came from. */
 export interface StoredMention {
   mentionId: string;
+  /** The campaign the mention was collected for (cross-campaign lists mix campaigns). */
+  campaignId: string;
   id: string;
   text: string;
   author: string;
@@ -244,7 +262,8 @@ export interface MentionsResponse {
 
 /** GET /api/v1/monitoring/trending: the terms rising most against their own baseline. */
 export interface TrendingRequest {
-  campaignId: string;
+  /** Narrows the terms to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   /** How many terms (default 10, at most 50). */
   limit?: Int & Min<1> & Max<50>;
   /** The recent window in hours (default 1, at most 24); the baseline is the 24 h before it. */
@@ -276,7 +295,8 @@ export interface TrendingResponse {
 
 /** GET /api/v1/monitoring/trends: each platform over the last `hours` against the period before. */
 export interface TrendsRequest {
-  campaignId: string;
+  /** Narrows the trends to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   /** Default 24, at most 168. */
   hours?: Int & Min<1> & Max<168>;
 }
