@@ -54,9 +54,13 @@ export function clientsIndexDts(meta: AppMeta): string {
 export function endpointsJs(svc: ServiceMeta): string {
   let out = `import { apiCall, streamIn, streamOut, streamInOut } from "encore.dev/internal/codegen/api";
 
-const TEST_ENDPOINTS = typeof ENCORE_DROP_TESTS === "undefined" && process.env.NODE_ENV === "test"
-    ? await import("./endpoints_testing.js")
-    : null;
+// Loaded on first use rather than with a top-level await: a CommonJS app require()s this module,
+// and Node cannot require() an ES module that awaits at the top level.
+let TEST_ENDPOINTS;
+async function testEndpoints() {
+    TEST_ENDPOINTS ??= await import("./endpoints_testing.js");
+    return TEST_ENDPOINTS;
+}
 
 `;
   for (const ep of svc.endpoints) {
@@ -64,7 +68,7 @@ const TEST_ENDPOINTS = typeof ENCORE_DROP_TESTS === "undefined" && process.env.N
       ? `export async function ${ep.name}(params, opts) {\n`
       : `export async function ${ep.name}(opts) {\n    const params = undefined;\n`;
     out += `    if (typeof ENCORE_DROP_TESTS === "undefined" && process.env.NODE_ENV === "test") {
-        return TEST_ENDPOINTS.${ep.name}(params, opts);
+        return (await testEndpoints()).${ep.name}(params, opts);
     }
 
     return ${callFn(ep)}("${svc.name}", "${ep.name}", params, opts);
@@ -238,6 +242,14 @@ export function combinedMainTs(meta: AppMeta): string {
   });
   for (const sub of meta.subscriptions) out += `import ${json(importPath(up, sub.file, "strip"))};\n`;
   for (const s of meta.services) out += `import * as ${ident(s.name)}_service from ${json(importPath(up, s.file, "strip"))};\n`;
+  out += `
+// A CommonJS service file (package.json without "type": "module") arrives as { default: module.exports },
+// so its Service is one level further down.
+function serviceMiddlewares(ns: any): any[] {
+    const svc = ns.default?.cfg ? ns.default : ns.default?.default;
+    return svc?.cfg?.middlewares || [];
+}
+`;
   out += `\n\nconst gateways: any[] = [\n`;
   for (const gw of meta.gateways) out += `    ${ident(gw.name)}GW,\n`;
   out += `];\n\nconst handlers: Handler[] = [\n`;
@@ -252,7 +264,7 @@ export function combinedMainTs(meta: AppMeta): string {
             streamingResponse: ${json(ep.streamingResponse)},
         },
         endpointOptions: ${endpointOptions(ep)},
-        middlewares: ${ident(ep.service)}_service.default.cfg.middlewares || [],
+        middlewares: serviceMiddlewares(${ident(ep.service)}_service),
     },
 `;
   });

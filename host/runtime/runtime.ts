@@ -59,6 +59,10 @@ export class Runtime {
   private metrics: MetricsRegistry | null = null;
 
   constructor(options: RuntimeOptions) {
+    // One runtime per process. A CommonJS app loads the SDK twice (its require()s get a CommonJS
+    // copy beside the entrypoint's ES module copy), and each copy constructs a Runtime: the second
+    // gets the first, so both copies share the databases, topics and handlers.
+    if (current) return current;
     this.testMode = options.testMode ?? false;
     this.config = loadConfig();
     const level = parseLevel(this.config.logLevel, this.testMode ? LogLevel.Warn : LogLevel.Info);
