@@ -86,6 +86,15 @@ export interface EndpointMeta {
   handshake?: ParamsMeta | null;
   streamIn?: Schema | null; // messages client → server
   streamOut?: Schema | null; // messages server → client
+  /** api.static: files served from a directory (no handler). */
+  static?: StaticAssetsMeta;
+}
+
+export interface StaticAssetsMeta {
+  dir: string; // relative to the app root
+  notFound: string | null; // file served when none matches, relative to the app root
+  notFoundStatus: number | null; // its status; default 404
+  headers: Record<string, string[]>; // added to every file served
 }
 
 export interface ServiceMeta {

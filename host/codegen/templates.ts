@@ -43,6 +43,11 @@ function callFn(ep: EndpointMeta): string {
   return "apiCall";
 }
 
+/** The endpoints with a handler: api.static serves files and has neither a client nor a handler (as in Encore). */
+export function callable(svc: ServiceMeta): EndpointMeta[] {
+  return svc.endpoints.filter((e) => !e.static);
+}
+
 export function clientsIndexJs(meta: AppMeta): string {
   return meta.services.map((s) => `export * as ${ident(s.name)} from "../internal/clients/${s.name}/endpoints.js";\n`).join("");
 }
@@ -63,7 +68,7 @@ async function testEndpoints() {
 }
 
 `;
-  for (const ep of svc.endpoints) {
+  for (const ep of callable(svc)) {
     out += hasParams(ep)
       ? `export async function ${ep.name}(params, opts) {\n`
       : `export async function ${ep.name}(opts) {\n    const params = undefined;\n`;
@@ -78,7 +83,7 @@ async function testEndpoints() {
   out += `
 export class Client {
   constructor() {
-${svc.endpoints.map((ep) => `    this.${ep.name} = ${ep.name};\n`).join("")}  }
+${callable(svc).map((ep) => `    this.${ep.name} = ${ep.name};\n`).join("")}  }
 }
 
 let _client_instance;
@@ -94,7 +99,7 @@ export function ref() {
 }
 
 export function endpointsDts(svc: ServiceMeta): string {
-  const streams = svc.endpoints.filter(isStream);
+  const streams = callable(svc).filter(isStream);
   let out = `import { CallOpts } from "encore.dev/api";\n\n`;
   if (streams.length > 0) {
     out += `import {
@@ -133,7 +138,7 @@ type WithCallOpts<T extends (...args: any) => any> = (
 ) => ReturnType<T>;
 
 `;
-  for (const ep of svc.endpoints) {
+  for (const ep of callable(svc)) {
     const n = ep.name;
     if (!isStream(ep)) {
       out += `import { ${n} as ${n}_handler } from ${json(importPath("../../../../", ep.file, "js"))};
@@ -165,7 +170,7 @@ export declare const ${n}: ${n}_Type;
   out += `export class Client {
   private constructor();
 
-${svc.endpoints.map((ep) => `  readonly ${ep.name}: ${ep.name}_Type;\n`).join("")}}
+${callable(svc).map((ep) => `  readonly ${ep.name}: ${ep.name}_Type;\n`).join("")}}
 
 export declare function ref(): Client;
 `;
@@ -180,7 +185,7 @@ import { registerTestHandler } from "encore.dev/internal/codegen/appinit";
 import * as ${svcIdent} from ${json(importPath("../../../../", svc.file, "strip"))};
 
 `;
-  for (const ep of svc.endpoints) {
+  for (const ep of callable(svc)) {
     out += `export async function ${ep.name}(params, opts) {
     const handler = (await import(${json(importPath("../../../../", ep.file, "strip"))})).${ep.name};
     registerTestHandler({
@@ -232,7 +237,7 @@ ${tail}`;
 
 export function combinedMainTs(meta: AppMeta): string {
   const up = "../../../../";
-  const endpoints = meta.services.flatMap((s) => s.endpoints);
+  const endpoints = meta.services.flatMap((s) => callable(s));
   let out = `import { registerGateways, registerHandlers, run, type Handler } from "encore.dev/internal/codegen/appinit";\n\n`;
   for (const gw of meta.gateways) {
     out += `import { ${gw.bindName} as ${ident(gw.name)}GW } from ${json(importPath(up, gw.file, "strip"))};\n`;

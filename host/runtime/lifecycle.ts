@@ -38,6 +38,7 @@ export class Lifecycle {
         host: config.host,
         headersTimeoutMs: config.httpHeadersTimeoutMs,
         requestTimeoutMs: config.httpRequestTimeoutMs,
+        appRoot: config.appRoot,
         opsToken: config.opsToken,
         dev: config.devDashboard ? this.devSource() : undefined,
       });
