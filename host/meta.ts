@@ -100,7 +100,7 @@ export interface StaticAssetsMeta {
 export interface ServiceMeta {
   name: string;
   dir: string; // relative to app root, e.g. "auth"
-  file: string; // the encore.service.ts, relative to app root
+  file: string | null; // the encore.service.ts, relative to app root; null when there is none
   hasMiddlewares: boolean;
   endpoints: EndpointMeta[];
   databases: string[]; // SQLDatabase names declared in this service

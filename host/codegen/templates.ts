@@ -43,6 +43,20 @@ function callFn(ep: EndpointMeta): string {
   return "apiCall";
 }
 
+// A CommonJS service file (package.json without "type": "module") arrives as { default: module.exports },
+// so its Service is one level further down.
+const SERVICE_MIDDLEWARES_JS = `
+function serviceMiddlewares(ns) {
+    const svc = ns.default?.cfg ? ns.default : ns.default?.default;
+    return svc?.cfg?.middlewares || [];
+}
+
+`;
+
+function serviceFileOf(meta: AppMeta, service: string): string | null {
+  return meta.services.find((s) => s.name === service)?.file ?? null;
+}
+
 /** The endpoints with a handler: api.static serves files and has neither a client nor a handler (as in Encore). */
 export function callable(svc: ServiceMeta): EndpointMeta[] {
   return svc.endpoints.filter((e) => !e.static);
@@ -182,15 +196,15 @@ export function endpointsTestingJs(svc: ServiceMeta): string {
   let out = `import { apiCall, streamIn, streamOut, streamInOut } from "encore.dev/internal/codegen/api";
 import { registerTestHandler } from "encore.dev/internal/codegen/appinit";
 
-import * as ${svcIdent} from ${json(importPath("../../../../", svc.file, "strip"))};
-
+${svc.file ? `import * as ${svcIdent} from ${json(importPath("../../../../", svc.file, "strip"))};\n` : ""}
 `;
+  if (svc.file) out += SERVICE_MIDDLEWARES_JS;
   for (const ep of callable(svc)) {
     out += `export async function ${ep.name}(params, opts) {
     const handler = (await import(${json(importPath("../../../../", ep.file, "strip"))})).${ep.name};
     registerTestHandler({
         apiRoute: { service: "${svc.name}", name: "${ep.name}", raw: ${json(ep.raw)}, handler, streamingRequest: ${ep.streamingRequest}, streamingResponse: ${ep.streamingResponse} },
-        middlewares: ${svcIdent}.default.cfg.middlewares || [],
+        middlewares: ${svc.file ? `serviceMiddlewares(${svcIdent})` : "[]"},
         endpointOptions: ${endpointOptions(ep)},
     });
 
@@ -246,15 +260,8 @@ export function combinedMainTs(meta: AppMeta): string {
     out += `import { ${ep.name} as ${ident(ep.service)}_${ep.name}Impl${i} } from ${json(importPath(up, ep.file, "strip"))};\n`;
   });
   for (const sub of meta.subscriptions) out += `import ${json(importPath(up, sub.file, "strip"))};\n`;
-  for (const s of meta.services) out += `import * as ${ident(s.name)}_service from ${json(importPath(up, s.file, "strip"))};\n`;
-  out += `
-// A CommonJS service file (package.json without "type": "module") arrives as { default: module.exports },
-// so its Service is one level further down.
-function serviceMiddlewares(ns: any): any[] {
-    const svc = ns.default?.cfg ? ns.default : ns.default?.default;
-    return svc?.cfg?.middlewares || [];
-}
-`;
+  for (const s of meta.services) if (s.file) out += `import * as ${ident(s.name)}_service from ${json(importPath(up, s.file, "strip"))};\n`;
+  out += SERVICE_MIDDLEWARES_JS.replace("(ns)", "(ns: any): any[]");
   out += `\n\nconst gateways: any[] = [\n`;
   for (const gw of meta.gateways) out += `    ${ident(gw.name)}GW,\n`;
   out += `];\n\nconst handlers: Handler[] = [\n`;
@@ -269,7 +276,7 @@ function serviceMiddlewares(ns: any): any[] {
             streamingResponse: ${json(ep.streamingResponse)},
         },
         endpointOptions: ${endpointOptions(ep)},
-        middlewares: serviceMiddlewares(${ident(ep.service)}_service),
+        middlewares: ${serviceFileOf(meta, ep.service) ? `serviceMiddlewares(${ident(ep.service)}_service)` : "[]"},
     },
 `;
   });
