@@ -128,6 +128,8 @@ export interface DatabaseMeta {
   file: string;
   migrationsDir: string | null; // relative to app root
   migrations: { version: number; name: string; file: string }[]; // sorted by version
+  /** Prisma / drizzle v1 migrations: applied ones are tracked one by one, not as one version. */
+  nonSequentialMigrations?: boolean;
 }
 
 export interface TopicMeta {

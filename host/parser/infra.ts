@@ -6,7 +6,7 @@ import type { FileCtx, ParseContext, ServiceInfo } from "./context.ts";
 import { checkCronExpr, checkEvery } from "./cron.ts";
 import { SERVICE_FILE } from "./files.ts";
 import { configObject, durationLit, ParseError, stringLit, uintLit, unwrapExpr } from "./literals.ts";
-import { listMigrations } from "./migrations.ts";
+import { listMigrations, MIGRATION_SOURCES, nonSequential, type MigrationSource } from "./migrations.ts";
 import { bindingOf } from "./scan.ts";
 
 /** The resource name (first constructor/call argument), which Encore reads statically. */
@@ -64,13 +64,18 @@ export function parseDatabase(ctx: ParseContext, file: FileCtx, node: ts.NewExpr
       const m = cfg.get("migrations");
       if (m) {
         let relNode: ts.Expression = m.value;
+        let source: MigrationSource | null = null;
         const v = unwrapExpr(m.value);
         if (ts.isObjectLiteralExpression(v)) {
           const mc = configObject(v, ["path", "source"]);
           const p = mc.get("path");
           if (!p) throw new ParseError(v, "field path is required but is missing");
           const src = mc.get("source");
-          if (src) throw new ParseError(src.prop, `migration source "${stringLit(src.value)}" is not supported by this runtime (use numbered .up.sql files)`);
+          if (src) {
+            const name = stringLit(src.value);
+            if (!MIGRATION_SOURCES.includes(name)) throw new ParseError(src.value, `unknown migration source "${name}" (expected one of ${MIGRATION_SOURCES.map((x) => `"${x}"`).join(", ")})`);
+            source = name as MigrationSource;
+          }
           relNode = p.value;
         }
         const rel = stringLit(relNode, "relative path string literal");
@@ -79,9 +84,10 @@ export function parseDatabase(ctx: ParseContext, file: FileCtx, node: ts.NewExpr
           throw new ParseError(relNode, "migrations must be a relative path inside the declaring file's folder (no '..')");
         }
         const dir = path.resolve(path.dirname(file.abs), rel);
-        const listed = listMigrations(dir);
+        const listed = listMigrations(dir, source);
         if ("error" in listed) throw new ParseError(relNode, listed.error);
         meta.migrationsDir = ctx.rel(dir);
+        if (nonSequential(source)) meta.nonSequentialMigrations = true;
         meta.migrations = listed.migrations.map((x) => ({ version: x.version, name: x.name, file: ctx.rel(path.join(dir, x.fileName)) }));
       }
     }

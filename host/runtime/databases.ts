@@ -70,7 +70,7 @@ export class Databases {
   private migrations(name: string): MigrationFile[] {
     const meta = this.metas.get(name);
     if (!meta) throw new Error(`database "${name}" is not in the app metadata: regenerate encore.gen (npm run gen)`);
-    return meta.migrations.map((m) => ({ version: m.version, name: m.name, file: path.resolve(this.config.appRoot, m.file) }));
+    return meta.migrations.map((m) => ({ version: m.version, name: m.name, file: path.resolve(this.config.appRoot, m.file), nonSequential: meta.nonSequentialMigrations }));
   }
 
   private physicalName(name: string): string {
