@@ -4,7 +4,7 @@
 // so it is not part of `npm test`.
 //
 //   node scripts/examples.mjs --repo <bare git dir of encoredev/examples> [--out DIR] [--only a,b]
-//        [--skip-install] [--jobs N] [--report FILE]
+//        [--jobs N] [--report FILE] [--phases install,check,start] [--bin host/bin.mjs of another checkout]
 //
 // Each app is extracted with `git archive` into DIR/<app>, installed with `npm install`
 // (capped at --install-timeout seconds), checked with `host/bin.mjs check`, and started with
@@ -18,14 +18,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const BIN = path.join(HERE, "..", "host", "bin.mjs");
-const SDK_VERSION = JSON.parse(readFileSync(path.join(HERE, "..", "node_modules", "encore.dev", "package.json"), "utf8")).version;
 
 function flag(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;
 }
 const has = (name) => process.argv.includes(`--${name}`);
+const BIN = path.resolve(flag("bin", path.join(HERE, "..", "host", "bin.mjs")));
+const SDK_VERSION = JSON.parse(readFileSync(path.join(HERE, "..", "node_modules", "encore.dev", "package.json"), "utf8")).version;
 
 const repo = flag("repo", "/work/.mirror/encoredev+examples/repo");
 const out = path.resolve(flag("out", "/tmp/encore-examples"));
@@ -132,7 +132,7 @@ async function one(app) {
       mkdirSync(out, { recursive: true });
       extract(app, dir);
     }
-    if (!existsSync(path.join(dir, "node_modules", "encore.dev"))) {
+    if (!existsSync(path.join(dir, "node_modules"))) {
       const t0 = Date.now();
       const npm = (args) => run("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, env: { ...process.env, CI: "1" } }, installTimeout);
       let res = await npm(["install"]);
@@ -142,20 +142,39 @@ async function one(app) {
         rmSync(path.join(dir, "node_modules"), { recursive: true, force: true });
         res = await npm(["install", "--no-package-lock"]);
       }
-      const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
-      if (res.code === 0 && !{ ...pkg.dependencies, ...pkg.devDependencies }["encore.dev"]) {
-        // No encore.dev dependency: the Encore CLI adds one itself before building (its
-        // package manager step), so do the same, without touching package.json.
-        r.installNote = (r.installNote ? r.installNote + "; " : "") + `no encore.dev dependency: added encore.dev@${SDK_VERSION} as the Encore CLI does`;
-        res = await npm(["install", "--no-save", `encore.dev@${SDK_VERSION}`]);
+      if (res.code !== 0 && /ERESOLVE/.test(res.out)) {
+        // Fresh resolution (above) can meet peer-dependency conflicts the lockfile had settled.
+        r.installNote = (r.installNote ? r.installNote + "; " : "") + "peer-dependency conflict: installed with --legacy-peer-deps";
+        res = await npm(["install", "--no-package-lock", "--legacy-peer-deps"]);
+      }
+      if (res.code !== 0 && /ENOTFOUND|ECONNREFUSED|EAI_AGAIN|getaddrinfo/.test(res.out)) {
+        // An install script fetches from beyond the npm registry (no network here): install
+        // without scripts and say so.
+        r.installNote = (r.installNote ? r.installNote + "; " : "") + "an install script needs network beyond npm: installed with --ignore-scripts";
+        res = await npm(["install", ...(existsSync(path.join(dir, "package-lock.json")) && !r.installNote.includes("lockfile") ? [] : ["--no-package-lock"]), "--ignore-scripts"]);
       }
       r.installSeconds = Math.round((Date.now() - t0) / 1000);
-      if (res.code !== 0 || !existsSync(path.join(dir, "node_modules", "encore.dev"))) {
+      if (res.code !== 0) {
         r.install = "fail";
         r.reason = res.timedOut ? `npm install timed out after ${installTimeout / 1000}s` : `npm install failed: ${reason(res.out)}`;
         r.installLog = res.out.slice(-4000);
         return r;
       }
+    }
+    // The Encore CLI puts its own encore.dev version into the app before building when the app has
+    // none, an older or a different one (tsparser/src/builder/package_mgmt.rs, update_package_json);
+    // our runtime implements one SDK version, so do the same (without rewriting package.json).
+    const installed = existsSync(path.join(dir, "node_modules", "encore.dev", "package.json"))
+      ? JSON.parse(readFileSync(path.join(dir, "node_modules", "encore.dev", "package.json"), "utf8")).version
+      : null;
+    if (installed !== SDK_VERSION) {
+      const res = await run("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `encore.dev@${SDK_VERSION}`], { cwd: dir, env: { ...process.env, CI: "1" } }, installTimeout);
+      if (res.code !== 0) {
+        r.install = "fail";
+        r.reason = `npm install encore.dev@${SDK_VERSION} failed: ${reason(res.out)}`;
+        return r;
+      }
+      r.installNote = (r.installNote ? r.installNote + "; " : "") + `encore.dev ${installed ?? "missing"} → ${SDK_VERSION}, as the Encore CLI does`;
     }
     r.install = "ok";
   }
