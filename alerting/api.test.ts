@@ -10,7 +10,8 @@ import { alerting, auth, campaigns, users } from "~encore/clients";
 import { auditEventsFor } from "../compliance/store";
 import "../compliance/subscriptions";
 import type { Role } from "../shared/permissions";
-import { escalateAlerts, sweepAlerts } from "./cron";
+import { escalateAlerts, sendAlertDigests, sweepAlerts } from "./cron";
+import { raiseAlert } from "./alerts";
 import { deliverAlert } from "./delivery";
 import { raiseCrisisAlert } from "./internal";
 import * as store from "./store";
@@ -76,11 +77,12 @@ describe("the pipeline", () => {
     expect(raised).toMatchObject({ created: true, severity: "CRITICAL", deliveries: 5 });
 
     await poll(async () => (await store.getAlert(raised.alertId))?.status).toBe("delivered");
-    expect(sentTo(sms)).toEqual([expect.objectContaining({ from: "+14155550199", body: expect.stringMatching(/^\[CRITICAL\] CRISIS ALERT: mention spike\. Crisis score 93%/) })]);
-    expect(sentTo(wa)).toEqual([expect.objectContaining({ to: `whatsapp:${wa}`, from: "whatsapp:+14155238886", body: expect.stringContaining("*[CRITICAL] CRISIS ALERT: mention spike*") })]);
-    expect(mailsTo(email)).toEqual([expect.objectContaining({ from: "alerts@warroom.test", subject: "[CRITICAL] CRISIS ALERT: mention spike" })]);
+    const { ref } = (await store.getAlert(raised.alertId))!;
+    expect(sentTo(sms)).toEqual([expect.objectContaining({ from: "+14155550199", body: expect.stringMatching(new RegExp(`^CRITICAL #${ref} Campaign \\d+\nCRISIS ALERT: mention spike\nReply ACK ${ref}\nCrisis score 93%`)) })]);
+    expect(sentTo(wa)).toEqual([expect.objectContaining({ to: `whatsapp:${wa}`, from: "whatsapp:+14155238886", body: sentTo(sms)[0]!.body })]);
+    expect(mailsTo(email)).toEqual([expect.objectContaining({ from: "alerts@warroom.test", subject: expect.stringMatching(new RegExp(`^\\[CRITICAL #${ref}\\] Campaign \\d+: CRISIS ALERT: mention spike$`)) })]);
     expect(mailsTo(email)[0]!.headers["x-warroom-alert"]).toBe(raised.alertId);
-    expect(slackTo(room)).toEqual([expect.objectContaining({ text: ":rotating_light: [CRITICAL] CRISIS ALERT: mention spike" })]);
+    expect(slackTo(room)).toEqual([expect.objectContaining({ text: expect.stringMatching(new RegExp(`^:rotating_light: CRITICAL #${ref} Campaign \\d+: CRISIS ALERT: mention spike$`)) })]);
     expect(pushesFor(raised.alertId)).toEqual([expect.objectContaining({ severity: "CRITICAL", recipient: `campaign:${campaignId}`, idempotencyKey: expect.any(String) })]);
 
     const deliveries = await store.listDeliveries([raised.alertId]);
@@ -112,7 +114,7 @@ describe("the pipeline", () => {
     const room = `#redeliver-${++n}`;
     const campaignId = await campaign([{ channel: "SMS", address: sms }, { channel: "SLACK", address: room }]);
     // Persisted, never published: only our deliveries below run.
-    const { alert } = await store.createAlert({ campaignId, type: "CRISIS", severity: "HIGH", title: "Redelivery", message: "Twice?", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }, { channel: "SLACK", recipient: room, recipientName: "", tier: 1 }] });
+    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Redelivery", message: "Twice?", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }, { channel: "SLACK", recipient: room, recipientName: "", tier: 1 }] });
     const payload = { id: alert.id, type: alert.type, severity: alert.severity, campaignId, title: alert.title, message: alert.message, data: {}, channels: [], timestamp: alert.createdAt };
     await Promise.all([deliverAlert(payload).catch(() => undefined), deliverAlert(payload).catch(() => undefined), deliverAlert(payload).catch(() => undefined)]);
     await deliverAlert(payload);
@@ -156,7 +158,7 @@ describe("failures", () => {
   test("an alert persisted but never published (a crash) is sent once by the sweeper", async () => {
     const sms = phone();
     const campaignId = await campaign([{ channel: "SMS", address: sms }]);
-    const { alert } = await store.createAlert({ campaignId, type: "CRISIS", severity: "HIGH", title: "Lost publish", message: "Crashed before publishing", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
+    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Lost publish", message: "Crashed before publishing", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
     expect(sentTo(sms)).toHaveLength(0);
     expect((await sweepAlerts()).republished).toBeGreaterThanOrEqual(1);
     await poll(async () => (await store.getAlert(alert.id))?.status).toBe("delivered");
@@ -168,7 +170,7 @@ describe("failures", () => {
   test("a delivery whose sender died mid-send is reclaimed by the sweeper and sent once", async () => {
     const sms = phone();
     const campaignId = await campaign([{ channel: "SMS", address: sms }]);
-    const { alert } = await store.createAlert({ campaignId, type: "CRISIS", severity: "HIGH", title: "Crashed sender", message: "Claimed, never sent", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
+    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Crashed sender", message: "Claimed, never sent", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
     await store.markPublished(alert.id);
     // A sender claimed the row and died: its lease (0 s here) runs out.
     expect(await store.claimDue(alert.id, 0)).toHaveLength(1);
@@ -244,7 +246,7 @@ describe("the public endpoints", () => {
     const listed = await alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "Sentiment dipped\nDetails follow", channel: "EMAIL", recipients: [to.toUpperCase(), to] }, as(manager));
     expect(listed).toMatchObject({ sent: true, deliveries: 1 }); // the address once (no push for listed recipients)
     await poll(() => mailsTo(to).length).toBe(1);
-    expect(mailsTo(to)[0]!.subject).toBe("[MEDIUM] Sentiment dipped");
+    expect(mailsTo(to)[0]!.subject).toMatch(/^\[MEDIUM #\d+\] Campaign \d+: Sentiment dipped$/);
     await alerting.sendAlert({ campaignId, type: "COMPETITOR", message: "Opponent ad launched", severity: "LOW" }, as(manager));
     await poll(() => slackTo(room).length).toBe(1);
 
@@ -283,5 +285,114 @@ describe("the public endpoints", () => {
     expect(await code(alerting.acknowledgeAlert({ id: first.alertId }, as(analyst)))).toBe("permission_denied");
     expect(await code(alerting.acknowledgeAlert({ id: first.alertId }, as(await user("manager"))))).toBe("not_found");
     expect(await code(alerting.acknowledgeAlert({ id: "nope" }, as(manager)))).toBe("not_found");
+  });
+});
+
+describe("people's preferences", () => {
+  /** A quiet window (local HH:MM) around the current time in `timeZone`: from an hour ago to an hour from now. */
+  function quietAroundNow(timeZone: string): { start: string; end: string } {
+    const parts = new Intl.DateTimeFormat("en-US", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).formatToParts(new Date());
+    const now = Number(parts.find((p) => p.type === "hour")!.value) * 60 + Number(parts.find((p) => p.type === "minute")!.value);
+    const clock = (m: number) => `${String(Math.floor(((m + 1440) % 1440) / 60)).padStart(2, "0")}:${String(((m + 1440) % 1440) % 60).padStart(2, "0")}`;
+    return { start: clock(now - 60), end: clock(now + 60) };
+  }
+
+  test("quiet hours (in the campaign's time zone unless the contact has one) hold all but CRITICAL until they end", async () => {
+    const sleeper = phone();
+    const traveller = phone();
+    const c = await campaigns.createCampaign(
+      { name: `Tokyo ${++n}`, description: "", startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-11-03T00:00:00Z"), budget: 1000, timeZone: "Asia/Tokyo", targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" }, interests: [], locations: [], platforms: [] } },
+      as(manager),
+    );
+    expect(c.timeZone).toBe("Asia/Tokyo");
+    await campaigns.addCampaignContact({ id: c.id, name: "Sleeper", channel: "SMS", address: sleeper, minSeverity: "LOW", quietHours: quietAroundNow("Asia/Tokyo") }, as(manager));
+    // Quiet at this hour in Tokyo, but the traveller is in New York (their own zone): not quiet there now.
+    await campaigns.addCampaignContact({ id: c.id, name: "Traveller", channel: "SMS", address: traveller, minSeverity: "LOW", quietHours: quietAroundNow("Asia/Tokyo"), timeZone: "America/New_York" }, as(manager));
+    expect((await campaigns.getAlertContacts({ campaignId: c.id })).contacts.find((x) => x.address === sleeper)).toMatchObject({ quietHours: quietAroundNow("Asia/Tokyo"), digest: false });
+
+    const high = await raiseCrisisAlert(crisis(c.id, 0.5));
+    await poll(() => sentTo(traveller).length).toBe(1);
+    const held = (await store.listDeliveries([high.alertId])).find((d) => d.recipient === sleeper)!;
+    expect(held.status).toBe("pending");
+    const waitMinutes = (held.nextAttemptAt.getTime() - Date.now()) / 60_000;
+    expect(waitMinutes).toBeGreaterThan(55);
+    expect(waitMinutes).toBeLessThanOrEqual(61);
+    expect(sentTo(sleeper)).toHaveLength(0);
+    // Nothing to retry meanwhile: the alert stays published and waits, its message consumed.
+    expect((await store.getAlert(high.alertId))!.status).toBe("published");
+
+    const critical = await raiseCrisisAlert(crisis(c.id, 0.95));
+    await poll(() => sentTo(sleeper).length).toBe(1);
+    expect(sentTo(sleeper)[0]!.body.startsWith(`CRITICAL #${(await store.getAlert(critical.alertId))!.ref} `)).toBe(true);
+    expect(await code(campaigns.addCampaignContact({ id: c.id, name: "Bad", channel: "SMS", address: phone(), quietHours: { start: "25:00", end: "07:00" } }, as(manager)))).toBe("invalid_argument");
+    expect(await code(campaigns.addCampaignContact({ id: c.id, name: "Bad", channel: "SMS", address: phone(), timeZone: "Nowhere/Land" }, as(manager)))).toBe("invalid_argument");
+  });
+
+  test("a contact who asked for a digest gets alerts below HIGH as one message; HIGH at once", async () => {
+    const reader = phone();
+    const campaignId = await campaign([]);
+    await campaigns.addCampaignContact({ id: campaignId, name: "Digest reader", channel: "SMS", address: reader, minSeverity: "LOW", digest: true }, as(manager));
+    const a = await alerting.sendAlert({ campaignId, type: "MENTION_SPIKE", message: "More mentions than usual", severity: "MEDIUM" }, as(manager));
+    const b = await alerting.sendAlert({ campaignId, type: "ENGAGEMENT_DROP", message: "Engagement is down", severity: "LOW" }, as(manager));
+    expect((await store.listDeliveries([a.alertId, b.alertId])).filter((d) => d.channel === "SMS").map((d) => d.status)).toEqual(["digest", "digest"]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sentTo(reader)).toHaveLength(0);
+
+    const run = await sendAlertDigests();
+    expect(run).toMatchObject({ sent: expect.any(Number), failed: 0 });
+    expect(sentTo(reader)).toHaveLength(1);
+    const [refA, refB] = [(await store.getAlert(a.alertId))!.ref, (await store.getAlert(b.alertId))!.ref];
+    expect(sentTo(reader)[0]!.body).toMatch(new RegExp(`^War Room digest: 2 alerts below HIGH\\n#${refA} MEDIUM .*More mentions than usual\\n#${refB} LOW .*Engagement is down`));
+    await poll(async () => (await store.getAlert(a.alertId))!.status).toBe("delivered");
+    expect((await sendAlertDigests()).sent).toBe(0);
+    expect(sentTo(reader)).toHaveLength(1);
+
+    await alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "Sentiment collapsing", severity: "HIGH" }, as(manager));
+    await poll(() => sentTo(reader).length).toBe(2);
+  });
+});
+
+describe("incidents", () => {
+  /** One crisis version raised as monitoring's collection raises it (incident key per crisis, source key per version). */
+  const version = (campaignId: string, crisis: string, v: number, severity: "MEDIUM" | "HIGH" | "CRITICAL", type: "SENTIMENT" | "CRISIS" = "CRISIS") =>
+    raiseAlert({ campaignId, type, severity, title: `${type} v${v}`, message: `version ${v}`, data: { v }, raisedBy: "system", sourceKey: `crisis:${crisis}:v${v}`, incidentKey: `crisis:${crisis}`, recipients: null });
+
+  test("one story is one incident: re-paged only when severity rises, never twice for one severity, never after closing", async () => {
+    const duty = phone();
+    const campaignId = await campaign([{ channel: "SMS", address: duty, minSeverity: "MEDIUM" }]);
+    const story = `story-${++n}`;
+    const first = await version(campaignId, story, 1, "MEDIUM", "SENTIMENT");
+    // SMS and push (PUSH_WEBHOOK_URL is set here) each time people are paged.
+    expect(first).toMatchObject({ created: true, outcome: "created", deliveries: 2 });
+    await poll(() => sentTo(duty).length).toBe(1);
+    // Same severity, another type: updated, nobody paged; the same version again: nothing.
+    expect(await version(campaignId, story, 2, "MEDIUM")).toMatchObject({ outcome: "updated", deliveries: 0 });
+    expect((await version(campaignId, story, 2, "MEDIUM")).outcome).toBe("duplicate");
+    const rose = await version(campaignId, story, 3, "HIGH");
+    expect(rose).toMatchObject({ outcome: "repaged", deliveries: 2 });
+    expect(rose.alert.id).toBe(first.alert.id);
+    await poll(() => sentTo(duty).length).toBe(2);
+    expect(sentTo(duty)[1]!.body.startsWith(`UPDATE HIGH #${first.alert.ref} `)).toBe(true);
+    const incident = (await store.getAlert(first.alert.id))!;
+    expect(incident).toMatchObject({ type: "CRISIS", severity: "HIGH", wave: 2, title: "CRISIS v3", message: "version 3" });
+    expect(incident.history.map((h) => [h.event, h.severity])).toEqual([["raised", "MEDIUM"], ["updated", "MEDIUM"], ["severity_raised", "HIGH"]]);
+
+    // Acknowledged: a rise pages only people never paged (the chief joins at CRITICAL), without escalation.
+    const chief = phone();
+    await campaigns.addCampaignContact({ id: campaignId, name: "Chief", channel: "SMS", address: chief, minSeverity: "CRITICAL" }, as(manager));
+    await alerting.acknowledgeAlert({ id: first.alert.id }, as(manager));
+    expect(await version(campaignId, story, 4, "CRITICAL")).toMatchObject({ outcome: "repaged", deliveries: 1 });
+    await poll(() => sentTo(chief).length).toBe(1);
+    expect(sentTo(chief)[0]!.body.startsWith(`CRITICAL #${first.alert.ref} `)).toBe(true);
+    expect(sentTo(duty)).toHaveLength(2);
+    expect((await store.getAlert(first.alert.id))!).toMatchObject({ state: "acknowledged", escalateAt: null });
+
+    // Closed as a false alarm: updates are recorded, nobody is paged.
+    const closed = await alerting.markFalseAlarm({ id: first.alert.id, reason: "a parody account" }, as(manager));
+    expect(closed).toMatchObject({ state: "false_alarm", closeReason: "a parody account", closedBy: manager.id });
+    await poll(async () => (await auditEventsFor("alert", first.alert.id)).map((e) => e.action)).toContain("alert.false_alarm");
+    const queue = await alerting.getAlertQueue({ campaignId, state: "false_alarm" }, as(manager));
+    expect(queue.alerts.map((a) => a.id)).toEqual([first.alert.id]);
+    expect(queue.alerts[0]!.history.at(-1)).toMatchObject({ event: "false_alarm", reason: "a parody account", by: manager.id });
   });
 });

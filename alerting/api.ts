@@ -4,9 +4,9 @@ import { api, APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";
 import { requireCampaignAccess } from "../shared/access";
 import { can, requirePermission, type Action, type Caller } from "../shared/permissions";
-import { acknowledge, raiseAlert } from "./alerts";
+import { acknowledge, closeIncident, raiseAlert } from "./alerts";
 import { crisisSeverity, crisisWording, normalizeRecipient } from "./domain/alert";
-import type { AckRequest, AckResponse, AlertView, CrisisAlert, CrisisAlertResponse, DeliveryView, QueueRequest, QueueResponse, SendAlertRequest, SendAlertResponse } from "./model";
+import type { AckRequest, AckResponse, CloseRequest, CloseResponse, AlertView, CrisisAlert, CrisisAlertResponse, DeliveryView, QueueRequest, QueueResponse, SendAlertRequest, SendAlertResponse } from "./model";
 import * as store from "./store";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -91,6 +91,14 @@ function mask(channel: string, recipient: string): string {
   return recipient;
 }
 
+/** "sms:+14155550100" → "sms:•••0100"; user ids and "system" as they are. */
+function maskActor(by: string): string {
+  const m = /^(sms|whatsapp|email|slack):(.*)$/.exec(by);
+  if (!m) return by;
+  const channel = m[1] === "email" ? "EMAIL" : m[1] === "slack" ? "SLACK" : "SMS";
+  return `${m[1]}:${mask(channel, m[2]!)}`;
+}
+
 function toView(a: store.Alert, deliveries: store.Delivery[], seeAddresses: boolean): AlertView {
   return {
     id: a.id,
@@ -103,11 +111,22 @@ function toView(a: store.Alert, deliveries: store.Delivery[], seeAddresses: bool
     channels: seeAddresses ? a.channels : a.channels.map((c) => ({ ...c, recipients: c.recipients.map((r) => mask(c.type, r)) })),
     timestamp: a.createdAt,
     status: a.status,
+    ref: a.ref,
+    campaignName: a.campaignName,
+    state: a.state,
+    wave: a.wave,
+    // Who acted by reply or link is an address: masked like recipients for those who may not act on alerts.
+    history: a.history.map((h) => (h.by && !seeAddresses ? { ...h, by: maskActor(h.by) } : h)),
     tier: a.tier,
     maxTier: a.maxTier,
     escalateAt: a.escalateAt,
     acknowledgedAt: a.acknowledgedAt,
-    acknowledgedBy: a.acknowledgedBy,
+    acknowledgedBy: a.acknowledgedBy && !seeAddresses ? maskActor(a.acknowledgedBy) : a.acknowledgedBy,
+    acknowledgedVia: a.acknowledgedVia,
+    closedAt: a.closedAt,
+    closedBy: a.closedBy,
+    closeReason: a.closeReason,
+    updatedAt: a.updatedAt,
     processedAt: a.processedAt,
     deliveries: deliveries.map(
       (d): DeliveryView => ({
@@ -121,6 +140,8 @@ function toView(a: store.Alert, deliveries: store.Delivery[], seeAddresses: bool
         lastError: d.lastError,
         nextAttemptAt: d.status === "pending" ? d.nextAttemptAt : null,
         sentAt: d.sentAt,
+        wave: d.wave,
+        isUpdate: d.isUpdate,
       }),
     ),
   };
@@ -135,7 +156,7 @@ export const getAlertQueue = api(
     const limit = req.limit ?? 20;
     if (req.campaignId !== undefined) await requireOnCampaign(caller, req.campaignId, "read");
     const campaignIds = caller.role === "admin" || req.campaignId !== undefined ? null : (await campaigns.getUserCampaigns({ userID: caller.userID })).campaignIds;
-    const { alerts, total } = await store.listAlerts({ campaignIds, campaignId: req.campaignId ?? null, status: req.status ?? null, offset: (page - 1) * limit, limit });
+    const { alerts, total } = await store.listAlerts({ campaignIds, campaignId: req.campaignId ?? null, status: req.status ?? null, state: req.state ?? null, offset: (page - 1) * limit, limit });
     const deliveries = await store.listDeliveries(alerts.map((a) => a.id));
     // Recipients are personal data: whole for those who may act on alerts, masked for the rest.
     const seeAddresses = can(caller.role, "alerting", "update");
@@ -143,18 +164,47 @@ export const getAlertQueue = api(
   },
 );
 
-// acknowledgeAlert acknowledges an alert and stops its escalation (acknowledging again returns the first acknowledgement).
+/** The incident `id` if the caller may `update` alerts on its campaign (404 for incidents they may not see). */
+async function incidentFor(caller: Caller, id: string): Promise<store.Alert> {
+  const alert = UUID.test(id) ? await store.getAlert(id) : null;
+  if (!alert) throw APIError.notFound("alert not found");
+  const view = await campaigns.getCampaignAccess({ campaignId: alert.campaignId, userID: caller.userID });
+  if (!view.exists || (caller.role !== "admin" && view.memberRole === null)) throw APIError.notFound("alert not found");
+  requireCampaignAccess(caller, view, "alerting", "update");
+  return alert;
+}
+
+// acknowledgeAlert acknowledges an incident and stops its escalation (acknowledging again returns the first acknowledgement).
 export const acknowledgeAlert = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/alerting/:id/ack" },
   async ({ id }: AckRequest): Promise<AckResponse> => {
     const caller = requirePermission("alerting", "update");
-    const alert = UUID.test(id) ? await store.getAlert(id) : null;
-    if (!alert) throw APIError.notFound("alert not found");
-    const view = await campaigns.getCampaignAccess({ campaignId: alert.campaignId, userID: caller.userID });
-    if (!view.exists || (caller.role !== "admin" && view.memberRole === null)) throw APIError.notFound("alert not found");
-    requireCampaignAccess(caller, view, "alerting", "update");
-    const ack = await acknowledge(id, caller.userID);
+    await incidentFor(caller, id);
+    const ack = await acknowledge(id, { by: caller.userID, via: "api", name: null });
     if (!ack) throw APIError.notFound("alert not found");
-    return ack;
+    const { acknowledgedNow: _now, alert: _alert, ...response } = ack;
+    return response;
   },
+);
+
+async function close(id: string, reason: string, state: "resolved" | "false_alarm"): Promise<CloseResponse> {
+  const caller = requirePermission("alerting", "update");
+  if (!reason.trim()) throw APIError.invalidArgument("reason is empty: say why the incident is closed");
+  await incidentFor(caller, id);
+  const result = await closeIncident(id, state, caller.userID, reason.trim());
+  if (!result) throw APIError.notFound("alert not found");
+  const a = result.alert;
+  return { alertId: a.id, ref: a.ref, state: a.state, closedAt: a.closedAt, closedBy: a.closedBy, closeReason: a.closeReason, cancelledDeliveries: result.cancelled };
+}
+
+// resolveAlert closes an incident as resolved, with a reason (audited; escalation stops; closing again returns the first closing).
+export const resolveAlert = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/alerting/:id/resolve" },
+  ({ id, reason }: CloseRequest): Promise<CloseResponse> => close(id, reason, "resolved"),
+);
+
+// markFalseAlarm closes an incident as a false alarm, with a reason (audited; escalation stops; closing again returns the first closing).
+export const markFalseAlarm = api(
+  { expose: true, auth: true, method: "POST", path: "/api/v1/alerting/:id/false-alarm" },
+  ({ id, reason }: CloseRequest): Promise<CloseResponse> => close(id, reason, "false_alarm"),
 );

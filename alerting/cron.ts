@@ -5,6 +5,7 @@ import { api } from "encore.dev/api";
 import { CronJob } from "encore.dev/cron";
 import { escalateDue, sweep } from "./alerts";
 import { collectPendingCrises } from "./collect";
+import { sendDigests, type DigestResponse } from "./digest";
 import type { CollectResponse, EscalateResponse, SweepResponse } from "./model";
 
 // sweepAlerts publishes alerts stuck in pending and reclaims deliveries whose sender died mid-send.
@@ -24,3 +25,9 @@ export const collectCrises = api({ expose: false, method: "POST", path: "/intern
 
 // 'alerting-collect-crises' collects monitoring's pending crises every minute (nothing is lost if a direct raise failed).
 export const alertingCollectCrises = new CronJob("alerting-collect-crises", { title: "Raise alerts for monitoring's pending crises", every: "1m", endpoint: collectCrises });
+
+// sendAlertDigests sends each contact who asked for a digest one message with their alerts below HIGH.
+export const sendAlertDigests = api({ expose: false, method: "POST", path: "/internal/alerting/digest" }, (): Promise<DigestResponse> => sendDigests());
+
+// 'alerting-digest' sends the digests every hour.
+export const alertingDigest = new CronJob("alerting-digest", { title: "Send alert digests (alerts below HIGH)", every: "1h", endpoint: sendAlertDigests });

@@ -9,6 +9,7 @@ import { integrations } from "~encore/clients";
 import { audit } from "./audit";
 import { ChannelError, OptedOutError, emailSender, pushSender, slackSender, twilioSender, type Sender } from "./channels/channels";
 import { afterFailure, settledStatus, type Channel } from "./domain/alert";
+import { contentOf } from "./content";
 import { render } from "./domain/templates";
 import { alertQueue, type AlertPayload } from "./events";
 import { channelConfig, retrySchedule } from "./secrets";
@@ -16,11 +17,13 @@ import * as store from "./store";
 
 /** How long a claimed delivery may stay 'sending' before the sweeper decides its sender died. */
 export const SEND_LEASE_SECONDS = 120;
+/** Pending deliveries due later than this (quiet hours) are left to the sweeper instead of Pub/Sub's retries. */
+const QUIET_WAIT_MS = 60_000;
 
 let senders: Record<Channel, Sender> | undefined;
 
 /** The configured sender of each channel (built once). */
-function sendersByChannel(): Record<Channel, Sender> {
+export function sendersByChannel(): Record<Channel, Sender> {
   if (senders) return senders;
   const cfg = channelConfig();
   const twilio = twilioSender((req) => integrations.sendMessage(req));
@@ -38,7 +41,7 @@ export class DeliveriesOpen extends Error {
 
 /** Sends one claimed delivery and records the outcome. */
 async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> {
-  const message = render({ id: alert.id, type: alert.type, severity: alert.severity, campaignId: alert.campaignId, title: alert.title, message: alert.message, createdAt: alert.createdAt, tier: d.tier }, d.channel);
+  const message = render(contentOf(alert, d), d.channel);
   const details = { alertId: alert.id, channel: d.channel, tier: d.tier, attempt: d.attempts, template: message.template };
   try {
     const sent = await sendersByChannel()[d.channel]({ deliveryId: d.id, alertId: alert.id, channel: d.channel, recipient: d.recipient, recipientName: d.recipientName, message });
@@ -74,13 +77,18 @@ export async function deliverAlert(payload: AlertPayload): Promise<void> {
   }
   const claimed = await store.claimDue(alert.id, SEND_LEASE_SECONDS);
   await Promise.all(claimed.map((d) => deliverOne(alert, d)));
-  const statuses = await store.deliveryStatuses(alert.id);
-  const settled = settledStatus(statuses);
-  if (settled) {
-    await store.settleAlert(alert.id, settled);
+  const states = await store.deliveryStates(alert.id);
+  const open = states.filter((s) => s.status === "pending" || s.status === "sending");
+  if (open.length === 0) {
+    // Deliveries waiting for a digest: the digest run settles the alert once it has sent them.
+    if (states.some((s) => s.status === "digest")) return;
+    const settled = settledStatus(states.map((s) => s.status));
+    if (settled) await store.settleAlert(alert.id, settled);
     return;
   }
-  throw new DeliveriesOpen(alert.id, statuses.filter((s) => s === "pending" || s === "sending").length);
+  // Only deliveries held back by quiet hours remain: nothing to retry now; the sweeper publishes the alert again once they are due.
+  if (open.every((s) => s.status === "pending" && s.nextAttemptAt.getTime() > Date.now() + QUIET_WAIT_MS)) return;
+  throw new DeliveriesOpen(alert.id, open.length);
 }
 
 // 'deliver-alerts' sends each alert on every channel to every recipient, once.

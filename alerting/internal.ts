@@ -4,9 +4,10 @@
 import { api, APIError } from "encore.dev/api";
 import { auth } from "~encore/clients";
 import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";
-import { raiseAlert } from "./alerts";
-import { crisisSeverity, crisisWording } from "./domain/alert";
-import type { RaiseCrisisRequest, RaiseCrisisResponse } from "./model";
+import { acknowledge, raiseAlert } from "./alerts";
+import { crisisSeverity, crisisWording, normalizeRecipient } from "./domain/alert";
+import { decideReply, replyText } from "./domain/replies";
+import type { RaiseCrisisRequest, RaiseCrisisResponse, ReplyAckRequest, ReplyAckResponse } from "./model";
 import * as store from "./store";
 import type { Severity } from "./model";
 
@@ -32,6 +33,33 @@ export const raiseCrisisAlert = api(
       recipients: null,
     });
     return { alertId: alert.id, created, severity: alert.severity, deliveries };
+  },
+);
+
+// acknowledgeByReply acknowledges the incident a text reply names ("ACK 4821", or a bare "ACK" when the number has exactly one open incident) and returns the line to answer with.
+export const acknowledgeByReply = api(
+  { expose: false, method: "POST", path: "/internal/alerting/reply-ack" },
+  async (req: ReplyAckRequest): Promise<ReplyAckResponse> => {
+    const number = normalizeRecipient("SMS", req.from);
+    if (!number.ok) throw APIError.invalidArgument(number.message);
+    if (req.ref !== undefined && (!Number.isInteger(req.ref) || req.ref < 0)) throw APIError.invalidArgument("ref must be an incident's number");
+    const paged = await store.incidentsPaging(number.recipient);
+    const decision = decideReply(
+      paged.map(({ alert: a }) => ({ id: a.id, ref: a.ref, campaignName: a.campaignName, severity: a.severity, state: a.state, acknowledgedName: a.acknowledgedName, acknowledgedBy: a.acknowledgedBy })),
+      req.ref,
+    );
+    if (decision.kind !== "acknowledge") return { outcome: decision.kind, alertId: "incident" in decision ? decision.incident.id : null, reply: replyText(decision, null) };
+    const name = paged.find((p) => p.alert.id === decision.incident.id)?.recipientName || null;
+    const ack = await acknowledge(decision.incident.id, { by: `${req.channel}:${number.recipient}`, via: req.channel, name });
+    if (!ack) return { outcome: "unknown_ref", alertId: null, reply: replyText({ kind: "unknown_ref", ref: decision.incident.ref, open: [] }, null) };
+    if (!ack.acknowledgedNow) {
+      // Someone else was quicker (or it was closed meanwhile): say so.
+      const a = ack.alert;
+      const incident = { ...decision.incident, state: a.state, acknowledgedName: a.acknowledgedName, acknowledgedBy: a.acknowledgedBy };
+      const kind = a.state === "acknowledged" ? "already_acknowledged" : "closed";
+      return { outcome: kind, alertId: a.id, reply: replyText({ kind, incident }, null) };
+    }
+    return { outcome: "acknowledged", alertId: ack.alertId, reply: replyText(decision, name ?? number.recipient.replace(/^(.*)(\d{4})$/, "...$2")) };
   },
 );
 
@@ -63,7 +91,7 @@ export const listOpenAlerts = api(
     const { alerts } = await store.listAlerts({ campaignIds: null, campaignId, status: null, offset: 0, limit: 200 });
     return {
       alerts: alerts
-        .filter((a) => a.acknowledgedAt === null)
+        .filter((a) => a.state === "open")
         .slice(0, 50)
         .map((a) => ({ id: a.id, type: a.type, severity: a.severity, title: a.title, status: a.status, createdAt: a.createdAt })),
     };

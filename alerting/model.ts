@@ -1,6 +1,7 @@
 // alerting's request and response types: the seed's CrisisAlert and AlertPayload, plus the queue,
 // acknowledgement and the internal endpoints' shapes.
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { AlertType, Channel, Severity } from "./domain/alert";
 import type { AlertChannel } from "./events";
 
@@ -51,12 +52,14 @@ export interface SendAlertResponse {
 /** GET /api/v1/alerting/queue: filters and paging. */
 export interface QueueRequest {
   campaignId?: string;
-  /** Only alerts in this state. */
-  status?: "pending" | "published" | "delivered" | "partial" | "failed";
+  /** Only alerts whose deliveries are in this state (no_contacts: no contacts for this campaign; below_threshold: none follows its severity). */
+  status?: "pending" | "published" | "delivered" | "partial" | "failed" | "no_contacts" | "below_threshold";
+  /** Only incidents in this lifecycle state. */
+  state?: "open" | "acknowledged" | "resolved" | "false_alarm";
   /** 1-based, default 1. */
-  page?: number & Min<1>;
+  page?: Int & Min<1>;
   /** 1-100, default 20. */
-  limit?: number & Min<1> & Max<100>;
+  limit?: Int & Min<1> & Max<100>;
 }
 
 /** One delivery of an alert: a channel, a recipient, where it stands. */
@@ -67,12 +70,32 @@ export interface DeliveryView {
   recipient: string;
   recipientName: string;
   tier: number;
-  /** skipped: never sent because the recipient opted out (replied STOP). */
-  status: "held" | "pending" | "sending" | "sent" | "failed" | "cancelled" | "skipped";
+  /** skipped: never sent because the recipient opted out (replied STOP); digest: waits for the recipient's hourly digest; pending with a later nextAttemptAt: waits for their quiet hours to end. */
+  status: "held" | "pending" | "sending" | "sent" | "failed" | "cancelled" | "skipped" | "digest";
   attempts: number;
   lastError: string | null;
   nextAttemptAt: Date | null;
   sentAt: Date | null;
+  /** The page it belongs to: 1 for the first, one more for each severity rise. */
+  wave: number;
+  /** The recipient was paged earlier for this incident: this page said "UPDATE". */
+  isUpdate: boolean;
+}
+
+/** One change in an incident's life. */
+export interface IncidentChange {
+  /** ISO time. */
+  at: string;
+  event: "raised" | "updated" | "severity_raised" | "escalated" | "acknowledged" | "resolved" | "false_alarm";
+  type: AlertType;
+  severity: Severity;
+  title?: string;
+  /** Who did it: a user id, "system", or the channel and address for replies ("sms:+1…"); masked for roles without alerting:update. */
+  by?: string;
+  via?: string;
+  reason?: string;
+  /** Pages sent with this change. */
+  paged?: number;
 }
 
 /** An alert as the queue shows it: the seed's AlertPayload plus its state and deliveries. */
@@ -86,12 +109,26 @@ export interface AlertView {
   data: Record<string, unknown>;
   channels: AlertChannel[];
   timestamp: Date;
-  status: "pending" | "published" | "delivered" | "partial" | "failed";
+  status: "pending" | "published" | "delivered" | "partial" | "failed" | "no_contacts" | "below_threshold";
+  /** The short reference people reply with ("ACK 4821"). */
+  ref: number;
+  campaignName: string;
+  /** open → acknowledged → resolved | false_alarm (or closed straight from open). */
+  state: "open" | "acknowledged" | "resolved" | "false_alarm";
+  /** Pages sent so far: 1, plus one per severity rise. */
+  wave: number;
+  history: IncidentChange[];
   tier: number;
   maxTier: number;
   escalateAt: Date | null;
   acknowledgedAt: Date | null;
   acknowledgedBy: string | null;
+  /** api, sms, whatsapp or link. */
+  acknowledgedVia: string | null;
+  closedAt: Date | null;
+  closedBy: string | null;
+  closeReason: string | null;
+  updatedAt: Date;
   processedAt: Date | null;
   deliveries: DeliveryView[];
 }
@@ -112,10 +149,48 @@ export interface AckRequest {
 /** The acknowledgement (the first one stands: acknowledging again returns it unchanged). */
 export interface AckResponse {
   alertId: string;
-  acknowledgedAt: Date;
-  acknowledgedBy: string;
+  ref: number;
+  state: "open" | "acknowledged" | "resolved" | "false_alarm";
+  /** Null when the incident was closed without being acknowledged. */
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
+  acknowledgedVia: string | null;
   /** Escalation deliveries that will now never be sent. */
   cancelledDeliveries: number;
+}
+
+/** POST /api/v1/alerting/:id/resolve and /:id/false-alarm: closing an incident, with why. */
+export interface CloseRequest {
+  id: string;
+  reason: string & MinLen<1> & MaxLen<1000>;
+}
+
+/** The closed incident (closing again returns the first closing unchanged). */
+export interface CloseResponse {
+  alertId: string;
+  ref: number;
+  state: "open" | "acknowledged" | "resolved" | "false_alarm";
+  closedAt: Date | null;
+  closedBy: string | null;
+  closeReason: string | null;
+  /** Escalation deliveries that will now never be sent. */
+  cancelledDeliveries: number;
+}
+
+/** acknowledgeByReply (internal, for integrations' inbound webhook): a phone number replied ACK. */
+export interface ReplyAckRequest {
+  /** E.164, as the reply came from. */
+  from: string;
+  channel: "sms" | "whatsapp";
+  /** The reference in the reply ("ACK 4821"); absent for a bare "ACK". */
+  ref?: number;
+}
+
+/** What the reply did, and the one line to answer with. */
+export interface ReplyAckResponse {
+  outcome: "acknowledged" | "already_acknowledged" | "closed" | "unknown_number" | "unknown_ref" | "none_open" | "ambiguous";
+  alertId: string | null;
+  reply: string;
 }
 
 /** raiseCrisisAlert (internal, for monitoring): a crisis, with monitoring's own wording and an idempotency key. */

@@ -52,3 +52,23 @@ export function retrySchedule(): RetrySchedule {
 
 /** Seconds an alert may sit persisted but unpublished before the sweeper publishes it (default 30). */
 export const sweepGrace = (): number => int(sweepGraceSeconds, 30, 0);
+
+const dashboardUrl = secret("WARROOM_DASHBOARD_URL");
+const publicUrl = secret("WARROOM_PUBLIC_URL");
+const linkSecret = secret("ALERT_LINK_SECRET");
+const ackLinkHours = secret("ALERT_ACK_LINK_HOURS");
+
+/** Where messages link to: the dashboard's incident page, and this API's public base for acknowledgement links (both optional). */
+export interface LinkConfig {
+  dashboardUrl: string;
+  publicUrl: string;
+  /** The key acknowledgement links are signed with; without it (or without publicUrl) messages carry no acknowledgement link. */
+  linkSecret: string;
+  /** How long an acknowledgement link stays valid (default 24 h). */
+  ackLinkHours: number;
+}
+
+export function linkConfig(): LinkConfig {
+  const base = (s: () => string) => read(s).replace(/\/+$/, "");
+  return { dashboardUrl: base(dashboardUrl), publicUrl: base(publicUrl), linkSecret: read(linkSecret), ackLinkHours: int(ackLinkHours, 24, 1) };
+}

@@ -1,11 +1,28 @@
 // alerting's SQL: the only file that talks to alerting's database. Rows come back as domain types.
 import { db } from "./db";
+import type { Transaction } from "encore.dev/storage/sqldb";
 import { inTransaction } from "../shared/sql";
 import type { AlertType, Channel, PlannedDelivery, Severity } from "./domain/alert";
 import type { AlertChannel } from "./events";
 
-export type AlertStatus = "pending" | "published" | "delivered" | "partial" | "failed";
-export type DeliveryStatus = "held" | "pending" | "sending" | "sent" | "failed" | "cancelled" | "skipped";
+export type AlertStatus = "pending" | "published" | "delivered" | "partial" | "failed" | "no_contacts" | "below_threshold";
+export type IncidentState = "open" | "acknowledged" | "resolved" | "false_alarm";
+
+/** One change in an incident's life. */
+export interface HistoryEntry {
+  at: string;
+  event: "raised" | "updated" | "severity_raised" | "escalated" | "acknowledged" | "resolved" | "false_alarm";
+  type: AlertType;
+  severity: Severity;
+  title?: string;
+  /** Who did it (a user id, "system", "sms:+1…"), for people's actions. */
+  by?: string;
+  via?: string;
+  reason?: string;
+  /** How many pages went out with this change. */
+  paged?: number;
+}
+export type DeliveryStatus = "held" | "pending" | "sending" | "sent" | "failed" | "cancelled" | "skipped" | "digest";
 
 /** An alert as stored. */
 export interface Alert {
@@ -27,6 +44,18 @@ export interface Alert {
   publishedAt: Date | null;
   createdAt: Date;
   processedAt: Date | null;
+  ref: number;
+  incidentKey: string | null;
+  campaignName: string;
+  history: HistoryEntry[];
+  wave: number;
+  state: IncidentState;
+  acknowledgedVia: string | null;
+  acknowledgedName: string | null;
+  closedAt: Date | null;
+  closedBy: string | null;
+  closeReason: string | null;
+  updatedAt: Date;
 }
 
 /** A delivery as stored. */
@@ -43,6 +72,11 @@ export interface Delivery {
   lastError: string | null;
   providerMessageId: string | null;
   sentAt: Date | null;
+  wave: number;
+  /** The recipient was paged earlier for this incident: this page is an UPDATE. */
+  isUpdate: boolean;
+  /** When its acknowledgement link was used (single use). */
+  linkUsedAt: Date | null;
 }
 
 interface AlertRow {
@@ -64,6 +98,18 @@ interface AlertRow {
   published_at: Date | null;
   created_at: Date;
   processed_at: Date | null;
+  ref: number;
+  incident_key: string | null;
+  campaign_name: string;
+  history: HistoryEntry[];
+  wave: number;
+  state: IncidentState;
+  acknowledged_via: string | null;
+  acknowledged_name: string | null;
+  closed_at: Date | null;
+  closed_by: string | null;
+  close_reason: string | null;
+  updated_at: Date;
 }
 
 interface DeliveryRow {
@@ -79,6 +125,9 @@ interface DeliveryRow {
   last_error: string | null;
   provider_message_id: string | null;
   sent_at: Date | null;
+  wave: number;
+  is_update: boolean;
+  link_used_at: Date | null;
 }
 
 const toAlert = (r: AlertRow): Alert => ({
@@ -100,6 +149,18 @@ const toAlert = (r: AlertRow): Alert => ({
   publishedAt: r.published_at,
   createdAt: r.created_at,
   processedAt: r.processed_at,
+  ref: r.ref,
+  incidentKey: r.incident_key,
+  campaignName: r.campaign_name,
+  history: r.history ?? [],
+  wave: r.wave,
+  state: r.state,
+  acknowledgedVia: r.acknowledged_via,
+  acknowledgedName: r.acknowledged_name,
+  closedAt: r.closed_at,
+  closedBy: r.closed_by,
+  closeReason: r.close_reason,
+  updatedAt: r.updated_at,
 });
 
 const toDelivery = (r: DeliveryRow): Delivery => ({
@@ -115,6 +176,9 @@ const toDelivery = (r: DeliveryRow): Delivery => ({
   lastError: r.last_error,
   providerMessageId: r.provider_message_id,
   sentAt: r.sent_at,
+  wave: r.wave,
+  isUpdate: r.is_update,
+  linkUsedAt: r.link_used_at,
 });
 
 async function all<T>(rows: AsyncGenerator<T>): Promise<T[]> {
@@ -123,46 +187,110 @@ async function all<T>(rows: AsyncGenerator<T>): Promise<T[]> {
   return out;
 }
 
-/** A new alert and its deliveries, as the raise writes them. */
-export interface NewAlert extends Pick<Alert, "campaignId" | "type" | "severity" | "title" | "message" | "data" | "channels" | "raisedBy" | "maxTier"> {
+/** A new alert (or the new state of an incident) and its deliveries, as the raise writes them. */
+export interface NewAlert extends Pick<Alert, "campaignId" | "campaignName" | "type" | "severity" | "title" | "message" | "data" | "channels" | "raisedBy" | "maxTier"> {
+  /** The raise's own idempotency key: the same key raises (or updates) once. */
   sourceKey: string | null;
+  /** The story it belongs to: a raise with the key of an existing incident updates that incident. */
+  incidentKey: string | null;
   /** When tier 2 is reached unless acknowledged (null: no escalation). */
   escalateAt: Date | null;
   deliveries: PlannedDelivery[];
 }
 
-/**
- * Stores an alert and one delivery per channel and recipient in one transaction (tier 1 pending,
- * later tiers held for escalation), status 'pending' until published. With a source key that
- * already raised an alert, nothing is written and that alert is returned.
- */
-export async function createAlert(a: NewAlert): Promise<{ alert: Alert; created: boolean }> {
-  const tx = await db.begin();
-  try {
-    const row = await tx.queryRow<AlertRow>`
-      INSERT INTO alerts (campaign_id, type, severity, title, message, data, channels, raised_by, source_key, max_tier, escalate_at)
-      VALUES (${a.campaignId}, ${a.type}, ${a.severity}, ${a.title}, ${a.message}, ${JSON.stringify(a.data)}::text::jsonb,
-              ${JSON.stringify(a.channels)}::text::jsonb, ${a.raisedBy}, ${a.sourceKey}, ${a.maxTier}, ${a.escalateAt})
-      ON CONFLICT (source_key) DO NOTHING
-      RETURNING *`;
-    if (!row) {
-      await tx.rollback();
-      const existing = await db.queryRow<AlertRow>`SELECT * FROM alerts WHERE source_key = ${a.sourceKey}`;
-      return { alert: toAlert(existing!), created: false };
-    }
-    for (const d of a.deliveries) {
-      const status: DeliveryStatus = d.tier === 1 ? "pending" : "held";
-      await tx.exec`
-        INSERT INTO alert_deliveries (alert_id, channel, recipient, recipient_name, tier, status)
-        VALUES (${row.id}, ${d.channel}, ${d.recipient}, ${d.recipientName}, ${d.tier}, ${status})
-        ON CONFLICT (alert_id, channel, recipient) DO NOTHING`;
-    }
-    await tx.commit();
-    return { alert: toAlert(row), created: true };
-  } catch (err) {
-    await tx.rollback().catch(() => undefined);
-    throw err;
+/** What a raise did: created an incident, updated one (re-paging when severity rose), or nothing (a repeated source key). */
+export interface RaiseOutcome {
+  alert: Alert;
+  outcome: "created" | "updated" | "repaged" | "duplicate";
+  /** Deliveries created by this raise. */
+  paged: number;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
+
+async function insertDeliveries(tx: Transaction, alertId: string, wave: number, deliveries: PlannedDelivery[], pagedBefore: ReadonlySet<string> = new Set()): Promise<void> {
+  for (const d of deliveries) {
+    const status: DeliveryStatus = d.digest ? "digest" : d.tier === 1 ? "pending" : "held";
+    const isUpdate = pagedBefore.has(recipientKey(d));
+    const notBefore = d.notBefore ?? new Date();
+    await tx.exec`
+      INSERT INTO alert_deliveries (alert_id, wave, channel, recipient, recipient_name, tier, status, is_update, next_attempt_at)
+      VALUES (${alertId}, ${wave}, ${d.channel}, ${d.recipient}, ${d.recipientName}, ${d.tier}, ${status}, ${isUpdate}, ${notBefore})
+      ON CONFLICT (alert_id, wave, channel, recipient) DO NOTHING`;
   }
+}
+
+const entryJson = (e: HistoryEntry) => JSON.stringify([e]);
+const recipientKey = (d: { channel: string; recipient: string }) => `${d.channel}\u0000${d.recipient}`;
+
+/**
+ * Raises an incident or updates the one its incident key names, in one transaction. A new
+ * incident gets one delivery per channel and recipient (tier 1 pending, later tiers held), status
+ * 'pending' until published. An update replaces the wording and data and records the change; only
+ * when the severity rises are people paged again (a new wave): everyone the new severity reaches
+ * while the incident is open (earlier held escalations cancelled), only people never paged once it
+ * is acknowledged, nobody once it is resolved or a false alarm. A source key already seen changes
+ * nothing.
+ */
+export async function raiseIncident(a: NewAlert): Promise<RaiseOutcome> {
+  return inTransaction(db, async (tx) => {
+    if (a.sourceKey) {
+      // Two raises with one key (a redelivery racing the cron) queue here: the second sees the first's.
+      await tx.exec`SELECT pg_advisory_xact_lock(hashtext(${`alert-source:${a.sourceKey}`}))`;
+      const seen = await tx.queryRow<AlertRow>`SELECT a.* FROM alert_sources s JOIN alerts a ON a.id = s.alert_id WHERE s.source_key = ${a.sourceKey}`;
+      if (seen) return { alert: toAlert(seen), outcome: "duplicate" as const, paged: 0 };
+    }
+    const at = new Date().toISOString();
+    const created = await tx.queryRow<AlertRow>`
+      INSERT INTO alerts (campaign_id, campaign_name, type, severity, title, message, data, channels, raised_by, incident_key, max_tier, escalate_at, history)
+      VALUES (${a.campaignId}, ${a.campaignName}, ${a.type}, ${a.severity}, ${a.title}, ${a.message}, ${JSON.stringify(a.data)}::text::jsonb,
+              ${JSON.stringify(a.channels)}::text::jsonb, ${a.raisedBy}, ${a.incidentKey}, ${a.maxTier}, ${a.escalateAt},
+              ${entryJson({ at, event: "raised", type: a.type, severity: a.severity, title: a.title, by: a.raisedBy, paged: a.deliveries.length })}::text::jsonb)
+      ON CONFLICT (incident_key) DO NOTHING
+      RETURNING *`;
+    let result: RaiseOutcome;
+    if (created) {
+      await insertDeliveries(tx, created.id, 1, a.deliveries);
+      result = { alert: toAlert(created), outcome: "created", paged: a.deliveries.length };
+    } else {
+      const e = toAlert((await tx.queryRow<AlertRow>`SELECT * FROM alerts WHERE incident_key = ${a.incidentKey} FOR UPDATE`)!);
+      const rose = SEVERITY_RANK[a.severity] > SEVERITY_RANK[e.severity];
+      let deliveries: PlannedDelivery[] = [];
+      let maxTier = e.maxTier;
+      let escalateAt = e.escalateAt;
+      // Who was actually paged (sent, or on the way) before: for them a new page is an UPDATE.
+      const before = rose
+        ? await tx.queryAll<{ channel: string; recipient: string }>`
+            SELECT DISTINCT channel, recipient FROM alert_deliveries WHERE alert_id = ${e.id}::uuid AND status IN ('pending', 'sending', 'sent')`
+        : [];
+      const pagedBefore = new Set(before.map(recipientKey));
+      if (rose && e.state === "open") {
+        deliveries = a.deliveries;
+        maxTier = a.maxTier;
+        escalateAt = a.escalateAt;
+        await tx.exec`UPDATE alert_deliveries SET status = 'cancelled', updated_at = now() WHERE alert_id = ${e.id}::uuid AND status = 'held'`;
+      } else if (rose && e.state === "acknowledged") {
+        deliveries = a.deliveries.filter((d) => !pagedBefore.has(recipientKey(d))).map((d) => ({ ...d, tier: 1 }));
+      }
+      const paged = deliveries.length > 0;
+      const severity = rose ? a.severity : e.severity;
+      const entry: HistoryEntry = { at, event: rose ? "severity_raised" : "updated", type: a.type, severity, title: a.title, paged: deliveries.length };
+      const row = await tx.queryRow<AlertRow>`
+        UPDATE alerts SET type = ${a.type}, severity = ${severity}, title = ${a.title}, message = ${a.message}, data = ${JSON.stringify(a.data)}::text::jsonb,
+          channels = CASE WHEN ${paged} THEN ${JSON.stringify(a.channels)}::text::jsonb ELSE channels END,
+          history = history || ${entryJson(entry)}::text::jsonb, updated_at = now(),
+          wave = CASE WHEN ${paged} THEN wave + 1 ELSE wave END,
+          tier = CASE WHEN ${paged} THEN 1 ELSE tier END,
+          max_tier = ${maxTier}, escalate_at = ${escalateAt},
+          status = CASE WHEN ${paged} THEN 'pending' ELSE status END,
+          processed_at = CASE WHEN ${paged} THEN NULL ELSE processed_at END
+        WHERE id = ${e.id}::uuid RETURNING *`;
+      if (paged) await insertDeliveries(tx, e.id, row!.wave, deliveries, pagedBefore);
+      result = { alert: toAlert(row!), outcome: paged ? "repaged" : "updated", paged: deliveries.length };
+    }
+    if (a.sourceKey) await tx.exec`INSERT INTO alert_sources (source_key, alert_id) VALUES (${a.sourceKey}, ${result.alert.id}::uuid)`;
+    return result;
+  });
 }
 
 export async function getAlert(id: string): Promise<Alert | null> {
@@ -227,19 +355,19 @@ export async function markSkipped(id: string, reason: string): Promise<void> {
     WHERE id = ${id}::uuid AND status = 'sending'`;
 }
 
-/** The statuses of an alert's deliveries. */
-export async function deliveryStatuses(alertId: string): Promise<DeliveryStatus[]> {
-  const rows = await all(db.query<{ status: DeliveryStatus }>`SELECT status FROM alert_deliveries WHERE alert_id = ${alertId}::uuid`);
-  return rows.map((r) => r.status);
+/** The status and next attempt of each of an alert's deliveries. */
+export async function deliveryStates(alertId: string): Promise<{ status: DeliveryStatus; nextAttemptAt: Date }[]> {
+  return db.queryAll<{ status: DeliveryStatus; nextAttemptAt: Date }>`SELECT status, next_attempt_at AS "nextAttemptAt" FROM alert_deliveries WHERE alert_id = ${alertId}::uuid`;
 }
 
 /** Records that every delivery of the alert's current tiers settled. */
-export async function settleAlert(id: string, status: "delivered" | "partial" | "failed"): Promise<void> {
+export async function settleAlert(id: string, status: "delivered" | "partial" | "failed" | "no_contacts" | "below_threshold"): Promise<void> {
   await db.exec`UPDATE alerts SET status = ${status}, processed_at = now() WHERE id = ${id}::uuid`;
 }
 
 /** A page of alerts, newest first: of the given campaigns (null: all), optionally one campaign and one status. */
-export async function listAlerts(q: { campaignIds: string[] | null; campaignId: string | null; status: AlertStatus | null; offset: number; limit: number }): Promise<{ alerts: Alert[]; total: number }> {
+export async function listAlerts(q: { campaignIds: string[] | null; campaignId: string | null; status: AlertStatus | null; state?: IncidentState | null; offset: number; limit: number }): Promise<{ alerts: Alert[]; total: number }> {
+  const state = q.state ?? null;
   const all_ = q.campaignIds === null;
   const ids = q.campaignIds ?? [];
   const rows = await all(db.query<AlertRow & { total: number }>`
@@ -247,6 +375,7 @@ export async function listAlerts(q: { campaignIds: string[] | null; campaignId: 
     WHERE (${all_} OR campaign_id = ANY(${ids}::uuid[]))
       AND (${q.campaignId}::uuid IS NULL OR campaign_id = ${q.campaignId}::uuid)
       AND (${q.status}::text IS NULL OR status = ${q.status})
+      AND (${state}::text IS NULL OR state = ${state})
     ORDER BY created_at DESC, id
     OFFSET ${q.offset} LIMIT ${q.limit}`);
   let total = rows[0]?.total ?? 0;
@@ -255,37 +384,109 @@ export async function listAlerts(q: { campaignIds: string[] | null; campaignId: 
       SELECT count(*)::int AS n FROM alerts
       WHERE (${all_} OR campaign_id = ANY(${ids}::uuid[]))
         AND (${q.campaignId}::uuid IS NULL OR campaign_id = ${q.campaignId}::uuid)
-        AND (${q.status}::text IS NULL OR status = ${q.status})`;
+        AND (${q.status}::text IS NULL OR status = ${q.status})
+        AND (${state}::text IS NULL OR state = ${state})`;
     total = c?.n ?? 0;
   }
   return { alerts: rows.map(toAlert), total };
 }
 
+/** Who acknowledged, and how. */
+export interface Acknowledger {
+  /** A user id, or "sms:+1…", "email:…" for acknowledgements by reply or link. */
+  by: string;
+  via: "api" | "sms" | "whatsapp" | "link";
+  /** The person's name when known (the contact's). */
+  name: string | null;
+}
+
 /**
- * Acknowledges an alert once: the first acknowledgement stands, and the held (escalation)
- * deliveries are cancelled with it. Returns the alert as it now is and how many were cancelled.
+ * Acknowledges an open incident once: the first acknowledgement stands, and the held (escalation)
+ * deliveries are cancelled with it. Returns the incident as it now is and how many were cancelled.
  */
-export async function acknowledge(id: string, userId: string): Promise<{ alert: Alert; acknowledgedNow: boolean; cancelled: number } | null> {
-  const tx = await db.begin();
-  try {
+export async function acknowledge(id: string, who: Acknowledger): Promise<{ alert: Alert; acknowledgedNow: boolean; cancelled: number } | null> {
+  return inTransaction(db, async (tx) => {
+    // The entry's type and severity are the incident's own, added in SQL.
+    const entry: Omit<HistoryEntry, "type" | "severity"> = { at: new Date().toISOString(), event: "acknowledged", by: who.by, via: who.via };
     const row = await tx.queryRow<AlertRow>`
-      UPDATE alerts SET acknowledged_at = now(), acknowledged_by = ${userId}, escalate_at = NULL
-      WHERE id = ${id}::uuid AND acknowledged_at IS NULL RETURNING *`;
-    let cancelled = 0;
-    if (row) {
-      const c = await tx.queryRow<{ n: number }>`
-        WITH c AS (UPDATE alert_deliveries SET status = 'cancelled', updated_at = now() WHERE alert_id = ${id}::uuid AND status = 'held' RETURNING 1)
-        SELECT count(*)::int AS n FROM c`;
-      cancelled = c?.n ?? 0;
+      UPDATE alerts SET acknowledged_at = now(), acknowledged_by = ${who.by}, acknowledged_via = ${who.via}, acknowledged_name = ${who.name},
+        escalate_at = NULL, state = 'acknowledged', updated_at = now(),
+        history = history || jsonb_build_array(${JSON.stringify(entry)}::text::jsonb || jsonb_build_object('type', type, 'severity', severity))
+      WHERE id = ${id}::uuid AND acknowledged_at IS NULL AND state = 'open' RETURNING *`;
+    if (!row) {
+      const existing = await tx.queryRow<AlertRow>`SELECT * FROM alerts WHERE id = ${id}::uuid`;
+      return existing ? { alert: toAlert(existing), acknowledgedNow: false, cancelled: 0 } : null;
     }
-    await tx.commit();
-    if (row) return { alert: toAlert(row), acknowledgedNow: true, cancelled };
-    const existing = await getAlert(id);
-    return existing ? { alert: existing, acknowledgedNow: false, cancelled: 0 } : null;
-  } catch (err) {
-    await tx.rollback().catch(() => undefined);
-    throw err;
-  }
+    const c = await tx.queryRow<{ n: number }>`
+      WITH c AS (UPDATE alert_deliveries SET status = 'cancelled', updated_at = now() WHERE alert_id = ${id}::uuid AND status = 'held' RETURNING 1)
+      SELECT count(*)::int AS n FROM c`;
+    return { alert: toAlert(row), acknowledgedNow: true, cancelled: c?.n ?? 0 };
+  });
+}
+
+/**
+ * Closes an incident (resolved or a false alarm) with a reason, once: escalation stops (held
+ * deliveries cancelled). Returns the incident and whether this call closed it.
+ */
+export async function closeIncident(id: string, state: "resolved" | "false_alarm", by: string, reason: string): Promise<{ alert: Alert; closedNow: boolean; cancelled: number } | null> {
+  return inTransaction(db, async (tx) => {
+    const entry: Omit<HistoryEntry, "type" | "severity"> = { at: new Date().toISOString(), event: state, by, reason };
+    const row = await tx.queryRow<AlertRow>`
+      UPDATE alerts SET state = ${state}, closed_at = now(), closed_by = ${by}, close_reason = ${reason}, escalate_at = NULL, updated_at = now(),
+        history = history || jsonb_build_array(${JSON.stringify(entry)}::text::jsonb || jsonb_build_object('type', type, 'severity', severity))
+      WHERE id = ${id}::uuid AND state IN ('open', 'acknowledged') RETURNING *`;
+    if (!row) {
+      const existing = await tx.queryRow<AlertRow>`SELECT * FROM alerts WHERE id = ${id}::uuid`;
+      return existing ? { alert: toAlert(existing), closedNow: false, cancelled: 0 } : null;
+    }
+    const c = await tx.queryRow<{ n: number }>`
+      WITH c AS (UPDATE alert_deliveries SET status = 'cancelled', updated_at = now() WHERE alert_id = ${id}::uuid AND status = 'held' RETURNING 1)
+      SELECT count(*)::int AS n FROM c`;
+    return { alert: toAlert(row), closedNow: true, cancelled: c?.n ?? 0 };
+  });
+}
+
+/** The incidents that paged a phone number by SMS or WhatsApp (sent or being sent), newest first, with the name it was paged under. */
+export async function incidentsPaging(address: string): Promise<{ alert: Alert; recipientName: string; channel: Channel }[]> {
+  const rows = await db.queryAll<AlertRow & { d_name: string; d_channel: Channel }>`
+    SELECT DISTINCT ON (a.created_at, a.id) a.*, d.recipient_name AS d_name, d.channel AS d_channel
+    FROM alerts a JOIN alert_deliveries d ON d.alert_id = a.id
+    WHERE d.channel IN ('SMS', 'WHATSAPP') AND d.recipient = ${address} AND d.status IN ('sent', 'sending')
+    ORDER BY a.created_at DESC, a.id, d.wave DESC
+    LIMIT 50`;
+  return rows.map((r) => ({ alert: toAlert(r), recipientName: r.d_name, channel: r.d_channel }));
+}
+
+export async function getDelivery(id: string): Promise<Delivery | null> {
+  const row = await db.queryRow<DeliveryRow>`SELECT * FROM alert_deliveries WHERE id = ${id}::uuid`;
+  return row ? toDelivery(row) : null;
+}
+
+/** The recipients with digest deliveries due (their quiet hours over). */
+export async function digestRecipients(): Promise<{ channel: Channel; recipient: string }[]> {
+  return db.queryAll<{ channel: Channel; recipient: string }>`
+    SELECT DISTINCT channel, recipient FROM alert_deliveries WHERE status = 'digest' AND next_attempt_at <= now() LIMIT 1000`;
+}
+
+/** Claims a recipient's due digest deliveries (digest → sending, one more attempt, leased), oldest first. */
+export async function claimDigest(channel: Channel, recipient: string, leaseSeconds: number): Promise<Delivery[]> {
+  const rows = await db.queryAll<DeliveryRow>`
+    UPDATE alert_deliveries
+    SET status = 'sending', attempts = attempts + 1, lease_until = now() + ${leaseSeconds}::int * interval '1 second', updated_at = now()
+    WHERE status = 'digest' AND channel = ${channel} AND recipient = ${recipient} AND next_attempt_at <= now()
+    RETURNING *`;
+  return rows.map(toDelivery).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
+}
+
+/** sending → digest again (the digest failed; the next run tries again). */
+export async function releaseDigest(id: string, error: string): Promise<void> {
+  await db.exec`UPDATE alert_deliveries SET status = 'digest', last_error = ${error}, lease_until = NULL, updated_at = now() WHERE id = ${id}::uuid AND status = 'sending'`;
+}
+
+/** Uses a delivery's acknowledgement link: true the first time only. */
+export async function useAckLink(deliveryId: string): Promise<boolean> {
+  const row = await db.queryRow<{ id: string }>`UPDATE alert_deliveries SET link_used_at = now() WHERE id = ${deliveryId}::uuid AND link_used_at IS NULL RETURNING id`;
+  return row !== null;
 }
 
 /**
@@ -298,10 +499,11 @@ export async function escalateNext(delaySeconds: number): Promise<Alert | null> 
   const tx = await db.begin();
   try {
     const row = await tx.queryRow<AlertRow>`
-      UPDATE alerts a SET tier = a.tier + 1, status = 'pending', processed_at = NULL,
-        escalate_at = CASE WHEN a.tier + 1 < a.max_tier THEN now() + ${delaySeconds}::int * interval '1 second' ELSE NULL END
+      UPDATE alerts a SET tier = a.tier + 1, status = 'pending', processed_at = NULL, updated_at = now(),
+        escalate_at = CASE WHEN a.tier + 1 < a.max_tier THEN now() + ${delaySeconds}::int * interval '1 second' ELSE NULL END,
+        history = a.history || jsonb_build_array(jsonb_build_object('at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'event', 'escalated', 'type', a.type, 'severity', a.severity, 'by', 'system'))
       WHERE a.id = (
-        SELECT id FROM alerts WHERE acknowledged_at IS NULL AND escalate_at IS NOT NULL AND escalate_at <= now() AND tier < max_tier
+        SELECT id FROM alerts WHERE acknowledged_at IS NULL AND state = 'open' AND escalate_at IS NOT NULL AND escalate_at <= now() AND tier < max_tier
         ORDER BY escalate_at LIMIT 1 FOR UPDATE SKIP LOCKED)
       RETURNING a.*`;
     if (row) {
@@ -365,11 +567,19 @@ export async function eraseRecipient(userId: string, addresses: string[]): Promi
           WHERE lower(recipient) = ANY(${lowered}::text[]) RETURNING 1
         ) SELECT count(*)::int AS n FROM changed`
     : { n: 0 };
+  // Acknowledgements by reply or link name the channel and address ("sms:+1…", "email:…").
+  const actorsOf = [userId, ...lowered.flatMap((a) => ["sms", "whatsapp", "email", "slack"].map((c) => `${c}:${a}`))];
   const actors = await db.queryRow<{ n: number }>`
     WITH changed AS (
-      UPDATE alerts SET raised_by = CASE WHEN raised_by = ${userId} THEN 'erased' ELSE raised_by END,
-                        acknowledged_by = CASE WHEN acknowledged_by = ${userId} THEN 'erased' ELSE acknowledged_by END
-      WHERE raised_by = ${userId} OR acknowledged_by = ${userId} RETURNING 1
+      UPDATE alerts SET raised_by = CASE WHEN raised_by = ANY(${actorsOf}::text[]) THEN 'erased' ELSE raised_by END,
+                        acknowledged_by = CASE WHEN lower(acknowledged_by) = ANY(${actorsOf}::text[]) THEN 'erased' ELSE acknowledged_by END,
+                        acknowledged_name = CASE WHEN lower(acknowledged_by) = ANY(${actorsOf}::text[]) THEN NULL ELSE acknowledged_name END,
+                        closed_by = CASE WHEN closed_by = ${userId} THEN 'erased' ELSE closed_by END,
+                        history = (SELECT coalesce(jsonb_agg(CASE WHEN lower(e->>'by') = ANY(${actorsOf}::text[]) THEN e || '{"by":"erased"}'::jsonb ELSE e END ORDER BY i), '[]'::jsonb)
+                                   FROM jsonb_array_elements(history) WITH ORDINALITY AS h(e, i))
+      WHERE raised_by = ${userId} OR lower(acknowledged_by) = ANY(${actorsOf}::text[]) OR closed_by = ${userId}
+         OR EXISTS (SELECT 1 FROM jsonb_array_elements(history) e WHERE lower(e->>'by') = ANY(${actorsOf}::text[]))
+      RETURNING 1
     ) SELECT count(*)::int AS n FROM changed`;
   return { deliveries: deliveries?.n ?? 0, alertActors: actors?.n ?? 0 };
 }

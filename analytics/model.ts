@@ -1,5 +1,6 @@
 // analytics' request and response types (the seed's AnalyticsReport and its parts, named and typed).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 
 /** How the report is delivered: JSON (default), or JSON plus a stored PDF and its download path. */
 export type ReportFormat = "json" | "pdf";
@@ -168,7 +169,7 @@ export interface AnalyticsReport {
 export interface WindowRequest {
   campaignId?: string & MaxLen<64>;
   /** Default 7. */
-  days?: number & Min<1> & Max<366>;
+  days?: Int & Min<1> & Max<366>;
 }
 
 /** One campaign's figures over the window. */

@@ -370,3 +370,17 @@ describe("the audit trail", () => {
     expect(JSON.stringify(events)).not.toContain("4155550199");
   });
 });
+
+describe("the campaign's time zone", () => {
+  test("UTC unless given; checked and made canonical on create and update; alerting reads it with the contacts", async () => {
+    const plain = await campaigns.createCampaign(request(), as(manager));
+    expect(plain.timeZone).toBe("UTC");
+    const c = await campaigns.createCampaign(request({ timeZone: "america/chicago" }), as(manager));
+    expect(c.timeZone).toBe("America/Chicago");
+    expect((await campaigns.getCampaignById({ id: c.id }, as(manager))).timeZone).toBe("America/Chicago");
+    expect((await campaigns.updateCampaign({ id: c.id, timeZone: "Europe/Madrid" }, as(manager))).timeZone).toBe("Europe/Madrid");
+    expect(await code(campaigns.updateCampaign({ id: c.id, timeZone: "Europe/Atlantis" }, as(manager)))).toBe("invalid_argument");
+    expect(await code(campaigns.createCampaign(request({ timeZone: "+02:00x" }), as(manager)))).toBe("invalid_argument");
+    expect(await campaigns.getAlertContacts({ campaignId: c.id })).toEqual({ campaignName: c.name, timeZone: "Europe/Madrid", contacts: [] });
+  });
+});

@@ -6,6 +6,7 @@ import type { MemberRole } from "../shared/access";
 import { isRole } from "../shared/permissions";
 import { audit } from "./audit";
 import { applyPatch, isUuid, newCampaign, type RuleViolation } from "./domain/campaign";
+import { contactPreferences } from "./domain/contacts";
 import { initialMetrics } from "./domain/metrics";
 import { MAX_CONTACTS, normalizeAddress } from "./domain/contacts";
 import { MAX_KEYWORDS, normalizeKeywords } from "./domain/keywords";
@@ -97,8 +98,10 @@ export async function addContact(actorId: string, req: AddContactRequest): Promi
   if (!address.ok) throw APIError.invalidArgument(address.message);
   const name = req.name.trim();
   if (name === "") throw APIError.invalidArgument("name cannot be blank");
+  const prefs = contactPreferences(req);
+  if (!prefs.ok) throw APIError.invalidArgument(prefs.message);
   const contact = await store
-    .addContact(req.id, { name, channel: req.channel, address: address.address, minSeverity: req.minSeverity ?? "HIGH" }, MAX_CONTACTS)
+    .addContact(req.id, { name, channel: req.channel, address: address.address, minSeverity: req.minSeverity ?? "HIGH", ...prefs.preferences }, MAX_CONTACTS)
     .catch((err) => Promise.reject(storeError(err)));
   // Contact details are personal data: the audit log records that a contact was added, not the number.
   await committed({ actorId, action: "campaign.contact_added", targetType: "campaign", targetId: req.id, details: { contactId: contact.id, channel: contact.channel } });

@@ -20,7 +20,7 @@ import type {
   CampaignAccessRequest,
   CampaignAccessResponse,
   CampaignRef,
-  ContactsResponse,
+  AlertAudienceResponse,
   KeywordsResponse,
   ServiceCampaignRequest,
   UserCampaignsRequest,
@@ -74,10 +74,12 @@ export const getKeywords = api(
 // getAlertContacts returns a campaign's alert contacts, only those an alert of `severity` reaches when given (for alerting).
 export const getAlertContacts = api(
   { expose: false, method: "GET", path: "/internal/campaigns/:campaignId/contacts" },
-  async ({ campaignId, severity }: AlertContactsRequest): Promise<ContactsResponse> => {
+  async ({ campaignId, severity }: AlertContactsRequest): Promise<AlertAudienceResponse> => {
     await mustExist(campaignId);
-    const contacts = await store.listContacts(campaignId);
-    return { contacts: severity ? contacts.filter((c) => severityAtLeast(severity, c.minSeverity)) : contacts };
+    // On the crisis-to-phone path: both reads at once.
+    const [campaign, contacts] = await Promise.all([store.getCampaign(campaignId), store.listContacts(campaignId)]);
+    if (!campaign) throw APIError.notFound("campaign not found");
+    return { campaignName: campaign.name, timeZone: campaign.timeZone, contacts: severity ? contacts.filter((c) => severityAtLeast(severity, c.minSeverity)) : contacts };
   },
 );
 

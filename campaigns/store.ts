@@ -22,6 +22,7 @@ interface CampaignRow {
   target_audience: TargetAudience;
   metrics: CampaignMetrics;
   metrics_detail: MetricsDetail | null;
+  time_zone: string;
   created_at: Date;
   updated_at: Date;
 }
@@ -51,6 +52,7 @@ function toCampaign(r: CampaignRow): Campaign {
     endDate: r.end_date,
     budget: Number(String(r.budget)),
     targetAudience: r.target_audience,
+    timeZone: r.time_zone,
     metrics: r.metrics,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -76,11 +78,20 @@ interface ContactRow {
   channel: ContactChannel;
   address: string;
   min_severity: Severity;
+  quiet_start: number | null;
+  quiet_end: number | null;
+  time_zone: string | null;
+  digest: boolean;
   created_at: Date;
 }
 
+const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
+
 function toContact(r: ContactRow): AlertContact {
-  return { id: r.id, campaignId: r.campaign_id, name: r.name, channel: r.channel, address: r.address, minSeverity: r.min_severity, createdAt: r.created_at };
+  const c: AlertContact = { id: r.id, campaignId: r.campaign_id, name: r.name, channel: r.channel, address: r.address, minSeverity: r.min_severity, digest: r.digest, createdAt: r.created_at };
+  if (r.quiet_start !== null && r.quiet_end !== null) c.quietHours = { start: clock(r.quiet_start), end: clock(r.quiet_end) };
+  if (r.time_zone !== null) c.timeZone = r.time_zone;
+  return c;
 }
 
 interface MemberRow {
@@ -130,9 +141,9 @@ export async function databaseName(): Promise<string> {
 export async function createCampaign(fields: CampaignFields<TargetAudience>, metrics: CampaignMetrics, creatorId: string, detail: MetricsDetail | null = null): Promise<Campaign> {
   return inTransaction(db, async (tx) => {
     const row = await tx.queryRow<CampaignRow>`
-      INSERT INTO campaigns (name, description, status, start_date, end_date, budget, target_audience, metrics, metrics_detail, created_by)
+      INSERT INTO campaigns (name, description, status, start_date, end_date, budget, target_audience, metrics, metrics_detail, created_by, time_zone)
       VALUES (${fields.name}, ${fields.description}, ${fields.status}, ${fields.startDate}, ${fields.endDate}, ${fields.budget},
-              ${fields.targetAudience}, ${metrics}, ${detail as unknown as object}, ${creatorId})
+              ${fields.targetAudience}, ${metrics}, ${detail as unknown as object}, ${creatorId}, ${fields.timeZone})
       RETURNING *`;
     await tx.exec`INSERT INTO campaign_members (campaign_id, user_id, role, added_by) VALUES (${row!.id}, ${creatorId}, 'manager', ${creatorId})`;
     return toCampaign(row!);
@@ -189,7 +200,7 @@ export async function updateCampaign<R extends { next: CampaignFields<TargetAudi
     const n = decision.next;
     const updated = await tx.queryRow<CampaignRow>`
       UPDATE campaigns SET name = ${n.name}, description = ${n.description}, status = ${n.status}, start_date = ${n.startDate},
-        end_date = ${n.endDate}, budget = ${n.budget}, target_audience = ${n.targetAudience}, updated_at = now()
+        end_date = ${n.endDate}, budget = ${n.budget}, target_audience = ${n.targetAudience}, time_zone = ${n.timeZone}, updated_at = now()
       WHERE id = ${id} RETURNING *`;
     return { before, after: toCampaign(updated!), decision };
   });
@@ -309,7 +320,7 @@ export async function deleteKeyword(campaignId: string, keywordId: string): Prom
 /** A campaign's alert contacts, by channel then name. */
 export async function listContacts(campaignId: string): Promise<AlertContact[]> {
   const rows = await db.queryAll<ContactRow>`
-    SELECT id, campaign_id, name, channel, address, min_severity, created_at FROM campaign_alert_contacts
+    SELECT id, campaign_id, name, channel, address, min_severity, quiet_start, quiet_end, time_zone, digest, created_at FROM campaign_alert_contacts
     WHERE campaign_id = ${campaignId} ORDER BY channel, name, id`;
   return rows.map(toContact);
 }
@@ -320,6 +331,11 @@ export interface NewContact {
   channel: ContactChannel;
   address: string;
   minSeverity: Severity;
+  /** Minutes of the local day, both or neither. */
+  quietStart: number | null;
+  quietEnd: number | null;
+  timeZone: string | null;
+  digest: boolean;
 }
 
 /** Adds a contact; DuplicateContactError when the campaign has that channel+address, LimitError past `max`. */
@@ -329,10 +345,10 @@ export async function addContact(campaignId: string, c: NewContact, max: number)
     const count = await tx.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM campaign_alert_contacts WHERE campaign_id = ${campaignId}`;
     if ((count?.n ?? 0) >= max) throw new LimitError(`a campaign has at most ${max} alert contacts`);
     const row = await tx.queryRow<ContactRow>`
-      INSERT INTO campaign_alert_contacts (campaign_id, name, channel, address, min_severity)
-      VALUES (${campaignId}, ${c.name}, ${c.channel}, ${c.address}, ${c.minSeverity})
+      INSERT INTO campaign_alert_contacts (campaign_id, name, channel, address, min_severity, quiet_start, quiet_end, time_zone, digest)
+      VALUES (${campaignId}, ${c.name}, ${c.channel}, ${c.address}, ${c.minSeverity}, ${c.quietStart}, ${c.quietEnd}, ${c.timeZone}, ${c.digest})
       ON CONFLICT (campaign_id, channel, address) DO NOTHING
-      RETURNING id, campaign_id, name, channel, address, min_severity, created_at`;
+      RETURNING id, campaign_id, name, channel, address, min_severity, quiet_start, quiet_end, time_zone, digest, created_at`;
     if (!row) throw new DuplicateContactError(`${c.address} is already a ${c.channel} contact of this campaign`);
     return toContact(row);
   });
@@ -342,7 +358,7 @@ export async function addContact(campaignId: string, c: NewContact, max: number)
 export async function deleteContact(campaignId: string, contactId: string): Promise<AlertContact | null> {
   const row = await db.queryRow<ContactRow>`
     DELETE FROM campaign_alert_contacts WHERE campaign_id = ${campaignId} AND id = ${contactId}
-    RETURNING id, campaign_id, name, channel, address, min_severity, created_at`;
+    RETURNING id, campaign_id, name, channel, address, min_severity, quiet_start, quiet_end, time_zone, digest, created_at`;
   return row ? toContact(row) : null;
 }
 

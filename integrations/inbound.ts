@@ -1,10 +1,13 @@
 // Twilio's inbound-message webhook: a recipient replying STOP (or UNSUBSCRIBE, CANCEL, END, QUIT,
 // STOPALL, REVOKE, OPTOUT) is opted out, START/UNSTOP opts them back in (CTIA keywords). The
 // X-Twilio-Signature must match (as for status callbacks). The change is recorded in compliance's
-// consent registry, which integrations consults before every send (messages.ts).
+// consent registry, which integrations consults before every send (messages.ts). A reply "ACK 4821"
+// (or a bare "ACK") acknowledges the incident that paged the number (alerting decides which, and
+// what to answer); the answer goes back as TwiML.
 import { api } from "encore.dev/api";
 import log from "encore.dev/log";
-import { compliance } from "~encore/clients";
+import { alerting, compliance } from "~encore/clients";
+import { isE164 } from "./domain/phone";
 import { parseForm, verifyTwilioSignature } from "./domain/signature";
 import { twilioSettings } from "./secrets";
 import { readTwilioWebhook, refuseTwilioWebhook } from "./webhook";
@@ -20,6 +23,19 @@ export function consentKeyword(body: string): { kind: "opt_out" | "opt_in"; keyw
   return null;
 }
 
+/** The incident reference of an acknowledgement ("ACK 4821", "ack #4821", "Ack4821."; null ref for a bare "ACK"), or null when the text is no acknowledgement. */
+export function ackCommand(body: string): { ref: number | null } | null {
+  const m = /^\s*ack(?:nowledged?)?\s*[#:.-]?\s*#?\s*(\d{1,9})?\s*[.!]*\s*$/i.exec(body);
+  if (!m) return null;
+  return { ref: m[1] === undefined ? null : Number(m[1]) };
+}
+
+/** A TwiML answer: one message back to the sender, or nothing. */
+export function twiml(message: string): string {
+  const escaped = message.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return `<?xml version="1.0" encoding="UTF-8"?><Response>${message ? `<Message>${escaped}</Message>` : ""}</Response>`;
+}
+
 /** An inbound webhook request as the raw endpoint hands it over. */
 export interface InboundMessage {
   url: string;
@@ -27,33 +43,42 @@ export interface InboundMessage {
   body: string;
 }
 
-/** Verifies and handles one inbound message: 403 on a bad signature, 400 without a sender, else 200 with empty TwiML. */
-export async function handleInbound(m: InboundMessage): Promise<{ status: number; message: string; change: "opt_out" | "opt_in" | null }> {
+/** Verifies and handles one inbound message: 403 on a bad signature, 400 without a sender, else 200 with the reply to send back (empty: none). */
+export async function handleInbound(m: InboundMessage): Promise<{ status: number; message: string; change: "opt_out" | "opt_in" | null; reply: string }> {
   const settings = twilioSettings();
   const params = parseForm(m.body);
   if (!verifyTwilioSignature(settings.authToken, m.url, params, m.signature)) {
     log.warn("integrations: refused an inbound Twilio message with a bad signature", { url: m.url, hasSignature: Boolean(m.signature) });
-    return { status: 403, message: "invalid X-Twilio-Signature", change: null };
+    return { status: 403, message: "invalid X-Twilio-Signature", change: null, reply: "" };
   }
   const from = String(params.From ?? "");
   const whatsapp = from.startsWith("whatsapp:");
   const address = whatsapp ? from.slice("whatsapp:".length) : from;
-  if (!address) return { status: 400, message: "From is required", change: null };
-  const consent = consentKeyword(String(params.Body ?? ""));
+  if (!address) return { status: 400, message: "From is required", change: null, reply: "" };
+  const text = String(params.Body ?? "");
+  const consent = consentKeyword(text);
   if (consent) {
     await compliance.recordConsentChange({ address, kind: consent.kind, keyword: consent.keyword, channel: whatsapp ? "whatsapp" : "sms", sourceId: String(params.MessageSid ?? params.SmsSid ?? "") || undefined });
+    return { status: 200, message: "", change: consent.kind, reply: "" };
   }
-  return { status: 200, message: "", change: consent?.kind ?? null };
+  const ack = ackCommand(text);
+  if (ack) {
+    if (!isE164(address)) return { status: 200, message: "", change: null, reply: "War Room: replies are only understood from phone numbers." };
+    const result = await alerting.acknowledgeByReply({ from: address, channel: whatsapp ? "whatsapp" : "sms", ...(ack.ref === null ? {} : { ref: ack.ref }) });
+    log.info("integrations: an inbound acknowledgement", { outcome: result.outcome, alertId: result.alertId, channel: whatsapp ? "whatsapp" : "sms" });
+    return { status: 200, message: "", change: null, reply: result.reply };
+  }
+  return { status: 200, message: "", change: null, reply: "" };
 }
 
-// twilioInbound receives Twilio's incoming-message webhook (STOP/START keywords); the X-Twilio-Signature must match (else 403).
+// twilioInbound receives Twilio's incoming-message webhook (STOP/START keywords, ACK <ref> acknowledgements); the X-Twilio-Signature must match (else 403).
 export const twilioInbound = api.raw(
   { expose: true, method: "POST", path: "/api/v1/integrations/twilio/inbound" },
   async (req, resp) => {
     const result = await handleInbound(await readTwilioWebhook(req));
     if (result.status === 200) {
-      // Empty TwiML: no auto-reply from us (Twilio's own opt-out handling confirms to the sender).
-      resp.writeHead(200, { "content-type": "text/xml" }).end("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>");
+      // STOP/START: no auto-reply from us (Twilio's own opt-out handling confirms to the sender); ACK: the confirmation.
+      resp.writeHead(200, { "content-type": "text/xml" }).end(twiml(result.reply));
       return;
     }
     refuseTwilioWebhook(resp, result.status, result.message);

@@ -2,6 +2,7 @@
 // DocumentUpload, the typed analysis results, reports, threat assessments, knowledge-base search and
 // the competitor view, and the internal compliance shapes (shared/retention.ts).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { AnalysisType, ClaimsResult, EntitiesResult, RiskResult, SentimentResult, SummaryResult } from "./domain/analysis";
 import type { ThreatFactor, ThreatLevel } from "./domain/threat";
 import type { Figure } from "./domain/tools";
@@ -54,7 +55,7 @@ export interface ChatResponse {
 export interface ChatHistoryRequest {
   sessionId: string;
   /** Default 50, at most 200. */
-  limit?: number & Min<1> & Max<200>;
+  limit?: Int & Min<1> & Max<200>;
   /** The previous page's nextCursor. */
   cursor?: string & MaxLen<40>;
 }
@@ -132,7 +133,7 @@ export interface AnalyzeResponse {
 export interface ThreatAssessmentRequest {
   campaignId: string;
   /** The window looked at, in hours (default 24, at most 168); compared with the window before it. */
-  hours?: number & Min<1> & Max<168>;
+  hours?: Int & Min<1> & Max<168>;
 }
 
 /** A campaign's threat assessment. */
@@ -178,8 +179,8 @@ export interface ReportsRequest {
   kind?: "analysis" | "threat_assessment" | "briefing";
   campaignId?: string;
   /** Default 20, at most 100. */
-  limit?: number & Min<1> & Max<100>;
-  offset?: number & Min<0>;
+  limit?: Int & Min<1> & Max<100>;
+  offset?: Int & Min<0>;
 }
 
 /** A page of reports and how many there are in all. */
@@ -192,8 +193,8 @@ export interface ReportsResponse {
 export interface SearchRequest {
   q: string & MinLen<1> & MaxLen<200>;
   /** Default 10, at most 50. */
-  limit?: number & Min<1> & Max<50>;
-  offset?: number & Min<0> & Max<1000>;
+  limit?: Int & Min<1> & Max<50>;
+  offset?: Int & Min<0> & Max<1000>;
 }
 
 /** Where a search result comes from. */
@@ -228,7 +229,7 @@ export interface CompetitorRequest {
   /** The campaign whose monitoring config names the competitor (default: the first you can see that does). */
   campaignId?: string;
   /** Default 7, at most 30. */
-  days?: number & Min<1> & Max<30>;
+  days?: Int & Min<1> & Max<30>;
 }
 
 /** Mentions per day. */

@@ -11,6 +11,7 @@ import "../compliance/subscriptions";
 import { auditEventsFor } from "../compliance/store";
 import type { StreamingData } from "./events";
 import { liveBus } from "./secrets";
+import { SNAPSHOT_INTERVAL_MS } from "./detection";
 import { detectCrises } from "./subscriptions";
 import { as, code, type Profile } from "../tests/inproc";
 
@@ -176,6 +177,25 @@ describe("ingest", () => {
     expect(byId.scored.sentiment).toBeLessThan(-0.5);
   });
 
+  test("under sentimentPolicy \"combine\" our reading decides the class, and the language is detected", async () => {
+    const id = await newCampaign(manager);
+    await monitoring.ingestMentions(
+      {
+        campaignId: id,
+        sentimentPolicy: "combine",
+        mentions: [
+          mention({ id: "announce", text: "Rivera and Whitfield will debate infrastructure next week", sentiment: -0.47 }),
+          mention({ id: "es", text: "Rivera no tiene un plan real para la economía. Decepcionante", sentiment: 0.4 }),
+        ],
+      },
+      as(manager),
+    );
+    const byId = Object.fromEntries((await monitoring.getMentionsMetrics({ campaignId: id }, as(manager))).mentions.map((m) => [m.id, m]));
+    expect(byId.announce).toMatchObject({ sentiment: 0, sentimentSource: "lexicon", language: "en" });
+    expect(byId.es).toMatchObject({ sentimentSource: "lexicon", language: "es" });
+    expect(byId.es.sentiment).toBeLessThan(-0.05);
+  });
+
   test.each<[string, () => Mention[], string]>([
     ["an empty batch", () => [], "mentions"],
     ["more than 1000 mentions", () => Array.from({ length: 1001 }, () => mention()), "mentions"],
@@ -239,6 +259,56 @@ describe("reads", () => {
     expect((await monitoring.getMentionsMetrics({ campaignId: readId, keyword: "budget", hours: 48 }, as(viewer))).total).toBe(14);
     expect((await monitoring.getMentionsMetrics({ campaignId: readId, keyword: "%" }, as(viewer))).total).toBe(0);
     expect((await monitoring.getMentionsMetrics({ campaignId: readId, hours: 1 }, as(viewer))).total).toBe(25);
+  });
+
+  test("mentions filter by platform, sentiment (class or range), author, language and time, all combinable", async () => {
+    const id = await newCampaign(manager);
+    const at = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+    await monitoring.ingestMentions(
+      {
+        campaignId: id,
+        mentions: [
+          mention({ id: "f1", platform: "news", sentiment: -0.6, author: "OhioPolitics", language: "en", timestamp: at(5) }),
+          mention({ id: "f2", platform: "news", sentiment: 0.5, author: "OhioPolitics", language: "en", timestamp: at(10) }),
+          mention({ id: "f3", platform: "twitter", sentiment: -0.3, author: "maria", language: "es-MX", timestamp: at(15) }),
+          mention({ id: "f4", platform: "twitter", sentiment: 0.02, author: "Maria", language: "es", timestamp: at(20) }),
+          mention({ id: "f5", platform: "news", sentiment: -0.9, author: "Daily Blade", language: "en", timestamp: at(600) }),
+          mention({ id: "f6", platform: "facebook", sentiment: 0.05, author: "Pat", language: "en", timestamp: at(25) }),
+        ],
+      },
+      as(manager),
+    );
+    const ids = async (over: Record<string, unknown>) =>
+      (await monitoring.getMentionsMetrics({ campaignId: id, ...over } as never, as(manager))).mentions.map((m) => m.id).sort();
+    expect(await ids({ platform: "news", sentiment: "negative" })).toEqual(["f1", "f5"]);
+    expect(await ids({ platform: "news,twitter", sentiment: "negative", hours: 1 })).toEqual(["f1", "f3"]);
+    expect(await ids({ sentiment: "neutral" })).toEqual(["f4", "f6"]);
+    expect(await ids({ sentiment: "positive,neutral" })).toEqual(["f2", "f4", "f6"]);
+    expect(await ids({ minSentiment: -0.5, maxSentiment: 0.02 })).toEqual(["f3", "f4"]);
+    expect(await ids({ sentiment: "negative", minSentiment: -0.7 })).toEqual(["f1", "f3"]);
+    expect(await ids({ author: "MARIA" })).toEqual(["f3", "f4"]);
+    expect(await ids({ language: "es" })).toEqual(["f3", "f4"]);
+    expect(await ids({ language: "es", sentiment: "negative" })).toEqual(["f3"]);
+    expect(await ids({ start: at(12), end: at(4) })).toEqual(["f1", "f2"]);
+    expect(await ids({ start: at(700), platform: "news", author: "daily blade" })).toEqual(["f5"]);
+    const page = await monitoring.getMentionsMetrics({ campaignId: id, platform: "news", hours: 24, limit: 1 }, as(manager));
+    expect(page).toMatchObject({ total: 3, mentions: [{ id: "f1" }] });
+    expect((await monitoring.getMentionsMetrics({ campaignId: id, platform: "news", hours: 24, limit: 1, cursor: page.nextCursor }, as(manager))).mentions.map((m) => m.id)).toEqual(["f2"]);
+  });
+
+  test.each<[string, Record<string, unknown>, string]>([
+    ["an unknown sentiment class", { sentiment: "angry" }, 'sentiment: "angry" is not one of'],
+    ["a platform no source sends and the campaign has no mention from", { platform: "newz" }, 'platform: "newz"'],
+    ["a malformed platform", { platform: "news;--" }, "is not a platform name"],
+    ["an unknown language", { language: "english" }, "not an ISO 639-1"],
+    ["a reversed sentiment range", { minSentiment: 0.5, maxSentiment: -0.5 }, "minSentiment must not be above maxSentiment"],
+    ["a sentiment below -1", { minSentiment: -1.5 }, "between -1 and 1"],
+    ["hours with start/end", { hours: 2, start: new Date(base - 3_600_000) }, "either hours or start/end"],
+    ["a reversed time range", { start: new Date(base), end: new Date(base - 3_600_000) }, "start must be before end"],
+  ])("the mentions list refuses %s, naming it", async (_, over, message) => {
+    const r = await failure(monitoring.getMentionsMetrics({ campaignId: readId, ...over } as never, as(viewer)));
+    expect(r.code).toBe("invalid_argument");
+    expect(r.message).toContain(message);
   });
 
   test.each<[string, Record<string, unknown>]>([
@@ -370,6 +440,29 @@ describe("crisis detection on the stream", () => {
       const summary = await monitoring.getCampaignSummary({ campaignId: id });
       expect(summary).toMatchObject({ mentions: 400, openCrises: 1, latestCrisis: { id: record.id, type: "CRISIS" } });
       expect(summary.negative).toBe(400);
+    } finally {
+      live.stop();
+    }
+  });
+
+  test("the SENTIMENT snapshot is the last 15 minutes' figure with its count, not the latest batch", async () => {
+    const id = await newCampaign(manager);
+    const live = await watch(id);
+    try {
+      const now = Date.now();
+      const earlier = Array.from({ length: 10 }, (_, i) => mention({ id: `g-${i}`, sentiment: -0.6, timestamp: new Date(now - (i + 1) * 60_000) }));
+      // Outside the window: counted by the detector, not by the gauge.
+      earlier.push(mention({ id: "g-old", sentiment: 1, timestamp: new Date(now - 40 * 60_000) }));
+      await monitoring.ingestMentions({ campaignId: id, mentions: earlier }, as(manager));
+      await expect.poll(() => live.events.filter((e) => e.type === "SENTIMENT").length).toBe(1);
+      expect(live.events.find((e) => e.type === "SENTIMENT")!.data).toMatchObject({ kind: "snapshot", mentions: 10, average: -0.6, windowMinutes: 15, newMentions: 11 });
+      // One glowing mention later (after the snapshot interval): the gauge moves a little, it does not jump to 0.8.
+      await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_INTERVAL_MS + 100));
+      await monitoring.ingestMentions({ campaignId: id, mentions: [mention({ id: "g-new", sentiment: 0.8, timestamp: new Date() })] }, as(manager));
+      await expect.poll(() => live.events.filter((e) => e.type === "SENTIMENT").length, { timeout: 10_000 }).toBe(2);
+      const second = live.events.filter((e) => e.type === "SENTIMENT")[1].data;
+      expect(second).toMatchObject({ kind: "snapshot", mentions: 11, newMentions: 1 });
+      expect(second.average).toBeCloseTo((10 * -0.6 + 0.8) / 11, 3);
     } finally {
       live.stop();
     }

@@ -1,10 +1,12 @@
 // monitoring's public endpoints (seed paths). Every one is campaign-scoped: the role's `monitoring`
 // permission (shared/permissions.ts), then the campaign-access rule (shared/access.ts: 404 for a
 // campaign the caller may not see), then the work.
+import { currentRequest } from "encore.dev";
 import { api, APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { requirePermission } from "../shared/permissions";
 import { campaignCaller } from "./access";
+import { MENTION_FILTER_PARAMS, unknownParams } from "./analysis/filters";
 import { saveConfig } from "./configs";
 import { startDemoFeed } from "./demo/feed";
 import { ingestMentions as ingest } from "./ingest";
@@ -58,12 +60,12 @@ export const getMonitoringConfig = api(
   },
 );
 
-// ingestMentions stores up to 1000 mentions of a campaign once each (re-ingesting is a no-op), scoring sentiment the source did not give (monitoring:create).
+// ingestMentions stores up to 1000 mentions of a campaign once each (re-ingesting is a no-op), scoring sentiment the source did not give, or combining it with the source's under sentimentPolicy "combine" (monitoring:create).
 export const ingestMentions = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/monitoring/ingest", bodyLimit: 16_777_216 },
-  async ({ campaignId, mentions }: IngestRequest): Promise<IngestResponse> => {
+  async ({ campaignId, mentions, sentimentPolicy }: IngestRequest): Promise<IngestResponse> => {
     await campaignCaller(campaignId, "create");
-    return ingest(campaignId, mentions);
+    return ingest(campaignId, mentions, sentimentPolicy ?? "source");
   },
 );
 
@@ -85,12 +87,23 @@ export const getCurrentSentiment = api(
   },
 );
 
-// getMentionsMetrics lists a campaign's mentions of the last `hours`, newest first, optionally containing `keyword`, a page at a time (monitoring:read).
+/** Query parameters of the mentions list: a misspelt filter ("platfrom=news") is a 400, not a silently wider list. */
+const MENTIONS_QUERY = ["campaignId", "limit", "cursor", ...MENTION_FILTER_PARAMS];
+
+function refuseUnknownQuery(known: readonly string[]): void {
+  const call = currentRequest();
+  if (call?.type !== "api-call") return;
+  const unknown = unknownParams(new URL(call.pathAndQuery, "http://localhost").searchParams, known);
+  if (unknown.length > 0) throw APIError.invalidArgument(`unknown query parameter ${unknown.map((u) => `"${u}"`).join(", ")}`);
+}
+
+// getMentionsMetrics lists a campaign's mentions, newest first, a page at a time, filtered by platform, sentiment (class or range), author, language, time and text (monitoring:read).
 export const getMentionsMetrics = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/mentions" },
-  async ({ campaignId, keyword, hours, limit, cursor }: MentionsRequest): Promise<MentionsResponse> => {
+  async ({ campaignId, limit, cursor, ...filters }: MentionsRequest): Promise<MentionsResponse> => {
+    refuseUnknownQuery(MENTIONS_QUERY);
     await campaignCaller(campaignId, "read");
-    return reports.mentionsPage(campaignId, keyword, hours ?? 24, limit ?? 50, cursor);
+    return reports.mentionsPage(campaignId, await reports.mentionFilter(campaignId, filters), limit ?? 50, cursor);
   },
 );
 

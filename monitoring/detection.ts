@@ -23,6 +23,12 @@ import * as store from "./store";
 
 /** At most one SENTIMENT snapshot per campaign this often. */
 export const SNAPSHOT_INTERVAL_MS = 5_000;
+/**
+ * A snapshot's figure is the mean of the campaign's mentions of the last 15 minutes (by their own
+ * time), not of the batches since the last snapshot: a gauge that jumped 0 → 0.74 → -0.40 with
+ * each one-mention batch now moves as the conversation does.
+ */
+export const SNAPSHOT_WINDOW_MINUTES = 15;
 /** Batches one run takes at most. */
 const MAX_BATCHES_PER_RUN = 100;
 
@@ -194,7 +200,6 @@ async function run(campaignId: string, jobs: DetectorJob[]): Promise<number> {
     const detector = resume(campaignId, record);
     const events: DetectorEvent[] = [];
     let mentions = 0;
-    let sentimentSum = 0;
     let latest = 0;
     for (const job of jobs) {
       if (job.kind === "batch") {
@@ -202,7 +207,6 @@ async function run(campaignId: string, jobs: DetectorJob[]): Promise<number> {
         fresh.delete(job.batchId); // the same batch twice in one run counts once
         events.push(...detector.ingest(job.mentions, job.now));
         mentions += job.mentions.length;
-        for (const m of job.mentions) sentimentSum += m.sentiment;
       } else events.push(...detector.advanceTo(job.now));
       latest = Math.max(latest, job.now);
     }
@@ -213,26 +217,36 @@ async function run(campaignId: string, jobs: DetectorJob[]): Promise<number> {
     const state = detector.toJSON();
     const now = Date.now();
     const snapshotDue = mentions > 0 && (record.lastSnapshotAt === null || now - record.lastSnapshotAt.getTime() >= SNAPSHOT_INTERVAL_MS);
+    let snapshotSent = false;
     if (snapshotDue) {
       const open = detector.openAlerts();
       if (open.length > 0) {
         await store.refreshCrises(tx, open.map((a) => ({ id: a.id, crisisScore: a.crisisScore, summary: a.summary, explanation: explanationOf(a), updatedAt: new Date(a.updatedAt) })));
       }
-      const baseline = detector.baseline();
-      const snapshot: SentimentSnapshotData = {
-        kind: "snapshot",
-        mentions,
-        average: Math.round((sentimentSum / mentions) * 1000) / 1000,
-        baselineSentiment: Math.round(baseline.sentiment * 1000) / 1000,
-        baselineSentimentSd: Math.round(baseline.sentimentSd * 1000) / 1000,
-        expectedPerMinute: Math.round(baseline.mentionsPerMinute * 100) / 100,
-        openAlerts: state.incidents.length,
-        at: new Date(latest).toISOString(),
-      };
-      published.push({ type: "SENTIMENT", campaignId, timestamp: new Date(now), data: snapshot, priority: "low" });
+      const windowStart = new Date(now - SNAPSHOT_WINDOW_MINUTES * 60_000);
+      const rolling = await store.sentimentSince(tx, campaignId, windowStart, new Date(now));
+      // Batches of old mentions (a backfill) leave the last 15 minutes as they were: nothing to show.
+      if (rolling.mentions > 0) {
+        const baseline = detector.baseline();
+        const snapshot: SentimentSnapshotData = {
+          kind: "snapshot",
+          mentions: rolling.mentions,
+          average: Math.round(rolling.average * 1000) / 1000,
+          windowMinutes: SNAPSHOT_WINDOW_MINUTES,
+          windowStart: windowStart.toISOString(),
+          newMentions: mentions,
+          baselineSentiment: Math.round(baseline.sentiment * 1000) / 1000,
+          baselineSentimentSd: Math.round(baseline.sentimentSd * 1000) / 1000,
+          expectedPerMinute: Math.round(baseline.mentionsPerMinute * 100) / 100,
+          openAlerts: state.incidents.length,
+          at: new Date(latest).toISOString(),
+        };
+        published.push({ type: "SENTIMENT", campaignId, timestamp: new Date(now), data: snapshot, priority: "low" });
+        snapshotSent = true;
+      }
     }
     const watermark = detector.watermark;
-    await store.saveDetector(tx, campaignId, JSON.stringify(state), watermark === null ? null : new Date(watermark), state.incidents.length, snapshotDue ? new Date(now) : null);
+    await store.saveDetector(tx, campaignId, JSON.stringify(state), watermark === null ? null : new Date(watermark), state.incidents.length, snapshotSent ? new Date(now) : null);
     await tx.commit();
     const at = new Date();
     published.unshift(...steps.map((s): StreamingData => ({ type: s.streamType as StreamType, campaignId, timestamp: at, data: s.data, priority: s.priority as StreamPriority })));

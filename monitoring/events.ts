@@ -31,6 +31,7 @@ export interface StreamMention {
   platform: string;
   url: string;
   sentiment: number;
+  /** "lexicon": our analyzer decided it (alone, or with the source's score: monitoring/README.md "Sentiment"); "source": the source's score as given. */
   sentimentSource: "source" | "lexicon";
   reach: number;
   engagement: number;
@@ -77,12 +78,16 @@ export interface AlertEventData {
   replay?: boolean;
 }
 
-/** `data` of a SENTIMENT snapshot: the latest mentions against the campaign's baseline (at most one per campaign every few seconds). */
+/** `data` of a SENTIMENT snapshot: the last 15 minutes' sentiment against the campaign's baseline (at most one per campaign every few seconds). */
 export interface SentimentSnapshotData {
   kind: "snapshot";
-  /** Mentions and their mean sentiment since the previous snapshot. */
+  /** The campaign's mentions timed within the window [windowStart, now] and their mean sentiment: a rolling figure. */
   mentions: number;
   average: number;
+  windowMinutes: number;
+  windowStart: string;
+  /** Mentions that arrived since the previous snapshot (what made this one due). */
+  newMentions: number;
   baselineSentiment: number;
   baselineSentimentSd: number;
   /** Mentions per minute the baseline expects now. */

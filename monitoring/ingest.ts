@@ -8,7 +8,7 @@ import log from "encore.dev/log";
 import { checkBatch, type IncomingMention } from "./analysis/mentions";
 import { uuidv7 } from "./analysis/ids";
 import { dataStream, type MentionBatchData, type StreamMention, type StreamPriority } from "./events";
-import type { IngestResponse } from "./model";
+import type { IngestResponse, SentimentPolicy } from "./model";
 import * as store from "./store";
 
 /** A negative mention reaching this many people makes its batch "medium" priority. */
@@ -39,9 +39,9 @@ function batchPriority(mentions: StreamMention[]): StreamPriority {
 }
 
 /** Ingests a batch for a campaign the caller has already been checked against. */
-export async function ingestMentions(campaignId: string, batch: readonly IncomingMention[]): Promise<IngestResponse> {
+export async function ingestMentions(campaignId: string, batch: readonly IncomingMention[], policy: SentimentPolicy): Promise<IngestResponse> {
   const now = Date.now();
-  const checked = checkBatch(batch, now);
+  const checked = checkBatch(batch, now, policy);
   if (!checked.ok) throw APIError.invalidArgument(checked.message);
   const batchId = uuidv7(now);
   // Each cleaned mention gets its id in place (a batch is 1000 objects: no copies).

@@ -20,15 +20,17 @@ import * as reports from "./reports";
 import * as store from "./store";
 import type { DayAggregates, DayAggregatesRequest } from "./model";
 import { NEUTRAL_BAND, containsPattern } from "./analysis/windows";
+import { basicFilter } from "./analysis/filters";
 import type { Max, MaxLen, Min } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { SentimentReport, StoredMention, StoredMonitoringConfig } from "./model";
 
-// ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller.
+// ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller; their vendors' scores are combined with ours unless sentimentPolicy says "source".
 export const ingestBatch = api(
   { expose: false, method: "POST", path: "/internal/monitoring/ingest", bodyLimit: 16_777_216 },
-  async ({ campaignId, mentions }: IngestRequest): Promise<IngestResponse> => {
+  async ({ campaignId, mentions, sentimentPolicy }: IngestRequest): Promise<IngestResponse> => {
     await requireCampaign(campaignId);
-    return ingestMentions(campaignId, mentions);
+    return ingestMentions(campaignId, mentions, sentimentPolicy ?? "combine");
   },
 );
 
@@ -68,12 +70,12 @@ export const listMonitoringConfigs = api(
 /** A campaign's mentions over the last `hours`, newest first, optionally only those containing `keyword`. */
 export interface ServiceMentionsRequest {
   campaignId: string;
-  hours: number & Min<1> & Max<720>;
+  hours: Int & Min<1> & Max<720>;
   keyword?: string & MaxLen<255>;
   /** Default 500, at most 2000. */
-  limit?: number & Min<1> & Max<2000>;
+  limit?: Int & Min<1> & Max<2000>;
   /** Ending this many hours ago instead of now (the previous window). */
-  offsetHours?: number & Min<0> & Max<720>;
+  offsetHours?: Int & Min<0> & Max<720>;
 }
 
 /** Up to `limit` mentions of the window, and how many the window holds in all. */
@@ -127,8 +129,8 @@ export const getMentionsForService = api(
     const since = new Date(endMs - hours * 3_600_000);
     const pattern = keyword ? containsPattern(keyword) : null;
     const after = offsetHours ? { timestamp: new Date(endMs), mentionId: "ffffffff-ffff-ffff-ffff-ffffffffffff" } : null;
-    const mentions = await store.listMentions(campaignId, since, pattern, after, limit ?? 500);
-    const total = (await store.countMentions(campaignId, since, pattern)) - (offsetHours ? await store.countMentions(campaignId, new Date(endMs), pattern) : 0);
+    const mentions = await store.listMentions(campaignId, basicFilter(since, pattern), after, limit ?? 500);
+    const total = (await store.countMentions(campaignId, basicFilter(since, pattern))) - (offsetHours ? await store.countMentions(campaignId, basicFilter(new Date(endMs), pattern)) : 0);
     return { mentions, total };
   },
 );

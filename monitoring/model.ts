@@ -2,6 +2,7 @@
 // the reads over stored mentions (sentiment, mentions, trending, trends), crisis records, the live
 // stream's messages, and the internal ones (pollers, alerting, campaigns' insights, cron).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { StreamPriority, StreamType } from "./events";
 
 /** The seed's AlertThresholds (the detector refuses values it cannot work with, as 400). */
@@ -25,7 +26,7 @@ export interface MonitoringConfig {
   platforms: (string & MinLen<1> & MaxLen<100>)[] & MaxLen<20>;
   alertThresholds: AlertThresholds;
   /** How often pollers fetch, in seconds (10 s to 1 day). */
-  refreshInterval: number & Min<10> & Max<86400>;
+  refreshInterval: Int & Min<10> & Max<86400>;
 }
 
 /** The id of a campaign's monitoring configuration (the same id when a config is replaced). */
@@ -60,7 +61,8 @@ export interface MonitoringConfigsResponse {
 
 /**
  * One mention from a source (the seed's Mention). `id` is the source's id: a campaign stores a
- * (platform, id) once. `sentiment` may be left out: the local lexicon scores the text then.
+ * (platform, id) once. `sentiment` may be left out: our analyzer scores the text then (and, under
+ * the "combine" policy, even when it is given: monitoring/README.md "Sentiment").
  */
 export interface Mention {
   id: string & MinLen<1> & MaxLen<255>;
@@ -77,10 +79,19 @@ export interface Mention {
   language?: string & MaxLen<10>;
 }
 
+/**
+ * How a sentiment the source supplied is used: "combine" (our analyzer decides the class; the
+ * source's score, when it agrees, is averaged in) or "source" (kept as given; ours only where the
+ * source gave none).
+ */
+export type SentimentPolicy = "combine" | "source";
+
 /** POST /api/v1/monitoring/ingest: up to 1000 mentions of one campaign. */
 export interface IngestRequest {
   campaignId: string;
   mentions: Mention[] & MinLen<1> & MaxLen<1000>;
+  /** Default: "source" on the public endpoint (the caller asserts its scores), "combine" for the feeds monitoring polls and the demo. */
+  sentimentPolicy?: SentimentPolicy;
 }
 
 /** What an ingest stored: new mentions, and those already stored (or repeated in the batch). */
@@ -169,15 +180,37 @@ export interface SentimentResponse {
   sentiment: SentimentReport;
 }
 
-/** GET /api/v1/monitoring/mentions: a campaign's mentions, newest first, one page at a time. */
-export interface MentionsRequest {
-  campaignId: string;
-  /** Only mentions whose text contains this (case-insensitive). */
+/**
+ * The filters of the mentions list and its CSV export (analysis/filters.ts), all combinable. Lists
+ * are comma-separated; a value the service does not understand is a 400, never ignored.
+ */
+export interface MentionFilters {
+  /** Only mentions whose text contains this (case-insensitive, literal). */
   keyword?: string & MaxLen<100>;
-  /** How far back, in hours (default 24, at most 720). */
-  hours?: number & Min<1> & Max<720>;
+  /** How far back, in hours (default 24, at most 720); or give start/end instead. */
+  hours?: Int & Min<1> & Max<720>;
+  /** From this time (default 24 h before end); at most 31 days before end. */
+  start?: Date;
+  /** Until this time, exclusive (default now). */
+  end?: Date;
+  /** Platforms, e.g. "news" or "news,twitter". */
+  platform?: string & MaxLen<500>;
+  /** Sentiment classes (positive above 0.05, negative below -0.05, neutral between), e.g. "negative". */
+  sentiment?: string & MaxLen<100>;
+  /** A sentiment range, inclusive, in [-1, 1]. */
+  minSentiment?: number;
+  maxSentiment?: number;
+  /** The author's name, exactly (case-insensitive). */
+  author?: string & MaxLen<255>;
+  /** ISO 639-1 language codes, e.g. "es" or "en,es" (declared by the source, else detected at ingest). */
+  language?: string & MaxLen<100>;
+}
+
+/** GET /api/v1/monitoring/mentions: a campaign's mentions, newest first, one page at a time. */
+export interface MentionsRequest extends MentionFilters {
+  campaignId: string;
   /** Page size (default 50, at most 100). */
-  limit?: number & Min<1> & Max<100>;
+  limit?: Int & Min<1> & Max<100>;
   /** The previous page's nextCursor. */
   cursor?: string & MaxLen<200>;
 }
@@ -191,11 +224,13 @@ export interface StoredMention {
   platform: string;
   url: string;
   sentiment: number;
+  /** "lexicon": our analyzer decided it (alone, or with the source's score: monitoring/README.md "Sentiment"); "source": the source's score as given. */
   sentimentSource: "source" | "lexicon";
   reach: number;
   engagement: number;
   timestamp: Date;
   location?: string;
+  /** ISO 639-1: the source's tag reduced to its language, else detected at ingest; absent when it could not be told. */
   language?: string;
   ingestedAt: Date;
 }
@@ -211,9 +246,9 @@ export interface MentionsResponse {
 export interface TrendingRequest {
   campaignId: string;
   /** How many terms (default 10, at most 50). */
-  limit?: number & Min<1> & Max<50>;
+  limit?: Int & Min<1> & Max<50>;
   /** The recent window in hours (default 1, at most 24); the baseline is the 24 h before it. */
-  hours?: number & Min<1> & Max<24>;
+  hours?: Int & Min<1> & Max<24>;
 }
 
 /** A rising term: how often it appeared recently against what its baseline predicted. */
@@ -243,7 +278,7 @@ export interface TrendingResponse {
 export interface TrendsRequest {
   campaignId: string;
   /** Default 24, at most 168. */
-  hours?: number & Min<1> & Max<168>;
+  hours?: Int & Min<1> & Max<168>;
 }
 
 /** A platform in one time bucket. */
@@ -280,7 +315,7 @@ export interface CrisesRequest {
   campaignId: string;
   status?: CrisisStatus;
   /** Default 20, at most 100. */
-  limit?: number & Min<1> & Max<100>;
+  limit?: Int & Min<1> & Max<100>;
 }
 
 /** A crisis record's state. */
@@ -393,13 +428,13 @@ export interface DemoFeedInfo {
 /** Pending crises, oldest first (for alerting). */
 export interface PendingCrisesRequest {
   /** Default 100, at most 500. */
-  limit?: number & Min<1> & Max<500>;
+  limit?: Int & Min<1> & Max<500>;
 }
 
 /** alerting has raised the alert of a crisis at `alertVersion` (a later escalation stays pending). */
 export interface MarkCrisisAlertedRequest {
   crisisId: string;
-  alertVersion: number & Min<1>;
+  alertVersion: Int & Min<1>;
   /** alerting's alert id. */
   alertId?: string & MaxLen<255>;
 }

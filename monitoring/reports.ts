@@ -3,7 +3,8 @@
 // analysis/; callers have checked the caller's access.
 import { APIError } from "encore.dev/api";
 import { rankTrending } from "./analysis/trending";
-import { NEUTRAL_BAND, bucketMinutes, containsPattern, decodeCursor, encodeCursor, relativeChange, resolveRange } from "./analysis/windows";
+import { KNOWN_PLATFORMS, parseMentionFilters, type MentionFilter, type RawMentionFilters } from "./analysis/filters";
+import { NEUTRAL_BAND, bucketMinutes, decodeCursor, encodeCursor, relativeChange, resolveRange } from "./analysis/windows";
 import type {
   MentionsResponse,
   MonitoringSummary,
@@ -55,14 +56,23 @@ export async function sentimentReport(campaignId: string, start: Date | undefine
   };
 }
 
-/** One page of a campaign's mentions of the last `hours`, newest first, optionally containing `keyword`. */
-export async function mentionsPage(campaignId: string, keyword: string | undefined, hours: number, limit: number, cursor: string | undefined): Promise<MentionsResponse> {
+/** The mentions filter from request values, every value checked (400 naming the first it does not understand). */
+export async function mentionFilter(campaignId: string, raw: RawMentionFilters): Promise<MentionFilter> {
+  const parsed = parseMentionFilters(raw, Date.now());
+  if (!parsed.ok) throw APIError.invalidArgument(parsed.message);
+  for (const platform of parsed.filter.platforms ?? []) {
+    if (!KNOWN_PLATFORMS.has(platform) && !(await store.hasPlatform(campaignId, platform))) {
+      throw APIError.invalidArgument(`platform: "${platform}" is not a platform this campaign has mentions from`);
+    }
+  }
+  return parsed.filter;
+}
+
+/** One page of a campaign's mentions matching the filter, newest first. */
+export async function mentionsPage(campaignId: string, filter: MentionFilter, limit: number, cursor: string | undefined): Promise<MentionsResponse> {
   const after = cursor === undefined || cursor === "" ? null : decodeCursor(cursor);
   if (after === null && cursor) throw APIError.invalidArgument("cursor is not one this endpoint returned");
-  const since = new Date(Date.now() - hours * HOUR);
-  const trimmed = keyword?.trim() ?? "";
-  const pattern = trimmed === "" ? null : containsPattern(trimmed);
-  const [rows, total] = await Promise.all([store.listMentions(campaignId, since, pattern, after, limit + 1), store.countMentions(campaignId, since, pattern)]);
+  const [rows, total] = await Promise.all([store.listMentions(campaignId, filter, after, limit + 1), store.countMentions(campaignId, filter)]);
   const mentions = rows.slice(0, limit);
   const response: MentionsResponse = { mentions, total };
   if (rows.length > limit) {

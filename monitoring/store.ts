@@ -1,8 +1,10 @@
 // monitoring's SQL: the only file that talks to monitoring's database. Rows come back as the API's
 // types (camelCase); numbers that Postgres computes as NUMERIC are cast to float8 in the query.
-import type { Transaction } from "encore.dev/storage/sqldb";
+import type { Primitive, Transaction } from "encore.dev/storage/sqldb";
 import { inTransaction } from "../shared/sql";
+import type { MentionFilter } from "./analysis/filters";
 import type { CleanMention } from "./analysis/mentions";
+import { NEUTRAL_BAND } from "./analysis/windows";
 import type { TermDoc } from "./analysis/trending";
 import { db } from "./db";
 import type {
@@ -202,24 +204,38 @@ function toMention(r: MentionRow): StoredMention {
   return m;
 }
 
-/** One page of a campaign's mentions since `since`, newest first, after the cursor; `pattern` is a LIKE pattern or null. */
+// The mentions filter (analysis/filters.ts) as SQL: parameters $2…$11, after the campaign's $1.
+const FILTER_SQL = `timestamp >= $2::timestamptz
+       AND ($3::timestamptz IS NULL OR timestamp < $3::timestamptz)
+       AND ($4::text IS NULL OR text ILIKE $4::text ESCAPE '\\')
+       AND ($5::text[] IS NULL OR platform = ANY($5::text[]))
+       AND ($6::text[] IS NULL
+            OR ('positive' = ANY($6::text[]) AND sentiment > ${NEUTRAL_BAND})
+            OR ('negative' = ANY($6::text[]) AND sentiment < -${NEUTRAL_BAND})
+            OR ('neutral' = ANY($6::text[]) AND sentiment BETWEEN -${NEUTRAL_BAND} AND ${NEUTRAL_BAND}))
+       AND ($7::float8 IS NULL OR sentiment >= $7::float8)
+       AND ($8::float8 IS NULL OR sentiment <= $8::float8)
+       AND ($9::text IS NULL OR lower(author) = $9::text)
+       AND ($10::text[] IS NULL OR split_part(lower(language), '-', 1) = ANY($10::text[]))`;
+
+function filterParams(campaignId: string, f: MentionFilter): Primitive[] {
+  return [campaignId, f.since.toISOString(), f.until?.toISOString() ?? null, f.pattern, f.platforms, f.classes, f.minSentiment, f.maxSentiment, f.author, f.languages];
+}
+
+/** One page of a campaign's mentions matching the filter, newest first, after the cursor. */
 export async function listMentions(
   campaignId: string,
-  since: Date,
-  pattern: string | null,
+  filter: MentionFilter,
   after: { timestamp: Date; mentionId: string } | null,
   limit: number,
 ): Promise<StoredMention[]> {
   const rows = await db.rawQueryAll<MentionRow>(
     `SELECT ${MENTION_COLUMNS} FROM mentions
-     WHERE campaign_id = $1::uuid AND timestamp >= $2::timestamptz
-       AND ($3::text IS NULL OR text ILIKE $3::text ESCAPE '\\')
-       AND ($4::timestamptz IS NULL OR (timestamp, id) < ($4::timestamptz, $5::uuid))
+     WHERE campaign_id = $1::uuid AND ${FILTER_SQL}
+       AND ($11::timestamptz IS NULL OR (timestamp, id) < ($11::timestamptz, $12::uuid))
      ORDER BY timestamp DESC, id DESC
-     LIMIT $6::int`,
-    campaignId,
-    since.toISOString(),
-    pattern,
+     LIMIT $13::int`,
+    ...filterParams(campaignId, filter),
     after ? after.timestamp.toISOString() : null,
     after ? after.mentionId : null,
     limit,
@@ -227,13 +243,24 @@ export async function listMentions(
   return rows.map(toMention);
 }
 
-/** How many of a campaign's mentions since `since` match (the same filter as listMentions). */
-export async function countMentions(campaignId: string, since: Date, pattern: string | null): Promise<number> {
-  const row = await db.queryRow<{ n: number }>`
-    SELECT count(*)::int AS n FROM mentions
-    WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${since.toISOString()}::timestamptz
-      AND (${pattern}::text IS NULL OR text ILIKE ${pattern}::text ESCAPE '\\')`;
+/** How many of a campaign's mentions match the filter (the same filter as listMentions). */
+export async function countMentions(campaignId: string, filter: MentionFilter): Promise<number> {
+  const row = await db.rawQueryRow<{ n: number }>(`SELECT count(*)::int AS n FROM mentions WHERE campaign_id = $1::uuid AND ${FILTER_SQL}`, ...filterParams(campaignId, filter));
   return row!.n;
+}
+
+/** A campaign's mention count and mean sentiment over [start, end] (the live gauge), in the detector's transaction. */
+export async function sentimentSince(tx: Transaction, campaignId: string, start: Date, end: Date): Promise<{ mentions: number; average: number }> {
+  const row = await tx.queryRow<{ mentions: number; average: number | null }>`
+    SELECT count(*)::int AS mentions, avg(sentiment)::float8 AS average FROM mentions
+    WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp <= ${end.toISOString()}::timestamptz`;
+  return { mentions: row!.mentions, average: row!.average ?? 0 };
+}
+
+/** Whether any mention of the campaign comes from this platform (the unique index answers). */
+export async function hasPlatform(campaignId: string, platform: string): Promise<boolean> {
+  const row = await db.queryRow<{ found: boolean }>`SELECT EXISTS (SELECT 1 FROM mentions WHERE campaign_id = ${campaignId}::uuid AND platform = ${platform}) AS found`;
+  return row!.found;
 }
 
 /** Sentiment figures of one group (the whole range, a platform, or a bucket). */

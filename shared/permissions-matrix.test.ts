@@ -88,7 +88,8 @@ const ROWS: Row[] = [
   { endpoint: "POST /api/v1/intelligence/threat-assessment", minRole: "analyst", call: (_c, a) => allowedIf(intelligence.threatAssessment({ campaignId: NO_CAMPAIGN }, a), "not_found") },
   { endpoint: "GET /api/v1/intelligence/knowledge-base/search", minRole: "viewer", call: (_c, a) => intelligence.searchKnowledgeBase({ q: "memo" }, a) },
   { endpoint: "GET /api/v1/intelligence/competitors/:competitor", minRole: "viewer", call: (_c, a) => allowedIf(intelligence.getCompetitorData({ competitor: "Nobody" }, a), "not_found") },
-  { endpoint: "POST /api/v1/compliance/audit-logs", minRole: "viewer", call: (_c, a) => compliance.createAuditLog({ action: "matrix.tested" }, a) },
+  // An entry about no campaign: admins only (others write about the campaigns they manage; compliance/audit.test.ts).
+  { endpoint: "POST /api/v1/compliance/audit-logs (no campaign)", minRole: "admin", call: (_c, a) => compliance.createAuditLog({ action: "matrix.tested" }, a) },
   { endpoint: "GET /api/v1/compliance/audit-logs (all)", minRole: "admin", call: (_c, a) => compliance.getAuditLogs({ start: "2000-01-01T00:00:00Z", end: "2100-01-01T00:00:00Z" }, a) },
   { endpoint: "GET /api/v1/compliance/audit-logs/verify", minRole: "admin", call: (_c, a) => compliance.verifyAuditLogs(a) },
   { endpoint: "POST /api/v1/compliance/check", minRole: "viewer", call: (_c, a) => compliance.complianceCheck({ data: { channel: "post", text: "hi", sender: { name: "x" }, recipients: [], sendAt: new Date(), region: "US" } }, a) },

@@ -66,7 +66,7 @@ test("a crisis alert over HTTP reaches SMS, WhatsApp, email and Slack once; the 
   await poll(() => twilio.messages.filter((m) => m.to === "whatsapp:+14155558002").length).toBe(1);
   await poll(() => smtp.mails.filter((m) => m.to.includes("press@rivera.example")).length).toBe(1);
   await poll(() => slack.messages.filter((m) => m.channel === "#war-room").length).toBe(1);
-  expect(twilio.messages.find((m) => m.to === "+14155558001")!.body).toMatch(/^\[CRITICAL\] CRISIS ALERT: mention spike, sentiment drop\./);
+  expect(twilio.messages.find((m) => m.to === "+14155558001")!.body).toMatch(/^CRITICAL #\d+ Rivera\nCRISIS ALERT: mention spike, sentiment drop\nReply ACK \d+\n/);
 
   await expect
     .poll(async () => (await call("GET", `/api/v1/alerting/queue?campaignId=${campaignId}`, admin)).json.alerts.find((a: { id: string }) => a.id === alertId)?.status, { timeout: 15_000, interval: 100 })

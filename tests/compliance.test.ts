@@ -9,7 +9,7 @@ import { extractText, getDocumentProxy } from "unpdf";
 import { useFixture } from "../host/testing/use-fixture.ts";
 import { twilioSignature } from "../integrations/domain/signature.ts";
 import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
-import { appEnv, caller, signInFirstAdmin } from "./http.ts";
+import { appEnv, caller, createCampaign, signInFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@compliance.example", password: "chief-password-1" };
@@ -109,4 +109,42 @@ test("the audit chain verifies over HTTP; start after end is a 400", async () =>
   expect(json.checked).toBeGreaterThan(0);
   expect((await call("GET", "/api/v1/compliance/audit-logs?start=2026-02-01T00:00:00Z&end=2026-01-01T00:00:00Z", admin)).status).toBe(400);
   expect((await call("GET", "/api/v1/compliance/audit-logs?end=2026-01-01T00:00:00Z", admin)).status).toBe(400);
+});
+
+test("audit entries users write: a viewer cannot forge a campaign's trail; its manager writes marked entries; bad details are 400", async () => {
+  const campaignId = await createCampaign(call, admin);
+  await call("POST", "/api/v1/users", admin, { email: "viewer@forge.example", password: "password-for-e2e", name: "Viewer", role: "viewer" });
+  const viewer = (await call("POST", "/api/v1/auth/login", undefined, { email: "viewer@forge.example", password: "password-for-e2e" })).json;
+  // The issue's forgeries: a service's action about campaign A, or a role change naming an admin.
+  const forged = await call("POST", "/api/v1/compliance/audit-logs", viewer.accessToken, { action: "campaign.deleted", targetType: "campaign", targetId: campaignId });
+  expect(forged.status).toBe(400);
+  expect(forged.json).toMatchObject({ code: "invalid_argument", message: expect.stringContaining("recorded by the services themselves") });
+  const adminId = (await call("GET", "/api/v1/auth/me", admin)).json.id;
+  expect((await call("POST", "/api/v1/compliance/audit-logs", viewer.accessToken, { action: "user.role_changed", targetType: "user", targetId: adminId })).status).toBe(400);
+  // A free action name does not help: not their campaign (404, as for any campaign they may not see), nor no campaign (403).
+  expect((await call("POST", "/api/v1/compliance/audit-logs", viewer.accessToken, { action: "outreach.call_made", campaignId })).status).toBe(404);
+  expect((await call("POST", "/api/v1/compliance/audit-logs", viewer.accessToken, { action: "outreach.call_made" })).status).toBe(403);
+
+  // The campaign's manager writes one; it shows in the trail marked as user-submitted, and the chain verifies.
+  const manager = (await call("POST", "/api/v1/auth/login", undefined, { email: "mgr@compliance.example", password: "password-for-e2e" })).json;
+  expect((await call("POST", `/api/v1/campaigns/${campaignId}/members`, admin, { userId: manager.user.id, role: "manager" })).status).toBe(200);
+  const written = await call("POST", "/api/v1/compliance/audit-logs", manager.accessToken, { action: "outreach.call_made", campaignId, details: { with: "county chair" } });
+  expect(written.status).toBe(200);
+  const trail = await call("GET", `/api/v1/compliance/audit-logs?start=2000-01-01T00:00:00Z&end=2100-01-01T00:00:00Z&campaignId=${campaignId}`, manager.accessToken);
+  expect(trail.status).toBe(200);
+  expect(trail.json.logs.find((l: { id: string }) => l.id === written.json.logId)).toMatchObject({ actorId: manager.user.id, userSubmitted: true, details: { with: "county chair" } });
+  expect(trail.json.logs.filter((l: { actorId: string }) => l.actorId === viewer.user.id)).toEqual([]);
+  expect(trail.json.logs.find((l: { action: string }) => l.action === "campaign.created")).toMatchObject({ userSubmitted: false });
+
+  // Details nested 5,000 deep (the issue's stack overflow), too large, or with a NUL: 400, never 500.
+  const deep = `${'{"d":'.repeat(5000)}{}${"}".repeat(5000)}`;
+  const res = await fetch(app.server.url + "/api/v1/compliance/audit-logs", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${manager.accessToken}` },
+    body: `{"action":"outreach.call_made","campaignId":"${campaignId}","details":${deep}}`,
+  });
+  expect(res.status).toBe(400);
+  expect((await call("POST", "/api/v1/compliance/audit-logs", manager.accessToken, { action: "outreach.call_made", campaignId, details: { note: "x".repeat(20_000) } })).status).toBe(400);
+  expect((await call("POST", "/api/v1/compliance/audit-logs", manager.accessToken, { action: "outreach.call_made", campaignId, details: { note: "a\u0000b" } })).status).toBe(400);
+  expect((await call("GET", "/api/v1/compliance/audit-logs/verify", admin)).json.valid).toBe(true);
 });

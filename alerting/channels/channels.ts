@@ -103,8 +103,8 @@ export type MessageSend = (req: { channel: "sms" | "whatsapp"; to: string; body:
 
 /**
  * SMS and WhatsApp through integrations (Twilio). The delivery id is the idempotency key, so even a
- * resend after a crash mid-call sends one message. Bad numbers are permanent; anything else (Twilio
- * down, circuit open, not configured) is retried.
+ * resend after a crash mid-call sends one message. Bad numbers and a Twilio that is not configured
+ * are permanent; anything else (Twilio down, circuit open) is retried.
  */
 export function twilioSender(send: MessageSend): Sender {
   return async (out) => {
@@ -114,7 +114,9 @@ export function twilioSender(send: MessageSend): Sender {
     } catch (err) {
       const e = err as { code?: string; message?: string };
       if (e.code === "failed_precondition" && e.message?.startsWith("opted_out")) throw new OptedOutError(`${out.channel}: ${e.message}`);
-      throw new ChannelError(`${out.channel}: ${e.message ?? String(err)}`, e.code === "invalid_argument");
+      // A bad number, or Twilio not configured at all: retrying cannot help, so the delivery fails at once.
+      const permanent = e.code === "invalid_argument" || /not configured/i.test(e.message ?? "");
+      throw new ChannelError(`${out.channel}: ${e.message ?? String(err)}`, permanent);
     }
   };
 }

@@ -1,5 +1,6 @@
-// What an alert is and whom it reaches: severities, crisis wording, recipients by tier, address
-// checks, the delivery retry schedule. Pure: no I/O, no configuration read here.
+// What an alert is and whom it reaches: severities, crisis wording, recipients by tier, quiet hours
+// and digests, address checks, the delivery retry schedule. Pure: no I/O, no configuration read here.
+import { quietUntil } from "../../shared/time-zone";
 
 export type Severity = "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
 export const SEVERITIES: readonly Severity[] = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
@@ -43,6 +44,10 @@ export interface ContactRef {
   channel: Channel;
   address: string;
   minSeverity: Severity;
+  /** Quiet hours (minutes of the local day) in the contact's time zone (their own, else the campaign's). */
+  quiet?: { start: number; end: number; timeZone: string } | null;
+  /** Alerts below HIGH as a digest. */
+  digest?: boolean;
 }
 
 /** One delivery to create: a channel, a recipient, the tier that reaches it. */
@@ -51,6 +56,10 @@ export interface PlannedDelivery {
   recipient: string;
   recipientName: string;
   tier: number;
+  /** Not before this time (the contact's quiet hours end then). */
+  notBefore?: Date;
+  /** Waits for the contact's next digest instead of being sent alone. */
+  digest?: boolean;
 }
 
 /**
@@ -58,9 +67,11 @@ export interface PlannedDelivery {
  * at most the alert's). A CRITICAL alert escalates: tier 1 is the duty team (contacts following HIGH
  * or lower), tier 2 the contacts who asked to be reached for CRITICAL only (leadership), reached
  * when tier 1 has not acknowledged in time. When tier 1 is empty, tier 2 is reached at once. Other
- * severities reach everyone at once. Duplicates (same channel and address) are dropped.
+ * severities reach everyone at once. Duplicates (same channel and address) are dropped. A contact in
+ * their quiet hours (at `now`, in their time zone) gets anything below CRITICAL when they end;
+ * one who asked for a digest gets alerts below HIGH in it.
  */
-export function planDeliveries(severity: Severity, contacts: ContactRef[]): { deliveries: PlannedDelivery[]; maxTier: number } {
+export function planDeliveries(severity: Severity, contacts: ContactRef[], now: Date = new Date()): { deliveries: PlannedDelivery[]; maxTier: number } {
   const reached = contacts.filter((c) => SEVERITIES.indexOf(c.minSeverity) <= SEVERITIES.indexOf(severity));
   const escalates = severity === "CRITICAL" && reached.some((c) => c.minSeverity !== "CRITICAL");
   const seen = new Set<string>();
@@ -69,7 +80,11 @@ export function planDeliveries(severity: Severity, contacts: ContactRef[]): { de
     const key = `${c.channel}\u0000${c.address}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    deliveries.push({ channel: c.channel, recipient: c.address, recipientName: c.name, tier: escalates && c.minSeverity === "CRITICAL" ? 2 : 1 });
+    const d: PlannedDelivery = { channel: c.channel, recipient: c.address, recipientName: c.name, tier: escalates && c.minSeverity === "CRITICAL" ? 2 : 1 };
+    if (c.digest && SEVERITIES.indexOf(severity) < SEVERITIES.indexOf("HIGH")) d.digest = true;
+    const until = severity !== "CRITICAL" && c.quiet ? quietUntil(now, c.quiet.timeZone, c.quiet.start, c.quiet.end) : null;
+    if (until) d.notBefore = until;
+    deliveries.push(d);
   }
   return { deliveries, maxTier: Math.max(1, ...deliveries.map((d) => d.tier)) };
 }
@@ -119,9 +134,11 @@ export function afterFailure(schedule: RetrySchedule, attempts: number, permanen
 
 /**
  * The alert's status once no delivery is pending or sending any more (held deliveries wait for
- * escalation). An alert that reaches nobody (no contacts) is failed: nobody knows.
+ * escalation). An alert without any delivery had nobody to reach ("no_contacts"); one whose
+ * deliveries were all skipped or held back reached nobody: failed.
  */
-export function settledStatus(statuses: string[]): "delivered" | "partial" | "failed" | null {
+export function settledStatus(statuses: string[]): "delivered" | "partial" | "failed" | "no_contacts" | null {
+  if (statuses.length === 0) return "no_contacts";
   // Skipped deliveries (opted-out recipients) were settled without sending: they count as neither.
   if (statuses.filter((s) => s !== "held" && s !== "cancelled" && s !== "skipped").length === 0) return "failed";
   if (statuses.some((s) => s === "pending" || s === "sending")) return null;

@@ -79,3 +79,75 @@ export function fitSms(text: string, maxSegments = 1): string {
   }
   return chars.slice(0, lo).join("").trimEnd() + tail;
 }
+
+// Characters outside GSM-7 that have a close GSM-7 spelling. Anything else outside GSM-7 is first
+// stripped of its accents (NFD), then spelt from these tables, then replaced by "?": one stray
+// character must never turn a whole alert into UCS-2 (70 characters a segment).
+const SPELLING: Record<string, string> = {
+  "×": "x", "−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "‒": "-", "‘": "'", "’": "'", "‚": "'", "′": "'", "´": "'", "`": "'",
+  "“": '"', "”": '"', "„": '"', "″": '"', "«": '"', "»": '"', "‹": "'", "›": "'", "…": "...", "•": "*", "·": "-", "÷": "/",
+  "≥": ">=", "≤": "<=", "≠": "!=", "±": "+/-", "→": "->", "←": "<-", "‰": " per mille", "°": " deg", "©": "(c)", "®": "(R)", "™": "TM",
+  "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i", "ĳ": "ij", "Ĳ": "IJ",
+  "ŀ": "l", "Ŀ": "L", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ſ": "s", "ƒ": "f", "¢": "c", "₹": "Rs", "₽": "RUB", "₩": "W", "₺": "TL",
+};
+// Cyrillic and the Greek small letters (GSM-7 has only some Greek capitals), spelt in Latin letters.
+const CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґ";
+const CYRILLIC_LATIN = ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "ye", "i", "yi", "g"];
+const GREEK = "αβγδεζηθικλμνξοπρσςτυφχψω";
+const GREEK_LATIN = ["a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "s", "t", "y", "f", "ch", "ps", "o"];
+for (const [letters, latin] of [[CYRILLIC, CYRILLIC_LATIN], [GREEK, GREEK_LATIN]] as const) {
+  Array.from(letters).forEach((ch, i) => {
+    const l = latin[i]!;
+    SPELLING[ch] = l;
+    const upper = ch.toUpperCase();
+    if (upper !== ch && !BASIC.has(upper)) SPELLING[upper] = l.charAt(0).toUpperCase() + l.slice(1);
+  });
+}
+
+/** The text in GSM-7 characters only: look-alikes spelt in GSM-7, accents dropped where GSM-7 lacks the letter, the rest "?". */
+export function toGsm7(text: string): string {
+  let out = "";
+  for (const ch of text) {
+    if (BASIC.has(ch) || EXTENDED.has(ch)) {
+      out += ch;
+      continue;
+    }
+    if (/\s/u.test(ch)) {
+      out += " ";
+      continue;
+    }
+    const spelt = SPELLING[ch];
+    if (spelt !== undefined) {
+      out += spelt;
+      continue;
+    }
+    // "ą" → "a", "ő" → "o", but "é" stays (it is GSM-7 itself, checked above).
+    const base = ch.normalize("NFD").replace(/\p{M}+/gu, "");
+    const kept = Array.from(base).filter((c) => BASIC.has(c) || EXTENDED.has(c) || SPELLING[c] !== undefined).map((c) => SPELLING[c] ?? c).join("");
+    out += kept || (/[\p{Cc}\p{Cf}]/u.test(ch) ? "" : "?");
+  }
+  return out;
+}
+
+/** The septets a GSM-7 text costs (extension characters count twice). */
+export function septets(text: string): number {
+  let n = 0;
+  for (const ch of text) n += EXTENDED.has(ch) ? 2 : 1;
+  return n;
+}
+
+/** The longest start of a GSM-7 text that costs at most `max` septets, ending in "..." when cut. */
+export function clipSeptets(text: string, max: number): string {
+  if (septets(text) <= max) return text;
+  if (max < 3) return "";
+  const chars = Array.from(text);
+  let kept = "";
+  let cost = 0;
+  for (const ch of chars) {
+    const c = EXTENDED.has(ch) ? 2 : 1;
+    if (cost + c > max - 3) break;
+    kept += ch;
+    cost += c;
+  }
+  return kept.trimEnd() + "...";
+}

@@ -15,7 +15,7 @@ const input = () => ({
   budget: 25_000,
   targetAudience: audience(),
 });
-const current = (status: CampaignStatus = "draft"): CampaignFields => ({ ...input(), status });
+const current = (status: CampaignStatus = "draft"): CampaignFields => ({ ...input(), status, timeZone: "UTC" });
 
 describe("status transitions", () => {
   const ALLOWED: [CampaignStatus, CampaignStatus][] = [
@@ -49,6 +49,13 @@ describe("a new campaign", () => {
     expect(Object.values(emptyMetrics()).every((v) => v === 0)).toBe(true);
   });
 
+  test("has a time zone: UTC unless given, given names in their canonical form; a patch may change it", () => {
+    expect(newCampaign(input())).toMatchObject({ ok: true, fields: { timeZone: "UTC" } });
+    expect(newCampaign({ ...input(), timeZone: "america/new_york" })).toMatchObject({ ok: true, fields: { timeZone: "America/New_York" } });
+    expect(applyPatch(current(), { timeZone: "Europe/Paris" })).toMatchObject({ ok: true, next: { timeZone: "Europe/Paris" }, changed: { timeZone: { before: "UTC", after: "Europe/Paris" } } });
+    expect(applyPatch(current(), { timeZone: "Nowhere/Else" })).toMatchObject({ ok: false, code: "invalid_argument" });
+  });
+
   test.each([
     ["end before start", { endDate: new Date("2025-12-31T00:00:00Z") }, "endDate must be after startDate"],
     ["end equal to start", { endDate: new Date("2026-01-01T00:00:00Z") }, "endDate must be after startDate"],
@@ -60,6 +67,7 @@ describe("a new campaign", () => {
     ["a description over 1000 characters", { description: "x".repeat(1001) }, "description must be at most 1000"],
     ["an age range upside down", { targetAudience: { ...audience(), demographics: { ...audience().demographics, ageRange: { min: 40, max: 30 } } } }, "ageRange.min (40) is above max (30)"],
     ["fractional ages", { targetAudience: { ...audience(), demographics: { ...audience().demographics, ageRange: { min: 18.5, max: 30 } } } }, "whole years"],
+    ["an unknown time zone", { timeZone: "Mars/Olympus_Mons" }, "timeZone must be an IANA time zone"],
   ])("refuses %s", (_, change, message) => {
     const made = newCampaign({ ...input(), ...change });
     expect(made.ok).toBe(false);

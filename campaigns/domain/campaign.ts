@@ -1,4 +1,5 @@
-// Campaign rules: status transitions, date ranges, audiences, partial updates, paging. Pure.
+// Campaign rules: status transitions, date ranges, audiences, time zones, partial updates, paging. Pure.
+import { normalizeTimeZone } from "../../shared/time-zone";
 
 /** A campaign's life: draft → active ⇄ paused → completed. */
 export type CampaignStatus = "draft" | "active" | "paused" | "completed";
@@ -52,6 +53,8 @@ export interface CampaignFields<A extends Audience = Audience> {
   endDate: Date;
   budget: number;
   targetAudience: A;
+  /** IANA time zone of the campaign ("today", daily rollups, reports, contacts' quiet hours); default UTC. */
+  timeZone: string;
 }
 
 /** A refused change: invalid_argument for bad values, failed_precondition for a change the campaign's state forbids. */
@@ -128,8 +131,14 @@ export function roundBudget(budget: number): number {
   return Math.round(budget * 100) / 100;
 }
 
-/** What a new campaign needs from its creator. */
-export type NewCampaignInput<A extends Audience = Audience> = Omit<CampaignFields<A>, "status">;
+/** What a new campaign needs from its creator (the time zone defaults to UTC). */
+export type NewCampaignInput<A extends Audience = Audience> = Omit<CampaignFields<A>, "status" | "timeZone"> & { timeZone?: string };
+
+/** The canonical time zone, or the refusal. */
+function checkTimeZone(name: string): { ok: true; timeZone: string } | { ok: false; message: string } {
+  const tz = normalizeTimeZone(name);
+  return tz ? { ok: true, timeZone: tz } : { ok: false, message: `timeZone must be an IANA time zone like "America/New_York" or "UTC" (got ${JSON.stringify(name)})` };
+}
 
 /** A new campaign's fields (status draft), cleaned, or the first rule it breaks. */
 export function newCampaign<A extends Audience>(input: NewCampaignInput<A>): { ok: true; fields: CampaignFields<A> } | ({ ok: false } & RuleViolation) {
@@ -142,6 +151,8 @@ export function newCampaign<A extends Audience>(input: NewCampaignInput<A>): { o
   if (budget) return { ok: false, code: "invalid_argument", message: budget };
   const audience = normalizeAudience(input.targetAudience);
   if (!audience.ok) return { ok: false, code: "invalid_argument", message: audience.message };
+  const tz = checkTimeZone(input.timeZone ?? "UTC");
+  if (!tz.ok) return { ok: false, code: "invalid_argument", message: tz.message };
   return {
     ok: true,
     fields: {
@@ -152,6 +163,7 @@ export function newCampaign<A extends Audience>(input: NewCampaignInput<A>): { o
       endDate: input.endDate,
       budget: roundBudget(input.budget),
       targetAudience: audience.audience,
+      timeZone: tz.timeZone,
     },
   };
 }
@@ -200,6 +212,11 @@ export function applyPatch<A extends Audience>(current: CampaignFields<A>, patch
     const audience = normalizeAudience(patch.targetAudience);
     if (!audience.ok) return { ok: false, code: "invalid_argument", message: audience.message };
     next.targetAudience = audience.audience;
+  }
+  if (patch.timeZone !== undefined) {
+    const tz = checkTimeZone(patch.timeZone);
+    if (!tz.ok) return { ok: false, code: "invalid_argument", message: tz.message };
+    next.timeZone = tz.timeZone;
   }
   if (patch.status !== undefined) {
     const refused = transitionError(current.status, patch.status);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { normalizeAddress, severityAtLeast, type ContactChannel } from "./contacts";
+import { contactPreferences, normalizeAddress, severityAtLeast, type ContactChannel } from "./contacts";
 
 describe("contact addresses", () => {
   test.each<[ContactChannel, string, string]>([
@@ -43,5 +43,18 @@ describe("severities", () => {
     expect(severityAtLeast("HIGH", "HIGH")).toBe(true);
     expect(severityAtLeast("MEDIUM", "HIGH")).toBe(false);
     expect(severityAtLeast("LOW", "LOW")).toBe(true);
+  });
+});
+
+describe("contact preferences", () => {
+  test("quiet hours as HH:MM in a time zone (the campaign's unless given), a digest below HIGH", () => {
+    expect(contactPreferences({})).toEqual({ ok: true, preferences: { quietStart: null, quietEnd: null, timeZone: null, digest: false } });
+    expect(contactPreferences({ quietHours: { start: "22:00", end: "07:30" }, timeZone: "europe/berlin", digest: true })).toEqual({
+      ok: true,
+      preferences: { quietStart: 1320, quietEnd: 450, timeZone: "Europe/Berlin", digest: true },
+    });
+    expect(contactPreferences({ quietHours: { start: "24:00", end: "07:00" } })).toMatchObject({ ok: false, message: expect.stringContaining("HH:MM") });
+    expect(contactPreferences({ quietHours: { start: "07:00", end: "07:00" } })).toMatchObject({ ok: false });
+    expect(contactPreferences({ timeZone: "Atlantis/Capital" })).toMatchObject({ ok: false, message: expect.stringContaining("IANA") });
   });
 });

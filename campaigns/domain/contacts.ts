@@ -1,4 +1,6 @@
-// Alert contacts: who alerting reaches for a campaign, on which channel, from which severity. Pure.
+// Alert contacts: who alerting reaches for a campaign, on which channel, from which severity, and
+// their preferences (quiet hours in their own time zone, a digest below HIGH). Pure.
+import { normalizeTimeZone, parseClock } from "../../shared/time-zone";
 
 /** The channels of the seed's AlertChannel that reach a person or a room (PUSH goes to the app's own users). */
 export type ContactChannel = "SMS" | "WHATSAPP" | "EMAIL" | "SLACK";
@@ -48,4 +50,29 @@ export function normalizeAddress(channel: ContactChannel, address: string): { ok
       return { ok: true, address: name };
     }
   }
+}
+
+/** A contact's preferences as requested. */
+export interface PreferencesInput {
+  quietHours?: { start: string; end: string };
+  timeZone?: string;
+  digest?: boolean;
+}
+
+/** The preferences in stored form (quiet hours as minutes of the day), or why they are not valid. */
+export function contactPreferences(p: PreferencesInput): { ok: true; preferences: { quietStart: number | null; quietEnd: number | null; timeZone: string | null; digest: boolean } } | { ok: false; message: string } {
+  let quietStart: number | null = null;
+  let quietEnd: number | null = null;
+  if (p.quietHours !== undefined) {
+    quietStart = parseClock(p.quietHours.start);
+    quietEnd = parseClock(p.quietHours.end);
+    if (quietStart === null || quietEnd === null) return { ok: false, message: `quietHours are "HH:MM" on a 24-hour clock, like {"start": "22:00", "end": "07:00"}` };
+    if (quietStart === quietEnd) return { ok: false, message: "quietHours must not start and end at the same time" };
+  }
+  let timeZone: string | null = null;
+  if (p.timeZone !== undefined) {
+    timeZone = normalizeTimeZone(p.timeZone);
+    if (!timeZone) return { ok: false, message: `timeZone must be an IANA time zone like "Europe/Paris" (got ${JSON.stringify(p.timeZone)})` };
+  }
+  return { ok: true, preferences: { quietStart, quietEnd, timeZone, digest: p.digest ?? false } };
 }

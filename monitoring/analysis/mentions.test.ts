@@ -15,13 +15,29 @@ describe("checking an ingest batch", () => {
     expect(r.mentions[0]).toMatchObject({ sourceId: "m1", platform: "twitter", text: "hi there", reach: 11, location: null, language: "en" });
   });
 
-  test("keeps the source's sentiment (rounded) and scores the text when there is none", () => {
-    const r = checkBatch([mention({ id: "a", sentiment: 0.12345 }), mention({ id: "b", text: "A corrupt disgrace", sentiment: undefined })], NOW);
+  test("under \"source\", keeps the source's sentiment (rounded) and scores the text only when there is none", () => {
+    const r = checkBatch([mention({ id: "a", sentiment: 0.12345 }), mention({ id: "b", text: "A corrupt disgrace", sentiment: undefined })], NOW, "source");
     if (!r.ok) throw new Error(r.message);
     const byId = Object.fromEntries(r.mentions.map((m) => [m.sourceId, m]));
-    expect(byId.a).toMatchObject({ sentiment: 0.123, sentimentScored: false });
+    expect(byId.a).toMatchObject({ sentiment: 0.123, sentimentScored: false, language: "en" });
     expect(byId.b.sentimentScored).toBe(true);
     expect(byId.b.sentiment).toBeLessThan(-0.5);
+  });
+
+  test("under \"combine\" (the default), our reading decides the class and the language is detected", () => {
+    const r = checkBatch([
+      mention({ id: "announce", text: "Rivera and Whitfield will debate infrastructure next week", sentiment: -0.47 }),
+      mention({ id: "agree", text: "Rivera's speech was honestly inspiring", sentiment: 0.9 }),
+      mention({ id: "es", text: "Rivera no tiene un plan real. Decepcionante", sentiment: 0.3 }),
+      mention({ id: "fr", text: "C'est une honte, Rivera a encore menti", sentiment: -0.7 }),
+    ], NOW);
+    if (!r.ok) throw new Error(r.message);
+    const byId = Object.fromEntries(r.mentions.map((m) => [m.sourceId, m]));
+    expect(byId.announce).toMatchObject({ sentiment: 0, sentimentScored: true, language: "en" });
+    expect(byId.agree.sentiment).toBeGreaterThan(0.5);
+    expect(byId.es).toMatchObject({ sentimentScored: true, language: "es" });
+    expect(byId.es.sentiment).toBeLessThan(-0.05);
+    expect(byId.fr).toMatchObject({ sentiment: -0.7, sentimentScored: false, language: "fr" });
   });
 
   test("a mention repeated within the batch (same platform and id, any case of platform) is kept once", () => {

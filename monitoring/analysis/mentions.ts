@@ -1,7 +1,9 @@
 // Checking and cleaning an ingest batch before it is stored: what the schema cannot say (times in
-// the future, URLs, repeated ids within the batch, characters Postgres refuses), the source's
-// sentiment kept or the lexicon's used, and a stable order for the insert. Pure.
-import { scoreSentiment } from "../sentiment/score";
+// the future, URLs, repeated ids within the batch, characters Postgres refuses), the sentiment
+// (our analyzer's, combined with the source's by the batch's policy: sentiment/analyze.ts), the
+// language (the source's, else detected), and a stable order for the insert. Pure.
+import { mentionSentiment } from "../sentiment/analyze";
+import { mentionLanguage } from "../sentiment/language";
 
 /** A mention as a source sends it (model.ts Mention, without the validation brands). */
 export interface IncomingMention {
@@ -26,7 +28,7 @@ export interface CleanMention {
   platform: string;
   url: string;
   sentiment: number;
-  /** True when the lexicon scored it (the source gave none). */
+  /** True when our analyzer decided it (alone or with the source's score); false: the source's, as given. */
   sentimentScored: boolean;
   reach: number;
   engagement: number;
@@ -70,7 +72,7 @@ export function roundSentiment(s: number): number {
  * batches insert overlapping keys in the same order and cannot deadlock — with mentions repeated
  * within the batch (same platform and id) kept once and counted in `repeated`.
  */
-export function checkBatch(batch: readonly IncomingMention[], now: number): BatchCheck {
+export function checkBatch(batch: readonly IncomingMention[], now: number, policy: "combine" | "source" = "combine"): BatchCheck {
   const seen = new Set<string>();
   const mentions: CleanMention[] = [];
   let repeated = 0;
@@ -95,17 +97,12 @@ export function checkBatch(batch: readonly IncomingMention[], now: number): Batc
       if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return at(field, "must be a number of at least 0");
       if (value > Number.MAX_SAFE_INTEGER) return at(field, "is too large");
     }
-    let sentiment: number;
-    let sentimentScored = false;
-    if (m.sentiment === undefined || m.sentiment === null) {
-      sentiment = scoreSentiment(text);
-      sentimentScored = true;
-    } else {
-      if (typeof m.sentiment !== "number" || !Number.isFinite(m.sentiment) || m.sentiment < -1 || m.sentiment > 1) {
-        return at("sentiment", "must be between -1 and 1");
-      }
-      sentiment = roundSentiment(m.sentiment);
+    const given = m.sentiment;
+    if (given !== undefined && given !== null && (typeof given !== "number" || !Number.isFinite(given) || given < -1 || given > 1)) {
+      return at("sentiment", "must be between -1 and 1");
     }
+    const source = given === undefined || given === null ? null : roundSentiment(given);
+    const declared = clean(m.language, 10);
     const key = `${platform}\u0000${sourceId}`;
     if (seen.has(key)) {
       repeated++;
@@ -113,11 +110,22 @@ export function checkBatch(batch: readonly IncomingMention[], now: number): Batc
     }
     seen.add(key);
     const location = clean(m.location, 255);
-    const language = clean(m.language, 10).toLowerCase();
+    // Our reading where it is used (always under "combine"); the language always (the source's
+    // tag reduced to its language, else detected), for the mentions filter.
+    let sentiment: number;
+    let sentimentScored: boolean;
+    let language: string | null;
+    if (source !== null && policy === "source") {
+      sentiment = source;
+      sentimentScored = false;
+      language = mentionLanguage(text, declared);
+    } else {
+      ({ sentiment, scored: sentimentScored, language } = mentionSentiment(text, source, declared));
+    }
     mentions.push({
       sourceId, text, author: clean(m.author, 255), platform, url, sentiment, sentimentScored,
       reach: Math.round(m.reach), engagement: Math.round(m.engagement), timestamp: new Date(time),
-      location: location === "" ? null : location, language: language === "" ? null : language,
+      location: location === "" ? null : location, language,
     });
   }
   mentions.sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : 0));
