@@ -25,9 +25,12 @@ import type {
   RetentionRunsResponse,
   UpdateRetentionRequest,
 } from "./model";
-import { renderReportPdf } from "./pdf";
+import { offload } from "../shared/workers";
 import { generateReport, reportContent } from "./reports";
 import { enforce, policies, runs, updatePolicies } from "./retention";
+
+/** The PDF renderer (pdf.ts), run on the heavy-work pool, off the request loop. */
+const PDF_RENDERER = new URL("./pdf.ts", import.meta.url);
 
 // createAuditLog records something the caller did (any signed-in user; the caller is the actor).
 export const createAuditLog = api(
@@ -125,7 +128,7 @@ export const downloadComplianceReport = api.raw(
     const report = await reportContent(reportId);
     if (!report) throw APIError.notFound("report not found");
     const name = `compliance-${report.regulation}-${report.generatedAt.slice(0, 10)}`;
-    const body = format === "pdf" ? await renderReportPdf(report) : Buffer.from(JSON.stringify(report, null, 2));
+    const body = format === "pdf" ? await offload<Buffer>(PDF_RENDERER, "renderReportPdf", [report]) : Buffer.from(JSON.stringify(report, null, 2));
     resp.writeHead(200, {
       "content-type": format === "pdf" ? "application/pdf" : "application/json",
       "content-length": String(body.length),

@@ -8,7 +8,9 @@ import type { AuthData } from "~encore/auth";
 import { canSee, requireUuid, visibilityOf } from "./access";
 import { audit } from "./audit";
 import { threatSignals } from "./data";
-import { analyseSentiment, assessRisk, extractClaims, extractEntities, summarise, type AnalysedPassage, type AnalysisType } from "./domain/analysis";
+import type { AnalysedPassage, AnalysisType } from "./domain/analysis";
+import type { runAnalysis } from "./heuristics";
+import { offload } from "../shared/workers";
 import { assessThreat } from "./domain/threat";
 import type { AnalysisResults, AnalyzeRequest, AnalyzeResponse, ThreatAssessment, ThreatAssessmentResponse } from "./model";
 import { structuredCompletion, summariseWithModel } from "./assistant";
@@ -21,32 +23,9 @@ import * as store from "./store";
 
 const LABEL: Record<AnalysisType, string> = { summary: "Summary", sentiment: "Sentiment", entities: "Entities", claims: "Claims", risk: "Risk" };
 
-/** Runs one analysis over a document's passages. */
-export function runAnalysis(type: AnalysisType, documentId: string, passages: AnalysedPassage[]): { results: AnalysisResults; summary: string } {
-  const results: AnalysisResults = { analysisType: type, documentId, engine: "heuristic" };
-  switch (type) {
-    case "summary": {
-      results.summary = summarise(passages, 5);
-      return { results, summary: results.summary.summary.slice(0, 500) };
-    }
-    case "sentiment": {
-      const s = (results.sentiment = analyseSentiment(passages));
-      return { results, summary: `${s.label} (${s.score}): ${s.positiveSentences} positive, ${s.negativeSentences} negative, ${s.neutralSentences} neutral sentences` };
-    }
-    case "entities": {
-      const e = (results.entities = extractEntities(passages));
-      return { results, summary: e.entities.slice(0, 10).map((x) => `${x.name} (${x.type})`).join(", ") || "no named entities" };
-    }
-    case "claims": {
-      const c = (results.claims = extractClaims(passages));
-      return { results, summary: `${c.claims.length} checkable claim(s)${c.claims[0] ? `, first: ${c.claims[0].text.slice(0, 200)}` : ""}` };
-    }
-    case "risk": {
-      const r = (results.risk = assessRisk(passages));
-      return { results, summary: `${r.riskLevel} risk (${r.score}), ${r.risks.length} finding(s)${r.risks[0] ? `, worst: ${r.risks[0].text.slice(0, 200)}` : ""}` };
-    }
-  }
-}
+/** The heuristic engine (heuristics.ts), run on the heavy-work pool: sentence scoring of a long document is CPU work. */
+const HEURISTICS = new URL("./heuristics.ts", import.meta.url);
+export { runAnalysis } from "./heuristics";
 
 /** The one-line report summary of each analysis's result. */
 function summaryLine(results: AnalysisResults): string {
@@ -106,7 +85,7 @@ export async function analyzeDocument(caller: NonNullable<AuthData>, req: Analyz
   if (!doc.processed) throw APIError.failedPrecondition("the document is still being processed; try again shortly");
   await takeRateToken(caller.userID, "analysis");
   const passages = await store.listPassages(doc.id);
-  let { results, summary } = runAnalysis(req.analysisType, doc.id, passages);
+  let { results, summary } = await offload<ReturnType<typeof runAnalysis>>(HEURISTICS, "runAnalysis", [req.analysisType, doc.id, passages]);
   if (isModelAnalysisType(req.analysisType)) {
     const modelled = await analyseWithModel(caller, req.analysisType, doc.id, doc.filename, passages);
     if (modelled.results) ({ results, summary } = modelled.results);
