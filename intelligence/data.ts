@@ -10,6 +10,7 @@ import { assessThreat, type CompetitorSignal, type HostileAuthor, type ThreatSig
 import type { IncidentBrief } from "./domain/analyst";
 import type { CampaignBrief, ToolDeps } from "./domain/tools";
 import type { CompetitorIntelligence } from "./model";
+import { matchingSentences } from "./domain/search";
 import * as store from "./store";
 
 const HOUR = 3_600_000;
@@ -81,10 +82,11 @@ export function toolDeps(caller: Caller): ToolDeps {
       };
     },
     async searchKnowledge(query, limit) {
-      const hits = await store.search(await visibilityOf(caller), query, limit, 0);
-      return hits.map((h) => ({
+      const hits = await store.searchHits(await visibilityOf(caller), query, limit, 0);
+      return hits.map(({ result: h, body }) => ({
         title: h.source.title,
-        snippet: h.text,
+        // Whole sentences of the passage carrying the matched words, not a cut fragment.
+        snippet: matchingSentences(body, h.highlights.map((x) => h.text.slice(x.start, x.end))),
         source: h.kind === "passage" ? `document ${h.source.title}, passage ${(h.source.position ?? 0) + 1}` : `report ${h.source.title}`,
       }));
     },

@@ -281,6 +281,7 @@ interface HitRow {
   position: number | null;
   campaign_id: string | null;
   marked: string;
+  body: string;
 }
 
 /**
@@ -288,11 +289,17 @@ interface HitRow {
  * syntax) is OR-ed: every content word (english stop words dropped, stemmed) may match, results
  * that match them all come first, then by ts_rank_cd over the weighted vectors (heading/title A,
  * body B). A web-style query (quotes, OR, -word) is websearch_to_tsquery as written. The same text
- * is returned once: an analysis report of a document that already matches is left out, and
+ * is returned once: a document's summary report (or a report repeating a passage) is left out when
+ * a passage of the document matches, and
  * passages or reports with identical text keep only the best ranked. Highlights come from
  * ts_headline, computed only for the page returned, with sentinels a document cannot forge.
  */
 export async function search(v: Visibility, q: string, limit: number, offset: number): Promise<SearchResult[]> {
+  return (await searchHits(v, q, limit, offset)).map((h) => h.result);
+}
+
+/** The search's results with each hit's whole text (at most 4,000 characters), for quoting whole sentences. */
+export async function searchHits(v: Visibility, q: string, limit: number, offset: number): Promise<{ result: SearchResult; body: string }[]> {
   const natural = !isWebSyntax(q);
   const rows = await db.queryAll<HitRow>`
     WITH strict AS (SELECT websearch_to_tsquery('english', ${q}) AS query),
@@ -310,8 +317,10 @@ export async function search(v: Visibility, q: string, limit: number, offset: nu
       SELECT 'report'::text, r.id, r.title, r.summary, (ts_rank_cd(r.tsv, q.query) + CASE WHEN r.tsv @@ q.strict THEN 1 ELSE 0 END)::float8, r.id, r.title, NULL::int, r.campaign_id
       FROM reports r, q
       WHERE r.tsv @@ q.query AND (${v.all} OR r.campaign_id = ANY(${v.campaignIds}::uuid[]) OR (r.campaign_id IS NULL AND r.owner_id = ${v.userId}))
+        -- A summary of a document (or any report whose text is a passage's) repeats a passage that matches too.
         AND NOT (r.document_id IS NOT NULL AND EXISTS (
           SELECT 1 FROM passages p2 WHERE p2.document_id = r.document_id AND p2.tsv @@ q.query
+            AND (r.analysis_type = 'summary' OR strpos(p2.body, r.summary) > 0)
             AND (${v.all} OR p2.campaign_id = ANY(${v.campaignIds}::uuid[]) OR (p2.campaign_id IS NULL AND p2.owner_id = ${v.userId}))))
     ),
     distinct_hits AS (
@@ -319,7 +328,7 @@ export async function search(v: Visibility, q: string, limit: number, offset: nu
       ORDER BY md5(lower(regexp_replace(text, '\\s+', ' ', 'g'))), rank DESC, kind, id
     ),
     page AS (SELECT * FROM distinct_hits ORDER BY rank DESC, id LIMIT ${limit} OFFSET ${offset})
-    SELECT page.kind, page.id, page.heading, page.rank, page.source_id, page.title, page.position, page.campaign_id,
+    SELECT page.kind, page.id, page.heading, page.rank, page.source_id, page.title, page.position, page.campaign_id, left(page.text, 4000) AS body,
            ts_headline('english', translate(page.text, ${START_SEL + STOP_SEL}, ''), q.query,
                        ${`StartSel=${START_SEL}, StopSel=${STOP_SEL}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) AS marked
     FROM page, q
@@ -338,7 +347,7 @@ export async function search(v: Visibility, q: string, limit: number, offset: nu
     };
     if (r.position !== null) result.source.position = r.position;
     if (r.campaign_id) result.source.campaignId = r.campaign_id;
-    return result;
+    return { result, body: r.body };
   });
 }
 

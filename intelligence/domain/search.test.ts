@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { START_SEL as S, STOP_SEL as E, escapeHtml, isWebSyntax, safeSnippet } from "./search";
+import { START_SEL as S, STOP_SEL as E, escapeHtml, isWebSyntax, matchingSentences, safeSnippet } from "./search";
 
 describe("safeSnippet", () => {
   test("plain text with offsets, escaped HTML with <mark> only", () => {
@@ -24,4 +24,10 @@ test("web syntax: quotes, exclusions, OR; a natural question is not", () => {
   expect(isWebSyntax("audio OR video")).toBe(true);
   expect(isWebSyntax("what did Kessler say about Social Security")).toBe(false);
   expect(isWebSyntax("a well-known plan")).toBe(false);
+});
+
+test("matchingSentences quotes whole sentences that carry the matches", () => {
+  const body = "Intro line. The leaked audio was edited. Unrelated. Audio experts agree!";
+  expect(matchingSentences(body, ["audio"])).toBe("The leaked audio was edited. Audio experts agree!");
+  expect(matchingSentences(body, ["zebra"], 1)).toBe("Intro line.");
 });

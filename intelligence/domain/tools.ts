@@ -394,9 +394,9 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
           args,
           ok: true,
           content: { note: UNTRUSTED_NOTE, query: args.query, results: hits.map((h) => ({ title: h.title, source: h.source, untrustedText: h.snippet })) },
-          figures: [{ label: `knowledge-base results for "${args.query}"`, value: hits.length, source: "intelligence" }],
+          figures: [{ label: `knowledge-base results for "${args.query}"`, value: hits.length, source: "intelligence knowledge base" }],
           lines: hits.length
-            ? [`${hits.length} knowledge-base result(s) for "${args.query}":`, ...hits.map((h) => `- ${h.title} (${h.source}): ${h.snippet.slice(0, 160)}`)]
+            ? [`${hits.length} knowledge-base result(s) for "${args.query}":`, ...hits.map((h) => `- ${h.title} (${h.source}): ${h.snippet.slice(0, 300)}`)]
             : [`Nothing in the knowledge base matches "${args.query}".`],
         };
       }
