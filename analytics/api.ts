@@ -70,7 +70,7 @@ export const getAnalyticsSummary = api(
   async ({ campaignId, days }: WindowRequest): Promise<SummaryResponse> => {
     const n = days ?? DEFAULT_WINDOW_DAYS;
     const w = reports.windowOf(n);
-    return reports.summary(await windowCampaigns(campaignId, w.first, w.last), n);
+    return { summary: await reports.summary(await windowCampaigns(campaignId, w.first, w.last), n) };
   },
 );
 
@@ -80,7 +80,7 @@ export const getAnalyticsSentiment = api(
   async ({ campaignId, days }: WindowRequest): Promise<SentimentResponse> => {
     const n = days ?? DEFAULT_WINDOW_DAYS;
     const w = reports.windowOf(n);
-    return reports.sentiment(await windowCampaigns(campaignId, w.first, w.last), n);
+    return { sentiment: await reports.sentiment(await windowCampaigns(campaignId, w.first, w.last), n) };
   },
 );
 

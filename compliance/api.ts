@@ -56,14 +56,11 @@ export const verifyAuditLogs = api(
 // complianceCheck judges a communication (channel, text, sender, recipients' consent, send time, region) against FEC, TCPA/CTIA, CAN-SPAM and GDPR rules (any signed-in user).
 export const complianceCheck = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/compliance/check" },
-  async (req: ComplianceCheckRequest): Promise<ComplianceCheckResponse> => {
-    requireCaller();
-    return check(req);
-  },
+  (req: ComplianceCheckRequest): Promise<ComplianceCheckResponse> => check(requireCaller(), req),
 );
 
-// getDataRetention returns the retention policy: per data class, its owner, period and legal basis (admins and managers).
-export const getDataRetention = api(
+// getDataRetentionPolicy returns the retention policy: per data class, its owner, period and legal basis (admins and managers).
+export const getDataRetentionPolicy = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/compliance/data-retention" },
   async (): Promise<RetentionPolicyResponse> => {
     requirePermission("compliance", "read");
@@ -110,10 +107,10 @@ export const getDataDeletion = api(
   ({ requestId }: DataDeletionPath): Promise<DataDeletionStatus> => erasureStatus(requireCaller(), requestId),
 );
 
-// generateComplianceReport gathers the evidence for gdpr, ccpa, tcpa, fec or can-spam (others 404) and returns where to download it as PDF or JSON (admins).
+// generateComplianceReport gathers the evidence for gdpr, ccpa, tcpa, fec or can-spam (others 404) over a period (default the last 30 days), for one campaign or all, and returns where to download it as PDF or JSON (admins).
 export const generateComplianceReport = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/compliance/reports/:regulation" },
-  ({ regulation }: ReportRequest): Promise<ReportResponse> => generateReport(requirePermission("compliance", "manage"), regulation),
+  (req: ReportRequest): Promise<ReportResponse> => generateReport(requirePermission("compliance", "manage"), req),
 );
 
 // downloadComplianceReport streams a generated report: ?format=pdf (default) or json (admins).

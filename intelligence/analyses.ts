@@ -12,7 +12,9 @@ import type { AnalysedPassage, AnalysisType } from "./domain/analysis";
 import type { runAnalysis } from "./heuristics";
 import { offload } from "../shared/workers";
 import { assessThreat } from "./domain/threat";
-import type { AnalysisResults, AnalyzeRequest, AnalyzeResponse, ThreatAssessment, ThreatAssessmentResponse } from "./model";
+import { assessContent, type CampaignContext, type ContentInput } from "./domain/content";
+import { campaigns } from "~encore/clients";
+import type { AnalysisResults, AnalyzeRequest, AnalyzeResponse, AssessedContent, ThreatAssessment, ThreatAssessmentResponse } from "./model";
 import { structuredCompletion, summariseWithModel } from "./assistant";
 import { analysisPrompt, analysisRequest, documentPayload, isModelAnalysisType, responseFormat, validateAnswer, type ModelAnalysisType } from "./domain/modelanalysis";
 import { UNTRUSTED_NOTE } from "./domain/tools";
@@ -129,5 +131,40 @@ export async function threatAssessment(caller: NonNullable<AuthData>, campaignId
     content: { threat: assessment },
   });
   await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "threat_assessment", campaignId, threatLevel: result.threatLevel } });
+  return { assessment, reportId: report.id };
+}
+
+/** The most text one content assessment reads. */
+export const CONTENT_MAX_CHARS = 100_000;
+
+/**
+ * POST /threat-assessment with `data` (the seed's call): the content scored (risk language, tone,
+ * reach, and with a campaign whether it names it), stored as a report (the caller's access to the
+ * campaign, when one is given, already checked).
+ */
+export async function contentThreatAssessment(caller: NonNullable<AuthData>, content: ContentInput & Omit<AssessedContent, "kind" | "characters">, campaignId: string | null): Promise<ThreatAssessmentResponse> {
+  await takeRateToken(caller.userID, "analysis");
+  let context: CampaignContext | undefined;
+  if (campaignId) {
+    const [campaign, { keywords }] = await Promise.all([campaigns.getCampaignForService({ campaignId }), campaigns.getKeywords({ campaignId })]);
+    context = { name: campaign.name, terms: keywords.map((k) => k.keyword) };
+  }
+  const result = assessContent(content, context);
+  const seen: AssessedContent = { kind: content.kind, characters: content.text.length };
+  for (const k of ["title", "url", "author", "platform"] as const) if (content[k]) seen[k] = content[k];
+  const assessment: ThreatAssessment = { ...(campaignId ? { campaignId } : {}), content: seen, ...result, assessedAt: new Date() };
+  const drivers = result.factors.filter((f) => f.weight > 0 && f.score > 0).sort((a, b) => b.weight * b.score - a.weight * a.score);
+  const label = content.title ?? content.url ?? `${content.kind} of ${content.text.length} characters`;
+  const report = await store.insertReport({
+    kind: "threat_assessment",
+    analysisType: null,
+    documentId: null,
+    campaignId,
+    ownerId: caller.userID,
+    title: `Threat assessment of ${label.slice(0, 120)}: ${result.threatLevel} (${result.score})`,
+    summary: [`Threat level ${result.threatLevel}, score ${result.score}.`, ...drivers.slice(0, 2).map((f) => f.evidence[0] ?? f.name)].join(" ").slice(0, 1000),
+    content: { threat: assessment },
+  });
+  await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "threat_assessment", subject: "content", campaignId, threatLevel: result.threatLevel } });
   return { assessment, reportId: report.id };
 }
