@@ -323,8 +323,11 @@ export async function searchHits(v: Visibility, q: string, limit: number, offset
             AND (r.analysis_type = 'summary' OR strpos(p2.body, r.summary) > 0)
             AND (${v.all} OR p2.campaign_id = ANY(${v.campaignIds}::uuid[]) OR (p2.campaign_id IS NULL AND p2.owner_id = ${v.userId}))))
     ),
+    -- Duplicates are looked for among the best-ranked candidates only (twice the page and more), so a
+    -- query matching thousands of passages does not hash them all.
+    candidates AS (SELECT * FROM hits ORDER BY rank DESC, id LIMIT ${(offset + limit) * 2 + 20}),
     distinct_hits AS (
-      SELECT DISTINCT ON (md5(lower(regexp_replace(text, '\\s+', ' ', 'g')))) * FROM hits
+      SELECT DISTINCT ON (md5(lower(regexp_replace(text, '\\s+', ' ', 'g')))) * FROM candidates
       ORDER BY md5(lower(regexp_replace(text, '\\s+', ' ', 'g'))), rank DESC, kind, id
     ),
     page AS (SELECT * FROM distinct_hits ORDER BY rank DESC, id LIMIT ${limit} OFFSET ${offset})
