@@ -21,7 +21,7 @@ export function isModelAnalysisType(t: string): t is ModelAnalysisType {
 export const MODEL_DOCUMENT_BUDGET = 48_000;
 
 const CLAIM_KINDS: readonly ClaimKind[] = ["statistic", "date", "money", "attribution", "comparison", "record"];
-const ENTITY_TYPES: readonly EntityType[] = ["person", "organization", "place", "other"];
+const ENTITY_TYPES: readonly EntityType[] = ["person", "organization", "place", "law", "program", "other"];
 const RISK_CATEGORIES: readonly RiskCategory[] = ["legal", "financial", "conduct", "policy_reversal", "controversial_statement", "performance"];
 const SEVERITIES = ["low", "medium", "high"] as const;
 
@@ -37,7 +37,7 @@ const TASKS: Record<ModelAnalysisType, string> = {
   sentiment:
     "Task: the document's tone toward its subject. score from -1 (hostile) to 1 (favourable), label positive/neutral/negative consistent with the score's sign, how many of its sentences are positive and negative (the tool result says how many sentences it has), a score for every passage (each position exactly once), and up to three quotes each of the most negative and most positive sentences.",
   entities:
-    "Task: the named entities: people, organizations, places, and other named things (laws, programmes, events), each with its name exactly as written in the document. At most 25, most important first.",
+    "Task: the named entities: people, organizations, places, laws (acts, bills), programs (e.g. Medicare Advantage, Social Security), and other named things (events), each with its name exactly as written in the document. At most 25, most important first.",
   claims:
     "Task: the checkable factual claims: statements a fact-checker could verify (figures, amounts, dates, votes, attributions, comparisons, records). Each is a verbatim quote of the sentence making it, the position of its passage, and its kinds. Opinions and questions are not claims. At most 50.",
   risk:
