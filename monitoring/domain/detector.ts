@@ -53,6 +53,8 @@ const TEXT_LIMIT = 280;
 /** Window (minutes) and significance used to decide that volume is back to normal. */
 const CALM_WINDOW = 10;
 const CALM_LOG_SIGNIFICANCE = Math.log(1e-3);
+/** Volume windows at least this long set an alert's severity (sustained volume, not a few minutes' noise). */
+const IMPACT_MINUTES = 10;
 /**
  * Minutes are learned into the baselines this many minutes after they end, so mentions up to that
  * late are learned like on-time ones (robustly), and the newest minutes never judge themselves.
@@ -197,7 +199,7 @@ interface VolumeReading {
   peak?: WindowReading;
   /** The significant window with the highest ratio. */
   strongest?: WindowReading;
-  /** Highest significant ratio over windows of 3 minutes or more: sets severity. */
+  /** Highest significant ratio over windows of IMPACT_MINUTES or more (else the strongest): sets severity. */
   impact: number;
   calm: boolean;
 }
@@ -667,6 +669,12 @@ export class CrisisDetector {
     let exposure = 0;
     let minutes = 0;
     let next = 0;
+    // Sliding windows: a window of L minutes ending at `at` is the current minute's elapsed part, the
+    // whole minutes before it, and the remaining part (1 − fraction) of the minute L back (its count
+    // taken pro rata). At a minute boundary (fraction 1) that is exactly L whole minutes; between
+    // boundaries it is still L minutes long, so a batch landing 5 s into a minute is not judged on a
+    // 5-second window (whose noise made verdicts depend on where batches and minutes fell).
+    const tail = 1 - fraction;
     for (let k = 0; k < longest; k++) {
       const minute = last - k;
       if (minute >= start) {
@@ -680,15 +688,28 @@ export class CrisisDetector {
       const isWindow = next < windows.length && windows[next] === length;
       if (!isWindow && length !== CALM_WINDOW) continue;
       if (isWindow) next++;
-      if (exposure <= 0) continue;
-      const { mean, variance } = expectation(level, params, exposure, dispersion);
-      const ratio = count / mean;
-      const logP = ratio >= 1.5 && count >= 2 ? logCountUpperTail(count, mean, variance) : 0;
+      let windowCount = count;
+      let windowExposure = exposure;
+      let windowMinutes = minutes;
+      const before = minute - 1;
+      if (tail > 0 && before >= start) {
+        const b = this.bucketAt(before);
+        if (b) windowCount += tail * countOf(b);
+        windowExposure += tail * this.state.volume.hourFactors[this.hourOf(before)];
+        windowMinutes += tail;
+      }
+      if (windowExposure <= 0) continue;
+      const { mean, variance } = expectation(level, params, windowExposure, dispersion);
+      const observed = Math.round(windowCount);
+      const ratio = observed / mean;
+      const logP = ratio >= 1.5 && observed >= 2 ? logCountUpperTail(observed, mean, variance) : 0;
       if (length === CALM_WINDOW && ratio >= 1 + (spike - 1) / 4 && logP < CALM_LOG_SIGNIFICANCE) reading.calm = false;
       if (!isWindow || logP >= logAlpha) continue;
-      const w: WindowReading = { minutes, count, expected: mean, ratio, logP, startMinute: Math.max(minute, start) };
+      const w: WindowReading = { minutes: windowMinutes, count: observed, expected: mean, ratio, logP, startMinute: Math.max(tail > 0 && before >= start ? before : minute, start) };
       if (!reading.strongest || ratio > reading.strongest.ratio) reading.strongest = w;
-      if (length >= 3) reading.impact = Math.max(reading.impact, ratio);
+      // Severity reads sustained volume (windows of IMPACT_MINUTES or more): a 3-minute window's
+      // noise around twice the threshold flipped the same story between two severities.
+      if (length >= IMPACT_MINUTES) reading.impact = Math.max(reading.impact, ratio);
       if (ratio >= spike) {
         reading.triggered = true;
         if (!reading.best || logP < reading.best.logP) reading.best = w;
