@@ -397,3 +397,24 @@ export function replayShifted(c: ReferenceCase, plan: ShiftedReplay, detector = 
   for (const call of calls) events.push(...(call.mentions ? detector.ingest(call.mentions, call.at) : detector.advanceTo(call.at)));
   return events;
 }
+
+const TYPE_RANK: Record<string, number> = { MENTION_SPIKE: 1, SENTIMENT: 2, CRISIS: 3, ENGAGEMENT_DROP: 1, COMPETITOR: 1 };
+const SEVERITY_RANK: Record<string, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
+
+/**
+ * A replay's verdict: for each kind of story (the conversation, engagement, a competitor), the highest
+ * type and the highest severity its alerts reached, e.g. "CRISIS/HIGH", or "nothing".
+ */
+export function verdictOf(steps: readonly { alert: { type: string; severity: string; competitor?: string } }[]): string {
+  const peaks = new Map<string, { type: string; severity: string }>();
+  for (const { alert } of steps) {
+    const story = alert.type === "ENGAGEMENT_DROP" ? "engagement" : alert.type === "COMPETITOR" ? `competitor ${alert.competitor ?? ""}` : "conversation";
+    const peak = peaks.get(story);
+    if (!peak) peaks.set(story, { type: alert.type, severity: alert.severity });
+    else {
+      if (TYPE_RANK[alert.type] > TYPE_RANK[peak.type]) peak.type = alert.type;
+      if (SEVERITY_RANK[alert.severity] > SEVERITY_RANK[peak.severity]) peak.severity = alert.severity;
+    }
+  }
+  return [...peaks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, p]) => `${p.type}/${p.severity}`).join(" ") || "nothing";
+}

@@ -26,7 +26,7 @@
 // resolves after `resolveAfterMinutes` of calm (volume under 1 + (spike−1)/4 × baseline or not
 // significant, sentiment within half the drop threshold).
 import {
-  HOURS, addDocumentTerms, addLateCount, addLateMoments, decayTerms, expectation, levelRate, momentsStats, newLevel, newMoments, newTerms,
+  HOURS, addDocumentTerms, addLateCount, addLateMoments, addLateVolume, clippedMoments, decayTerms, expectation, levelRate, momentsStats, newLevel, newMoments, newTerms,
   newVolume, normaliseSeason, updateLevel, updateMoments, updateVolume,
   type LevelParams, type LevelState, type MomentsParams, type MomentsState, type TermsState, type VolumeParams, type VolumeState,
 } from "./baseline";
@@ -296,6 +296,8 @@ export class CrisisDetector {
   private readonly engagementParams: MomentsParams;
   /** Mentions were added since the last evaluation. */
   private dirty = false;
+  /** During `ingest`: the open minute the batch's newest mention implies (learning waits for it); else Infinity. */
+  private learnCap = Infinity;
 
   /** A detector for a campaign, fresh or resumed from a state it wrote earlier (`toJSON`). */
   constructor(config: DetectorConfigInput, state?: DetectorState) {
@@ -303,7 +305,10 @@ export class CrisisDetector {
     const o = this.config.options;
     if (state !== undefined) checkState(state, this.config.campaignId);
     this.state = state ? structuredClone(state) : initialState(this.config.campaignId);
-    this.ring = new Array(Math.max(o.maxWindowMinutes, EXPLAIN_MINUTES, CALM_WINDOW) + SETTLE_MINUTES + 2);
+    // The ring keeps every minute a late mention can still reach (the horizon) with the windows behind
+    // it, so minutes passed before their mentions came can be judged again (`reevaluate`).
+    const longestWindow = Math.max(o.volumeWindowsMinutes[o.volumeWindowsMinutes.length - 1], CALM_WINDOW);
+    this.ring = new Array(Math.max(o.maxWindowMinutes, EXPLAIN_MINUTES, o.horizonMinutes + longestWindow) + SETTLE_MINUTES + 2);
     for (const stored of this.state.buckets) {
       const b = decodeBucket(stored);
       const i = this.slot(b.minute);
@@ -370,14 +375,22 @@ export class CrisisDetector {
     const history = newest !== undefined && newest < oldest;
     const asOf = Math.max(history ? newest : nowMs, this.state.watermark ?? -Infinity);
     if (this.state.openMinute === null) this.start(items.length > 0 ? Math.min(items[0].ts, asOf) : asOf);
+    /** The earliest passed minute (within the horizon) that received mentions in this batch. */
+    let reopened = Infinity;
+    this.learnCap = history || newest === undefined ? Infinity : Math.floor(newest / MINUTE) + 1;
     for (const { mention, ts } of items) {
       const minute = Math.floor(ts / MINUTE);
       if (minute > this.state.openMinute!) this.advance(minute * MINUTE, oldest, events);
       if (minute === this.state.openMinute) this.add(mention, ts, minute);
-      else this.addLate(mention, ts, minute, ts >= oldest);
+      else {
+        this.addLate(mention, ts, minute, ts >= oldest);
+        if (ts >= oldest) reopened = Math.min(reopened, minute);
+      }
       this.state.mentionsObserved++;
     }
     this.advance(asOf, oldest, events);
+    this.learnCap = Infinity;
+    if (reopened < this.state.openMinute!) this.reevaluate(reopened, asOf, oldest, events);
     if (asOf >= oldest && (this.state.lastEvaluatedAt !== asOf || this.dirty)) this.evaluate(asOf, events);
     return events;
   }
@@ -390,6 +403,7 @@ export class CrisisDetector {
     if (this.state.openMinute === null) this.start(nowMs);
     const asOf = Math.max(nowMs, this.state.watermark ?? -Infinity);
     this.advance(asOf, asOf - this.config.options.horizonMinutes * MINUTE, events);
+    this.learnSettled();
     if (this.state.lastEvaluatedAt !== asOf) this.evaluate(asOf, events);
     return events;
   }
@@ -452,13 +466,43 @@ export class CrisisDetector {
       }
     }
     s.openMinute = minute + 1;
-    while (s.learnedUntil! < s.openMinute - SETTLE_MINUTES) this.learnMinute(s.learnedUntil!);
+    this.learnSettled();
     const stale = this.bucketAt(minute - EXPLAIN_MINUTES);
     if (stale) {
       stale.sample = [];
       stale.top = [];
       stale.topNegative = [];
     }
+  }
+
+  /**
+   * Mentions arrived for minutes already passed (a source catching up, or a story sent after it
+   * happened): the minute boundaries from theirs to now are judged again with them, in order, as they
+   * would have been had the mentions come on time. Otherwise only the windows ending at `now` would
+   * see them, and whether a story counted as a crisis depended on how its mentions were batched.
+   * Boundaries whose longest volume window is no longer kept are skipped (older than the horizon).
+   */
+  private reevaluate(fromMinute: number, asOf: number, oldest: number, events: DetectorEvent[]): void {
+    const windows = this.config.options.volumeWindowsMinutes;
+    const longest = Math.max(windows[windows.length - 1], CALM_WINDOW);
+    const first = Math.max(fromMinute, this.state.openMinute! - this.ring.length + longest + 1);
+    for (let minute = first; minute < this.state.openMinute!; minute++) {
+      const boundary = (minute + 1) * MINUTE;
+      if (boundary >= oldest && boundary < asOf) this.evaluate(boundary, events);
+    }
+    this.dirty = true; // and `now` again, last
+  }
+
+  /**
+   * Learns the minutes SETTLE_MINUTES behind both the clock and, during `ingest`, the batch's newest
+   * mention: a batch of a story that happened earlier (sent after the fact, or a source catching up)
+   * does not first teach the baselines that its minutes were silent. The clock alone (`advanceTo`)
+   * learns silence.
+   */
+  private learnSettled(): void {
+    const s = this.state;
+    const until = Math.min(s.openMinute!, this.learnCap) - SETTLE_MINUTES;
+    while (s.learnedUntil! < until) this.learnMinute(s.learnedUntil!);
   }
 
   /** Learns a settled minute into the baselines. */
@@ -513,17 +557,37 @@ export class CrisisDetector {
   /**
    * A mention for a passed minute: into its bucket while recent (and within the horizon); a minute
    * not yet learned learns it with the others, an older one adds it to the baselines with the weight
-   * its age would have had.
+   * its age would have had. While the minute's bucket is kept, the baselines take what the whole
+   * minute would have been learned as (clipped like an on-time minute) minus what it was learned as:
+   * a story sent after it happened (every minute first passed empty) teaches the baselines what the
+   * same story live would have, not a scandal's full volume.
    */
   private addLate(mention: DetectorMention, ts: number, minute: number, withinHorizon: boolean): void {
     const s = this.state;
-    if (withinHorizon && minute >= s.startMinute! && minute > s.openMinute! - this.ring.length) this.add(mention, ts, minute);
-    if (minute >= s.learnedUntil! && minute >= s.startMinute!) return;
+    const learned = minute < s.learnedUntil! || minute < s.startMinute!;
+    const kept = withinHorizon && minute >= s.startMinute! && minute > s.openMinute! - this.ring.length;
+    const b = kept ? this.bucketAt(minute) : undefined;
+    const before = b && learned ? minuteMoments(b) : undefined;
+    if (kept) this.add(mention, ts, minute);
+    if (!learned) return;
     const age = s.learnedUntil! - 1 - minute;
+    const factor = s.volume.hourFactors[this.hourOf(minute)];
+    const after = b && b.minute === minute ? minuteMoments(b) : undefined;
+    if (before && after && after.n === before.n + 1) {
+      addLateVolume(s.volume, this.volumeParams, before.n, after.n, this.hourOf(minute), age, this.warm());
+      for (const [m, p, x0, x1] of [
+        [s.sentiment, this.sentimentParams, before.sentiment, after.sentiment],
+        [s.engagement, this.engagementParams, before.engagement, after.engagement],
+      ] as const) {
+        const c0 = clippedMoments(m, p, before.n, x0[0], x0[1]);
+        const c1 = clippedMoments(m, p, after.n, x1[0], x1[1]);
+        addLateMoments(m, p, 1, c1.sum - c0.sum, c1.sumSquares - c0.sumSquares, age);
+      }
+      return;
+    }
     const sentiment = clamp(Number.isFinite(mention.sentiment) ? mention.sentiment : 0, -1, 1);
     const logEngagement = Math.log(Math.max(Number.isFinite(mention.engagement) ? mention.engagement : 0, 1));
-    const hour = this.hourOf(minute);
-    addLateCount(s.volume, this.volumeParams, 1, s.volume.hourFactors[hour], age);
+    addLateCount(s.volume, this.volumeParams, 1, factor, age);
     addLateMoments(s.sentiment, this.sentimentParams, 1, sentiment, sentiment * sentiment, age);
     addLateMoments(s.engagement, this.engagementParams, 1, logEngagement, logEngagement * logEngagement, age);
   }
@@ -907,6 +971,11 @@ export class CrisisDetector {
     this.ring[i] = b;
     return b;
   }
+}
+
+/** A minute's count and (Σ, Σ²) of sentiment and log engagement. */
+function minuteMoments(b: Bucket): { n: number; sentiment: readonly [number, number]; engagement: readonly [number, number] } {
+  return { n: b.all.mentions, sentiment: [b.all.sentimentSum, b.sentimentSquares], engagement: [b.engagementSum, b.engagementSquares] };
 }
 
 function noEvidence(w: { n: number; minutes: number; startMinute: number }, baseline: number, negativeReachShare: number): MomentReading {
