@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { auth, campaigns, monitoring } from "~encore/clients";
 import { as, campaignRequest, type Profile } from "../tests/inproc";
 import { db } from "./db";
+import "./subscriptions";
 import { buildCase, mentionsAt, verdictOf, type CaseName } from "./domain/cases";
 
 type Mention = Parameters<typeof monitoring.ingestMentions>[0]["mentions"][number];

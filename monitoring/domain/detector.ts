@@ -55,6 +55,8 @@ const CALM_WINDOW = 10;
 const CALM_LOG_SIGNIFICANCE = Math.log(1e-3);
 /** Volume windows at least this long set an alert's severity (sustained volume, not a few minutes' noise). */
 const IMPACT_MINUTES = 10;
+/** The share of a minute a volume window ending between two boundaries may take from the minute L back. */
+const WINDOW_TAIL = 0.25;
 /**
  * Minutes are learned into the baselines this many minutes after they end, so mentions up to that
  * late are learned like on-time ones (robustly), and the newest minutes never judge themselves.
@@ -734,11 +736,11 @@ export class CrisisDetector {
     let minutes = 0;
     let next = 0;
     // Sliding windows: a window of L minutes ending at `at` is the current minute's elapsed part, the
-    // whole minutes before it, and the remaining part (1 − fraction) of the minute L back (its count
-    // taken pro rata). At a minute boundary (fraction 1) that is exactly L whole minutes; between
-    // boundaries it is still L minutes long, so a batch landing 5 s into a minute is not judged on a
-    // 5-second window (whose noise made verdicts depend on where batches and minutes fell).
-    const tail = 1 - fraction;
+    // whole minutes before it, and up to WINDOW_TAIL of the minute L back (its count taken pro rata):
+    // exactly L whole minutes at a boundary (fraction 1), at least L − 1 + WINDOW_TAIL between, so a
+    // batch landing 5 s into a minute is not judged on a 5-second window (whose noise made verdicts
+    // depend on where batches and minutes fell), while a burst still shows within half a minute.
+    const tail = Math.min(1 - fraction, WINDOW_TAIL);
     for (let k = 0; k < longest; k++) {
       const minute = last - k;
       if (minute >= start) {
