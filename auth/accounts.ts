@@ -6,7 +6,7 @@ import log from "encore.dev/log";
 import type { Role } from "../shared/permissions";
 import { audit } from "./audit";
 import { isUuid, normalizeEmail, toProfile, type Account } from "./domain/accounts";
-import { generatePassword, hashPassword, passwordProblem } from "./domain/passwords";
+import { generatePassword, hashPassword, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, passwordProblem } from "./domain/passwords";
 import type { CreateAccountRequest, ListAccountsResponse, UpdateAccountRequest, UserProfile } from "./model";
 import { firstAdmin, passwordCost } from "./secrets";
 import { forgetAccountState } from "./sessions";
@@ -32,7 +32,7 @@ export async function getAccount(id: string): Promise<UserProfile> {
 }
 
 export async function createAccount(req: CreateAccountRequest): Promise<UserProfile> {
-  const problem = passwordProblem(req.password);
+  const problem = passwordProblem(req.password, { email: req.email, name: req.name });
   if (problem) throw APIError.invalidArgument(problem);
   const passwordHash = await hashPassword(req.password, passwordCost());
   let account: Account;
@@ -96,8 +96,14 @@ export async function ensureFirstAdmin(): Promise<store.AdminSeed> {
   const email = normalizeEmail(configured.email || DEFAULT_ADMIN_EMAIL);
   const generated = configured.password === "";
   const password = generated ? generatePassword() : configured.password;
-  const problem = passwordProblem(password) ?? (password.length < 8 ? "password must be at least 8 characters" : null);
-  if (problem) throw new Error(`WARROOM_ADMIN_PASSWORD is not usable: ${problem}`);
+  const chars = [...password].length;
+  if (chars < MIN_PASSWORD_CHARS || chars > MAX_PASSWORD_CHARS) {
+    throw new Error(`WARROOM_ADMIN_PASSWORD is not usable: it must be ${MIN_PASSWORD_CHARS} to ${MAX_PASSWORD_CHARS} characters`);
+  }
+  // The operator chose it: a weak one is used (refusing would leave the platform without an
+  // admin) but said loudly, once, at start.
+  const weakness = generated ? null : passwordProblem(password, { email });
+  if (weakness) log.warn(`WARROOM_ADMIN_PASSWORD would be refused for a user: ${weakness} Change it (POST /api/v1/auth/password) or set a stronger one.`);
   const seed = await store.ensureAdmin(email, await hashPassword(password, passwordCost()), "Administrator");
   if (seed.kind === "exists") return seed;
   await forgetAccountState(seed.account.id);

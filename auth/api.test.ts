@@ -1,6 +1,7 @@
 // auth's endpoints against the real database (a fresh clone for this file), called through the
 // generated clients so that schemas are enforced, plus the gateway's token check.
 import "../tests/fakes/auth-secrets";
+import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import { auth as authClient } from "~encore/clients";
 import { auth as authHandler } from "./gateway";
@@ -50,10 +51,20 @@ describe("registration", () => {
     expect(await code(authClient.register({ email: address.toUpperCase(), password: PASSWORD, name: "Twin" }))).toBe("already_exists");
   });
 
-  test("bad input is 400 invalid_argument: not an email, a short password, a password over 72 bytes", async () => {
+  test("bad input is 400 invalid_argument: not an email, a short, long or weak password, one containing the email's name", async () => {
     expect(await code(authClient.register({ email: "not-an-email", password: PASSWORD, name: "X" }))).toBe("invalid_argument");
     expect(await code(authClient.register({ email: email(), password: "short", name: "X" }))).toBe("invalid_argument");
-    expect(await code(authClient.register({ email: email(), password: "é".repeat(40), name: "X" }))).toBe("invalid_argument");
+    expect(await code(authClient.register({ email: email(), password: "Tangerine-Owl-".repeat(10), name: "X" }))).toBe("invalid_argument");
+    const weak = await authClient.register({ email: email(), password: "Password123!", name: "X" }).catch((e: { code: string; message: string }) => e);
+    expect(weak).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/^password is too weak: /) });
+    const named = await authClient.register({ email: "harbor.lantern@example.org", password: "Harbor.Lantern-Quarry-91", name: "X" }).catch((e: { code: string; message: string }) => e);
+    expect(named).toMatchObject({ code: "invalid_argument", message: "password must not contain your email's name (the part before @)" });
+    // Past bcrypt's 72 bytes is fine now (pre-hashed): it signs in, and only with every character.
+    const long = "Éléphant-Rêveur-Château-Forêt-Crème-Brûlée-Été-Noël-Hôtel-Île-Ça-Va"; // 82 bytes
+    const address = email();
+    await authClient.register({ email: address, password: long, name: "Long" });
+    expect(await code(authClient.login({ email: address, password: long.slice(0, -1) + "X" }))).toBe("unauthenticated");
+    expect((await authClient.login({ email: address, password: long })).user.email).toBe(address);
   });
 
   test("the password is stored as a bcrypt hash and never returned", async () => {
@@ -88,6 +99,11 @@ describe("login", () => {
     expect(err.code).toBe("resource_exhausted");
     expect(err.details).toEqual({ retryAfterSeconds: expect.any(Number) });
     expect(err.details.retryAfterSeconds).toBeGreaterThan(25);
+    // Audited: the chained target is a digest (no email or address in the chain row); who and where are in the erasable details.
+    const target = `pair:${createHash("sha256").update(`pair:unknown|${address}`).digest("hex").slice(0, 32)}`;
+    await expect.poll(async () => (await auditEventsFor("login", target)).map((e) => e.action), { timeout: 15_000 }).toEqual(["login.locked"]);
+    const [locked] = await auditEventsFor("login", target);
+    expect(locked).toMatchObject({ targetId: target, details: { subject: "pair", email: address, address: "unknown", failures: 5, lockSeconds: 30 } });
   });
 
   test("a success before the threshold starts the count afresh", async () => {
@@ -172,11 +188,12 @@ describe("me and logout", () => {
 });
 
 describe("the gateway's token check", () => {
-  test("accepts Authorization: Bearer and ?token=, with the account's current role and permissions", async () => {
+  test("accepts Authorization: Bearer, with the account's current role and permissions; ?token= only on a WebSocket handshake", async () => {
     const { session } = await registered();
     const viaHeader = await authHandler({ authorization: `Bearer ${session.accessToken}` });
     expect(viaHeader).toEqual({ userID: session.user.id, email: session.user.email, role: "viewer", permissions: session.user.permissions });
-    expect(await authHandler({ token: session.accessToken })).toEqual(viaHeader);
+    // Outside a stream handshake (here: no request at all) a token in the URL is refused; tests/auth.test.ts covers both over HTTP.
+    expect(await code(authHandler({ token: session.accessToken }))).toBe("unauthenticated");
     // A promotion applies at once, without a new token.
     await updateAccount({ id: session.user.id, role: "analyst", actorId: first.session.user.id });
     expect((await authHandler({ authorization: `Bearer ${session.accessToken}` }))?.role).toBe("analyst");

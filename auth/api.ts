@@ -6,7 +6,7 @@ import { requireCaller, requirePermission } from "../shared/permissions";
 import { ensureFirstAdmin } from "./accounts";
 import { toProfile } from "./domain/accounts";
 import { callbackReply, type CallbackOutcome } from "./domain/oidc";
-import { clientAddress } from "./domain/throttle";
+import { requestOrigin } from "./domain/throttle";
 import type {
   ChangePasswordRequest,
   IdentityIdRequest,
@@ -31,10 +31,10 @@ import { isTest, oidcFrontendRedirect, oidcProviders, signingKeys } from "./secr
 import * as sessions from "./sessions";
 import * as store from "./store";
 
-/** The client's address from the request's forwarding headers (null when unknown). */
+/** The client's address as the runtime reports it (UNKNOWN_ADDRESS when it names none); null for calls from inside the app. */
 function callerAddress(): string | null {
   const req = currentRequest();
-  return req?.type === "api-call" ? clientAddress(req.headers) : null;
+  return req?.type === "api-call" ? requestOrigin(req.headers) : null;
 }
 
 // register creates an account (viewer; the first account of a platform without an admin is admin) and signs it in; 429 with retryAfterSeconds past REGISTRATIONS_PER_ADDRESS_PER_HOUR attempts from one address.

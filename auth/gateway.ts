@@ -1,8 +1,9 @@
 // The API gateway and its auth handler: every request with credentials comes through here.
+import { currentRequest } from "encore.dev";
 import { APIError, Gateway, type Header, type Query } from "encore.dev/api";
 import { authHandler } from "encore.dev/auth";
 import type { Permission, Role } from "../shared/permissions";
-import { bearerToken } from "./domain/tokens";
+import { bearerToken, isStreamHandshake } from "./domain/tokens";
 import { authenticate } from "./sessions";
 
 /** Where a request's credentials may be: the Authorization header, or (for WebSockets, which cannot set headers in browsers) `?token=`. */
@@ -19,13 +20,23 @@ export interface AuthData {
   permissions: Permission[];
 }
 
-// auth verifies an access token (`Authorization: Bearer <jwt>` or `?token=<jwt>`) and resolves the
-// caller. A missing, malformed, tampered, expired or revoked token leaves the request anonymous
-// (401 on endpoints that need auth).
+// auth verifies an access token (`Authorization: Bearer <jwt>`, or `?token=<jwt>` on a WebSocket
+// handshake only) and resolves the caller. A missing, malformed, tampered, expired or revoked
+// token leaves the request anonymous (401 on endpoints that need auth). A token in any other URL
+// is refused: URLs end up in proxy and server logs, browser history and Referer headers.
 export const auth = authHandler<AuthParams, AuthData>(async (params) => {
-  const token = params.authorization !== undefined ? bearerToken(params.authorization) : (params.token ?? null);
-  if (!token) throw APIError.unauthenticated("expected `Authorization: Bearer <token>`");
-  return authenticate(token);
+  if (params.authorization !== undefined) {
+    const token = bearerToken(params.authorization);
+    if (!token) throw APIError.unauthenticated("expected `Authorization: Bearer <token>`");
+    return authenticate(token);
+  }
+  if (params.token !== undefined) {
+    const req = currentRequest();
+    const handshake = req?.type === "api-call" && isStreamHandshake(req.path, req.headers);
+    if (!handshake) throw APIError.unauthenticated("`?token=` is accepted only on WebSocket handshakes (/ws/…); send `Authorization: Bearer <token>`");
+    return authenticate(params.token);
+  }
+  throw APIError.unauthenticated("expected `Authorization: Bearer <token>`");
 });
 
 // gateway is the app's single API gateway, authenticating with `auth`.

@@ -1,5 +1,6 @@
 // auth's request and response types (the seed's shapes), public and internal.
 import type { IsEmail, Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { Permission, Role } from "../shared/permissions";
 
 /** The public view of an account (seed: UserProfile). lastLoginAt is null until the first sign-in. */
@@ -16,15 +17,15 @@ export interface UserProfile {
 /** POST /api/v1/auth/register: a new account (role viewer; the first account of a platform without an admin is admin). */
 export interface RegisterRequest {
   email: string & IsEmail & MaxLen<255>;
-  /** 8 to 72 characters, at most 72 bytes (bcrypt reads no further). */
-  password: string & MinLen<8> & MaxLen<72>;
+  /** 8 to 128 characters, strong enough (zxcvbn score 3 or more), not containing the email's local part; the 400 says why one is refused. */
+  password: string & MinLen<8> & MaxLen<256>;
   name: string & MinLen<1> & MaxLen<255>;
 }
 
 /** POST /api/v1/auth/login. */
 export interface LoginRequest {
   email: string & IsEmail & MaxLen<255>;
-  password: string & MinLen<8> & MaxLen<72>;
+  password: string & MinLen<8> & MaxLen<256>;
 }
 
 /** A new session: a 1-hour access token, a 30-day refresh token, and who signed in. */
@@ -55,8 +56,9 @@ export interface SuccessResponse {
 
 /** POST /api/v1/auth/password: change one's own password (ends every session). */
 export interface ChangePasswordRequest {
-  currentPassword: string & MinLen<1> & MaxLen<72>;
-  newPassword: string & MinLen<8> & MaxLen<72>;
+  currentPassword: string & MinLen<1> & MaxLen<256>;
+  /** The same rules as at registration. */
+  newPassword: string & MinLen<8> & MaxLen<256>;
 }
 
 // --- single sign-on (OpenID Connect) ---
@@ -135,8 +137,8 @@ export interface SsoDomainRequest {
 
 /** A page of live accounts, newest first. */
 export interface ListAccountsRequest {
-  limit?: number & Min<1> & Max<200>;
-  offset?: number & Min<0>;
+  limit?: Int & Min<1> & Max<200>;
+  offset?: Int & Min<0>;
 }
 
 /** One page of accounts and how many live accounts there are in all. */
@@ -160,7 +162,7 @@ export interface DeleteAccountRequest {
 /** A new account made by an administrator (the caller has been checked by the users service). */
 export interface CreateAccountRequest {
   email: string & IsEmail & MaxLen<255>;
-  password: string & MinLen<8> & MaxLen<72>;
+  password: string & MinLen<8> & MaxLen<256>;
   name: string & MinLen<1> & MaxLen<255>;
   role: Role;
   actorId: string;

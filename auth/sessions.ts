@@ -1,12 +1,12 @@
 // Sign-in, sessions and the gateway's token check: the rules behind auth's public endpoints.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { permissionsFor } from "../shared/permissions";
 import { audit } from "./audit";
 import { isUuid, normalizeEmail, toProfile, type Account, type AccountState } from "./domain/accounts";
 import { burnPasswordCheck, hashPassword, needsRehash, passwordProblem, verifyPassword } from "./domain/passwords";
-import { accountSubject, addressSubject, registrationSubject, ThrottledError, type LoginAttempt } from "./domain/throttle";
+import { isKnowableAddress, loginSubjects, registrationSubject, ThrottledError, UNKNOWN_ADDRESS, type LoginAttempt } from "./domain/throttle";
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   REFRESH_TOKEN_TTL_SECONDS,
@@ -53,13 +53,11 @@ export async function startSession(account: Account, how: "register" | "login" |
 /**
  * Counts a self-registration against the client address's hourly budget before any other work, so
  * failed attempts (email taken, password refused, SSO domain) count as much as successes; past the
- * budget, 429 with the seconds until the window ends. Without an address there is nothing to count.
+ * budget, 429 with the seconds until the window ends. Clients whose address is unknown share one
+ * budget; only calls from inside the app (null: no client) are not counted.
  */
 async function countRegistration(address: string | null): Promise<void> {
-  if (!address) {
-    log.debug("registration without a client address (no X-Forwarded-For / X-Real-IP): not rate limited");
-    return;
-  }
+  if (address === null) return;
   const limit = await registrationLimit();
   try {
     await limit.take(registrationSubject(address));
@@ -71,10 +69,35 @@ async function countRegistration(address: string | null): Promise<void> {
   }
 }
 
+/** Remembers that the account signed in from the address (sparing it the account-wide login ceiling later); a failure to remember is logged, not fatal. */
+async function rememberAddress(userId: string, address: string | null): Promise<void> {
+  if (!isKnowableAddress(address)) return;
+  try {
+    await store.rememberAddress(userId, address);
+  } catch (err) {
+    log.warn("could not remember a sign-in address", { error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/**
+ * Starts a login attempt for the (normalised) email from the address through the throttle, or
+ * throws 429 with retryAfterSeconds. The same for existing and unknown emails.
+ */
+async function beginAttempt(email: string, address: string | null): Promise<LoginAttempt> {
+  const throttle = await loginThrottle();
+  const known = isKnowableAddress(address) && (await store.isKnownAddress(email, address));
+  try {
+    return await throttle.begin(loginSubjects(email, address), known);
+  } catch (err) {
+    if (err instanceof ThrottledError) throw throttled(err);
+    throw err;
+  }
+}
+
 /** Self-registration: a viewer account (admin when the platform has none yet), signed in; limited per client address. */
 export async function register(req: RegisterRequest, address: string | null): Promise<LoginResponse> {
   await countRegistration(address);
-  const problem = passwordProblem(req.password);
+  const problem = passwordProblem(req.password, { email: req.email, name: req.name });
   if (problem) throw APIError.invalidArgument(problem);
   signingKeys(); // refuse before creating an account that could not sign in
   const email = normalizeEmail(req.email);
@@ -94,6 +117,7 @@ export async function register(req: RegisterRequest, address: string | null): Pr
     targetId: account.id,
     details: { via: "register", after: { email: account.email, name: account.name, role: account.role } },
   });
+  await rememberAddress(account.id, address);
   return startSession(account, "register");
 }
 
@@ -116,32 +140,35 @@ function throttled(err: ThrottledError): APIError {
 
 /**
  * Sign-in with email and password. Wrong password and unknown email are indistinguishable (same
- * message, same bcrypt work); failures are throttled per account and per client address.
+ * message, same bcrypt work, same throttling); failures are throttled per (account, address), per
+ * account from addresses it never signed in from, and per address (domain/throttle.ts).
  */
 export async function login(req: LoginRequest, address: string | null): Promise<LoginResponse> {
   signingKeys(); // a misconfigured key is 503 for everyone, before any password is checked
   const email = normalizeEmail(req.email);
   // Before the throttle and the password: a domain that must use single sign-on has no password to guess.
   await refusePasswordIfSsoRequired(email);
-  const throttle = await loginThrottle();
-  let attempt: LoginAttempt;
-  try {
-    attempt = await throttle.begin(accountSubject(email), address ? addressSubject(address) : null);
-  } catch (err) {
-    if (err instanceof ThrottledError) throw throttled(err);
-    throw err;
-  }
+  const attempt = await beginAttempt(email, address);
   const cost = passwordCost();
   const account = await store.findLiveAccountByEmail(email);
   const ok = account ? await verifyPassword(req.password, account.passwordHash) : await burnPasswordCheck(req.password, cost);
   if (!account || !ok) {
     const lockouts = await attempt.failed();
     for (const l of lockouts) {
-      await audit({ actorId: account?.id ?? "anonymous", action: "login.locked", targetType: "login", targetId: l.key, details: { failures: l.failures, lockSeconds: l.seconds } });
+      // The chained target is a digest of the locked subject (the chain row keeps no email or
+      // address); who and where go in the details, which erasure and retention may delete.
+      await audit({
+        actorId: account?.id ?? "anonymous",
+        action: "login.locked",
+        targetType: "login",
+        targetId: `${l.kind}:${createHash("sha256").update(l.key).digest("hex").slice(0, 32)}`,
+        details: { subject: l.kind, ...(l.kind !== "address" ? { email } : {}), ...(l.kind !== "account" ? { address: address ?? UNKNOWN_ADDRESS } : {}), failures: l.failures, lockSeconds: l.seconds },
+      });
     }
     throw APIError.unauthenticated(INVALID_CREDENTIALS);
   }
   await attempt.succeeded();
+  await rememberAddress(account.id, address);
   const rehashed = needsRehash(account.passwordHash, cost) ? await hashPassword(req.password, cost) : null;
   const signedIn = (await store.recordLogin(account.id, rehashed)) ?? account;
   return startSession(signedIn, "login");
@@ -181,24 +208,18 @@ export async function endAllSessions(userId: string, actorId: string, reason: st
 
 /** Changes the caller's own password after checking the current one; ends every session. */
 export async function changePassword(userId: string, currentPassword: string, newPassword: string, address: string | null): Promise<void> {
-  const problem = passwordProblem(newPassword);
-  if (problem) throw APIError.invalidArgument(problem);
   const account = await store.getLiveAccountWithHash(userId);
   if (!account) throw APIError.unauthenticated("sign in again");
+  const problem = passwordProblem(newPassword, { email: account.email, name: account.name });
+  if (problem) throw APIError.invalidArgument(problem);
   // Guessing the current password through this endpoint is throttled like sign-in.
-  const throttle = await loginThrottle();
-  let attempt: LoginAttempt;
-  try {
-    attempt = await throttle.begin(accountSubject(account.email), address ? addressSubject(address) : null);
-  } catch (err) {
-    if (err instanceof ThrottledError) throw throttled(err);
-    throw err;
-  }
+  const attempt = await beginAttempt(account.email, address);
   if (!(await verifyPassword(currentPassword, account.passwordHash))) {
     await attempt.failed();
     throw APIError.permissionDenied("the current password is wrong");
   }
   await attempt.succeeded();
+  await rememberAddress(userId, address);
   await store.setPassword(userId, await hashPassword(newPassword, passwordCost()));
   await forgetAccountState(userId);
   await audit({ actorId: userId, action: "user.password_changed", targetType: "user", targetId: userId, details: {} });

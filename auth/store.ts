@@ -201,6 +201,7 @@ export async function softDeleteAccount(id: string): Promise<Account | null> {
     // Its provider identities go with it (they hold an email, and must not sign in to a later account).
     await tx.exec`DELETE FROM user_identities WHERE user_id = ${id}`;
     await tx.exec`DELETE FROM oauth_codes WHERE user_id = ${id}`;
+    await tx.exec`DELETE FROM login_addresses WHERE user_id = ${id}`;
     return toAccount(before);
   });
 }
@@ -347,10 +348,33 @@ export async function throttleReset(key: string): Promise<void> {
   await db.exec`DELETE FROM login_throttle WHERE key = ${key}`;
 }
 
+// --- addresses accounts signed in from ---
+
+/** How long an address stays known to an account after its last successful sign-in there. */
+export const KNOWN_ADDRESS_DAYS = 90;
+
+/** True when the live account with this email signed in successfully from the address in the last KNOWN_ADDRESS_DAYS days. */
+export async function isKnownAddress(email: string, address: string): Promise<boolean> {
+  const row = await db.queryRow<{ known: boolean }>`
+    SELECT EXISTS (
+      SELECT 1 FROM login_addresses la JOIN users u ON u.id = la.user_id
+      WHERE u.email = ${email} AND u.deleted_at IS NULL AND la.address = ${address}
+        AND la.last_seen_at > now() - make_interval(days => ${KNOWN_ADDRESS_DAYS})
+    ) AS known`;
+  return row?.known ?? false;
+}
+
+/** Records a successful sign-in of the account from the address. */
+export async function rememberAddress(userId: string, address: string): Promise<void> {
+  await db.exec`
+    INSERT INTO login_addresses (user_id, address) VALUES (${userId}, ${address})
+    ON CONFLICT (user_id, address) DO UPDATE SET last_seen_at = now()`;
+}
+
 // --- housekeeping ---
 
 /** Deletes expired refresh tokens, stale throttling rows and expired sign-in flows and codes; returns how many of each. */
-export async function deleteExpired(): Promise<{ tokens: number; throttles: number; oauthFlows: number; oauthCodes: number }> {
+export async function deleteExpired(): Promise<{ tokens: number; throttles: number; oauthFlows: number; oauthCodes: number; addresses: number }> {
   const tokens = await db.queryRow<{ n: number }>`
     WITH gone AS (DELETE FROM refresh_tokens WHERE expires_at < now() RETURNING 1) SELECT count(*)::int AS n FROM gone`;
   const throttles = await db.queryRow<{ n: number }>`
@@ -361,7 +385,9 @@ export async function deleteExpired(): Promise<{ tokens: number; throttles: numb
     WITH gone AS (DELETE FROM oauth_flows WHERE expires_at < now() RETURNING 1) SELECT count(*)::int AS n FROM gone`;
   const codes = await db.queryRow<{ n: number }>`
     WITH gone AS (DELETE FROM oauth_codes WHERE expires_at < now() RETURNING 1) SELECT count(*)::int AS n FROM gone`;
-  return { tokens: tokens?.n ?? 0, throttles: throttles?.n ?? 0, oauthFlows: flows?.n ?? 0, oauthCodes: codes?.n ?? 0 };
+  const addresses = await db.queryRow<{ n: number }>`
+    WITH gone AS (DELETE FROM login_addresses WHERE last_seen_at < now() - make_interval(days => ${KNOWN_ADDRESS_DAYS}) RETURNING 1) SELECT count(*)::int AS n FROM gone`;
+  return { tokens: tokens?.n ?? 0, throttles: throttles?.n ?? 0, oauthFlows: flows?.n ?? 0, oauthCodes: codes?.n ?? 0, addresses: addresses?.n ?? 0 };
 }
 
 // --- OpenID Connect sign-in ---
@@ -565,6 +591,7 @@ export async function eraseAccount(id: string): Promise<{ account: number; sessi
     const sessions = await tx.queryRow<{ n: number }>`WITH gone AS (DELETE FROM refresh_tokens WHERE user_id = ${id} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
     const identities = await tx.queryRow<{ n: number }>`WITH gone AS (DELETE FROM user_identities WHERE user_id = ${id} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
     await tx.exec`DELETE FROM oauth_codes WHERE user_id = ${id}`;
+    await tx.exec`DELETE FROM login_addresses WHERE user_id = ${id}`;
     return { account: 1, sessions: sessions?.n ?? 0, identities: identities?.n ?? 0 };
   });
 }

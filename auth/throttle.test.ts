@@ -3,7 +3,7 @@ import "../tests/fakes/auth-secrets";
 import { describe, expect, test } from "vitest";
 import { randomUUID } from "node:crypto";
 import { createCache } from "../shared/cache";
-import { accountSubject, LoginThrottle, registrationSubject, ThrottledError, WindowRateLimit } from "./domain/throttle";
+import { loginSubjects, LoginThrottle, registrationSubject, ThrottledError, WindowRateLimit } from "./domain/throttle";
 import { CacheThrottleStore, DatabaseThrottleStore, FallbackThrottleStore } from "./throttle";
 import * as store from "./store";
 import { redisForTests } from "../host/testing/services.ts";
@@ -24,7 +24,7 @@ function liveCache() {
 }
 
 async function failFive(throttle: LoginThrottle, email: string) {
-  for (let i = 0; i < 5; i++) await (await throttle.begin(accountSubject(email), null)).failed();
+  for (let i = 0; i < 5; i++) await (await throttle.begin(loginSubjects(email, "192.0.2.1"), false)).failed();
 }
 
 describe("throttling stores", () => {
@@ -56,8 +56,8 @@ describe("throttling stores", () => {
     const throttle = new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(cache, health), new DatabaseThrottleStore()));
     const email = `${randomUUID()}@example.org`;
     await failFive(throttle, email);
-    await expect(throttle.begin(accountSubject(email), null)).rejects.toBeInstanceOf(ThrottledError);
-    expect(await store.throttleLockedUntil(accountSubject(email).key)).toBeGreaterThan(Date.now());
+    await expect(throttle.begin(loginSubjects(email, "192.0.2.1"), false)).rejects.toBeInstanceOf(ThrottledError);
+    expect(await store.throttleLockedUntil(loginSubjects(email, "192.0.2.1").pair.key)).toBeGreaterThan(Date.now());
     expect(health.failures).toBeGreaterThan(0);
     await cache.close();
   });
@@ -65,7 +65,7 @@ describe("throttling stores", () => {
   test("with the cache down, a correct sign-in is not refused", async () => {
     const { cache, health } = deadCache();
     const throttle = new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(cache, health), new DatabaseThrottleStore()));
-    const attempt = await throttle.begin(accountSubject(`${randomUUID()}@example.org`), null);
+    const attempt = await throttle.begin(loginSubjects(`${randomUUID()}@example.org`, "192.0.2.1"), false);
     await expect(attempt.succeeded()).resolves.toBeUndefined();
     await cache.close();
   });
@@ -76,7 +76,7 @@ describe("throttling stores", () => {
     await failFive(new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(down.cache, down.health), new DatabaseThrottleStore())), email);
     const up = liveCache();
     const throttle = new LoginThrottle(new FallbackThrottleStore(new CacheThrottleStore(up.cache, up.health), new DatabaseThrottleStore()));
-    await expect(throttle.begin(accountSubject(email), null)).rejects.toBeInstanceOf(ThrottledError);
+    await expect(throttle.begin(loginSubjects(email, "192.0.2.1"), false)).rejects.toBeInstanceOf(ThrottledError);
     await Promise.all([down.cache.close(), up.cache.close()]);
   });
 });
@@ -110,5 +110,31 @@ describe("the registration limit on the real stores", () => {
     await exercise(new FallbackThrottleStore(new CacheThrottleStore(cache, health), new DatabaseThrottleStore()));
     expect(health.failures).toBeGreaterThan(0);
     await cache.close();
+  });
+});
+
+describe("addresses an account signed in from", () => {
+  async function account(email: string) {
+    return store.createAccount({ email, passwordHash: "!", name: "Known", role: "viewer", firstBecomesAdmin: false });
+  }
+
+  test("known after a success there, for that account only; forgotten with the account, and after 90 days unused", async () => {
+    const email = `${randomUUID()}@example.org`;
+    const a = await account(email);
+    expect(await store.isKnownAddress(email, "198.51.100.1")).toBe(false);
+    await store.rememberAddress(a.id, "198.51.100.1");
+    await store.rememberAddress(a.id, "198.51.100.1"); // again: one row, seen now
+    expect(await store.isKnownAddress(email, "198.51.100.1")).toBe(true);
+    expect(await store.isKnownAddress(email, "198.51.100.2")).toBe(false);
+    expect(await store.isKnownAddress(`${randomUUID()}@example.org`, "198.51.100.1")).toBe(false);
+
+    const { db } = await import("./db");
+    await db.exec`UPDATE login_addresses SET last_seen_at = now() - interval '91 days' WHERE user_id = ${a.id}`;
+    expect(await store.isKnownAddress(email, "198.51.100.1")).toBe(false);
+    expect((await store.deleteExpired()).addresses).toBeGreaterThanOrEqual(1);
+
+    await store.rememberAddress(a.id, "198.51.100.3");
+    await store.softDeleteAccount(a.id);
+    expect(await db.queryRow`SELECT 1 AS one FROM login_addresses WHERE user_id = ${a.id}`).toBeNull();
   });
 });

@@ -131,28 +131,31 @@ describe("the hash chain", () => {
 
   test("erased details leave the chain valid and the entries redacted", async () => {
     const subject = await user("viewer");
-    const { logId } = await compliance.createAuditLog({ action: "test.personal", details: { phone: "+14155550100" } }, as(subject));
+    const { logId } = await compliance.createAuditLog({ action: "test.personal", targetType: "user", targetId: subject.id, details: { phone: "+14155550100" } }, as(admin));
     expect(await eraseAuditDetailsOf(subject.id)).toBeGreaterThanOrEqual(1);
     const result = await verify();
     expect(result.valid).toBe(true);
     expect(result.redacted).toBeGreaterThanOrEqual(1);
-    const { logs } = await compliance.getAuditLogs({ start: START, end: END, userId: subject.id }, as(admin));
+    const { logs } = await compliance.getAuditLogs({ start: START, end: END, userId: admin.id }, as(admin));
     expect(logs.find((l) => l.id === logId)).toMatchObject({ redacted: true, details: {}, action: "test.personal" });
   });
 });
 
 describe("writing and reading entries", () => {
   test("the caller is recorded as the actor; pages follow the cursor in chain order", async () => {
-    const writer = await user("viewer");
+    const writer = await user("manager");
+    // A campaign they manage but did not create (so the only entries they made are the ones below).
+    const theirs = await newCampaign(admin);
+    await campaigns.addCampaignMember({ id: theirs, userId: writer.id, role: "manager" }, as(admin));
     const written: string[] = [];
-    for (let i = 0; i < 5; i++) written.push((await compliance.createAuditLog({ action: "report.exported", details: { page: i } }, as(writer))).logId);
+    for (let i = 0; i < 5; i++) written.push((await compliance.createAuditLog({ action: "outreach.call_made", campaignId: theirs, details: { page: i } }, as(writer))).logId);
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
       const page = await compliance.getAuditLogs({ start: START, end: END, userId: writer.id, limit: 2, cursor }, as(admin));
       seen.push(...page.logs.map((l) => l.id));
-      for (const l of page.logs) expect(l).toMatchObject({ actorId: writer.id, action: "report.exported", service: "compliance", targetId: writer.id, redacted: false });
+      for (const l of page.logs) expect(l).toMatchObject({ actorId: writer.id, action: "outreach.call_made", service: "compliance", targetType: "campaign", targetId: theirs, campaignId: theirs, redacted: false, userSubmitted: true });
       cursor = page.nextCursor;
       pages++;
     } while (cursor);
@@ -197,6 +200,83 @@ describe("writing and reading entries", () => {
     await recordAuditEvent(fresh);
     await recordAuditEvent(fresh);
     expect((await auditEventsFor(fresh.targetType, fresh.targetId)).filter((e) => e.id === fresh.id)).toHaveLength(1);
+    expect((await verify()).valid).toBe(true);
+  });
+});
+
+describe("entries users write", () => {
+  const forge = { action: "campaign.deleted", targetType: "campaign" };
+
+  test("a viewer who is not a member cannot forge an entry in a campaign's trail (the issue's case)", async () => {
+    const viewer = await user("viewer");
+    expect(await code(compliance.createAuditLog({ ...forge, targetId: campaignId }, as(viewer)))).toBe("invalid_argument");
+    // Even with a free action name: the campaign is not theirs to write about.
+    expect(await code(compliance.createAuditLog({ action: "outreach.call_made", targetType: "campaign", targetId: campaignId }, as(viewer)))).toBe("not_found");
+    expect(await code(compliance.createAuditLog({ action: "outreach.call_made", campaignId }, as(viewer)))).toBe("not_found");
+    // Nor about no campaign at all, e.g. naming an admin.
+    expect(await code(compliance.createAuditLog({ action: "account.promoted", targetType: "user", targetId: admin.id }, as(viewer)))).toBe("permission_denied");
+    const trail = await compliance.getAuditLogs({ start: START, end: END, campaignId }, as(admin));
+    expect(trail.logs.filter((l) => l.actorId === viewer.id)).toEqual([]);
+  });
+
+  test("a member who does not manage the campaign is refused; its manager and admins may write", async () => {
+    const member = await user("analyst");
+    await campaigns.addCampaignMember({ id: campaignId, userId: member.id }, as(manager));
+    expect(await code(compliance.createAuditLog({ action: "outreach.call_made", campaignId }, as(member)))).toBe("permission_denied");
+    const other = await newCampaign(admin);
+    expect(await code(compliance.createAuditLog({ action: "outreach.call_made", campaignId: other }, as(manager)))).toBe("not_found");
+    const byManager = await compliance.createAuditLog({ action: "outreach.call_made", campaignId, details: { with: "county chair" } }, as(manager));
+    const byAdmin = await compliance.createAuditLog({ action: "outreach.call_made", campaignId: other }, as(admin));
+    const stored = await compliance.getAuditLogs({ start: START, end: END, campaignId }, as(manager));
+    expect(stored.logs.find((l) => l.id === byManager.logId)).toMatchObject({ actorId: manager.id, targetType: "campaign", targetId: campaignId, userSubmitted: true, details: { with: "county chair" } });
+    // The services' own entries are not marked.
+    expect(stored.logs.find((l) => l.action === "campaign.created")).toMatchObject({ userSubmitted: false });
+    expect(byAdmin.logId).toEqual(expect.any(String));
+  });
+
+  test("no action of the services' vocabulary, for anyone (admins included)", async () => {
+    for (const action of ["campaign.deleted", "user.role_changed", "User.Created", "session.revoked_all", "login.locked", "alert.acknowledged", "consent.opted_out"]) {
+      expect(await code(compliance.createAuditLog({ action, campaignId }, as(admin))), action).toBe("invalid_argument");
+      expect(await code(compliance.createAuditLog({ action, campaignId }, as(manager))), action).toBe("invalid_argument");
+    }
+    const refused: unknown = await compliance.createAuditLog({ action: "user.role_changed", targetType: "user", targetId: admin.id }, as(admin)).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/recorded by the services themselves/) });
+  });
+
+  test("details are bounded: depth, size, values; NUL and lone surrogates are refused with a 400", async () => {
+    // 50 levels here: far deeper values (the issue's 5,000) are refused before the handler by the
+    // runtime's malformed-input layer, and by domain/submitted.ts's iterative walk (its tests).
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < 50; i++) deep = { d: deep };
+    const cases: Record<string, unknown>[] = [
+      deep,
+      { text: "x".repeat(20_000) },
+      { list: Array.from({ length: 3000 }, (_, i) => i) },
+      { note: "a\u0000b" },
+      { ["k\u0000"]: 1 },
+      { note: "\ud800 alone" },
+    ];
+    for (const details of cases) expect(await code(compliance.createAuditLog({ action: "outreach.call_made", campaignId, details }, as(manager)))).toBe("invalid_argument");
+    expect(await code(compliance.createAuditLog({ action: "outreach.call_made", campaignId, targetType: "user", targetId: "a\u0000b" }, as(manager)))).toBe("invalid_argument");
+    let ok: Record<string, unknown> = { leaf: "😀 fine" };
+    for (let i = 0; i < 6; i++) ok = { d: ok };
+    await expect(compliance.createAuditLog({ action: "outreach.call_made", campaignId, details: ok }, as(manager))).resolves.toMatchObject({ logId: expect.any(String) });
+    expect((await verify()).valid).toBe(true);
+  });
+
+  test("the user-submitted mark is chained: flipping it either way breaks verification", async () => {
+    const { logId } = await compliance.createAuditLog({ action: "outreach.call_made", campaignId }, as(manager));
+    const flipped = await tampered(
+      () => db.exec`UPDATE audit_log SET user_submitted = false WHERE id = ${logId}`,
+      () => db.exec`UPDATE audit_log SET user_submitted = true WHERE id = ${logId}`,
+    );
+    expect(flipped).toMatchObject({ valid: false, firstBroken: { logId, reason: "content_altered" } });
+    const service = await db.queryRow<{ id: string }>`SELECT id::text AS id FROM audit_log WHERE action = 'campaign.created' AND chain_seq IS NOT NULL LIMIT 1`;
+    const claimed = await tampered(
+      () => db.exec`UPDATE audit_log SET user_submitted = true WHERE id = ${service!.id}::uuid`,
+      () => db.exec`UPDATE audit_log SET user_submitted = false WHERE id = ${service!.id}::uuid`,
+    );
+    expect(claimed).toMatchObject({ valid: false, firstBroken: { logId: service!.id, reason: "content_altered" } });
     expect((await verify()).valid).toBe(true);
   });
 });

@@ -57,7 +57,7 @@ describe("erasure requests", () => {
     );
     const raised = await alerting.raiseCrisisAlert({ campaignId, crisisScore: 0.9, triggers: ["t"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.5, recommendedActions: [], sourceKey: `era-${Date.now()}` });
     expect(raised.deliveries).toBeGreaterThan(0);
-    await compliance.createAuditLog({ action: "profile.viewed", details: { phone: "+14155550123", email } }, as(subject));
+    await compliance.createAuditLog({ action: "profile.viewed", campaignId, targetType: "user", targetId: subject.id, details: { phone: "+14155550123", email } }, as(manager));
     // Before: the person is everywhere.
     expect(await alertingStore.deliveriesTo([email])).toBe(1);
     expect(await campaignsStore.personalDataOf(subject.id, [email])).toEqual({ memberships: 1, contacts: 1 });

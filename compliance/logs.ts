@@ -3,24 +3,35 @@
 import { APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";
 import type { AuthData } from "~encore/auth";
-import { requireCampaignManagement } from "../shared/access";
+import { decideCampaignManagement, enforceAccess, requireCampaignManagement } from "../shared/access";
 import { auditOwn } from "./audit";
+import { checkSubmittedEntry } from "./domain/submitted";
 import type { AuditLog, CreateAuditLogRequest, GetAuditLogsRequest, GetAuditLogsResponse } from "./model";
 import * as store from "./store";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Stores an entry with the caller as actor. */
+/**
+ * Stores an entry the caller writes, with the caller as actor, marked user-submitted (see
+ * domain/submitted.ts for what it may say). It must concern a campaign the caller manages
+ * (admins: any campaign, or none): 404 for a campaign they may not see, 403 for one they see but
+ * do not manage.
+ */
 export async function createLog(caller: NonNullable<AuthData>, req: CreateAuditLogRequest): Promise<string> {
-  const action = req.action.trim();
-  if (!/^[a-z0-9_.-]+$/i.test(action)) throw APIError.invalidArgument('action must look like "thing.verb" (letters, digits, ".", "_", "-")');
-  return auditOwn({
-    actorId: caller.userID,
-    action,
-    targetType: req.targetType?.trim() || "user",
-    targetId: req.targetId?.trim() || caller.userID,
-    details: req.details ?? {},
-  });
+  const entry = checkSubmittedEntry(req, caller.userID);
+  if ("problem" in entry) throw APIError.invalidArgument(entry.problem);
+  if (entry.campaignId === null) {
+    if (caller.role !== "admin") throw APIError.permissionDenied("entries you write must concern a campaign you manage: pass campaignId");
+  } else {
+    const decision = decideCampaignManagement(caller, await campaigns.getCampaignAccess({ campaignId: entry.campaignId, userID: caller.userID }));
+    if (!decision.allowed && decision.code === "permission_denied") throw APIError.permissionDenied("only admins and the campaign's managers may write its audit entries");
+    enforceAccess(decision);
+  }
+  return auditOwn(
+    { actorId: caller.userID, action: entry.action, targetType: entry.targetType, targetId: entry.targetId, details: entry.details },
+    undefined,
+    { userSubmitted: true },
+  );
 }
 
 function parseTime(name: string, value: string): Date {
@@ -65,6 +76,7 @@ export async function readLogs(caller: NonNullable<AuthData>, req: GetAuditLogsR
     ...(r.campaignId ? { campaignId: r.campaignId } : {}),
     details: r.event.details,
     redacted: r.redacted,
+    userSubmitted: r.userSubmitted,
   }));
   const last = page[page.length - 1];
   return { logs, ...(rows.length > limit && last ? { nextCursor: Buffer.from(String(last.seq)).toString("base64url") } : {}) };

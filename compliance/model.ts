@@ -1,15 +1,22 @@
 // compliance's request and response types (public and internal).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 
 // --- audit log ---
 
-/** POST /api/v1/compliance/audit-logs: an entry about something the caller did (the caller is the actor). */
+/**
+ * POST /api/v1/compliance/audit-logs: an entry about something the caller did (the caller is the
+ * actor), stored marked `userSubmitted`. It concerns a campaign the caller manages (admins: any,
+ * or none).
+ */
 export interface CreateAuditLogRequest {
-  /** What happened, as `<thing>.<verb>` ("report.exported"). */
+  /** What happened, as `<thing>.<verb>` ("outreach.call_made"); never in a namespace the services record ("campaign.*", "user.*", …). */
   action: string & MinLen<1> & MaxLen<100>;
-  /** Context; may name people: it is kept outside the hash chain and erasable. */
+  /** The campaign it concerns (or a campaign target, or details.campaignId); required unless the caller is an admin. */
+  campaignId?: string & MaxLen<36>;
+  /** Context, at most 16 KiB as JSON and 8 levels deep; may name people: it is kept outside the hash chain and erasable. */
   details?: Record<string, unknown>;
-  /** What it was done to (default: "user" and the caller's id). */
+  /** What it was done to (default: the campaign; without one, the caller). */
   targetType?: string & MaxLen<100>;
   targetId?: string & MaxLen<200>;
 }
@@ -30,7 +37,7 @@ export interface GetAuditLogsRequest {
   /** From the previous page's nextCursor. */
   cursor?: string;
   /** Page size, default 100. */
-  limit?: number & Min<1> & Max<1000>;
+  limit?: Int & Min<1> & Max<1000>;
 }
 
 /** One audit log entry. */
@@ -51,6 +58,8 @@ export interface AuditLog {
   details: Record<string, unknown>;
   /** True when the details were erased (retention or an erasure request); the chain entry remains. */
   redacted: boolean;
+  /** True for an entry a user wrote through POST /api/v1/compliance/audit-logs: their statement, not the system's record. */
+  userSubmitted: boolean;
 }
 
 /** A page of audit log entries, in chain order. */
@@ -99,6 +108,8 @@ export interface ComplianceCheckResponse {
   issues: string[];
   findings: Finding[];
   rulesApplied: string[];
+  /** The audit entry recording this check. */
+  checkId: string;
 }
 
 // --- retention ---
@@ -125,7 +136,7 @@ export interface RetentionPolicyResponse {
 /** One class's new period and legal basis. */
 export interface RetentionPolicyChange {
   dataClass: DataClass;
-  periodDays: number & Min<1> & Max<36500>;
+  periodDays: Int & Min<1> & Max<36500>;
   legalBasis: string & MinLen<3> & MaxLen<1000>;
 }
 
@@ -239,6 +250,12 @@ export interface OptOutResponse {
 /** POST /api/v1/compliance/reports/:regulation. */
 export interface ReportRequest {
   regulation: string;
+  /** Only this campaign's checks (opt-outs and erasures are per person, not per campaign: all of the period's are listed). */
+  campaignId?: string;
+  /** The period (default: the 30 days up to `end`). */
+  start?: Date;
+  /** Default: now. */
+  end?: Date;
 }
 
 /** Where to download the report: `reportUrl` (PDF) and `jsonUrl` (the same evidence as JSON). */

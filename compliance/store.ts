@@ -42,6 +42,7 @@ interface LogRow {
   details_hash: string | null;
   prev_hash: string | null;
   hash: string | null;
+  user_submitted: boolean;
   details: Record<string, unknown> | null;
 }
 
@@ -55,7 +56,7 @@ async function chainPending(tx: Transaction, head: Head | null): Promise<Head | 
     const rows: LogRow[] = [];
     for await (const r of tx.query<LogRow>`
       SELECT l.seq::text AS seq, l.id, l.occurred_at, l.actor_id, l.action, l.target_type, l.target_id, l.request_id,
-             l.service, l.campaign_id, l.details_hash, d.details
+             l.service, l.campaign_id, l.details_hash, l.user_submitted, d.details
       FROM audit_log l LEFT JOIN audit_details d ON d.log_id = l.id
       WHERE l.chain_seq IS NULL ORDER BY l.seq LIMIT 5000`) rows.push(r);
     if (rows.length === 0) return current;
@@ -67,6 +68,7 @@ async function chainPending(tx: Transaction, head: Head | null): Promise<Head | 
         seq: (current?.seq ?? 0) + 1,
         campaignId: r.campaign_id ?? campaignOf(r.target_type, r.target_id, event.details),
         detailsHash: r.details_hash ?? detailsHash(event.details),
+        userSubmitted: r.user_submitted,
       };
       const prevHash = current?.hash ?? GENESIS_HASH;
       const hash = entryHash(entry, prevHash);
@@ -102,6 +104,7 @@ interface Pending {
   event: AuditEvent;
   occurredAt: Date;
   details: Record<string, unknown>;
+  userSubmitted: boolean;
   resolve: (stored: boolean) => void;
   reject: (err: unknown) => void;
 }
@@ -135,13 +138,14 @@ async function writeBatch(batch: Pending[]): Promise<boolean[]> {
         service: e.service,
         campaignId: campaignOf(e.targetType, e.targetId, p.details),
         detailsHash: detailsHash(p.details),
+        userSubmitted: p.userSubmitted,
       };
       const prevHash = head?.hash ?? GENESIS_HASH;
       const hash = entryHash(entry, prevHash);
       rows.push({
         id: entry.id, chain_seq: entry.seq, occurred_at: entry.occurredAt.toISOString(), actor_id: entry.actorId, action: entry.action,
         target_type: entry.targetType, target_id: entry.targetId, request_id: entry.requestId, service: entry.service,
-        campaign_id: entry.campaignId, details_hash: entry.detailsHash, prev_hash: prevHash, hash, details: p.details,
+        campaign_id: entry.campaignId, details_hash: entry.detailsHash, prev_hash: prevHash, hash, user_submitted: entry.userSubmitted, details: p.details,
       });
       head = { seq: entry.seq, hash };
       return true;
@@ -149,10 +153,10 @@ async function writeBatch(batch: Pending[]): Promise<boolean[]> {
     if (rows.length > 0) {
       const json = JSON.stringify(rows);
       await tx.exec`
-        INSERT INTO audit_log (id, chain_seq, occurred_at, actor_id, action, target_type, target_id, request_id, service, campaign_id, details_hash, prev_hash, hash)
-        SELECT x.id, x.chain_seq, x.occurred_at, x.actor_id, x.action, x.target_type, x.target_id, x.request_id, x.service, x.campaign_id, x.details_hash, x.prev_hash, x.hash
+        INSERT INTO audit_log (id, chain_seq, occurred_at, actor_id, action, target_type, target_id, request_id, service, campaign_id, details_hash, prev_hash, hash, user_submitted)
+        SELECT x.id, x.chain_seq, x.occurred_at, x.actor_id, x.action, x.target_type, x.target_id, x.request_id, x.service, x.campaign_id, x.details_hash, x.prev_hash, x.hash, x.user_submitted
         FROM jsonb_to_recordset(${json}::text::jsonb) AS x(id uuid, chain_seq bigint, occurred_at timestamptz, actor_id text, action text, target_type text, target_id text,
-                                                           request_id text, service text, campaign_id text, details_hash text, prev_hash text, hash text)
+                                                           request_id text, service text, campaign_id text, details_hash text, prev_hash text, hash text, user_submitted boolean)
         ORDER BY x.chain_seq`;
       await tx.exec`
         INSERT INTO audit_details (log_id, chain_seq, details)
@@ -196,13 +200,13 @@ function kickWriter(): void {
  * Appends an audit event to the chain (its details to the side table) unless an event with its id is
  * already stored; resolves once committed: true when stored now, false for a redelivery.
  */
-export function appendAuditEvent(e: AuditEvent): Promise<boolean> {
+export function appendAuditEvent(e: AuditEvent, opts: { userSubmitted?: boolean } = {}): Promise<boolean> {
   const occurredAt = new Date(e.occurredAt);
   if (!UUID.test(e.id)) return Promise.reject(new Error(`audit event id must be a UUID, got ${JSON.stringify(e.id)}`));
   if (Number.isNaN(occurredAt.getTime())) return Promise.reject(new Error("audit event occurredAt is not a time"));
   const details = JSON.parse(JSON.stringify(e.details ?? {})) as Record<string, unknown>;
   return new Promise<boolean>((resolve, reject) => {
-    queue.push({ event: e, occurredAt, details, resolve, reject });
+    queue.push({ event: e, occurredAt, details, userSubmitted: opts.userSubmitted === true, resolve, reject });
     kickWriter();
   });
 }
@@ -241,6 +245,7 @@ export interface StoredLog {
   recordedAt: Date;
   campaignId: string | null;
   redacted: boolean;
+  userSubmitted: boolean;
 }
 
 /** A page of chained entries between start and end (inclusive), in chain order after chain position `afterSeq`, optionally by actor and/or campaign. */
@@ -248,13 +253,13 @@ export async function listLogs(q: { start: Date; end: Date; actorId: string | nu
   const logs: StoredLog[] = [];
   for await (const r of db.query<LogRow>`
     SELECT l.chain_seq::text AS seq, l.id, l.occurred_at, l.recorded_at, l.actor_id, l.action, l.target_type, l.target_id, l.request_id,
-           l.service, l.campaign_id, l.details_hash, l.prev_hash, l.hash, d.details
+           l.service, l.campaign_id, l.details_hash, l.prev_hash, l.hash, l.user_submitted, d.details
     FROM audit_log l LEFT JOIN audit_details d ON d.log_id = l.id
     WHERE l.occurred_at >= ${q.start} AND l.occurred_at <= ${q.end} AND l.chain_seq > ${q.afterSeq}
       AND (${q.actorId}::text IS NULL OR l.actor_id = ${q.actorId})
       AND (${q.campaignId}::text IS NULL OR l.campaign_id = ${q.campaignId})
     ORDER BY l.chain_seq LIMIT ${q.limit}`) {
-    logs.push({ seq: Number(r.seq), event: toEvent(r), recordedAt: r.recorded_at, campaignId: r.campaign_id, redacted: r.details === null });
+    logs.push({ seq: Number(r.seq), event: toEvent(r), recordedAt: r.recorded_at, campaignId: r.campaign_id, redacted: r.details === null, userSubmitted: r.user_submitted });
   }
   return logs;
 }
@@ -277,7 +282,7 @@ export async function chainHead(): Promise<Head | null> {
 export async function chainPage(afterSeq: number, limit: number): Promise<StoredEntry[]> {
   const rows = await db.queryAll<LogRow>`
     SELECT l.chain_seq::text AS seq, l.id, l.occurred_at, l.actor_id, l.action, l.target_type, l.target_id, l.request_id,
-           l.service, l.campaign_id, l.details_hash, l.prev_hash, l.hash
+           l.service, l.campaign_id, l.details_hash, l.prev_hash, l.hash, l.user_submitted
     FROM audit_log l WHERE l.chain_seq > ${afterSeq} ORDER BY l.chain_seq LIMIT ${limit}`;
   if (rows.length === 0) return [];
   const details = new Map<string, Record<string, unknown>>();
@@ -297,6 +302,7 @@ export async function chainPage(afterSeq: number, limit: number): Promise<Stored
     service: r.service,
     campaignId: r.campaign_id,
     detailsHash: r.details_hash ?? "",
+    userSubmitted: r.user_submitted,
     prevHash: r.prev_hash ?? "",
     hash: r.hash ?? "",
     details: details.get(r.id) ?? null,
@@ -534,4 +540,35 @@ export async function insertReport(regulation: string, createdBy: string, conten
 
 export async function getReport(id: string): Promise<{ id: string; regulation: string; createdBy: string; createdAt: Date; content: Record<string, unknown> } | null> {
   return db.queryRow`SELECT id, regulation, created_by AS "createdBy", created_at AS "createdAt", content FROM compliance_reports WHERE id = ${id}`;
+}
+
+// --- regulation reports over a period ---
+
+/** The audit entries of one action in [start, end), oldest first, optionally of one campaign. */
+export async function actionEntriesBetween(action: string, start: Date, end: Date, campaignId: string | null, limit: number): Promise<AuditEvent[]> {
+  const events: AuditEvent[] = [];
+  for await (const r of db.query<LogRow>`
+    SELECT l.seq::text AS seq, l.id, l.occurred_at, l.recorded_at, l.actor_id, l.action, l.target_type, l.target_id, l.request_id,
+           l.service, l.campaign_id, l.details_hash, l.prev_hash, l.hash, d.details
+    FROM audit_log l LEFT JOIN audit_details d ON d.log_id = l.id
+    WHERE l.action = ${action} AND l.occurred_at >= ${start} AND l.occurred_at < ${end}
+      AND (${campaignId}::text IS NULL OR l.campaign_id = ${campaignId})
+    ORDER BY l.occurred_at, l.seq LIMIT ${limit}`) {
+    events.push(toEvent(r));
+  }
+  return events;
+}
+
+/** The opt-out and opt-in events received in [start, end), oldest first (numbers only as hashes). */
+export async function consentEventsBetween(start: Date, end: Date, limit: number): Promise<{ kind: "opt_out" | "opt_in"; keyword: string; channel: string; receivedAt: Date; addressHash: string }[]> {
+  return db.queryAll`
+    SELECT kind, keyword, channel, received_at AS "receivedAt", address_hash AS "addressHash" FROM consent_events
+    WHERE received_at >= ${start} AND received_at < ${end} ORDER BY received_at, id LIMIT ${limit}`;
+}
+
+/** The erasure requests made in [start, end), oldest first. */
+export async function erasuresBetween(start: Date, end: Date, limit: number): Promise<Omit<StoredErasure, "tasks" | "reason" | "userId">[]> {
+  return db.queryAll`
+    SELECT id, requested_by AS "requestedBy", status, requested_at AS "requestedAt", completed_at AS "completedAt"
+    FROM erasure_requests WHERE requested_at >= ${start} AND requested_at < ${end} ORDER BY requested_at LIMIT ${limit}`;
 }

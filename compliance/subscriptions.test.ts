@@ -7,9 +7,9 @@ import { recordAuditEvent } from "./subscriptions";
 
 describe("the audit log", () => {
   test("a user change produces exactly one stored row, even when its message is delivered twice", async () => {
-    const admin = await auth.register({ email: "admin@example.org", password: "password-123", name: "Admin" });
+    const admin = await auth.register({ email: "admin@example.org", password: "Steady-Harbor-Lantern-42", name: "Admin" });
     const authData = { userID: admin.user.id, email: admin.user.email, role: admin.user.role, permissions: admin.user.permissions };
-    const { user } = await users.createUser({ email: "v@example.org", password: "password-123", name: "V", role: "viewer" }, { authData });
+    const { user } = await users.createUser({ email: "v@example.org", password: "Steady-Harbor-Lantern-42", name: "V", role: "viewer" }, { authData });
     await users.updateUser({ id: user.id, role: "analyst" }, { authData });
 
     const updates = async () => (await auditEventsFor("user", user.id)).filter((e) => e.action === "user.updated");

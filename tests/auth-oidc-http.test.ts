@@ -19,6 +19,8 @@ const env: Record<string, string> = {
   WARROOM_ADMIN_PASSWORD: "chief-password-1",
   WARROOM_CRON: "off",
   OIDC_FRONTEND_URL: FRONTEND,
+  // The test plays clients at several addresses, as a trusted proxy in front would forward them.
+  WARROOM_TRUSTED_PROXIES: "127.0.0.1/32,::1/128",
 };
 // Runs before the fixture's own beforeAll: fills `env`, which the fixture reads when it starts.
 beforeAll(async () => {
@@ -37,6 +39,8 @@ beforeAll(async () => {
     },
   ]);
 });
+// The test stands in for a proxy on loopback that says which client each sign-in is from.
+env.WARROOM_TRUSTED_PROXIES = "127.0.0.1/32";
 const app = useFixture(ROOT, env);
 afterAll(() => idp.close());
 
@@ -109,7 +113,7 @@ test("an unknown provider is 404; an exchange with junk is 401; the providers ar
 });
 
 test("one address may start 30 sign-ins a minute; the 31st is 429, other addresses go on", async () => {
-  const start = (ip: string) => fetch(app.server.url + "/api/v1/auth/oauth/fake/start", { headers: { "x-forwarded-for": ip } }).then((r) => r.status);
+  const start = (ip: string) => fetch(app.server.url + "/api/v1/auth/oauth/fake/start", { headers: { "x-real-ip": ip, "x-forwarded-for": ip } }).then((r) => r.status);
   const statuses: number[] = [];
   for (let i = 0; i < 31; i++) statuses.push(await start("203.0.113.9"));
   expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);

@@ -2,7 +2,9 @@
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { SignJWT } from "jose";
+import { WebSocket } from "ws";
 import { useFixture } from "../host/testing/use-fixture.ts";
+import { caller, createCampaign, signInFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const JWT_SECRET = "end-to-end-secret-0123456789abcdefghij";
@@ -13,6 +15,10 @@ const app = useFixture(ROOT, {
   WARROOM_ADMIN_EMAIL: ADMIN.email,
   WARROOM_ADMIN_PASSWORD: ADMIN.password,
   WARROOM_CRON: "off",
+  // Many registrations come from this one test process; the limit itself is tested in auth-register-limit.test.ts.
+  REGISTRATIONS_PER_ADDRESS_PER_HOUR: "1000",
+  // The test sends the client addresses it plays, as a trusted proxy in front would.
+  WARROOM_TRUSTED_PROXIES: "127.0.0.1/32,::1/128,10.0.0.0/8",
 });
 
 interface Reply {
@@ -31,6 +37,8 @@ async function call(method: string, p: string, body?: unknown, headers: Record<s
 }
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+/** The headers of a request from `ip`, as a trusted proxy forwards it. */
+const from = (ip: string) => ({ "x-real-ip": ip, "x-forwarded-for": ip });
 let n = 0;
 const email = () => `e2e-${++n}-${Date.now()}@example.org`;
 
@@ -75,9 +83,30 @@ describe("a session's life over HTTP", () => {
     expect(list.json.users.map((u: { id: string }) => u.id)).toContain(created.json.user.id);
   });
 
-  test("the token may come as ?token= (for WebSockets)", async () => {
+  test("?token= is refused on HTTP endpoints (tokens stay out of URLs) but accepted on a WebSocket handshake", async () => {
     const reg = await call("POST", "/api/v1/auth/register", { email: email(), password: "a-good-password", name: "Q" });
-    expect((await call("GET", `/api/v1/auth/me?token=${reg.json.accessToken}`)).status).toBe(200);
+    const inUrl = await call("GET", `/api/v1/auth/me?token=${reg.json.accessToken}`);
+    expect(inUrl.status).toBe(401);
+    expect(inUrl.json.code).toBe("unauthenticated");
+    expect((await call("GET", "/api/v1/auth/me", undefined, bearer(reg.json.accessToken))).status).toBe(200);
+
+    const adminToken = await signInFirstAdmin(app, ADMIN);
+    const campaignId = await createCampaign(caller(app), adminToken);
+    const open = (query: string) =>
+      new Promise<number | "open">((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${app.server.port}/ws/campaigns/${campaignId}/stream${query}`, ["encore-ws"]);
+        ws.once("open", () => {
+          ws.close();
+          resolve("open");
+        });
+        ws.once("unexpected-response", (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          res.resume();
+        });
+        ws.once("error", () => resolve(0));
+      });
+    expect(await open(`?token=${adminToken}`)).toBe("open");
+    expect(await open("")).toBe(401);
   });
 });
 
@@ -130,6 +159,88 @@ describe("bad tokens are 401 on a protected endpoint", () => {
   });
 });
 
+describe("no lock-out by strangers", () => {
+  const login = (who: string, password: string, ip: string) => call("POST", "/api/v1/auth/login", { email: who, password }, from(ip));
+
+  test("a stranger's 5 wrong passwords lock the stranger out (429 with a retry hint), not the owner at their address", async () => {
+    const owner = email();
+    expect((await call("POST", "/api/v1/auth/register", { email: owner, password: "a-good-password", name: "Owner" }, from("198.51.100.30"))).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await login(owner, "wrong-password", "203.0.113.30")).status).toBe(401);
+    const refused = await login(owner, "a-good-password", "203.0.113.30");
+    expect(refused.status).toBe(429);
+    expect(refused.json.details.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(refused.json.details.retryAfterSeconds).toBeLessThanOrEqual(30);
+    expect((await login(owner, "a-good-password", "198.51.100.30")).status).toBe(200);
+  });
+
+  test("guessing from many addresses meets the account-wide ceiling; the owner at a known address still signs in", async () => {
+    const owner = email();
+    expect((await call("POST", "/api/v1/auth/register", { email: owner, password: "a-good-password", name: "Target" }, from("198.51.100.40"))).status).toBe(200);
+    // 10 addresses × 5 guesses = the ceiling of 50 a day from addresses the account does not know.
+    for (let a = 0; a < 10; a++) {
+      for (let i = 0; i < 5; i++) expect((await login(owner, "wrong-password", `203.0.113.${100 + a}`)).status).toBe(401);
+    }
+    // Now any new address is slowed down, even with the right password (the attacker cannot tell) ...
+    const slowed = await login(owner, "a-good-password", "192.0.2.77");
+    expect(slowed.status).toBe(429);
+    expect(slowed.json).toMatchObject({ code: "resource_exhausted", details: { retryAfterSeconds: expect.any(Number) } });
+    // ... while the owner, where they registered, is not locked out.
+    expect((await login(owner, "a-good-password", "198.51.100.40")).status).toBe(200);
+  });
+
+  test("an unknown email gets the same answers as a real one (no enumeration)", async () => {
+    const real = email();
+    await call("POST", "/api/v1/auth/register", { email: real, password: "a-good-password", name: "Real" }, from("198.51.100.50"));
+    const ghost = `ghost-${Date.now()}@example.org`;
+    const statuses = async (who: string, ip: string) => {
+      const out: number[] = [];
+      for (let i = 0; i < 7; i++) out.push((await login(who, "wrong-password", ip)).status);
+      return out;
+    };
+    const [a, b] = [await statuses(real, "203.0.113.60"), await statuses(ghost, "203.0.113.61")];
+    expect(a).toEqual([401, 401, 401, 401, 401, 429, 429]);
+    expect(b).toEqual(a);
+  });
+
+  test("a request without forwarding headers is still limited (the peer's address, or the shared unknown bucket)", async () => {
+    const who = email();
+    const out: number[] = [];
+    for (let i = 0; i < 6; i++) out.push((await call("POST", "/api/v1/auth/login", { email: who, password: "wrong-password" })).status);
+    expect(out).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+});
+
+describe("password rules over HTTP", () => {
+  test("register, password change and admin user creation refuse weak passwords with a 400 that says why", async () => {
+    const weak = await call("POST", "/api/v1/auth/register", { email: email(), password: "password1234", name: "W" });
+    expect(weak.status).toBe(400);
+    expect(weak.json).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/^password is too weak: .*commonly used password/) });
+    const short = await call("POST", "/api/v1/auth/register", { email: email(), password: "Xq7#vL2", name: "S" });
+    expect(short.status).toBe(400);
+    expect(short.json.message).toMatch(/at least 8/);
+    const long = await call("POST", "/api/v1/auth/register", { email: email(), password: "x".repeat(129), name: "L" });
+    expect(long.status).toBe(400);
+    expect(long.json.message).toMatch(/at most 128 characters/);
+
+    const address = email();
+    const reg = await call("POST", "/api/v1/auth/register", { email: address, password: "a-good-password", name: "Pat" });
+    expect(reg.status).toBe(200);
+    const localPart = address.split("@")[0];
+    const change = await call("POST", "/api/v1/auth/password", { currentPassword: "a-good-password", newPassword: `${localPart}-Quarry-91` }, bearer(reg.json.accessToken));
+    expect(change.status).toBe(400);
+    expect(change.json.message).toBe("password must not contain your email's name (the part before @)");
+    const weakChange = await call("POST", "/api/v1/auth/password", { currentPassword: "a-good-password", newPassword: "qwertyuiop" }, bearer(reg.json.accessToken));
+    expect(weakChange.status).toBe(400);
+    expect(weakChange.json.message).toMatch(/^password is too weak: /);
+    expect((await call("POST", "/api/v1/auth/password", { currentPassword: "a-good-password", newPassword: "Steady-Harbor-Lantern-42" }, bearer(reg.json.accessToken))).status).toBe(200);
+
+    const admin = await signInFirstAdmin(app, ADMIN);
+    const created = await call("POST", "/api/v1/users", { email: email(), password: "iloveyou2026", name: "New", role: "viewer" }, bearer(admin));
+    expect(created.status).toBe(400);
+    expect(created.json).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/^password is too weak: /) });
+  });
+});
+
 describe("hardening over HTTP", () => {
   test("a viewer is refused user management with 403", async () => {
     const reg = await call("POST", "/api/v1/auth/register", { email: email(), password: "a-good-password", name: "V" });
@@ -145,12 +256,11 @@ describe("hardening over HTTP", () => {
   });
 
   test("20 failures from one address lock that address (429 with a retry hint) but not the accounts elsewhere", async () => {
-    const from = (ip: string) => ({ "x-forwarded-for": `${ip}, 10.0.0.1` });
     for (let i = 0; i < 20; i++) {
       expect((await call("POST", "/api/v1/auth/login", { email: email(), password: "wrong-password" }, from("203.0.113.9"))).status).toBe(401);
     }
     const address = email();
-    await call("POST", "/api/v1/auth/register", { email: address, password: "a-good-password", name: "Late" });
+    await call("POST", "/api/v1/auth/register", { email: address, password: "a-good-password", name: "Late" }, from("198.51.100.21"));
     const locked = await call("POST", "/api/v1/auth/login", { email: address, password: "a-good-password" }, from("203.0.113.9"));
     expect(locked.status).toBe(429);
     expect(locked.json).toMatchObject({ code: "resource_exhausted", details: { retryAfterSeconds: expect.any(Number) } });

@@ -1,5 +1,6 @@
 // users' request and response types (the seed's user-management endpoints).
 import type { IsEmail, Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { Permission, Role } from "../shared/permissions";
 
 /** A user as the API shows them (same shape as auth's UserProfile). */
@@ -15,8 +16,8 @@ export interface User {
 
 /** GET /api/v1/users: a page of users, newest first. */
 export interface GetUsersRequest {
-  limit?: number & Min<1> & Max<200>;
-  offset?: number & Min<0>;
+  limit?: Int & Min<1> & Max<200>;
+  offset?: Int & Min<0>;
 }
 
 /** One page of users and the number of users in all. */
@@ -38,7 +39,8 @@ export interface UserResponse {
 /** POST /api/v1/users: a new user with a role no higher than the creator's. */
 export interface CreateUserRequest {
   email: string & IsEmail & MaxLen<255>;
-  password: string & MinLen<8> & MaxLen<72>;
+  /** The same rules as at registration: 8 to 128 characters, strong enough, not containing the email's local part. */
+  password: string & MinLen<8> & MaxLen<256>;
   name: string & MinLen<1> & MaxLen<255>;
   role: Role;
 }

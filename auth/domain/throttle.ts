@@ -1,34 +1,61 @@
-// Login throttling: failed sign-ins are counted per account and per client address; past a
-// threshold the subject is locked out for a time that doubles with every further failure, up to a
-// cap. Pure decisions over a ThrottleStore (Redis, Postgres or memory behind it).
+// Login throttling, built so that a stranger cannot lock an account's owner out:
+// - per (account, address) pair: 5 attempts, then locks of 30 s doubling up to 15 min. This is
+//   the limit the owner meets at their own address, and only their own mistakes (or someone at
+//   the same address) count against it.
+// - per account, across every address: a much higher ceiling (50 attempts a day from addresses
+//   that never signed in to it), then locks of 60 s doubling up to 15 min. It slows guessing
+//   spread over many addresses; addresses the account has signed in from before ("known", a
+//   successful sign-in, registration or password change from there) neither count against it
+//   nor are stopped by it, so a botnet cannot lock the owner out where they usually sign in.
+// - per address, across accounts: 20 failures an hour, then the same locks (password spraying
+//   from one address). Known pairs pass this one too (a colleague's typos or a sprayer on an
+//   office's shared address do not lock the office out); their pair limit still holds.
+// Unknown emails are throttled exactly like known ones (same counters, same answers): the
+// throttle never tells whether an account exists. Pure decisions over a ThrottleStore (Redis,
+// Postgres or memory behind it).
 import { isIP } from "node:net";
 
-/** How many failures a subject may have, how long the lock-outs are, and how long failures count. */
+/** How many attempts a subject may have, how long the lock-outs are, and how long attempts count. */
 export interface ThrottlePolicy {
   maxFailures: number;
   baseLockSeconds: number;
   maxLockSeconds: number;
-  /** Failures are forgotten this long after the first one of a window. */
+  /** Attempts are forgotten this long after the first one of a window. */
   windowSeconds: number;
 }
 
-/** Per account: 5 failures, then 30 s, 60 s, 120 s ... up to 15 min. */
-export const ACCOUNT_POLICY: ThrottlePolicy = { maxFailures: 5, baseLockSeconds: 30, maxLockSeconds: 900, windowSeconds: 3600 };
-/** Per client address: more room (offices share an address), same growth. */
+/** Per (account, address): 5 attempts, then 30 s, 60 s, 120 s ... up to 15 min. */
+export const PAIR_POLICY: ThrottlePolicy = { maxFailures: 5, baseLockSeconds: 30, maxLockSeconds: 900, windowSeconds: 3600 };
+/** Per account, from addresses it has never signed in from: 50 attempts a day, then 60 s doubling up to 15 min. */
+export const ACCOUNT_POLICY: ThrottlePolicy = { maxFailures: 50, baseLockSeconds: 60, maxLockSeconds: 900, windowSeconds: 86_400 };
+/** Per client address, across accounts: 20 failures an hour (offices share an address), then 30 s doubling up to 15 min. */
 export const ADDRESS_POLICY: ThrottlePolicy = { maxFailures: 20, baseLockSeconds: 30, maxLockSeconds: 900, windowSeconds: 3600 };
 
-/** One thing being throttled: an account or an address, with its policy. */
+/** The bucket of clients whose address is not known: they share one limit rather than have none. */
+export const UNKNOWN_ADDRESS = "unknown";
+
+/** One thing being throttled, with its policy. */
 export interface ThrottleSubject {
   key: string;
   policy: ThrottlePolicy;
 }
 
-export function accountSubject(email: string): ThrottleSubject {
-  return { key: `acct:${email}`, policy: ACCOUNT_POLICY };
+/** The counters one sign-in attempt touches. */
+export interface LoginSubjects {
+  pair: ThrottleSubject;
+  /** Null for the unknown bucket: the account-wide ceiling is about many distinct addresses, and one shared bucket is held by its pair and address limits. */
+  account: ThrottleSubject | null;
+  address: ThrottleSubject;
 }
 
-export function addressSubject(address: string): ThrottleSubject {
-  return { key: `addr:${address}`, policy: ADDRESS_POLICY };
+/** The subjects of a sign-in for a (normalised) email from an address (null or UNKNOWN_ADDRESS: unknown, one shared bucket). */
+export function loginSubjects(email: string, address: string | null): LoginSubjects {
+  const addr = address ?? UNKNOWN_ADDRESS;
+  return {
+    pair: { key: `pair:${addr}|${email}`, policy: PAIR_POLICY },
+    account: addr === UNKNOWN_ADDRESS ? null : { key: `acct:${email}`, policy: ACCOUNT_POLICY },
+    address: { key: `addr:${addr}`, policy: ADDRESS_POLICY },
+  };
 }
 
 /** The lock-out, in seconds, that the `failures`-th failure starts (0: none yet). */
@@ -55,6 +82,8 @@ export interface ThrottleStore {
 
 /** A lock-out that a failure just started. */
 export interface Lockout {
+  /** Which limit: the (account, address) pair, the account across addresses, or the address across accounts. */
+  kind: "pair" | "account" | "address";
   key: string;
   failures: number;
   seconds: number;
@@ -72,13 +101,14 @@ export class ThrottledError extends Error {
 }
 
 /**
- * Login throttling. The account's counter is taken BEFORE the password is checked, so that a burst
- * of parallel guesses cannot all slip past the lock while the first ones are still being hashed:
- * the first maxFailures attempts of a window are checked; past that, only one attempt at a time
- * ("the probe", claimed atomically per lock) is checked once the last lock has run out; if it
- * fails, the next, longer lock starts. A probe whose request dies is freed after PROBE_SECONDS. A success
- * resets the account. The address counts failures only (its users' successes must not count
- * against it, and it is the coarser of the two limits).
+ * Login throttling. The pair's and the account's counters are taken BEFORE the password is
+ * checked, so that a burst of parallel guesses cannot all slip past a lock while the first ones
+ * are still being hashed: the first maxFailures attempts of a window are checked; past that, only
+ * one attempt at a time ("the probe", claimed atomically per lock) is checked once the last lock
+ * has run out; if it fails, the next, longer lock starts. A probe whose request dies is freed after
+ * PROBE_SECONDS. A success resets the pair only: the account-wide count goes on (an owner signing
+ * in must not reopen guessing from elsewhere). The address counts failures only (its users'
+ * successes must not count against it, and it is the coarsest limit).
  */
 export class LoginThrottle {
   constructor(
@@ -86,23 +116,36 @@ export class LoginThrottle {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Starts an attempt, or throws ThrottledError. */
-  async begin(account: ThrottleSubject, address: ThrottleSubject | null): Promise<LoginAttempt> {
-    const [accountLock, addressLock] = await Promise.all([
-      this.store.lockedUntil(account.key),
-      address ? this.store.lockedUntil(address.key) : Promise.resolve(null),
+  /**
+   * Starts an attempt, or throws ThrottledError. `knownAddress`: the account has signed in from
+   * this address before, so the account-wide and address-wide ceilings do not apply.
+   */
+  async begin(subjects: LoginSubjects, knownAddress: boolean): Promise<LoginAttempt> {
+    const { pair, address } = subjects;
+    const account = knownAddress ? null : subjects.account;
+    const [pairLock, accountLock, addressLock] = await Promise.all([
+      this.store.lockedUntil(pair.key),
+      account ? this.store.lockedUntil(account.key) : Promise.resolve(null),
+      knownAddress ? Promise.resolve(null) : this.store.lockedUntil(address.key),
     ]);
-    const waitMs = Math.max(accountLock ?? 0, addressLock ?? 0) - this.now();
+    const waitMs = Math.max(pairLock ?? 0, accountLock ?? 0, addressLock ?? 0) - this.now();
     if (waitMs > 0) throw new ThrottledError(Math.ceil(waitMs / 1000));
 
-    const attempt = await this.store.count(account.key, account.policy.windowSeconds);
-    if (attempt > account.policy.maxFailures) {
+    const pairAttempt = await this.gate(pair, pairLock);
+    const accountAttempt = account ? await this.gate(account, accountLock) : null;
+    return new LoginAttempt(this.store, this.now, subjects, pairAttempt, accountAttempt);
+  }
+
+  /** Counts an attempt on a subject whose lock (if any) has run out; past its threshold only the probe gets through. */
+  private async gate(subject: ThrottleSubject, lockedUntil: number | null): Promise<number> {
+    const attempt = await this.store.count(subject.key, subject.policy.windowSeconds);
+    if (attempt > subject.policy.maxFailures) {
       // Past the threshold with no lock in force: the last lock has run out (or is being set by a
       // concurrent failure). One attempt per lock gets to try.
-      const claims = await this.store.count(`probe:${account.key}:${accountLock ?? 0}`, PROBE_SECONDS);
+      const claims = await this.store.count(`probe:${subject.key}:${lockedUntil ?? 0}`, PROBE_SECONDS);
       if (claims > 1) throw new ThrottledError(1);
     }
-    return new LoginAttempt(this.store, this.now, account, address, attempt);
+    return attempt;
   }
 }
 
@@ -111,34 +154,33 @@ export class LoginAttempt {
   constructor(
     private readonly store: ThrottleStore,
     private readonly now: () => number,
-    private readonly account: ThrottleSubject,
-    private readonly address: ThrottleSubject | null,
-    /** This attempt's number in the account's window. */
+    private readonly subjects: LoginSubjects,
+    /** This attempt's number in the pair's window. */
     readonly number: number,
+    /** Its number in the account-wide window (null: from a known address or the unknown bucket, not counted there). */
+    readonly accountNumber: number | null,
   ) {}
+
+  private async lockAfter(kind: Lockout["kind"], subject: ThrottleSubject, failures: number, lockouts: Lockout[]): Promise<void> {
+    const seconds = lockSecondsAfter(failures, subject.policy);
+    if (seconds === 0) return;
+    await this.store.lock(subject.key, this.now() + seconds * 1000, subject.policy.windowSeconds);
+    lockouts.push({ kind, key: subject.key, failures, seconds });
+  }
 
   /** The password was wrong (or the account unknown): lock out whatever crossed its threshold. */
   async failed(): Promise<Lockout[]> {
     const lockouts: Lockout[] = [];
-    const accountSeconds = lockSecondsAfter(this.number, this.account.policy);
-    if (accountSeconds > 0) {
-      await this.store.lock(this.account.key, this.now() + accountSeconds * 1000, this.account.policy.windowSeconds);
-      lockouts.push({ key: this.account.key, failures: this.number, seconds: accountSeconds });
-    }
-    if (this.address) {
-      const failures = await this.store.count(this.address.key, this.address.policy.windowSeconds);
-      const seconds = lockSecondsAfter(failures, this.address.policy);
-      if (seconds > 0) {
-        await this.store.lock(this.address.key, this.now() + seconds * 1000, this.address.policy.windowSeconds);
-        lockouts.push({ key: this.address.key, failures, seconds });
-      }
-    }
+    await this.lockAfter("pair", this.subjects.pair, this.number, lockouts);
+    if (this.accountNumber !== null && this.subjects.account) await this.lockAfter("account", this.subjects.account, this.accountNumber, lockouts);
+    const addressFailures = await this.store.count(this.subjects.address.key, this.subjects.address.policy.windowSeconds);
+    await this.lockAfter("address", this.subjects.address, addressFailures, lockouts);
     return lockouts;
   }
 
-  /** The sign-in succeeded: the account starts afresh. */
+  /** The sign-in succeeded: the pair starts afresh (the account-wide count does not). */
   async succeeded(): Promise<void> {
-    await this.store.reset(this.account.key);
+    await this.store.reset(this.subjects.pair.key);
   }
 }
 
@@ -163,8 +205,8 @@ export function parseRegistrationLimit(raw: string | undefined): { max: number; 
   };
 }
 
-export function registrationSubject(address: string): string {
-  return `reg:addr:${address}`;
+export function registrationSubject(address: string | null): string {
+  return `reg:addr:${address ?? UNKNOWN_ADDRESS}`;
 }
 
 /**
@@ -193,12 +235,11 @@ export class WindowRateLimit {
 }
 
 /**
- * The client's address from the request headers: the first X-Forwarded-For entry, else X-Real-IP,
- * normalised (port and brackets dropped, IPv4-mapped IPv6 unwrapped). Null when there is none or it
- * is not an IP address: callers then skip the per-address limit rather than lump every such client
- * into one bucket. Our runtime does not expose the TCP peer address, so this trusts the proxy in
- * front of the app to set these headers; a client talking to the app directly can forge them (the
- * per-account limit still holds).
+ * The client's address from the request headers: `X-Real-IP`, else the first `X-Forwarded-For`
+ * entry, normalised (port and brackets dropped, IPv4-mapped IPv6 unwrapped). Our runtime sets both
+ * on every request to the real client's address (the TCP peer, or what a configured trusted proxy
+ * forwarded), so these headers are not the client's word. Null when there is none or it is not an
+ * IP address: callers then use the shared UNKNOWN_ADDRESS bucket, never no limit at all.
  */
 export function clientAddress(headers: Record<string, string | string[] | undefined>): string | null {
   const header = (name: string): string | undefined => {
@@ -206,9 +247,24 @@ export function clientAddress(headers: Record<string, string | string[] | undefi
     const v = key === undefined ? undefined : headers[key];
     return Array.isArray(v) ? v.join(",") : v;
   };
-  const forwarded = header("x-forwarded-for");
-  const candidate = forwarded !== undefined ? forwarded.split(",")[0] : header("x-real-ip");
+  const real = header("x-real-ip");
+  const candidate = real !== undefined && real.trim() !== "" ? real.split(",")[0] : header("x-forwarded-for")?.split(",")[0];
   return candidate === undefined ? null : normalizeAddress(candidate);
+}
+
+/**
+ * Where a request came from: the client's address (UNKNOWN_ADDRESS when its headers name none), or
+ * null for a call made inside the app (no request headers at all: another service, an in-process
+ * test), which no client sent.
+ */
+export function requestOrigin(headers: Record<string, string | string[] | undefined>): string | null {
+  if (Object.keys(headers).length === 0) return null;
+  return clientAddress(headers) ?? UNKNOWN_ADDRESS;
+}
+
+/** True for a real client address (not the shared unknown bucket, not an internal call). */
+export function isKnowableAddress(address: string | null): address is string {
+  return address !== null && address !== UNKNOWN_ADDRESS;
 }
 
 export function normalizeAddress(raw: string): string | null {

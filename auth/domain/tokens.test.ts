@@ -8,6 +8,7 @@ import {
   ISSUER,
   InvalidTokenError,
   bearerToken,
+  isStreamHandshake,
   hashRefreshToken,
   isRefreshTokenShaped,
   newRefreshToken,
@@ -149,5 +150,18 @@ describe("bearer header and refresh tokens", () => {
     expect(a.hash).toBe(hashRefreshToken(a.token));
     expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(isRefreshTokenShaped("x")).toBe(false);
+  });
+});
+
+describe("where a token may sit in the URL", () => {
+  test("only on a WebSocket handshake to a stream (/ws/…)", () => {
+    expect(isStreamHandshake("/ws/campaigns/x/stream", { upgrade: "websocket", connection: "Upgrade" })).toBe(true);
+    expect(isStreamHandshake("/ws/campaigns/x/stream", { upgrade: "WebSocket" })).toBe(true);
+    // A plain request to any endpoint, or an upgrade elsewhere, or a stream path without the upgrade.
+    expect(isStreamHandshake("/api/v1/auth/me", {})).toBe(false);
+    expect(isStreamHandshake("/api/v1/auth/me", { upgrade: "websocket" })).toBe(false);
+    expect(isStreamHandshake("/ws/campaigns/x/stream", {})).toBe(false);
+    expect(isStreamHandshake("/ws/campaigns/x/stream", { upgrade: "h2c" })).toBe(false);
+    expect(isStreamHandshake("/api/ws/x", { upgrade: "websocket" })).toBe(false);
   });
 });

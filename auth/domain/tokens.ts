@@ -160,3 +160,17 @@ export function hashRefreshToken(token: string): string {
 export function isRefreshTokenShaped(token: string): boolean {
   return REFRESH_TOKEN_PATTERN.test(token);
 }
+
+/**
+ * True when a request is a WebSocket handshake to one of the app's streams: every stream lives
+ * under /ws/ (a convention of this app), and the request asks for the upgrade. The only requests
+ * on which `?token=` is honoured (browsers cannot set headers on a WebSocket). Under Encore's own
+ * runtime the auth handler is not told the request's path, so this is false there and streams
+ * take the token in a header (Encore's client packs headers into the WebSocket subprotocol).
+ */
+export function isStreamHandshake(path: string, headers: Record<string, string | string[] | undefined>): boolean {
+  if (!path.startsWith("/ws/")) return false;
+  const upgrade = headers.upgrade ?? headers.Upgrade;
+  const value = Array.isArray(upgrade) ? upgrade.join(",") : (upgrade ?? "");
+  return value.toLowerCase().split(",").some((v) => v.trim() === "websocket");
+}

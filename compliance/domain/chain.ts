@@ -21,6 +21,8 @@ export interface ChainedEntry {
   service: string;
   campaignId: string | null;
   detailsHash: string;
+  /** Written by a user through the API, not recorded by a service (absent: false). */
+  userSubmitted?: boolean;
 }
 
 /** JSON with object keys sorted at every level (Dates as ISO strings): one text per value. */
@@ -47,9 +49,14 @@ export function detailsHash(details: Record<string, unknown>): string {
   return sha256(canonicalJson(details));
 }
 
-/** The entry's hash: over the previous hash and the entry's canonical content. */
+/**
+ * The entry's hash: over the previous hash and the entry's canonical content. A user-submitted
+ * entry's content ends with a marker, so the flag is chained; the services' entries hash exactly as
+ * they did before the flag existed.
+ */
 export function entryHash(e: ChainedEntry, prevHash: string): string {
-  const content = [e.seq, e.id, e.occurredAt.toISOString(), e.actorId, e.action, e.targetType, e.targetId, e.requestId, e.service, e.campaignId, e.detailsHash];
+  const content: unknown[] = [e.seq, e.id, e.occurredAt.toISOString(), e.actorId, e.action, e.targetType, e.targetId, e.requestId, e.service, e.campaignId, e.detailsHash];
+  if (e.userSubmitted) content.push("user-submitted");
   return sha256(`${prevHash}\n${JSON.stringify(content)}`);
 }
 

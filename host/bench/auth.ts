@@ -10,6 +10,7 @@
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import { jwtVerify } from "jose";
+import { passwordProblem } from "../../auth/domain/passwords.ts";
 import { dropFixtureDatabases, fixturePrefix, startFixture } from "../testing/fixture-server.ts";
 import { writeResults } from "./common.ts";
 import { option } from "./options.ts";
@@ -46,6 +47,8 @@ export async function runAuthBench(root: string, args: string[]): Promise<number
     WARROOM_ADMIN_EMAIL: "bench-admin@example.org",
     WARROOM_ADMIN_PASSWORD: randomBytes(12).toString("base64url"),
     WARROOM_CRON: "off",
+    // The bench registers its accounts from one address.
+    REGISTRATIONS_PER_ADDRESS_PER_HOUR: "100000",
   });
   const figures: Figure[] = [];
   const report = (what: string, r: autocannon.Result) => {
@@ -88,6 +91,30 @@ export async function runAuthBench(root: string, args: string[]): Promise<number
     const perSecond = Math.round(count / ((performance.now() - started) / 1000));
     figures.push({ what: "jose jwtVerify HS256 (in-process, 1 core)", rps: perSecond, p50: 0, p99: 0, errors: 0 });
     process.stdout.write(`${"jose jwtVerify HS256 (in-process, 1 core)".padEnd(44)} ${String(perSecond).padStart(8)} verifications/s\n`);
+
+    // The password rules (zxcvbn-ts) that registration, password change and user creation run on
+    // the event loop: typical passwords, and the worst inputs found (long l33t-heavy and random ones).
+    const context = { email: "someone@example.org", name: "Some One" };
+    const typical = ["password1234", "a-good-password", "Steady-Harbor-Lantern-42", "correct horse battery staple", "xK9#mQ2$vL7!"];
+    const worst = ["4@1!3$0|7+5(8".repeat(9).slice(0, 128), "!@#$%^&*()".repeat(12) + "abcdefgh", randomBytes(96).toString("base64").slice(0, 128)];
+    const timed = (list: string[], rounds: number) => {
+      const ms: number[] = [];
+      for (let r = 0; r < rounds; r++) {
+        for (const pw of list) {
+          const t = performance.now();
+          passwordProblem(pw, context);
+          ms.push(performance.now() - t);
+        }
+      }
+      ms.sort((a, b) => a - b);
+      return { p50: Math.round(ms[Math.floor(ms.length / 2)]! * 10) / 10, p99: Math.round(ms[Math.floor(ms.length * 0.99)]! * 10) / 10, perSecond: Math.round(ms.length / (ms.reduce((a, b) => a + b, 0) / 1000)) };
+    };
+    timed(typical, 2); // builds the estimator (ranked dictionaries) and warms up
+    for (const [what, list, rounds] of [["password rules, typical (in-process)", typical, 40], ["password rules, worst inputs (in-process)", worst, 10]] as const) {
+      const t = timed([...list], rounds);
+      figures.push({ what, rps: t.perSecond, p50: t.p50, p99: t.p99, errors: 0 });
+      process.stdout.write(`${what.padEnd(44)} ${String(t.perSecond).padStart(8)} checks/s  p50 ${t.p50} ms  p99 ${t.p99} ms\n`);
+    }
   } finally {
     await app.stop();
     await dropFixtureDatabases(prefix);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { AppMeta } from "../meta.ts";
 import { META_VERSION } from "../meta.ts";
+import { isLoopback, TrustedProxies } from "../server/clientaddr.ts";
 
 export interface RuntimeConfig {
   appRoot: string;
@@ -12,15 +13,27 @@ export interface RuntimeConfig {
   databaseUrl: string | undefined; // a server URL: each SQLDatabase gets its own database on it
   dataDir: string; // embedded Postgres data, when no DATABASE_URL
   dbPrefix: string; // prepended to every database name (lets tests run fixture apps side by side)
-  poolSize: number;
+  poolSize: number; // most connections one database's pool holds (within dbMaxConnections)
+  dbMaxConnections: number; // WARROOM_DB_MAX_CONNECTIONS: the process's total across all its databases
+  dbIdleTimeoutMs: number; // WARROOM_DB_IDLE_TIMEOUT_MS: an unused connection is closed after this
+  dbAcquireTimeoutMs: number; // WARROOM_DB_ACQUIRE_TIMEOUT_MS: the longest wait for a connection (then 503)
+  dbPrepare: boolean; // WARROOM_DB_PREPARE=off: no named prepared statements (a transaction-mode pooler)
+  dbSessionUrl: string | undefined; // WARROOM_DB_SESSION_URL: a direct server for session work (migrations, LISTEN)
   logLevel: string | undefined;
   cron: boolean;
   shutdownTimeoutMs: number;
-  opsToken: string | undefined; // WARROOM_OPS_TOKEN: required by the runtime's own pages when set
+  opsToken: string | undefined; // WARROOM_OPS_TOKEN: with it, the runtime's own pages are on the public port too (for requests carrying it)
+  opsPort: number | null; // WARROOM_OPS_PORT: the runtime's own pages on their own port (null: "off")
+  opsHost: string; // WARROOM_OPS_HOST: the ops port's address (loopback by default)
   devDashboard: boolean; // WARROOM_DEV_DASHBOARD=off: no /_dev and no request tracing
   httpHeadersTimeoutMs: number; // a client must send its request headers within this
   httpRequestTimeoutMs: number; // ... and its whole request (headers and body) within this; 0 = no limit
+  trustedProxies: TrustedProxies; // WARROOM_TRUSTED_PROXIES: peers whose X-Forwarded-For / X-Real-IP are believed
 }
+
+/** The runtime's own connections (Pub/Sub and cron: pooled, plus the LISTEN one) and one for the app. */
+export const RUNTIME_DB_CONNECTIONS = 4;
+export const MIN_DB_CONNECTIONS = RUNTIME_DB_CONNECTIONS + 1;
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const v = env[name];
@@ -28,6 +41,23 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${v}"`);
   return n;
+}
+
+/** The ops port opens onto the whole network only where the ops token guards it. */
+function opsHost(env: NodeJS.ProcessEnv): string {
+  const host = env.WARROOM_OPS_HOST || "127.0.0.1";
+  if (!isLoopback(host) && !env.WARROOM_OPS_TOKEN && env.WARROOM_OPS_PORT !== "off") {
+    throw new Error(`WARROOM_OPS_HOST=${host} is not a loopback address: set WARROOM_OPS_TOKEN too (the ops pages then ask for it there)`);
+  }
+  return host;
+}
+
+function trustedProxies(v: string | undefined): TrustedProxies {
+  try {
+    return new TrustedProxies(v ?? "");
+  } catch (err) {
+    throw new Error(`WARROOM_TRUSTED_PROXIES must be comma-separated CIDRs or addresses: ${(err as Error).message}`);
+  }
 }
 
 export function loadMeta(appRoot: string): AppMeta {
@@ -51,6 +81,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
   if (httpRequestTimeoutMs > 0 && httpHeadersTimeoutMs > httpRequestTimeoutMs) {
     throw new Error(`WARROOM_HTTP_HEADERS_TIMEOUT_MS (${httpHeadersTimeoutMs}) must not exceed WARROOM_HTTP_REQUEST_TIMEOUT_MS (${httpRequestTimeoutMs})`);
   }
+  // Sized so that four processes fit in PostgreSQL's default max_connections (100) with room
+  // for psql sessions and migrations (README, "Connections").
+  const dbMaxConnections = intEnv(env, "WARROOM_DB_MAX_CONNECTIONS", 20);
+  if (dbMaxConnections < MIN_DB_CONNECTIONS) throw new Error(`WARROOM_DB_MAX_CONNECTIONS must be at least ${MIN_DB_CONNECTIONS} (the runtime's own connections plus one), got ${dbMaxConnections}`);
   return {
     appRoot,
     meta: loadMeta(appRoot),
@@ -59,13 +93,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(appRoot, env.WARROOM_DATA_DIR ?? ".data"),
     dbPrefix: env.WARROOM_DB_PREFIX ?? "",
-    poolSize: intEnv(env, "WARROOM_DB_POOL_SIZE", 10),
+    poolSize: Math.max(1, intEnv(env, "WARROOM_DB_POOL_SIZE", 10)),
+    dbMaxConnections,
+    dbIdleTimeoutMs: Math.max(1000, intEnv(env, "WARROOM_DB_IDLE_TIMEOUT_MS", 30_000)),
+    dbAcquireTimeoutMs: Math.max(100, intEnv(env, "WARROOM_DB_ACQUIRE_TIMEOUT_MS", env.NODE_ENV === "test" ? 30_000 : 5_000)),
+    dbPrepare: env.WARROOM_DB_PREPARE !== "off",
+    dbSessionUrl: env.WARROOM_DB_SESSION_URL || undefined,
     logLevel: env.WARROOM_LOG_LEVEL,
     cron: env.WARROOM_CRON !== "off",
     shutdownTimeoutMs: intEnv(env, "WARROOM_SHUTDOWN_TIMEOUT_MS", 30_000),
     opsToken: env.WARROOM_OPS_TOKEN || undefined,
+    opsPort: env.WARROOM_OPS_PORT === "off" ? null : intEnv(env, "WARROOM_OPS_PORT", 9400),
+    opsHost: opsHost(env),
     devDashboard: env.WARROOM_DEV_DASHBOARD !== "off",
     httpHeadersTimeoutMs,
     httpRequestTimeoutMs,
+    trustedProxies: trustedProxies(env.WARROOM_TRUSTED_PROXIES),
   };
 }

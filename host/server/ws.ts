@@ -11,8 +11,9 @@ import type { Logger } from "../runtime/log.ts";
 import { Request, type APICallData } from "../runtime/request.ts";
 import type { StreamOptions, StreamPeer, Transport } from "../runtime/streams.ts";
 import { decodeRequest, parseCookies } from "./codec.ts";
-import { HttpError, toErrorBody } from "./errors.ts";
+import { HttpError, retryAfterHeader, toErrorBody } from "./errors.ts";
 import { authenticateRequest, type HttpServer } from "./http.ts";
+import { applyClientAddress } from "./clientaddr.ts";
 
 export const ENCORE_WS_PROTOCOL = "encore-ws";
 const HEADERS_PROTOCOL_PREFIX = "encore.dev.headers.";
@@ -164,6 +165,8 @@ export class WsServer {
     const query = new URLSearchParams(qi < 0 ? "" : rawUrl.slice(qi + 1));
     const { protocols, headers: packed } = unpackProtocols(req.headers["sec-websocket-protocol"]);
     const headers = mergeHeaders(req.headers, packed, protocols);
+    // After the merge: a browser cannot pack its own forwarding headers into the subprotocol either.
+    applyClientAddress(headers, req.socket.remoteAddress, this.http.trustedProxies);
     const apiCall: APICallData = {
       api: { service: ep.service, endpoint: ep.name, raw: false, requiresAuth: ep.auth, tags: ep.tags },
       method: "GET",
@@ -217,6 +220,7 @@ function refuse(socket: Duplex, err: unknown, log: Logger): void {
   const body = JSON.stringify(res.body);
   socket.end(
     `HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? "Error"}\r\n` +
+      Object.entries(retryAfterHeader(res.body)).map(([k, v]) => `${k}: ${v}\r\n`).join("") +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n` +
       body,
   );
