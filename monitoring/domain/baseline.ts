@@ -79,11 +79,16 @@ export function expectation(l: LevelState, p: LevelParams, seasonalExposure: num
   return { mean, variance };
 }
 
-/** Learns one closed minute's count into a level, clipped to forecast ± clipSigma·sd. Returns the clipped count. */
-export function updateLevel(l: LevelState, p: LevelParams, count: number, factor: number, dispersion: number): number {
+/** The count a minute is learned as: clipped to the forecast ± clipSigma standard deviations. */
+export function clippedCount(l: LevelState, p: LevelParams, count: number, factor: number, dispersion: number): number {
   const forecast = levelRate(l, p) * factor;
   const sd = Math.sqrt(Math.max(forecast, 0.25) * Math.max(1, dispersion));
-  const clipped = clamp(count, forecast - p.clipSigma * sd - 1, forecast + p.clipSigma * sd + 1);
+  return clamp(count, forecast - p.clipSigma * sd - 1, forecast + p.clipSigma * sd + 1);
+}
+
+/** Learns one closed minute's count into a level, clipped to forecast ± clipSigma·sd. Returns the clipped count. */
+export function updateLevel(l: LevelState, p: LevelParams, count: number, factor: number, dispersion: number): number {
+  const clipped = clippedCount(l, p, count, factor, dispersion);
   const d = decayPerStep(p.halfLifeMinutes);
   l.counts = d * l.counts + clipped / factor;
   l.minutes = d * l.minutes + 1;
@@ -109,6 +114,28 @@ export function updateVolume(v: VolumeState, p: VolumeParams, count: number, hou
   const perMinute = 1 - Math.pow(1 - dailyRate, 1 / 60);
   v.hourFactors[hour] = clamp(factor + perMinute * (clipped / Math.max(level, 1e-6) - factor), 0.05, 20);
   v.hourMinutes[hour] += 1;
+}
+
+/**
+ * A minute already learned turned out to have more mentions (`before` → `after`, they came late):
+ * the volume model takes the difference between what the minute is learned as with each count
+ * (level, overdispersion and hour factor alike), with the weight of the minute's age, so the model
+ * ends where the on-time minute would have left it.
+ */
+export function addLateVolume(v: VolumeState, p: VolumeParams, before: number, after: number, hour: number, ageMinutes: number, learnSeason: boolean): void {
+  const factor = v.hourFactors[hour];
+  const level = levelRate(v, p);
+  const forecast = level * factor;
+  const c0 = clippedCount(v, p, before, factor, v.dispersion);
+  const c1 = clippedCount(v, p, after, factor, v.dispersion);
+  addLateCount(v, p, c1 - c0, factor, ageMinutes);
+  if (!learnSeason) return;
+  const residual = (count: number) => Math.min(((count - forecast) * (count - forecast)) / Math.max(forecast, 0.5), 16);
+  v.dispersion = Math.max(1e-6, v.dispersion + (residual(after) - residual(before)) / 1440);
+  const days = v.hourMinutes[hour] / 60;
+  const dailyRate = Math.max(1 / (days + 2), p.seasonLearningRate);
+  const perMinute = 1 - Math.pow(1 - dailyRate, 1 / 60);
+  v.hourFactors[hour] = clamp(factor + (perMinute * (c1 - c0)) / Math.max(level, 1e-6), 0.05, 20);
 }
 
 /**
@@ -168,13 +195,20 @@ export function updateMoments(m: MomentsState, p: MomentsParams, n: number, sum:
   m.sum *= d;
   m.sumSquares *= d;
   if (n <= 0) return;
+  const c = clippedMoments(m, p, n, sum, sumSquares);
+  m.weight += n;
+  m.sum += c.sum;
+  m.sumSquares += c.sumSquares;
+}
+
+/** A minute's observations as they are learned: its mean moved into the baseline's band (± clipSigma·sd/√n). */
+export function clippedMoments(m: MomentsState, p: MomentsParams, n: number, sum: number, sumSquares: number): { sum: number; sumSquares: number } {
+  if (n <= 0) return { sum: 0, sumSquares: 0 };
   const { mean, sd } = momentsStats(m, p);
   const minuteMean = sum / n;
   const halfWidth = (p.clipSigma * sd) / Math.sqrt(n);
   const shift = clamp(minuteMean, mean - halfWidth, mean + halfWidth) - minuteMean;
-  m.weight += n;
-  m.sum += sum + n * shift;
-  m.sumSquares += sumSquares + 2 * shift * sum + n * shift * shift;
+  return { sum: sum + n * shift, sumSquares: sumSquares + 2 * shift * sum + n * shift * shift };
 }
 
 /** Adds late observations with the weight their age would have had. */

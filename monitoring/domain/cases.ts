@@ -339,3 +339,82 @@ export function replayCase(c: ReferenceCase, detector = new CrisisDetector(caseC
 export function minuteOf(c: ReferenceCase, at: number): number {
   return (at - c.start) / MINUTE;
 }
+
+/** How a shifted replay delivers a case: its mentions in batches, and a clock. */
+export interface ShiftedReplay {
+  /** Moves the whole case this much later (ms; need not be whole minutes). */
+  offsetMs: number;
+  /**
+   * Batches: each minute's mentions at the minute's end ("minute"), every mention of an `every`
+   * seconds slice of absolute time at the slice's end ("seconds"), or `size` mentions at a time with
+   * `now` at the newest one ("mentions").
+   */
+  batches: { kind: "minute" } | { kind: "seconds"; every: number } | { kind: "mentions"; size: number; atEnd?: boolean };
+  /** A clock calling advanceTo every minute, this many seconds past the absolute minute (as a cron would). */
+  clockSecond?: number;
+}
+
+/** Replays a case shifted in time and cut in other batches (the same mentions, the same story). */
+export function replayShifted(c: ReferenceCase, plan: ShiftedReplay, detector = new CrisisDetector(caseConfig(c))): DetectorEvent[] {
+  const shift = plan.offsetMs;
+  const all: DetectorMention[] = [];
+  for (let minute = 0; minute < c.minutes; minute++) {
+    for (const m of mentionsAt(c, minute)) all.push({ ...m, timestamp: new Date(+m.timestamp + shift) });
+  }
+  const begin = c.start + shift;
+  const end = begin + c.minutes * MINUTE;
+  // Calls in time order: batches with their `now`, clock ticks.
+  const calls: { at: number; mentions?: DetectorMention[] }[] = [];
+  const b = plan.batches;
+  if (b.kind === "minute") {
+    let i = 0;
+    for (let minute = 0; minute < c.minutes; minute++) {
+      const until = begin + (minute + 1) * MINUTE;
+      const batch: DetectorMention[] = [];
+      while (i < all.length && +all[i].timestamp < until) batch.push(all[i++]);
+      calls.push({ at: until, mentions: batch });
+    }
+  } else if (b.kind === "seconds") {
+    const step = b.every * 1000;
+    let i = 0;
+    for (let t = Math.floor(begin / step) * step + step; t <= end + step; t += step) {
+      const batch: DetectorMention[] = [];
+      while (i < all.length && +all[i].timestamp < t) batch.push(all[i++]);
+      if (batch.length > 0) calls.push({ at: t, mentions: batch });
+    }
+  } else {
+    for (let i = 0; i < all.length; i += b.size) {
+      const batch = all.slice(i, i + b.size);
+      // atEnd: the whole story is sent at once after it happened (a replay through the API), every batch then.
+      calls.push({ at: b.atEnd ? end : +batch[batch.length - 1].timestamp, mentions: batch });
+    }
+  }
+  if (plan.clockSecond !== undefined) {
+    for (let t = Math.floor(begin / MINUTE) * MINUTE + MINUTE + plan.clockSecond * 1000; t <= end; t += MINUTE) calls.push({ at: t });
+  }
+  calls.sort((x, y) => x.at - y.at || (x.mentions ? 0 : 1) - (y.mentions ? 0 : 1));
+  const events: DetectorEvent[] = [];
+  for (const call of calls) events.push(...(call.mentions ? detector.ingest(call.mentions, call.at) : detector.advanceTo(call.at)));
+  return events;
+}
+
+const TYPE_RANK: Record<string, number> = { MENTION_SPIKE: 1, SENTIMENT: 2, CRISIS: 3, ENGAGEMENT_DROP: 1, COMPETITOR: 1 };
+const SEVERITY_RANK: Record<string, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
+
+/**
+ * A replay's verdict: for each kind of story (the conversation, engagement, a competitor), the highest
+ * type and the highest severity its alerts reached, e.g. "CRISIS/HIGH", or "nothing".
+ */
+export function verdictOf(steps: readonly { alert: { type: string; severity: string; competitor?: string } }[]): string {
+  const peaks = new Map<string, { type: string; severity: string }>();
+  for (const { alert } of steps) {
+    const story = alert.type === "ENGAGEMENT_DROP" ? "engagement" : alert.type === "COMPETITOR" ? `competitor ${alert.competitor ?? ""}` : "conversation";
+    const peak = peaks.get(story);
+    if (!peak) peaks.set(story, { type: alert.type, severity: alert.severity });
+    else {
+      if (TYPE_RANK[alert.type] > TYPE_RANK[peak.type]) peak.type = alert.type;
+      if (SEVERITY_RANK[alert.severity] > SEVERITY_RANK[peak.severity]) peak.severity = alert.severity;
+    }
+  }
+  return [...peaks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, p]) => `${p.type}/${p.severity}`).join(" ") || "nothing";
+}

@@ -26,7 +26,7 @@
 // resolves after `resolveAfterMinutes` of calm (volume under 1 + (spike−1)/4 × baseline or not
 // significant, sentiment within half the drop threshold).
 import {
-  HOURS, addDocumentTerms, addLateCount, addLateMoments, decayTerms, expectation, levelRate, momentsStats, newLevel, newMoments, newTerms,
+  HOURS, addDocumentTerms, addLateCount, addLateMoments, addLateVolume, clippedMoments, decayTerms, expectation, levelRate, momentsStats, newLevel, newMoments, newTerms,
   newVolume, normaliseSeason, updateLevel, updateMoments, updateVolume,
   type LevelParams, type LevelState, type MomentsParams, type MomentsState, type TermsState, type VolumeParams, type VolumeState,
 } from "./baseline";
@@ -53,6 +53,10 @@ const TEXT_LIMIT = 280;
 /** Window (minutes) and significance used to decide that volume is back to normal. */
 const CALM_WINDOW = 10;
 const CALM_LOG_SIGNIFICANCE = Math.log(1e-3);
+/** Volume windows at least this long set an alert's severity (sustained volume, not a few minutes' noise). */
+const IMPACT_MINUTES = 10;
+/** The share of a minute a volume window ending between two boundaries may take from the minute L back. */
+const WINDOW_TAIL = 0.25;
 /**
  * Minutes are learned into the baselines this many minutes after they end, so mentions up to that
  * late are learned like on-time ones (robustly), and the newest minutes never judge themselves.
@@ -197,7 +201,7 @@ interface VolumeReading {
   peak?: WindowReading;
   /** The significant window with the highest ratio. */
   strongest?: WindowReading;
-  /** Highest significant ratio over windows of 3 minutes or more: sets severity. */
+  /** Highest significant ratio over windows of IMPACT_MINUTES or more (else the strongest): sets severity. */
   impact: number;
   calm: boolean;
 }
@@ -294,6 +298,8 @@ export class CrisisDetector {
   private readonly engagementParams: MomentsParams;
   /** Mentions were added since the last evaluation. */
   private dirty = false;
+  /** During `ingest`: the open minute the batch's newest mention implies (learning waits for it); else Infinity. */
+  private learnCap = Infinity;
 
   /** A detector for a campaign, fresh or resumed from a state it wrote earlier (`toJSON`). */
   constructor(config: DetectorConfigInput, state?: DetectorState) {
@@ -301,7 +307,10 @@ export class CrisisDetector {
     const o = this.config.options;
     if (state !== undefined) checkState(state, this.config.campaignId);
     this.state = state ? structuredClone(state) : initialState(this.config.campaignId);
-    this.ring = new Array(Math.max(o.maxWindowMinutes, EXPLAIN_MINUTES, CALM_WINDOW) + SETTLE_MINUTES + 2);
+    // The ring keeps every minute a late mention can still reach (the horizon) with the windows behind
+    // it, so minutes passed before their mentions came can be judged again (`reevaluate`).
+    const longestWindow = Math.max(o.volumeWindowsMinutes[o.volumeWindowsMinutes.length - 1], CALM_WINDOW);
+    this.ring = new Array(Math.max(o.maxWindowMinutes, EXPLAIN_MINUTES, o.horizonMinutes + longestWindow) + SETTLE_MINUTES + 2);
     for (const stored of this.state.buckets) {
       const b = decodeBucket(stored);
       const i = this.slot(b.minute);
@@ -368,14 +377,22 @@ export class CrisisDetector {
     const history = newest !== undefined && newest < oldest;
     const asOf = Math.max(history ? newest : nowMs, this.state.watermark ?? -Infinity);
     if (this.state.openMinute === null) this.start(items.length > 0 ? Math.min(items[0].ts, asOf) : asOf);
+    /** The earliest passed minute (within the horizon) that received mentions in this batch. */
+    let reopened = Infinity;
+    this.learnCap = history || newest === undefined ? Infinity : Math.floor(newest / MINUTE) + 1;
     for (const { mention, ts } of items) {
       const minute = Math.floor(ts / MINUTE);
       if (minute > this.state.openMinute!) this.advance(minute * MINUTE, oldest, events);
       if (minute === this.state.openMinute) this.add(mention, ts, minute);
-      else this.addLate(mention, ts, minute, ts >= oldest);
+      else {
+        this.addLate(mention, ts, minute, ts >= oldest);
+        if (ts >= oldest) reopened = Math.min(reopened, minute);
+      }
       this.state.mentionsObserved++;
     }
     this.advance(asOf, oldest, events);
+    this.learnCap = Infinity;
+    if (reopened < this.state.openMinute!) this.reevaluate(reopened, asOf, oldest, events);
     if (asOf >= oldest && (this.state.lastEvaluatedAt !== asOf || this.dirty)) this.evaluate(asOf, events);
     return events;
   }
@@ -388,6 +405,7 @@ export class CrisisDetector {
     if (this.state.openMinute === null) this.start(nowMs);
     const asOf = Math.max(nowMs, this.state.watermark ?? -Infinity);
     this.advance(asOf, asOf - this.config.options.horizonMinutes * MINUTE, events);
+    this.learnSettled();
     if (this.state.lastEvaluatedAt !== asOf) this.evaluate(asOf, events);
     return events;
   }
@@ -450,13 +468,43 @@ export class CrisisDetector {
       }
     }
     s.openMinute = minute + 1;
-    while (s.learnedUntil! < s.openMinute - SETTLE_MINUTES) this.learnMinute(s.learnedUntil!);
+    this.learnSettled();
     const stale = this.bucketAt(minute - EXPLAIN_MINUTES);
     if (stale) {
       stale.sample = [];
       stale.top = [];
       stale.topNegative = [];
     }
+  }
+
+  /**
+   * Mentions arrived for minutes already passed (a source catching up, or a story sent after it
+   * happened): the minute boundaries from theirs to now are judged again with them, in order, as they
+   * would have been had the mentions come on time. Otherwise only the windows ending at `now` would
+   * see them, and whether a story counted as a crisis depended on how its mentions were batched.
+   * Boundaries whose longest volume window is no longer kept are skipped (older than the horizon).
+   */
+  private reevaluate(fromMinute: number, asOf: number, oldest: number, events: DetectorEvent[]): void {
+    const windows = this.config.options.volumeWindowsMinutes;
+    const longest = Math.max(windows[windows.length - 1], CALM_WINDOW);
+    const first = Math.max(fromMinute, this.state.openMinute! - this.ring.length + longest + 1);
+    for (let minute = first; minute < this.state.openMinute!; minute++) {
+      const boundary = (minute + 1) * MINUTE;
+      if (boundary >= oldest && boundary < asOf) this.evaluate(boundary, events);
+    }
+    this.dirty = true; // and `now` again, last
+  }
+
+  /**
+   * Learns the minutes SETTLE_MINUTES behind both the clock and, during `ingest`, the batch's newest
+   * mention: a batch of a story that happened earlier (sent after the fact, or a source catching up)
+   * does not first teach the baselines that its minutes were silent. The clock alone (`advanceTo`)
+   * learns silence.
+   */
+  private learnSettled(): void {
+    const s = this.state;
+    const until = Math.min(s.openMinute!, this.learnCap) - SETTLE_MINUTES;
+    while (s.learnedUntil! < until) this.learnMinute(s.learnedUntil!);
   }
 
   /** Learns a settled minute into the baselines. */
@@ -511,17 +559,37 @@ export class CrisisDetector {
   /**
    * A mention for a passed minute: into its bucket while recent (and within the horizon); a minute
    * not yet learned learns it with the others, an older one adds it to the baselines with the weight
-   * its age would have had.
+   * its age would have had. While the minute's bucket is kept, the baselines take what the whole
+   * minute would have been learned as (clipped like an on-time minute) minus what it was learned as:
+   * a story sent after it happened (every minute first passed empty) teaches the baselines what the
+   * same story live would have, not a scandal's full volume.
    */
   private addLate(mention: DetectorMention, ts: number, minute: number, withinHorizon: boolean): void {
     const s = this.state;
-    if (withinHorizon && minute >= s.startMinute! && minute > s.openMinute! - this.ring.length) this.add(mention, ts, minute);
-    if (minute >= s.learnedUntil! && minute >= s.startMinute!) return;
+    const learned = minute < s.learnedUntil! || minute < s.startMinute!;
+    const kept = withinHorizon && minute >= s.startMinute! && minute > s.openMinute! - this.ring.length;
+    const b = kept ? this.bucketAt(minute) : undefined;
+    const before = b && learned ? minuteMoments(b) : undefined;
+    if (kept) this.add(mention, ts, minute);
+    if (!learned) return;
     const age = s.learnedUntil! - 1 - minute;
+    const factor = s.volume.hourFactors[this.hourOf(minute)];
+    const after = b && b.minute === minute ? minuteMoments(b) : undefined;
+    if (before && after && after.n === before.n + 1) {
+      addLateVolume(s.volume, this.volumeParams, before.n, after.n, this.hourOf(minute), age, this.warm());
+      for (const [m, p, x0, x1] of [
+        [s.sentiment, this.sentimentParams, before.sentiment, after.sentiment],
+        [s.engagement, this.engagementParams, before.engagement, after.engagement],
+      ] as const) {
+        const c0 = clippedMoments(m, p, before.n, x0[0], x0[1]);
+        const c1 = clippedMoments(m, p, after.n, x1[0], x1[1]);
+        addLateMoments(m, p, 1, c1.sum - c0.sum, c1.sumSquares - c0.sumSquares, age);
+      }
+      return;
+    }
     const sentiment = clamp(Number.isFinite(mention.sentiment) ? mention.sentiment : 0, -1, 1);
     const logEngagement = Math.log(Math.max(Number.isFinite(mention.engagement) ? mention.engagement : 0, 1));
-    const hour = this.hourOf(minute);
-    addLateCount(s.volume, this.volumeParams, 1, s.volume.hourFactors[hour], age);
+    addLateCount(s.volume, this.volumeParams, 1, factor, age);
     addLateMoments(s.sentiment, this.sentimentParams, 1, sentiment, sentiment * sentiment, age);
     addLateMoments(s.engagement, this.engagementParams, 1, logEngagement, logEngagement * logEngagement, age);
   }
@@ -667,6 +735,12 @@ export class CrisisDetector {
     let exposure = 0;
     let minutes = 0;
     let next = 0;
+    // Sliding windows: a window of L minutes ending at `at` is the current minute's elapsed part, the
+    // whole minutes before it, and up to WINDOW_TAIL of the minute L back (its count taken pro rata):
+    // exactly L whole minutes at a boundary (fraction 1), at least L − 1 + WINDOW_TAIL between, so a
+    // batch landing 5 s into a minute is not judged on a 5-second window (whose noise made verdicts
+    // depend on where batches and minutes fell), while a burst still shows within half a minute.
+    const tail = Math.min(1 - fraction, WINDOW_TAIL);
     for (let k = 0; k < longest; k++) {
       const minute = last - k;
       if (minute >= start) {
@@ -680,15 +754,28 @@ export class CrisisDetector {
       const isWindow = next < windows.length && windows[next] === length;
       if (!isWindow && length !== CALM_WINDOW) continue;
       if (isWindow) next++;
-      if (exposure <= 0) continue;
-      const { mean, variance } = expectation(level, params, exposure, dispersion);
-      const ratio = count / mean;
-      const logP = ratio >= 1.5 && count >= 2 ? logCountUpperTail(count, mean, variance) : 0;
+      let windowCount = count;
+      let windowExposure = exposure;
+      let windowMinutes = minutes;
+      const before = minute - 1;
+      if (tail > 0 && before >= start) {
+        const b = this.bucketAt(before);
+        if (b) windowCount += tail * countOf(b);
+        windowExposure += tail * this.state.volume.hourFactors[this.hourOf(before)];
+        windowMinutes += tail;
+      }
+      if (windowExposure <= 0) continue;
+      const { mean, variance } = expectation(level, params, windowExposure, dispersion);
+      const observed = Math.round(windowCount);
+      const ratio = observed / mean;
+      const logP = ratio >= 1.5 && observed >= 2 ? logCountUpperTail(observed, mean, variance) : 0;
       if (length === CALM_WINDOW && ratio >= 1 + (spike - 1) / 4 && logP < CALM_LOG_SIGNIFICANCE) reading.calm = false;
       if (!isWindow || logP >= logAlpha) continue;
-      const w: WindowReading = { minutes, count, expected: mean, ratio, logP, startMinute: Math.max(minute, start) };
+      const w: WindowReading = { minutes: windowMinutes, count: observed, expected: mean, ratio, logP, startMinute: Math.max(tail > 0 && before >= start ? before : minute, start) };
       if (!reading.strongest || ratio > reading.strongest.ratio) reading.strongest = w;
-      if (length >= 3) reading.impact = Math.max(reading.impact, ratio);
+      // Severity reads sustained volume (windows of IMPACT_MINUTES or more): a 3-minute window's
+      // noise around twice the threshold flipped the same story between two severities.
+      if (length >= IMPACT_MINUTES) reading.impact = Math.max(reading.impact, ratio);
       if (ratio >= spike) {
         reading.triggered = true;
         if (!reading.best || logP < reading.best.logP) reading.best = w;
@@ -886,6 +973,11 @@ export class CrisisDetector {
     this.ring[i] = b;
     return b;
   }
+}
+
+/** A minute's count and (Σ, Σ²) of sentiment and log engagement. */
+function minuteMoments(b: Bucket): { n: number; sentiment: readonly [number, number]; engagement: readonly [number, number] } {
+  return { n: b.all.mentions, sentiment: [b.all.sentimentSum, b.sentimentSquares], engagement: [b.engagementSum, b.engagementSquares] };
 }
 
 function noEvidence(w: { n: number; minutes: number; startMinute: number }, baseline: number, negativeReachShare: number): MomentReading {
