@@ -19,7 +19,7 @@ import {
 } from "./templates.ts";
 
 /** Bump when the parser's or generator's output changes shape without a source change here noticing. */
-export const PARSER_VERSION = "warroom-parser/1";
+export const PARSER_VERSION = "warroom-parser/2";
 const GEN_DIR = "encore.gen";
 const CACHE_KEY_FILE = ".cache-key";
 

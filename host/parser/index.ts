@@ -1,7 +1,7 @@
 // The parser: reads an Encore.ts app like Encore's own parser and describes it as AppMeta.
 import path from "node:path";
 import type ts from "typescript";
-import type { AppMeta, AuthHandlerMeta, CronJobMeta, GatewayMeta, ServiceMeta, SubscriptionMeta } from "../meta.ts";
+import type { AppMeta, AuthHandlerMeta, BucketMeta, CronJobMeta, GatewayMeta, MetricMeta, ServiceMeta, SubscriptionMeta } from "../meta.ts";
 import { META_VERSION } from "../meta.ts";
 import { readAppConfig } from "./appconfig.ts";
 import { ParseContext, type FileCtx, type ServiceInfo } from "./context.ts";
@@ -18,6 +18,10 @@ import {
   parseService,
   parseSubscription,
   parseTopic,
+  parseBucket,
+  parseBucketRef,
+  parseCacheCluster,
+  parseMetric,
   type ParsedAuthHandler,
   type ParsedCron,
   type ParsedDatabase,
@@ -71,6 +75,10 @@ export function parseApp(rootDir: string): ParseResult {
   const gateways: ParsedGateway[] = [];
   const auths: ParsedAuthHandler[] = [];
   const secrets = new Set<string>();
+  const buckets: { meta: BucketMeta; node: ts.Node }[] = [];
+  const bucketRefs: { name: string; node: ts.CallExpression }[] = [];
+  const caches: { name: string; node: ts.Node }[] = [];
+  const metrics: { meta: MetricMeta; node: ts.Node }[] = [];
 
   for (const { sf, abs, uses } of sources) {
     const file: FileCtx = { sf, abs, rel: ctx.rel(abs), service: serviceOf(path.dirname(abs)) };
@@ -104,6 +112,19 @@ export function parseApp(rootDir: string): ParseResult {
           if (s !== undefined) secrets.add(s);
           break;
         }
+        case "Bucket":
+          if (u.variant === "named") push(bucketRefs, parseBucketRef(ctx, n as ts.CallExpression));
+          else push(buckets, parseBucket(ctx, file, n as ts.NewExpression));
+          break;
+        case "CacheCluster":
+          push(caches, parseCacheCluster(ctx, n as ts.NewExpression));
+          break;
+        case "Counter":
+        case "CounterGroup":
+        case "Gauge":
+        case "GaugeGroup":
+          push(metrics, parseMetric(ctx, file, n as ts.NewExpression, u.sdk));
+          break;
         case "Service":
           break; // handled by discoverServices
       }
@@ -116,6 +137,12 @@ export function parseApp(rootDir: string): ParseResult {
   checkUnique(ctx, crons, (c) => c.name, (c) => c.node, "cron job with this name already defined");
   checkUnique(ctx, auths, () => "auth", (a) => a.node, "only one auth handler can be defined per application");
   checkUnique(ctx, gateways, () => "gw", (g) => g.node, "multiple gateways not yet supported");
+  checkUnique(ctx, buckets, (b) => b.meta.name, (b) => b.node, "bucket with this name already defined");
+  checkUnique(ctx, caches, (c) => c.name, (c) => c.node, "cache cluster with this name already defined");
+  checkUnique(ctx, metrics, (m) => m.meta.name, (m) => m.node, "metric with this name already defined");
+  for (const ref of bucketRefs) {
+    if (!buckets.some((b) => b.meta.name === ref.name)) ctx.diags.at(ref.node, `resource not found: bucket "${ref.name}" is not declared in this app`);
+  }
   for (const ref of dbRefs) {
     if (!databases.some((d) => d.meta.name === ref.name)) ctx.diags.at(ref.node, `resource not found: SQL database "${ref.name}" is not declared in this app`);
   }
@@ -147,6 +174,9 @@ export function parseApp(rootDir: string): ParseResult {
     subscriptions,
     cronJobs,
     secrets: [...secrets].sort(),
+    buckets: buckets.map((b) => b.meta),
+    cacheClusters: caches.map((c) => c.name),
+    metrics: metrics.map((m) => m.meta),
     types: ctx.schema.types,
   };
   return { meta, diagnostics: sortDiagnostics(diags.list) };

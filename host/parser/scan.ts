@@ -12,7 +12,10 @@ export interface SdkUse {
 }
 
 const API_VARIANTS = new Set(["raw", "streamIn", "streamOut", "streamInOut", "static"]);
-const NEW_EXPORTS = new Set<SdkExport>(["Service", "SQLDatabase", "Topic", "Subscription", "CronJob", "Gateway"]);
+const NEW_EXPORTS = new Set<SdkExport>([
+  "Service", "SQLDatabase", "Topic", "Subscription", "CronJob", "Gateway",
+  "Bucket", "CacheCluster", "Counter", "CounterGroup", "Gauge", "GaugeGroup",
+]);
 
 /**
  * SDK uses in `sf`, in source order. Only callees whose spelling could be an SDK import are resolved
@@ -58,6 +61,7 @@ export function scanSdkUses(checker: ts.TypeChecker, sf: ts.SourceFile): SdkUse[
       const prop = callee.name.text;
       if (base === "api" && API_VARIANTS.has(prop)) return { sdk: "api", variant: prop as ApiVariant, node };
       if (base === "SQLDatabase" && prop === "named") return { sdk: "SQLDatabase", variant: "named", node };
+      if (base === "Bucket" && prop === "named") return { sdk: "Bucket", variant: "named", node };
     }
     return null;
   };

@@ -10,7 +10,13 @@ export type SdkExport =
   | "CronJob"
   | "Gateway"
   | "authHandler"
-  | "secret";
+  | "secret"
+  | "Bucket"
+  | "CacheCluster"
+  | "Counter"
+  | "CounterGroup"
+  | "Gauge"
+  | "GaugeGroup";
 
 /** Where each export is declared inside the encore.dev package (its TypeScript sources). */
 const EXPORT_DIRS: Record<SdkExport, string> = {
@@ -23,6 +29,12 @@ const EXPORT_DIRS: Record<SdkExport, string> = {
   CronJob: "cron/",
   authHandler: "auth/",
   secret: "config/",
+  Bucket: "storage/objects/",
+  CacheCluster: "storage/cache/",
+  Counter: "metrics/",
+  CounterGroup: "metrics/",
+  Gauge: "metrics/",
+  GaugeGroup: "metrics/",
 };
 
 export const SDK_EXPORT_NAMES = new Set<string>(Object.keys(EXPORT_DIRS));

@@ -8,6 +8,39 @@ import { CronRuntime } from "./cron.ts";
 import { RequestLog } from "./requestlog.ts";
 import { listRuns } from "../cron/index.ts";
 import type { DevSource } from "../server/dev.ts";
+import { runtimeMetrics } from "./metrics.ts";
+
+/** Values read at scrape time: Pub/Sub backlogs (cluster-wide, from the database) and pool usage. */
+function registerRuntimeCollectors(rt: Runtime): () => void {
+  return runtimeMetrics.addCollector(async () => {
+    const pools = rt.databases.poolStats().filter((p) => p.pool);
+    const poolFamily = (name: string, help: string, pick: (p: NonNullable<(typeof pools)[number]["pool"]>) => number) => ({
+      name, help, type: "gauge" as const,
+      samples: pools.map((p) => ({ labels: [["database", p.name]] as Array<[string, string]>, value: pick(p.pool!) })),
+    });
+    const out = [
+      poolFamily("encore_db_pool_connections_max", "Pool size (the most connections a database's pool opens).", (p) => p.size),
+      poolFamily("encore_db_pool_connections_open", "Open connections, by database.", (p) => p.open),
+      poolFamily("encore_db_pool_connections_idle", "Idle connections, by database.", (p) => p.idle),
+      poolFamily("encore_db_pool_waiting", "Queries waiting for a connection, by database.", (p) => p.waiting),
+    ];
+    const engine = rt.pubsub.started;
+    if (engine) {
+      const stats = await engine.stats();
+      const fam = (name: string, help: string, pick: (s: (typeof stats)[number]) => number) => ({
+        name, help, type: "gauge" as const,
+        samples: stats.map((s) => ({ labels: [["subscription", s.subscription]] as Array<[string, string]>, value: pick(s) })),
+      });
+      out.push(
+        fam("encore_pubsub_backlog", "Messages waiting for delivery, by subscription.", (s) => s.backlog),
+        fam("encore_pubsub_in_flight", "Messages being handled, by subscription.", (s) => s.inFlight),
+        fam("encore_pubsub_dead_letters", "Messages in dead letters, by subscription.", (s) => s.deadLetters),
+        fam("encore_pubsub_oldest_waiting_seconds", "Age of the oldest waiting message, by subscription.", (s) => (s.oldestWaiting ? Math.max(0, (Date.now() - s.oldestWaiting.getTime()) / 1000) : 0)),
+      );
+    }
+    return out;
+  });
+}
 
 export class Lifecycle {
   readonly deployId = randomUUID();
@@ -19,6 +52,7 @@ export class Lifecycle {
   private exit!: (code: number) => void;
   private readonly exited = new Promise<number>((r) => (this.exit = r));
   private shuttingDown = false;
+  private unregisterMetrics: (() => void) | null = null;
 
   constructor(private readonly rt: Runtime) {
     this.streams = new StreamManager(rt);
@@ -42,6 +76,7 @@ export class Lifecycle {
         dev: config.devDashboard ? this.devSource() : undefined,
       });
       this.streams.attach(this.http);
+      this.unregisterMetrics = registerRuntimeCollectors(this.rt);
       this.port = await this.http.listen();
       if (config.cron) {
         this.cron = new CronRuntime(this.rt);
@@ -150,5 +185,6 @@ export class Lifecycle {
     await httpClosed;
     await this.rt.pubsub.stop(left());
     await this.rt.databases.close();
+    this.unregisterMetrics?.();
   }
 }

@@ -57,6 +57,7 @@ export class Runtime {
   readonly lifecycle: Lifecycle;
   private readonly secrets: SecretStore;
   private metrics: MetricsRegistry | null = null;
+  private metricsConfig: Record<string, { name: string; services: string[] }> | null = null;
 
   constructor(options: RuntimeOptions) {
     this.testMode = options.testMode ?? false;
@@ -163,8 +164,10 @@ export class Runtime {
     };
   }
 
-  runtimeConfig() {
-    return { metrics: {} };
+  /** The SDK attributes a metric increment outside a request to the only service listed here. */
+  runtimeConfig(): { metrics: Record<string, { name: string; services: string[] }> } {
+    this.metricsConfig ??= Object.fromEntries((this.config.meta.metrics ?? []).map((m) => [m.name, { name: m.name, services: m.services }]));
+    return { metrics: this.metricsConfig };
   }
 
   numWorkerThreads(): number {

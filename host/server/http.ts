@@ -14,6 +14,7 @@ import { Request, type APICallData } from "../runtime/request.ts";
 import { LogLevel, type Logger } from "../runtime/log.ts";
 import { BodyReader, ResponseWriter } from "./raw.ts";
 import { OpsRoutes } from "./ops.ts";
+import { runtimeMetrics } from "../runtime/metrics.ts";
 import type { DevSource } from "./dev.ts";
 import type { RequestLog } from "../runtime/requestlog.ts";
 
@@ -157,6 +158,7 @@ export class HttpServer {
       })
       .finally(() => {
         this.finishOne();
+        if (trace.endpoint) runtimeMetrics.observeRequest(trace.endpoint, res.statusCode, performance.now() - startMs);
         if (this.requestLog && trace.endpoint) {
           const url = req.url ?? "/";
           const q = url.indexOf("?");

@@ -1,5 +1,6 @@
 // Our runtime's own pages, beside the app's routes: the OpenAPI document (/openapi.json), an
-// API reference rendered by Swagger UI from local files (/docs) and the dev dashboard (/_dev). Open on a local development
+// API reference rendered by Swagger UI from local files (/docs), the dev dashboard (/_dev) and the
+// metrics in Prometheus' text format (/metrics). Open on a local development
 // server; when WARROOM_OPS_TOKEN is set they require it (header X-Ops-Token or ?ops_token=).
 // Under `encore run`, Encore's own tooling takes their place.
 import type http from "node:http";
@@ -10,6 +11,7 @@ import path from "node:path";
 import type { AppMeta } from "../meta.ts";
 import { openapiDocument } from "../codegen/openapi.ts";
 import { DevRoutes, type DevSource } from "./dev.ts";
+import { renderPrometheus } from "../runtime/metrics.ts";
 
 const require = createRequire(import.meta.url);
 const SWAGGER_DIR = path.dirname(require.resolve("swagger-ui-dist/package.json"));
@@ -54,7 +56,7 @@ export class OpsRoutes {
   /** True when the request was one of ours (and has been answered). */
   handle(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean {
     const dev = this.dev?.handles(pathname) ?? false;
-    if (!dev && pathname !== "/openapi.json" && pathname !== "/docs" && !pathname.startsWith("/docs/")) return false;
+    if (!dev && pathname !== "/openapi.json" && pathname !== "/metrics" && pathname !== "/docs" && !pathname.startsWith("/docs/")) return false;
     if (req.method !== "GET" && req.method !== "HEAD" && !(dev && req.method === "POST")) return false;
     const url = new URL(req.url ?? "/", "http://localhost");
     if (!tokenOk(req, url, this.token)) {
@@ -64,6 +66,11 @@ export class OpsRoutes {
     }
     if (dev) {
       void this.dev!.handle(req, res, pathname);
+    } else if (pathname === "/metrics") {
+      renderPrometheus().then(
+        (text) => res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-cache" }).end(text),
+        () => res.writeHead(500, { "content-type": "application/json" }).end(JSON.stringify({ code: "internal", message: "metrics unavailable", details: null })),
+      );
     } else if (pathname === "/openapi.json") {
       this.doc ??= JSON.stringify(openapiDocument(this.meta), null, 2);
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache" }).end(this.doc);
