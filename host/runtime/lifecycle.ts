@@ -74,6 +74,7 @@ export class Lifecycle {
         requestTimeoutMs: config.httpRequestTimeoutMs,
         opsToken: config.opsToken,
         dev: config.devDashboard ? this.devSource() : undefined,
+        objects: this.rt.objects.routes(),
       });
       this.streams.attach(this.http);
       this.unregisterMetrics = registerRuntimeCollectors(this.rt);

@@ -13,6 +13,7 @@ import { Lifecycle } from "./lifecycle.ts";
 import { MetricsRegistry } from "./metrics.ts";
 import type { SqlDatabase } from "./sqldb.ts";
 import { WebSocketClient } from "./streams.ts";
+import { ObjectsRuntime, type Bucket } from "./objects.ts";
 
 export const SDK_VERSION = "v1.58.6";
 
@@ -55,6 +56,7 @@ export class Runtime {
   readonly databases: Databases;
   readonly pubsub: PubSubRuntime;
   readonly lifecycle: Lifecycle;
+  readonly objects: ObjectsRuntime;
   private readonly secrets: SecretStore;
   private metrics: MetricsRegistry | null = null;
   private metricsConfig: Record<string, { name: string; services: string[] }> | null = null;
@@ -70,6 +72,7 @@ export class Runtime {
     this.databases = new Databases(this.config, this.log, decimal, this.testMode);
     this.pubsub = new PubSubRuntime(this.config, this.dispatcher, this.databases, this.log, this.testMode);
     this.lifecycle = new Lifecycle(this);
+    this.objects = new ObjectsRuntime(this.config, () => `http://localhost:${this.lifecycle.port ?? this.config.port}`);
     current = this;
   }
 
@@ -97,8 +100,8 @@ export class Runtime {
     return this.pubsub.subscription(cfg);
   }
 
-  bucket(encoreName: string): never {
-    throw new Error(`object storage (bucket "${encoreName}") is not supported by the War Room runtime`);
+  bucket(encoreName: string): Bucket {
+    return this.objects.bucket(encoreName);
   }
 
   cacheCluster(encoreName: string): never {

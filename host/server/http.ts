@@ -15,6 +15,7 @@ import { LogLevel, type Logger } from "../runtime/log.ts";
 import { BodyReader, ResponseWriter } from "./raw.ts";
 import { OpsRoutes } from "./ops.ts";
 import { runtimeMetrics } from "../runtime/metrics.ts";
+import type { ObjectRoutes } from "../runtime/objects.ts";
 import type { DevSource } from "./dev.ts";
 import type { RequestLog } from "../runtime/requestlog.ts";
 
@@ -54,6 +55,8 @@ export interface ServerOptions {
   log: Logger;
   port: number;
   host?: string;
+  /** The local object store's signed and public links (/__objects/...). */
+  objects?: ObjectRoutes | null;
   /** A client must send its request headers within this (default 60 s). */
   headersTimeoutMs?: number;
   /** ... and its whole request within this (default 300 s; 0 = no limit). */
@@ -189,6 +192,7 @@ export class HttpServer {
     const found = this.router.find(method, pathname);
     // The runtime's own pages, only where the app has no route of its own.
     if (!("value" in found) && this.ops?.handle(req, res, pathname)) return;
+    if (!("value" in found) && this.opts.objects?.handle(req, res, pathname, extra)) return;
     if (!("value" in found)) {
       drain(req);
       return writeError(res, new HttpError("not_found", "endpoint not found"), extra, this.opts.log, null);
