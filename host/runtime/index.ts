@@ -11,4 +11,4 @@ export { PubSubTopic, PubSubSubscription } from "./pubsub.ts";
 export { Sink, Stream, Socket, WebSocketClient } from "./streams.ts";
 export { BodyReader, ResponseWriter } from "../server/raw.ts";
 export { Bucket, BucketObject, ListEntry, ListIterator, ObjectAttrs, ObjectErrorKind, TypedObjectError } from "./objects.ts";
-export { CacheCluster } from "./unsupported.ts";
+export { CacheCluster } from "./cache.ts";

@@ -186,6 +186,7 @@ export class Lifecycle {
     await httpClosed;
     await this.rt.pubsub.stop(left());
     await this.rt.databases.close();
+    await this.rt.caches.close();
     this.unregisterMetrics?.();
   }
 }

@@ -14,6 +14,7 @@ import { MetricsRegistry } from "./metrics.ts";
 import type { SqlDatabase } from "./sqldb.ts";
 import { WebSocketClient } from "./streams.ts";
 import { ObjectsRuntime, type Bucket } from "./objects.ts";
+import { CacheRuntime, type CacheCluster } from "./cache.ts";
 
 export const SDK_VERSION = "v1.58.6";
 
@@ -57,6 +58,7 @@ export class Runtime {
   readonly pubsub: PubSubRuntime;
   readonly lifecycle: Lifecycle;
   readonly objects: ObjectsRuntime;
+  readonly caches: CacheRuntime;
   private readonly secrets: SecretStore;
   private metrics: MetricsRegistry | null = null;
   private metricsConfig: Record<string, { name: string; services: string[] }> | null = null;
@@ -72,6 +74,7 @@ export class Runtime {
     this.databases = new Databases(this.config, this.log, decimal, this.testMode);
     this.pubsub = new PubSubRuntime(this.config, this.dispatcher, this.databases, this.log, this.testMode);
     this.lifecycle = new Lifecycle(this);
+    this.caches = new CacheRuntime(this.config.redisUrl, this.config.dbPrefix);
     this.objects = new ObjectsRuntime(this.config, () => `http://localhost:${this.lifecycle.port ?? this.config.port}`);
     current = this;
   }
@@ -104,8 +107,8 @@ export class Runtime {
     return this.objects.bucket(encoreName);
   }
 
-  cacheCluster(encoreName: string): never {
-    throw new Error(`Encore cache clusters ("${encoreName}") are not supported by the War Room runtime; use shared/cache`);
+  cacheCluster(encoreName: string): CacheCluster {
+    return this.caches.cluster(encoreName);
   }
 
   gateway(encoreName: string, cfg: { auth?: (req: Request) => unknown }): Gateway {
