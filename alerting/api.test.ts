@@ -6,7 +6,7 @@
 import { push, slack, smtp, twilio, closeFakes } from "../tests/fakes/smtp-slack-env";
 import "../tests/fakes/auth-secrets";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { alerting, auth, campaigns, users } from "~encore/clients";
+import { alerting, auth, campaigns, compliance, users } from "~encore/clients";
 import { auditEventsFor } from "../compliance/store";
 import "../compliance/subscriptions";
 import type { Role } from "../shared/permissions";
@@ -256,6 +256,27 @@ describe("the public endpoints", () => {
     expect(await code(alerting.sendAlert({ campaignId, type: "NOPE" as never, message: "x" }, as(manager)))).toBe("invalid_argument");
     expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "" }, as(manager)))).toBe("invalid_argument");
     expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "x" }, as(await user("analyst"))))).toBe("permission_denied");
+  });
+
+  test("POST /send as the seed calls it ({type, message, recipients}, no campaign): an ad-hoc SMS to those numbers, audited, opt-outs honoured", async () => {
+    const reachable = phone();
+    const optedOut = phone();
+    await compliance.recordConsentChange({ address: optedOut, kind: "opt_out", keyword: "STOP", channel: "sms", sourceId: `SM-adhoc-${++n}` });
+    const sent = await alerting.sendAlert({ type: "SENTIMENT", message: "Press call at 6", recipients: [reachable, optedOut] }, as(manager));
+    expect(sent).toMatchObject({ sent: true, deliveries: 2 });
+    expect(sentTo(reachable)).toHaveLength(1);
+    expect(sentTo(reachable)[0]!.body).toContain("Press call at 6");
+    expect(sentTo(optedOut)).toHaveLength(0);
+    await poll(async () => (await auditEventsFor("alert", sent.alertId)).map((e) => [e.action, e.actorId])).toEqual([["alert.sent_adhoc", manager.id]]);
+    const details = (await auditEventsFor("alert", sent.alertId))[0]!.details as { deliveries: { recipient: string; status: string }[] };
+    expect(details.deliveries.map((d) => [d.recipient, d.status])).toEqual([
+      [reachable, "sent"],
+      [optedOut, "skipped"],
+    ]);
+    // No campaign: SMS or WhatsApp to listed numbers only. Analysts and viewers may not send.
+    expect(await code(alerting.sendAlert({ type: "SENTIMENT", message: "x" }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.sendAlert({ type: "SENTIMENT", message: "x", channel: "EMAIL", recipients: ["press@campaign.org"] }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.sendAlert({ type: "SENTIMENT", message: "x", recipients: [reachable] }, as(await user("analyst"))))).toBe("permission_denied");
   });
 
   test("GET /queue: the caller's campaigns only, newest first, paged; recipients masked below manager", async () => {

@@ -4,6 +4,7 @@ import { api, APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";
 import { requireCampaignAccess } from "../shared/access";
 import { can, requirePermission, type Action, type Caller } from "../shared/permissions";
+import { sendAdHocAlert } from "./adhoc";
 import { acknowledge, closeIncident, raiseAlert } from "./alerts";
 import { crisisSeverity, crisisWording, normalizeRecipient } from "./domain/alert";
 import type { AckRequest, AckResponse, CloseRequest, CloseResponse, AlertView, CrisisAlert, CrisisAlertResponse, DeliveryView, QueueRequest, QueueResponse, SendAlertRequest, SendAlertResponse } from "./model";
@@ -43,7 +44,7 @@ export const sendCrisisAlert = api(
   },
 );
 
-// sendAlert raises an ad-hoc alert: to the given recipients on one channel, or to the campaign's contacts.
+// sendAlert raises an ad-hoc alert (without campaignId, as the seed calls it: to the listed numbers only, adhoc.ts): to the given recipients on one channel, or to the campaign's contacts.
 export const sendAlert = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/alerting/send" },
   async (req: SendAlertRequest): Promise<SendAlertResponse> => {
@@ -64,8 +65,16 @@ export const sendAlert = api(
     } else if (req.channel !== undefined) {
       throw APIError.invalidArgument("channel needs recipients: without them the campaign's contacts are reached on their own channels");
     }
-    await requireOnCampaign(caller, req.campaignId, "create");
     const message = req.message.trim();
+    if (req.campaignId === undefined) {
+      // The seed's call ({type, message, recipients}): an ad-hoc alert to those numbers only (adhoc.ts).
+      if (recipients === null) throw APIError.invalidArgument("an alert of no campaign needs recipients: name them, or give campaignId to reach the campaign's contacts");
+      if (recipients.channel !== "SMS" && recipients.channel !== "WHATSAPP") throw APIError.invalidArgument("an alert of no campaign goes by SMS or WHATSAPP; give campaignId for email and Slack");
+      const title = (req.title ?? message.split("\n")[0]!).trim().slice(0, 200);
+      const sent = await sendAdHocAlert({ raisedBy: caller.userID, type: req.type, severity: req.severity ?? "MEDIUM", title, message, channel: recipients.channel, recipients: recipients.recipients });
+      return { alertId: sent.alertId, sent: true, deliveries: sent.sent + sent.skipped + sent.failed };
+    }
+    await requireOnCampaign(caller, req.campaignId, "create");
     const { alert, deliveries } = await raiseAlert({
       campaignId: req.campaignId,
       type: req.type,

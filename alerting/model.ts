@@ -1,6 +1,7 @@
 // alerting's request and response types: the seed's CrisisAlert and AlertPayload, plus the queue,
 // acknowledgement and the internal endpoints' shapes.
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { AlertType, Channel, Severity } from "./domain/alert";
 import type { AlertChannel } from "./events";
 
@@ -28,7 +29,8 @@ export interface CrisisAlertResponse {
 
 /** POST /api/v1/alerting/send: an ad-hoc alert, to given recipients on one channel or to the campaign's contacts. */
 export interface SendAlertRequest {
-  campaignId: string;
+  /** The campaign the alert is about; without it (the seed's `{type, message, recipients}`) an ad-hoc alert to the listed numbers only. */
+  campaignId?: string;
   type: AlertType;
   message: string & MinLen<1> & MaxLen<4000>;
   /** Default: the message's first line. */
@@ -56,9 +58,9 @@ export interface QueueRequest {
   /** Only incidents in this lifecycle state. */
   state?: "open" | "acknowledged" | "resolved" | "false_alarm";
   /** 1-based, default 1. */
-  page?: number & Min<1>;
+  page?: Int & Min<1>;
   /** 1-100, default 20. */
-  limit?: number & Min<1> & Max<100>;
+  limit?: Int & Min<1> & Max<100>;
 }
 
 /** One delivery of an alert: a channel, a recipient, where it stands. */

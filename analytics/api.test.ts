@@ -170,9 +170,9 @@ describe("rollups kept live from the stream", () => {
     const anchorMentions = mentionsA.filter((m) => m.platform === "twitter" && (m.author === "@Anchor"));
     expect(anchor?.mentions).toBe(anchorMentions.length);
     // The summary window (daily_analytics) agrees.
-    const summary = await analytics.getAnalyticsSummary({ campaignId: campaignA }, as(viewer));
+    const { summary } = await analytics.getAnalyticsSummary({ campaignId: campaignA }, as(viewer));
     expect(summary.campaigns[0]).toMatchObject({ campaignId: campaignA, totalMentions: d.total, totalReach: d.reach });
-    const sentiment = await analytics.getAnalyticsSentiment({ campaignId: campaignA, days: 7 }, as(viewer));
+    const { sentiment } = await analytics.getAnalyticsSentiment({ campaignId: campaignA, days: 7 }, as(viewer));
     expect(sentiment.campaigns[0].mentions).toBe(d.total);
     expect(sentiment.campaigns[0].daily.map((x) => x.date)).toEqual([isoDay(today - 3 * DAY), isoDay(today - 2 * DAY), isoDay(today - DAY)]);
   });
@@ -356,10 +356,10 @@ describe("permissions", () => {
   });
 
   test("without campaignId, the summary covers the caller's campaigns (admins: every campaign with figures)", async () => {
-    expect((await analytics.getAnalyticsSummary({}, as(viewer))).campaigns.map((c) => c.campaignId)).toEqual([campaignA]);
-    expect((await analytics.getAnalyticsSummary({}, as(outsider))).campaigns).toEqual([]);
-    expect((await analytics.getAnalyticsSummary({}, as(manager))).campaigns.map((c) => c.campaignId)).toEqual([campaignA, campaignB].sort());
-    const all = await analytics.getAnalyticsSentiment({}, as(admin));
+    expect((await analytics.getAnalyticsSummary({}, as(viewer))).summary.campaigns.map((c) => c.campaignId)).toEqual([campaignA]);
+    expect((await analytics.getAnalyticsSummary({}, as(outsider))).summary.campaigns).toEqual([]);
+    expect((await analytics.getAnalyticsSummary({}, as(manager))).summary.campaigns.map((c) => c.campaignId)).toEqual([campaignA, campaignB].sort());
+    const { sentiment: all } = await analytics.getAnalyticsSentiment({}, as(admin));
     expect(all.campaigns.map((c) => c.campaignId)).toEqual(expect.arrayContaining([campaignA, campaignB]));
   });
 

@@ -9,13 +9,17 @@ import { campaignCaller, requireCampaign, windowCampaigns } from "./access";
 import { daysBetween, finaliseDays } from "./aggregation";
 import { audit } from "./audit";
 import type { AggregationResult, AnalyticsReport, BackfillRequest, ReportRequest, SentimentResponse, SummaryResponse, WindowRequest } from "./model";
-import { renderReportPdf, PAGES } from "./pdf";
+import { offload } from "../shared/workers";
+import { PAGES } from "./pdf";
 import * as reports from "./reports";
 import * as store from "./store";
 import { MAX_REPORT_DAYS } from "./domain/report";
 import { randomUUID } from "node:crypto";
 
 const DEFAULT_WINDOW_DAYS = 7;
+
+/** The PDF renderer (pdf.ts), run on the heavy-work pool. */
+const PDF_RENDERER = new URL("./pdf.ts", import.meta.url);
 
 /** The path a stored PDF report is downloaded from. */
 export const downloadPathOf = (reportId: string) => `/api/v1/analytics/reports/${reportId}/pdf`;
@@ -30,7 +34,8 @@ export const generateAnalyticsReport = api(
     const report = await reports.buildReport(req, campaign.name);
     if (!pdf) return report;
     const reportId = randomUUID();
-    const bytes = await renderReportPdf(report, reportId);
+    // Rendering is CPU work of a second or more: on the heavy-work pool, off the request loop.
+    const bytes = await offload<Buffer>(PDF_RENDERER, "renderReportPdf", [report, reportId]);
     const fileName = `${safeFileName(campaign.name, "campaign")}-${req.startDate.toISOString().slice(0, 10)}-${req.endDate.toISOString().slice(0, 10)}.pdf`;
     const id = await store.insertReport({ id: reportId, campaignId: req.campaignId, start: req.startDate, end: req.endDate, fileName, pdf: bytes, pages: PAGES, createdBy: caller.userID });
     await audit({ actorId: caller.userID, action: "analytics_report.exported", targetType: "analytics_report", targetId: id, details: { campaignId: req.campaignId, start: req.startDate.toISOString(), end: req.endDate.toISOString(), bytes: bytes.length } });
@@ -65,7 +70,7 @@ export const getAnalyticsSummary = api(
   async ({ campaignId, days }: WindowRequest): Promise<SummaryResponse> => {
     const n = days ?? DEFAULT_WINDOW_DAYS;
     const w = reports.windowOf(n);
-    return reports.summary(await windowCampaigns(campaignId, w.first, w.last), n);
+    return { summary: await reports.summary(await windowCampaigns(campaignId, w.first, w.last), n) };
   },
 );
 
@@ -75,7 +80,7 @@ export const getAnalyticsSentiment = api(
   async ({ campaignId, days }: WindowRequest): Promise<SentimentResponse> => {
     const n = days ?? DEFAULT_WINDOW_DAYS;
     const w = reports.windowOf(n);
-    return reports.sentiment(await windowCampaigns(campaignId, w.first, w.last), n);
+    return { sentiment: await reports.sentiment(await windowCampaigns(campaignId, w.first, w.last), n) };
   },
 );
 

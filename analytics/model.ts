@@ -1,5 +1,6 @@
 // analytics' request and response types (the seed's AnalyticsReport and its parts, named and typed).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 
 /** How the report is delivered: JSON (default), or JSON plus a stored PDF and its download path. */
 export type ReportFormat = "json" | "pdf";
@@ -168,7 +169,7 @@ export interface AnalyticsReport {
 export interface WindowRequest {
   campaignId?: string & MaxLen<64>;
   /** Default 7. */
-  days?: number & Min<1> & Max<366>;
+  days?: Int & Min<1> & Max<366>;
 }
 
 /** One campaign's figures over the window. */
@@ -186,7 +187,7 @@ export interface CampaignSummary {
 }
 
 /** The summary of the window for each campaign, and over all of them. */
-export interface SummaryResponse {
+export interface WindowSummary {
   start: Date;
   end: Date;
   days: number;
@@ -224,11 +225,21 @@ export interface CampaignSentiment {
 }
 
 /** Sentiment of the window for each campaign. */
-export interface SentimentResponse {
+export interface WindowSentiment {
   start: Date;
   end: Date;
   days: number;
   campaigns: CampaignSentiment[];
+}
+
+/** GET /api/v1/analytics/summary (the seed's `{summary}`). */
+export interface SummaryResponse {
+  summary: WindowSummary;
+}
+
+/** GET /api/v1/analytics/sentiment (the seed's `{sentiment}`). */
+export interface SentimentResponse {
+  sentiment: WindowSentiment;
 }
 
 /** POST /api/v1/analytics/aggregation/backfill: re-finalise the days from startDate to endDate (inclusive, UTC, YYYY-MM-DD). */

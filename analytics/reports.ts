@@ -8,8 +8,8 @@ import type {
   CampaignSentiment,
   CampaignSummary,
   ReportRequest,
-  SentimentResponse,
-  SummaryResponse,
+  WindowSentiment,
+  WindowSummary,
 } from "./model";
 import { analyticsCache } from "./secrets";
 import * as store from "./store";
@@ -135,7 +135,7 @@ async function cached<T>(key: string, load: () => Promise<T>): Promise<T> {
 }
 
 /** Each campaign's figures over the window, and over all of them (campaign ids sorted). */
-export async function summary(campaignIds: readonly string[], days: number): Promise<SummaryResponse> {
+export async function summary(campaignIds: readonly string[], days: number): Promise<WindowSummary> {
   const w = windowOf(days);
   const ids = [...campaignIds].sort();
   const perCampaign = await Promise.all(
@@ -157,7 +157,7 @@ export async function summary(campaignIds: readonly string[], days: number): Pro
 }
 
 /** Each campaign's sentiment over the window, per day and per platform. */
-export async function sentiment(campaignIds: readonly string[], days: number): Promise<SentimentResponse> {
+export async function sentiment(campaignIds: readonly string[], days: number): Promise<WindowSentiment> {
   const w = windowOf(days);
   const ids = [...campaignIds].sort();
   const campaigns = await Promise.all(

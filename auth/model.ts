@@ -1,5 +1,6 @@
 // auth's request and response types (the seed's shapes), public and internal.
 import type { IsEmail, Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { Permission, Role } from "../shared/permissions";
 
 /** The public view of an account (seed: UserProfile). lastLoginAt is null until the first sign-in. */
@@ -136,8 +137,8 @@ export interface SsoDomainRequest {
 
 /** A page of live accounts, newest first. */
 export interface ListAccountsRequest {
-  limit?: number & Min<1> & Max<200>;
-  offset?: number & Min<0>;
+  limit?: Int & Min<1> & Max<200>;
+  offset?: Int & Min<0>;
 }
 
 /** One page of accounts and how many live accounts there are in all. */

@@ -8,6 +8,7 @@ import { requirePermission, type Action, type Caller } from "../shared/permissio
 import * as changes from "./campaigns";
 import * as metrics from "./metrics";
 import { pageWindow } from "./domain/campaign";
+import { insightTotals } from "./domain/insights";
 import type {
   AdAccountIdRequest,
   AdAccountLink,
@@ -27,6 +28,7 @@ import type {
   CampaignIdRequest,
   CampaignInsights,
   CampaignInsightsRequest,
+  CampaignInsightsResponse,
   CampaignMember,
   ContactIdRequest,
   ContactsResponse,
@@ -83,26 +85,47 @@ export const getCampaigns = api(
   },
 );
 
-// getCampaignInsights returns a campaign's metrics with monitoring's summary: mentions, sentiment, platforms, crises, trending terms (campaigns:read, members).
+/** How many campaigns a cross-campaign insights answer details (newest first; `total` counts them all). */
+const INSIGHTS_MAX_CAMPAIGNS = 20;
+
+/** One campaign's insights: its metrics, monitoring's summary and the ads' trend, split and pacing. */
+async function campaignInsights(campaign: Campaign): Promise<CampaignInsights> {
+  const campaignId = campaign.id;
+  const [{ campaignId: _, generatedAt, ...summary }, ads] = await Promise.all([monitoring.getCampaignSummary({ campaignId }), metrics.adInsights(campaign)]);
+  return {
+    campaignId,
+    name: campaign.name,
+    status: campaign.status,
+    metrics: campaign.metrics,
+    metricsDetail: campaign.metricsDetail ?? null,
+    monitoring: summary,
+    daily: ads.daily,
+    platforms: ads.platforms,
+    pacing: ads.pacing,
+    generatedAt,
+  };
+}
+
+// getCampaignInsights answers the seed's `{insights}`: one campaign's metrics with monitoring's summary (mentions, sentiment, platforms, crises, trending terms) and ads, or, without campaignId, those of the campaigns the caller sees with totals across them (campaigns:read, members).
 export const getCampaignInsights = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/campaigns/insights" },
-  async ({ campaignId }: CampaignInsightsRequest): Promise<CampaignInsights> => {
-    await within(campaignId, "read");
-    const campaign = await reads.campaign(campaignId);
-    if (!campaign) throw APIError.notFound("campaign not found");
-    const [{ campaignId: _, generatedAt, ...summary }, ads] = await Promise.all([monitoring.getCampaignSummary({ campaignId }), metrics.adInsights(campaign)]);
-    return {
-      campaignId,
-      name: campaign.name,
-      status: campaign.status,
-      metrics: campaign.metrics,
-      metricsDetail: campaign.metricsDetail ?? null,
-      monitoring: summary,
-      daily: ads.daily,
-      platforms: ads.platforms,
-      pacing: ads.pacing,
-      generatedAt,
-    };
+  async ({ campaignId }: CampaignInsightsRequest): Promise<CampaignInsightsResponse> => {
+    let list: Campaign[];
+    let total: number;
+    if (campaignId !== undefined) {
+      await within(campaignId, "read");
+      const campaign = await reads.campaign(campaignId);
+      if (!campaign) throw APIError.notFound("campaign not found");
+      list = [campaign];
+      total = 1;
+    } else {
+      const caller = requirePermission("campaigns", "read");
+      const page = await reads.campaigns(caller.role === "admin" ? null : caller.userID, undefined, INSIGHTS_MAX_CAMPAIGNS, 0);
+      list = page.campaigns;
+      total = page.total;
+    }
+    const campaigns = await Promise.all(list.map(campaignInsights));
+    return { insights: { ...insightTotals(campaigns), campaigns, total, ...(campaignId !== undefined ? { campaignId } : {}), generatedAt: new Date() } };
   },
 );
 

@@ -29,7 +29,7 @@ describe("campaign insights", () => {
       },
       as(manager),
     );
-    const empty = await campaigns.getCampaignInsights({ campaignId: c.id }, as(manager));
+    const empty = (await campaigns.getCampaignInsights({ campaignId: c.id }, as(manager))).insights.campaigns[0];
     expect(empty).toMatchObject({ campaignId: c.id, name: "Rivera for Senate", status: "draft", metrics: { impressions: 0 }, monitoring: { monitored: false, mentions: 0, openCrises: 0, previousSentiment: null } });
 
     const now = Date.now();
@@ -44,11 +44,18 @@ describe("campaign insights", () => {
       },
       as(manager),
     );
-    const insights = await campaigns.getCampaignInsights({ campaignId: c.id }, as(admin));
+    const overview = (await campaigns.getCampaignInsights({ campaignId: c.id }, as(admin))).insights;
+    expect(overview).toMatchObject({ campaignId: c.id, total: 1, mentions: 2, previousMentions: 1, averageSentiment: 0.1 });
+    const insights = overview.campaigns[0];
     expect(insights.monitoring).toMatchObject({ mentions: 2, previousMentions: 1, positive: 1, negative: 1, neutral: 0, reach: 400, averageSentiment: 0.1, previousSentiment: 0 });
     expect(insights.monitoring.topPlatforms.map((p) => p.platform).sort()).toEqual(["news", "twitter"]);
     expect(insights.generatedAt).toBeInstanceOf(Date);
 
+    // Without campaignId: every campaign the caller sees, with totals across them.
+    const mine = (await campaigns.getCampaignInsights({}, as(manager))).insights;
+    expect(mine.campaigns.map((x) => x.campaignId)).toContain(c.id);
+    expect(mine.mentions).toBe(mine.campaigns.reduce((n, x) => n + x.monitoring.mentions, 0));
+    expect((await campaigns.getCampaignInsights({}, as(stranger))).insights).toMatchObject({ campaigns: [], total: 0, mentions: 0 });
     expect(await code(campaigns.getCampaignInsights({ campaignId: c.id }, as(stranger)))).toBe("not_found");
     expect(await code(campaigns.getCampaignInsights({ campaignId: "00000000-0000-4000-8000-000000000000" }, as(admin)))).toBe("not_found");
     expect(await code(campaigns.getCampaignInsights({ campaignId: c.id }, {}))).toBe("unauthenticated");

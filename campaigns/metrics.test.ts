@@ -204,7 +204,7 @@ describe("metrics from Meta and Google", () => {
     const accounts = (await campaigns.getCampaignAdAccounts({ id: A }, as(viewer))).accounts;
     expect(accounts.find((a) => a.platform === "meta")).toMatchObject({ stale: true, lastError: expect.stringContaining("500") });
     expect(accounts.find((a) => a.platform === "google")?.stale).toBe(false);
-    const insights = await campaigns.getCampaignInsights({ campaignId: A }, as(viewer));
+    const insights = (await campaigns.getCampaignInsights({ campaignId: A }, as(viewer))).insights.campaigns[0];
     expect(insights.platforms.find((p) => p.platform === "meta")?.stale).toBe(true);
 
     await integrations.refreshCampaignAds({ campaign: ref });
@@ -215,7 +215,7 @@ describe("metrics from Meta and Google", () => {
 
 describe("insights", () => {
   test("daily trend, split per platform", async () => {
-    const i = await campaigns.getCampaignInsights({ campaignId: A }, as(analyst));
+    const i = (await campaigns.getCampaignInsights({ campaignId: A }, as(analyst))).insights.campaigns[0];
     expect(i.daily).toEqual([
       { date: day(-3), impressions: 4000, clicks: 200, conversions: 5.5, spend: 100, ctr: 0.05, cpc: 0.5 },
       { date: day(-2), impressions: 2000, clicks: 0, conversions: 0, spend: 0, ctr: 0, cpc: null },
@@ -235,7 +235,7 @@ describe("insights", () => {
     for (let i = 1; i <= 5; i++) acct.days.push({ date: new Date(now - i * DAY).toISOString().slice(0, 10), impressions: 1000, clicks: 10, spend: 100, conversions: 0 });
     await campaigns.linkCampaignAdAccount({ id: P, platform: "meta", accountId: "act_333" }, as(manager));
     await campaigns.refreshCampaignMetrics({ id: P }, as(manager));
-    const { pacing, daily } = await campaigns.getCampaignInsights({ campaignId: P }, as(manager));
+    const { pacing, daily } = (await campaigns.getCampaignInsights({ campaignId: P }, as(manager))).insights.campaigns[0];
     expect(daily).toHaveLength(5);
     expect(pacing).toMatchObject({ budget: 1000, spent: 500, remaining: 500, status: "on_track" });
     expect(pacing.totalDays).toBeCloseTo(10, 2);

@@ -1,6 +1,7 @@
 // campaigns' request and response types: the seed's shapes (Campaign, TargetAudience, CampaignMetrics,
 // CreateCampaignRequest) plus keywords, alert contacts and members; public and internal.
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { MemberRole } from "../shared/access";
 import type { CampaignMetrics, CampaignStatus } from "./domain/campaign";
 import type { ContactChannel, Severity } from "./domain/contacts";
@@ -70,9 +71,9 @@ export interface CreateCampaignRequest {
 /** GET /api/v1/campaigns: one page of the campaigns the caller sees, newest first. */
 export interface GetCampaignsRequest {
   /** 1-based; default 1. */
-  page?: number & Min<1>;
+  page?: Int & Min<1>;
   /** 1 to 100; default 20. */
-  limit?: number & Min<1> & Max<100>;
+  limit?: Int & Min<1> & Max<100>;
   status?: CampaignStatus;
 }
 
@@ -285,9 +286,9 @@ export interface ServiceCampaignRequest {
 
 // --- insights (GET /api/v1/campaigns/insights), from monitoring's summary ---
 
-/** GET /api/v1/campaigns/insights?campaignId: one campaign's metrics and monitoring summary. */
+/** GET /api/v1/campaigns/insights?campaignId: one campaign's insights, or (without it) those of the campaigns the caller sees. */
 export interface CampaignInsightsRequest {
-  campaignId: string;
+  campaignId?: string;
 }
 
 /** Mentions of one platform. */
@@ -343,6 +344,39 @@ export interface CampaignInsights {
   /** Spend against the budget over the campaign's dates, with the projected end-of-campaign spend. */
   pacing: BudgetPacing;
   generatedAt: Date;
+}
+
+/** Figures summed across the campaigns of an insights answer (the last 24 h of monitoring). */
+export interface InsightTotals {
+  mentions: number;
+  previousMentions: number;
+  /** Mean sentiment weighted by each campaign's mentions (0 without mentions). */
+  averageSentiment: number;
+  positive: number;
+  neutral: number;
+  negative: number;
+  reach: number;
+  engagement: number;
+  openCrises: number;
+  /** Ad spend and conversions to date (the campaigns' metrics). */
+  impressions: number;
+  clicks: number;
+  conversions: number;
+}
+
+/** The seed's `{insights}`: per campaign (newest first, at most 20) and totals across them. */
+export interface InsightsOverview extends InsightTotals {
+  /** The campaign asked for, when the call named one. */
+  campaignId?: string;
+  campaigns: CampaignInsights[];
+  /** How many campaigns the caller sees (more than `campaigns` holds when there are over 20). */
+  total: number;
+  generatedAt: Date;
+}
+
+/** GET /api/v1/campaigns/insights. */
+export interface CampaignInsightsResponse {
+  insights: InsightsOverview;
 }
 
 // --- ad accounts and metrics ---

@@ -25,9 +25,12 @@ import type {
   RetentionRunsResponse,
   UpdateRetentionRequest,
 } from "./model";
-import { renderReportPdf } from "./pdf";
+import { offload } from "../shared/workers";
 import { generateReport, reportContent } from "./reports";
 import { enforce, policies, runs, updatePolicies } from "./retention";
+
+/** The PDF renderer (pdf.ts), run on the heavy-work pool, off the request loop. */
+const PDF_RENDERER = new URL("./pdf.ts", import.meta.url);
 
 // createAuditLog records something the caller did (any signed-in user; the caller is the actor).
 export const createAuditLog = api(
@@ -53,14 +56,11 @@ export const verifyAuditLogs = api(
 // complianceCheck judges a communication (channel, text, sender, recipients' consent, send time, region) against FEC, TCPA/CTIA, CAN-SPAM and GDPR rules (any signed-in user).
 export const complianceCheck = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/compliance/check" },
-  async (req: ComplianceCheckRequest): Promise<ComplianceCheckResponse> => {
-    requireCaller();
-    return check(req);
-  },
+  (req: ComplianceCheckRequest): Promise<ComplianceCheckResponse> => check(requireCaller(), req),
 );
 
-// getDataRetention returns the retention policy: per data class, its owner, period and legal basis (admins and managers).
-export const getDataRetention = api(
+// getDataRetentionPolicy returns the retention policy: per data class, its owner, period and legal basis (admins and managers).
+export const getDataRetentionPolicy = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/compliance/data-retention" },
   async (): Promise<RetentionPolicyResponse> => {
     requirePermission("compliance", "read");
@@ -107,10 +107,10 @@ export const getDataDeletion = api(
   ({ requestId }: DataDeletionPath): Promise<DataDeletionStatus> => erasureStatus(requireCaller(), requestId),
 );
 
-// generateComplianceReport gathers the evidence for gdpr, ccpa, tcpa, fec or can-spam (others 404) and returns where to download it as PDF or JSON (admins).
+// generateComplianceReport gathers the evidence for gdpr, ccpa, tcpa, fec or can-spam (others 404) over a period (default the last 30 days), for one campaign or all, and returns where to download it as PDF or JSON (admins).
 export const generateComplianceReport = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/compliance/reports/:regulation" },
-  ({ regulation }: ReportRequest): Promise<ReportResponse> => generateReport(requirePermission("compliance", "manage"), regulation),
+  (req: ReportRequest): Promise<ReportResponse> => generateReport(requirePermission("compliance", "manage"), req),
 );
 
 // downloadComplianceReport streams a generated report: ?format=pdf (default) or json (admins).
@@ -125,7 +125,7 @@ export const downloadComplianceReport = api.raw(
     const report = await reportContent(reportId);
     if (!report) throw APIError.notFound("report not found");
     const name = `compliance-${report.regulation}-${report.generatedAt.slice(0, 10)}`;
-    const body = format === "pdf" ? await renderReportPdf(report) : Buffer.from(JSON.stringify(report, null, 2));
+    const body = format === "pdf" ? await offload<Buffer>(PDF_RENDERER, "renderReportPdf", [report]) : Buffer.from(JSON.stringify(report, null, 2));
     resp.writeHead(200, {
       "content-type": format === "pdf" ? "application/pdf" : "application/json",
       "content-length": String(body.length),

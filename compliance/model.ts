@@ -1,5 +1,6 @@
 // compliance's request and response types (public and internal).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 
 // --- audit log ---
 
@@ -36,7 +37,7 @@ export interface GetAuditLogsRequest {
   /** From the previous page's nextCursor. */
   cursor?: string;
   /** Page size, default 100. */
-  limit?: number & Min<1> & Max<1000>;
+  limit?: Int & Min<1> & Max<1000>;
 }
 
 /** One audit log entry. */
@@ -107,6 +108,8 @@ export interface ComplianceCheckResponse {
   issues: string[];
   findings: Finding[];
   rulesApplied: string[];
+  /** The audit entry recording this check. */
+  checkId: string;
 }
 
 // --- retention ---
@@ -133,7 +136,7 @@ export interface RetentionPolicyResponse {
 /** One class's new period and legal basis. */
 export interface RetentionPolicyChange {
   dataClass: DataClass;
-  periodDays: number & Min<1> & Max<36500>;
+  periodDays: Int & Min<1> & Max<36500>;
   legalBasis: string & MinLen<3> & MaxLen<1000>;
 }
 
@@ -247,6 +250,12 @@ export interface OptOutResponse {
 /** POST /api/v1/compliance/reports/:regulation. */
 export interface ReportRequest {
   regulation: string;
+  /** Only this campaign's checks (opt-outs and erasures are per person, not per campaign: all of the period's are listed). */
+  campaignId?: string;
+  /** The period (default: the 30 days up to `end`). */
+  start?: Date;
+  /** Default: now. */
+  end?: Date;
 }
 
 /** Where to download the report: `reportUrl` (PDF) and `jsonUrl` (the same evidence as JSON). */

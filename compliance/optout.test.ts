@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { alerting, auth, campaigns, compliance, integrations } from "~encore/clients";
 import * as alertingStore from "../alerting/store";
 import "../alerting/delivery";
-import { twilioSignature } from "../integrations/domain/signature";
+import twilioSdk from "twilio";
 import { handleInbound, consentKeyword } from "../integrations/inbound";
 import { addressHash } from "./internal";
 import { auditEventsFor } from "./store";
@@ -25,10 +25,13 @@ const phone = () => `+1415556${String(1000 + ++n).padStart(4, "0")}`;
 const sentTo = (to: string) => twilio.messages.filter((m) => m.to === to || m.to === `whatsapp:${to}`);
 
 /** Twilio's inbound webhook for `body` from `from`, signed with the account's token (or not). */
-function inbound(from: string, body: string, sid = `SM${++n}`, sign = true) {
+/** A Twilio message sid (SM + 32 hex digits) made from a short tag. */
+const smSid = (tag: string) => `SM${Buffer.from(tag).toString("hex").padEnd(32, "0").slice(0, 32)}`;
+
+function inbound(from: string, body: string, sid = smSid(`n${++n}`), sign = true) {
   const params = { From: from, To: "+14155550199", Body: body, MessageSid: sid, AccountSid: twilio.accountSid };
   const form = new URLSearchParams(params).toString();
-  return handleInbound({ url: URL, signature: sign ? twilioSignature(twilio.authToken, URL, params) : "bogus", body: form });
+  return handleInbound({ url: URL, signature: sign ? twilioSdk.getExpectedTwilioSignature(twilio.authToken, URL, params) : "bogus", body: form });
 }
 
 beforeAll(async () => {
@@ -45,18 +48,25 @@ describe("STOP", () => {
     expect(consentKeyword("don't stop")).toBeNull();
   });
 
+  test("a signed webhook whose form drifted from its zod schema is a clear 400 and records nothing", async () => {
+    const to = phone();
+    expect(await inbound(to, "STOP", "")).toMatchObject({ status: 400, message: expect.stringMatching(/Twilio inbound message does not match its schema: MessageSid: /) });
+    expect(await inbound("", "STOP")).toMatchObject({ status: 400, message: expect.stringMatching(/From: a sender/) });
+    expect((await compliance.getOptOut({ address: to })).optedOut).toBe(false);
+  });
+
   test("an unsigned or wrongly signed webhook is refused and records nothing", async () => {
     const to = phone();
-    expect(await inbound(to, "STOP", "SMx", false)).toMatchObject({ status: 403 });
+    expect(await inbound(to, "STOP", smSid("x"), false)).toMatchObject({ status: 403 });
     expect((await compliance.getOptOut({ address: to })).optedOut).toBe(false);
   });
 
   test("after STOP, integrations refuses to message the number and alerts skip it (reported), until START", async () => {
     const stopped = phone();
     const other = phone();
-    expect(await inbound(stopped, "Stop", "SMstop1")).toMatchObject({ status: 200, change: "opt_out" });
+    expect(await inbound(stopped, "Stop", smSid("stop1"))).toMatchObject({ status: 200, change: "opt_out" });
     // Twilio redelivers: recorded once.
-    expect(await inbound(stopped, "Stop", "SMstop1")).toMatchObject({ status: 200 });
+    expect(await inbound(stopped, "Stop", smSid("stop1"))).toMatchObject({ status: 200 });
     expect((await compliance.getOptOut({ address: stopped })).optedOut).toBe(true);
     const audited = await auditEventsFor("phone", addressHash(stopped));
     expect(audited.map((e) => e.action)).toEqual(["consent.opted_out"]);
@@ -86,7 +96,7 @@ describe("STOP", () => {
     await expect.poll(async () => (await auditEventsFor("alert_delivery", skipped.id)).map((e) => e.action), { timeout: 15_000 }).toEqual(["alert.delivery_skipped"]);
 
     // START: messages flow again.
-    expect(await inbound(stopped, "START", "SMstart1")).toMatchObject({ change: "opt_in" });
+    expect(await inbound(stopped, "START", smSid("start1"))).toMatchObject({ change: "opt_in" });
     expect((await compliance.getOptOut({ address: stopped })).optedOut).toBe(false);
     await integrations.sendMessage({ channel: "sms", to: stopped, body: "welcome back", idempotencyKey: `k-${++n}` });
     expect(sentTo(stopped)).toHaveLength(1);

@@ -34,6 +34,7 @@ export function renderReportPdf(r: ReportContent): Promise<Buffer> {
 
   doc.font("Helvetica-Bold").fontSize(18).fillColor(INK).text(printable(r.title));
   small(`Report ${r.reportId} generated ${r.generatedAt} by ${r.generatedBy}`);
+  if (r.scope) small(`Period ${r.scope.start} to ${r.scope.end}; ${r.scope.campaignId ? `checks of campaign ${r.scope.campaignId}` : "all campaigns"}.`);
 
   h("Obligations and how they are evidenced");
   for (const o of r.obligations) p(`• ${o}`);
@@ -52,7 +53,19 @@ export function renderReportPdf(r: ReportContent): Promise<Buffer> {
     p(`• ${run.startedAt} ${run.status}: ${counts}`);
   }
 
-  h("Erasure requests");
+  if (r.checks) {
+    h(`Compliance checks run in the period (${r.checks.total})`);
+    p(`Compliant: ${r.checks.compliant}; not compliant: ${r.checks.nonCompliant}.`, r.checks.nonCompliant ? BAD : GOOD);
+    for (const x of r.checks.byRule) p(`• ${x.rule}: applied ${x.applied}, failed ${x.failed}`);
+    for (const e of r.checks.entries.slice(0, 60)) p(`• ${e.at} ${e.channel} by ${e.actorId}${e.campaignId ? ` (campaign ${e.campaignId})` : ""}: ${e.compliant ? "compliant" : `NOT compliant (${[...new Set(e.findings.map((f) => f.rule))].join(", ")})`}`);
+  }
+  if (r.optOuts) {
+    h("Opt-outs and opt-ins received in the period");
+    p(`Opt-outs: ${r.optOuts.optOuts}; opt-ins: ${r.optOuts.optIns}.`);
+    for (const e of r.optOuts.events.slice(0, 60)) p(`• ${e.at} ${e.kind} "${e.keyword}" by ${e.channel} (number hash ${e.addressHash.slice(0, 12)})`);
+  }
+
+  h("Erasure requests in the period");
   p(`Completed: ${r.erasure.completed}; pending: ${r.erasure.pending}; median completion: ${r.erasure.medianSeconds === null ? "n/a" : `${r.erasure.medianSeconds.toFixed(1)} s`}; longest: ${r.erasure.maxSeconds === null ? "n/a" : `${r.erasure.maxSeconds.toFixed(1)} s`}.`);
   for (const e of r.erasure.requests.slice(0, 40)) p(`• ${e.requestId}: requested ${e.requestedAt}, ${e.completedAt ? `completed ${e.completedAt} (${e.seconds!.toFixed(1)} s)` : "pending"}`);
 

@@ -37,7 +37,7 @@ beforeAll(async () => {
 
 describe("the retention policy", () => {
   test("lists every data class with its owner, period and legal basis", async () => {
-    const { policy } = await compliance.getDataRetention(as(manager));
+    const { policy } = await compliance.getDataRetentionPolicy(as(manager));
     expect(policy.map((p) => p.dataClass)).toEqual(["mentions", "chat_messages", "documents", "alerts", "audit_log", "analytics_rollups"]);
     expect(policy.find((p) => p.dataClass === "alerts")).toMatchObject({ owner: "alerting", periodDays: 365 });
     for (const p of policy) expect(p.legalBasis).toMatch(/GDPR Art\. 6/);
@@ -51,7 +51,7 @@ describe("the retention policy", () => {
     ]);
     const change = { policy: [{ dataClass: "documents" as const, periodDays: 30, legalBasis: "because" }] };
     expect(await code(compliance.updateDataRetention(change, as(manager)))).toBe("permission_denied");
-    expect(await code(compliance.getDataRetention(as(analyst)))).toBe("permission_denied");
+    expect(await code(compliance.getDataRetentionPolicy(as(analyst)))).toBe("permission_denied");
     expect(await code(compliance.updateDataRetention({ policy: [{ dataClass: "secrets" as never, periodDays: 30, legalBasis: "because" }] }, as(admin)))).toBe("invalid_argument");
     expect(await code(compliance.updateDataRetention({ policy: [{ dataClass: "documents", periodDays: 0, legalBasis: "because" }] }, as(admin)))).toBe("invalid_argument");
     expect(await code(compliance.updateDataRetention({ policy: [] }, as(admin)))).toBe("invalid_argument");

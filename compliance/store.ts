@@ -541,3 +541,34 @@ export async function insertReport(regulation: string, createdBy: string, conten
 export async function getReport(id: string): Promise<{ id: string; regulation: string; createdBy: string; createdAt: Date; content: Record<string, unknown> } | null> {
   return db.queryRow`SELECT id, regulation, created_by AS "createdBy", created_at AS "createdAt", content FROM compliance_reports WHERE id = ${id}`;
 }
+
+// --- regulation reports over a period ---
+
+/** The audit entries of one action in [start, end), oldest first, optionally of one campaign. */
+export async function actionEntriesBetween(action: string, start: Date, end: Date, campaignId: string | null, limit: number): Promise<AuditEvent[]> {
+  const events: AuditEvent[] = [];
+  for await (const r of db.query<LogRow>`
+    SELECT l.seq::text AS seq, l.id, l.occurred_at, l.recorded_at, l.actor_id, l.action, l.target_type, l.target_id, l.request_id,
+           l.service, l.campaign_id, l.details_hash, l.prev_hash, l.hash, d.details
+    FROM audit_log l LEFT JOIN audit_details d ON d.log_id = l.id
+    WHERE l.action = ${action} AND l.occurred_at >= ${start} AND l.occurred_at < ${end}
+      AND (${campaignId}::text IS NULL OR l.campaign_id = ${campaignId})
+    ORDER BY l.occurred_at, l.seq LIMIT ${limit}`) {
+    events.push(toEvent(r));
+  }
+  return events;
+}
+
+/** The opt-out and opt-in events received in [start, end), oldest first (numbers only as hashes). */
+export async function consentEventsBetween(start: Date, end: Date, limit: number): Promise<{ kind: "opt_out" | "opt_in"; keyword: string; channel: string; receivedAt: Date; addressHash: string }[]> {
+  return db.queryAll`
+    SELECT kind, keyword, channel, received_at AS "receivedAt", address_hash AS "addressHash" FROM consent_events
+    WHERE received_at >= ${start} AND received_at < ${end} ORDER BY received_at, id LIMIT ${limit}`;
+}
+
+/** The erasure requests made in [start, end), oldest first. */
+export async function erasuresBetween(start: Date, end: Date, limit: number): Promise<Omit<StoredErasure, "tasks" | "reason" | "userId">[]> {
+  return db.queryAll`
+    SELECT id, requested_by AS "requestedBy", status, requested_at AS "requestedAt", completed_at AS "completedAt"
+    FROM erasure_requests WHERE requested_at >= ${start} AND requested_at < ${end} ORDER BY requested_at LIMIT ${limit}`;
+}

@@ -38,7 +38,7 @@ Object.assign(process.env, {
 const { auth, campaigns, integrations, users } = await import("~encore/clients");
 const { handleStatusCallback } = await import("../integrations/messages");
 const store = await import("../integrations/store");
-const { twilioSignature } = await import("../integrations/domain/signature");
+const { default: twilioSdk } = await import("twilio");
 type Role = "admin" | "manager" | "analyst" | "viewer";
 
 let n = 0;
@@ -168,7 +168,7 @@ describe("reading provider data for a campaign", () => {
 
   test("without a signed-in caller every endpoint is 401", async () => {
     expect(await code(integrations.fetchMentionlyticsData({ campaignId }))).toBe("unauthenticated");
-    expect(await code(integrations.sendSms({ to: "+14155550100", message: "x" }))).toBe("unauthenticated");
+    expect(await code(integrations.sendSMSAlert({ to: "+14155550100", message: "x" }))).toBe("unauthenticated");
   });
 
   test("a provider that keeps failing answers 503, opens its circuit, and health shows it", async () => {
@@ -190,7 +190,7 @@ describe("reading provider data for a campaign", () => {
 
 describe("sending SMS", () => {
   test("a manager's SMS reaches Twilio and returns its sid", async () => {
-    const { messageId } = await integrations.sendSms({ to: "+14155550100", message: "Crisis briefing at 6" }, as(manager));
+    const { messageId } = await integrations.sendSMSAlert({ to: "+14155550100", message: "Crisis briefing at 6" }, as(manager));
     expect(messageId).toMatch(/^SM/);
     expect(twilio.messages.find((m) => m.sid === messageId)).toMatchObject({ to: "+14155550100", from: "+14155550199", body: "Crisis briefing at 6" });
   });
@@ -198,14 +198,14 @@ describe("sending SMS", () => {
   test("a number that is not E.164 is 400 and nothing is sent", async () => {
     const before = twilio.messages.length;
     for (const to of ["4155550100", "+1 415 555 0100", "+0155550100", "whatsapp:+14155550100"]) {
-      expect(await code(integrations.sendSms({ to, message: "x" }, as(manager)))).toBe("invalid_argument");
+      expect(await code(integrations.sendSMSAlert({ to, message: "x" }, as(manager)))).toBe("invalid_argument");
     }
-    expect(await code(integrations.sendSms({ to: "+14155550100", message: "  " }, as(manager)))).toBe("invalid_argument");
+    expect(await code(integrations.sendSMSAlert({ to: "+14155550100", message: "  " }, as(manager)))).toBe("invalid_argument");
     expect(twilio.messages.length).toBe(before);
   });
 
   test("an analyst (no integrations:create) is refused", async () => {
-    expect(await code(integrations.sendSms({ to: "+14155550100", message: "x" }, as(analyst)))).toBe("permission_denied");
+    expect(await code(integrations.sendSMSAlert({ to: "+14155550100", message: "x" }, as(analyst)))).toBe("permission_denied");
   });
 
   test("the internal send is idempotent per key: a redelivery returns the first sid and sends nothing", async () => {
@@ -242,7 +242,7 @@ describe("sending SMS", () => {
     const url = "https://warroom.example/api/v1/integrations/twilio/status";
     const post = (status: string, token = twilio.authToken) => {
       const params = { AccountSid: twilio.accountSid, MessageSid: messageId, MessageStatus: status, To: req.to };
-      return handleStatusCallback({ url, signature: twilioSignature(token, url, params), body: new URLSearchParams(params).toString() });
+      return handleStatusCallback({ url, signature: twilioSdk.getExpectedTwilioSignature(token, url, params), body: new URLSearchParams(params).toString() });
     };
     expect((await post("sent")).status).toBe(204);
     expect((await post("delivered")).status).toBe(204);

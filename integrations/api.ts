@@ -141,8 +141,8 @@ function sum(rows: AdTotals[]): AdTotals {
   };
 }
 
-// sendSms sends an SMS through Twilio (integrations:create: managers and admins); `to` must be E.164.
-export const sendSms = api(
+// sendSMSAlert sends an SMS through Twilio (integrations:create: managers and admins); `to` must be E.164.
+export const sendSMSAlert = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/integrations/sms" },
   async ({ to, message }: SendSmsRequest): Promise<SendSmsResponse> => {
     requirePermission("integrations", "create");

@@ -2,6 +2,7 @@
 // flow, GAQL through searchStream (rows over several batches), headers, Google's error shape,
 // 429/5xx, a revoked access token refreshed once, the circuit, malformed bodies.
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
+import { z } from "zod";
 import { CAMPAIGNS_QUERY, GoogleAdsClient, type GoogleAdsConfig } from "../integrations/clients/googleads";
 import { DEFAULT_POLICY, ProviderPolicy } from "../shared/resilience";
 import { startFakeGoogleAds, type FakeGoogleAds } from "../tests/fakes/googleads";
@@ -63,7 +64,7 @@ test("an expired refresh token is a clear auth error", async () => {
 });
 
 test("Google's error details name the failing field", async () => {
-  await expect(client.search("SELECT foo FROM bar")).rejects.toMatchObject({ kind: "client", status: 400, message: expect.stringContaining("PROHIBITED_RESOURCE_TYPE_IN_FROM_CLAUSE") });
+  await expect(client.search("SELECT foo FROM bar", z.unknown())).rejects.toMatchObject({ kind: "client", status: 400, message: expect.stringContaining("PROHIBITED_RESOURCE_TYPE_IN_FROM_CLAUSE") });
   const denied = new GoogleAdsClient({ ...config, loginCustomerId: "111" }, policy);
   await expect(denied.campaigns()).rejects.toMatchObject({ kind: "auth", code: "PERMISSION_DENIED" });
 });
@@ -89,6 +90,14 @@ test("malformed JSON and an error inside the stream are clear errors", async () 
   fake.inject({ kind: "status", status: 200, body: [{ results: [] }, { error: { code: 500, message: "Internal error encountered.", status: "INTERNAL" } }] });
   await expect(client.campaigns()).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("failed mid-stream") });
 });
+test("a drifted row (costMicros no longer a number, campaign.id missing) is rejected by its zod schema, not mapped", async () => {
+  await client.accessToken();
+  fake.inject({ kind: "status", status: 200, body: [{ results: [{ campaign: { name: "Rivera Search" }, metrics: { costMicros: { units: 5 } } }] }] });
+  const err = await client.campaigns().catch((e: unknown) => e);
+  expect(err).toMatchObject({ kind: "malformed" });
+  expect((err as Error).message).toMatch(/Google Ads searchStream does not match its schema: 0\.results\.0\.campaign\.id: .*0\.results\.0\.metrics\.costMicros/);
+});
+
 
 test("the circuit opens after repeated failures and recovers", async () => {
   await client.accessToken();

@@ -8,9 +8,9 @@ import { api } from "encore.dev/api";
 import log from "encore.dev/log";
 import { alerting, compliance } from "~encore/clients";
 import { isE164 } from "./domain/phone";
-import { parseForm, verifyTwilioSignature } from "./domain/signature";
+import { parseForm } from "./domain/signature";
 import { twilioSettings } from "./secrets";
-import { readTwilioWebhook, refuseTwilioWebhook } from "./webhook";
+import { InboundMessageSchema, parseTwilioForm, readTwilioWebhook, refuseTwilioWebhook, verifyTwilioRequest } from "./webhook";
 
 const OPT_OUT = new Set(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"]);
 const OPT_IN = new Set(["START", "UNSTOP"]);
@@ -47,18 +47,20 @@ export interface InboundMessage {
 export async function handleInbound(m: InboundMessage): Promise<{ status: number; message: string; change: "opt_out" | "opt_in" | null; reply: string }> {
   const settings = twilioSettings();
   const params = parseForm(m.body);
-  if (!verifyTwilioSignature(settings.authToken, m.url, params, m.signature)) {
+  if (!verifyTwilioRequest(settings.authToken, m.url, params, m.signature)) {
     log.warn("integrations: refused an inbound Twilio message with a bad signature", { url: m.url, hasSignature: Boolean(m.signature) });
     return { status: 403, message: "invalid X-Twilio-Signature", change: null, reply: "" };
   }
-  const from = String(params.From ?? "");
+  const form = parseTwilioForm(InboundMessageSchema, params, "Twilio inbound message");
+  if (!form.ok) return { status: 400, message: form.message, change: null, reply: "" };
+  const from = form.data.From;
   const whatsapp = from.startsWith("whatsapp:");
   const address = whatsapp ? from.slice("whatsapp:".length) : from;
   if (!address) return { status: 400, message: "From is required", change: null, reply: "" };
-  const text = String(params.Body ?? "");
+  const text = form.data.Body ?? "";
   const consent = consentKeyword(text);
   if (consent) {
-    await compliance.recordConsentChange({ address, kind: consent.kind, keyword: consent.keyword, channel: whatsapp ? "whatsapp" : "sms", sourceId: String(params.MessageSid ?? params.SmsSid ?? "") || undefined });
+    await compliance.recordConsentChange({ address, kind: consent.kind, keyword: consent.keyword, channel: whatsapp ? "whatsapp" : "sms", sourceId: form.data.MessageSid ?? form.data.SmsSid });
     return { status: 200, message: "", change: consent.kind, reply: "" };
   }
   const ack = ackCommand(text);

@@ -78,11 +78,14 @@ test("a hanging page times out, is retried, and the fetch completes", async () =
   expect((await quick.mentions({ since, until, perPage: 50 })).mentions).toHaveLength(30);
 });
 
-test("a malformed body is a clear error, and a body without mentions too", async () => {
+test("a malformed body is a clear error, a body without mentions too, and drifted mentions (zod schema)", async () => {
   fake.inject({ kind: "malformed" });
   await expect(client.mentions({ since, until })).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("mentionlytics: malformed JSON") });
   fake.inject({ kind: "status", status: 200, body: { data: [] } });
-  await expect(client.mentions({ since, until })).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("no mentions array") });
+  await expect(client.mentions({ since, until })).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("Mentionlytics mentions page does not match its schema: mentions: ") });
+  // Every mention drifted (the date renamed, followers as text): the page is refused, nothing mapped.
+  fake.inject({ kind: "status", status: 200, body: { mentions: [{ id: 1, published: "2026-11-01 10:00:00", followers_count: "many" }] } });
+  await expect(client.mentions({ since, until })).rejects.toMatchObject({ kind: "malformed", message: expect.stringMatching(/no mention of the page matches its schema \(pub_date: .*followers_count/) });
 });
 
 test("a wrong token is an auth error with Mentionlytics' message", async () => {

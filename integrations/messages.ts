@@ -6,7 +6,8 @@ import { compliance } from "~encore/clients";
 import log from "encore.dev/log";
 import { ProviderError } from "../shared/resilience";
 import { isE164, twilioAddress } from "./domain/phone";
-import { parseForm, verifyTwilioSignature } from "./domain/signature";
+import { parseForm } from "./domain/signature";
+import { parseTwilioForm, StatusCallbackSchema, verifyTwilioRequest } from "./webhook";
 import type { SendMessageRequest, SendMessageResponse } from "./model";
 import { toAPIError, twilio } from "./providers";
 import { twilioSettings } from "./secrets";
@@ -82,13 +83,12 @@ export async function handleStatusCallback(cb: StatusCallback): Promise<{ status
   const settings = twilioSettings();
   const url = settings.statusCallbackUrl || cb.url;
   const params = parseForm(cb.body);
-  if (!verifyTwilioSignature(settings.authToken, url, params, cb.signature)) {
+  if (!verifyTwilioRequest(settings.authToken, url, params, cb.signature)) {
     log.warn("integrations: refused a Twilio callback with a bad signature", { url, hasSignature: Boolean(cb.signature), messageSid: String(params.MessageSid ?? "") });
     return { status: 403, message: "invalid X-Twilio-Signature" };
   }
-  const sid = String(params.MessageSid ?? params.SmsSid ?? "");
-  const status = String(params.MessageStatus ?? params.SmsStatus ?? "");
-  if (!sid || !status) return { status: 400, message: "MessageSid and MessageStatus are required" };
-  await store.recordStatus(sid, status, params.ErrorCode ? String(params.ErrorCode) : null);
+  const form = parseTwilioForm(StatusCallbackSchema, params, "Twilio status callback");
+  if (!form.ok) return { status: 400, message: form.message };
+  await store.recordStatus(form.data.MessageSid, form.data.MessageStatus, form.data.ErrorCode ?? null);
   return { status: 204, message: "" };
 }

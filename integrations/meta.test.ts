@@ -78,11 +78,14 @@ test("5xx is retried", async () => {
   expect(clock.sleeps).toHaveLength(2);
 });
 
-test("malformed JSON and a page without data are clear errors", async () => {
+test("malformed JSON, a page without data and a drifted row are clear errors (zod schemas)", async () => {
   fake.inject({ kind: "malformed" });
   await expect(client.campaigns()).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("meta: malformed JSON") });
   fake.inject({ kind: "status", status: 200, body: { campaigns: [] } });
-  await expect(client.campaigns()).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("without a data array") });
+  await expect(client.campaigns()).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("Meta campaigns page does not match its schema: data: ") });
+  // A campaign whose spend drifted to an object: refused, nothing mapped to a wrong number.
+  fake.inject({ kind: "status", status: 200, body: { data: [{ id: "1", name: "x", daily_budget: { amount: 5 } }] } });
+  await expect(client.campaigns()).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("data.0.daily_budget") });
 });
 
 test("the circuit opens after repeated failures and recovers after the reset timeout", async () => {

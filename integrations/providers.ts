@@ -82,6 +82,8 @@ export function twilio(): { client: TwilioClient; settings: ReturnType<typeof tw
   const settings = twilioSettings();
   const missing = [!settings.accountSid && "TWILIO_SID", !settings.authToken && "TWILIO_TOKEN"].filter(Boolean) as string[];
   if (missing.length) throw notConfigured("twilio", missing);
+  // The SDK refuses anything but an account SID; say so instead of failing inside it.
+  if (!/^AC[0-9a-fA-F]{32}$/.test(settings.accountSid)) throw APIError.unavailable("twilio is misconfigured: TWILIO_SID must be an account SID (AC followed by 32 hex digits)");
   return { client: new TwilioClient(settings, policyFor("twilio"), observe), settings };
 }
 

@@ -1,5 +1,6 @@
-// The Twilio client against the fake Twilio over real HTTP: sends, Twilio's errors, 429 with
-// Retry-After, 5xx retried, timeouts, the circuit opening and recovering, malformed bodies.
+// The Twilio client (the official twilio SDK over our resilience policy, through the SDK's pluggable
+// HTTP client) against the fake Twilio over real HTTP: sends, Twilio's errors, 429 with
+// Retry-After, 5xx retried, timeouts, the circuit opening and recovering, malformed and drifted bodies.
 import { afterAll, beforeAll, beforeEach, expect, test } from "vitest";
 import { TwilioClient } from "../integrations/clients/twilio";
 import type { CallRecord } from "../integrations/clients/http";
@@ -35,6 +36,7 @@ test("a send reaches Twilio form-encoded with basic auth and returns the message
   const req = fake.requests.at(-1)!;
   expect(req.path).toBe(`/2010-04-01/Accounts/${fake.accountSid}/Messages.json`);
   expect(req.headers["content-type"]).toBe("application/x-www-form-urlencoded");
+  expect(req.headers["user-agent"]).toMatch(/^twilio-node\/6\./); // sent by the official SDK
   expect(calls).toEqual([expect.objectContaining({ provider: "twilio", method: "POST", status: 201, error: null })]);
 });
 
@@ -94,4 +96,11 @@ test("the circuit opens after repeated failures, fails fast, and recovers after 
   expect(policy.breaker.state).toBe("half_open");
   expect((await client.sendMessage(sms)).sid).toMatch(/^SM/);
   expect(policy.breaker.state).toBe("closed");
+});
+
+test("a drifted Message (sid renamed, status unknown) is rejected by its zod schema with a clear error, and logged", async () => {
+  fake.inject({ kind: "status", status: 201, body: { message_sid: "SM0123456789abcdef0123456789abcdef", status: "teleported", to: sms.to, from: sms.from } });
+  const err = await client.sendMessage(sms).catch((e: unknown) => e);
+  expect(err).toMatchObject({ kind: "malformed", status: 201 });
+  expect((err as Error).message).toMatch(/Twilio Message does not match its schema: sid: .*; status: /);
 });

@@ -8,9 +8,13 @@ import type { AuthData } from "~encore/auth";
 import { canSee, requireUuid, visibilityOf } from "./access";
 import { audit } from "./audit";
 import { threatSignals } from "./data";
-import { analyseSentiment, assessRisk, extractClaims, extractEntities, summarise, type AnalysedPassage, type AnalysisType } from "./domain/analysis";
+import type { AnalysedPassage, AnalysisType } from "./domain/analysis";
+import type { runAnalysis } from "./heuristics";
+import { offload } from "../shared/workers";
 import { assessThreat } from "./domain/threat";
-import type { AnalysisResults, AnalyzeRequest, AnalyzeResponse, ThreatAssessment, ThreatAssessmentResponse } from "./model";
+import { assessContent, type CampaignContext, type ContentInput } from "./domain/content";
+import { campaigns } from "~encore/clients";
+import type { AnalysisResults, AnalyzeRequest, AnalyzeResponse, AssessedContent, ThreatAssessment, ThreatAssessmentResponse } from "./model";
 import { structuredCompletion, summariseWithModel } from "./assistant";
 import { analysisPrompt, analysisRequest, documentPayload, isModelAnalysisType, responseFormat, validateAnswer, type ModelAnalysisType } from "./domain/modelanalysis";
 import { UNTRUSTED_NOTE } from "./domain/tools";
@@ -21,32 +25,9 @@ import * as store from "./store";
 
 const LABEL: Record<AnalysisType, string> = { summary: "Summary", sentiment: "Sentiment", entities: "Entities", claims: "Claims", risk: "Risk" };
 
-/** Runs one analysis over a document's passages. */
-export function runAnalysis(type: AnalysisType, documentId: string, passages: AnalysedPassage[]): { results: AnalysisResults; summary: string } {
-  const results: AnalysisResults = { analysisType: type, documentId, engine: "heuristic" };
-  switch (type) {
-    case "summary": {
-      results.summary = summarise(passages, 5);
-      return { results, summary: results.summary.summary.slice(0, 500) };
-    }
-    case "sentiment": {
-      const s = (results.sentiment = analyseSentiment(passages));
-      return { results, summary: `${s.label} (${s.score}): ${s.positiveSentences} positive, ${s.negativeSentences} negative, ${s.neutralSentences} neutral sentences` };
-    }
-    case "entities": {
-      const e = (results.entities = extractEntities(passages));
-      return { results, summary: e.entities.slice(0, 10).map((x) => `${x.name} (${x.type})`).join(", ") || "no named entities" };
-    }
-    case "claims": {
-      const c = (results.claims = extractClaims(passages));
-      return { results, summary: `${c.claims.length} checkable claim(s)${c.claims[0] ? `, first: ${c.claims[0].text.slice(0, 200)}` : ""}` };
-    }
-    case "risk": {
-      const r = (results.risk = assessRisk(passages));
-      return { results, summary: `${r.riskLevel} risk (${r.score}), ${r.risks.length} finding(s)${r.risks[0] ? `, worst: ${r.risks[0].text.slice(0, 200)}` : ""}` };
-    }
-  }
-}
+/** The heuristic engine (heuristics.ts), run on the heavy-work pool: sentence scoring of a long document is CPU work. */
+const HEURISTICS = new URL("./heuristics.ts", import.meta.url);
+export { runAnalysis } from "./heuristics";
 
 /** The one-line report summary of each analysis's result. */
 function summaryLine(results: AnalysisResults): string {
@@ -106,7 +87,7 @@ export async function analyzeDocument(caller: NonNullable<AuthData>, req: Analyz
   if (!doc.processed) throw APIError.failedPrecondition("the document is still being processed; try again shortly");
   await takeRateToken(caller.userID, "analysis");
   const passages = await store.listPassages(doc.id);
-  let { results, summary } = runAnalysis(req.analysisType, doc.id, passages);
+  let { results, summary } = await offload<ReturnType<typeof runAnalysis>>(HEURISTICS, "runAnalysis", [req.analysisType, doc.id, passages]);
   if (isModelAnalysisType(req.analysisType)) {
     const modelled = await analyseWithModel(caller, req.analysisType, doc.id, doc.filename, passages);
     if (modelled.results) ({ results, summary } = modelled.results);
@@ -150,5 +131,40 @@ export async function threatAssessment(caller: NonNullable<AuthData>, campaignId
     content: { threat: assessment },
   });
   await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "threat_assessment", campaignId, threatLevel: result.threatLevel } });
+  return { assessment, reportId: report.id };
+}
+
+/** The most text one content assessment reads. */
+export const CONTENT_MAX_CHARS = 100_000;
+
+/**
+ * POST /threat-assessment with `data` (the seed's call): the content scored (risk language, tone,
+ * reach, and with a campaign whether it names it), stored as a report (the caller's access to the
+ * campaign, when one is given, already checked).
+ */
+export async function contentThreatAssessment(caller: NonNullable<AuthData>, content: ContentInput & Omit<AssessedContent, "kind" | "characters">, campaignId: string | null): Promise<ThreatAssessmentResponse> {
+  await takeRateToken(caller.userID, "analysis");
+  let context: CampaignContext | undefined;
+  if (campaignId) {
+    const [campaign, { keywords }] = await Promise.all([campaigns.getCampaignForService({ campaignId }), campaigns.getKeywords({ campaignId })]);
+    context = { name: campaign.name, terms: keywords.map((k) => k.keyword) };
+  }
+  const result = assessContent(content, context);
+  const seen: AssessedContent = { kind: content.kind, characters: content.text.length };
+  for (const k of ["title", "url", "author", "platform"] as const) if (content[k]) seen[k] = content[k];
+  const assessment: ThreatAssessment = { ...(campaignId ? { campaignId } : {}), content: seen, ...result, assessedAt: new Date() };
+  const drivers = result.factors.filter((f) => f.weight > 0 && f.score > 0).sort((a, b) => b.weight * b.score - a.weight * a.score);
+  const label = content.title ?? content.url ?? `${content.kind} of ${content.text.length} characters`;
+  const report = await store.insertReport({
+    kind: "threat_assessment",
+    analysisType: null,
+    documentId: null,
+    campaignId,
+    ownerId: caller.userID,
+    title: `Threat assessment of ${label.slice(0, 120)}: ${result.threatLevel} (${result.score})`,
+    summary: [`Threat level ${result.threatLevel}, score ${result.score}.`, ...drivers.slice(0, 2).map((f) => f.evidence[0] ?? f.name)].join(" ").slice(0, 1000),
+    content: { threat: assessment },
+  });
+  await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "threat_assessment", subject: "content", campaignId, threatLevel: result.threatLevel } });
   return { assessment, reportId: report.id };
 }

@@ -404,6 +404,29 @@ describe("threat assessment", () => {
     expect(reports[0]!.content.threat!.assessedAt).toBeInstanceOf(Date);
   });
 
+  test("the seed's {data}: free text, or a post or article with what is known of it, optionally for a campaign", async () => {
+    const attack = "Jordan Blake says the campaign is under investigation for fraud and faces a lawsuit over misused funds. A disgrace.";
+    const free = await intelligence.threatAssessment({ data: attack }, as(analyst));
+    expect(free.assessment).toMatchObject({ content: { kind: "text", characters: attack.length } });
+    expect(free.assessment.campaignId).toBeUndefined();
+    expect(free.assessment.factors.map((f) => f.name)).toContain("content_risk");
+    expect(free.assessment.score).toBeGreaterThan(0.25);
+    const post = await intelligence.threatAssessment({ data: { kind: "post", text: "Lovely morning at the farmers market", author: "@voter", platform: "twitter", reach: 40 } }, as(analyst));
+    expect(post.assessment).toMatchObject({ threatLevel: "low", content: { kind: "post", author: "@voter", platform: "twitter" } });
+    // For a campaign (context): stored against it, and whether the piece names it counts.
+    const forCampaign = await intelligence.threatAssessment({ campaignId, data: { url: "https://news.example/story", title: "Questions for the campaign", text: attack } }, as(manager));
+    expect(forCampaign.assessment).toMatchObject({ campaignId, content: { kind: "url", url: "https://news.example/story" } });
+    expect(forCampaign.assessment.factors.find((f) => f.name === "campaign_relevance")).toBeDefined();
+    const { reports } = await intelligence.getIntelligenceReports({ kind: "threat_assessment", campaignId }, as(manager));
+    expect(reports.map((r) => r.id)).toContain(forCampaign.reportId);
+    // Bad content is a 400; a campaign the caller may not see a 404; viewers may not assess.
+    expect(await code(intelligence.threatAssessment({ data: "   " }, as(analyst)))).toBe("invalid_argument");
+    expect(await code(intelligence.threatAssessment({ data: { text: "x", url: "javascript:alert(1)" } }, as(analyst)))).toBe("invalid_argument");
+    expect(await code(intelligence.threatAssessment({}, as(analyst)))).toBe("invalid_argument");
+    expect(await code(intelligence.threatAssessment({ data: { text: attack, campaignId: "6f1c2a56-1111-4222-8333-944455556666" } }, as(analyst)))).toBe("not_found");
+    expect(await code(intelligence.threatAssessment({ data: attack }, as(viewer)))).toBe("permission_denied");
+  });
+
   test("competitor activity and influencer involvement come from the monitoring config", async () => {
     const { assessment } = await intelligence.threatAssessment({ campaignId }, as(manager));
     const f = new Map(assessment.factors.map((x) => [x.name, x]));
@@ -596,9 +619,9 @@ describe("model-backed analyses (structured outputs)", () => {
     const { who, documentId, passages } = await setup();
     const cases: { type: Analysis; reply: Parameters<FakeOpenAI["script"]>[0]; reason: RegExp }[] = [
       { type: "sentiment", reply: () => ({ content: "{not json" }), reason: /not JSON/ },
-      { type: "entities", reply: () => ({ content: JSON.stringify({ entities: [{ name: "Rivera", type: "villain" }] }) }), reason: /entities\[0\]\.type is not one of/ },
-      { type: "claims", reply: () => ({ content: JSON.stringify({ claims: [], extra: true }) }), reason: /unexpected field extra/ },
-      { type: "risk", reply: () => ({ content: JSON.stringify({ riskLevel: "high", score: 7, risks: [] }) }), reason: /score is not a number in \[0, 1\]/ },
+      { type: "entities", reply: () => ({ content: JSON.stringify({ entities: [{ name: "Rivera", type: "villain" }] }) }), reason: /does not match its schema: entities\[0\]\.type: Invalid option: expected one of/ },
+      { type: "claims", reply: () => ({ content: JSON.stringify({ claims: [], extra: true }) }), reason: /does not match its schema: answer: Unrecognized key: "extra"/ },
+      { type: "risk", reply: () => ({ content: JSON.stringify({ riskLevel: "high", score: 7, risks: [] }) }), reason: /does not match its schema: score: Too big: expected number to be <=1/ },
       { type: "sentiment", reply: () => ({ content: JSON.stringify({ score: 0.5, label: "negative", positiveSentences: 0, negativeSentences: 0, byPassage: [], mostNegative: [], mostPositive: [] }) }), reason: /label negative contradicts score 0.5/ },
       { type: "sentiment", reply: () => ({ content: JSON.stringify({ score: 0, label: "neutral", positiveSentences: 0, negativeSentences: 0, byPassage: [], mostNegative: [], mostPositive: [] }) }), reason: /byPassage lacks position/ },
       { type: "risk", reply: () => ({ refusal: "I can't help with that." }), reason: /refused/ },

@@ -4,7 +4,8 @@
 import { api, APIError } from "encore.dev/api";
 import { requirePermission } from "../shared/permissions";
 import { campaignCaller, canSee, requireCampaign, requireUuid, visibilityOf } from "./access";
-import { analyzeDocument as analyze, threatAssessment as assess } from "./analyses";
+import { analyzeDocument as analyze, CONTENT_MAX_CHARS, contentThreatAssessment, threatAssessment as assess } from "./analyses";
+import { readContent } from "./domain/content";
 import { history, sendMessage } from "./assistant";
 import { competitorIntelligence } from "./data";
 import { uploadDocument as upload } from "./documents";
@@ -81,10 +82,19 @@ export const getIntelligenceReports = api(
   },
 );
 
-// threatAssessment scores a campaign's current threat from monitoring and alerting, with its evidence, and stores it as a report.
+// threatAssessment scores a campaign's current threat from monitoring and alerting, or (the seed's `{data}`) a post, article or text, optionally for a campaign, with its evidence, and stores it as a report.
 export const threatAssessment = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/intelligence/threat-assessment" },
   async (req: ThreatAssessmentRequest): Promise<ThreatAssessmentResponse> => {
+    if (req.data !== undefined && req.data !== null) {
+      const read = readContent(req.data, CONTENT_MAX_CHARS);
+      if (!read.ok) throw APIError.invalidArgument(read.message);
+      if (req.campaignId !== undefined && read.campaignId !== undefined && req.campaignId !== read.campaignId) throw APIError.invalidArgument("campaignId and data.campaignId differ");
+      const campaignId = req.campaignId ?? read.campaignId;
+      const caller = campaignId !== undefined ? await campaignCaller(campaignId, "create") : requirePermission("intelligence", "create");
+      return contentThreatAssessment(caller, read.content, campaignId ?? null);
+    }
+    if (req.campaignId === undefined) throw APIError.invalidArgument("send data (the content to assess) or campaignId (the campaign to assess)");
     const caller = await campaignCaller(req.campaignId, "create");
     return assess(caller, req.campaignId, req.hours ?? 24);
   },

@@ -1,15 +1,17 @@
 // Documents: upload (checked, stored, queued), processing (text extraction, passages, summary,
 // DOCUMENT event on monitoring's data-stream). PDF text comes from unpdf (pdf.js), DOCX text from
-// mammoth; both arrive base64-encoded. Processing is idempotent: a redelivered message finds the
+// mammoth; both arrive base64-encoded. Extraction runs on the heavy-work pool, bounded
+// (extract.ts): a file over a limit, or one that exhausts its worker, ends `failed` with the reason. Processing is idempotent: a redelivered message finds the
 // document processed and only makes sure its event went out.
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import type { AuthData } from "~encore/auth";
 import { dataStream } from "../monitoring/events";
 import { audit } from "./audit";
-import { summarise } from "./domain/analysis";
-import { normaliseText, splitPassages } from "./domain/passages";
+import { heavyWork, WorkerTaskError } from "../shared/workers";
 import { documentProcessing } from "./events";
+import type { Extracted } from "./extract";
+import { documentLimits } from "./secrets";
 import type { DocumentUpload, UploadRequest } from "./model";
 import * as store from "./store";
 
@@ -58,19 +60,24 @@ export async function uploadDocument(caller: NonNullable<AuthData>, req: UploadR
   return store.toDocument(row);
 }
 
-/** A file's text: as given for text and Markdown, extracted for PDF (unpdf) and DOCX (mammoth). */
-export async function extractText(format: Format, content: string): Promise<string> {
-  if (format === "text" || format === "markdown") return content;
-  const bytes = Buffer.from(content.replace(/\s+/g, ""), "base64");
-  if (format === "pdf") {
-    const { extractText: pdfText, getDocumentProxy } = await import("unpdf");
-    const pdf = await getDocumentProxy(new Uint8Array(bytes));
-    const { text } = await pdfText(pdf, { mergePages: false });
-    return (text as string[]).join("\n\n");
+/** The extraction task (intelligence/extract.ts), run on the heavy-work pool. */
+const EXTRACT = new URL("./extract.ts", import.meta.url);
+
+/** What the user reads when extraction fails: why, and what to do; null when it is worth retrying. */
+export function failureReason(err: unknown, timeoutMs: number): string | null {
+  if (!(err instanceof WorkerTaskError)) return `could not extract the text: ${err instanceof Error ? err.message : String(err)}`;
+  switch (err.kind) {
+    case "task":
+      return err.taskError?.name === "LimitExceeded" ? err.message : `could not extract the text: ${err.message}`;
+    case "timeout":
+      return `reading the file took longer than ${Math.round(timeoutMs / 1000)} s, the limit; split it into smaller files`;
+    case "memory":
+      return `reading the file needed more memory than the limit (${heavyWork().options.resourceLimits.maxOldGenerationSizeMb} MB); split it into smaller files or save it without embedded media`;
+    case "crash":
+      return `the text extractor failed on this file (${err.message}); open it and save it again, or convert it to PDF`;
+    default:
+      return null;
   }
-  const mammoth = await import("mammoth");
-  const { value } = await (mammoth.default ?? mammoth).extractRawText({ buffer: bytes });
-  return value;
 }
 
 /** Processes one document (the subscription's handler): idempotent. */
@@ -78,25 +85,26 @@ export async function processDocument(documentId: string): Promise<void> {
   const doc = await store.getDocument(documentId);
   if (!doc) return; // deleted meanwhile (purge, erasure)
   if (!doc.processed) {
-    let text: string;
+    const { limits, timeoutMs } = documentLimits();
+    let extracted: Extracted;
     try {
-      text = normaliseText(await extractText(doc.format, doc.content));
+      extracted = await heavyWork().run<Extracted>(EXTRACT, "extractDocument", [doc.format, doc.content, limits], { timeoutMs });
     } catch (err) {
-      // A file that cannot be read will not read better on a retry.
-      const message = `could not extract the text: ${err instanceof Error ? err.message : String(err)}`;
-      log.warn("document processing failed", { documentId, error: message });
-      await store.markFailed(documentId, message);
+      const reason = failureReason(err, timeoutMs);
+      // Pool overloaded or shutting down: not the file's fault, Pub/Sub delivers it again later.
+      if (reason === null) throw err;
+      // A file that cannot be read (or is over a limit) will not read better on a retry.
+      log.warn("document processing failed", { documentId, error: reason });
+      await store.markFailed(documentId, reason);
       return;
     }
-    if (!text) {
+    if (!extracted.text) {
       await store.markFailed(documentId, "the document has no extractable text (a scanned PDF needs OCR first)");
       return;
     }
-    const passages = splitPassages(text, doc.format === "markdown");
-    const summary = summarise(passages.map((p) => ({ id: String(p.position), ...p })), 3).summary;
-    if (!(await store.saveProcessed(documentId, text, summary, passages))) return;
-    doc.passage_count = passages.length;
-    doc.summary = summary;
+    if (!(await store.saveProcessed(documentId, extracted.text, extracted.summary, extracted.passages))) return;
+    doc.passage_count = extracted.passages.length;
+    doc.summary = extracted.summary;
   }
   if (doc.event_published_at) return;
   // DOCUMENT events are campaign-scoped: a private document has no stream to go to.

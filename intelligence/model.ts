@@ -2,7 +2,9 @@
 // DocumentUpload, the typed analysis results, reports, threat assessments, knowledge-base search and
 // the competitor view, and the internal compliance shapes (shared/retention.ts).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { AnalysisType, ClaimsResult, EntitiesResult, RiskResult, SentimentResult, SummaryResult } from "./domain/analysis";
+import type { ContentFactor, ContentKind } from "./domain/content";
 import type { ThreatFactor, ThreatLevel } from "./domain/threat";
 import type { Figure } from "./domain/tools";
 
@@ -54,7 +56,7 @@ export interface ChatResponse {
 export interface ChatHistoryRequest {
   sessionId: string;
   /** Default 50, at most 200. */
-  limit?: number & Min<1> & Max<200>;
+  limit?: Int & Min<1> & Max<200>;
   /** The previous page's nextCursor. */
   cursor?: string & MaxLen<40>;
 }
@@ -128,22 +130,54 @@ export interface AnalyzeResponse {
   reportId: string;
 }
 
-/** POST /api/v1/intelligence/threat-assessment. */
+/** POST /api/v1/intelligence/threat-assessment: a campaign's current threat, or (the seed's `{data}`) a piece of content's. */
 export interface ThreatAssessmentRequest {
-  campaignId: string;
-  /** The window looked at, in hours (default 24, at most 168); compared with the window before it. */
-  hours?: number & Min<1> & Max<168>;
+  /** The campaign to assess; with `data`, the campaign the content is assessed for (context). */
+  campaignId?: string;
+  /** Content to assess (seed: `{data}`): free text, or a post, an article or a page's text with what is known of it. */
+  data?: string | ThreatContent;
+  /** Campaign assessment: the window looked at, in hours (default 24, at most 168); compared with the window before it. */
+  hours?: Int & Min<1> & Max<168>;
 }
 
-/** A campaign's threat assessment. */
+/** A piece of content to assess (`text` is what is read; a URL is not fetched: send its text). */
+export interface ThreatContent {
+  /** Default "text" ("url" when `url` is given). */
+  kind?: ContentKind;
+  text: string;
+  title?: string & MaxLen<500>;
+  url?: string & MaxLen<2000>;
+  author?: string & MaxLen<200>;
+  platform?: string & MaxLen<50>;
+  /** Known audience (followers, views, circulation). */
+  reach?: Int & Min<0>;
+  /** The campaign it is assessed for (as the top-level campaignId). */
+  campaignId?: string;
+}
+
+/** What a content assessment looked at. */
+export interface AssessedContent {
+  kind: ContentKind;
+  title?: string;
+  url?: string;
+  author?: string;
+  platform?: string;
+  characters: number;
+}
+
+/** A threat assessment: a campaign's (from monitoring and alerting), or a piece of content's. */
 export interface ThreatAssessment {
-  campaignId: string;
+  /** The campaign assessed, or the one content was assessed for. */
+  campaignId?: string;
+  /** Set when content was assessed. */
+  content?: AssessedContent;
   threatLevel: ThreatLevel;
   /** In [0, 1]. */
   score: number;
-  factors: ThreatFactor[];
+  factors: (ThreatFactor | ContentFactor)[];
   recommendedActions: string[];
-  windowHours: number;
+  /** Campaign assessments: the window looked at. */
+  windowHours?: number;
   assessedAt: Date;
 }
 
@@ -178,8 +212,8 @@ export interface ReportsRequest {
   kind?: "analysis" | "threat_assessment" | "briefing";
   campaignId?: string;
   /** Default 20, at most 100. */
-  limit?: number & Min<1> & Max<100>;
-  offset?: number & Min<0>;
+  limit?: Int & Min<1> & Max<100>;
+  offset?: Int & Min<0>;
 }
 
 /** A page of reports and how many there are in all. */
@@ -192,8 +226,8 @@ export interface ReportsResponse {
 export interface SearchRequest {
   q: string & MinLen<1> & MaxLen<200>;
   /** Default 10, at most 50. */
-  limit?: number & Min<1> & Max<50>;
-  offset?: number & Min<0> & Max<1000>;
+  limit?: Int & Min<1> & Max<50>;
+  offset?: Int & Min<0> & Max<1000>;
 }
 
 /** Where a search result comes from. */
@@ -228,7 +262,7 @@ export interface CompetitorRequest {
   /** The campaign whose monitoring config names the competitor (default: the first you can see that does). */
   campaignId?: string;
   /** Default 7, at most 30. */
-  days?: number & Min<1> & Max<30>;
+  days?: Int & Min<1> & Max<30>;
 }
 
 /** Mentions per day. */

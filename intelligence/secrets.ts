@@ -3,6 +3,7 @@
 import { secret } from "encore.dev/config";
 import { countedCache } from "../shared/cache/counted";
 export type { CacheHealth } from "../shared/cache/counted";
+import { DEFAULT_LIMITS, type FileLimits } from "./domain/limits";
 import { databaseName } from "./store";
 
 const openaiApiKey = secret("OPENAI_API_KEY");
@@ -14,6 +15,12 @@ const openaiTimeoutMs = secret("OPENAI_TIMEOUT_MS");
 // Chat and analysis requests a user may make in a burst, and per minute after it (default 20 / 20).
 const rateBurst = secret("INTELLIGENCE_RATE_BURST");
 const ratePerMinute = secret("INTELLIGENCE_RATE_PER_MINUTE");
+// Bounds on uploaded files while their text is extracted (domain/limits.ts; defaults there and below).
+const docMaxExpandedMb = secret("DOCUMENT_MAX_EXPANDED_MB");
+const docMaxRatio = secret("DOCUMENT_MAX_COMPRESSION_RATIO");
+const docMaxTextChars = secret("DOCUMENT_MAX_TEXT_CHARS");
+const docMaxPages = secret("DOCUMENT_MAX_PAGES");
+const docTimeoutMs = secret("DOCUMENT_EXTRACT_TIMEOUT_MS");
 // The shared cache holding the rate-limit counters (one budget per user across processes); empty: in-process.
 const redisUrl = secret("REDIS_URL");
 
@@ -53,6 +60,21 @@ export function modelConfig(): ModelConfig {
 /** The per-user rate limit of chat and analyses. */
 export function rateLimit(): { burst: number; perMinute: number } {
   return { burst: int(rateBurst, 20, 1, 10_000), perMinute: int(ratePerMinute, 20, 1, 100_000) };
+}
+
+/** The limits of text extraction, and how long one file's extraction may take. */
+export function documentLimits(): { limits: FileLimits; timeoutMs: number } {
+  const d = DEFAULT_LIMITS;
+  return {
+    limits: {
+      maxExpandedBytes: int(docMaxExpandedMb, d.maxExpandedBytes / (1024 * 1024), 1, 4096) * 1024 * 1024,
+      maxRatio: int(docMaxRatio, d.maxRatio, 2, 100_000),
+      maxTextChars: int(docMaxTextChars, d.maxTextChars, 1000, 100_000_000),
+      maxPages: int(docMaxPages, d.maxPages, 1, 1_000_000),
+      maxEntries: d.maxEntries,
+    },
+    timeoutMs: int(docTimeoutMs, 120_000, 100, 3_600_000),
+  };
 }
 
 /**

@@ -12,4 +12,8 @@ export async function handleDocumentUploaded(event: DocumentUploaded): Promise<v
 export const processDocuments = new Subscription(documentProcessing, "process-documents", {
   handler: handleDocumentUploaded,
   maxConcurrency: 2,
+  // Extraction failures are final (the document is marked failed); a delivery fails only when the
+  // pool is overloaded or the database is away, so a few retries suffice, and a message that
+  // somehow kills the process cannot loop for long.
+  retryPolicy: { maxRetries: 5 },
 });

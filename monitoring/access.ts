@@ -3,6 +3,7 @@
 // looked at), then the caller may see the campaign (else 404, like a missing campaign).
 import { APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";
+import type { CampaignScope } from "./store";
 import type { AuthData } from "~encore/auth";
 import { requireCampaignAccess } from "../shared/access";
 import { requirePermission, type Action, type Caller } from "../shared/permissions";
@@ -30,4 +31,19 @@ export async function stillAllowed(caller: Caller, campaignId: string, action: A
 export async function requireCampaign(campaignId: string): Promise<void> {
   const access = await campaigns.getCampaignAccess({ campaignId, userID: "" });
   if (!access.exists) throw APIError.notFound("campaign not found");
+}
+
+/**
+ * The campaigns a cross-campaign read covers (the seed's monitoring queries take no campaign): the
+ * one asked for (checked as above), else every campaign the caller may see: null (all) for admins,
+ * the campaigns they are members of for everyone else.
+ */
+export async function readScope(campaignId: string | undefined): Promise<CampaignScope> {
+  if (campaignId !== undefined) {
+    await campaignCaller(campaignId, "read");
+    return [campaignId];
+  }
+  const caller = requirePermission("monitoring", "read");
+  if (caller.role === "admin") return null;
+  return (await campaigns.getUserCampaigns({ userID: caller.userID })).campaignIds;
 }

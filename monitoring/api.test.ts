@@ -336,6 +336,30 @@ describe("reads", () => {
     expect(await code(monitoring.getCurrentSentiment({ campaignId: readId, start: new Date(base - 40 * 86_400_000) }, as(viewer)))).toBe("invalid_argument");
   });
 
+  test("without campaignId (the seed's calls), the reads cover every campaign the caller sees, split per campaign", async () => {
+    const { campaignIds } = await campaigns.getUserCampaigns({ userID: viewer.id });
+    const { sentiment } = await monitoring.getCurrentSentiment({}, as(viewer));
+    expect(sentiment.campaignId).toBeUndefined();
+    expect(sentiment.byCampaign.find((c) => c.campaignId === readId)).toMatchObject({ mentions: 25, positive: 20, negative: 5, neutral: 0 });
+    expect(sentiment.byCampaign.every((c) => campaignIds.includes(c.campaignId))).toBe(true);
+    expect(sentiment.mentions).toBe(sentiment.byCampaign.reduce((n, c) => n + c.mentions, 0));
+    const narrowed = await monitoring.getCurrentSentiment({ campaignId: readId }, as(viewer));
+    expect(narrowed.sentiment).toMatchObject({ campaignId: readId, mentions: 25, byCampaign: [{ campaignId: readId, mentions: 25 }] });
+    const mentions = await monitoring.getMentionsMetrics({ keyword: "budget", hours: 48 }, as(viewer));
+    expect(mentions.mentions.every((m) => campaignIds.includes(m.campaignId))).toBe(true);
+    expect(mentions.mentions.filter((m) => m.campaignId === readId)).toHaveLength(14);
+    const { trends } = await monitoring.getTrends({}, as(viewer));
+    expect(trends.find((t) => t.platform === "news")?.mentions).toBeGreaterThanOrEqual(5);
+    expect(Array.isArray((await monitoring.getTrendingTopics({}, as(viewer))).trending)).toBe(true);
+    // A caller on no campaign sees nothing; an admin sees every campaign.
+    const loner = await user("viewer");
+    expect((await monitoring.getCurrentSentiment({}, as(loner))).sentiment).toMatchObject({ mentions: 0, byCampaign: [] });
+    expect((await monitoring.getMentionsMetrics({}, as(loner))).total).toBe(0);
+    expect((await monitoring.getTrends({}, as(loner))).trends).toEqual([]);
+    expect((await monitoring.getCurrentSentiment({}, as(admin))).sentiment.byCampaign.map((c) => c.campaignId)).toContain(readId);
+    expect(await code(monitoring.getCurrentSentiment({}, {}))).toBe("unauthenticated");
+  });
+
   test("trends compare each platform with the period before", async () => {
     const { trends, bucketMinutes } = await monitoring.getTrends({ campaignId: readId, hours: 24 }, as(viewer));
     expect(bucketMinutes).toBe(30);

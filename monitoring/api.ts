@@ -5,7 +5,7 @@ import { currentRequest } from "encore.dev";
 import { api, APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { requirePermission } from "../shared/permissions";
-import { campaignCaller } from "./access";
+import { campaignCaller, readScope } from "./access";
 import { MENTION_FILTER_PARAMS, unknownParams } from "./analysis/filters";
 import { saveConfig } from "./configs";
 import { startDemoFeed } from "./demo/feed";
@@ -82,8 +82,7 @@ export const streamCampaignData = api(
 export const getCurrentSentiment = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/sentiment" },
   async ({ campaignId, start, end }: SentimentRequest): Promise<SentimentResponse> => {
-    await campaignCaller(campaignId, "read");
-    return { sentiment: await reports.sentimentReport(campaignId, start, end) };
+    return { sentiment: await reports.sentimentReport(await readScope(campaignId), campaignId, start, end) };
   },
 );
 
@@ -102,8 +101,8 @@ export const getMentionsMetrics = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/mentions" },
   async ({ campaignId, limit, cursor, ...filters }: MentionsRequest): Promise<MentionsResponse> => {
     refuseUnknownQuery(MENTIONS_QUERY);
-    await campaignCaller(campaignId, "read");
-    return reports.mentionsPage(campaignId, await reports.mentionFilter(campaignId, filters), limit ?? 50, cursor);
+    const scope = await readScope(campaignId);
+    return reports.mentionsPage(scope, await reports.mentionFilter(scope, filters), limit ?? 50, cursor);
   },
 );
 
@@ -111,8 +110,7 @@ export const getMentionsMetrics = api(
 export const getTrendingTopics = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/trending" },
   async ({ campaignId, limit, hours }: TrendingRequest): Promise<TrendingResponse> => {
-    await campaignCaller(campaignId, "read");
-    return reports.trending(campaignId, limit ?? 10, hours ?? 1);
+    return reports.trending(await readScope(campaignId), limit ?? 10, hours ?? 1);
   },
 );
 
@@ -120,8 +118,7 @@ export const getTrendingTopics = api(
 export const getTrends = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/trends" },
   async ({ campaignId, hours }: TrendsRequest): Promise<TrendsResponse> => {
-    await campaignCaller(campaignId, "read");
-    return reports.platformTrends(campaignId, hours ?? 24);
+    return reports.platformTrends(await readScope(campaignId), hours ?? 24);
   },
 );
 

@@ -30,7 +30,7 @@ async function* pages(campaignId: string, filter: MentionFilter, zone: string): 
   yield [MENTIONS_CSV_HEADER];
   let after: { timestamp: Date; mentionId: string } | null = null;
   for (;;) {
-    const mentions = await store.listMentions(campaignId, filter, after, PAGE);
+    const mentions = await store.listMentions([campaignId], filter, after, PAGE);
     yield mentions.map((m) => row(m, zone));
     if (mentions.length < PAGE) return;
     const last = mentions[mentions.length - 1];
@@ -50,7 +50,7 @@ export const exportMentionsCsv = api.raw(
     await campaignCaller(campaignId, "read");
     const raw = filtersFromQuery(params);
     if (!raw.ok) throw APIError.invalidArgument(raw.message);
-    const filter = await mentionFilter(campaignId, raw.raw);
+    const filter = await mentionFilter([campaignId], raw.raw);
     const campaign = await campaigns.getCampaignForService({ campaignId });
     const zone = campaignTimeZone(campaign);
     const day = formatInZone(new Date(), zone).slice(0, 10);

@@ -22,6 +22,7 @@ import type { DayAggregates, DayAggregatesRequest } from "./model";
 import { NEUTRAL_BAND, containsPattern } from "./analysis/windows";
 import { basicFilter } from "./analysis/filters";
 import type { Max, MaxLen, Min } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { SentimentReport, StoredMention, StoredMonitoringConfig } from "./model";
 
 // ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller; their vendors' scores are combined with ours unless sentimentPolicy says "source".
@@ -69,12 +70,12 @@ export const listMonitoringConfigs = api(
 /** A campaign's mentions over the last `hours`, newest first, optionally only those containing `keyword`. */
 export interface ServiceMentionsRequest {
   campaignId: string;
-  hours: number & Min<1> & Max<720>;
+  hours: Int & Min<1> & Max<720>;
   keyword?: string & MaxLen<255>;
   /** Default 500, at most 2000. */
-  limit?: number & Min<1> & Max<2000>;
+  limit?: Int & Min<1> & Max<2000>;
   /** Ending this many hours ago instead of now (the previous window). */
-  offsetHours?: number & Min<0> & Max<720>;
+  offsetHours?: Int & Min<0> & Max<720>;
 }
 
 /** Up to `limit` mentions of the window, and how many the window holds in all. */
@@ -128,8 +129,8 @@ export const getMentionsForService = api(
     const since = new Date(endMs - hours * 3_600_000);
     const pattern = keyword ? containsPattern(keyword) : null;
     const after = offsetHours ? { timestamp: new Date(endMs), mentionId: "ffffffff-ffff-ffff-ffff-ffffffffffff" } : null;
-    const mentions = await store.listMentions(campaignId, basicFilter(since, pattern), after, limit ?? 500);
-    const total = (await store.countMentions(campaignId, basicFilter(since, pattern))) - (offsetHours ? await store.countMentions(campaignId, basicFilter(new Date(endMs), pattern)) : 0);
+    const mentions = await store.listMentions([campaignId], basicFilter(since, pattern), after, limit ?? 500);
+    const total = (await store.countMentions([campaignId], basicFilter(since, pattern))) - (offsetHours ? await store.countMentions([campaignId], basicFilter(new Date(endMs), pattern)) : 0);
     return { mentions, total };
   },
 );
@@ -139,7 +140,7 @@ export const getPlatformTotalsForService = api(
   { expose: false, method: "GET", path: "/internal/monitoring/campaigns/:campaignId/totals" },
   async ({ campaignId, start, end }: ServiceTotalsRequest): Promise<ServiceTotalsResponse> => {
     await requireCampaign(campaignId);
-    return { platforms: await store.platformTotals(campaignId, start, end, NEUTRAL_BAND) };
+    return { platforms: await store.platformTotals([campaignId], start, end, NEUTRAL_BAND) };
   },
 );
 
@@ -148,7 +149,7 @@ export const getSentimentForService = api(
   { expose: false, method: "GET", path: "/internal/monitoring/campaigns/:campaignId/sentiment" },
   async ({ campaignId, start, end }: ServiceSentimentRequest): Promise<SentimentReport> => {
     await requireCampaign(campaignId);
-    return reports.sentimentReport(campaignId, start, end);
+    return reports.sentimentReport([campaignId], campaignId, start, end);
   },
 );
 

@@ -2,6 +2,7 @@
 // the reads over stored mentions (sentiment, mentions, trending, trends), crisis records, the live
 // stream's messages, and the internal ones (pollers, alerting, campaigns' insights, cron).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { StreamPriority, StreamType } from "./events";
 
 /** The seed's AlertThresholds (the detector refuses values it cannot work with, as 400). */
@@ -25,7 +26,7 @@ export interface MonitoringConfig {
   platforms: (string & MinLen<1> & MaxLen<100>)[] & MaxLen<20>;
   alertThresholds: AlertThresholds;
   /** How often pollers fetch, in seconds (10 s to 1 day). */
-  refreshInterval: number & Min<10> & Max<86400>;
+  refreshInterval: Int & Min<10> & Max<86400>;
 }
 
 /** The id of a campaign's monitoring configuration (the same id when a config is replaced). */
@@ -136,7 +137,8 @@ export interface LiveEvent {
 
 /** GET /api/v1/monitoring/sentiment: a campaign's sentiment between two times (default: the last 24 h). */
 export interface SentimentRequest {
-  campaignId: string;
+  /** Narrows the report to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   start?: Date;
   end?: Date;
 }
@@ -157,7 +159,8 @@ export interface SentimentPoint {
 
 /** A campaign's sentiment over a period. Positive: above 0.05; negative: below -0.05. */
 export interface SentimentReport {
-  campaignId: string;
+  /** The campaign asked for (absent on a cross-campaign report). */
+  campaignId?: string;
   start: Date;
   end: Date;
   mentions: number;
@@ -172,6 +175,19 @@ export interface SentimentReport {
   /** Buckets of `bucketMinutes`, oldest first, only those with mentions. */
   timeline: SentimentPoint[];
   bucketMinutes: number;
+  /** The split per campaign, busiest first (only campaigns with mentions in the range). */
+  byCampaign: CampaignSentiment[];
+}
+
+/** One campaign's share of a sentiment report. */
+export interface CampaignSentiment {
+  campaignId: string;
+  mentions: number;
+  average: number;
+  reachWeighted: number;
+  positive: number;
+  neutral: number;
+  negative: number;
 }
 
 /** The sentiment report (seed shape: `{sentiment}`). */
@@ -187,7 +203,7 @@ export interface MentionFilters {
   /** Only mentions whose text contains this (case-insensitive, literal). */
   keyword?: string & MaxLen<100>;
   /** How far back, in hours (default 24, at most 720); or give start/end instead. */
-  hours?: number & Min<1> & Max<720>;
+  hours?: Int & Min<1> & Max<720>;
   /** From this time (default 24 h before end); at most 31 days before end. */
   start?: Date;
   /** Until this time, exclusive (default now). */
@@ -207,9 +223,10 @@ export interface MentionFilters {
 
 /** GET /api/v1/monitoring/mentions: a campaign's mentions, newest first, one page at a time. */
 export interface MentionsRequest extends MentionFilters {
-  campaignId: string;
+  /** Narrows the list to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   /** Page size (default 50, at most 100). */
-  limit?: number & Min<1> & Max<100>;
+  limit?: Int & Min<1> & Max<100>;
   /** The previous page's nextCursor. */
   cursor?: string & MaxLen<200>;
 }
@@ -217,6 +234,8 @@ export interface MentionsRequest extends MentionFilters {
 /** A stored mention: the seed's Mention (id is the source's) with our id and where its sentiment came from. */
 export interface StoredMention {
   mentionId: string;
+  /** The campaign the mention was collected for (cross-campaign lists mix campaigns). */
+  campaignId: string;
   id: string;
   text: string;
   author: string;
@@ -243,11 +262,12 @@ export interface MentionsResponse {
 
 /** GET /api/v1/monitoring/trending: the terms rising most against their own baseline. */
 export interface TrendingRequest {
-  campaignId: string;
+  /** Narrows the terms to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   /** How many terms (default 10, at most 50). */
-  limit?: number & Min<1> & Max<50>;
+  limit?: Int & Min<1> & Max<50>;
   /** The recent window in hours (default 1, at most 24); the baseline is the 24 h before it. */
-  hours?: number & Min<1> & Max<24>;
+  hours?: Int & Min<1> & Max<24>;
 }
 
 /** A rising term: how often it appeared recently against what its baseline predicted. */
@@ -275,9 +295,10 @@ export interface TrendingResponse {
 
 /** GET /api/v1/monitoring/trends: each platform over the last `hours` against the period before. */
 export interface TrendsRequest {
-  campaignId: string;
+  /** Narrows the trends to one campaign; without it, every campaign the caller may see. */
+  campaignId?: string;
   /** Default 24, at most 168. */
-  hours?: number & Min<1> & Max<168>;
+  hours?: Int & Min<1> & Max<168>;
 }
 
 /** A platform in one time bucket. */
@@ -314,7 +335,7 @@ export interface CrisesRequest {
   campaignId: string;
   status?: CrisisStatus;
   /** Default 20, at most 100. */
-  limit?: number & Min<1> & Max<100>;
+  limit?: Int & Min<1> & Max<100>;
 }
 
 /** A crisis record's state. */
@@ -427,13 +448,13 @@ export interface DemoFeedInfo {
 /** Pending crises, oldest first (for alerting). */
 export interface PendingCrisesRequest {
   /** Default 100, at most 500. */
-  limit?: number & Min<1> & Max<500>;
+  limit?: Int & Min<1> & Max<500>;
 }
 
 /** alerting has raised the alert of a crisis at `alertVersion` (a later escalation stays pending). */
 export interface MarkCrisisAlertedRequest {
   crisisId: string;
-  alertVersion: number & Min<1>;
+  alertVersion: Int & Min<1>;
   /** alerting's alert id. */
   alertId?: string & MaxLen<255>;
 }

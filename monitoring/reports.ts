@@ -25,17 +25,20 @@ const TRENDING_BASELINE_HOURS = 24;
 const TRENDING_PER_HOUR = 150;
 
 /** A campaign's sentiment over [start, end) (default: the last 24 h). */
-export async function sentimentReport(campaignId: string, start: Date | undefined, end: Date | undefined): Promise<SentimentReport> {
+/**
+ * Sentiment over [start, end) (default: the last 24 h) of one campaign, or across the campaigns of
+ * a cross-campaign read (`campaignId` undefined), with the split per campaign.
+ */
+export async function sentimentReport(campaigns: store.CampaignScope, campaignId: string | undefined, start: Date | undefined, end: Date | undefined): Promise<SentimentReport> {
   const range = resolveRange(start, end, Date.now());
   if (!range.ok) throw APIError.invalidArgument(range.message);
   const bucket = bucketMinutes(range.end.getTime() - range.start.getTime());
-  const groups = await store.sentimentGroups(campaignId, range.start, range.end, bucket, NEUTRAL_BAND);
+  const groups = await store.sentimentGroups(campaigns, range.start, range.end, bucket, NEUTRAL_BAND);
   const all = groups.find((g) => g.scope === "all");
   const mentions = all?.mentions ?? 0;
   const positive = all?.positive ?? 0;
   const negative = all?.negative ?? 0;
-  return {
-    campaignId,
+  const report: SentimentReport = {
     start: range.start,
     end: range.end,
     mentions,
@@ -53,26 +56,42 @@ export async function sentimentReport(campaignId: string, start: Date | undefine
       .map((g) => ({ at: g.bucket!, mentions: g.mentions, average: round(g.average) }))
       .sort((a, b) => a.at.getTime() - b.at.getTime()),
     bucketMinutes: bucket,
+    byCampaign: groups
+      .filter((g) => g.scope === "campaign")
+      .map((g) => ({
+        campaignId: g.campaignId!,
+        mentions: g.mentions,
+        average: round(g.average),
+        reachWeighted: round(g.reachWeighted ?? g.average),
+        positive: g.positive,
+        neutral: g.mentions - g.positive - g.negative,
+        negative: g.negative,
+      }))
+      .sort((a, b) => b.mentions - a.mentions || (a.campaignId < b.campaignId ? -1 : 1)),
   };
+  if (campaignId !== undefined) report.campaignId = campaignId;
+  return report;
 }
 
 /** The mentions filter from request values, every value checked (400 naming the first it does not understand). */
-export async function mentionFilter(campaignId: string, raw: RawMentionFilters): Promise<MentionFilter> {
+export async function mentionFilter(campaigns: store.CampaignScope, raw: RawMentionFilters): Promise<MentionFilter> {
   const parsed = parseMentionFilters(raw, Date.now());
   if (!parsed.ok) throw APIError.invalidArgument(parsed.message);
+  // An unknown platform must be one of the campaigns' own (an admin's read of every campaign: any known to monitoring).
+  const ids = campaigns ?? [null];
   for (const platform of parsed.filter.platforms ?? []) {
-    if (!KNOWN_PLATFORMS.has(platform) && !(await store.hasPlatform(campaignId, platform))) {
-      throw APIError.invalidArgument(`platform: "${platform}" is not a platform this campaign has mentions from`);
-    }
+    if (KNOWN_PLATFORMS.has(platform)) continue;
+    const found = await Promise.all(ids.slice(0, 100).map((id) => store.hasPlatform(id, platform)));
+    if (!found.some(Boolean)) throw APIError.invalidArgument(`platform: "${platform}" is not a platform ${campaigns?.length === 1 ? "this campaign has" : "your campaigns have"} mentions from`);
   }
   return parsed.filter;
 }
 
 /** One page of a campaign's mentions matching the filter, newest first. */
-export async function mentionsPage(campaignId: string, filter: MentionFilter, limit: number, cursor: string | undefined): Promise<MentionsResponse> {
+export async function mentionsPage(campaigns: store.CampaignScope, filter: MentionFilter, limit: number, cursor: string | undefined): Promise<MentionsResponse> {
   const after = cursor === undefined || cursor === "" ? null : decodeCursor(cursor);
   if (after === null && cursor) throw APIError.invalidArgument("cursor is not one this endpoint returned");
-  const [rows, total] = await Promise.all([store.listMentions(campaignId, filter, after, limit + 1), store.countMentions(campaignId, filter)]);
+  const [rows, total] = await Promise.all([store.listMentions(campaigns, filter, after, limit + 1), store.countMentions(campaigns, filter)]);
   const mentions = rows.slice(0, limit);
   const response: MentionsResponse = { mentions, total };
   if (rows.length > limit) {
@@ -83,28 +102,28 @@ export async function mentionsPage(campaignId: string, filter: MentionFilter, li
 }
 
 /** The terms rising most in the last `hours` against the 24 h before. */
-export async function trending(campaignId: string, limit: number, hours: number): Promise<TrendingResponse> {
+export async function trending(campaigns: store.CampaignScope, limit: number, hours: number): Promise<TrendingResponse> {
   const end = new Date();
   const windowStart = new Date(end.getTime() - hours * HOUR);
   const baselineStart = new Date(windowStart.getTime() - TRENDING_BASELINE_HOURS * HOUR);
   const [recent, baseline] = await Promise.all([
-    store.sampleWindow(campaignId, windowStart, end, TRENDING_RECENT_SAMPLE),
-    store.sampleSlots(campaignId, baselineStart, TRENDING_BASELINE_HOURS, 60, TRENDING_PER_HOUR),
+    store.sampleWindow(campaigns, windowStart, end, TRENDING_RECENT_SAMPLE),
+    store.sampleSlots(campaigns, baselineStart, TRENDING_BASELINE_HOURS, 60, TRENDING_PER_HOUR),
   ]);
   const terms = rankTrending({ recent, baseline, recentHours: hours, baselineHours: TRENDING_BASELINE_HOURS, limit });
   return { trending: terms, windowStart, baselineStart, end };
 }
 
 /** Each platform over the last `hours` against the `hours` before, with a timeline. */
-export async function platformTrends(campaignId: string, hours: number): Promise<TrendsResponse> {
+export async function platformTrends(campaigns: store.CampaignScope, hours: number): Promise<TrendsResponse> {
   const end = new Date();
   const start = new Date(end.getTime() - hours * HOUR);
   const previousStart = new Date(start.getTime() - hours * HOUR);
   const bucket = bucketMinutes(hours * HOUR, 48);
   const [buckets, current, previous] = await Promise.all([
-    store.platformBuckets(campaignId, start, end, bucket),
-    store.platformTotals(campaignId, start, end, NEUTRAL_BAND),
-    store.platformTotals(campaignId, previousStart, start, NEUTRAL_BAND),
+    store.platformBuckets(campaigns, start, end, bucket),
+    store.platformTotals(campaigns, start, end, NEUTRAL_BAND),
+    store.platformTotals(campaigns, previousStart, start, NEUTRAL_BAND),
   ]);
   const before = new Map(previous.map((p) => [p.platform, p]));
   const platforms = [...current.map((p) => p.platform), ...previous.filter((p) => !current.some((c) => c.platform === p.platform)).map((p) => p.platform)];
@@ -131,11 +150,11 @@ export async function summary(campaignId: string): Promise<MonitoringSummary> {
   const now = Date.now();
   const start = new Date(now - 24 * HOUR);
   const [current, previous, crises, config, rising] = await Promise.all([
-    store.platformTotals(campaignId, start, new Date(now), NEUTRAL_BAND),
-    store.platformTotals(campaignId, new Date(now - 48 * HOUR), start, NEUTRAL_BAND),
+    store.platformTotals([campaignId], start, new Date(now), NEUTRAL_BAND),
+    store.platformTotals([campaignId], new Date(now - 48 * HOUR), start, NEUTRAL_BAND),
     store.crisisOverview(campaignId),
     store.getConfig(campaignId),
-    trending(campaignId, 5, 1),
+    trending([campaignId], 5, 1),
   ]);
   const sum = (rows: store.PlatformTotals[], f: (r: store.PlatformTotals) => number) => rows.reduce((s, r) => s + f(r), 0);
   const mentions = sum(current, (r) => r.mentions);

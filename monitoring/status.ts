@@ -39,8 +39,8 @@ async function check(name: string, probe: () => Promise<ServiceHealth>): Promise
   }
 }
 
-// status reports each service's health (database reachable, migrations applied). Public.
-export const status = api(
+// getSystemStatus reports each service's health (database reachable, migrations applied). Public.
+export const getSystemStatus = api(
   { expose: true, method: "GET", path: "/api/v1/status" },
   async (): Promise<StatusResponse> => {
     const services = await Promise.all(Object.entries(checks).map(([name, probe]) => check(name, probe)));

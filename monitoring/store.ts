@@ -166,6 +166,7 @@ export async function deleteBatch(batchId: string): Promise<void> {
 
 interface MentionRow {
   id: string;
+  campaign_id: string;
   source_id: string;
   text: string;
   author: string;
@@ -182,11 +183,12 @@ interface MentionRow {
   batch_id: string;
 }
 
-const MENTION_COLUMNS = "id, source_id, text, author, platform, url, sentiment::float8 AS sentiment, sentiment_scored, reach, engagement, timestamp, location, language, ingested_at, batch_id";
+const MENTION_COLUMNS = "id, campaign_id, source_id, text, author, platform, url, sentiment::float8 AS sentiment, sentiment_scored, reach, engagement, timestamp, location, language, ingested_at, batch_id";
 
 function toMention(r: MentionRow): StoredMention {
   const m: StoredMention = {
     mentionId: r.id,
+    campaignId: r.campaign_id,
     id: r.source_id,
     text: r.text,
     author: r.author,
@@ -218,24 +220,27 @@ const FILTER_SQL = `timestamp >= $2::timestamptz
        AND ($9::text IS NULL OR lower(author) = $9::text)
        AND ($10::text[] IS NULL OR split_part(lower(language), '-', 1) = ANY($10::text[]))`;
 
-function filterParams(campaignId: string, f: MentionFilter): Primitive[] {
-  return [campaignId, f.since.toISOString(), f.until?.toISOString() ?? null, f.pattern, f.platforms, f.classes, f.minSentiment, f.maxSentiment, f.author, f.languages];
+/** The campaigns a read covers: these ids, or null for every campaign (an admin's cross-campaign read). */
+export type CampaignScope = string[] | null;
+
+function filterParams(campaigns: CampaignScope, f: MentionFilter): Primitive[] {
+  return [campaigns, f.since.toISOString(), f.until?.toISOString() ?? null, f.pattern, f.platforms, f.classes, f.minSentiment, f.maxSentiment, f.author, f.languages];
 }
 
 /** One page of a campaign's mentions matching the filter, newest first, after the cursor. */
 export async function listMentions(
-  campaignId: string,
+  campaigns: CampaignScope,
   filter: MentionFilter,
   after: { timestamp: Date; mentionId: string } | null,
   limit: number,
 ): Promise<StoredMention[]> {
   const rows = await db.rawQueryAll<MentionRow>(
     `SELECT ${MENTION_COLUMNS} FROM mentions
-     WHERE campaign_id = $1::uuid AND ${FILTER_SQL}
+     WHERE ($1::uuid[] IS NULL OR campaign_id = ANY($1::uuid[])) AND ${FILTER_SQL}
        AND ($11::timestamptz IS NULL OR (timestamp, id) < ($11::timestamptz, $12::uuid))
      ORDER BY timestamp DESC, id DESC
      LIMIT $13::int`,
-    ...filterParams(campaignId, filter),
+    ...filterParams(campaigns, filter),
     after ? after.timestamp.toISOString() : null,
     after ? after.mentionId : null,
     limit,
@@ -244,8 +249,8 @@ export async function listMentions(
 }
 
 /** How many of a campaign's mentions match the filter (the same filter as listMentions). */
-export async function countMentions(campaignId: string, filter: MentionFilter): Promise<number> {
-  const row = await db.rawQueryRow<{ n: number }>(`SELECT count(*)::int AS n FROM mentions WHERE campaign_id = $1::uuid AND ${FILTER_SQL}`, ...filterParams(campaignId, filter));
+export async function countMentions(campaigns: CampaignScope, filter: MentionFilter): Promise<number> {
+  const row = await db.rawQueryRow<{ n: number }>(`SELECT count(*)::int AS n FROM mentions WHERE ($1::uuid[] IS NULL OR campaign_id = ANY($1::uuid[])) AND ${FILTER_SQL}`, ...filterParams(campaigns, filter));
   return row!.n;
 }
 
@@ -258,14 +263,16 @@ export async function sentimentSince(tx: Transaction, campaignId: string, start:
 }
 
 /** Whether any mention of the campaign comes from this platform (the unique index answers). */
-export async function hasPlatform(campaignId: string, platform: string): Promise<boolean> {
-  const row = await db.queryRow<{ found: boolean }>`SELECT EXISTS (SELECT 1 FROM mentions WHERE campaign_id = ${campaignId}::uuid AND platform = ${platform}) AS found`;
+export async function hasPlatform(campaignId: string | null, platform: string): Promise<boolean> {
+  // null: any campaign (an admin's read of every campaign).
+  const row = await db.queryRow<{ found: boolean }>`SELECT EXISTS (SELECT 1 FROM mentions WHERE (${campaignId}::uuid IS NULL OR campaign_id = ${campaignId}::uuid) AND platform = ${platform}) AS found`;
   return row!.found;
 }
 
 /** Sentiment figures of one group (the whole range, a platform, or a bucket). */
 export interface SentimentGroup {
-  scope: "all" | "platform" | "bucket";
+  scope: "all" | "platform" | "bucket" | "campaign";
+  campaignId: string | null;
   platform: string | null;
   bucket: Date | null;
   mentions: number;
@@ -276,8 +283,9 @@ export interface SentimentGroup {
 }
 
 /** A campaign's sentiment over [start, end): overall, per platform and per bucket, in one query. */
-export async function sentimentGroups(campaignId: string, start: Date, end: Date, bucketMinutes: number, band: number): Promise<SentimentGroup[]> {
+export async function sentimentGroups(campaigns: CampaignScope, start: Date, end: Date, bucketMinutes: number, band: number): Promise<SentimentGroup[]> {
   const rows = await db.queryAll<{
+    campaign_id: string | null;
     platform: string | null;
     bucket: Date | null;
     g: number;
@@ -287,20 +295,22 @@ export async function sentimentGroups(campaignId: string, start: Date, end: Date
     positive: number;
     negative: number;
   }>`
-    SELECT platform, bucket, GROUPING(platform, bucket) AS g, count(*)::int AS mentions, avg(sentiment)::float8 AS average,
+    SELECT campaign_id, platform, bucket, GROUPING(campaign_id, platform, bucket) AS g, count(*)::int AS mentions, avg(sentiment)::float8 AS average,
            (sum(sentiment * reach) / NULLIF(sum(reach), 0))::float8 AS reach_weighted,
            count(*) FILTER (WHERE sentiment > ${band}::float8)::int AS positive,
            count(*) FILTER (WHERE sentiment < -${band}::float8)::int AS negative
     FROM (
-      SELECT platform, sentiment, reach, date_bin(make_interval(mins => ${bucketMinutes}::int), timestamp, ${start.toISOString()}::timestamptz) AS bucket
+      SELECT campaign_id, platform, sentiment, reach, date_bin(make_interval(mins => ${bucketMinutes}::int), timestamp, ${start.toISOString()}::timestamptz) AS bucket
       FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
     ) m
-    GROUP BY GROUPING SETS ((), (platform), (bucket))`;
+    GROUP BY GROUPING SETS ((), (campaign_id), (platform), (bucket))`;
+  // GROUPING's bits: 4 campaign_id, 2 platform, 1 bucket (set when the column is aggregated away).
   return rows.map((r) => ({
-    scope: r.g === 3 ? "all" : r.g === 1 ? "platform" : "bucket",
-    platform: r.g === 1 ? r.platform : null,
-    bucket: r.g === 2 ? r.bucket : null,
+    scope: r.g === 7 ? "all" : r.g === 3 ? "campaign" : r.g === 5 ? "platform" : "bucket",
+    campaignId: r.g === 3 ? r.campaign_id : null,
+    platform: r.g === 5 ? r.platform : null,
+    bucket: r.g === 6 ? r.bucket : null,
     mentions: r.mentions,
     average: r.average ?? 0,
     reachWeighted: r.reach_weighted,
@@ -310,15 +320,15 @@ export async function sentimentGroups(campaignId: string, start: Date, end: Date
 }
 
 /** The newest `limit` mentions of a window (text and sentiment) and the window's exact count. */
-export async function sampleWindow(campaignId: string, start: Date, end: Date, limit: number): Promise<{ docs: TermDoc[]; total: number }> {
+export async function sampleWindow(campaigns: CampaignScope, start: Date, end: Date, limit: number): Promise<{ docs: TermDoc[]; total: number }> {
   const [docs, count] = await Promise.all([
     db.queryAll<TermDoc>`
       SELECT text, sentiment::float8 AS sentiment FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
       ORDER BY timestamp DESC LIMIT ${limit}::int`,
     db.queryRow<{ n: number }>`
       SELECT count(*)::int AS n FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz`,
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz`,
   ]);
   return { docs, total: count!.n };
 }
@@ -327,7 +337,7 @@ export async function sampleWindow(campaignId: string, start: Date, end: Date, l
  * A stratified sample of [start, start + slots × slotMinutes): up to `perSlot` mentions from each
  * slot (index range scans, however busy the period) and each slot's exact count.
  */
-export async function sampleSlots(campaignId: string, start: Date, slots: number, slotMinutes: number, perSlot: number): Promise<{ docs: TermDoc[]; total: number }[]> {
+export async function sampleSlots(campaigns: CampaignScope, start: Date, slots: number, slotMinutes: number, perSlot: number): Promise<{ docs: TermDoc[]; total: number }[]> {
   const startText = start.toISOString();
   const [docs, counts] = await Promise.all([
     db.queryAll<{ slot: number; text: string; sentiment: number }>`
@@ -335,7 +345,7 @@ export async function sampleSlots(campaignId: string, start: Date, slots: number
       FROM generate_series(0, ${slots - 1}::int) AS s(slot)
       CROSS JOIN LATERAL (
         SELECT text, sentiment FROM mentions
-        WHERE campaign_id = ${campaignId}::uuid
+        WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[]))
           AND timestamp >= ${startText}::timestamptz + make_interval(mins => s.slot * ${slotMinutes}::int)
           AND timestamp < ${startText}::timestamptz + make_interval(mins => (s.slot + 1) * ${slotMinutes}::int)
         ORDER BY timestamp DESC LIMIT ${perSlot}::int
@@ -343,7 +353,7 @@ export async function sampleSlots(campaignId: string, start: Date, slots: number
     db.queryAll<{ slot: number; n: number }>`
       SELECT floor(extract(epoch FROM timestamp - ${startText}::timestamptz) / (${slotMinutes}::int * 60))::int AS slot, count(*)::int AS n
       FROM mentions
-      WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${startText}::timestamptz
+      WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${startText}::timestamptz
         AND timestamp < ${startText}::timestamptz + make_interval(mins => ${slots * slotMinutes}::int)
       GROUP BY 1`,
   ]);
@@ -364,12 +374,12 @@ export interface PlatformBucket {
 }
 
 /** Per platform and bucket over [start, end). */
-export async function platformBuckets(campaignId: string, start: Date, end: Date, bucketMinutes: number): Promise<PlatformBucket[]> {
+export async function platformBuckets(campaigns: CampaignScope, start: Date, end: Date, bucketMinutes: number): Promise<PlatformBucket[]> {
   return db.queryAll<PlatformBucket>`
     SELECT platform, date_bin(make_interval(mins => ${bucketMinutes}::int), timestamp, ${start.toISOString()}::timestamptz) AS bucket,
            count(*)::int AS mentions, avg(sentiment)::float8 AS average, sum(reach)::float8 AS reach, sum(engagement)::float8 AS engagement
     FROM mentions
-    WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+    WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
     GROUP BY 1, 2
     ORDER BY 2`;
 }
@@ -386,12 +396,12 @@ export interface PlatformTotals {
 }
 
 /** Per platform over [start, end). */
-export async function platformTotals(campaignId: string, start: Date, end: Date, band: number): Promise<PlatformTotals[]> {
+export async function platformTotals(campaigns: CampaignScope, start: Date, end: Date, band: number): Promise<PlatformTotals[]> {
   return db.queryAll<PlatformTotals>`
     SELECT platform, count(*)::int AS mentions, avg(sentiment)::float8 AS average, sum(reach)::float8 AS reach, sum(engagement)::float8 AS engagement,
            count(*) FILTER (WHERE sentiment > ${band}::float8)::int AS positive, count(*) FILTER (WHERE sentiment < -${band}::float8)::int AS negative
     FROM mentions
-    WHERE campaign_id = ${campaignId}::uuid AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
+    WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
     GROUP BY 1
     ORDER BY 2 DESC, 1`;
 }

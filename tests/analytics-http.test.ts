@@ -70,5 +70,5 @@ test("a PDF report is exported, then downloaded as application/pdf by those who 
   expect(bad.json.code).toBe("invalid_argument");
   const summary = await call("GET", `/api/v1/analytics/summary?campaignId=${campaignId}&days=1`, member);
   expect(summary.status).toBe(200);
-  expect(summary.json.campaigns[0].totalMentions).toBeGreaterThan(0);
+  expect(summary.json.summary.campaigns[0].totalMentions).toBeGreaterThan(0);
 });

@@ -39,6 +39,8 @@ beforeAll(async () => {
     },
   ]);
 });
+// The test stands in for a proxy on loopback that says which client each sign-in is from.
+env.WARROOM_TRUSTED_PROXIES = "127.0.0.1/32";
 const app = useFixture(ROOT, env);
 afterAll(() => idp.close());
 

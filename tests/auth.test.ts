@@ -18,7 +18,7 @@ const app = useFixture(ROOT, {
   // Many registrations come from this one test process; the limit itself is tested in auth-register-limit.test.ts.
   REGISTRATIONS_PER_ADDRESS_PER_HOUR: "1000",
   // The test sends the client addresses it plays, as a trusted proxy in front would.
-  WARROOM_TRUSTED_PROXIES: "127.0.0.1/32,::1/128",
+  WARROOM_TRUSTED_PROXIES: "127.0.0.1/32,::1/128,10.0.0.0/8",
 });
 
 interface Reply {

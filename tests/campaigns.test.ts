@@ -172,7 +172,7 @@ describe("metrics and ad platforms over HTTP", () => {
     expect((await call("PUT", `/api/v1/campaigns/${id}/metrics/settings`, tokens.manager, { valuePerConversion: "lots" })).status).toBe(400);
     const insights = await call("GET", `/api/v1/campaigns/insights?campaignId=${id}`, tokens.manager);
     expect(insights.status).toBe(200);
-    expect(insights.json).toMatchObject({ daily: [], platforms: [], pacing: { budget: 50000, spent: 0 } });
+    expect(insights.json.insights.campaigns[0]).toMatchObject({ daily: [], platforms: [], pacing: { budget: 50000, spent: 0 } });
   });
 });
 

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { extractText, getDocumentProxy } from "unpdf";
 import { useFixture } from "../host/testing/use-fixture.ts";
-import { twilioSignature } from "../integrations/domain/signature.ts";
+import twilioSdk from "twilio";
 import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
 import { appEnv, caller, createCampaign, signInFirstAdmin } from "./http.ts";
 
@@ -37,11 +37,11 @@ beforeAll(async () => {
 test("STOP over Twilio's webhook, an erasure and a retention run end up in a downloadable GDPR report", async () => {
   // A signed STOP (the URL Twilio signs is the one it posted to); an unsigned one is refused.
   const url = `${app.server.url}/api/v1/integrations/twilio/inbound`;
-  const params = { From: "+14155557777", To: "+14155550199", Body: "STOP", MessageSid: "SMe2e1" };
+  const params = { From: "+14155557777", To: "+14155550199", Body: "STOP", MessageSid: "SM0123456789abcdef0123456789abcde1" };
   const form = new URLSearchParams(params).toString();
   const post = (signature: string) => fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature }, body: form });
   expect((await post("wrong")).status).toBe(403);
-  const ok = await post(twilioSignature(twilio.authToken, url, params));
+  const ok = await post(twilioSdk.getExpectedTwilioSignature(twilio.authToken, url, params));
   expect(ok.status).toBe(200);
   expect(await ok.text()).toContain("<Response>");
 
@@ -74,7 +74,8 @@ test("STOP over Twilio's webhook, an erasure and a retention run end up in a dow
   expect(evidence.erasure.requests[0]).toMatchObject({ requestId: requested.requestId, status: "completed", seconds: expect.any(Number) });
   expect(evidence.retention.policy).toHaveLength(6);
   expect(evidence.retention.runs.map((r: { id: string }) => r.id)).toEqual([run.json.id]);
-  expect(evidence.rules.map((r: { id: string }) => r.id)).toEqual(["gdpr-lawful-basis"]);
+  expect(evidence.rules.map((r: { id: string }) => r.id)).toEqual(["gdpr-lawful-basis", "gdpr-special-category", "eprivacy-consent"]);
+  expect(evidence.optOuts).toMatchObject({ optOuts: 1, events: [{ kind: "opt_out", keyword: "STOP", channel: "sms" }] });
 
   const pdf = await get(report.reportUrl, admin);
   expect(pdf.status).toBe(200);
@@ -98,7 +99,8 @@ test("the check endpoint judges a communication; an unknown channel is a 400", a
   const { status, json } = await call("POST", "/api/v1/compliance/check", admin, { data });
   expect(status).toBe(200);
   expect(json).toMatchObject({ compliant: false, findings: [{ rule: "tcpa-consent", regulation: "TCPA", recipient: "r1" }] });
-  expect(json.issues[0]).toMatch(/no recorded consent.*47 U\.S\.C\. § 227/);
+  expect(json.issues[0]).toMatch(/no recorded prior express consent.*47 U\.S\.C\. § 227/);
+  expect(json.checkId).toEqual(expect.any(String));
   expect((await call("POST", "/api/v1/compliance/check", admin, { data: { ...data, channel: "fax" } })).status).toBe(400);
   expect((await call("POST", "/api/v1/compliance/check", undefined, { data })).status).toBe(401);
 });
@@ -109,6 +111,42 @@ test("the audit chain verifies over HTTP; start after end is a 400", async () =>
   expect(json.checked).toBeGreaterThan(0);
   expect((await call("GET", "/api/v1/compliance/audit-logs?start=2026-02-01T00:00:00Z&end=2026-01-01T00:00:00Z", admin)).status).toBe(400);
   expect((await call("GET", "/api/v1/compliance/audit-logs?end=2026-01-01T00:00:00Z", admin)).status).toBe(400);
+});
+
+test("every check is audited; a regulation report for a campaign and a period lists its checks and their verdicts", async () => {
+  const campaign = await createCampaign(call, admin, { name: "Keystone" });
+  const other = await createCampaign(call, admin, { name: "Elsewhere" });
+  const since = new Date(Date.now() - 1000).toISOString();
+  const text = "Rally at 7. Txt STOP 2 quit";
+  const good = { channel: "sms", text, sender: { name: "Rivera" }, recipients: [{ id: "a", timeZone: "America/New_York", consent: { recorded: true } }], sendAt: "2026-01-15T15:00:00Z", region: "US", campaignId: campaign };
+  const bad = { ...good, recipients: [{ id: "b", timeZone: "America/New_York", consent: { recorded: false } }] };
+  const p2p = { ...bad, autodialed: false };
+  const verdicts = [];
+  for (const data of [good, bad, p2p, { ...good, campaignId: other }]) verdicts.push((await call("POST", "/api/v1/compliance/check", admin, { data })).json);
+  expect(verdicts.map((v) => v.compliant)).toEqual([true, false, true, true]);
+  // The audit log holds who checked what and the verdict.
+  const { json: logs } = await call("GET", `/api/v1/compliance/audit-logs?start=${since}&end=${new Date(Date.now() + 60_000).toISOString()}&campaignId=${campaign}`, admin);
+  const checks = logs.logs.filter((l: { action: string }) => l.action === "compliance.checked");
+  expect(checks).toHaveLength(3);
+  expect(checks[1]).toMatchObject({ actorId: expect.any(String), details: { channel: "sms", compliant: false, findings: [{ rule: "tcpa-consent", recipient: "b" }] } });
+  // The TCPA report of that campaign over the period: its three checks, not the other campaign's.
+  const { status, json: report } = await call("POST", "/api/v1/compliance/reports/tcpa", admin, { campaignId: campaign, start: since, end: new Date(Date.now() + 60_000).toISOString() });
+  expect(status).toBe(200);
+  const evidence = (await (await get(report.jsonUrl, admin)).json()) as any;
+  expect(evidence.scope).toMatchObject({ campaignId: campaign, start: since });
+  expect(evidence.checks).toMatchObject({ total: 3, compliant: 2, nonCompliant: 1 });
+  expect(evidence.checks.byRule.find((r: { rule: string }) => r.rule === "tcpa-consent")).toEqual({ rule: "tcpa-consent", applied: 2, failed: 1 });
+  expect(evidence.checks.byRule.find((r: { rule: string }) => r.rule === "tcpa-quiet-hours")).toEqual({ rule: "tcpa-quiet-hours", applied: 3, failed: 0 });
+  expect(evidence.checks.entries.every((e: { campaignId: string }) => e.campaignId === campaign)).toBe(true);
+  // The period excludes what came before it (the STOP and the erasure of the first test).
+  expect(evidence.optOuts.optOuts).toBe(0);
+  expect(evidence.erasure.requests).toEqual([]);
+  const pdf = new Uint8Array(await (await get(report.reportUrl, admin)).arrayBuffer());
+  const { text: pdfText } = await extractText(await getDocumentProxy(pdf), { mergePages: true });
+  expect(pdfText).toContain("Compliance checks run in the period (3)");
+  // Bad periods and campaigns are 400s.
+  expect((await call("POST", "/api/v1/compliance/reports/tcpa", admin, { start: "2026-02-01T00:00:00Z", end: "2026-01-01T00:00:00Z" })).status).toBe(400);
+  expect((await call("POST", "/api/v1/compliance/reports/tcpa", admin, { campaignId: "nope" })).status).toBe(400);
 });
 
 test("audit entries users write: a viewer cannot forge a campaign's trail; its manager writes marked entries; bad details are 400", async () => {

@@ -7,7 +7,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { useFixture } from "../host/testing/use-fixture.ts";
-import { twilioSignature } from "../integrations/domain/signature";
+import twilioSdk from "twilio";
 import { startSmtpSink, type SmtpSink } from "./fakes/smtp";
 import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
 import { appEnv, caller, createCampaign, signInFirstAdmin } from "./http.ts";
@@ -105,7 +105,7 @@ async function inbound(from: string, body: string, sign = true): Promise<{ statu
   const params = { From: from, To: "+14155550199", Body: body, MessageSid: `SM${++seq}`, AccountSid: twilio.accountSid };
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": sign ? twilioSignature(twilio.authToken, url, params) : "forged" },
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": sign ? twilioSdk.getExpectedTwilioSignature(twilio.authToken, url, params) : "forged" },
     body: new URLSearchParams(params).toString(),
   });
   return { status: res.status, text: await res.text() };

@@ -292,9 +292,13 @@ describe("campaign insights over HTTP", () => {
   test("/api/v1/campaigns/insights is its own route (not /campaigns/:id), for the campaign's members", async () => {
     const r = await call("GET", `/api/v1/campaigns/insights?campaignId=${campaignId}`, tokens.viewer);
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ campaignId, status: "draft", monitoring: { monitored: false, windowHours: 24, mentions: expect.any(Number) } });
-    expect(r.json.monitoring.mentions).toBeGreaterThan(0);
+    expect(r.json.insights.campaigns[0]).toMatchObject({ campaignId, status: "draft", monitoring: { monitored: false, windowHours: 24, mentions: expect.any(Number) } });
+    expect(r.json.insights.campaigns[0].monitoring.mentions).toBeGreaterThan(0);
     expect((await call("GET", `/api/v1/campaigns/insights?campaignId=${campaignId}`, tokens.outsider)).status).toBe(404);
-    expect((await call("GET", "/api/v1/campaigns/insights", tokens.viewer)).status).toBe(400);
+    // The seed's call names no campaign: the caller's campaigns.
+    const all = await call("GET", "/api/v1/campaigns/insights", tokens.viewer);
+    expect(all.status).toBe(200);
+    expect(all.json.insights.campaigns.map((c: { campaignId: string }) => c.campaignId)).toContain(campaignId);
+    expect((await call("GET", "/api/v1/campaigns/insights", tokens.outsider)).json.insights.campaigns).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // users' request and response types (the seed's user-management endpoints).
 import type { IsEmail, Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { Int } from "../shared/int";
 import type { Permission, Role } from "../shared/permissions";
 
 /** A user as the API shows them (same shape as auth's UserProfile). */
@@ -15,8 +16,8 @@ export interface User {
 
 /** GET /api/v1/users: a page of users, newest first. */
 export interface GetUsersRequest {
-  limit?: number & Min<1> & Max<200>;
-  offset?: number & Min<0>;
+  limit?: Int & Min<1> & Max<200>;
+  offset?: Int & Min<0>;
 }
 
 /** One page of users and the number of users in all. */

@@ -20,6 +20,11 @@ export interface ConsentFacts {
 
 export interface Recipient {
   id?: string;
+  /**
+   * GDPR Art. 9(2)(d): a member, former member or regular contact of the sending political body
+   * (whose political opinions it may process without explicit consent, within its own activities).
+   */
+  member?: boolean;
   /** IANA time zone ("America/Chicago"); required for SMS/WhatsApp (quiet hours are local). */
   timeZone?: string;
   /** Where the recipient lives: ISO country ("DE"), "US-OH", or "EU". */
@@ -27,8 +32,16 @@ export interface Recipient {
   consent?: ConsentFacts;
 }
 
+/** Who pays for a communication, for the FEC disclaimer (11 CFR § 110.11(b)). */
+export type SenderType = "candidate_committee" | "pac" | "party" | "other";
+export const SENDER_TYPES: readonly SenderType[] = ["candidate_committee", "pac", "party", "other"];
+
 export interface Sender {
   name: string;
+  /** Default "candidate_committee" (a campaign's own communications). */
+  type?: string;
+  /** For a PAC, a party or another payer: the communication is authorized by a candidate or their committee (§ 110.11(b)(2)); else not (§ 110.11(b)(3)). */
+  authorized?: boolean;
   /** Postal address of the sender (CAN-SPAM). */
   physicalAddress?: string;
 }
@@ -51,11 +64,17 @@ export interface Communication {
   unsubscribeUrl?: string;
   /** GDPR: the lawful basis for processing the recipients' personal data. */
   lawfulBasis?: string;
+  /** A political message (the platform's default): political opinions are special-category data (GDPR Art. 9). */
+  political?: boolean;
+  /** SMS/WhatsApp: sent by an autodialer or as a mass text (default); false for a person-to-person text typed and sent by a person. */
+  autodialed?: boolean;
+  /** The campaign the communication is for (the check's audit entry and regulation reports are filed under it). */
+  campaignId?: string;
 }
 
 export interface Finding {
   rule: string;
-  regulation: "FEC" | "TCPA" | "CTIA" | "CAN-SPAM" | "GDPR";
+  regulation: "FEC" | "TCPA" | "CTIA" | "CAN-SPAM" | "GDPR" | "ePrivacy";
   citation: string;
   message: string;
   /** The recipient concerned, for per-recipient rules (their id, or their index as "#3"). */
@@ -89,9 +108,59 @@ export function localHour(at: Date, tz: string): number {
 /** TCPA quiet hours: messages only between 8:00 and 21:00 at the recipient's location. */
 export const QUIET_HOURS = { from: 21, until: 8 } as const;
 
-const PAID_FOR_BY = /paid for by\s+\S+/i;
-const OPT_OUT = /\b(reply|text|send)\s+"?(STOP|UNSUBSCRIBE|END|CANCEL|QUIT|STOPALL)\b/i;
+const PAID_FOR_BY = /\bpaid\s+for\s+by\s+\S+/i;
+const AUTHORIZED_BY = /\bauthori[sz]ed\s+by\s+\S+/i;
+const NOT_AUTHORIZED = /\bnot\s+authori[sz]ed\s+by\s+any\s+candidate(\s+or\s+candidate'?s?\s+committee)?/i;
+/** How to reach the payer (§ 110.11(b)(3)): a street address, a telephone number or a web address. */
+const STREET_ADDRESS = /\b\d{1,6}\s+(?:[A-Z0-9][\w.'-]*\s+){1,5}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Pl|Place|Ct|Court|Pkwy|Parkway|Hwy|Highway|Sq|Square|Ter|Terrace)\b\.?/i;
+const PHONE = /(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b/;
+const WEB_ADDRESS = /\b(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|us|gov|info|co|io|vote|party|pac)\b/i;
+/**
+ * The opt-out instruction: a verb telling the recipient to send a keyword ("Reply STOP", "Txt STOP",
+ * "Send END") or the keyword with its effect ("STOP to quit", "STOP 2 end"), in the short forms
+ * carriers accept (CTIA Messaging Principles and Best Practices § 5.1.1).
+ */
+const OPT_OUT_KEYWORDS = "STOP|STOPALL|UNSUBSCRIBE|END|CANCEL|QUIT|OPTOUT|OPT-OUT";
+const OPT_OUT = new RegExp(
+  `\\b(?:reply|respond|text|txt|send|msg|message)\\b(?:\\s+(?:with|back))?[\\s:]*["'“‘]?(?:${OPT_OUT_KEYWORDS})["'”’]?(?![\\w-])` +
+    `|\\b(?:${OPT_OUT_KEYWORDS})["'”’]?\\s+(?:to|2)\\s+(?:opt[\\s-]?out|quit|end|stop|unsubscribe|cancel|unsub)\\b`,
+  "i",
+);
 const UNSUBSCRIBE = /unsubscribe|opt[\s-]?out/i;
+
+/** True when the text tells recipients how to opt out (exported for the tests of its variants). */
+export function hasOptOutInstruction(text: string): boolean {
+  return OPT_OUT.test(text);
+}
+
+/** The sender's type ("candidate_committee" when not given); CheckInputError for an unknown one. */
+export function senderType(s: Sender): SenderType {
+  const t = (s.type ?? "candidate_committee").trim().toLowerCase();
+  if (!(SENDER_TYPES as readonly string[]).includes(t)) throw new CheckInputError(`unknown sender.type ${JSON.stringify(s.type)}: use one of ${SENDER_TYPES.join(", ")}`);
+  return t as SenderType;
+}
+
+/**
+ * The disclaimer elements 11 CFR § 110.11(b) requires of a communication's text, by who paid and
+ * who authorized it: (b)(1) a candidate's committee: that it paid; (b)(2) paid by another, authorized
+ * by a candidate: who paid and that the candidate authorized it; (b)(3) not authorized: who paid, the
+ * payer's street address, telephone number or web address, and that no candidate authorized it.
+ */
+export function missingDisclaimerElements(text: string, sender: Sender): string[] {
+  const type = senderType(sender);
+  const missing: string[] = [];
+  const name = sender.name?.trim();
+  if (!PAID_FOR_BY.test(text)) missing.push(`who paid for it ("Paid for by ${name || "…"}")`);
+  else if (name && !text.toLowerCase().includes(name.toLowerCase())) missing.push(`the payer's full name as registered (${name})`);
+  if (type === "candidate_committee") return missing;
+  if (sender.authorized === true) {
+    if (!AUTHORIZED_BY.test(text) || NOT_AUTHORIZED.test(text)) missing.push('that the candidate authorized it ("and authorized by <candidate> for <office>" / "Authorized by <committee>")');
+    return missing;
+  }
+  if (!NOT_AUTHORIZED.test(text)) missing.push("that it is not authorized by any candidate or candidate's committee");
+  if (!STREET_ADDRESS.test(text) && !PHONE.test(text) && !WEB_ADDRESS.test(text)) missing.push("the payer's permanent street address, telephone number or web address");
+  return missing;
+}
 
 interface Rule {
   id: string;
@@ -105,35 +174,52 @@ interface Rule {
 
 const recipientName = (r: Recipient, i: number) => r.id?.trim() || `#${i + 1}`;
 const isMessage = (c: { channel: Channel }) => c.channel === "sms" || c.channel === "whatsapp";
+/** An electronic message in the ePrivacy Directive's sense (Art. 2(h): text, voice, sound or image sent over a network, stored until collected). */
+const isElectronicMail = (c: { channel: Channel }) => c.channel === "email" || isMessage(c);
+const isPolitical = (c: Communication) => c.political !== false;
+/** The EU recipients of a communication: those in the EU, or all of them when it targets the EU. */
+const euRecipients = (c: Communication) => c.recipients.map((r, i) => ({ r, i })).filter(({ r }) => isEuRegion(r.region) || (!r.region && isEuRegion(c.region)));
 
 /** The rule set. Order is the order of findings. */
 export const RULES: readonly Rule[] = [
   {
     id: "fec-disclaimer",
     regulation: "FEC",
-    citation: "52 U.S.C. § 30120; 11 CFR § 110.11",
-    requirement: 'Paid political ads (and boosted posts) and campaign emails carry a "Paid for by …" disclaimer.',
+    citation: "52 U.S.C. § 30120(a); 11 CFR § 110.11(b)(1)-(3)",
+    requirement:
+      'Paid political ads (and boosted posts) and campaign emails carry the disclaimer the payer\'s type requires: a candidate\'s committee "Paid for by <committee>" (b)(1); a PAC, party or other payer "Paid for by <payer>" and either "authorized by <candidate>" (b)(2) or, when not authorized, its street address, phone number or web address and "Not authorized by any candidate or candidate\'s committee" (b)(3).',
     applies: (c) => c.channel === "ad" || c.channel === "email" || (c.channel === "post" && c.paid === true),
-    check: (c) => (PAID_FOR_BY.test(c.text) ? [] : [{ message: `a ${c.channel === "post" ? "paid post" : c.channel} must say who paid for it ("Paid for by ${c.sender.name || "…"}")` }]),
+    check: (c) => {
+      const missing = missingDisclaimerElements(c.text, c.sender);
+      if (!missing.length) return [];
+      const what = c.channel === "post" ? "paid post" : c.channel;
+      const type = senderType(c.sender);
+      const clause = type === "candidate_committee" ? "(b)(1)" : c.sender.authorized ? "(b)(2)" : "(b)(3)";
+      return [{ message: `the ${what}'s disclaimer (11 CFR § 110.11${clause}, ${type.replace("_", " ")}${type === "candidate_committee" ? "" : c.sender.authorized ? ", authorized" : ", not authorized"}) lacks ${missing.join("; ")}` }];
+    },
   },
   {
     id: "tcpa-consent",
     regulation: "TCPA",
-    citation: "47 U.S.C. § 227(b)(1)(A)(iii); 47 CFR § 64.1200(a)(2)",
-    requirement: "Automated SMS/WhatsApp only to recipients with recorded prior express consent who have not opted out.",
-    applies: isMessage,
+    citation: "47 U.S.C. § 227(b)(1)(A)(iii); 47 CFR § 64.1200(a)(1)(iii), (a)(2)",
+    requirement: "Autodialed or mass SMS/WhatsApp (autodialed, the default) only to recipients with recorded prior express consent; a person-to-person text (autodialed: false) needs none.",
+    applies: (c) => isMessage(c) && c.autodialed !== false,
     check: (c) =>
-      c.recipients.flatMap((r, i) => {
-        if (r.consent?.optedOut) return [{ recipient: recipientName(r, i), message: `recipient ${recipientName(r, i)} has opted out` }];
-        if (!r.consent?.recorded) return [{ recipient: recipientName(r, i), message: `no recorded consent for recipient ${recipientName(r, i)}` }];
-        return [];
-      }),
+      c.recipients.flatMap((r, i) => (r.consent?.recorded ? [] : [{ recipient: recipientName(r, i), message: `no recorded prior express consent for recipient ${recipientName(r, i)} (required for an autodialed or mass text)` }])),
+  },
+  {
+    id: "tcpa-revocation",
+    regulation: "TCPA",
+    citation: "47 CFR § 64.1200(a)(10)",
+    requirement: "No SMS/WhatsApp, autodialed or person-to-person, to a recipient who has revoked consent (replied STOP or otherwise opted out).",
+    applies: isMessage,
+    check: (c) => c.recipients.flatMap((r, i) => (r.consent?.optedOut ? [{ recipient: recipientName(r, i), message: `recipient ${recipientName(r, i)} has opted out` }] : [])),
   },
   {
     id: "tcpa-quiet-hours",
     regulation: "TCPA",
     citation: "47 CFR § 64.1200(c)(1)",
-    requirement: "No SMS/WhatsApp before 8:00 or after 21:00 in the recipient's own time zone.",
+    requirement: "No SMS/WhatsApp, autodialed or person-to-person, before 8:00 or after 21:00 in the recipient's own time zone.",
     applies: isMessage,
     check: (c) =>
       c.recipients.flatMap((r, i) => {
@@ -147,10 +233,10 @@ export const RULES: readonly Rule[] = [
   {
     id: "ctia-opt-out",
     regulation: "CTIA",
-    citation: "CTIA Messaging Principles and Best Practices § 5.1.2; 47 CFR § 64.1200(a)(9)",
-    requirement: 'SMS/WhatsApp include opt-out instructions ("Reply STOP to opt out").',
+    citation: "CTIA Messaging Principles and Best Practices § 5.1.1-5.1.2; 47 CFR § 64.1200(a)(9)",
+    requirement: 'SMS/WhatsApp include opt-out instructions in any clear form ("Reply STOP to opt out", "Txt STOP 2 quit", "Text STOP to end", "STOP to end").',
     applies: isMessage,
-    check: (c) => (OPT_OUT.test(c.text) ? [] : [{ message: 'the message must tell recipients how to opt out (e.g. "Reply STOP to opt out")' }]),
+    check: (c) => (hasOptOutInstruction(c.text) ? [] : [{ message: 'the message must tell recipients how to opt out (e.g. "Reply STOP to opt out", "Txt STOP 2 quit")' }]),
   },
   {
     id: "can-spam-address",
@@ -184,6 +270,32 @@ export const RULES: readonly Rule[] = [
       );
     },
   },
+  {
+    id: "gdpr-special-category",
+    regulation: "GDPR",
+    citation: "Regulation (EU) 2016/679, Art. 9(1), 9(2)(a), 9(2)(d)",
+    requirement:
+      "A political message to EU residents processes data revealing political opinions (special-category data): it needs each recipient's explicit consent (lawfulBasis consent, recorded), unless the recipient is a member or regular contact of the sending political body (Art. 9(2)(d)).",
+    applies: (c) => isPolitical(c) && euRecipients(c).length > 0,
+    check: (c) =>
+      euRecipients(c).flatMap(({ r, i }) => {
+        if (r.member) return [];
+        if (c.lawfulBasis?.trim() === "consent" && r.consent?.recorded && !r.consent.optedOut) return [];
+        const why = c.lawfulBasis?.trim() && c.lawfulBasis.trim() !== "consent" ? `lawful basis ${c.lawfulBasis.trim()} does not lift Art. 9's prohibition` : "no explicit consent is recorded";
+        return [{ recipient: recipientName(r, i), message: `recipient ${recipientName(r, i)} is in the EU and a political message reveals political opinions: ${why} (explicit consent, or membership of the political body, is required)` }];
+      }),
+  },
+  {
+    id: "eprivacy-consent",
+    regulation: "ePrivacy",
+    citation: "Directive 2002/58/EC, Art. 13(1) and 13(3)",
+    requirement: "Unsolicited electronic messages (email, SMS, WhatsApp) for political campaigning to EU recipients need their prior consent, and none after they object.",
+    applies: (c) => isElectronicMail(c) && isPolitical(c) && euRecipients(c).length > 0,
+    check: (c) =>
+      euRecipients(c).flatMap(({ r, i }) =>
+        r.consent?.recorded && !r.consent.optedOut ? [] : [{ recipient: recipientName(r, i), message: `recipient ${recipientName(r, i)} is in the EU: an electronic political message needs their prior consent${r.consent?.optedOut ? " (they have objected)" : ""}` }],
+      ),
+  },
 ];
 
 /** The result of checking one communication. */
@@ -199,6 +311,7 @@ export function checkCommunication(c: Communication): CheckResult {
   const channel = c.channel?.trim().toLowerCase();
   if (!(CHANNELS as readonly string[]).includes(channel)) throw new CheckInputError(`unknown channel ${JSON.stringify(c.channel)}: use one of ${CHANNELS.join(", ")}`);
   if (Number.isNaN(new Date(c.sendAt).getTime())) throw new CheckInputError("sendAt must be a valid time");
+  senderType(c.sender ?? { name: "" });
   const comm = { ...c, channel: channel as Channel, sendAt: new Date(c.sendAt) };
   const findings: Finding[] = [];
   const rulesApplied: string[] = [];

@@ -84,7 +84,8 @@ function endpointMethod(ep: EndpointMeta): string {
   const isStream = ep.streamingRequest || ep.streamingResponse;
   const params = isStream ? (ep.handshake ?? null) : ep.request;
   const doc = ep.doc ? `  /** ${ep.doc.split("\n")[0].replace(/\*\//g, "* /")} */\n` : "";
-  const sig = params ? `params: ${paramsType(ep, params)}` : "";
+  // Every field optional (the seed's `getTrends()`, `getCampaignInsights()`): the argument may be left out.
+  const sig = params ? `params: ${paramsType(ep, params)}${params.fields.every((f) => f.optional) ? " = {}" : ""}` : "";
   const query: string[] = [];
   const headers: string[] = [];
   const body: string[] = [];

@@ -44,7 +44,7 @@ export function toJsonSchema(s: Schema): JsonSchema {
     case "string":
       return { type: "string", ...validationKeywords(s.validate, "string") };
     case "number":
-      return { type: "number", ...validationKeywords(s.validate, "number") };
+      return { type: s.integer ? "integer" : "number", ...validationKeywords(s.validate, "number") };
     case "boolean":
       return { type: "boolean" };
     case "date":

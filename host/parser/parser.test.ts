@@ -453,6 +453,24 @@ function expectDiag(diags: Diagnostic[], file: string, line: number, message: st
   expect(hit, `expected ${file}:${line}: ${message} among\n${diags.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n")}`).toBeDefined();
 }
 
+describe("integers", () => {
+  test("fields declared with the app's Int alias (in intersections, aliases, Query<>, nullable) are integer numbers; others are not", () => {
+    const r = fixture("ints");
+    expect(r.diagnostics).toEqual([]);
+    const ep = endpoint(r.meta, "paging", "list");
+    const field = (name: string) => ep.request!.fields.find((f) => f.name === name)!.schema;
+    expect(field("page")).toEqual({ kind: "number", integer: true, validate: { minValue: 1 } });
+    expect(r.meta.types[(field("limit") as { name: string }).name]).toEqual({ kind: "number", integer: true, validate: { minValue: 1, maxValue: 100 } });
+    expect(field("offset")).toEqual({ kind: "number", integer: true });
+    expect(field("cursor")).toEqual({ kind: "union", types: [{ kind: "null" }, { kind: "number", integer: true }] });
+    expect(field("ratio")).toEqual({ kind: "number", validate: { minValue: 0 } });
+    expect(field("count")).toEqual(num);
+    const res = ep.response!.fields;
+    expect(res.find((f) => f.name === "total")!.schema).toEqual({ kind: "number", integer: true });
+    expect(res.find((f) => f.name === "nested")!.schema).toEqual({ kind: "object", fields: [{ name: "depth", optional: false, schema: { kind: "number", integer: true } }] });
+  });
+});
+
 describe("an app Encore would reject", () => {
   const types = () => fixture("bad-types").diagnostics;
   const resources = () => fixture("bad-resources").diagnostics;

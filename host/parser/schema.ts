@@ -128,6 +128,7 @@ export class SchemaBuilder {
     else if (wire.underlying === "string") schema = withValidation({ kind: "string" }, this.validationOf(t, site), site, this.diags);
     else if (wire.underlying === "number") schema = { kind: "number" };
     else schema = withValidation(this.convert(wire.underlying, site), this.validationOf(t, site), site, this.diags);
+    if (this.declaresInt(declaredTypeNode(prop))) schema = markInteger(schema);
 
     const f: FieldMeta = { name: prop.name, optional, schema };
     const doc = this.docOfSymbol(prop);
@@ -342,10 +343,12 @@ export class SchemaBuilder {
   private field(prop: ts.Symbol, parentSite: ts.Node): FieldMeta {
     const site = this.siteOf(prop, parentSite);
     const t = this.checker.getTypeOfSymbol(prop);
+    let schema = this.fieldSchema(prop, t, site);
+    if (this.declaresInt(declaredTypeNode(prop))) schema = markInteger(schema);
     const f: FieldMeta = {
       name: prop.name,
       optional: !!(prop.flags & ts.SymbolFlags.Optional) || hasUndefined(t),
-      schema: this.fieldSchema(prop, t, site),
+      schema,
     };
     const doc = this.docOfSymbol(prop);
     if (doc) f.doc = doc;
@@ -387,6 +390,7 @@ export class SchemaBuilder {
       this.depth++;
       try {
         this.types[key] = this.convertInner(type, generic ? site : decl, false);
+        if (ts.isTypeAliasDeclaration(decl) && this.declaresInt(decl.type)) this.types[key] = markInteger(this.types[key]);
       } finally {
         this.depth--;
       }
@@ -458,6 +462,27 @@ export class SchemaBuilder {
     return v;
   }
 
+  /**
+   * Whether a declared type says "integer": it is (or intersects, or is a nullable/optional form
+   * of, or a Query/Header/Cookie of, or an app alias for) the app's `Int`, a type alias named Int
+   * declared as `number`. Encore.ts has no integer type: under Encore's parser `Int` is a number;
+   * ours keeps it an integer (meta.ts `integer`). Read from the syntax, as the checker erases
+   * aliases of primitives.
+   */
+  private declaresInt(node: ts.TypeNode | undefined, depth = 0): boolean {
+    if (!node || depth > 16) return false;
+    if (ts.isParenthesizedTypeNode(node)) return this.declaresInt(node.type, depth + 1);
+    if (ts.isUnionTypeNode(node) || ts.isIntersectionTypeNode(node)) return node.types.some((m) => this.declaresInt(m, depth + 1));
+    if (!ts.isTypeReferenceNode(node)) return false;
+    const sym = resolveAlias(this.checker, this.checker.getSymbolAtLocation(node.typeName));
+    if (!sym) return false;
+    if (isSdkSymbol(sym, "api/", WIRE_NAMES)) return this.declaresInt(node.typeArguments?.[0], depth + 1);
+    const decl = sym.declarations?.[0];
+    if (!decl || !ts.isTypeAliasDeclaration(decl) || !this.isAppDecl(decl) || decl.typeParameters) return false;
+    if (sym.getName() === "Int" && decl.type.kind === ts.SyntaxKind.NumberKeyword) return true;
+    return this.declaresInt(decl.type, depth + 1);
+  }
+
   // ----- helpers
 
   private siteOf(prop: ts.Symbol, fallback: ts.Node): ts.Node {
@@ -474,6 +499,19 @@ export class SchemaBuilder {
     this.diags.at(site, message);
     return { kind: "any" };
   }
+}
+
+/** The type a property was declared with, as written. */
+function declaredTypeNode(prop: ts.Symbol): ts.TypeNode | undefined {
+  const decl = prop.valueDeclaration ?? prop.declarations?.[0];
+  return decl && (ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl)) ? decl.type : undefined;
+}
+
+/** Marks the number in a schema (or in a union's members) as an integer. */
+function markInteger(s: Schema): Schema {
+  if (s.kind === "number") return { ...s, integer: true };
+  if (s.kind === "union") return { ...s, types: s.types.map(markInteger) };
+  return s;
 }
 
 function setWire(f: FieldMeta, loc: FieldLocation, name: string | undefined): void {

@@ -165,6 +165,7 @@ export class PubSub {
   async redriveDeadLetter(id: string, subscription: string): Promise<void> {
     const cfg = this.configs.get(subscription);
     if (!cfg) throw new Error(`pubsub: unknown subscription "${subscription}"`);
+    if (!/^\d{1,18}$/.test(id)) throw new Error(`pubsub: no dead letter ${JSON.stringify(id)} (a message id is a number)`);
     const found = await this.store.redrive(cfg.topic, subscription, id);
     if (!found) throw new Error(`pubsub: no dead letter ${id} in subscription "${subscription}"`);
     this.opts.log.info("pubsub: dead letter redriven", { subscription, messageId: id });

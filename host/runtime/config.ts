@@ -4,6 +4,7 @@ import path from "node:path";
 import type { AppMeta } from "../meta.ts";
 import { META_VERSION } from "../meta.ts";
 import type { S3Settings } from "./objects_s3.ts";
+import { isLoopback, TrustedProxies } from "../server/clientaddr.ts";
 
 export interface RuntimeConfig {
   appRoot: string;
@@ -17,12 +18,15 @@ export interface RuntimeConfig {
   logLevel: string | undefined;
   cron: boolean;
   shutdownTimeoutMs: number;
-  opsToken: string | undefined; // WARROOM_OPS_TOKEN: required by the runtime's own pages when set
+  opsToken: string | undefined; // WARROOM_OPS_TOKEN: with it, the runtime's own pages are on the public port too (for requests carrying it)
+  opsPort: number | null; // WARROOM_OPS_PORT: the runtime's own pages on their own port (null: "off")
+  opsHost: string; // WARROOM_OPS_HOST: the ops port's address (loopback by default)
   devDashboard: boolean; // WARROOM_DEV_DASHBOARD=off: no /_dev and no request tracing
   httpHeadersTimeoutMs: number; // a client must send its request headers within this
   httpRequestTimeoutMs: number; // ... and its whole request (headers and body) within this; 0 = no limit
   objects: ObjectsConfig;
   redisUrl: string | undefined; // REDIS_URL: cache clusters live there; unset = in-process
+  trustedProxies: TrustedProxies; // WARROOM_TRUSTED_PROXIES: peers whose X-Forwarded-For / X-Real-IP are believed
 }
 
 export interface ObjectsConfig {
@@ -73,6 +77,23 @@ function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number 
   return n;
 }
 
+/** The ops port opens onto the whole network only where the ops token guards it. */
+function opsHost(env: NodeJS.ProcessEnv): string {
+  const host = env.WARROOM_OPS_HOST || "127.0.0.1";
+  if (!isLoopback(host) && !env.WARROOM_OPS_TOKEN && env.WARROOM_OPS_PORT !== "off") {
+    throw new Error(`WARROOM_OPS_HOST=${host} is not a loopback address: set WARROOM_OPS_TOKEN too (the ops pages then ask for it there)`);
+  }
+  return host;
+}
+
+function trustedProxies(v: string | undefined): TrustedProxies {
+  try {
+    return new TrustedProxies(v ?? "");
+  } catch (err) {
+    throw new Error(`WARROOM_TRUSTED_PROXIES must be comma-separated CIDRs or addresses: ${(err as Error).message}`);
+  }
+}
+
 export function loadMeta(appRoot: string): AppMeta {
   const file = path.join(appRoot, "encore.gen", "meta.json");
   let text: string;
@@ -107,10 +128,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     cron: env.WARROOM_CRON !== "off",
     shutdownTimeoutMs: intEnv(env, "WARROOM_SHUTDOWN_TIMEOUT_MS", 30_000),
     opsToken: env.WARROOM_OPS_TOKEN || undefined,
+    opsPort: env.WARROOM_OPS_PORT === "off" ? null : intEnv(env, "WARROOM_OPS_PORT", 9400),
+    opsHost: opsHost(env),
     devDashboard: env.WARROOM_DEV_DASHBOARD !== "off",
     httpHeadersTimeoutMs,
     httpRequestTimeoutMs,
     objects: objectsConfig(env),
     redisUrl: env.REDIS_URL || undefined,
+    trustedProxies: trustedProxies(env.WARROOM_TRUSTED_PROXIES),
   };
 }

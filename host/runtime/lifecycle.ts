@@ -8,6 +8,9 @@ import { CronRuntime } from "./cron.ts";
 import { RequestLog } from "./requestlog.ts";
 import { listRuns } from "../cron/index.ts";
 import type { DevSource } from "../server/dev.ts";
+import { listenerUrl, OpsServer } from "../server/ops.ts";
+import { isLoopback } from "../server/clientaddr.ts";
+import { HttpError } from "../server/errors.ts";
 import { runtimeMetrics } from "./metrics.ts";
 
 /** Values read at scrape time: Pub/Sub backlogs (cluster-wide, from the database) and pool usage. */
@@ -47,7 +50,9 @@ export class Lifecycle {
   readonly startedAt = new Date();
   readonly streams: StreamManager;
   port: number | null = null;
+  opsPort: number | null = null;
   private http: HttpServer | null = null;
+  private ops: OpsServer | null = null;
   private cron: CronRuntime | null = null;
   private exit!: (code: number) => void;
   private readonly exited = new Promise<number>((r) => (this.exit = r));
@@ -72,6 +77,7 @@ export class Lifecycle {
         host: config.host,
         headersTimeoutMs: config.httpHeadersTimeoutMs,
         requestTimeoutMs: config.httpRequestTimeoutMs,
+        trustedProxies: config.trustedProxies,
         opsToken: config.opsToken,
         dev: config.devDashboard ? this.devSource() : undefined,
         objects: this.rt.objects.routes(),
@@ -79,6 +85,7 @@ export class Lifecycle {
       this.streams.attach(this.http);
       this.unregisterMetrics = registerRuntimeCollectors(this.rt);
       this.port = await this.http.listen();
+      await this.startOps();
       if (config.cron) {
         this.cron = new CronRuntime(this.rt);
         await this.cron.start();
@@ -107,6 +114,35 @@ export class Lifecycle {
     return this.exited;
   }
 
+  /**
+   * The ops port (the runtime's own pages, ops.ts), and the one line saying where they are and how
+   * to reach them from elsewhere. A busy port is not worth failing the app for: it is said instead.
+   */
+  private async startOps(): Promise<void> {
+    const { log, config } = this.rt;
+    const routes = this.http?.opsRoutes;
+    if (!routes) return;
+    const publicly = config.opsToken
+      ? "on the public port too, with the X-Ops-Token header (WARROOM_OPS_TOKEN)"
+      : "not on the public port (set WARROOM_OPS_TOKEN to serve them there, to requests carrying it as X-Ops-Token)";
+    if (config.opsPort === null) {
+      log.info(`ops pages (/_dev, /docs, /openapi.json): no ops port (WARROOM_OPS_PORT=off); ${publicly}`);
+      return;
+    }
+    const ops = new OpsServer({ routes, port: config.opsPort, host: config.opsHost, token: config.opsToken, trustedProxies: config.trustedProxies });
+    try {
+      this.opsPort = await ops.listen();
+      this.ops = ops;
+    } catch (err) {
+      log.warn(`ops pages: could not listen on ${config.opsHost}:${config.opsPort} (${(err as Error).message}); set WARROOM_OPS_PORT to another port; ${publicly}`);
+      return;
+    }
+    const where = listenerUrl(config.opsHost, this.opsPort);
+    log.info(`ops dashboard at ${where}/_dev (also ${where}/docs, ${where}/openapi.json), ${isLoopback(config.opsHost) ? "for this machine only" : "with the ops token"}; ${publicly}`, {
+      ops_port: this.opsPort,
+    });
+  }
+
   /** What the dev dashboard (/_dev) shows and does. */
   private devSource(): DevSource {
     const rt = this.rt;
@@ -132,7 +168,16 @@ export class Lifecycle {
         return { subscriptions };
       },
       redrive: async (id, subscription) => {
-        await rt.pubsub.started?.redriveDeadLetter(id, subscription);
+        if (!meta.subscriptions.some((s) => s.name === subscription)) throw new HttpError("not_found", `no subscription ${JSON.stringify(subscription.slice(0, 100))}`);
+        if (!/^\d{1,18}$/.test(id)) throw new HttpError("invalid_argument", `a dead letter's id is its message number, got ${JSON.stringify(id.slice(0, 40))}`);
+        const engine = rt.pubsub.started;
+        if (!engine) throw new HttpError("unavailable", "Pub/Sub is not running");
+        try {
+          await engine.redriveDeadLetter(id, subscription);
+        } catch (err) {
+          if (err instanceof Error && err.message.includes("no dead letter")) throw new HttpError("not_found", `no dead letter ${id} in ${subscription} (already redelivered, or expired)`);
+          throw err;
+        }
       },
       cron: async () => {
         const sql = await rt.databases.runtimeSql();
@@ -179,11 +224,13 @@ export class Lifecycle {
     const deadline = Date.now() + deadlineMs;
     const left = () => Math.max(0, deadline - Date.now());
     // Streams first, so their clients get 1001 (going away) before the server drops sockets.
+    const opsClosed = this.ops?.close();
     const streamsClosed = this.streams.closeAll();
     const httpClosed = this.http?.close(left());
     await streamsClosed;
     await this.cron?.stop(left());
     await httpClosed;
+    await opsClosed;
     await this.rt.pubsub.stop(left());
     await this.rt.databases.close();
     await this.rt.caches.close();

@@ -3,6 +3,7 @@
 import { describe, expect, test } from "vitest";
 import { useFixture } from "../testing/use-fixture.ts";
 import path from "node:path";
+import { Readable } from "node:stream";
 import postgres from "postgres";
 import { databaseUrl } from "../db/provision.ts";
 import { dropFixtureDatabases, fixturePrefix, runFixtureToExit, serverUrl, startFixture } from "../testing/fixture-server.ts";
@@ -94,6 +95,38 @@ describe("decoding every field kind and location", () => {
     const big = { ...validFields, tags: ["x".repeat(3 * 1024 * 1024)] };
     const r = await call("POST", "/echo/fields/a/1", big);
     expect(r.status).toBe(413);
+    expect(r.json).toEqual({ code: "invalid_argument", message: "request body exceeds the limit of 2097152 bytes", details: null });
+  });
+
+  test("a raw endpoint's body over its limit is 413 with Encore's body too, declared or streamed, and the connection stays usable", async () => {
+    const big = "x".repeat(3 * 1024 * 1024);
+    const declared = await fetch(fixture.server.url + "/echo/shout", { method: "POST", body: big });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toEqual({ code: "invalid_argument", message: "request body exceeds the limit of 2097152 bytes", details: null });
+    // Chunked, so nothing says how large it is until the handler has read past the limit.
+    const chunks = Readable.from((function* () {
+      for (let i = 0; i < 48; i++) yield Buffer.alloc(64 * 1024, 0x61);
+    })());
+    const streamed = await fetch(fixture.server.url + "/echo/shout", { method: "POST", body: Readable.toWeb(chunks) as ReadableStream, duplex: "half" } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(((await streamed.json()) as { message: string }).message).toMatch(/exceeds the limit/);
+    expect((await fetch(fixture.server.url + "/echo/shout", { method: "POST", body: "still here" })).status).toBe(200);
+  });
+
+  test("strings with a NUL or a lone surrogate, and JSON nested past 64 levels, are 400 naming the field", async () => {
+    // JSON.stringify writes these as \u0000 and \ud800 escapes, as a client would send them.
+    const nul = await call("POST", "/echo/fields/a/1", { ...validFields, name: "ab\u0000c" });
+    expect(nul.status).toBe(400);
+    expect(nul.json.message).toBe('invalid value for field "name": contains a NUL character');
+    const lone = await call("POST", "/echo/fields/a/1", { ...validFields, tags: ["\ud800"] });
+    expect(lone.status).toBe(400);
+    expect(lone.json.message).toBe('invalid value for field "tags[0]": contains an unpaired UTF-16 surrogate');
+    const deep = await call("POST", "/echo/fields/a/1", `{"scores":${"[".repeat(5000)}${"]".repeat(5000)}}`);
+    expect(deep.status).toBe(400);
+    expect(deep.json.message).toMatch(/^invalid value for field "scores\[0\]\[0\].*": nested deeper than 64 levels$/);
+    const byPath = await call("POST", "/echo/fields/a%00b/1", validFields);
+    expect(byPath.status).toBe(400);
+    expect(byPath.json.message).toBe('invalid value for path parameter "id": contains a NUL character');
   });
 });
 
@@ -310,28 +343,50 @@ describe("graceful shutdown", () => {
 });
 
 describe("the runtime's own pages", () => {
-  test("/openapi.json and the /docs reference (Swagger UI from local files) are served on a local server", async () => {
-    const doc = await call("GET", "/openapi.json");
+  test("/openapi.json and the /docs reference (Swagger UI from local files) are served on the ops port, bound to loopback", async () => {
+    const ops = fixture.server.opsUrl!;
+    expect(fixture.server.logs()).toMatch(/ops dashboard at http:\/\/127\.0\.0\.1:\d+\/_dev .*for this machine only; not on the public port \(set WARROOM_OPS_TOKEN/);
+    const doc = await fetch(ops + "/openapi.json");
     expect(doc.status).toBe(200);
-    expect(doc.json.openapi).toBe("3.1.0");
-    expect(doc.json.paths["/echo/search"]).toBeDefined();
-    const page = await fetch(fixture.server.url + "/docs");
+    const json = (await doc.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(json.openapi).toBe("3.1.0");
+    expect(json.paths["/echo/search"]).toBeDefined();
+    const page = await fetch(ops + "/docs");
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("/docs/swagger-ui-bundle.js");
-    const asset = await fetch(fixture.server.url + "/docs/swagger-ui-bundle.js");
+    const asset = await fetch(ops + "/docs/swagger-ui-bundle.js");
     expect(asset.status).toBe(200);
     expect((await asset.text()).length).toBeGreaterThan(100_000);
-    expect((await fetch(fixture.server.url + "/docs/../package.json")).status).toBe(404);
+    expect((await fetch(ops + "/docs/../package.json")).status).toBe(404);
+    // The ops port serves nothing of the app.
+    expect((await fetch(ops + "/echo/search?page=1")).status).toBe(404);
   });
 
-  test("with WARROOM_OPS_TOKEN set they require the token", async () => {
+  test("without WARROOM_OPS_TOKEN the public port does not serve them at all", async () => {
+    for (const p of ["/openapi.json", "/docs", "/docs/swagger-ui-bundle.js", "/_dev", "/_dev/api/requests"]) {
+      const r = await call("GET", p);
+      expect(r.status, p).toBe(404);
+      expect(r.json.code).toBe("not_found");
+    }
+    expect((await call("POST", "/_dev/api/cron/run", { job: "fixture-tick" })).status).toBe(404);
+  });
+
+  test("with WARROOM_OPS_TOKEN set the public port serves them to requests carrying it", async () => {
     const p = fixturePrefix();
     const s = await startFixture(APP, p, { WARROOM_OPS_TOKEN: "ops-secret" });
     try {
+      expect(s.logs()).toMatch(/on the public port too, with the X-Ops-Token header/);
       expect((await fetch(s.url + "/openapi.json")).status).toBe(401);
       expect((await fetch(s.url + "/openapi.json", { headers: { "x-ops-token": "wrong-one!" } })).status).toBe(401);
       expect((await fetch(s.url + "/openapi.json", { headers: { "x-ops-token": "ops-secret" } })).status).toBe(200);
+      // In a URL only for the pages a browser navigates to; the data wants the header.
+      expect((await fetch(s.url + "/openapi.json?ops_token=ops-secret")).status).toBe(401);
+      expect((await fetch(s.url + "/docs?ops_token=ops-secret")).status).toBe(200);
+      expect((await fetch(s.url + "/_dev/api/requests?ops_token=ops-secret")).status).toBe(401);
+      expect((await fetch(s.url + "/_dev/api/requests", { headers: { "x-ops-token": "ops-secret" } })).status).toBe(200);
       expect((await fetch(s.url + "/echo/search?page=1")).status).toBe(200); // the app is unaffected
+      // The ops port still needs no token.
+      expect((await fetch(s.opsUrl + "/openapi.json")).status).toBe(200);
     } finally {
       await s.stop();
       await dropFixtureDatabases(p);

@@ -6,7 +6,7 @@
 // pipe that keeps WebSocket semantics (every message and the handshake travel as JSON).
 import type { EndpointMeta, Schema } from "../meta.ts";
 import { paramsSchema, type ApiRoute, type Dispatcher, type HandlerResult } from "./dispatch.ts";
-import { decodeMessage, decodeParams, encodeJSON, ValidationError, type DecodeOptions, type Types } from "../server/codec.ts";
+import { checkJson, decodeMessage, decodeParams, encodeJSON, ValidationError, type DecodeOptions, type Types } from "../server/codec.ts";
 import { toErrorBody } from "../server/errors.ts";
 import type { HttpServer } from "../server/http.ts";
 import { WsServer, handshakeParams } from "../server/ws.ts";
@@ -192,7 +192,9 @@ export class StreamConn implements StreamPeer {
     if (this.spec.in === null || this.inbox.ended) return;
     let msg: unknown;
     try {
-      msg = decodeMessage(this.spec.in, JSON.parse(text), this.spec.types, this.spec.decode);
+      const json: unknown = JSON.parse(text);
+      checkJson(json, text, "message");
+      msg = decodeMessage(this.spec.in, json, this.spec.types, this.spec.decode);
     } catch (err) {
       if (err instanceof SyntaxError) this.fail(CloseCode.InvalidData, "invalid message: not valid JSON");
       else if (err instanceof ValidationError) this.fail(CloseCode.InvalidData, `invalid message: ${err.message}`);

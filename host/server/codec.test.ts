@@ -489,3 +489,35 @@ describe("parseCookies", () => {
   });
 });
 
+
+describe("what no string may carry, and integers", () => {
+  const int: Schema = { kind: "number", integer: true };
+  const page: ParamsMeta = { fields: [{ name: "page", optional: true, schema: { ...int, validate: { minValue: 1 } }, location: "default" }, { name: "q", optional: true, schema: str, location: "default" }] };
+
+  test("a NUL character or a lone surrogate in a query, path or header string is refused, naming it", () => {
+    const q = (s: string) => validationError(() => decodeRequest(page, parts({ query: new URLSearchParams(s) }), types)).message;
+    expect(q("q=a%00b")).toBe('invalid value for query parameter "q": contains a NUL character');
+    expect(validationError(() => decodeValue(str, "x\ud800", types, "id", "string")).message).toBe('invalid value for field "id": contains an unpaired UTF-16 surrogate');
+    expect(decodeValue(str, "emoji \ud83d\ude00", types, "id", "string")).toBe("emoji \ud83d\ude00");
+  });
+
+  test("integers: whole numbers JavaScript holds exactly, from JSON and from strings", () => {
+    expect(decodeValue(int, 42, types, "n", "json")).toBe(42);
+    expect(decodeValue(int, "-7", types, "n", "string")).toBe(-7);
+    expect(decodeValue(int, "1e3", types, "n", "string")).toBe(1000);
+    expect(validationError(() => decodeValue(int, 1.5, types, "limit", "json")).message).toBe('invalid value for field "limit": expected an integer, got number 1.5');
+    expect(validationError(() => decodeValue(int, "1.5", types, "offset", "string")).message).toBe('invalid value for field "offset": expected an integer, got "1.5"');
+    expect(validationError(() => decodeValue(int, "99999999999999999999", types, "page", "string")).message).toMatch(/expected an integer between -9007199254740991 and 9007199254740991/);
+    expect(validationError(() => decodeValue(int, 2 ** 53, types, "page", "json")).message).toMatch(/between/);
+    // Rules still apply after.
+    expect(validationError(() => decodeRequest(page, parts({ query: new URLSearchParams("page=0") }), types)).message).toMatch(/at least 1/);
+    // A plain number stays a number.
+    expect(decodeValue(num, "1.5", types, "x", "string")).toBe(1.5);
+  });
+
+  test("JSON in a query string nested too deep, or with a NUL, is refused", () => {
+    const deep = "[".repeat(100) + "]".repeat(100);
+    expect(validationError(() => decodeValue(obj(field("a", arr(str))), `{"a":${deep}}`, types, "filter", "string")).message).toMatch(/^invalid value for field "filter\.a\[0\]\[0\].*": nested deeper than 64 levels$/);
+    expect(validationError(() => decodeValue(obj(field("a", str)), '{"a":"x\\u0000"}', types, "filter", "string")).message).toBe('invalid value for field "filter.a": contains a NUL character');
+  });
+});

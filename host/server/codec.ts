@@ -7,6 +7,7 @@ import type { FieldMeta, ParamsMeta, Schema, Validation } from "../meta.ts";
 import { parseDateTime } from "./datetime.ts";
 import { acceptsNull, inherited, isDecimal, isPlainObject, ownGet, resolve, setField, type Types } from "./schema.ts";
 import { validationReason } from "./validate.ts";
+import { jsonProblem, stringProblem } from "./jsonguard.ts";
 
 export { encodeJSON, encodeResponse, serializeSetCookie, toJSONValue, type EncodedResponse } from "./encode.ts";
 export { formatISO, parseDateTime } from "./datetime.ts";
@@ -126,7 +127,7 @@ function describeSchema(schema: Schema, types: Types, depth = 0): string {
     case "string":
       return "a string";
     case "number":
-      return "a number";
+      return s.integer ? "an integer" : "a number";
     case "boolean":
       return "a boolean";
     case "date":
@@ -199,6 +200,19 @@ const jsonScalars: Record<"string" | "number" | "boolean" | "date" | "decimal" |
   null: (v) => (v === null ? null : fail(`expected null, got ${show(v)}`)),
 };
 
+/**
+ * Integers (`Int` fields): whole numbers JavaScript holds exactly (|n| ≤ 2^53 − 1), so that 1.5 or
+ * 99999999999999999999 never reach a handler that passes them on as SQL integers.
+ */
+function integerDec(mode: Mode): Dec {
+  const num = mode === "json" ? jsonScalars.number : stringScalars.number;
+  return (v, o) => {
+    const n = num(v, o) as number;
+    if (Number.isSafeInteger(n)) return n;
+    return fail(Number.isInteger(n) ? `expected an integer between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}, got ${show(v)}` : `expected an integer, got ${show(v)}`);
+  };
+}
+
 function parseBool(s: string): boolean | undefined {
   if (s === "true" || s === "1") return true;
   if (s === "false" || s === "0") return false;
@@ -209,8 +223,15 @@ function needString(v: unknown, what: string): string {
   return typeof v === "string" ? v : fail(`expected ${what}, got ${show(v)}`);
 }
 
+/** A string from a URL, header or cookie, refused if it carries what no string may (jsonguard.ts). */
+function cleanString(v: unknown): string {
+  const s = needString(v, "a string");
+  const problem = stringProblem(s);
+  return problem === null ? s : fail(problem);
+}
+
 const stringScalars: typeof jsonScalars = {
-  string: (v) => needString(v, "a string"),
+  string: cleanString,
   number: (v) => {
     const s = needString(v, "a number");
     if (!NUMBER_RE.test(s)) fail(`expected a number, got ${show(s)}`);
@@ -224,7 +245,7 @@ const stringScalars: typeof jsonScalars = {
     const s = needString(v, "an integer");
     return INTEGER_RE.test(s) ? BigInt(s) : fail(`expected an integer, got ${show(s)}`);
   },
-  any: (v) => v,
+  any: (v) => (typeof v === "string" ? cleanString(v) : v),
   null: (v) => (v === "null" ? null : fail(`expected null, got ${show(v)}`)),
 };
 
@@ -276,8 +297,9 @@ function compileDec(c: DecCompiler, schema: Schema): Dec {
 function buildDec(c: DecCompiler, schema: Schema): Dec {
   const scalars = c.mode === "json" ? jsonScalars : stringScalars;
   switch (schema.kind) {
-    case "string":
     case "number":
+      return withRules(schema.integer ? integerDec(c.mode) : scalars.number, schema.validate);
+    case "string":
       return withRules(scalars[schema.kind], schema.validate);
     case "boolean":
     case "date":
@@ -312,6 +334,8 @@ function viaJSON(c: DecCompiler, schema: Schema): Dec {
     } catch {
       return fail(`expected ${describeSchema(schema, c.types)} as JSON, got ${show(v)}`);
     }
+    const problem = jsonProblem(parsed, v.includes("\\u"));
+    if (problem !== null) throw new Fail(problem.path, problem.reason, false);
     return (json ??= compileDec(c.other(), schema))(parsed, o);
   };
 }
@@ -739,6 +763,17 @@ export function decodeParams(params: ParamsMeta | null, json: unknown, types: Ty
     setField(out, f.name, f.cookie ? { name: f.wire, value: val } : val, f.inherited);
   }
   return out;
+}
+
+/**
+ * Refuses a parsed JSON body or message that nests too deep or carries a NUL character or a lone
+ * surrogate in any string or key (jsonguard.ts), naming where. `text` is the JSON it was parsed from.
+ */
+export function checkJson(value: unknown, text: string, what = "request body"): void {
+  const problem = jsonProblem(value, text.includes("\\u"));
+  if (problem === null) return;
+  if (problem.path === "") throw new ValidationError(`invalid ${what}: ${problem.reason}`, "");
+  throw new ValidationError(`invalid value for field ${JSON.stringify(problem.path)}: ${problem.reason}`, problem.path);
 }
 
 /** Parses a Cookie header; the first of repeated names wins (the most specific, per RFC 6265). */

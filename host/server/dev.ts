@@ -1,14 +1,19 @@
 // The ops dashboard at /_dev: a static page over JSON endpoints of the runtime (services and
 // endpoints, the last requests with their queries/calls/publishes, Pub/Sub backlogs and dead
-// letters, cron jobs, database pools, the app's own status). Guarded like the other ops pages.
+// letters, cron jobs, database pools, the app's own status). Guarded like the other ops pages
+// (ops.ts). Actions (redeliver, run a job) take a JSON body from the page's own origin, and each is
+// logged with who ran what.
 import type http from "node:http";
 import type { AppMeta } from "../meta.ts";
 import type { RequestLog } from "../runtime/requestlog.ts";
+import type { Logger } from "../runtime/log.ts";
+import { HttpError, toErrorBody } from "./errors.ts";
 
 export interface DevSource {
   meta: AppMeta;
   requests: RequestLog;
   pubsub(): Promise<unknown>;
+  /** Throws HttpErrors (not_found, invalid_argument, unavailable) for what the caller got wrong. */
   redrive(id: string, subscription: string): Promise<void>;
   cron(): Promise<unknown>;
   runCron(job: string): Promise<{ ok: boolean; durationMs: number; error?: string }>;
@@ -64,39 +69,36 @@ async function load() {
 }
 document.addEventListener("click", async (ev) => {
   const b = ev.target.closest("button"); if (!b) return;
-  if (b.dataset.redrive) await post("pubsub/redrive", { id: b.dataset.redrive, subscription: b.dataset.sub });
-  if (b.dataset.run) { b.disabled = true; const r = await post("cron/run", { job: b.dataset.run }); b.textContent = r.ok ? "ran (" + r.durationMs + " ms)" : "failed: " + r.error; }
+  if (b.dataset.redrive) { const r = await post("pubsub/redrive", { id: b.dataset.redrive, subscription: b.dataset.sub }); if (!r.ok) { b.textContent = "failed: " + r.message; return; } }
+  if (b.dataset.run) { b.disabled = true; const r = await post("cron/run", { job: b.dataset.run }); b.textContent = r.ok ? "ran (" + r.durationMs + " ms)" : "failed: " + (r.error ?? r.message); }
   if (b.id === "refresh" || b.dataset.redrive) load();
 });
 load();
 `;
 
+const MAX_ACTION_BODY = 64 * 1024;
+
 export class DevRoutes {
-  constructor(private readonly src: DevSource) {}
+  constructor(
+    private readonly src: DevSource,
+    private readonly log: Logger,
+  ) {}
 
   handles(pathname: string): boolean {
     return pathname === "/_dev" || pathname.startsWith("/_dev/");
   }
 
-  async handle(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): Promise<void> {
+  async handle(req: http.IncomingMessage, res: http.ServerResponse, pathname: string, via: string): Promise<void> {
     const json = (status: number, body: unknown) => {
       const text = JSON.stringify(body);
       res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" }).end(text);
     };
     try {
-      if (req.method === "POST") {
-        const body = await readBody(req);
-        if (pathname === "/_dev/api/pubsub/redrive" && typeof body.id === "string" && typeof body.subscription === "string") {
-          await this.src.redrive(body.id, body.subscription);
-          return json(200, { ok: true });
-        }
-        if (pathname === "/_dev/api/cron/run" && typeof body.job === "string") return json(200, await this.src.runCron(body.job));
-        return json(404, { code: "not_found", message: "no such dev action", details: null });
-      }
+      if (req.method === "POST") return json(200, await this.action(req, pathname, via));
       switch (pathname) {
         case "/_dev":
         case "/_dev/":
-          res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'" }).end(PAGE);
+          res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'", "cache-control": "no-store", "referrer-policy": "no-referrer", "x-frame-options": "DENY" }).end(PAGE);
           return;
         case "/_dev/dev.js":
           res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(SCRIPT);
@@ -126,25 +128,97 @@ export class DevRoutes {
           return json(404, { code: "not_found", message: "no such dev page", details: null });
       }
     } catch (err) {
-      json(500, { code: "internal", message: err instanceof Error ? err.message : String(err), details: null });
+      req.resume();
+      const r = toErrorBody(err);
+      if (r.internal) this.log.error("dev dashboard request failed", { path: pathname, error: r.logMessage }, err);
+      json(r.status, r.body);
+    }
+  }
+
+  /** A dashboard action: checked (origin, JSON body, arguments), run, and logged with who ran it. */
+  private async action(req: http.IncomingMessage, pathname: string, via: string): Promise<unknown> {
+    refuseCrossSite(req);
+    const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+    if (type !== "application/json") throw new HttpError("invalid_argument", "dashboard actions take a JSON body (Content-Type: application/json)", undefined, 415);
+    const body = await readBody(req);
+    const who = { via, client: String(req.headers["x-real-ip"] ?? ""), user_agent: String(req.headers["user-agent"] ?? "").slice(0, 200) };
+    let action: string;
+    let args: Record<string, string>;
+    let run: () => Promise<unknown>;
+    if (pathname === "/_dev/api/pubsub/redrive") {
+      const { id, subscription } = body;
+      if (typeof id !== "string" || typeof subscription !== "string") throw new HttpError("invalid_argument", 'expected {"id": string, "subscription": string}');
+      action = "pubsub.redrive";
+      args = { id, subscription };
+      run = async () => {
+        await this.src.redrive(id, subscription);
+        return { ok: true };
+      };
+    } else if (pathname === "/_dev/api/cron/run") {
+      const { job } = body;
+      if (typeof job !== "string") throw new HttpError("invalid_argument", 'expected {"job": string}');
+      if (!this.src.meta.cronJobs.some((j) => j.name === job)) throw new HttpError("not_found", `no cron job ${JSON.stringify(job.slice(0, 100))}`);
+      action = "cron.run";
+      args = { job };
+      run = () => this.src.runCron(job);
+    } else {
+      throw new HttpError("not_found", "no such dev action");
+    }
+    try {
+      const result = await run();
+      const failed = (result as { ok?: boolean; error?: string }).ok === false;
+      this.log.info(`ops action ${action} by the ${via}`, { ops_action: action, ...args, ...who, ok: !failed, ...(failed ? { error: (result as { error?: string }).error } : {}) });
+      return result;
+    } catch (err) {
+      this.log.warn(`ops action ${action} by the ${via} failed`, { ops_action: action, ...args, ...who, ok: false, error: err instanceof Error ? err.message : String(err) });
+      throw err;
     }
   }
 }
 
+/**
+ * Actions come from the dashboard's own page (or a tool that is no browser): a browser names the
+ * page that sent a request in Origin and Sec-Fetch-Site, and another site's page is refused here
+ * (with the JSON content type, it could not even send one without a preflight, which is never granted).
+ */
+function refuseCrossSite(req: http.IncomingMessage): void {
+  const site = req.headers["sec-fetch-site"];
+  if (site !== undefined && site !== "same-origin" && site !== "none") throw new HttpError("permission_denied", "dashboard actions are taken from the dashboard's own page");
+  const origin = req.headers.origin;
+  if (origin === undefined) return;
+  const host = req.headers.host ?? "";
+  if (origin !== `http://${host}` && origin !== `https://${host}`) throw new HttpError("permission_denied", "dashboard actions are taken from the dashboard's own page");
+}
+
 function readBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    let text = "";
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
     req.on("data", (c: Buffer) => {
-      if (text.length < 65_536) text += c.toString();
+      if (failed) return;
+      size += c.length;
+      if (size > MAX_ACTION_BODY) {
+        failed = true;
+        reject(new HttpError("invalid_argument", `an action's body is at most ${MAX_ACTION_BODY} bytes`, undefined, 413));
+        return;
+      }
+      chunks.push(c);
     });
     req.on("end", () => {
+      if (failed) return;
+      let v: unknown;
       try {
-        const v = JSON.parse(text || "{}");
-        resolve(v && typeof v === "object" ? v : {});
+        v = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       } catch {
-        resolve({});
+        return reject(new HttpError("invalid_argument", "the body is not valid JSON"));
       }
+      if (typeof v !== "object" || v === null || Array.isArray(v)) return reject(new HttpError("invalid_argument", "the body must be a JSON object"));
+      resolve(v as Record<string, unknown>);
     });
-    req.on("error", () => resolve({}));
+    req.on("error", (err) => {
+      if (!failed) reject(new HttpError("canceled", "the client went away: " + err.message));
+      failed = true;
+    });
   });
 }

@@ -5,15 +5,16 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { AppMeta, CorsConfig, EndpointMeta } from "../meta.ts";
 import { Router } from "./router.ts";
-import { decodeRequest, encodeResponse, parseCookies, ValidationError, type RawRequestParts } from "./codec.ts";
-import { statusForCode } from "./errors.ts";
+import { checkJson, decodeRequest, encodeResponse, parseCookies, ValidationError, type RawRequestParts } from "./codec.ts";
+import { HttpError as RuntimeError, statusForCode } from "./errors.ts";
 import { corsHeaders, withAppHeaders } from "./cors.ts";
 import type { Dispatcher } from "../runtime/dispatch.ts";
 import { errorParts } from "../runtime/dispatch.ts";
 import { Request, type APICallData } from "../runtime/request.ts";
 import { LogLevel, type Logger } from "../runtime/log.ts";
-import { BodyReader, ResponseWriter } from "./raw.ts";
-import { OpsRoutes } from "./ops.ts";
+import { BodyReader, bodyTooLarge, ResponseWriter } from "./raw.ts";
+import { OpsRoutes, type OpsPolicy } from "./ops.ts";
+import { applyClientAddress, TrustedProxies } from "./clientaddr.ts";
 import { runtimeMetrics } from "../runtime/metrics.ts";
 import type { ObjectRoutes } from "../runtime/objects.ts";
 import type { DevSource } from "./dev.ts";
@@ -44,9 +45,9 @@ export class HttpError extends Error {
 }
 
 export interface ServerOptions {
-  /** The runtime's own pages (/openapi.json, /docs); false turns them off. */
+  /** The runtime's own pages (/openapi.json, /docs, /_dev, served by the ops port); false turns them off. */
   ops?: boolean;
-  /** When set, the runtime's own pages require it (X-Ops-Token). */
+  /** When set, the runtime's own pages are served on this port too, to requests carrying it (X-Ops-Token). */
   opsToken?: string;
   /** The dev dashboard's data; with it, requests are traced into its request log. */
   dev?: DevSource;
@@ -61,6 +62,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** ... and its whole request within this (default 300 s; 0 = no limit). */
   requestTimeoutMs?: number;
+  /** Peers whose forwarding headers are believed (default: none). */
+  trustedProxies?: TrustedProxies;
 }
 
 type Query = URLSearchParams;
@@ -78,12 +81,17 @@ export class HttpServer {
   onUpgrade: ((req: http.IncomingMessage, socket: Socket, head: Buffer) => void) | null = null;
 
   private readonly cors: CorsConfig;
-  private readonly ops: OpsRoutes | null;
+  /** The runtime's own pages, for the ops port (ops.ts); here only with the ops token. */
+  readonly opsRoutes: OpsRoutes | null;
+  private readonly publicOps: OpsPolicy | null;
   private readonly requestLog: RequestLog | null;
+  readonly trustedProxies: TrustedProxies;
 
   constructor(private readonly opts: ServerOptions) {
+    this.trustedProxies = opts.trustedProxies ?? new TrustedProxies();
     this.cors = withAppHeaders(opts.meta.cors, opts.meta);
-    this.ops = opts.ops === false ? null : new OpsRoutes(opts.meta, opts.opsToken, opts.dev);
+    this.opsRoutes = opts.ops === false ? null : new OpsRoutes(opts.meta, opts.log, opts.dev);
+    this.publicOps = this.opsRoutes && opts.opsToken ? { via: "public port", token: opts.opsToken, loopbackHostOnly: false } : null;
     this.requestLog = opts.dev?.requests ?? null;
     for (const svc of opts.meta.services) {
       for (const ep of svc.endpoints) {
@@ -171,6 +179,8 @@ export class HttpServer {
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse, served: Served): Promise<void> {
+    // Before anything reads the headers: every part of the app sees the address the runtime vouches for.
+    applyClientAddress(req.headers, req.socket.remoteAddress, this.trustedProxies);
     const method = req.method ?? "GET";
     const rawUrl = req.url ?? "/";
     const qi = rawUrl.indexOf("?");
@@ -191,7 +201,7 @@ export class HttpServer {
 
     const found = this.router.find(method, pathname);
     // The runtime's own pages, only where the app has no route of its own.
-    if (!("value" in found) && this.ops?.handle(req, res, pathname)) return;
+    if (!("value" in found) && this.publicOps && this.opsRoutes!.handle(req, res, pathname, this.publicOps)) return;
     if (!("value" in found) && this.opts.objects?.handle(req, res, pathname, extra)) return;
     if (!("value" in found)) {
       drain(req);
@@ -225,10 +235,14 @@ export class HttpServer {
       if (ep.raw) {
         const request = new Request({ payload: null, authData, apiCall, tracing: this.requestLog !== null });
         reqForLog = served.request = request;
+        // A declared body over the limit is refused before the handler runs; one that grows past
+        // it while the handler reads gets the same 413 (unless the handler has started answering).
+        if (ep.bodyLimit !== null && Number(req.headers["content-length"] ?? NaN) > ep.bodyLimit) throw bodyTooLarge(ep.bodyLimit);
         const writer = new ResponseWriter(res, extra);
-        const body = new BodyReader(req, ep.bodyLimit);
+        const body = new BodyReader(req, ep.bodyLimit, (err) => writer.refuse(err));
         const done = new Promise<void>((r) => res.once("close", r));
         await this.opts.dispatcher.invoke(route, request, writer, body).catch((err) => {
+          if (writer.refused) return; // answered by the runtime already
           if (writer.started) throw Object.assign(new Error("raw handler failed after the response started"), { cause: err });
           throw err;
         });
@@ -381,11 +395,18 @@ export function readJson(req: http.IncomingMessage, limit: number | null): Promi
       if (failed) return;
       if (size === 0) return resolve(undefined);
       const text = chunks.length === 1 ? chunks[0].toString("utf8") : Buffer.concat(chunks).toString("utf8");
+      let value: unknown;
       try {
-        resolve(JSON.parse(text));
+        value = JSON.parse(text);
       } catch {
-        reject(new HttpError("invalid_argument", "invalid request: the body is not valid JSON"));
+        return reject(new HttpError("invalid_argument", "invalid request: the body is not valid JSON"));
       }
+      try {
+        checkJson(value, text);
+      } catch (err) {
+        return reject(err);
+      }
+      resolve(value);
     });
     req.on("error", (err) => {
       if (!failed) reject(new HttpError("canceled", "the client went away: " + err.message));
@@ -410,7 +431,7 @@ export function writeError(
   if (err instanceof ValidationError) {
     status = 400;
     body = { code: "invalid_argument", message: err.message, details: null };
-  } else if (err instanceof HttpError) {
+  } else if (err instanceof HttpError || err instanceof RuntimeError) {
     status = err.status;
     body = { code: err.code, message: err.message, details: null };
   } else {

@@ -1,12 +1,20 @@
 // Raw endpoints: the native runtime's BodyReader and ResponseWriter over node's request/response.
 // The SDK wraps them into RawRequest (a Readable) and RawResponse (a Writable).
 import type http from "node:http";
+import { HttpError, toErrorBody } from "./errors.ts";
+
+/** A body over the endpoint's limit: 413 with Encore's error body. */
+export function bodyTooLarge(limit: number): HttpError {
+  return new HttpError("invalid_argument", `request body exceeds the limit of ${limit} bytes`, undefined, 413);
+}
 
 export class BodyReader {
   private started = false;
   constructor(
     private readonly req: http.IncomingMessage,
     private readonly limit: number | null,
+    /** Called once when the body passes the limit (the server answers 413 if it still can). */
+    private readonly onTooLarge?: (err: HttpError) => void,
   ) {}
 
   /** push(chunk) feeds the Readable (push(null) ends it); destroy(err) fails it. */
@@ -16,16 +24,23 @@ export class BodyReader {
     let size = 0;
     const max = this.limit ?? Infinity;
     this.req.pause();
+    let over = false;
     this.req.on("data", (c: Buffer) => {
+      if (over) return; // dropped: read on so the client can finish sending and read the 413
       size += c.length;
       if (size > max) {
-        this.req.destroy();
-        destroy(new Error(`request body exceeds the limit of ${max} bytes`));
+        over = true;
+        const err = bodyTooLarge(max);
+        this.onTooLarge?.(err);
+        destroy(err);
+        this.req.resume();
         return;
       }
       if (!push(c)) this.req.pause();
     });
-    this.req.on("end", () => push(null));
+    this.req.on("end", () => {
+      if (!over) push(null);
+    });
     this.req.on("error", (err) => destroy(err));
   }
 
@@ -36,10 +51,23 @@ export class BodyReader {
 
 export class ResponseWriter {
   started = false;
+  /** The runtime answered in the handler's place (refuse()); the handler's own writes are dropped. */
+  refused = false;
   constructor(
     private readonly res: http.ServerResponse,
     private readonly extraHeaders: Record<string, string>,
   ) {}
+
+  /** Answers with Encore's error body unless the handler has started its response. */
+  refuse(err: unknown): void {
+    if (this.started) return;
+    this.started = true;
+    this.refused = true;
+    const r = toErrorBody(err);
+    const text = JSON.stringify(r.body);
+    this.res.writeHead(r.status, { ...this.extraHeaders, "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
+    this.res.end(text);
+  }
 
   writeHead(status: number, headers: string[] | Record<string, string | number | string[]>): void {
     if (this.started) return;
@@ -54,6 +82,7 @@ export class ResponseWriter {
   }
 
   writeBody(buf: Buffer, callback?: (err?: Error | null) => void): void {
+    if (this.refused) return void callback?.(null);
     if (!this.started) this.writeHead(200, {});
     this.res.write(buf, (err) => callback?.(err ?? null));
   }
@@ -63,6 +92,7 @@ export class ResponseWriter {
   }
 
   close(buf?: Buffer | null, callback?: (err?: Error | null) => void): void {
+    if (this.refused) return void callback?.(null);
     if (!this.started) this.writeHead(200, {});
     if (buf) this.res.end(buf, () => callback?.(null));
     else this.res.end(() => callback?.(null));

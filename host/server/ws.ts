@@ -13,6 +13,7 @@ import type { StreamOptions, StreamPeer, Transport } from "../runtime/streams.ts
 import { decodeRequest, parseCookies } from "./codec.ts";
 import { HttpError, toErrorBody } from "./errors.ts";
 import { authenticateRequest, type HttpServer } from "./http.ts";
+import { applyClientAddress } from "./clientaddr.ts";
 
 export const ENCORE_WS_PROTOCOL = "encore-ws";
 const HEADERS_PROTOCOL_PREFIX = "encore.dev.headers.";
@@ -164,6 +165,8 @@ export class WsServer {
     const query = new URLSearchParams(qi < 0 ? "" : rawUrl.slice(qi + 1));
     const { protocols, headers: packed } = unpackProtocols(req.headers["sec-websocket-protocol"]);
     const headers = mergeHeaders(req.headers, packed, protocols);
+    // After the merge: a browser cannot pack its own forwarding headers into the subprotocol either.
+    applyClientAddress(headers, req.socket.remoteAddress, this.http.trustedProxies);
     const apiCall: APICallData = {
       api: { service: ep.service, endpoint: ep.name, raw: false, requiresAuth: ep.auth, tags: ep.tags },
       method: "GET",

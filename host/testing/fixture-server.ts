@@ -11,6 +11,8 @@ const BIN = path.resolve(import.meta.dirname, "../bin.mjs");
 export interface FixtureServer {
   url: string;
   port: number;
+  /** The ops port's base URL (the runtime's own pages), when it listens. */
+  opsUrl: string | null;
   proc: ChildProcess;
   logs: () => string;
   /** Sends SIGTERM and resolves with the exit code. */
@@ -40,7 +42,7 @@ export interface RunResult {
 
 function childEnv(prefix: string, env: Record<string, string>): NodeJS.ProcessEnv {
   // Pools of 4: several fixture servers and test processes share the server's max_connections.
-  const e: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverUrl(), WARROOM_DB_PREFIX: prefix, PORT: "0", WARROOM_LOG_LEVEL: "info", WARROOM_DB_POOL_SIZE: "4", ...env };
+  const e: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverUrl(), WARROOM_DB_PREFIX: prefix, PORT: "0", WARROOM_OPS_PORT: "0", WARROOM_LOG_LEVEL: "info", WARROOM_DB_POOL_SIZE: "4", ...env };
   // The child is a serving process on our runtime, not a test process.
   delete e.NODE_ENV;
   delete e.VITEST;
@@ -69,10 +71,13 @@ export function startFixture(root: string, prefix: string, env: Record<string, s
         proc.stdout!.off("data", onData);
         proc.stdout!.on("data", (c: Buffer) => (out += c.toString()));
         const port = Number(m[1]);
+        // Logged before the "listening on" line.
+        const ops = /ops dashboard at (http:\/\/\S+?)\/_dev/.exec(out);
         const exited = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
         resolve({
           url: `http://127.0.0.1:${port}`,
           port,
+          opsUrl: ops ? ops[1].replace("//localhost:", "//127.0.0.1:") : null,
           proc,
           logs: () => out,
           stop: async (signal = "SIGTERM") => {

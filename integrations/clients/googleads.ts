@@ -4,11 +4,15 @@
 //     headers: Authorization: Bearer, developer-token, login-customer-id (manager accounts)
 //   → [ {results: [{campaign: {...}, metrics: {...}}], fieldMask, requestId}, ... ] (one batch per chunk)
 // Errors: {error: {code, message, status, details: [{errors: [{errorCode, message}]}]}}, possibly
-// inside the array. int64 fields arrive as strings; cost is in micros.
+// inside the array. int64 fields arrive as strings; cost is in micros. Rows are parsed with zod.
+// Not the google-ads-api package: its reads go to a fixed googleads.googleapis.com URL and OAuth
+// endpoint that cannot be pointed at a local fake (integrations/README.md says where, in its source).
 import { ProviderError, type ProviderPolicy } from "../../shared/resilience";
 import { num } from "../domain/meta";
 import type { AdDay, GoogleCampaign } from "../model";
-import { send, type CallObserver, type ErrorReader } from "./http";
+import { z } from "zod";
+import { send, type CallObserver, type Decoder, type ErrorReader } from "./http";
+import { decodeWith } from "./schemas";
 
 /** Google Ads credentials and where to reach it. */
 export interface GoogleAdsConfig {
@@ -46,23 +50,27 @@ export interface GoogleCustomer {
   currency: string;
 }
 
-interface CustomerRow {
-  customer?: { id?: string; descriptiveName?: string; currencyCode?: string };
-}
+// Google Ads' payloads, parsed with zod (schemas.ts). int64 figures arrive as strings in JSON.
+const int64 = z.union([z.string().regex(/^-?\d+$/, "an int64 as a string"), z.number().int()]);
+const double = z.number();
 
-interface DailyRow {
-  segments?: { date?: string };
-  metrics?: { impressions?: string; clicks?: string; costMicros?: string; conversions?: number };
-}
+const CustomerRowSchema = z.looseObject({
+  customer: z.looseObject({ id: int64, descriptiveName: z.string().optional(), currencyCode: z.string().optional() }),
+});
 
-interface Row {
-  campaign?: { id?: string; name?: string; status?: string; advertisingChannelType?: string };
-  metrics?: { impressions?: string; clicks?: string; costMicros?: string; conversions?: number; ctr?: number; averageCpc?: number };
-}
+const DailyRowSchema = z.looseObject({
+  segments: z.looseObject({ date: z.string().regex(DAY, "a YYYY-MM-DD date") }),
+  metrics: z.looseObject({ impressions: int64.optional(), clicks: int64.optional(), costMicros: int64.optional(), conversions: double.optional() }).optional(),
+});
 
-interface Batch {
-  results?: Row[];
-}
+const CampaignRowSchema = z.looseObject({
+  campaign: z.looseObject({ id: int64, name: z.string().optional(), status: z.string().optional(), advertisingChannelType: z.string().optional() }),
+  metrics: z
+    .looseObject({ impressions: int64.optional(), clicks: int64.optional(), costMicros: int64.optional(), conversions: double.optional(), ctr: double.optional(), averageCpc: double.optional() })
+    .optional(),
+});
+
+const TokenSchema = z.looseObject({ access_token: z.string().min(1), expires_in: z.number().positive().optional() });
 
 interface GoogleErrorBody {
   code?: number;
@@ -84,17 +92,19 @@ export const readGoogleError: ErrorReader = (status, body) => {
   return null;
 };
 
-function decodeToken(body: unknown): { accessToken: string; expiresIn: number } | { malformed: string } {
-  const b = body as { access_token?: unknown; expires_in?: unknown } | null;
-  if (!b || typeof b.access_token !== "string") return { malformed: "an OAuth answer without access_token" };
-  return { accessToken: b.access_token, expiresIn: typeof b.expires_in === "number" ? b.expires_in : 3600 };
-}
+const decodeToken = decodeWith(TokenSchema.transform((b) => ({ accessToken: b.access_token, expiresIn: b.expires_in ?? 3600 })), "Google OAuth token");
 
-function decodeStream(body: unknown): Batch[] | { malformed: string } {
-  if (!Array.isArray(body)) return { malformed: "searchStream did not answer a JSON array of batches" };
-  const error = body.find((b) => b && typeof b === "object" && "error" in b);
-  if (error) return { malformed: `searchStream failed mid-stream: ${JSON.stringify((error as { error: unknown }).error).slice(0, 200)}` };
-  return body as Batch[];
+/** searchStream's answer: a JSON array of batches, each with its rows (parsed with the query's row schema). */
+function streamDecoder<S extends z.ZodType>(row: S): Decoder<z.output<S>[]> {
+  const batches = decodeWith(z.array(z.looseObject({ results: z.array(row).optional() })), "Google Ads searchStream");
+  return (body) => {
+    if (!Array.isArray(body)) return { malformed: "searchStream did not answer a JSON array of batches" };
+    const error = body.find((b) => b && typeof b === "object" && "error" in b);
+    if (error) return { malformed: `searchStream failed mid-stream: ${JSON.stringify((error as { error: unknown }).error).slice(0, 200)}` };
+    const parsed = batches(body);
+    if (!Array.isArray(parsed)) return parsed;
+    return parsed.flatMap((b) => (b.results ?? []) as z.output<S>[]);
+  };
 }
 
 export class GoogleAdsClient {
@@ -132,7 +142,8 @@ export class GoogleAdsClient {
   }
 
   /** Runs a GAQL query through searchStream (on the configured customer, or `customerId`) and returns every row of every batch. */
-  async search<T = Row>(query: string, signal?: AbortSignal, customerId = this.config.customerId): Promise<T[]> {
+  async search<S extends z.ZodType>(query: string, row: S, signal?: AbortSignal, customerId = this.config.customerId): Promise<z.output<S>[]> {
+    const decode = streamDecoder(row);
     for (let refreshed = false; ; refreshed = true) {
       const token = await this.accessToken(signal);
       const headers: Record<string, string> = {
@@ -146,9 +157,9 @@ export class GoogleAdsClient {
         const res = await send(
           this.policy,
           { method: "POST", url: `${this.config.baseUrl.replace(/\/$/, "")}/${this.config.apiVersion}/customers/${customerId.replace(/-/g, "")}/googleAds:searchStream`, headers, body: JSON.stringify({ query }) },
-          { readError: readGoogleError, decode: decodeStream, observe: this.observe, signal },
+          { readError: readGoogleError, decode, observe: this.observe, signal },
         );
-        return res.body.flatMap((b) => (b.results ?? []) as T[]);
+        return res.body;
       } catch (err) {
         // An access token revoked or expired early: refresh once and try again.
         if (!refreshed && err instanceof ProviderError && err.kind === "auth" && err.status === 401) {
@@ -162,19 +173,18 @@ export class GoogleAdsClient {
 
   /** A customer as Google answers for it: reachable with our credentials, or a ProviderError (PERMISSION_DENIED: no access). */
   async customer(customerId: string, signal?: AbortSignal): Promise<GoogleCustomer> {
-    const rows = await this.search<CustomerRow>(CUSTOMER_QUERY, signal, customerId);
+    const rows = await this.search(CUSTOMER_QUERY, CustomerRowSchema, signal, customerId);
     const c = rows[0]?.customer;
-    if (!c?.id) throw new ProviderError("googleads", "malformed", "unexpected answer: no customer row");
+    if (!c) throw new ProviderError("googleads", "malformed", "unexpected answer: no customer row");
     return { id: String(c.id), name: c.descriptiveName ?? "", currency: c.currencyCode ?? "" };
   }
 
   /** The customer's figures per day over [since, until] (YYYY-MM-DD, the account's time zone), by GAQL on `customer` segmented by date. */
   async dailyMetrics(customerId: string, since: string, until: string, signal?: AbortSignal): Promise<AdDay[]> {
     if (!DAY.test(since) || !DAY.test(until)) throw new ProviderError("googleads", "client", "dates must be YYYY-MM-DD", { noRetry: true });
-    const rows = await this.search<DailyRow>(dailyQuery(since, until), signal, customerId);
+    const rows = await this.search(dailyQuery(since, until), DailyRowSchema, signal, customerId);
     return rows.map((r) => {
-      const date = r.segments?.date;
-      if (typeof date !== "string" || !DAY.test(date)) throw new ProviderError("googleads", "malformed", "unexpected answer: a row without segments.date");
+      const date = r.segments.date;
       const m = r.metrics ?? {};
       return { date, impressions: num(m.impressions), clicks: num(m.clicks), conversions: num(m.conversions), spend: num(m.costMicros) / 1e6 };
     });
@@ -182,12 +192,11 @@ export class GoogleAdsClient {
 
   /** The account's campaigns with their last-30-days metrics (the configured customer, or `customerId`). */
   async campaigns(signal?: AbortSignal, customerId = this.config.customerId): Promise<GoogleCampaign[]> {
-    const rows = await this.search<Row>(CAMPAIGNS_QUERY, signal, customerId);
+    const rows = await this.search(CAMPAIGNS_QUERY, CampaignRowSchema, signal, customerId);
     return rows.map((r) => {
-      if (!r.campaign?.id) throw new ProviderError("googleads", "malformed", "unexpected answer: a row without campaign.id");
       const m = r.metrics ?? {};
       return {
-        id: r.campaign.id,
+        id: String(r.campaign.id),
         name: r.campaign.name ?? "",
         status: r.campaign.status ?? "UNSPECIFIED",
         channelType: r.campaign.advertisingChannelType ?? "UNSPECIFIED",

@@ -1,9 +1,33 @@
 // Mentionlytics mentions API: GET {base}/api/mentions?token=…&startDate=YYYYMMDD&endDate=YYYYMMDD
 // &page_no=N&per_page=M → {"mentions": [...]}; pages start at 0, a short page is the last one.
 // (The documented, token-in-query API; the token never reaches the call log, which keeps paths only.)
-import type { ProviderPolicy } from "../../shared/resilience";
+import log from "encore.dev/log";
+import { z } from "zod";
+import { ProviderError, type ProviderPolicy } from "../../shared/resilience";
 import { toMention, type RawMention, type TrackedMention } from "../domain/mentions";
 import { send, type CallObserver, type ErrorReader } from "./http";
+import { decodeWith, describeIssues } from "./schemas";
+
+/** A mention as Mentionlytics returns it (zod; unknown fields pass, known ones must have their type). */
+export const RawMentionSchema = z.looseObject({
+  id: z.union([z.number(), z.string().min(1)]),
+  pub_date: z.string().refine((s) => !Number.isNaN(new Date(s).getTime()), "a date"),
+  title: z.string().nullish(),
+  description: z.string().nullish(),
+  link: z.string().nullish(),
+  source: z.string().nullish(),
+  sentiment: z.union([z.string(), z.number()]).nullish(),
+  lang: z.string().nullish(),
+  country: z.string().nullish(),
+  profile_name: z.string().nullish(),
+  screen_name: z.string().nullish(),
+  followers_count: z.number().nonnegative().nullish(),
+  cmeta: z.record(z.string(), z.number().nullable()).nullish(),
+  campaign: z.string().nullish(),
+});
+
+/** A page: the mentions array is required; each mention is checked on its own (schema above). */
+const PageSchema = z.looseObject({ mentions: z.array(z.unknown()) });
 
 /** Mentionlytics credentials and where to reach it. */
 export interface MentionlyticsConfig {
@@ -31,9 +55,6 @@ export interface MentionsResult {
   truncated: boolean;
 }
 
-interface MentionsPage {
-  mentions: RawMention[];
-}
 
 export const readMentionlyticsError: ErrorReader = (_status, body) => {
   const b = body as { error?: unknown; message?: unknown } | null;
@@ -41,10 +62,27 @@ export const readMentionlyticsError: ErrorReader = (_status, body) => {
   return message ? { message } : null;
 };
 
-function decodePage(body: unknown): MentionsPage | { malformed: string } {
-  const b = body as { mentions?: unknown } | null;
-  if (!b || typeof b !== "object" || !Array.isArray(b.mentions)) return { malformed: "no mentions array" };
-  return { mentions: b.mentions as RawMention[] };
+const decodePage = decodeWith(PageSchema, "Mentionlytics mentions page");
+
+/**
+ * The page's mentions that match RawMentionSchema. A few odd entries are skipped (counted, logged);
+ * a page where none match is a drift of the API: a malformed ProviderError, nothing stored.
+ */
+export function checkMentions(raw: unknown[]): { mentions: RawMention[]; skipped: number } {
+  const mentions: RawMention[] = [];
+  let firstIssue = "";
+  for (const r of raw) {
+    const parsed = RawMentionSchema.safeParse(r);
+    if (parsed.success) mentions.push(parsed.data as RawMention);
+    else firstIssue ||= describeIssues(parsed.error, 3);
+  }
+  const skipped = raw.length - mentions.length;
+  if (skipped > 0 && mentions.length === 0) {
+    log.warn("provider payload does not match its schema", { provider: "mentionlytics", payload: "Mentionlytics mention", issues: firstIssue, entries: raw.length });
+    throw new ProviderError("mentionlytics", "malformed", `unexpected answer: no mention of the page matches its schema (${firstIssue})`);
+  }
+  if (skipped > 0) log.warn("Mentionlytics mentions skipped: they do not match the schema", { skipped, issues: firstIssue });
+  return { mentions, skipped };
 }
 
 /** YYYYMMDD in UTC, as Mentionlytics takes dates. */
@@ -60,9 +98,9 @@ export class MentionlyticsClient {
   ) {}
 
   /** One page of the account's mentions between two dates (inclusive, by day). */
-  async page(since: Date, until: Date, pageNo: number, perPage: number, signal?: AbortSignal): Promise<RawMention[]> {
+  async page(since: Date, until: Date, pageNo: number, perPage: number, signal?: AbortSignal): Promise<unknown[]> {
     const q = new URLSearchParams({ token: this.config.token, startDate: ymd(since), endDate: ymd(until), page_no: String(pageNo), per_page: String(perPage) });
-    const res = await send<MentionsPage>(
+    const res = await send(
       this.policy,
       { method: "GET", url: `${this.config.baseUrl.replace(/\/$/, "")}/api/mentions?${q}`, headers: { accept: "application/json" } },
       { readError: readMentionlyticsError, decode: decodePage, observe: this.observe, signal },
@@ -80,7 +118,9 @@ export class MentionlyticsClient {
     for (;;) {
       const raw = await this.page(q.since, q.until, pages, perPage, signal);
       pages++;
-      for (const r of raw) {
+      const checked = checkMentions(raw);
+      skipped += checked.skipped;
+      for (const r of checked.mentions) {
         const m = toMention(r);
         if (m) out.set(m.id, m);
         else skipped++;

@@ -4,10 +4,12 @@
 // → {data: [...], paging: {cursors: {before, after}, next?}}; errors {error: {message, type, code,
 // error_subcode, fbtrace_id}} (throttling often arrives as 400/403 with codes 4/17/80000+). The usage
 // headers pause the provider's rate limiter before Meta has to refuse us.
-import { ProviderError, type ProviderPolicy } from "../../shared/resilience";
+import { z } from "zod";
+import type { ProviderPolicy } from "../../shared/resilience";
 import { graphErrorKind, metaPauseMs, num, type GraphError } from "../domain/meta";
 import type { AdDay, MetaCampaign } from "../model";
 import { send, type CallObserver, type ErrorReader, type ProviderResponse } from "./http";
+import { decodeWith } from "./schemas";
 
 /** Meta credentials and where to reach it. */
 export interface MetaConfig {
@@ -18,38 +20,49 @@ export interface MetaConfig {
   adAccountId: string;
 }
 
-interface GraphPage<T> {
-  data: T[];
-  paging?: { cursors?: { before?: string; after?: string }; next?: string };
-}
+// Meta's payloads, parsed with zod (schemas.ts): Graph numbers arrive as strings; unknown fields pass.
+const numeric = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "a number as a string"), z.number()]);
 
-interface RawCampaign {
-  id: string;
-  name?: string;
-  status?: string;
-  effective_status?: string;
-  objective?: string;
-  daily_budget?: string;
-  lifetime_budget?: string;
-}
+const GraphPageSchema = <S extends z.ZodType>(item: S) =>
+  z.looseObject({
+    data: z.array(item),
+    paging: z.looseObject({ cursors: z.looseObject({ before: z.string().optional(), after: z.string().optional() }).optional(), next: z.string().optional() }).optional(),
+  });
 
-interface RawInsight {
-  campaign_id?: string;
-  impressions?: string;
-  clicks?: string;
-  spend?: string;
-  reach?: string;
-  ctr?: string;
-  cpc?: string;
-}
+const RawCampaignSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  status: z.string().optional(),
+  effective_status: z.string().optional(),
+  objective: z.string().optional(),
+  daily_budget: numeric.optional(),
+  lifetime_budget: numeric.optional(),
+});
 
-interface RawDailyInsight {
-  date_start?: string;
-  impressions?: string;
-  clicks?: string;
-  spend?: string;
-  conversions?: { action_type?: string; value?: string }[];
-}
+const RawInsightSchema = z.looseObject({
+  campaign_id: z.string().optional(),
+  impressions: numeric.optional(),
+  clicks: numeric.optional(),
+  spend: numeric.optional(),
+  reach: numeric.optional(),
+  ctr: numeric.optional(),
+  cpc: numeric.optional(),
+});
+
+export const MetaDailyInsightSchema = z.looseObject({
+  date_start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a YYYY-MM-DD date"),
+  impressions: numeric.optional(),
+  clicks: numeric.optional(),
+  spend: numeric.optional(),
+  conversions: z.array(z.looseObject({ action_type: z.string().optional(), value: numeric.optional() })).optional(),
+});
+
+const MetaAccountSchema = z.looseObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  currency: z.string().optional(),
+  account_status: numeric.optional(),
+});
 
 /** An ad account as Meta answers for it. */
 export interface MetaAdAccount {
@@ -61,11 +74,10 @@ export interface MetaAdAccount {
   status: number;
 }
 
-function decodeAccount(body: unknown): MetaAdAccount | { malformed: string } {
-  const b = body as { id?: unknown; name?: unknown; currency?: unknown; account_status?: unknown } | null;
-  if (!b || typeof b !== "object" || typeof b.id !== "string") return { malformed: "an ad account without an id" };
-  return { id: actId(b.id), name: typeof b.name === "string" ? b.name : "", currency: typeof b.currency === "string" ? b.currency : "", status: num(b.account_status) };
-}
+const decodeAccount = decodeWith(
+  MetaAccountSchema.transform((a): MetaAdAccount => ({ id: actId(a.id), name: a.name ?? "", currency: a.currency ?? "", status: num(a.account_status) })),
+  "Meta ad account",
+);
 
 export const readGraphError: ErrorReader = (status, body, headers) => {
   const e = (body as { error?: GraphError } | null)?.error;
@@ -80,11 +92,6 @@ export const readGraphError: ErrorReader = (status, body, headers) => {
   };
 };
 
-function decodePage<T>(body: unknown): GraphPage<T> | { malformed: string } {
-  const b = body as GraphPage<T> | null;
-  if (!b || typeof b !== "object" || !Array.isArray(b.data)) return { malformed: "a Graph page without a data array" };
-  return b;
-}
 
 /** The act_ form of an ad account id. */
 export function actId(id: string): string {
@@ -119,16 +126,13 @@ export class MetaClient {
     return res;
   }
 
-  private get<T>(edge: string, params: Record<string, string>, signal?: AbortSignal, account = this.config.adAccountId): Promise<ProviderResponse<GraphPage<T>>> {
-    return this.request(account, edge, params, decodePage<T>, signal);
-  }
-
-  /** Every page of an edge, following paging.cursors.after while paging.next is present. */
-  private async all<T>(edge: string, params: Record<string, string>, maxPages: number, signal?: AbortSignal, account = this.config.adAccountId): Promise<T[]> {
-    const out: T[] = [];
+  /** Every page of an edge, each parsed with the item's schema, following paging.cursors.after while paging.next is present. */
+  private async all<S extends z.ZodType>(edge: string, item: S, params: Record<string, string>, maxPages: number, signal?: AbortSignal, account = this.config.adAccountId): Promise<z.output<S>[]> {
+    const out: z.output<S>[] = [];
+    const decode = decodeWith(GraphPageSchema(item), `Meta ${edge} page`);
     let after: string | undefined;
     for (let page = 0; page < maxPages; page++) {
-      const res = await this.get<T>(edge, after ? { ...params, after } : params, signal, account);
+      const res = await this.request(account, edge, after ? { ...params, after } : params, decode, signal);
       out.push(...res.body.data);
       after = res.body.paging?.cursors?.after;
       if (!res.body.paging?.next || !after) return out;
@@ -148,15 +152,15 @@ export class MetaClient {
    * the sum of the `conversions` action stats (the conversion events the ads are measured on).
    */
   async dailyInsights(id: string, since: string, until: string, signal?: AbortSignal): Promise<AdDay[]> {
-    const rows = await this.all<RawDailyInsight>(
+    const rows = await this.all(
       "insights",
+      MetaDailyInsightSchema,
       { level: "account", time_increment: "1", fields: "impressions,clicks,spend,conversions,date_start,date_stop", time_range: JSON.stringify({ since, until }), limit: "100" },
       20,
       signal,
       id,
     );
     return rows.map((r) => {
-      if (typeof r.date_start !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(r.date_start)) throw new ProviderError("meta", "malformed", "unexpected answer: a daily insight without date_start");
       const conversions = Array.isArray(r.conversions) ? r.conversions.reduce((s, a) => s + num(a?.value), 0) : 0;
       return { date: r.date_start, impressions: num(r.impressions), clicks: num(r.clicks), conversions, spend: num(r.spend) };
     });
@@ -167,9 +171,10 @@ export class MetaClient {
     const limit = String(opts.pageSize ?? 100);
     const maxPages = opts.maxPages ?? 20;
     const account = opts.account ?? this.config.adAccountId;
-    const campaigns = await this.all<RawCampaign>("campaigns", { fields: "id,name,status,effective_status,objective,daily_budget,lifetime_budget", limit }, maxPages, signal, account);
-    const insights = await this.all<RawInsight>(
+    const campaigns = await this.all("campaigns", RawCampaignSchema, { fields: "id,name,status,effective_status,objective,daily_budget,lifetime_budget", limit }, maxPages, signal, account);
+    const insights = await this.all(
       "insights",
+      RawInsightSchema,
       { level: "campaign", fields: "campaign_id,impressions,clicks,spend,reach,ctr,cpc", date_preset: opts.datePreset ?? "last_30d", limit },
       maxPages,
       signal,
@@ -177,8 +182,7 @@ export class MetaClient {
     );
     const byCampaign = new Map(insights.filter((i) => i.campaign_id).map((i) => [i.campaign_id!, i]));
     return campaigns.map((c) => {
-      if (typeof c.id !== "string") throw new ProviderError("meta", "malformed", "unexpected answer: a campaign without an id");
-      const i = byCampaign.get(c.id) ?? {};
+      const i: z.output<typeof RawInsightSchema> = byCampaign.get(c.id) ?? {};
       return {
         id: c.id,
         name: c.name ?? "",

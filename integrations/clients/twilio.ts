@@ -1,11 +1,14 @@
-// Twilio Messages API (2010-04-01): SMS and WhatsApp sends. A small client over fetch rather than the
-// `twilio` package: that package hard-wires https://*.twilio.com hosts (only region/edge are
-// configurable), so pointing it at a local fake means replacing its internal request client, and
-// it brings its own retry logic that would fight our policy. The wire protocol is small:
-//   POST {base}/2010-04-01/Accounts/{AccountSid}/Messages.json  (form-encoded, HTTP basic auth)
-//   → 201 {sid, status, to, from, body, num_segments, error_code, ...}
-//   errors → {code, message, more_info, status}
+// Twilio Messages API (2010-04-01) through the official `twilio` SDK: SMS and WhatsApp sends are
+// `client.messages.create(...)`. The SDK's requests go through its pluggable HTTP client, which here
+// is ours (PolicyHttpClient): it sends each request under the provider's resilience policy (retries,
+// rate limit, circuit breaker, timeouts, call log), to the configured base URL instead of
+// https://api.twilio.com when one is set (the tests' fake Twilio), and checks Twilio's answer against
+// a zod schema before the SDK maps it. The SDK's own retries are off: the policy decides.
+import twilio from "twilio";
+import type { RequestClient } from "twilio";
+import { z } from "zod";
 import type { ProviderPolicy } from "../../shared/resilience";
+import { decodeWith } from "./schemas";
 import { send, type CallObserver, type ErrorReader } from "./http";
 
 /** Twilio credentials and where to reach it. */
@@ -34,13 +37,14 @@ export interface TwilioMessage {
   numSegments: number;
 }
 
-interface TwilioMessageJson {
-  sid?: unknown;
-  status?: unknown;
-  to?: unknown;
-  from?: unknown;
-  num_segments?: unknown;
-}
+/** Twilio's Message resource as it arrives (snake_case; Twilio adds fields freely, so unknown ones pass). */
+export const TwilioMessageSchema = z.looseObject({
+  sid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "a Message sid (SM… or MM…)"),
+  status: z.enum(["accepted", "scheduled", "queued", "sending", "sent", "failed", "delivered", "undelivered", "receiving", "received", "read", "canceled", "partially_delivered"]),
+  to: z.string(),
+  from: z.string().nullable(),
+  num_segments: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).nullable().optional(),
+});
 
 // Twilio's error body: {code, message, more_info, status}. 429 is code 20429; 401 is 20003.
 export const readTwilioError: ErrorReader = (status, body) => {
@@ -49,40 +53,73 @@ export const readTwilioError: ErrorReader = (status, body) => {
   return { message: `${b.message}${b.code ? ` (Twilio error ${b.code})` : ""}`, code: b.code };
 };
 
-function decodeMessage(body: unknown): TwilioMessage | { malformed: string } {
-  const m = body as TwilioMessageJson | null;
-  if (!m || typeof m !== "object" || typeof m.sid !== "string" || typeof m.status !== "string") return { malformed: "a Message without sid/status" };
-  return { sid: m.sid, status: m.status, to: String(m.to ?? ""), from: String(m.from ?? ""), numSegments: Number(m.num_segments ?? 1) };
+const TWILIO_ORIGIN = "https://api.twilio.com";
+
+/** What the SDK hands its HTTP client (twilio/lib/base/RequestClient RequestOptions, the fields we read). */
+interface SdkRequest {
+  method: string;
+  uri: string;
+  username?: string;
+  password?: string;
+  headers?: Record<string, string>;
+  params?: object;
+  data?: object;
 }
 
-export class TwilioClient {
+/**
+ * The SDK's HTTP client: one SDK request → one `send` under the policy. Non-2xx answers and
+ * malformed bodies become ProviderErrors here (classified, retried or not), so the SDK only ever
+ * sees a validated 2xx.
+ */
+class PolicyHttpClient {
   constructor(
     private readonly config: TwilioConfig,
     private readonly policy: ProviderPolicy,
-    private readonly observe?: CallObserver,
+    private readonly observe: CallObserver | undefined,
+    private readonly signal: () => AbortSignal | undefined,
   ) {}
 
-  /** Creates a message. A timeout is not retried: the message may have been accepted. */
-  async sendMessage(msg: TwilioSend, signal?: AbortSignal): Promise<TwilioMessage> {
-    const form = new URLSearchParams({ To: msg.to, From: msg.from, Body: msg.body });
-    if (msg.statusCallback) form.set("StatusCallback", msg.statusCallback);
-    const url = `${this.config.baseUrl.replace(/\/$/, "")}/2010-04-01/Accounts/${encodeURIComponent(this.config.accountSid)}/Messages.json`;
-    const res = await send<TwilioMessage>(
+  async request(opts: SdkRequest): Promise<{ statusCode: number; body: string; headers: Record<string, string> }> {
+    const target = new URL(opts.uri);
+    const base = new URL(this.config.baseUrl || TWILIO_ORIGIN);
+    // Only api.twilio.com is redirected (the Messages API); other Twilio hosts are not ours to move.
+    const url = target.hostname === "api.twilio.com" ? new URL(`${base.origin}${base.pathname.replace(/\/$/, "")}${target.pathname}${target.search}`) : target;
+    for (const [k, v] of Object.entries((opts.params ?? {}) as Record<string, unknown>)) if (v !== undefined) url.searchParams.set(k, String(v));
+    const method = String(opts.method).toUpperCase();
+    if (method !== "GET" && method !== "POST") throw new Error(`Twilio: ${method} is not used by War Room`);
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries((opts.data ?? {}) as Record<string, unknown>)) {
+      if (v === undefined) continue;
+      for (const item of Array.isArray(v) ? v : [v]) form.append(k, String(item));
+    }
+    const headers: Record<string, string> = { ...(opts.headers as Record<string, string> | undefined) };
+    headers.authorization = `Basic ${Buffer.from(`${opts.username ?? this.config.accountSid}:${opts.password ?? this.config.authToken}`).toString("base64")}`;
+    const res = await send(
       this.policy,
-      {
-        method: "POST",
-        url,
-        headers: {
-          authorization: `Basic ${Buffer.from(`${this.config.accountSid}:${this.config.authToken}`).toString("base64")}`,
-          "content-type": "application/x-www-form-urlencoded",
-          accept: "application/json",
-        },
-        body: form.toString(),
-        retryOnTimeout: false,
-      },
-      { readError: readTwilioError, decode: decodeMessage, observe: this.observe, signal },
+      { method, url: url.toString(), headers, body: method === "POST" ? form.toString() : undefined, retryOnTimeout: method === "GET" },
+      { readError: readTwilioError, decode: decodeWith(TwilioMessageSchema, "Twilio Message"), observe: this.observe, signal: this.signal() },
     );
-    return res.body;
+    return { statusCode: res.status, body: JSON.stringify(res.body), headers: Object.fromEntries(res.headers) };
   }
 }
 
+export class TwilioClient {
+  private readonly sdk: ReturnType<typeof twilio>;
+  private signal: AbortSignal | undefined;
+
+  constructor(
+    private readonly config: TwilioConfig,
+    policy: ProviderPolicy,
+    observe?: CallObserver,
+  ) {
+    const httpClient = new PolicyHttpClient(config, policy, observe, () => this.signal);
+    this.sdk = twilio(config.accountSid, config.authToken, { httpClient: httpClient as unknown as RequestClient, autoRetry: false, lazyLoading: true });
+  }
+
+  /** Creates a message. A timeout is not retried: the message may have been accepted. */
+  async sendMessage(msg: TwilioSend, signal?: AbortSignal): Promise<TwilioMessage> {
+    this.signal = signal;
+    const m = await this.sdk.messages.create({ to: msg.to, from: msg.from, body: msg.body, ...(msg.statusCallback ? { statusCallback: msg.statusCallback } : {}) });
+    return { sid: m.sid, status: m.status, to: m.to, from: m.from ?? "", numSegments: Number(m.numSegments ?? 1) };
+  }
+}

@@ -5,6 +5,8 @@
 // the one recorded), every entity must be named in it, mentions and positions are counted here, and
 // an answer that is malformed, inconsistent or mostly made up is rejected so the caller falls back
 // to the heuristic engine.
+import { zodResponseFormat } from "openai/helpers/zod";
+import { z } from "zod";
 import type { AnalysedPassage, Claim, ClaimKind, ClaimsResult, EntitiesResult, Entity, EntityType, Excerpt, Risk, RiskCategory, RiskResult, SentimentResult } from "./analysis";
 import { sentences } from "./passages";
 
@@ -52,43 +54,42 @@ export function analysisRequest(type: ModelAnalysisType): string {
   return `Analyse the document returned by read_document: ${type}.`;
 }
 
-// --- schemas (strict structured outputs: every property required, no additional properties) ---
+// --- schemas (zod; sent as strict structured outputs through the OpenAI SDK's zodResponseFormat, and
+// the same schemas parse the answer: every property required, no additional properties) ---
 
-type Schema = Record<string, unknown>;
+const position = z.int().min(0).max(1_000_000);
+const nonEmpty = (max: number) => z.string().max(max).regex(/\S/, "a non-empty string");
+const quoteItem = z.strictObject({ position: position.describe("the position of the passage quoted"), quote: nonEmpty(2000).describe("the document's exact words") });
 
-const obj = (properties: Record<string, Schema>): Schema => ({ type: "object", additionalProperties: false, required: Object.keys(properties), properties });
-const arr = (items: Schema, description?: string): Schema => ({ type: "array", items, ...(description ? { description } : {}) });
-const str = (description?: string): Schema => ({ type: "string", ...(description ? { description } : {}) });
-const oneOf = (values: readonly string[]): Schema => ({ type: "string", enum: [...values] });
-const quoteItem = obj({ position: { type: "integer", description: "the position of the passage quoted" }, quote: str("the document's exact words") });
-
-const SCHEMAS: Record<ModelAnalysisType, Schema> = {
-  sentiment: obj({
-    score: { type: "number", description: "from -1 (hostile) to 1 (favourable)" },
-    label: oneOf(["positive", "neutral", "negative"]),
-    positiveSentences: { type: "integer" },
-    negativeSentences: { type: "integer" },
-    byPassage: arr(obj({ position: { type: "integer" }, score: { type: "number" } }), "every passage exactly once"),
-    mostNegative: arr(quoteItem),
-    mostPositive: arr(quoteItem),
+/** The answer each analysis must give. */
+export const ANSWER_SCHEMAS = {
+  sentiment: z.strictObject({
+    score: z.number().min(-1).max(1).describe("from -1 (hostile) to 1 (favourable)"),
+    label: z.enum(["positive", "neutral", "negative"]),
+    positiveSentences: z.int().min(0).max(1_000_000),
+    negativeSentences: z.int().min(0).max(1_000_000),
+    byPassage: z.array(z.strictObject({ position, score: z.number().min(-1).max(1) })).describe("every passage exactly once"),
+    mostNegative: z.array(quoteItem).max(10),
+    mostPositive: z.array(quoteItem).max(10),
   }),
-  entities: obj({ entities: arr(obj({ name: str("exactly as written in the document"), type: oneOf(ENTITY_TYPES) })) }),
-  claims: obj({ claims: arr(obj({ quote: str("the sentence making the claim, verbatim"), position: { type: "integer" }, kinds: arr(oneOf(CLAIM_KINDS)) })) }),
-  risk: obj({
-    riskLevel: oneOf(SEVERITIES),
-    score: { type: "number", description: "from 0 (harmless) to 1 (very damaging)" },
-    risks: arr(obj({ category: oneOf(RISK_CATEGORIES), severity: oneOf(SEVERITIES), quote: str("the sentence showing it, verbatim"), position: { type: "integer" }, signals: arr(str()) })),
+  entities: z.strictObject({ entities: z.array(z.strictObject({ name: nonEmpty(200).describe("exactly as written in the document"), type: z.enum(ENTITY_TYPES) })).max(100) }),
+  claims: z.strictObject({
+    claims: z.array(z.strictObject({ quote: nonEmpty(2000).describe("the sentence making the claim, verbatim"), position, kinds: z.array(z.enum(CLAIM_KINDS)).min(1).max(CLAIM_KINDS.length) })).max(100),
   }),
-};
+  risk: z.strictObject({
+    riskLevel: z.enum(SEVERITIES),
+    score: z.number().min(0).max(1).describe("from 0 (harmless) to 1 (very damaging)"),
+    risks: z
+      .array(z.strictObject({ category: z.enum(RISK_CATEGORIES), severity: z.enum(SEVERITIES), quote: nonEmpty(2000).describe("the sentence showing it, verbatim"), position, signals: z.array(nonEmpty(60)).max(8) }))
+      .max(60),
+  }),
+} as const;
 
-/** The `response_format` of a Chat Completions request for this analysis. */
-export interface JsonSchemaFormat {
-  type: "json_schema";
-  json_schema: { name: string; description: string; strict: true; schema: Schema };
-}
+type Answer<T extends ModelAnalysisType> = z.output<(typeof ANSWER_SCHEMAS)[T]>;
 
-export function responseFormat(type: ModelAnalysisType): JsonSchemaFormat {
-  return { type: "json_schema", json_schema: { name: `${type}_analysis`, description: `The document's ${type} analysis.`, strict: true, schema: SCHEMAS[type] } };
+/** The `response_format` of a Chat Completions request for this analysis (the SDK's zod helper, strict). */
+export function responseFormat(type: ModelAnalysisType) {
+  return zodResponseFormat(ANSWER_SCHEMAS[type], `${type}_analysis`, { description: `The document's ${type} analysis.` });
 }
 
 // --- the document, as data ---
@@ -110,40 +111,6 @@ class Invalid extends Error {}
 
 function fail(message: string): never {
   throw new Invalid(message);
-}
-
-function record(v: unknown, keys: readonly string[], where: string): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(`${where} is not an object`);
-  const r = v as Record<string, unknown>;
-  for (const k of Object.keys(r)) if (!keys.includes(k)) fail(`${where} has an unexpected field ${k}`);
-  for (const k of keys) if (!(k in r)) fail(`${where} lacks ${k}`);
-  return r;
-}
-
-function num(v: unknown, where: string, min: number, max: number): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < min || v > max) fail(`${where} is not a number in [${min}, ${max}]`);
-  return v;
-}
-
-function int(v: unknown, where: string, min: number, max: number): number {
-  if (!Number.isInteger(v)) fail(`${where} is not an integer`);
-  return num(v, where, min, max);
-}
-
-function text(v: unknown, where: string, max: number): string {
-  if (typeof v !== "string" || v.trim() === "" || v.length > max) fail(`${where} is not a non-empty string of at most ${max} characters`);
-  return v;
-}
-
-function list(v: unknown, where: string, max: number): unknown[] {
-  if (!Array.isArray(v)) fail(`${where} is not an array`);
-  if (v.length > max) fail(`${where} has more than ${max} items`);
-  return v;
-}
-
-function member<T extends string>(v: unknown, values: readonly T[], where: string): T {
-  if (typeof v !== "string" || !(values as readonly string[]).includes(v)) fail(`${where} is not one of ${values.join(", ")}`);
-  return v as T;
 }
 
 const squash = (s: string) => s.replace(/\s+/g, " ").trim();
@@ -170,45 +137,39 @@ function trustworthy(kept: number, dropped: number, what: string): void {
   if (dropped > 0 && dropped > kept) fail(`${dropped} of ${kept + dropped} ${what} are not in the document`);
 }
 
-function quotes(v: unknown, where: string, passages: AnalysedPassage[], counter: { kept: number; dropped: number }): Excerpt[] {
+function quotes(items: { position: number; quote: string }[], passages: AnalysedPassage[], counter: { kept: number; dropped: number }): Excerpt[] {
   const out: Excerpt[] = [];
-  list(v, where, 10).forEach((item, i) => {
-    const q = record(item, ["position", "quote"], `${where}[${i}]`);
-    const found = locateQuote(passages, int(q.position, `${where}[${i}].position`, 0, 1_000_000), text(q.quote, `${where}[${i}].quote`, 2000));
+  for (const q of items) {
+    const found = locateQuote(passages, q.position, q.quote);
     if (found) {
       counter.kept++;
       if (out.length < 3 && !out.some((e) => e.text === found.text)) out.push(found);
     } else counter.dropped++;
-  });
+  }
   return out;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-function sentiment(v: unknown, passages: AnalysedPassage[]): { result: SentimentResult; dropped: number } {
-  const r = record(v, ["score", "label", "positiveSentences", "negativeSentences", "byPassage", "mostNegative", "mostPositive"], "answer");
+function sentiment(r: Answer<"sentiment">, passages: AnalysedPassage[]): { result: SentimentResult; dropped: number } {
   const total = passages.reduce((n, p) => n + sentences(p.body).length, 0);
-  const score = num(r.score, "score", -1, 1);
-  const label = member(r.label, ["positive", "neutral", "negative"] as const, "label");
+  const { score, label, positiveSentences: positive, negativeSentences: negative } = r;
   if ((label === "positive" && score <= 0) || (label === "negative" && score >= 0)) fail(`label ${label} contradicts score ${score}`);
-  const positive = int(r.positiveSentences, "positiveSentences", 0, total);
-  const negative = int(r.negativeSentences, "negativeSentences", 0, total);
   if (positive + negative > total) fail(`${positive + negative} toned sentences in a document of ${total}`);
+  if (r.byPassage.length > passages.length) fail(`byPassage has more than ${passages.length} items`);
   const scores = new Map<number, number>();
-  list(r.byPassage, "byPassage", passages.length).forEach((item, i) => {
-    const p = record(item, ["position", "score"], `byPassage[${i}]`);
-    const position = int(p.position, `byPassage[${i}].position`, 0, 1_000_000);
-    if (scores.has(position)) fail(`byPassage names position ${position} twice`);
-    scores.set(position, num(p.score, `byPassage[${i}].score`, -1, 1));
-  });
+  for (const p of r.byPassage) {
+    if (scores.has(p.position)) fail(`byPassage names position ${p.position} twice`);
+    scores.set(p.position, p.score);
+  }
   const byPassage = passages.map((p) => {
     const s = scores.get(p.position);
     if (s === undefined) fail(`byPassage lacks position ${p.position}`);
     return { passageId: p.id, position: p.position, score: round(s) };
   });
   const counter = { kept: 0, dropped: 0 };
-  const mostNegative = quotes(r.mostNegative, "mostNegative", passages, counter);
-  const mostPositive = quotes(r.mostPositive, "mostPositive", passages, counter);
+  const mostNegative = quotes(r.mostNegative, passages, counter);
+  const mostPositive = quotes(r.mostPositive, passages, counter);
   trustworthy(counter.kept, counter.dropped, "quotes");
   return {
     result: { score: round(score), label, positiveSentences: positive, negativeSentences: negative, neutralSentences: total - positive - negative, byPassage, mostNegative, mostPositive },
@@ -218,15 +179,12 @@ function sentiment(v: unknown, passages: AnalysedPassage[]): { result: Sentiment
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-function entities(v: unknown, passages: AnalysedPassage[]): { result: EntitiesResult; dropped: number } {
-  const r = record(v, ["entities"], "answer");
+function entities(r: Answer<"entities">, passages: AnalysedPassage[]): { result: EntitiesResult; dropped: number } {
   const found = new Map<string, Entity>();
   let dropped = 0;
   let kept = 0;
-  list(r.entities, "entities", 100).forEach((item, i) => {
-    const e = record(item, ["name", "type"], `entities[${i}]`);
-    const name = squash(text(e.name, `entities[${i}].name`, 200));
-    const type = member(e.type, ENTITY_TYPES, `entities[${i}].type`);
+  for (const e of r.entities) {
+    const name = squash(e.name);
     // Mentions and positions are counted here, from the text: the model only names and classifies.
     const re = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRe(name)}(?![\\p{L}\\p{N}])`, "gu");
     let mentions = 0;
@@ -238,59 +196,55 @@ function entities(v: unknown, passages: AnalysedPassage[]): { result: EntitiesRe
         positions.push(p.position);
       }
     }
-    if (!mentions) return void dropped++;
+    if (!mentions) {
+      dropped++;
+      continue;
+    }
     kept++;
-    if (!found.has(name)) found.set(name, { name, type, mentions, positions });
-  });
+    if (!found.has(name)) found.set(name, { name, type: e.type, mentions, positions });
+  }
   trustworthy(kept, dropped, "entities");
   return { result: { entities: [...found.values()].sort((a, b) => b.mentions - a.mentions).slice(0, 25) }, dropped };
 }
 
-function claims(v: unknown, passages: AnalysedPassage[]): { result: ClaimsResult; dropped: number } {
-  const r = record(v, ["claims"], "answer");
+function claims(r: Answer<"claims">, passages: AnalysedPassage[]): { result: ClaimsResult; dropped: number } {
   const out: Claim[] = [];
   let dropped = 0;
   let kept = 0;
-  list(r.claims, "claims", 100).forEach((item, i) => {
-    const c = record(item, ["quote", "position", "kinds"], `claims[${i}]`);
-    const quote = text(c.quote, `claims[${i}].quote`, 2000);
-    const position = int(c.position, `claims[${i}].position`, 0, 1_000_000);
-    const kinds = [...new Set(list(c.kinds, `claims[${i}].kinds`, CLAIM_KINDS.length).map((k, j) => member(k, CLAIM_KINDS, `claims[${i}].kinds[${j}]`)))];
-    if (!kinds.length) fail(`claims[${i}].kinds is empty`);
-    const found = locateQuote(passages, position, quote);
-    if (!found) return void dropped++;
+  for (const c of r.claims) {
+    const kinds = [...new Set(c.kinds)];
+    const found = locateQuote(passages, c.position, c.quote);
+    if (!found) {
+      dropped++;
+      continue;
+    }
     kept++;
     if (!out.some((x) => x.text === found.text)) out.push({ text: found.text, kinds, passageId: found.passageId, position: found.position });
-  });
+  }
   trustworthy(kept, dropped, "claims");
   return { result: { claims: out.slice(0, 50) }, dropped };
 }
 
 const SEVERITY_ORDER = { high: 0, medium: 1, low: 2 } as const;
 
-function risk(v: unknown, passages: AnalysedPassage[]): { result: RiskResult; dropped: number } {
-  const r = record(v, ["riskLevel", "score", "risks"], "answer");
-  const riskLevel = member(r.riskLevel, SEVERITIES, "riskLevel");
-  const score = num(r.score, "score", 0, 1);
+function risk(r: Answer<"risk">, passages: AnalysedPassage[]): { result: RiskResult; dropped: number } {
   const out: Risk[] = [];
   let dropped = 0;
   let kept = 0;
-  list(r.risks, "risks", 60).forEach((item, i) => {
-    const k = record(item, ["category", "severity", "quote", "position", "signals"], `risks[${i}]`);
-    const category = member(k.category, RISK_CATEGORIES, `risks[${i}].category`);
-    const severity = member(k.severity, SEVERITIES, `risks[${i}].severity`);
-    const quote = text(k.quote, `risks[${i}].quote`, 2000);
-    const position = int(k.position, `risks[${i}].position`, 0, 1_000_000);
-    const signals = [...new Set(list(k.signals, `risks[${i}].signals`, 8).map((s, j) => squash(text(s, `risks[${i}].signals[${j}]`, 60)).toLowerCase()))];
-    const found = locateQuote(passages, position, quote);
-    if (!found) return void dropped++;
+  for (const k of r.risks) {
+    const signals = [...new Set(k.signals.map((x) => squash(x).toLowerCase()))];
+    const found = locateQuote(passages, k.position, k.quote);
+    if (!found) {
+      dropped++;
+      continue;
+    }
     kept++;
-    out.push({ category, severity, text: found.text, passageId: found.passageId, position: found.position, signals });
-  });
+    out.push({ category: k.category, severity: k.severity, text: found.text, passageId: found.passageId, position: found.position, signals });
+  }
   trustworthy(kept, dropped, "findings");
   // Worst first, whatever order the model used; the document's order breaks ties.
   out.sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.position - b.position);
-  return { result: { riskLevel, score: round(score), risks: out.slice(0, 30) }, dropped };
+  return { result: { riskLevel: r.riskLevel, score: round(r.score), risks: out.slice(0, 30) }, dropped };
 }
 
 /** The typed results an analysis produces. */
@@ -301,17 +255,30 @@ export interface ModelResults {
   risk: RiskResult;
 }
 
-/** Parses and validates the model's answer for `type` against the document's passages. */
+/** "path: message" for the first schema issues of an answer. */
+function schemaIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => {
+      const path = i.path.reduce<string>((acc, k) => (typeof k === "number" ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), "");
+      return `${path || "answer"}: ${i.message}`;
+    })
+    .join("; ");
+}
+
+/** Parses the model's answer for `type` with its zod schema, then checks it against the document's passages. */
 export function validateAnswer<T extends ModelAnalysisType>(type: T, content: string, passages: AnalysedPassage[]): Validated<ModelResults[T]> {
-  let parsed: unknown;
+  let json: unknown;
   try {
-    parsed = JSON.parse(content);
+    json = JSON.parse(content);
   } catch {
     return { ok: false, reason: "the model's answer is not JSON" };
   }
+  const parsed = ANSWER_SCHEMAS[type].safeParse(json);
+  if (!parsed.success) return { ok: false, reason: `the model's answer does not match its schema: ${schemaIssues(parsed.error)}` };
   try {
     const check = { sentiment, entities, claims, risk }[type] as (v: unknown, p: AnalysedPassage[]) => { result: ModelResults[T]; dropped: number };
-    const { result, dropped } = check(parsed, passages);
+    const { result, dropped } = check(parsed.data, passages);
     return { ok: true, result, dropped };
   } catch (err) {
     if (err instanceof Invalid) return { ok: false, reason: `the model's answer is invalid: ${err.message}` };

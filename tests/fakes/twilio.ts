@@ -3,7 +3,7 @@
 // ({code, message, more_info, status}) for bad auth and bad numbers. It can post signed status
 // callbacks (X-Twilio-Signature) to the StatusCallback URL of a message, as Twilio does.
 import { randomBytes } from "node:crypto";
-import { twilioSignature } from "../../integrations/domain/signature";
+import twilio from "twilio";
 import { json, startFake, type FakeServer } from "./provider-faults";
 
 /** A message the fake accepted. */
@@ -79,7 +79,7 @@ export async function startFakeTwilio(accountSid = `AC${randomBytes(16).toString
       if (!msg?.statusCallback) throw new Error(`no status callback for ${sid}`);
       const params: Record<string, string> = { AccountSid: accountSid, ApiVersion: "2010-04-01", From: msg.from, MessageSid: sid, SmsSid: sid, MessageStatus: status, SmsStatus: status, To: msg.to };
       if (opts.errorCode) params.ErrorCode = opts.errorCode;
-      const signature = twilioSignature(opts.signWith ?? authToken, msg.statusCallback, params);
+      const signature = twilio.getExpectedTwilioSignature(opts.signWith ?? authToken, msg.statusCallback, params);
       const res = await fetch(msg.statusCallback, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature, "i-twilio-idempotency-token": randomBytes(8).toString("hex") },

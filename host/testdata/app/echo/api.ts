@@ -208,3 +208,28 @@ export const slow = api({ expose: true, method: "GET", path: "/echo/slow" }, asy
   await new Promise((r) => setTimeout(r, ms));
   return { sleptMs: ms };
 });
+
+interface ClientRequest {
+  realIp?: Header<"X-Real-IP">;
+  forwardedFor?: Header<"X-Forwarded-For">;
+}
+
+interface ClientResponse {
+  realIp: string;
+  forwardedFor: string;
+  fromMeta: string;
+}
+
+// client reports the client address as the runtime hands it over: header parameters and currentRequest().
+export const client = api({ expose: true, method: "GET", path: "/echo/client" }, async (p: ClientRequest): Promise<ClientResponse> => {
+  const meta = currentRequest();
+  const h = meta?.type === "api-call" ? meta.headers : {};
+  return { realIp: p.realIp ?? "", forwardedFor: p.forwardedFor ?? "", fromMeta: String(h["x-real-ip"] ?? "") };
+});
+
+// clientRaw: the same from a raw endpoint's request.
+export const clientRaw = api.raw({ expose: true, method: "GET", path: "/echo/client-raw" }, async (req, resp) => {
+  resp.setHeader("Content-Type", "application/json");
+  resp.writeHead(200);
+  resp.end(JSON.stringify({ realIp: req.headers["x-real-ip"], forwardedFor: req.headers["x-forwarded-for"] }));
+});

@@ -1,4 +1,5 @@
-import { api, type StreamInOut, type StreamOut } from "encore.dev/api";
+import { api, type Header, type StreamInOut, type StreamOut } from "encore.dev/api";
+import { currentRequest } from "encore.dev";
 import { getAuthData } from "~encore/auth";
 
 interface CountHandshake {
@@ -32,4 +33,20 @@ interface Echoed {
 // chat answers each message upper-cased until the client closes.
 export const chat = api.streamInOut<Shout, Echoed>({ expose: true, path: "/echo/chat" }, async (stream: StreamInOut<Shout, Echoed>) => {
   for await (const msg of stream) await stream.send({ text: msg.text.toUpperCase(), atIsDate: msg.at instanceof Date });
+});
+
+interface AddressHandshake {
+  realIp?: Header<"X-Real-IP">;
+}
+
+interface Address {
+  realIp: string;
+  forwardedFor: string;
+}
+
+// address tells a stream's client the address the runtime gave its handshake, then ends.
+export const address = api.streamOut<AddressHandshake, Address>({ expose: true, path: "/echo/address" }, async (h: AddressHandshake, stream: StreamOut<Address>) => {
+  const meta = currentRequest();
+  const fwd = meta?.type === "api-call" ? meta.headers["x-forwarded-for"] : undefined;
+  await stream.send({ realIp: h.realIp ?? "", forwardedFor: String(fwd ?? "") });
 });

@@ -1,0 +1,54 @@
+// Totals across the campaigns of a cross-campaign insights answer. Pure.
+import type { CampaignMetrics } from "./campaign";
+
+/** What the totals read of one campaign's insights. */
+export interface InsightParts {
+  metrics: Pick<CampaignMetrics, "impressions" | "clicks" | "conversions">;
+  monitoring: {
+    mentions: number;
+    previousMentions: number;
+    averageSentiment: number;
+    positive: number;
+    neutral: number;
+    negative: number;
+    reach: number;
+    engagement: number;
+    openCrises: number;
+  };
+}
+
+/** The summed figures; the sentiment is the mean of the campaigns' means weighted by their mentions. */
+export interface Totals {
+  mentions: number;
+  previousMentions: number;
+  averageSentiment: number;
+  positive: number;
+  neutral: number;
+  negative: number;
+  reach: number;
+  engagement: number;
+  openCrises: number;
+  impressions: number;
+  clicks: number;
+  conversions: number;
+}
+
+export function insightTotals(campaigns: readonly InsightParts[]): Totals {
+  const sum = (f: (c: InsightParts) => number) => campaigns.reduce((s, c) => s + f(c), 0);
+  const mentions = sum((c) => c.monitoring.mentions);
+  const weighted = sum((c) => c.monitoring.averageSentiment * c.monitoring.mentions);
+  return {
+    mentions,
+    previousMentions: sum((c) => c.monitoring.previousMentions),
+    averageSentiment: mentions > 0 ? Math.round((weighted / mentions) * 1000) / 1000 : 0,
+    positive: sum((c) => c.monitoring.positive),
+    neutral: sum((c) => c.monitoring.neutral),
+    negative: sum((c) => c.monitoring.negative),
+    reach: sum((c) => c.monitoring.reach),
+    engagement: sum((c) => c.monitoring.engagement),
+    openCrises: sum((c) => c.monitoring.openCrises),
+    impressions: sum((c) => c.metrics.impressions),
+    clicks: sum((c) => c.metrics.clicks),
+    conversions: sum((c) => c.metrics.conversions),
+  };
+}
