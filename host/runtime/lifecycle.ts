@@ -126,7 +126,7 @@ export class Lifecycle {
       ? "on the public port too, with the X-Ops-Token header (WARROOM_OPS_TOKEN)"
       : "not on the public port (set WARROOM_OPS_TOKEN to serve them there, to requests carrying it as X-Ops-Token)";
     if (config.opsPort === null) {
-      log.info(`ops pages (/_dev, /docs, /openapi.json): no ops port (WARROOM_OPS_PORT=off); ${publicly}`);
+      log.info(`ops pages (/_dev, /docs, /openapi.json, /metrics): no ops port (WARROOM_OPS_PORT=off); ${publicly}`);
       return;
     }
     const ops = new OpsServer({ routes, port: config.opsPort, host: config.opsHost, token: config.opsToken, trustedProxies: config.trustedProxies });
@@ -138,7 +138,7 @@ export class Lifecycle {
       return;
     }
     const where = listenerUrl(config.opsHost, this.opsPort);
-    log.info(`ops dashboard at ${where}/_dev (also ${where}/docs, ${where}/openapi.json), ${isLoopback(config.opsHost) ? "for this machine only" : "with the ops token"}; ${publicly}`, {
+    log.info(`ops dashboard at ${where}/_dev (also ${where}/docs, ${where}/openapi.json, ${where}/metrics), ${isLoopback(config.opsHost) ? "for this machine only" : "with the ops token"}; ${publicly}`, {
       ops_port: this.opsPort,
     });
   }

@@ -22,7 +22,13 @@ function value(text: string, series: string): number | undefined {
 }
 
 describe("/metrics on a served app", () => {
-  test("is behind the ops token", async () => {
+  test("is on the ops port (this machine, no token)", async () => {
+    const res = await fetch(fixture.server.opsUrl + "/metrics");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("# TYPE encore_requests_total counter");
+  });
+
+  test("is behind the ops token on the public port", async () => {
     const res = await fetch(fixture.server.url + "/metrics");
     expect(res.status).toBe(401);
     expect(((await res.json()) as { code: string }).code).toBe("unauthenticated");
