@@ -6,18 +6,17 @@
 import { Subscription } from "encore.dev/pubsub";
 import log from "encore.dev/log";
 import { integrations } from "~encore/clients";
+import { persist } from "../shared/resilience";
 import { audit } from "./audit";
 import { ChannelError, OptedOutError, emailSender, pushSender, slackSender, twilioSender, type Sender } from "./channels/channels";
 import { afterFailure, settledStatus, type Channel } from "./domain/alert";
 import { contentOf } from "./content";
 import { render } from "./domain/templates";
 import { alertQueue, type AlertPayload } from "./events";
-import { channelConfig, retrySchedule } from "./secrets";
+import { channelConfig, retrySchedule, sendLease } from "./secrets";
 import * as store from "./store";
 import { deliveriesSent, deliveryFailures, deliveryLatencyMs } from "./metrics";
 
-/** How long a claimed delivery may stay 'sending' before the sweeper decides its sender died. */
-export const SEND_LEASE_SECONDS = 120;
 /** Pending deliveries due later than this (quiet hours) are left to the sweeper instead of Pub/Sub's retries. */
 const QUIET_WAIT_MS = 60_000;
 
@@ -40,20 +39,29 @@ export class DeliveriesOpen extends Error {
   }
 }
 
+/**
+ * Records a delivery's outcome, retrying while our database is unreachable: an outage must neither
+ * lose a send that happened (it would be sent again) nor leave the row 'sending' until its lease
+ * runs out. Bounded well inside that lease.
+ */
+function record(fn: () => Promise<void>): Promise<void> {
+  return persist(fn, { deadlineMs: (sendLease() * 1000) / 2, onRetry: (err, delayMs) => log.warn("alert delivery: the database is unavailable; recording the outcome again", { delayMs, error: String(err) }) });
+}
+
 /** Sends one claimed delivery and records the outcome. */
 async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> {
   const message = render(contentOf(alert, d), d.channel);
   const details = { alertId: alert.id, channel: d.channel, tier: d.tier, attempt: d.attempts, template: message.template };
   try {
     const sent = await sendersByChannel()[d.channel]({ deliveryId: d.id, alertId: alert.id, channel: d.channel, recipient: d.recipient, recipientName: d.recipientName, message });
-    await store.markSent(d.id, sent.providerMessageId);
+    await record(() => store.markSent(d.id, sent.providerMessageId));
     deliveriesSent.with({ channel: d.channel }).increment();
     deliveryLatencyMs.with({ channel: d.channel }).increment(Math.max(0, Date.now() - alert.createdAt.getTime()));
     await audit({ actorId: "system", action: "alert.delivery_sent", targetType: "alert_delivery", targetId: d.id, details });
   } catch (err) {
     if (err instanceof OptedOutError) {
       log.info("alert delivery skipped: the recipient opted out", details);
-      await store.markSkipped(d.id, "opted_out");
+      await record(() => store.markSkipped(d.id, "opted_out"));
       await audit({ actorId: "system", action: "alert.delivery_skipped", targetType: "alert_delivery", targetId: d.id, details: { ...details, reason: "opted_out" } });
       return;
     }
@@ -63,10 +71,10 @@ async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> 
     const next = afterFailure(retrySchedule(), d.attempts, permanent, Math.random());
     if (next.retry) {
       log.warn("alert delivery failed; will retry", { ...details, delayMs: next.delayMs, error: reason });
-      await store.markRetry(d.id, next.delayMs, reason);
+      await record(() => store.markRetry(d.id, next.delayMs, reason));
     } else {
       log.error("alert delivery failed for good", { ...details, permanent, error: reason });
-      await store.markFailed(d.id, reason);
+      await record(() => store.markFailed(d.id, reason));
       await audit({ actorId: "system", action: "alert.delivery_failed", targetType: "alert_delivery", targetId: d.id, details: { ...details, permanent, error: reason } });
     }
   }
@@ -79,7 +87,7 @@ export async function deliverAlert(payload: AlertPayload): Promise<void> {
     log.warn("alert-queue: no such alert (dropped)", { alertId: payload.id });
     return;
   }
-  const claimed = await store.claimDue(alert.id, SEND_LEASE_SECONDS);
+  const claimed = await store.claimDue(alert.id, sendLease());
   await Promise.all(claimed.map((d) => deliverOne(alert, d)));
   const states = await store.deliveryStates(alert.id);
   const open = states.filter((s) => s.status === "pending" || s.status === "sending");

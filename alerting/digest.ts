@@ -6,7 +6,8 @@ import log from "encore.dev/log";
 import { audit } from "./audit";
 import { ChannelError, OptedOutError } from "./channels/channels";
 import { contentOf } from "./content";
-import { SEND_LEASE_SECONDS, sendersByChannel } from "./delivery";
+import { sendersByChannel } from "./delivery";
+import { sendLease } from "./secrets";
 import { settledStatus } from "./domain/alert";
 import { renderDigest } from "./domain/templates";
 import * as store from "./store";
@@ -32,7 +33,7 @@ async function settleIfDone(alertId: string): Promise<void> {
 export async function sendDigests(): Promise<DigestResponse> {
   const result: DigestResponse = { sent: 0, alerts: 0, failed: 0 };
   for (const { channel, recipient } of await store.digestRecipients()) {
-    const rows = await store.claimDigest(channel, recipient, SEND_LEASE_SECONDS);
+    const rows = await store.claimDigest(channel, recipient, sendLease());
     if (rows.length === 0) continue;
     const alerts = new Map<string, store.Alert>();
     for (const d of rows) if (!alerts.has(d.alertId)) {

@@ -11,6 +11,7 @@ const escalationDelaySeconds = secret("ALERT_ESCALATION_DELAY_SECONDS");
 const maxAttempts = secret("ALERT_MAX_ATTEMPTS");
 const retryBaseMs = secret("ALERT_RETRY_BASE_MS");
 const sweepGraceSeconds = secret("ALERT_SWEEP_GRACE_SECONDS");
+const sendLeaseSeconds = secret("ALERT_SEND_LEASE_SECONDS");
 
 function read(s: () => string): string {
   try {
@@ -49,6 +50,13 @@ export const escalationDelay = (): number => int(escalationDelaySeconds, 300, 0)
 export function retrySchedule(): RetrySchedule {
   return { maxAttempts: int(maxAttempts, 5, 1), baseDelayMs: int(retryBaseMs, 1000, 0), maxDelayMs: 60_000 };
 }
+
+/**
+ * Seconds a claimed delivery stays 'sending' before it may be claimed again (default 120): when
+ * the claimer's fate is unknown (it died, or the database went away before the claim's answer
+ * came back), the delivery is sent again after this. Longer than the slowest provider call.
+ */
+export const sendLease = (): number => int(sendLeaseSeconds, 120, 5);
 
 /** Seconds an alert may sit persisted but unpublished before the sweeper publishes it (default 30). */
 export const sweepGrace = (): number => int(sweepGraceSeconds, 30, 0);

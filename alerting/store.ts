@@ -315,13 +315,15 @@ export async function listDeliveries(alertIds: string[]): Promise<Delivery[]> {
 /**
  * Claims the alert's due pending deliveries for sending: each row moves pending → sending (one
  * more attempt, leased for `leaseSeconds`) in one statement, so two handlers given the same message
- * never claim the same row.
+ * never claim the same row. A 'sending' row whose lease ran out (its sender's fate unknown) is
+ * claimed again, as the sweeper would.
  */
 export async function claimDue(alertId: string, leaseSeconds: number): Promise<Delivery[]> {
   const rows = await all(db.query<DeliveryRow>`
     UPDATE alert_deliveries
     SET status = 'sending', attempts = attempts + 1, lease_until = now() + ${leaseSeconds}::int * interval '1 second', updated_at = now()
-    WHERE alert_id = ${alertId}::uuid AND status = 'pending' AND next_attempt_at <= now()
+    WHERE alert_id = ${alertId}::uuid
+      AND ((status = 'pending' AND next_attempt_at <= now()) OR (status = 'sending' AND lease_until < now()))
     RETURNING *`);
   return rows.map(toDelivery);
 }

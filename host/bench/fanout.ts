@@ -16,7 +16,7 @@ import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import { dropFixtureDatabases, fixturePrefix, startFixture, type FixtureServer } from "../testing/fixture-server.ts";
-import { writeResults } from "./common.ts";
+import { writeResults } from "./results.ts";
 import { option } from "./options.ts";
 
 const APP = path.resolve(import.meta.dirname, "../testdata/bench");
@@ -362,7 +362,7 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(" ");
 
-export async function runFanout(args: string[]): Promise<number> {
+export async function runFanout(root: string, args: string[]): Promise<number> {
   let opts: Options;
   try {
     opts = parseOptions(args);
@@ -421,7 +421,7 @@ export async function runFanout(args: string[]): Promise<number> {
         `\nnode ${process.version}, ${os.cpus().length} CPUs, load average (1/5/15 min) before ${loadBefore}, after ${load()}\n`,
     );
 
-    writeResults("fanout", { options: opts, connectMs, results, lost, duplicates, unexpected, disconnected, loadBefore, loadAfter: load() });
+    writeResults(root, "fanout", { options: opts, connectMs, results, lost, duplicates, unexpected, disconnected, loadBefore, loadAfter: load() });
     return lost + duplicates + unexpected + disconnected > 0 ? 1 : 0;
   } finally {
     await clients?.close();

@@ -1,131 +1,75 @@
-// `npm run bench`: our runtime against a bare node:http + pg server doing the same work, in the
-// same run, on the same database: requests/s and p50/p99 latency at 64 connections for a trivial
-// endpoint and for one that reads a row. Options: --duration S (default 10), --connections N (64).
-// `npm run bench -- fanout`: the WebSocket fan-out benchmark instead (fanout.ts, its own options).
-// `npm run bench -- auth`: sign-in and token-verification throughput of the app (auth.ts, its own options).
-// `npm run bench -- ingest`: the mention pipeline: ingest vs COPY, stream fan-out, detection latency (ingest.ts).
-// `npm run bench -- analytics`: a 30-day report of a campaign with 1,000,000 mentions, JSON and PDF p50/p99 (analytics.ts).
-// `npm run bench -- audit`: audit-log append throughput and hash-chain verification of 1,000,000 entries (audit.ts).
-// `npm run bench -- intelligence`: knowledge-base search over 10,000 passages and chat with the fake model (intelligence.ts).
+// `npm run bench [-- NAME] [options]`: the runtime's benchmark runner. It knows two kinds:
+//
+// - the runtime's own, app-agnostic benchmarks, on its fixture apps (host/testdata) or on its modules
+//   alone: none given or `http` (http.ts), `fanout` (fanout.ts), and the micro-benchmarks `codec`,
+//   `ws` and `pubsub`, which are scripts beside the code they measure and run in a child process;
+// - the app's benchmarks, found by convention rather than named here: every `<root>/bench/NAME.ts`
+//   (files directly in that folder; shared code goes in subfolders) whose default export is
+//   `(root: string, args: string[]) => Promise<number>` (the exit code). The runtime never imports
+//   the app's code for anything else, so host/ stays free of any app's names.
 import path from "node:path";
 import { spawn } from "node:child_process";
-import postgres from "postgres";
-import autocannon from "autocannon";
-import { databaseUrl } from "../db/provision.ts";
-import { dropFixtureDatabases, fixturePrefix, serverUrl, startFixture } from "../testing/fixture-server.ts";
-import { writeResults } from "./common.ts";
+import { existsSync, readdirSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 
-const APP = path.resolve(import.meta.dirname, "../testdata/bench");
-const ROWS = 10_000;
-const POOL = 10;
+type Bench = (root: string, args: string[]) => Promise<number>;
 
-interface Result {
-  target: string;
-  endpoint: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  non2xx: number;
-}
-
-function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-}
-
-function load(url: string, pathFor: () => string, duration: number, connections: number): Promise<autocannon.Result> {
+/**
+ * A micro-benchmark script of the runtime, run as `node --import tsx FILE ARGS...` in the app's root.
+ * Such scripts take their options positionally: they get what follows the name, without --root.
+ */
+const script = (file: string): Bench => (root, args) => {
+  const rest = args.slice(nameIndex(args) + 1).filter((a, i, all) => a !== "--root" && all[i - 1] !== "--root");
+  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.resolve(import.meta.dirname, file), ...rest], { cwd: root, stdio: "inherit" });
   return new Promise((resolve, reject) => {
-    autocannon(
-      { url, connections, duration, pipelining: 1, requests: [{ setupRequest: (req) => ({ ...req, path: pathFor() }) }] },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    );
+    child.once("error", reject);
+    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+};
+
+const RUNTIME_BENCHES: Record<string, Bench> = {
+  http: async (root, args) => (await import("./http.ts")).runHttpBench(root, args),
+  fanout: async (root, args) => (await import("./fanout.ts")).runFanout(root, args),
+  codec: script("../server/codec.bench.ts"),
+  ws: script("../server/ws.bench.ts"),
+  pubsub: script("../pubsub/bench.ts"),
+};
+
+/** The app's benchmark names: the `.ts` files directly in `<root>/bench/`. */
+export function appBenches(root: string): string[] {
+  const dir = path.join(root, "bench");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".ts") && !e.name.endsWith(".d.ts"))
+    .map((e) => e.name.slice(0, -3))
+    .sort();
 }
 
-function startBare(dbUrl: string): Promise<{ url: string; stop: () => void }> {
-  const proc = spawn(process.execPath, [path.join(import.meta.dirname, "bare.mjs")], {
-    env: { ...process.env, BENCH_DB_URL: dbUrl, BENCH_POOL_SIZE: String(POOL) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    proc.stdout!.on("data", (b: Buffer) => {
-      const m = /localhost:(\d+)/.exec(b.toString());
-      if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, stop: () => proc.kill("SIGTERM") });
-    });
-    proc.once("exit", (c) => reject(new Error(`bare server exited with ${c}`)));
-  });
-}
-
-/** The word after `bench` on the command line (cli.ts finds `bench` the same way), if any. */
-function benchName(args: string[]): string | undefined {
+/** Where the word after `bench` sits on the command line (cli.ts finds `bench` the same way), or -1. */
+function nameIndex(args: string[]): number {
   const cmd = args.findIndex((a, i) => !a.startsWith("--") && args[i - 1] !== "--root");
-  const name = args[cmd + 1];
-  return name === undefined || name.startsWith("--") ? undefined : name;
+  const i = cmd + 1;
+  return i < args.length && !args[i]!.startsWith("--") ? i : -1;
 }
 
 export async function runBench(root: string, args: string[]): Promise<number> {
-  const name = benchName(args);
-  if (name === "fanout") return (await import("./fanout.ts")).runFanout(args);
-  if (name === "auth") return (await import("./auth.ts")).runAuthBench(root, args);
-  if (name === "ingest") return (await import("./ingest.ts")).runIngestBench(root, args);
-  if (name === "alert") return (await import("./alert.ts")).runAlertBench(root, args);
-  if (name === "analytics") return (await import("./analytics.ts")).runAnalyticsBench(root, args);
-  if (name === "audit") return (await import("./audit.ts")).runAuditBench(root, args);
-  if (name === "intelligence") return (await import("./intelligence.ts")).runIntelligenceBench(root, args);
-  if (name !== undefined) {
-    process.stderr.write(`unknown benchmark "${name}": npm run bench [-- fanout | auth | ingest]\n`);
+  const at = nameIndex(args);
+  const name = at < 0 ? "http" : args[at]!;
+  const app = appBenches(root);
+  const own = Object.hasOwn(RUNTIME_BENCHES, name);
+  if (own && app.includes(name)) {
+    process.stderr.write(`bench/${name}.ts has the name of one of the runtime's benchmarks; rename it\n`);
     return 2;
   }
-  return runHttpBench(root, args);
-}
-
-async function runHttpBench(_root: string, args: string[]): Promise<number> {
-  const duration = arg(args, "--duration", 10);
-  const connections = arg(args, "--connections", 64);
-  const prefix = fixturePrefix();
-  const ours = await startFixture(APP, prefix, { WARROOM_CRON: "off", WARROOM_DB_POOL_SIZE: String(POOL) });
-  const dbUrl = databaseUrl(serverUrl(), prefix + "bench");
-  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
-  await sql`INSERT INTO items (id, name, price) SELECT g, 'item ' || g, g * 3 FROM generate_series(1, ${ROWS}) g`;
-  await sql.end();
-  const bare = await startBare(dbUrl);
-  let n = 0;
-  const randomItem = () => `/items/${(n++ % ROWS) + 1}`;
-  const results: Result[] = [];
-  try {
-    // Same responses from both, or the comparison means nothing.
-    for (const p of ["/hello", "/items/7"]) {
-      const [a, b] = await Promise.all([fetch(ours.url + p).then((r) => r.text()), fetch(bare.url + p).then((r) => r.text())]);
-      if (a !== b) throw new Error(`responses differ for ${p}:\n  ours: ${a}\n  bare: ${b}`);
+  if (own) return RUNTIME_BENCHES[name]!(root, args);
+  if (app.includes(name)) {
+    const mod = (await import(pathToFileURL(path.join(root, "bench", `${name}.ts`)).href)) as { default?: unknown };
+    if (typeof mod.default !== "function") {
+      process.stderr.write(`bench/${name}.ts has no default export (root, args) => Promise<exit code>\n`);
+      return 2;
     }
-    const targets = [
-      ["war-room runtime", ours.url],
-      ["bare node:http+pg", bare.url],
-    ] as const;
-    const endpoints = [
-      ["GET /hello", () => "/hello"],
-      ["GET /items/:id (1 row)", randomItem],
-    ] as const;
-    for (const [endpoint, pathFor] of endpoints) {
-      for (const [target, url] of targets) {
-        await load(url, pathFor, 2, connections); // warm-up
-        const r = await load(url, pathFor, duration, connections);
-        results.push({ target, endpoint, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
-        process.stdout.write(`${endpoint.padEnd(24)} ${target.padEnd(20)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors + r.non2xx}\n`);
-      }
-    }
-  } finally {
-    bare.stop();
-    await ours.stop();
-    await dropFixtureDatabases(prefix);
+    return (mod.default as Bench)(root, args);
   }
-  process.stdout.write(`\n${connections} connections, ${duration} s per run, pool ${POOL}, node ${process.version}\n`);
-  for (const [endpoint] of [["GET /hello"], ["GET /items/:id (1 row)"]]) {
-    const o = results.find((r) => r.endpoint === endpoint && r.target.startsWith("war-room"))!;
-    const b = results.find((r) => r.endpoint === endpoint && r.target.startsWith("bare"))!;
-    process.stdout.write(`${endpoint}: ours / bare = ${(o.rps / b.rps).toFixed(2)} (target >= 0.70)\n`);
-  }
-  writeResults("http", results);
-  return results.some((r) => r.errors + r.non2xx > 0) ? 1 : 0;
+  process.stderr.write(`unknown benchmark "${name}". The runtime's: ${Object.keys(RUNTIME_BENCHES).join(", ")}; the app's (bench/*.ts): ${app.join(", ") || "none"}\n`);
+  return 2;
 }

@@ -21,6 +21,8 @@ export interface DatabaseServerOptions {
   port?: number;
   /** Embedded: false trades crash safety for speed (fsync off), as Encore's test clusters do. */
   durable?: boolean;
+  /** Embedded: the server's max_connections (default 300: a pool per database, plus Pub/Sub and admin sessions). */
+  maxConnections?: number;
 }
 
 export interface DatabaseServer {
@@ -76,7 +78,8 @@ async function waitUntilAnswering(url: string, timeoutMs: number): Promise<void>
       return await answers(url);
     } catch (e) {
       const code = (e as { code?: string }).code;
-      const retryable = code === "ECONNREFUSED" || code === "57P03" || code === "CONNECT_TIMEOUT"; // 57P03: starting up
+      // 57P03: starting up; 53300: too many clients (other processes' connections may free up)
+      const retryable = code === "ECONNREFUSED" || code === "57P03" || code === "53300" || code === "CONNECT_TIMEOUT";
       if (!retryable || Date.now() + delay > deadline) throw e;
       await new Promise((r) => setTimeout(r, delay));
     }
@@ -175,7 +178,7 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   return mod.default;
 }
 
-function newEmbedded(Ctor: EmbeddedPostgresCtor, databaseDir: string, port: number, durable: boolean, onLog: (m: string) => void): EmbeddedPostgres {
+function newEmbedded(Ctor: EmbeddedPostgresCtor, databaseDir: string, port: number, durable: boolean, onLog: (m: string) => void, maxConnections = 300): EmbeddedPostgres {
   const speed = durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
   return new Ctor({
     databaseDir,
@@ -189,7 +192,7 @@ function newEmbedded(Ctor: EmbeddedPostgresCtor, databaseDir: string, port: numb
     postgresFlags: [
       "-c", "listen_addresses=127.0.0.1",
       "-c", "unix_socket_directories=", // TCP only: no socket files to collide in /tmp
-      "-c", "max_connections=300", // a pool per database, plus Pub/Sub and admin sessions
+      "-c", `max_connections=${maxConnections}`,
       ...speed,
     ],
     onLog,
@@ -298,10 +301,17 @@ async function startEmbedded(dataDir: string, opts: DatabaseServerOptions, log: 
   for (const port of ports) {
     if (!(await portFree(port))) continue;
     const lines: string[] = [];
-    const pg = newEmbedded(Ctor, dataDir, port, durable, (m) => {
-      lines.push(m);
-      log("debug", m.trimEnd());
-    });
+    const pg = newEmbedded(
+      Ctor,
+      dataDir,
+      port,
+      durable,
+      (m) => {
+        lines.push(m);
+        log("debug", m.trimEnd());
+      },
+      opts.maxConnections,
+    );
     try {
       await startProcess(pg, lines);
     } catch (e) {

@@ -27,7 +27,7 @@ function sub(name: string, over: Partial<SubscriptionConfig> = {}): Subscription
   };
 }
 
-const SUBS = [sub("crash-restart"), sub("takeover"), sub("shared", { ackDeadlineMs: 600 })];
+const SUBS = [sub("crash-restart"), sub("takeover"), sub("shared", { ackDeadlineMs: 600 }), sub("crash-loop", { ackDeadlineMs: 500, maxRetries: 2, maxConcurrency: 1 })];
 
 beforeAll(async () => {
   db = await createTestDatabase("pubsub_procs");
@@ -61,6 +61,21 @@ async function startWorker(worker: string, subscription: SubscriptionConfig, wor
     child.on("exit", (code) => reject(new Error(`worker ${worker} exited with ${code}: ${stderr}`)));
   });
   return child;
+}
+
+/** Starts a worker without waiting for it (it may die before it says ready); killed when the test ends. */
+function spawnWorker(worker: string, subscription: SubscriptionConfig): ChildProcess {
+  const config: WorkerConfig = { url: db.url, worker, subscription };
+  const child = spawn(process.execPath, ["--import", "tsx", WORKER], { env: { ...process.env, PUBSUB_WORKER: JSON.stringify(config) }, stdio: "ignore" });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  return child;
+}
+
+async function deadAt(subscription: string, id: string): Promise<Date | null> {
+  const rows = await db.sql`SELECT dead_at FROM pubsub_delivery WHERE subscription = ${subscription} AND message_id = ${id}::bigint`;
+  return rows[0]?.dead_at ?? null;
 }
 
 function killed(child: ChildProcess): Promise<void> {
@@ -140,5 +155,33 @@ describe("pubsub across processes", { timeout: 60_000 }, () => {
     // Leases were renewed while long handlers ran, so nothing was handled twice.
     expect(log).toHaveLength(60);
     expect(new Set(log.map((h) => h.worker))).toEqual(new Set(["w1", "w2"]));
+  });
+
+  test("a message whose handler kills the process every time becomes a dead letter after its retries, not a crash loop", async () => {
+    const s = SUBS[3];
+    const id = await publisher.publish(s.topic, { exitProcess: true });
+    const exits: (number | null)[] = [];
+    // Restart the process as a supervisor would, while it keeps dying; the attempt is counted when
+    // the message is claimed, before the handler runs, so the crashes use up the retries.
+    let survivor: ChildProcess | null = null;
+    for (let run = 1; run <= 6 && !survivor; run++) {
+      const child = spawnWorker(`looping-${run}`, s);
+      const deadline = Date.now() + 20_000;
+      while (child.exitCode === null && (await deadAt(s.name, id)) === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (child.exitCode === null) await new Promise((r) => setTimeout(r, 300)); // not merely about to exit
+      if (child.exitCode === null) survivor = child;
+      else exits.push(child.exitCode);
+    }
+    expect(exits).toEqual([70, 70, 70]); // maxRetries 2: three attempts, each killing its process
+    expect(survivor).not.toBeNull();
+    const attempts = (await handled(s.name)).filter((h) => h.messageId === id).map((h) => h.attempt);
+    expect(attempts).toEqual([1, 2, 3]);
+    const [dead] = await publisher.deadLetters(s.name);
+    expect(dead).toMatchObject({ id, deliveryAttempt: 4 });
+    expect(dead.lastError).toMatch(/ack deadline exceeded on attempt 3/);
+    // The fourth process stays up and keeps handling the subscription's other messages.
+    const next = await publisher.publish(s.topic, { n: 1 });
+    await expect.poll(async () => (await handled(s.name)).some((h) => h.messageId === next && h.endedAt !== null), { message: "the next message handled", timeout: 20_000 }).toBe(true);
+    expect(survivor!.exitCode).toBeNull();
   });
 });

@@ -174,7 +174,7 @@ export class Subscriber {
     if (isExhausted(cfg, row.attempt - 1)) {
       // The previous attempt never reported back (its process died or stalled past the lease) and it was the last one allowed.
       const error = `ack deadline exceeded on attempt ${row.attempt - 1} (the handling process died or stalled)`;
-      await this.store.deadLetter(cfg.name, ref, error);
+      await this.record(() => this.store.deadLetter(cfg.name, ref, error));
       this.log.error("pubsub: message moved to dead letters", { subscription: cfg.name, messageId: row.id, attempts: row.attempt - 1, error });
       return row.orderingKey !== null;
     }
@@ -193,19 +193,39 @@ export class Subscriber {
       const error = err instanceof Error ? err.message || err.name : String(err);
       const stack = err instanceof Error ? err.stack : undefined;
       if (isExhausted(cfg, row.attempt)) {
-        await this.store.deadLetter(cfg.name, ref, error);
+        await this.record(() => this.store.deadLetter(cfg.name, ref, error));
         this.log.error("pubsub: message moved to dead letters", { subscription: cfg.name, messageId: row.id, attempts: row.attempt, error, stack });
         return row.orderingKey !== null;
       }
       const delay = backoffMs(cfg, row.attempt);
-      await this.store.retryLater(cfg.name, ref, delay, error);
+      await this.record(() => this.store.retryLater(cfg.name, ref, delay, error));
       this.log.warn("pubsub: handler failed; retrying", { subscription: cfg.name, messageId: row.id, attempt: row.attempt, retryInMs: delay, error, stack });
       this.scheduleWake(delay);
       return false;
     }
     runtimeMetrics.observeDelivery(cfg.name, row.publishedAt);
-    await this.acks.add(ref);
+    await this.record(() => this.acks.add(ref));
     return row.orderingKey !== null;
+  }
+
+  /**
+   * Records a delivery's outcome, trying again while the database is unreachable (a connection
+   * lost at that moment), until the lease would run out: a handled message is not handled again
+   * because of a blip. Past that, the error goes up and the message comes back after its lease
+   * (the attempt number fences a late write).
+   */
+  private async record(write: () => Promise<unknown>): Promise<void> {
+    const deadline = Date.now() + this.cfg.ackDeadlineMs;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        await write();
+        return;
+      } catch (err) {
+        if (this.stopped || Date.now() + delay > deadline) throw err;
+        this.log.warn("pubsub: could not record a delivery's outcome; trying again", { subscription: this.cfg.name, retryInMs: delay, error: String(err) });
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
   }
 
   private settle(id: string, unblocksSuccessor: boolean): void {

@@ -14,7 +14,12 @@ export interface RuntimeConfig {
   databaseUrl: string | undefined; // a server URL: each SQLDatabase gets its own database on it
   dataDir: string; // embedded Postgres data, when no DATABASE_URL
   dbPrefix: string; // prepended to every database name (lets tests run fixture apps side by side)
-  poolSize: number;
+  poolSize: number; // most connections one database's pool holds (within dbMaxConnections)
+  dbMaxConnections: number; // WARROOM_DB_MAX_CONNECTIONS: the process's total across all its databases
+  dbIdleTimeoutMs: number; // WARROOM_DB_IDLE_TIMEOUT_MS: an unused connection is closed after this
+  dbAcquireTimeoutMs: number; // WARROOM_DB_ACQUIRE_TIMEOUT_MS: the longest wait for a connection (then 503)
+  dbPrepare: boolean; // WARROOM_DB_PREPARE=off: no named prepared statements (a transaction-mode pooler)
+  dbSessionUrl: string | undefined; // WARROOM_DB_SESSION_URL: a direct server for session work (migrations, LISTEN)
   logLevel: string | undefined;
   cron: boolean;
   shutdownTimeoutMs: number;
@@ -68,6 +73,9 @@ function objectsConfig(env: NodeJS.ProcessEnv): ObjectsConfig {
     baseUrl: env.WARROOM_BASE_URL?.replace(/\/+$/, "") || undefined,
   };
 }
+/** The runtime's own connections (Pub/Sub and cron: pooled, plus the LISTEN one) and one for the app. */
+export const RUNTIME_DB_CONNECTIONS = 4;
+export const MIN_DB_CONNECTIONS = RUNTIME_DB_CONNECTIONS + 1;
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const v = env[name];
@@ -115,6 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
   if (httpRequestTimeoutMs > 0 && httpHeadersTimeoutMs > httpRequestTimeoutMs) {
     throw new Error(`WARROOM_HTTP_HEADERS_TIMEOUT_MS (${httpHeadersTimeoutMs}) must not exceed WARROOM_HTTP_REQUEST_TIMEOUT_MS (${httpRequestTimeoutMs})`);
   }
+  // Sized so that four processes fit in PostgreSQL's default max_connections (100) with room
+  // for psql sessions and migrations (README, "Connections").
+  const dbMaxConnections = intEnv(env, "WARROOM_DB_MAX_CONNECTIONS", 20);
+  if (dbMaxConnections < MIN_DB_CONNECTIONS) throw new Error(`WARROOM_DB_MAX_CONNECTIONS must be at least ${MIN_DB_CONNECTIONS} (the runtime's own connections plus one), got ${dbMaxConnections}`);
   return {
     appRoot,
     meta: loadMeta(appRoot),
@@ -123,7 +135,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(appRoot, env.WARROOM_DATA_DIR ?? ".data"),
     dbPrefix: env.WARROOM_DB_PREFIX ?? "",
-    poolSize: intEnv(env, "WARROOM_DB_POOL_SIZE", 10),
+    poolSize: Math.max(1, intEnv(env, "WARROOM_DB_POOL_SIZE", 10)),
+    dbMaxConnections,
+    dbIdleTimeoutMs: Math.max(1000, intEnv(env, "WARROOM_DB_IDLE_TIMEOUT_MS", 30_000)),
+    dbAcquireTimeoutMs: Math.max(100, intEnv(env, "WARROOM_DB_ACQUIRE_TIMEOUT_MS", env.NODE_ENV === "test" ? 30_000 : 5_000)),
+    dbPrepare: env.WARROOM_DB_PREPARE !== "off",
+    dbSessionUrl: env.WARROOM_DB_SESSION_URL || undefined,
     logLevel: env.WARROOM_LOG_LEVEL,
     cron: env.WARROOM_CRON !== "off",
     shutdownTimeoutMs: intEnv(env, "WARROOM_SHUTDOWN_TIMEOUT_MS", 30_000),

@@ -4,8 +4,10 @@
 // migrated template, as `encore test` does, so test files never see each other's rows.
 import path from "node:path";
 import postgres from "postgres";
-import { SqlDatabase } from "./sqldb.ts";
-import { ensureDatabase, databaseUrl } from "../db/provision.ts";
+import { SqlDatabase, isUnavailableState, toSqlError } from "./sqldb.ts";
+import { ConnectionBudget } from "./budget.ts";
+import { RUNTIME_DB_CONNECTIONS } from "./config.ts";
+import { ensureDatabase, databaseUrl, serverUrlOf } from "../db/provision.ts";
 import { migrate, type MigrationFile } from "../db/migrate.ts";
 import { prepareTemplate, cloneFromTemplate } from "../db/testdb.ts";
 import { startDatabaseServer } from "../db/server.ts";
@@ -19,6 +21,12 @@ export const RUNTIME_DB = "encore_runtime";
 /** Test clones are named `<TEST_DB_PREFIX><run>_…` so a run's teardown can drop them all. */
 export const TEST_DB_PREFIX = "wrt_";
 
+// Databases provisioned (created, migrated) at once at start-up: each holds one or two connections
+// while it runs, taken from the budget before the app's pools use it.
+const PROVISION_CONCURRENCY = 2;
+// A server that refuses connections at start (starting, too many clients) is retried this long.
+const START_RETRY_MS = 60_000;
+
 export class Databases {
   private readonly dbs = new Map<string, SqlDatabase>();
   private readonly metas = new Map<string, DatabaseMeta>();
@@ -26,6 +34,10 @@ export class Databases {
   private serverReady: Promise<string> | null = null;
   private runtimeSqlP: Promise<postgres.Sql> | null = null;
   private runtimeSqlConn: postgres.Sql | null = null;
+  private runtimeDbName: string | null = null;
+  /** The process's connection budget (WARROOM_DB_MAX_CONNECTIONS), shared by every pool. */
+  readonly budget: ConnectionBudget;
+  private readonly runtimeConnections: number;
 
   constructor(
     private readonly config: RuntimeConfig,
@@ -34,6 +46,35 @@ export class Databases {
     private readonly testMode: boolean,
   ) {
     for (const d of config.meta.databases) this.metas.set(d.name, d);
+    this.budget = new ConnectionBudget(config.dbMaxConnections);
+    // Pub/Sub and cron manage their connections in postgres.js: a fixed part of the budget.
+    this.runtimeConnections = this.budget.reserve(RUNTIME_DB_CONNECTIONS);
+  }
+
+  private poolLimits(size: number) {
+    return {
+      poolSize: Math.min(size, this.budget.max - this.runtimeConnections),
+      budget: this.budget,
+      idleTimeoutMs: this.config.dbIdleTimeoutMs,
+      acquireTimeoutMs: this.config.dbAcquireTimeoutMs,
+      prepare: this.config.dbPrepare,
+    };
+  }
+
+  /**
+   * The server for work that needs a session of its own (CREATE DATABASE, migrations under an
+   * advisory lock, LISTEN): WARROOM_DB_SESSION_URL when DATABASE_URL is a transaction-mode pooler.
+   */
+  private async sessionServer(): Promise<string> {
+    const pooled = await this.ensureServer();
+    return this.config.dbSessionUrl ? serverUrlOf(this.config.dbSessionUrl) : pooled;
+  }
+
+  /** Where Pub/Sub LISTENs: null to LISTEN on the runtime's own connections. */
+  async runtimeListenUrl(): Promise<string | null> {
+    if (!this.config.dbSessionUrl) return null;
+    await this.runtimeSql();
+    return databaseUrl(await this.sessionServer(), this.runtimeDbName!);
   }
 
   /** The SqlDatabase for a name, created at once (queries wait until it is provisioned). */
@@ -77,8 +118,25 @@ export class Databases {
   /** Serving: start/connect the server, then create and migrate every database before serving. */
   async startServing(): Promise<void> {
     await this.ensureServer();
-    const names = new Set([...this.metas.keys(), ...this.dbs.keys()]);
-    await Promise.all([...names].map((n) => this.provisionServing(n, this.dbs.get(n) ?? this.get(n))));
+    const names = [...new Set([...this.metas.keys(), ...this.dbs.keys()])];
+    // A few at a time, so start-up stays inside the connection budget too.
+    const queue = [...names];
+    let failed = false;
+    const worker = async () => {
+      // After a failure start-up is over: the rest is not provisioned (the process exits).
+      for (let n = queue.shift(); n !== undefined && !failed; n = queue.shift()) {
+        await this.provisionServing(n, this.dbs.get(n) ?? this.get(n)).catch((err) => {
+          failed = true;
+          throw err;
+        });
+      }
+    };
+    const held = this.budget.reserve(PROVISION_CONCURRENCY);
+    try {
+      await Promise.all(Array.from({ length: Math.min(PROVISION_CONCURRENCY, names.length) }, worker));
+    } finally {
+      this.budget.unreserve(held);
+    }
   }
 
   private readonly provisioning = new Map<string, Promise<void>>();
@@ -87,12 +145,18 @@ export class Databases {
     if (!p) {
       p = (async () => {
         const serverUrl = await this.ensureServer();
+        const session = await this.sessionServer();
         const physical = this.physicalName(name);
-        await ensureDatabase(serverUrl, physical);
         const url = databaseUrl(serverUrl, physical);
-        const { applied } = await migrate(url, this.migrations(name));
+        const { applied } = await retryUnavailable(
+          async () => {
+            await ensureDatabase(session, physical);
+            return migrate(databaseUrl(session, physical), this.migrations(name));
+          },
+          (err, waitMs) => this.log.warn(`database ${name}: the server cannot take connections now; retrying in ${waitMs} ms`, { error: err.message }),
+        );
         if (applied.length) this.log.info(`database ${name}: applied migrations ${applied.join(", ")}`);
-        db.attach({ url, poolSize: this.config.poolSize });
+        db.attach({ url, ...this.poolLimits(this.config.poolSize) });
       })();
       p.catch((err) => db.fail(err instanceof Error ? err : new Error(String(err))));
       this.provisioning.set(name, p);
@@ -108,7 +172,7 @@ export class Databases {
       await cloneFromTemplate(serverUrl, template, clone);
       // Small pools in tests: many test processes and fixture servers share one server's
       // max_connections (100 by default).
-      db.attach({ url: databaseUrl(serverUrl, clone), poolSize: Math.min(this.config.poolSize, 3) });
+      db.attach({ url: databaseUrl(serverUrl, clone), ...this.poolLimits(Math.min(this.config.poolSize, 3)) });
     })();
     p.catch((err) => db.fail(err instanceof Error ? err : new Error(String(err))));
   }
@@ -119,19 +183,32 @@ export class Databases {
       this.runtimeSqlP = (async () => {
         const serverUrl = await this.ensureServer();
         const name = this.testMode ? testCloneName(RUNTIME_DB) : this.physicalName(RUNTIME_DB);
-        await ensureDatabase(serverUrl, name);
+        this.runtimeDbName = name;
+        const session = await this.sessionServer();
+        await retryUnavailable(() => ensureDatabase(session, name), () => {});
         // A frozen process must not hold Pub/Sub or cron rows locked forever: Postgres ends its
         // transaction after 30 s idle, so the rows' leases can run out and others take over.
+        // Its reserved part of the budget: pooled connections plus Pub/Sub's LISTEN connection.
         this.runtimeSqlConn = postgres(databaseUrl(serverUrl, name), {
-          max: this.testMode ? 3 : Math.max(4, this.config.poolSize),
+          max: Math.max(1, this.runtimeConnections - 1),
+          prepare: this.config.dbPrepare,
+          // postgres.js waits up to 20 s between reconnects after repeated failures; a database back
+          // from an outage should see Pub/Sub and cron within a second.
+          backoff: reconnectBackoffSeconds,
           onnotice: () => {},
-          idle_timeout: 600,
-          connection: { idle_in_transaction_session_timeout: 30_000 },
+          idle_timeout: Math.ceil(this.config.dbIdleTimeoutMs / 1000),
+          connect_timeout: Math.max(1, Math.ceil(this.config.dbAcquireTimeoutMs / 1000)),
+          connection: { application_name: "warroom:runtime", idle_in_transaction_session_timeout: 30_000 },
         });
         return this.runtimeSqlConn;
       })();
     }
     return this.runtimeSqlP;
+  }
+
+  /** The budget's use, for the dev dashboard and the status. */
+  budgetStats() {
+    return { ...this.budget.stats(), runtime: this.runtimeConnections };
   }
 
   /** Each database's pool, for the dev dashboard. */
@@ -144,6 +221,29 @@ export class Databases {
     await Promise.allSettled([...this.dbs.values()].map((d) => d.close()));
     await this.runtimeSqlConn?.end({ timeout: 5 }).catch(() => {});
     await this.server?.stop();
+  }
+}
+
+/** Seconds before reconnect attempt `retries`: 50 ms doubling, at most 1 s. */
+export function reconnectBackoffSeconds(retries: number): number {
+  return Math.min(0.05 * 2 ** Math.max(0, retries - 1), 1);
+}
+
+/**
+ * Runs `op` again while the server cannot take connections (refused, starting, too many clients),
+ * for up to START_RETRY_MS: a process starting beside busy ones waits for room instead of exiting.
+ */
+async function retryUnavailable<T>(op: () => Promise<T>, onRetry: (err: Error, waitMs: number) => void): Promise<T> {
+  const deadline = Date.now() + START_RETRY_MS;
+  for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
+    try {
+      return await op();
+    } catch (e) {
+      const err = toSqlError(e);
+      if (!(err.unavailable || isUnavailableState((e as { code?: string }).code)) || Date.now() + delay > deadline) throw e;
+      onRetry(err, delay);
+      await new Promise((r) => setTimeout(r, delay));
+    }
   }
 }
 

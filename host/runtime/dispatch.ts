@@ -5,6 +5,7 @@ import type { AppMeta, EndpointMeta, ParamsMeta, Schema } from "../meta.ts";
 import { decodeParams, decodeMessage, toJSONValue, ValidationError } from "../server/codec.ts";
 import { ApiCallError, Request, newSpanId, type APICallData } from "./request.ts";
 import { inNewContext } from "./context.ts";
+import { databaseUnavailableParts, isDatabaseUnavailable } from "../server/errors.ts";
 import type { Logger } from "./log.ts";
 
 export interface ApiRoute {
@@ -31,6 +32,8 @@ export function errorParts(err: unknown): { code: string; message: string; detai
   const e = err as { code?: unknown; message?: unknown; details?: unknown } | null;
   const code = e && typeof e.code === "string" && KNOWN_CODES.has(e.code) ? e.code : null;
   if (!code || code === "internal" || code === "unknown") {
+    // A database that cannot be reached is transient: 503 with a retry hint, never 500.
+    if (isDatabaseUnavailable(err)) return { ...databaseUnavailableParts(), internal: false };
     return { code: code ?? "internal", message: "an internal error occurred", details: null, internal: true };
   }
   const details = e!.details && typeof e!.details === "object" ? (e!.details as Record<string, unknown>) : null;

@@ -193,7 +193,7 @@ export class Lifecycle {
         return { jobs };
       },
       runCron: (job) => (this.cron ?? new CronRuntime(rt)).runNow(job),
-      databases: () => ({ databases: rt.databases.poolStats() }),
+      databases: () => ({ databases: rt.databases.poolStats(), budget: rt.databases.budgetStats() }),
       status: async () => {
         // The app's own status endpoint, if it has one (War Room's shows circuit breakers).
         const ep = meta.services.flatMap((s) => s.endpoints).find((e) => e.path.endsWith("/status") && e.methods.includes("GET") && !e.request);

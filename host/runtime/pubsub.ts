@@ -102,7 +102,8 @@ export class PubSubRuntime {
     if (!this.starting) {
       this.starting = (async () => {
         const sql = await this.databases.runtimeSql();
-        const engine = new PubSub({ sql, log: this.log });
+        const listenUrl = await this.databases.runtimeListenUrl();
+        const engine = new PubSub({ sql, log: this.log, ...(listenUrl ? { listenUrl } : {}) });
         await engine.init();
         for (const t of this.topics.values()) engine.registerTopic(t.name, t.orderingAttribute);
         for (const s of this.subs.values()) engine.registerSubscription(subscriptionConfig(s, this.config.meta));

@@ -8,15 +8,19 @@ import { CATALOG_QUERY, TypeRegistry, type PgType } from "../db/pgtypes.ts";
 import { toPValue, type PValue } from "../db/pvalue.ts";
 import { Decimal } from "./decimal.ts";
 import type { SpanSink } from "./request.ts";
+import { ConnectionBudget, type Claimant } from "./budget.ts";
 
 export const DEFAULT_POOL_SIZE = 10;
 // Distinct SQL texts whose parameter types we remember; apps have a fixed set, so this is a guard.
 const STATEMENT_CACHE_SIZE = 2000;
-// Encore's pool (bb8) closes connections idle for 10 minutes.
-const IDLE_TIMEOUT_SECONDS = 600;
+// Defaults of WARROOM_DB_IDLE_TIMEOUT_MS and WARROOM_DB_ACQUIRE_TIMEOUT_MS (config.ts).
+export const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
+// In tests (NODE_ENV=test) the wait is longer: many test processes share a loaded machine, where a
+// long wait is load, not an outage (tests of the bound set their own).
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = process.env.NODE_ENV === "test" ? 30_000 : 5_000;
 
-/** Where a database lives, once it has been provisioned. */
-export interface SqlConnectionConfig {
+/** Where a database lives, once it has been provisioned, and how its pool is bounded. */
+export interface SqlConnectionConfig extends PoolLimits {
   url: string; // postgres://user:pass@host:port/dbname
   poolSize?: number; // default 10 (WARROOM_DB_POOL_SIZE)
 }
@@ -35,6 +39,12 @@ export interface SqlDatabaseOptions {
  */
 export class SqlError extends Error {
   readonly code = "GenericFailure";
+  /**
+   * The database could not be reached or gave no connection in time (refused, too many clients,
+   * shutting down, the connection lost, the pool's wait ran out): a transient condition, answered
+   * as 503 `unavailable` with a retry hint rather than 500 (host/server/errors.ts).
+   */
+  unavailable = false;
   sqlState?: string;
   severity?: string;
   detail?: string;
@@ -50,8 +60,24 @@ export class SqlError extends Error {
   }
 }
 
-const CONNECT_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "EAI_AGAIN"]);
+const CONNECT_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ECONNRESET", "ETIMEDOUT", "CONNECT_TIMEOUT", "EAI_AGAIN", "EPIPE"]);
 const CLOSED_ERRORS = new Set(["CONNECTION_CLOSED", "CONNECTION_DESTROYED", "CONNECTION_ENDED"]);
+
+/**
+ * SQLSTATEs of a server that cannot take the work now, as opposed to a wrong query: class 08
+ * (connection exception), 53300 too_many_connections, 57P01-57P03 (shutting down, crashed,
+ * starting up).
+ */
+export function isUnavailableState(state: string | undefined): boolean {
+  return state !== undefined && (state.startsWith("08") || state === "53300" || state === "57P01" || state === "57P02" || state === "57P03");
+}
+
+/** An `unavailable` SqlError (see SqlError.unavailable). */
+export function unavailableError(message: string, cause?: unknown): SqlError {
+  const err = new SqlError(message, cause === undefined ? undefined : { cause });
+  err.unavailable = true;
+  return err;
+}
 
 export function toSqlError(e: unknown): SqlError {
   if (e instanceof SqlError) return e;
@@ -68,12 +94,13 @@ export function toSqlError(e: unknown): SqlError {
     err.table = e.table_name;
     err.column = e.column_name;
     err.constraint = e.constraint_name;
+    err.unavailable = isUnavailableState(e.code);
     return err;
   }
   const code = (e as { code?: unknown } | null)?.code;
   const message = e instanceof Error ? e.message : String(e);
-  if (typeof code === "string" && CONNECT_ERRORS.has(code)) return new SqlError(`error connecting to server: ${message}`, { cause: e });
-  if (typeof code === "string" && CLOSED_ERRORS.has(code)) return new SqlError("connection closed", { cause: e });
+  if (typeof code === "string" && CONNECT_ERRORS.has(code)) return unavailableError(`error connecting to server: ${message}`, e);
+  if (typeof code === "string" && CLOSED_ERRORS.has(code)) return unavailableError("connection closed", e);
   return new SqlError(message, { cause: e });
 }
 
@@ -155,51 +182,111 @@ class BoundedMap<V> {
 
 /** A pooled connection: a postgres.js instance of exactly one connection. */
 interface Conn {
-  readonly sql: Exec;
+  sql: Exec;
   users: number; // autocommit queries in flight on it (postgres.js pipelines them)
   exclusive: boolean; // lent to a transaction or acquire()
+  idleSince: number; // when it last became idle (Date.now())
+  ready: boolean; // its session is established (the server sent its parameters); false until then and after a close
+  broken: boolean; // ended because it could not connect in time: leaves the pool when released
 }
 
 interface Waiter {
   resolve: (c: Conn) => void;
   reject: (e: Error) => void;
+  timer: NodeJS.Timeout | null;
+}
+
+/** How a pool connects and how long it keeps and waits for connections. */
+export interface PoolLimits {
+  /** The process-wide budget all pools draw from (a private one of `size` when absent). */
+  budget?: ConnectionBudget;
+  /** A connection unused this long is closed (its permit goes back to the budget). */
+  idleTimeoutMs?: number;
+  /** A caller waits at most this long for a connection, then gets an `unavailable` SqlError. */
+  acquireTimeoutMs?: number;
+  /**
+   * Named prepared statements (default true). Off for a pooler in transaction mode that does not
+   * track them (WARROOM_DB_PREPARE=off): statements are then parsed unnamed on every execution.
+   */
+  prepare?: boolean;
 }
 
 /**
- * The pool: up to `size` connections, opened on demand and closed by postgres.js after
- * IDLE_TIMEOUT_SECONDS unused. A transaction or acquire() gets a connection to itself; autocommit
- * queries take an idle one or, when every connection is open, share the least busy one, where
- * postgres.js pipelines them (as Encore's pool shares a connection once a query is sent). While a
- * transaction waits, queries stop joining busy connections, so the next idle one goes to it.
+ * The pool: up to `size` connections, each holding a permit of the process's connection budget,
+ * opened on demand and closed after idleTimeoutMs unused. A transaction or acquire() gets a
+ * connection to itself; autocommit queries take an idle one or, when no other can be opened, share
+ * the least busy one, where postgres.js pipelines them (as Encore's pool shares a connection once a
+ * query is sent). While a transaction waits, queries stop joining busy connections, so the next
+ * idle one goes to it. A caller that finds nothing waits at most acquireTimeoutMs.
  * (We pool ourselves because postgres.js's reserve() never settles on a cold connection when
  * fetch_types is off: porsager/postgres#751.)
  */
-class Pool {
+class Pool implements Claimant {
   private readonly conns: Conn[] = [];
   private readonly idle: Conn[] = []; // the most recently used last, so the rest can time out
   private readonly exclusiveWaiters: Waiter[] = [];
   private readonly sharedWaiters: Waiter[] = [];
   private closed = false;
+  private readonly budget: ConnectionBudget;
+  private readonly idleTimeoutMs: number;
+  private readonly acquireTimeoutMs: number;
+  readonly prepare: boolean;
+  private readonly sweeper: NodeJS.Timeout;
 
   constructor(
     private readonly url: string,
     private readonly size: number,
     private readonly applicationName: string,
-  ) {}
+    limits: PoolLimits,
+  ) {
+    this.budget = limits.budget ?? new ConnectionBudget(size);
+    this.idleTimeoutMs = limits.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.acquireTimeoutMs = limits.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS;
+    this.prepare = limits.prepare ?? true;
+    this.budget.register(this);
+    this.sweeper = setInterval(() => this.closeIdleExpired(), Math.max(50, Math.min(this.idleTimeoutMs / 2, 10_000)));
+    this.sweeper.unref();
+  }
+
+  get held(): number {
+    return this.conns.length;
+  }
 
   /** For the dev dashboard: connections open, idle, and callers waiting for one. */
   stats(): { size: number; open: number; idle: number; waiting: number } {
-    return { size: this.size, open: this.conns.length, idle: this.idle.length, waiting: this.exclusiveWaiters.length + this.sharedWaiters.length };
+    return { size: this.size, open: this.conns.length, idle: this.idle.length, waiting: this.waiters };
   }
 
+  private get waiters(): number {
+    return this.exclusiveWaiters.length + this.sharedWaiters.length;
+  }
+
+  /** A new connection if this pool has room and the budget a permit. */
   private open(): Conn | null {
-    if (this.conns.length >= this.size) return null;
+    if (this.conns.length >= this.size || !this.budget.tryTake()) return null;
+    return this.create();
+  }
+
+  private create(): Conn {
+    const conn = { users: 0, exclusive: false, idleSince: Date.now(), ready: false, broken: false } as Conn;
     const sql = postgres(this.url, {
       max: 1,
       fetch_types: false,
-      prepare: true,
-      idle_timeout: IDLE_TIMEOUT_SECONDS,
+      prepare: this.prepare,
+      // We close idle connections ourselves (their permits go back to the budget); this is a backstop.
+      idle_timeout: Math.ceil(this.idleTimeoutMs / 1000) + 60,
+      connect_timeout: Math.max(1, Math.ceil(this.acquireTimeoutMs / 1000)),
+      backoff: (retries: number) => Math.min(0.05 * 2 ** Math.max(0, retries - 1), 1), // reconnect promptly after an outage
       onnotice: () => {},
+      // The server sends its parameters once a session is established: the connection is up.
+      // postgres.js reports only changed ones, so they are forgotten when a session closes, and
+      // the next session reports them again.
+      onparameter: () => (conn.ready = true),
+      onclose: () => {
+        conn.ready = false;
+        const params = (sql.options as unknown as { parameters: Record<string, string> }).parameters;
+        for (const k of Object.keys(params)) delete params[k];
+      },
       connection: {
         application_name: this.applicationName,
         // Fixed session settings keep the text format we decode stable.
@@ -212,14 +299,65 @@ class Pool {
     // pass through as the text we give and the text the server sends.
     for (const k of Object.keys(sql.options.parsers)) delete sql.options.parsers[Number(k)];
     for (const k of Object.keys(sql.options.serializers)) delete sql.options.serializers[Number(k)];
-    const conn: Conn = { sql, users: 0, exclusive: false };
+    conn.sql = sql;
     this.conns.push(conn);
     return conn;
   }
 
+  /**
+   * Bounds the time a statement on `c` may spend getting a session: postgres.js retries a
+   * connection the server accepts and then drops (a database restarting, a proxy cutting it) for as
+   * long as the statement waits, so past acquireTimeoutMs without a session the connection is
+   * ended, which fails its statements (`unavailable`), and it leaves the pool when given back.
+   * A statement that runs long on an established session is left alone. Returns the function that
+   * stops watching (call it when the statement settles).
+   */
+  watchConnect(c: Conn): () => void {
+    // Armed even on a connection that looks up: the server may have dropped it a moment ago
+    // (its close not yet seen), and then this statement is the one reconnecting.
+    const timer = setTimeout(() => {
+      if (c.ready || c.broken) return;
+      c.broken = true;
+      void c.sql.end({ timeout: 0 }).catch(() => {});
+    }, this.acquireTimeoutMs);
+    return () => clearTimeout(timer);
+  }
+
+  /** The budget hands this pool a permit it queued for. */
+  grant(): boolean {
+    if (this.closed || this.waiters === 0 || this.conns.length >= this.size) return false;
+    this.dispatch(this.create());
+    return true;
+  }
+
+  oldestIdle(): number | null {
+    return this.idle.length > 0 ? this.idle[0].idleSince : null;
+  }
+
+  closeOldestIdle(): void {
+    const c = this.idle.shift();
+    if (c) this.retire(c);
+  }
+
+
+  /** Closes a connection no one uses; its permit returns once it is closed. */
+  private retire(c: Conn): void {
+    const i = this.conns.indexOf(c);
+    if (i >= 0) this.conns.splice(i, 1);
+    void c.sql
+      .end({ timeout: 5 })
+      .catch(() => {})
+      .finally(() => this.budget.release());
+  }
+
+  private closeIdleExpired(): void {
+    const cutoff = Date.now() - this.idleTimeoutMs;
+    while (this.idle.length > 0 && this.idle[0].idleSince <= cutoff) this.retire(this.idle.shift()!);
+  }
+
   private leastBusyShared(): Conn | null {
     let best: Conn | null = null;
-    for (const c of this.conns) if (!c.exclusive && (best === null || c.users < best.users)) best = c;
+    for (const c of this.conns) if (!c.exclusive && !c.broken && (best === null || c.users < best.users)) best = c;
     return best;
   }
 
@@ -232,8 +370,7 @@ class Pool {
   }
 
   waitShared(): Promise<Conn> {
-    if (this.closed) return Promise.reject(new SqlError("connection pool closed"));
-    return new Promise((resolve, reject) => this.sharedWaiters.push({ resolve, reject }));
+    return this.wait(this.sharedWaiters);
   }
 
   releaseShared(c: Conn): void {
@@ -247,7 +384,7 @@ class Pool {
       c.exclusive = true;
       return Promise.resolve(c);
     }
-    return new Promise((resolve, reject) => this.exclusiveWaiters.push({ resolve, reject }));
+    return this.wait(this.exclusiveWaiters);
   }
 
   releaseExclusive(c: Conn): void {
@@ -255,27 +392,70 @@ class Pool {
     this.dispatch(c);
   }
 
-  // `c` has just become free: waiting transactions first, then waiting queries.
+  /** Queues a caller (bounded by acquireTimeoutMs) and asks the budget for a connection if there is room. */
+  private wait(queue: Waiter[]): Promise<Conn> {
+    if (this.closed) return Promise.reject(new SqlError("connection pool closed"));
+    return new Promise<Conn>((resolve, reject) => {
+      const w: Waiter = { resolve, reject, timer: null };
+      w.timer = setTimeout(() => {
+        const i = queue.indexOf(w);
+        if (i >= 0) queue.splice(i, 1);
+        if (this.waiters === 0) this.budget.cancel(this);
+        const b = this.budget.stats();
+        reject(
+          unavailableError(
+            `no database connection free within ${this.acquireTimeoutMs} ms (this pool holds ${this.conns.length} of at most ${this.size}; the process's budget: ${b.used} of ${b.max} in use)`,
+          ),
+        );
+      }, this.acquireTimeoutMs);
+      queue.push(w);
+      if (this.conns.length < this.size) this.budget.want(this);
+    });
+  }
+
+  private settle(w: Waiter, c: Conn): void {
+    if (w.timer) clearTimeout(w.timer);
+    w.resolve(c);
+  }
+
+  // `c` has just become free: waiting transactions first, then waiting queries; with no one of
+  // ours waiting (or more than our share held) while other pools queue for a permit, it is closed
+  // so its permit goes to them.
   private dispatch(c: Conn): void {
+    const othersWait = this.budget.othersWaiting(this);
+    if (c.broken || (othersWait && (this.waiters === 0 || this.budget.overShare(this)))) {
+      this.retire(c);
+      if (this.waiters > 0) this.budget.want(this);
+      return;
+    }
     const tx = this.exclusiveWaiters.shift();
     if (tx) {
       c.exclusive = true;
-      tx.resolve(c);
+      this.settle(tx, c);
     } else {
+      c.idleSince = Date.now();
       this.idle.push(c);
     }
     while (this.sharedWaiters.length > 0 && this.exclusiveWaiters.length === 0) {
       const q = this.idle.pop() ?? this.leastBusyShared();
       if (!q) break;
       q.users++;
-      this.sharedWaiters.shift()!.resolve(q);
+      this.settle(this.sharedWaiters.shift()!, q);
     }
+    if (this.waiters === 0) this.budget.cancel(this);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const w of [...this.exclusiveWaiters.splice(0), ...this.sharedWaiters.splice(0)]) w.reject(new SqlError("connection pool closed"));
-    await Promise.all(this.conns.map((c) => c.sql.end({ timeout: 5 })));
+    clearInterval(this.sweeper);
+    this.budget.unregister(this);
+    for (const w of [...this.exclusiveWaiters.splice(0), ...this.sharedWaiters.splice(0)]) {
+      if (w.timer) clearTimeout(w.timer);
+      w.reject(new SqlError("connection pool closed"));
+    }
+    const conns = this.conns.splice(0);
+    this.idle.length = 0;
+    await Promise.all(conns.map((c) => c.sql.end({ timeout: 5 }).finally(() => this.budget.release())));
   }
 }
 
@@ -290,16 +470,35 @@ class Backend {
     readonly config: SqlConnectionConfig,
     private readonly decode: DecodeOptions,
   ) {
-    this.pool = new Pool(config.url, config.poolSize || DEFAULT_POOL_SIZE, `warroom:${name}`.slice(0, 63));
+    this.pool = new Pool(config.url, config.poolSize || DEFAULT_POOL_SIZE, `warroom:${name}`.slice(0, 63), config);
   }
 
   /** Runs one query on a connection borrowed from the pool for its duration. */
   async query(text: string, args: QueryArgs): Promise<Cursor> {
     const conn = this.pool.takeShared() ?? (await this.pool.waitShared());
+    const unwatch = this.pool.watchConnect(conn);
     try {
       return await this.run(conn.sql, text, args);
+    } catch (e) {
+      // The session is gone (postgres.js reports the close a moment later): watch the reconnect.
+      if (e instanceof SqlError && e.unavailable) conn.ready = false;
+      throw e;
     } finally {
+      unwatch();
       this.pool.releaseShared(conn);
+    }
+  }
+
+  /** Runs one statement on a connection lent to a transaction or acquire(), watched like a pooled one. */
+  async runLeased(pool: Pool, conn: Conn, text: string, args: QueryArgs): Promise<Cursor> {
+    const unwatch = pool.watchConnect(conn);
+    try {
+      return await this.run(conn.sql, text, args);
+    } catch (e) {
+      if (e instanceof SqlError && e.unavailable) conn.ready = false;
+      throw e;
+    } finally {
+      unwatch();
     }
   }
 
@@ -322,7 +521,7 @@ class Backend {
     }
     let result: TextRows;
     try {
-      result = (await exec.unsafe(text, encoded as postgres.ParameterOrJSON<never>[], { prepare: true }).values()) as unknown as TextRows;
+      result = (await exec.unsafe(text, encoded as postgres.ParameterOrJSON<never>[], { prepare: this.pool.prepare }).values()) as unknown as TextRows;
     } catch (e) {
       this.params.delete(text); // the schema may have changed under a remembered statement
       throw toSqlError(e);
@@ -342,7 +541,7 @@ class Backend {
   private async describe(exec: Exec, text: string): Promise<PgType[]> {
     let statement: postgres.Statement;
     try {
-      statement = await exec.unsafe(text, [], { prepare: true }).describe();
+      statement = await exec.unsafe(text, [], { prepare: this.pool.prepare }).describe();
     } catch (e) {
       throw toSqlError(e);
     }
@@ -358,7 +557,7 @@ class Backend {
     for (let round = 0; unknown.length > 0 && round < 5; round++) {
       let rows: TextRows;
       try {
-        rows = (await exec.unsafe(CATALOG_QUERY, [exec.typed(`{${unknown.join(",")}}`, 1028)], { prepare: true }).values()) as unknown as TextRows;
+        rows = (await exec.unsafe(CATALOG_QUERY, [exec.typed(`{${unknown.join(",")}}`, 1028)], { prepare: this.pool.prepare }).values()) as unknown as TextRows;
       } catch (e) {
         throw toSqlError(e);
       }
@@ -394,11 +593,13 @@ interface Lease {
 async function giveBack(lease: Lease, statement: string): Promise<void> {
   const conn = lease.conn!;
   lease.conn = null;
+  const unwatch = lease.pool.watchConnect(conn);
   try {
     await conn.sql.unsafe(statement);
   } catch (e) {
     throw toSqlError(e);
   } finally {
+    unwatch();
     lease.pool.releaseExclusive(conn);
   }
 }
@@ -438,7 +639,7 @@ export class Transaction {
   async query(query: string, args: QueryArgs, source?: unknown): Promise<Cursor> {
     const conn = this.lease.conn;
     if (!conn) throw new SqlError("transaction closed");
-    return traced(source, this.backend.name, query, () => this.backend.run(conn.sql, query, args));
+    return traced(source, this.backend.name, query, () => this.backend.runLeased(this.lease.pool, conn, query, args));
   }
 }
 
@@ -464,7 +665,7 @@ export class SqlConn {
   async query(query: string, args: QueryArgs, source?: unknown): Promise<Cursor> {
     const conn = this.lease.conn;
     if (!conn) throw new SqlError("connection_closed");
-    return traced(source, this.backend.name, query, () => this.backend.run(conn.sql, query, args));
+    return traced(source, this.backend.name, query, () => this.backend.runLeased(this.lease.pool, conn, query, args));
   }
 
   async queryRow(query: string, args: QueryArgs, source?: unknown): Promise<Row | null> {
@@ -539,11 +740,14 @@ export class SqlDatabase {
   async begin(_source?: unknown): Promise<Transaction> {
     const b = await this.get();
     const conn = await b.pool.acquireExclusive();
+    const unwatch = b.pool.watchConnect(conn);
     try {
       await conn.sql.unsafe("BEGIN");
     } catch (e) {
       b.pool.releaseExclusive(conn);
       throw toSqlError(e);
+    } finally {
+      unwatch();
     }
     return new Transaction(b, { conn, pool: b.pool });
   }

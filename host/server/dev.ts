@@ -65,6 +65,7 @@ async function load() {
   document.getElementById("cron").innerHTML = table([["job", (j) => esc(j.name) + "<br>" + esc(j.title)], ["schedule", (j) => esc(j.schedule)], ["endpoint", (j) => esc(j.endpoint)],
     ["last runs", (j) => j.runs.map((r) => esc(r.tick + " " + r.status + (r.error ? " " + r.error : ""))).join("<br>")], ["", (j) => '<button data-run="' + esc(j.name) + '">run now</button>']], cron.jobs);
   document.getElementById("databases").innerHTML = table([["database", (d) => esc(d.name)], ["pool", (d) => (d.pool ? esc(d.pool.open + " open, " + d.pool.idle + " idle, " + d.pool.waiting + " waiting (max " + d.pool.size + ")") : "not connected")]], dbs.databases);
+  if (dbs.budget) document.getElementById("databases").insertAdjacentHTML("afterbegin", "<p>connection budget: " + esc(dbs.budget.used + " of " + dbs.budget.max + " in use (" + dbs.budget.runtime + " for Pub/Sub and cron), " + dbs.budget.queued + " pools waiting") + "</p>");
   document.getElementById("status").textContent = JSON.stringify(status, null, 2);
 }
 document.addEventListener("click", async (ev) => {

@@ -1,7 +1,9 @@
 import { describe, expect, test } from "vitest";
 // The SDK's error class itself (its module has no imports, so this loads no runtime).
 import { APIError, ErrCode } from "../../node_modules/encore.dev/dist/api/error.js";
-import { ERR_STATUS, HttpError, invalidArgument, notFound, statusForCode, toErrorBody, unauthenticated } from "./errors.ts";
+import { DB_RETRY_AFTER_SECONDS, DB_UNAVAILABLE_MESSAGE, ERR_STATUS, HttpError, invalidArgument, notFound, retryAfterHeader, statusForCode, toErrorBody, unauthenticated } from "./errors.ts";
+import { SqlError, unavailableError } from "../runtime/sqldb.ts";
+import { errorParts } from "../runtime/dispatch.ts";
 import { ValidationError } from "./codec.ts";
 
 describe("statusForCode", () => {
@@ -127,5 +129,28 @@ describe("toErrorBody", () => {
   test("a ValidationError from decoding is a 400 invalid_argument naming the field", () => {
     const out = toErrorBody(new ValidationError('missing required field "name"', "name"));
     expect(out).toMatchObject({ status: 400, body: { code: "invalid_argument", message: 'missing required field "name"', details: null } });
+  });
+});
+
+describe("a database that cannot be reached", () => {
+  const down = () => unavailableError("error connecting to server: connect ECONNREFUSED 127.0.0.1:5432");
+
+  test("is 503 unavailable with a retry hint, not 500, also when wrapped as an internal error", () => {
+    for (const err of [down(), APIError.internal("could not load the campaign", down()), new Error("outer", { cause: down() })]) {
+      const out = toErrorBody(err);
+      expect(out.status).toBe(503);
+      expect(out.body).toEqual({ code: "unavailable", message: DB_UNAVAILABLE_MESSAGE, details: { retryAfterSeconds: DB_RETRY_AFTER_SECONDS } });
+      expect(out.body.message).not.toContain("5432"); // the cause stays in the log
+      expect(out.logMessage).toContain("ECONNREFUSED");
+      expect(errorParts(err)).toMatchObject({ code: "unavailable", internal: false, details: { retryAfterSeconds: DB_RETRY_AFTER_SECONDS } });
+    }
+    expect(retryAfterHeader(toErrorBody(down()).body)).toEqual({ "retry-after": String(DB_RETRY_AFTER_SECONDS) });
+  });
+
+  test("a failing query (not a connection problem) stays a 500", () => {
+    const syntax = new SqlError("db error: ERROR: syntax error (SQLSTATE 42601)");
+    expect(toErrorBody(syntax).status).toBe(500);
+    expect(errorParts(syntax).code).toBe("internal");
+    expect(retryAfterHeader(toErrorBody(syntax).body)).toEqual({});
   });
 });

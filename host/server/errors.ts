@@ -23,6 +23,36 @@ export const ERR_STATUS: Record<string, number> = {
 };
 
 export const INTERNAL_MESSAGE = "an internal error occurred";
+export const DB_UNAVAILABLE_MESSAGE = "the database is temporarily unavailable; retry shortly";
+// The retry hint of a 503 caused by the database (details.retryAfterSeconds and Retry-After).
+export const DB_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Whether `err`, or an error in its cause chain, is a database that cannot be reached or gave no
+ * connection in time (host/runtime/sqldb.ts marks those SqlErrors `unavailable`). Such failures are
+ * transient: callers get 503 `unavailable` with a retry hint instead of 500 `internal`, also when
+ * the app wrapped the error (APIError.internal(msg, cause)).
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  let e = err;
+  for (let depth = 0; depth < 6 && typeof e === "object" && e !== null; depth++) {
+    const x = e as { name?: unknown; unavailable?: unknown; cause?: unknown };
+    if (x.name === "SqlError" && x.unavailable === true) return true;
+    e = x.cause;
+  }
+  return false;
+}
+
+/** The public parts of a database-unavailable failure. */
+export function databaseUnavailableParts(): { code: "unavailable"; message: string; details: { retryAfterSeconds: number } } {
+  return { code: "unavailable", message: DB_UNAVAILABLE_MESSAGE, details: { retryAfterSeconds: DB_RETRY_AFTER_SECONDS } };
+}
+
+/** The Retry-After header for an error body that carries a retry hint. */
+export function retryAfterHeader(body: { code: string; details?: unknown }): Record<string, string> {
+  const secs = (body.details as { retryAfterSeconds?: unknown } | null | undefined)?.retryAfterSeconds;
+  return (body.code === "unavailable" || body.code === "resource_exhausted") && typeof secs === "number" && secs > 0 ? { "retry-after": String(Math.ceil(secs)) } : {};
+}
 
 export function statusForCode(code: string): number {
   return Object.hasOwn(ERR_STATUS, code) ? ERR_STATUS[code] : 500;
@@ -82,6 +112,9 @@ export function toErrorBody(err: unknown): ErrorResponse {
   const rawCode = e && typeof e.code === "string" ? e.code : null;
   const code = rawCode !== null && rawCode !== "ok" && Object.hasOwn(ERR_STATUS, rawCode) ? rawCode : "internal";
 
+  if (code === "internal" && isDatabaseUnavailable(err)) {
+    return { status: 503, body: databaseUnavailableParts(), internal: false, logMessage: describe(err) };
+  }
   if (code === "internal") {
     return {
       status: 500,

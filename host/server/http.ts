@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from "node:net";
 import type { AppMeta, CorsConfig, EndpointMeta } from "../meta.ts";
 import { Router } from "./router.ts";
 import { checkJson, decodeRequest, encodeResponse, parseCookies, ValidationError, type RawRequestParts } from "./codec.ts";
-import { HttpError as RuntimeError, statusForCode } from "./errors.ts";
+import { HttpError as RuntimeError, isDatabaseUnavailable, retryAfterHeader, statusForCode } from "./errors.ts";
 import { corsHeaders, withAppHeaders } from "./cors.ts";
 import type { Dispatcher } from "../runtime/dispatch.ts";
 import { errorParts } from "../runtime/dispatch.ts";
@@ -439,9 +439,10 @@ export function writeError(
     status = statusForCode(p.code);
     body = { code: p.code, message: p.message, details: p.details };
     if (p.internal) log.log(req, LogLevel.Error, "request failed with an internal error", asError(err));
+    else if (isDatabaseUnavailable(err)) log.log(req, LogLevel.Warn, "request failed: the database is unavailable (answered 503)", asError(err));
   }
   if (res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { ...extra, "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
+  res.writeHead(status, { ...extra, ...retryAfterHeader(body), "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) });
   res.end(text);
 }

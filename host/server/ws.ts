@@ -11,7 +11,7 @@ import type { Logger } from "../runtime/log.ts";
 import { Request, type APICallData } from "../runtime/request.ts";
 import type { StreamOptions, StreamPeer, Transport } from "../runtime/streams.ts";
 import { decodeRequest, parseCookies } from "./codec.ts";
-import { HttpError, toErrorBody } from "./errors.ts";
+import { HttpError, retryAfterHeader, toErrorBody } from "./errors.ts";
 import { authenticateRequest, type HttpServer } from "./http.ts";
 import { applyClientAddress } from "./clientaddr.ts";
 
@@ -220,6 +220,7 @@ function refuse(socket: Duplex, err: unknown, log: Logger): void {
   const body = JSON.stringify(res.body);
   socket.end(
     `HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? "Error"}\r\n` +
+      Object.entries(retryAfterHeader(res.body)).map(([k, v]) => `${k}: ${v}\r\n`).join("") +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n` +
       body,
   );

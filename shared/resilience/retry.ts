@@ -1,5 +1,5 @@
 // Retry with exponential backoff and full jitter, on retryable failures only, honouring Retry-After.
-import type { Clock } from "./clock";
+import { systemClock, type Clock } from "./clock";
 import { ProviderError } from "./errors";
 
 /** How a call is retried. */
@@ -43,6 +43,35 @@ export async function retry<T>(fn: (attempt: number) => Promise<T>, o: RetryOpti
       if (delay > o.maxRetryAfterMs) throw err;
       o.onRetry?.(err, attempt + 1, delay);
       await o.clock.sleep(delay, o.signal);
+    }
+  }
+}
+
+/**
+ * True when `err` says our own infrastructure cannot take the work now: a database that cannot be
+ * reached or gave no connection in time (the runtime's SqlError marked `unavailable`), or a service
+ * call answered 503 `unavailable`. Such failures pass by themselves.
+ */
+export function isInfraUnavailable(err: unknown): boolean {
+  const e = err as { unavailable?: unknown; code?: unknown } | null;
+  return typeof e === "object" && e !== null && (e.unavailable === true || e.code === "unavailable");
+}
+
+/**
+ * Runs a write that must not be lost (the outcome of something already done, e.g. an SMS sent) until
+ * it succeeds, retrying while the database is unavailable (isInfraUnavailable), for at most
+ * `deadlineMs`. Other errors are thrown at once.
+ */
+export async function persist<T>(fn: () => Promise<T>, o: { deadlineMs: number; clock?: Clock; onRetry?: (err: unknown, delayMs: number) => void }): Promise<T> {
+  const clock = o.clock ?? systemClock;
+  const deadline = clock.now() + o.deadlineMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isInfraUnavailable(err) || clock.now() + delay > deadline) throw err;
+      o.onRetry?.(err, delay);
+      await clock.sleep(delay);
     }
   }
 }

@@ -7,10 +7,11 @@
 // Options: --runs N (default 20), --mentions N (burst size, default 400), --load (the same while 4
 // analytics PDF reports are generated and a 5 MiB PDF document is processed, continuously: load.ts;
 // target p99 < 1 s; --load-reports N and --load-documents N change the mix).
-import { startFakeTwilio } from "../../tests/fakes/twilio.ts";
-import { call, createCampaign, percentile, startBenchApp, writeResults } from "./common.ts";
-import { startLoad, type LoadFigures } from "./load.ts";
-import { option } from "./options.ts";
+import { startFakeTwilio } from "../tests/fakes/twilio.ts";
+import { call, createCampaign, startBenchApp } from "./lib/app.ts";
+import { percentile, writeResults } from "../host/bench/results.ts";
+import { startLoad, type LoadFigures } from "./lib/load.ts";
+import { option } from "../host/bench/options.ts";
 
 /** Whole-number options (counts). */
 function intOption(args: string[], name: string, fallback: number, min: number): number {
@@ -33,7 +34,7 @@ function burst(size: number, tag: string) {
   }));
 }
 
-export async function runAlertBench(root: string, args: string[]): Promise<number> {
+export default async function runAlertBench(root: string, args: string[]): Promise<number> {
   const runs = intOption(args, "--runs", 20, 1);
   const size = intOption(args, "--mentions", 400, 1);
   const withLoad = args.includes("--load");
@@ -91,6 +92,6 @@ export async function runAlertBench(root: string, args: string[]): Promise<numbe
   process.stdout.write(`ingest of a ${size}-mention crisis burst → SMS at the fake Twilio${load ? " under load" : ""}: ${JSON.stringify(figures)}\n`);
   if (loadFigures) process.stdout.write(`meanwhile (PDF reports in flight, ${(loadFigures.documentBytes / 1048576).toFixed(2)} MiB PDFs of ${loadFigures.documentPages} pages processed one after another): ${JSON.stringify(loadFigures)}\n`);
   process.stdout.write(`node ${process.version}, Redis ${process.env.REDIS_URL ? "on" : "off"}\n`);
-  writeResults(load ? "alert-load" : "alert", { figures, load: loadFigures, latenciesMs: latencies.map(Math.round) });
+  writeResults(root, load ? "alert-load" : "alert", { figures, load: loadFigures, latenciesMs: latencies.map(Math.round) });
   return misses > 0 || sorted.length === 0 || percentile(sorted, 99) >= (load ? 1000 : 2000) ? 1 : 0;
 }

@@ -10,10 +10,10 @@
 import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
 import { jwtVerify } from "jose";
-import { passwordProblem } from "../../auth/domain/passwords.ts";
-import { dropFixtureDatabases, fixturePrefix, startFixture } from "../testing/fixture-server.ts";
-import { writeResults } from "./common.ts";
-import { option } from "./options.ts";
+import { passwordProblem } from "../auth/domain/passwords.ts";
+import { dropFixtureDatabases, fixturePrefix, startFixture } from "../host/testing/fixture-server.ts";
+import { writeResults } from "../host/bench/results.ts";
+import { option } from "../host/bench/options.ts";
 
 interface Figure {
   what: string;
@@ -34,7 +34,7 @@ async function post(url: string, body: unknown): Promise<any> {
   return res.json();
 }
 
-export async function runAuthBench(root: string, args: string[]): Promise<number> {
+export default async function runAuthBench(root: string, args: string[]): Promise<number> {
   const cost = Math.floor(option(args, "--cost", 12, 4));
   const duration = option(args, "--duration", 10, 1);
   const connections = Math.floor(option(args, "--connections", 32, 1));
@@ -120,6 +120,6 @@ export async function runAuthBench(root: string, args: string[]): Promise<number
     await dropFixtureDatabases(prefix);
   }
   process.stdout.write(`\n${duration} s per run, bcrypt cost ${cost}, node ${process.version}, Redis ${process.env.REDIS_URL ? "on" : "off"}\n`);
-  writeResults("auth", { cost, duration, figures });
+  writeResults(root, "auth", { cost, duration, figures });
   return figures.some((f) => f.errors > 0) ? 1 : 0;
 }

@@ -3,7 +3,8 @@
 // times (each one done is replaced at once), and one 5 MiB PDF document uploaded and processed
 // (text extraction, passages, summary) after another.
 import PDFDocument from "pdfkit";
-import { call, createCampaign, summary, type BenchApp } from "./common.ts";
+import { summary } from "../../host/bench/results.ts";
+import { call, createCampaign, type BenchApp } from "./app.ts";
 
 const MIB = 1024 * 1024;
 const SENTENCES = [

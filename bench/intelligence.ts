@@ -7,9 +7,10 @@
 // - chat latency (POST /api/v1/intelligence/chat/message) with the fake model: one tool round trip
 //   (two model calls and a sentiment read from monitoring) per question, p50/p99.
 // Options: --passages N (default 10000), --searches N (default 300), --chats N (default 100).
-import { FAKE_OPENAI_KEY, startFakeOpenAI } from "../../tests/fakes/openai.ts";
-import { call, createCampaign, startBenchApp, summary, writeResults } from "./common.ts";
-import { option } from "./options.ts";
+import { FAKE_OPENAI_KEY, startFakeOpenAI } from "../tests/fakes/openai.ts";
+import { call, createCampaign, startBenchApp } from "./lib/app.ts";
+import { summary, writeResults } from "../host/bench/results.ts";
+import { option } from "../host/bench/options.ts";
 
 // A deterministic vocabulary: common campaign words (in many passages) and rarer ones (in few).
 const COMMON = "campaign voters county budget transit schools taxes jobs health housing police plan council election senate mayor debate rally poll economy".split(" ");
@@ -32,7 +33,7 @@ function paragraph(r: () => number): string {
 
 const QUERIES = ["transit", "budget taxes", '"county council"', "housing -police", "term1a", "term2b OR term3c", "schools health jobs", "election debate", "mayor", "word42 word43"];
 
-export async function runIntelligenceBench(root: string, args: string[]): Promise<number> {
+export default async function runIntelligenceBench(root: string, args: string[]): Promise<number> {
   const passages = Math.floor(option(args, "--passages", 10_000, 100));
   const searches = Math.floor(option(args, "--searches", 300, 1));
   const chats = Math.floor(option(args, "--chats", 100, 1));
@@ -113,6 +114,6 @@ export async function runIntelligenceBench(root: string, args: string[]): Promis
   }
   process.stdout.write(`intelligence: ${JSON.stringify(figures)}\n`);
   process.stdout.write(`node ${process.version}, Redis ${process.env.REDIS_URL ? "on" : "off"}\n`);
-  writeResults("intelligence", figures);
+  writeResults(root, "intelligence", figures);
   return 0;
 }

@@ -11,13 +11,14 @@
 //   4. One row in the middle is edited in SQL; verification must report that row.
 import { randomUUID } from "node:crypto";
 import postgres from "postgres";
-import { databaseUrl } from "../db/provision.ts";
-import { serverUrl } from "../testing/fixture-server.ts";
-import { detailsHash, entryHash } from "../../compliance/domain/chain.ts";
-import { call, startBenchApp, writeResults } from "./common.ts";
-import { option } from "./options.ts";
+import { databaseUrl } from "../host/db/provision.ts";
+import { serverUrl } from "../host/testing/fixture-server.ts";
+import { detailsHash, entryHash } from "../compliance/domain/chain.ts";
+import { call, startBenchApp } from "./lib/app.ts";
+import { writeResults } from "../host/bench/results.ts";
+import { option } from "../host/bench/options.ts";
 
-export async function runAuditBench(root: string, args: string[]): Promise<number> {
+export default async function runAuditBench(root: string, args: string[]): Promise<number> {
   const appends = Math.floor(option(args, "--appends", 20_000, 1));
   const concurrency = Math.floor(option(args, "--concurrency", 32, 1));
   const entries = Math.floor(option(args, "--entries", 1_000_000, 1));
@@ -111,6 +112,6 @@ export async function runAuditBench(root: string, args: string[]): Promise<numbe
     await app.close();
   }
   process.stdout.write(`node ${process.version}\n`);
-  writeResults("audit", figures);
+  writeResults(root, "audit", figures);
   return ok ? 0 : 1;
 }

@@ -1,9 +1,8 @@
 // What the app benchmarks share: the War Room app started as `npm start` starts it with a first
-// admin, signed in as that admin; JSON calls; a campaign; percentiles; the results file.
-import path from "node:path";
+// admin, signed in as that admin; JSON calls; a campaign. Percentiles and the results file are the
+// runtime's (host/bench/results.ts).
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dropFixtureDatabases, fixturePrefix, startFixture, type FixtureServer } from "../testing/fixture-server.ts";
+import { dropFixtureDatabases, fixturePrefix, startFixture, type FixtureServer } from "../../host/testing/fixture-server.ts";
 
 export const BENCH_ADMIN_EMAIL = "bench-admin@example.org";
 
@@ -72,22 +71,4 @@ export function audience(min = 18, max = 65) {
 export async function createCampaign(app: BenchApp, name: string, overrides: Record<string, unknown> = {}): Promise<string> {
   const body = { name, description: "", startDate: "2026-01-01T00:00:00Z", endDate: "2027-01-01T00:00:00Z", budget: 1000, targetAudience: audience(), ...overrides };
   return (await call(`${app.url}/api/v1/campaigns`, app.token, body)).id;
-}
-
-/** The nearest-rank percentile `p` (0..100) of ascending `sorted`. */
-export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-
-/** Count, p50, p99, min and max (ms, one decimal) of `ms`. */
-export function summary(ms: number[]): Record<string, number> {
-  const sorted = [...ms].sort((a, b) => a - b);
-  return { count: sorted.length, p50Ms: +percentile(sorted, 50).toFixed(1), p99Ms: +percentile(sorted, 99).toFixed(1), minMs: +sorted[0]!.toFixed(1), maxMs: +sorted.at(-1)!.toFixed(1) };
-}
-
-/** Writes `data` as bench-results/<name>-<timestamp>.json and returns the file's path. */
-export function writeResults(name: string, data: unknown): string {
-  const dir = path.resolve(import.meta.dirname, "../../bench-results");
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-  writeFileSync(file, JSON.stringify(data, null, 2));
-  return file;
 }

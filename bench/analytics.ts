@@ -10,11 +10,12 @@
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import postgres from "postgres";
-import { databaseUrl } from "../db/provision.ts";
-import { serverUrl } from "../testing/fixture-server.ts";
-import { audience, call, createCampaign, percentile, startBenchApp } from "./common.ts";
-import { option } from "./options.ts";
-import { compareTop, rollUp, TOP_PER_DAY, type AuthorCell, type HourCell, type RollupMention, type TermCell, type TopMentionCell } from "../../analytics/domain/rollup.ts";
+import { databaseUrl } from "../host/db/provision.ts";
+import { serverUrl } from "../host/testing/fixture-server.ts";
+import { audience, call, createCampaign, startBenchApp } from "./lib/app.ts";
+import { percentile } from "../host/bench/results.ts";
+import { option } from "../host/bench/options.ts";
+import { compareTop, rollUp, TOP_PER_DAY, type AuthorCell, type HourCell, type RollupMention, type TermCell, type TopMentionCell } from "../analytics/domain/rollup.ts";
 
 const DAY = 86_400_000;
 const PLATFORMS = ["twitter", "facebook", "instagram", "tiktok", "reddit", "news"];
@@ -61,7 +62,7 @@ function mentions(start: number, count: number, total: number, from: number, rnd
   return out;
 }
 
-export async function runAnalyticsBench(root: string, args: string[]): Promise<number> {
+export default async function runAnalyticsBench(root: string, args: string[]): Promise<number> {
   const total = Math.floor(option(args, "--mentions", 1_000_000, 1));
   const runs = Math.floor(option(args, "--runs", 50, 1));
   const pdfRuns = Math.floor(option(args, "--pdf-runs", 20, 1));

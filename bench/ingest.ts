@@ -6,7 +6,7 @@
 //      in the same run, with the same concurrency and chunk size; both figures and their ratio.
 //      Also: how long after the last ingest the crisis detector had taken every batch.
 //   2. fan-out: N WebSocket subscribers on one campaign's /ws/campaigns/:id/stream (clients spread
-//      over worker threads, as in fanout.ts); small ingest calls at a steady rate; latency from the
+//      over worker threads, as in host/bench/fanout.ts); small ingest calls at a steady rate; latency from the
 //      ingest call to receipt, for every (batch, subscriber), and to the last subscriber per batch.
 //   3. detection: a campaign with an hour of ordinary history, then a scandal burst (400 angry
 //      mentions over two minutes, docs/crisis-cases.md "cold-start"/"scandal"); time from the burst's ingest
@@ -20,10 +20,10 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
 import postgres from "postgres";
 import { WebSocket } from "ws";
-import { databaseUrl } from "../db/provision.ts";
-import { dropFixtureDatabases, fixturePrefix, serverUrl, startFixture, type FixtureServer } from "../testing/fixture-server.ts";
-import { writeResults } from "./common.ts";
-import { option } from "./options.ts";
+import { databaseUrl } from "../host/db/provision.ts";
+import { dropFixtureDatabases, fixturePrefix, serverUrl, startFixture, type FixtureServer } from "../host/testing/fixture-server.ts";
+import { writeResults } from "../host/bench/results.ts";
+import { option } from "../host/bench/options.ts";
 
 interface Options {
   mentions: number;
@@ -463,7 +463,7 @@ async function measureDetection(app: App, o: Options): Promise<DetectionFigures>
 const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "-");
 
-export async function runIngestBench(root: string, args: string[]): Promise<number> {
+export default async function runIngestBench(root: string, args: string[]): Promise<number> {
   let o: Options;
   try {
     o = parseOptions(args);
@@ -518,7 +518,7 @@ export async function runIngestBench(root: string, args: string[]): Promise<numb
         `   detected in ${detection.detected} of ${detection.trials} trials; the burst's ingest call: p50 ${ms(detection.ingestCallMs.p50)} ms, p99 ${ms(detection.ingestCallMs.p99)} ms\n\n` +
         `load average (1/5/15 min) before ${loadBefore}, after ${loadAverage()}\n`,
     );
-    writeResults("ingest", { options: o, ingest, fanout, detection, loadBefore, loadAfter: loadAverage() });
+    writeResults(root, "ingest", { options: o, ingest, fanout, detection, loadBefore, loadAfter: loadAverage() });
     return fanout.lost + fanout.duplicates + fanout.disconnected > 0 || detection.detected < detection.trials ? 1 : 0;
   } finally {
     await sql?.end();
