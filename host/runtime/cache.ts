@@ -5,7 +5,7 @@
 //
 // TTL argument, as the SDK passes it: undefined = the command's own behaviour (SET clears a TTL,
 // the rest keep it), -1 = keep the TTL, -2 = never expire (PERSIST), n >= 0 = expire in n ms.
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { MemoryCache } from "./cache_memory.ts";
 
 export type Arg = string | number | Buffer;
@@ -17,12 +17,22 @@ export interface CacheBackend {
   close(): Promise<void>;
 }
 
+// ioredis is imported on first use: loading it with the runtime (before the app, which may load it
+// too under a test runner's module system) would evaluate it twice in one process.
 class RedisBackend implements CacheBackend {
-  constructor(private readonly redis: Redis) {}
+  private client: Promise<Redis> | null = null;
+
+  constructor(private readonly url: string) {}
+
+  private redis(): Promise<Redis> {
+    this.client ??= import("ioredis").then(({ Redis }) => new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 2 }));
+    return this.client;
+  }
 
   async exec(cmds: Cmd[]): Promise<unknown[]> {
-    if (cmds.length === 1) return [await this.redis.callBuffer(...cmds[0])];
-    let m = this.redis.multi();
+    const redis = await this.redis();
+    if (cmds.length === 1) return [await redis.callBuffer(...cmds[0])];
+    let m = redis.multi();
     for (const c of cmds) m = m.callBuffer(...c);
     const res = (await m.exec()) ?? [];
     for (const [err] of res) if (err) throw err;
@@ -30,7 +40,9 @@ class RedisBackend implements CacheBackend {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    if (!this.client) return;
+    const redis = await this.client;
+    await redis.quit().catch(() => redis.disconnect());
   }
 }
 
@@ -254,9 +266,7 @@ export class CacheRuntime {
     if (!this.backend) {
       // Lazy: connecting happens on the first command; a Redis that is down fails that command
       // (an error to the caller) instead of the start-up.
-      this.backend = this.redisUrl
-        ? new RedisBackend(new Redis(this.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true }))
-        : new MemoryCache();
+      this.backend = this.redisUrl ? new RedisBackend(this.redisUrl) : new MemoryCache();
     }
     return this.backend;
   }
