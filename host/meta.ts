@@ -86,12 +86,21 @@ export interface EndpointMeta {
   handshake?: ParamsMeta | null;
   streamIn?: Schema | null; // messages client → server
   streamOut?: Schema | null; // messages server → client
+  /** api.static: files served from a directory (no handler). */
+  static?: StaticAssetsMeta;
+}
+
+export interface StaticAssetsMeta {
+  dir: string; // relative to the app root
+  notFound: string | null; // file served when none matches, relative to the app root
+  notFoundStatus: number | null; // its status; default 404
+  headers: Record<string, string[]>; // added to every file served
 }
 
 export interface ServiceMeta {
   name: string;
   dir: string; // relative to app root, e.g. "auth"
-  file: string; // the encore.service.ts, relative to app root
+  file: string | null; // the encore.service.ts, relative to app root; null when there is none
   hasMiddlewares: boolean;
   endpoints: EndpointMeta[];
   databases: string[]; // SQLDatabase names declared in this service
@@ -119,6 +128,8 @@ export interface DatabaseMeta {
   file: string;
   migrationsDir: string | null; // relative to app root
   migrations: { version: number; name: string; file: string }[]; // sorted by version
+  /** Prisma / drizzle v1 migrations: applied ones are tracked one by one, not as one version. */
+  nonSequentialMigrations?: boolean;
 }
 
 export interface TopicMeta {

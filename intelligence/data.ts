@@ -6,12 +6,39 @@ import { alerting, campaigns, monitoring } from "~encore/clients";
 import type { Caller } from "../shared/permissions";
 import { canSee, requireCampaign, visibilityOf } from "./access";
 import { competitorFigures } from "./domain/competitor";
-import type { CompetitorSignal, HostileAuthor, ThreatSignals } from "./domain/threat";
+import { assessThreat, type CompetitorSignal, type HostileAuthor, type ThreatSignals } from "./domain/threat";
+import type { IncidentBrief } from "./domain/analyst";
 import type { CampaignBrief, ToolDeps } from "./domain/tools";
 import type { CompetitorIntelligence } from "./model";
+import { matchingSentences } from "./domain/search";
 import * as store from "./store";
 
 const HOUR = 3_600_000;
+const SEVERITY_RANK: Record<string, number> = { LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
+const notFound = (err: unknown) => (err as { code?: string }).code === "not_found";
+
+type CrisisRecord = Awaited<ReturnType<typeof monitoring.getCrisesForService>>["crises"][number];
+
+/** Monitoring's crisis record as the analyst explains it. */
+function incidentBrief(c: CrisisRecord, alerted: boolean): IncidentBrief {
+  const e = c.explanation;
+  return {
+    title: c.title,
+    severity: c.severity,
+    status: c.status,
+    summary: c.summary,
+    crisisScore: c.crisisScore,
+    openedAt: c.openedAt.toISOString(),
+    alerted,
+    mentions: e.mentions,
+    estimatedReach: e.estimatedReach,
+    sentimentImpact: e.sentimentImpact,
+    terms: e.topTerms.map((t) => ({ term: t.term, share: t.share, mentions: t.mentions })),
+    platforms: e.platformBreakdown.map((p) => ({ platform: p.platform, mentions: p.mentions, negativeMentions: p.negativeMentions, reach: p.reach, share: p.share })),
+    topPosts: e.topMentions.map((m) => ({ author: m.author ?? "", platform: m.platform, text: m.text, sentiment: m.sentiment, reach: m.reach, url: m.url ?? "" })),
+    recommendedActions: e.recommendedActions,
+  };
+}
 const NEGATIVE = -0.05;
 
 /** The tools' reads for one caller: every campaign-scoped read checks that the caller may see the campaign. */
@@ -55,12 +82,45 @@ export function toolDeps(caller: Caller): ToolDeps {
       };
     },
     async searchKnowledge(query, limit) {
-      const hits = await store.search(await visibilityOf(caller), query, limit, 0);
-      return hits.map((h) => ({
+      const hits = await store.searchHits(await visibilityOf(caller), query, limit, 0);
+      return hits.map(({ result: h, body }) => ({
         title: h.source.title,
-        snippet: h.snippet,
+        // Whole sentences of the passage carrying the matched words, not a cut fragment.
+        snippet: matchingSentences(body, h.highlights.map((x) => h.text.slice(x.start, x.end))),
         source: h.kind === "passage" ? `document ${h.source.title}, passage ${(h.source.position ?? 0) + 1}` : `report ${h.source.title}`,
       }));
+    },
+    async sentimentBefore(campaignId, hours, endHoursAgo) {
+      await check(campaignId);
+      const end = new Date(Date.now() - endHoursAgo * HOUR);
+      const s = await monitoring.getSentimentForService({ campaignId, start: new Date(end.getTime() - hours * HOUR), end });
+      return { mentions: s.mentions, average: s.average, reachWeighted: s.reachWeighted, positive: s.positive, neutral: s.neutral, negative: s.negative };
+    },
+    async openIncidents(campaignId) {
+      await check(campaignId);
+      const [{ crises }, { alerts }] = await Promise.all([monitoring.getCrisesForService({ campaignId, openOnly: true }), alerting.listOpenAlerts({ campaignId })]);
+      const alerted = new Set(alerts.map((a) => a.id));
+      return crises
+        .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.openedAt.getTime() - a.openedAt.getTime())
+        .map((c) => incidentBrief(c, c.alertId !== undefined && alerted.has(c.alertId)));
+    },
+    async competitors(campaignId) {
+      await check(campaignId);
+      const config = await monitoring.getConfigForService({ campaignId }).catch((err) => (notFound(err) ? null : Promise.reject(err)));
+      return config?.competitors ?? [];
+    },
+    async competitor(campaignId, name, days) {
+      const c = await competitorIntelligence(caller, name, campaignId, days);
+      return c;
+    },
+    async mentions(campaignId, hours) {
+      await check(campaignId);
+      const { mentions } = await monitoring.getMentionsForService({ campaignId, hours, limit: 2000 });
+      return mentions.map((m) => ({ author: m.author, platform: m.platform, text: m.text, sentiment: m.sentiment, reach: m.reach, url: m.url, timestamp: m.timestamp }));
+    },
+    async threat(campaignId, hours) {
+      await check(campaignId);
+      return assessThreat(await threatSignals(campaignId, hours));
     },
   };
 }
@@ -74,7 +134,6 @@ export async function listCampaigns(caller: Caller): Promise<CampaignBrief[]> {
   return found.filter((c) => c !== null).map((c) => ({ id: c.id, name: c.name, status: c.status }));
 }
 
-const notFound = (err: unknown) => (err as { code?: string }).code === "not_found";
 
 /** What the threat assessment reads about a campaign over the last `hours` and the window before. */
 export async function threatSignals(campaignId: string, hours: number): Promise<ThreatSignals> {

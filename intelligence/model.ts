@@ -241,13 +241,18 @@ export interface SearchSource {
   campaignId?: string;
 }
 
-/** One ranked result; snippet highlights the matches with <b>…</b>. */
+/** One ranked result: the fragment as plain text with the matches' offsets, and as escaped HTML. */
 export interface SearchResult {
   kind: "passage" | "report";
   id: string;
   rank: number;
   heading: string;
+  /** The fragment HTML-escaped, matches wrapped in <mark>…</mark> (the only markup): safe to render as HTML. */
   snippet: string;
+  /** The fragment as plain text (not escaped). */
+  text: string;
+  /** The matches in `text`: [start, end) offsets in UTF-16 code units. */
+  highlights: { start: number; end: number }[];
   source: SearchSource;
 }
 

@@ -60,11 +60,11 @@ describe("the offline assistant", () => {
   test("answers from the real figures, marked offline; the user's only campaign is the default", async () => {
     const res = await intelligence.sendChatMessage({ message: "How is sentiment over the last 3 hours, and who is attacking us?" }, as(owner));
     expect(res.mode).toBe("offline");
-    expect(res.toolsUsed).toEqual(["get_sentiment", "get_top_negative_mentions"]);
+    expect(res.toolsUsed).toEqual(["get_sentiment", "get_hostile_voices"]);
     const lines = res.response.split("\n");
     expect(lines[0]).toBe("[Offline mode: no AI model is configured. This answer is assembled from the platform's own figures, without the AI model.]");
     expect(res.response).toContain("Sentiment over the last 3 h: average -0.1 across 2 mentions (1 positive, 0 neutral, 1 negative");
-    expect(res.response).toContain('- critic on news (reach 9000, sentiment -0.7): "Rivera is a disgrace"');
+    expect(res.response).toContain('- critic (news): 1 negative mention(s), audience 9000, average sentiment -0.7; worst: "Rivera is a disgrace"');
     expect(res.figures).toContainEqual({ label: "mentions (last 3 h)", value: 2, source: "monitoring" });
     expect(res.usage).toEqual({ promptTokens: 0, completionTokens: 0, totalTokens: 0 });
     const { messages } = await intelligence.getChatHistory({ sessionId: res.sessionId }, as(owner));

@@ -6,6 +6,7 @@ import { inTransaction } from "../shared/sql";
 import type { AnalysedPassage } from "./domain/analysis";
 import type { PassageDraft } from "./domain/passages";
 import type { Figure } from "./domain/tools";
+import { isWebSyntax, safeSnippet, START_SEL, STOP_SEL } from "./domain/search";
 import type { ChatMessage, DocumentUpload, Report, ReportContent, SearchResult } from "./model";
 
 /** What a caller may see: everything (admins), or their campaigns' rows and their own private rows. */
@@ -279,44 +280,77 @@ interface HitRow {
   title: string;
   position: number | null;
   campaign_id: string | null;
-  snippet: string;
+  marked: string;
+  body: string;
 }
 
 /**
- * Ranked full-text search over the passages and reports `v` may see: websearch_to_tsquery (quotes,
- * OR, -word), ts_rank_cd over the weighted vectors (heading/title A, body B), ts_headline only for
- * the page returned.
+ * Ranked full-text search over the passages and reports `v` may see. A natural question (no web
+ * syntax) is OR-ed: every content word (english stop words dropped, stemmed) may match, results
+ * that match them all come first, then by ts_rank_cd over the weighted vectors (heading/title A,
+ * body B). A web-style query (quotes, OR, -word) is websearch_to_tsquery as written. The same text
+ * is returned once: a document's summary report (or a report repeating a passage) is left out when
+ * a passage of the document matches, and
+ * passages or reports with identical text keep only the best ranked. Highlights come from
+ * ts_headline, computed only for the page returned, with sentinels a document cannot forge.
  */
 export async function search(v: Visibility, q: string, limit: number, offset: number): Promise<SearchResult[]> {
+  return (await searchHits(v, q, limit, offset)).map((h) => h.result);
+}
+
+/** The search's results with each hit's whole text (at most 4,000 characters), for quoting whole sentences. */
+export async function searchHits(v: Visibility, q: string, limit: number, offset: number): Promise<{ result: SearchResult; body: string }[]> {
+  const natural = !isWebSyntax(q);
   const rows = await db.queryAll<HitRow>`
-    WITH q AS (SELECT websearch_to_tsquery('english', ${q}) AS query),
+    WITH strict AS (SELECT websearch_to_tsquery('english', ${q}) AS query),
+    q AS (
+      SELECT strict.query AS strict,
+             CASE WHEN ${natural} AND numnode(strict.query) > 1 THEN replace(plainto_tsquery('english', ${q})::text, ' & ', ' | ')::tsquery ELSE strict.query END AS query
+      FROM strict
+    ),
     hits AS (
-      SELECT 'passage'::text AS kind, p.id, p.heading, p.body AS text, ts_rank_cd(p.tsv, q.query)::float8 AS rank,
+      SELECT 'passage'::text AS kind, p.id, p.heading, p.body AS text, (ts_rank_cd(p.tsv, q.query) + CASE WHEN p.tsv @@ q.strict THEN 1 ELSE 0 END)::float8 AS rank,
              p.document_id AS source_id, d.filename AS title, p.position, p.campaign_id
       FROM passages p JOIN documents d ON d.id = p.document_id, q
       WHERE p.tsv @@ q.query AND (${v.all} OR p.campaign_id = ANY(${v.campaignIds}::uuid[]) OR (p.campaign_id IS NULL AND p.owner_id = ${v.userId}))
       UNION ALL
-      SELECT 'report'::text, r.id, r.title, r.summary, ts_rank_cd(r.tsv, q.query)::float8, r.id, r.title, NULL::int, r.campaign_id
+      SELECT 'report'::text, r.id, r.title, r.summary, (ts_rank_cd(r.tsv, q.query) + CASE WHEN r.tsv @@ q.strict THEN 1 ELSE 0 END)::float8, r.id, r.title, NULL::int, r.campaign_id
       FROM reports r, q
       WHERE r.tsv @@ q.query AND (${v.all} OR r.campaign_id = ANY(${v.campaignIds}::uuid[]) OR (r.campaign_id IS NULL AND r.owner_id = ${v.userId}))
+        -- A summary of a document (or any report whose text is a passage's) repeats a passage that matches too.
+        AND NOT (r.document_id IS NOT NULL AND EXISTS (
+          SELECT 1 FROM passages p2 WHERE p2.document_id = r.document_id AND p2.tsv @@ q.query
+            AND (r.analysis_type = 'summary' OR strpos(p2.body, r.summary) > 0)
+            AND (${v.all} OR p2.campaign_id = ANY(${v.campaignIds}::uuid[]) OR (p2.campaign_id IS NULL AND p2.owner_id = ${v.userId}))))
     ),
-    page AS (SELECT * FROM hits ORDER BY rank DESC, id LIMIT ${limit} OFFSET ${offset})
-    SELECT page.kind, page.id, page.heading, page.rank, page.source_id, page.title, page.position, page.campaign_id,
-           ts_headline('english', page.text, q.query, 'StartSel=<b>, StopSel=</b>, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+    -- Duplicates are looked for among the best-ranked candidates only (twice the page and more), so a
+    -- query matching thousands of passages does not hash them all.
+    candidates AS (SELECT * FROM hits ORDER BY rank DESC, id LIMIT ${(offset + limit) * 2 + 20}),
+    distinct_hits AS (
+      SELECT DISTINCT ON (md5(lower(regexp_replace(text, '\\s+', ' ', 'g')))) * FROM candidates
+      ORDER BY md5(lower(regexp_replace(text, '\\s+', ' ', 'g'))), rank DESC, kind, id
+    ),
+    page AS (SELECT * FROM distinct_hits ORDER BY rank DESC, id LIMIT ${limit} OFFSET ${offset})
+    SELECT page.kind, page.id, page.heading, page.rank, page.source_id, page.title, page.position, page.campaign_id, left(page.text, 4000) AS body,
+           ts_headline('english', translate(page.text, ${START_SEL + STOP_SEL}, ''), q.query,
+                       ${`StartSel=${START_SEL}, StopSel=${STOP_SEL}, MaxWords=35, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) AS marked
     FROM page, q
     ORDER BY page.rank DESC, page.id`;
   return rows.map((r) => {
+    const { text, highlights, snippet } = safeSnippet(r.marked);
     const result: SearchResult = {
       kind: r.kind,
       id: r.id,
       rank: Math.round(r.rank * 10000) / 10000,
       heading: r.heading,
-      snippet: r.snippet,
+      snippet,
+      text,
+      highlights,
       source: { type: r.kind === "passage" ? "document" : "report", id: r.source_id, title: r.title },
     };
     if (r.position !== null) result.source.position = r.position;
     if (r.campaign_id) result.source.campaignId = r.campaign_id;
-    return result;
+    return { result, body: r.body };
   });
 }
 

@@ -66,7 +66,16 @@ test("a base64 PDF is processed in the background and found by search; above 5 M
   const found = await call("GET", `/api/v1/intelligence/knowledge-base/search?q=${encodeURIComponent("marina bond")}`, admin);
   expect(found.status).toBe(200);
   expect(found.json.results[0]).toMatchObject({ kind: "passage", source: { type: "document", id: up.json.id, title: "briefing.pdf" } });
-  expect(found.json.results[0].snippet).toContain("<b>marina</b>");
+  expect(found.json.results[0].snippet).toContain("<mark>marina</mark>");
+
+  // Snippets are escaped HTML (only <mark> is markup); the plain text and the highlights' offsets come beside them.
+  const xss = await call("POST", "/api/v1/intelligence/documents/upload", admin, { filename: "xss.txt", content: "The ferry tariff memo <img src=x onerror=alert(1)> lists the ferry tariff.", campaignId });
+  await expect.poll(async () => (await call("GET", `/api/v1/intelligence/documents/${xss.json.id}`, admin)).json.status, { timeout: 15_000, interval: 100 }).toBe("processed");
+  const escaped = (await call("GET", `/api/v1/intelligence/knowledge-base/search?q=${encodeURIComponent("ferry tariff")}`, admin)).json.results[0];
+  expect(escaped.snippet).not.toContain("<img");
+  expect(escaped.snippet).toContain("&lt;img src=x onerror=alert(1)&gt;");
+  expect(escaped.text).toContain("<img src=x onerror=alert(1)>");
+  expect(escaped.highlights.map((h: { start: number; end: number }) => escaped.text.slice(h.start, h.end))).toEqual(["ferry", "tariff", "ferry", "tariff"]);
 
   const big = await call("POST", "/api/v1/intelligence/documents/upload", admin, { filename: "big.pdf", content: Buffer.alloc(5 * 1024 * 1024 + 3, 0x25).toString("base64") });
   expect(big.status).toBe(400);

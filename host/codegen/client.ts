@@ -285,10 +285,10 @@ export function generateClient(meta: AppMeta): string {
     "/* eslint-disable */",
     RUNTIME,
   ];
-  const services = meta.services.filter((s) => s.endpoints.some((e) => e.expose));
+  const services = meta.services.filter((s) => s.endpoints.some((e) => e.expose && !e.static));
   // Named types, in the namespace of every service that uses them (as Encore's client does per package).
   for (const svc of services) {
-    const eps = svc.endpoints.filter((e) => e.expose);
+    const eps = svc.endpoints.filter((e) => e.expose && !e.static);
     const names = new Set<string>();
     const visit = (s: Schema | null | undefined): void => {
       if (!s) return;

@@ -39,7 +39,7 @@ afterAll(() => {
 });
 
 describe("encore.gen", () => {
-  test("has exactly Encore's files: clients per service, auth, the combined entrypoint, plus meta.json", () => {
+  test("has exactly Encore's files: clients per service, auth, the combined entrypoint, plus meta.json and package.json", () => {
     expect(listFiles(gen).sort()).toEqual(
       [
         ".cache-key",
@@ -49,6 +49,7 @@ describe("encore.gen", () => {
         "internal/auth/auth.ts",
         "internal/entrypoints/combined/main.ts",
         "meta.json",
+        "package.json",
         ...["notify", "orders", "users"].flatMap((s) => [
           `internal/clients/${s}/endpoints.d.ts`,
           `internal/clients/${s}/endpoints.js`,
@@ -82,7 +83,9 @@ describe("encore.gen", () => {
     expect(js).toContain('return streamIn("users", "upload", params, opts);');
     expect(js).toContain('return streamInOut("users", "chat", params, opts);');
     expect(js).toContain("    this.chat = chat;\n");
-    expect(js).toContain("return TEST_ENDPOINTS.getUser(params, opts);");
+    expect(js).toContain("return (await testEndpoints()).getUser(params, opts);");
+    // No top-level await: a CommonJS app require()s this module.
+    expect(js).not.toMatch(/^(const|let|var|await)\b.*\bawait\b/m);
   });
 
   test("client typings derive from the handlers' own types", () => {
@@ -104,7 +107,7 @@ describe("encore.gen", () => {
       'apiRoute: { service: "users", name: "createUser", raw: false, handler, streamingRequest: false, streamingResponse: false },',
     );
     expect(t).toContain('endpointOptions: {"expose":true,"auth":true,"isRaw":false,"isStream":false,"tags":["admin","write"]},');
-    expect(t).toContain("middlewares: users_service.default.cfg.middlewares || [],");
+    expect(t).toContain("middlewares: serviceMiddlewares(users_service),");
   });
 
   test("~encore/auth exposes the auth handler's data type", () => {
@@ -134,7 +137,7 @@ describe("encore.gen", () => {
             streamingResponse: false,
         },
         endpointOptions: {"expose":true,"auth":false,"isRaw":true,"isStream":false,"tags":[]},
-        middlewares: users_service.default.cfg.middlewares || [],
+        middlewares: serviceMiddlewares(users_service),
     },`);
     expect(main.endsWith("registerGateways(gateways);\nregisterHandlers(handlers);\n\nawait run(import.meta.url);\n")).toBe(true);
     expect(main.match(/Impl\d+ \}/g)).toHaveLength(meta.services.reduce((n, s) => n + s.endpoints.length, 0));

@@ -38,6 +38,10 @@ export function renderFiles(meta: AppMeta): Map<string, string> {
   files.set("internal/auth/auth.ts", authTs(meta));
   files.set("internal/entrypoints/combined/main.ts", combinedMainTs(meta));
   files.set("meta.json", JSON.stringify(meta, null, 2) + "\n");
+  // encore.gen is ES modules whatever the app's package.json says: in a CommonJS app (no
+  // "type": "module") its .ts and .js files would otherwise load as CommonJS, and the entrypoint's
+  // top-level await cannot (Encore bundles the app as ES modules, so it never meets the question).
+  files.set("package.json", JSON.stringify({ type: "module" }) + "\n");
   return files;
 }
 

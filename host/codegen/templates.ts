@@ -43,6 +43,25 @@ function callFn(ep: EndpointMeta): string {
   return "apiCall";
 }
 
+// A CommonJS service file (package.json without "type": "module") arrives as { default: module.exports },
+// so its Service is one level further down.
+const SERVICE_MIDDLEWARES_JS = `
+function serviceMiddlewares(ns) {
+    const svc = ns.default?.cfg ? ns.default : ns.default?.default;
+    return svc?.cfg?.middlewares || [];
+}
+
+`;
+
+function serviceFileOf(meta: AppMeta, service: string): string | null {
+  return meta.services.find((s) => s.name === service)?.file ?? null;
+}
+
+/** The endpoints with a handler: api.static serves files and has neither a client nor a handler (as in Encore). */
+export function callable(svc: ServiceMeta): EndpointMeta[] {
+  return svc.endpoints.filter((e) => !e.static);
+}
+
 export function clientsIndexJs(meta: AppMeta): string {
   return meta.services.map((s) => `export * as ${ident(s.name)} from "../internal/clients/${s.name}/endpoints.js";\n`).join("");
 }
@@ -54,17 +73,21 @@ export function clientsIndexDts(meta: AppMeta): string {
 export function endpointsJs(svc: ServiceMeta): string {
   let out = `import { apiCall, streamIn, streamOut, streamInOut } from "encore.dev/internal/codegen/api";
 
-const TEST_ENDPOINTS = typeof ENCORE_DROP_TESTS === "undefined" && process.env.NODE_ENV === "test"
-    ? await import("./endpoints_testing.js")
-    : null;
+// Loaded on first use rather than with a top-level await: a CommonJS app require()s this module,
+// and Node cannot require() an ES module that awaits at the top level.
+let TEST_ENDPOINTS;
+async function testEndpoints() {
+    TEST_ENDPOINTS ??= await import("./endpoints_testing.js");
+    return TEST_ENDPOINTS;
+}
 
 `;
-  for (const ep of svc.endpoints) {
+  for (const ep of callable(svc)) {
     out += hasParams(ep)
       ? `export async function ${ep.name}(params, opts) {\n`
       : `export async function ${ep.name}(opts) {\n    const params = undefined;\n`;
     out += `    if (typeof ENCORE_DROP_TESTS === "undefined" && process.env.NODE_ENV === "test") {
-        return TEST_ENDPOINTS.${ep.name}(params, opts);
+        return (await testEndpoints()).${ep.name}(params, opts);
     }
 
     return ${callFn(ep)}("${svc.name}", "${ep.name}", params, opts);
@@ -74,7 +97,7 @@ const TEST_ENDPOINTS = typeof ENCORE_DROP_TESTS === "undefined" && process.env.N
   out += `
 export class Client {
   constructor() {
-${svc.endpoints.map((ep) => `    this.${ep.name} = ${ep.name};\n`).join("")}  }
+${callable(svc).map((ep) => `    this.${ep.name} = ${ep.name};\n`).join("")}  }
 }
 
 let _client_instance;
@@ -90,7 +113,7 @@ export function ref() {
 }
 
 export function endpointsDts(svc: ServiceMeta): string {
-  const streams = svc.endpoints.filter(isStream);
+  const streams = callable(svc).filter(isStream);
   let out = `import { CallOpts } from "encore.dev/api";\n\n`;
   if (streams.length > 0) {
     out += `import {
@@ -129,7 +152,7 @@ type WithCallOpts<T extends (...args: any) => any> = (
 ) => ReturnType<T>;
 
 `;
-  for (const ep of svc.endpoints) {
+  for (const ep of callable(svc)) {
     const n = ep.name;
     if (!isStream(ep)) {
       out += `import { ${n} as ${n}_handler } from ${json(importPath("../../../../", ep.file, "js"))};
@@ -161,7 +184,7 @@ export declare const ${n}: ${n}_Type;
   out += `export class Client {
   private constructor();
 
-${svc.endpoints.map((ep) => `  readonly ${ep.name}: ${ep.name}_Type;\n`).join("")}}
+${callable(svc).map((ep) => `  readonly ${ep.name}: ${ep.name}_Type;\n`).join("")}}
 
 export declare function ref(): Client;
 `;
@@ -173,15 +196,15 @@ export function endpointsTestingJs(svc: ServiceMeta): string {
   let out = `import { apiCall, streamIn, streamOut, streamInOut } from "encore.dev/internal/codegen/api";
 import { registerTestHandler } from "encore.dev/internal/codegen/appinit";
 
-import * as ${svcIdent} from ${json(importPath("../../../../", svc.file, "strip"))};
-
+${svc.file ? `import * as ${svcIdent} from ${json(importPath("../../../../", svc.file, "strip"))};\n` : ""}
 `;
-  for (const ep of svc.endpoints) {
+  if (svc.file) out += SERVICE_MIDDLEWARES_JS;
+  for (const ep of callable(svc)) {
     out += `export async function ${ep.name}(params, opts) {
     const handler = (await import(${json(importPath("../../../../", ep.file, "strip"))})).${ep.name};
     registerTestHandler({
         apiRoute: { service: "${svc.name}", name: "${ep.name}", raw: ${json(ep.raw)}, handler, streamingRequest: ${ep.streamingRequest}, streamingResponse: ${ep.streamingResponse} },
-        middlewares: ${svcIdent}.default.cfg.middlewares || [],
+        middlewares: ${svc.file ? `serviceMiddlewares(${svcIdent})` : "[]"},
         endpointOptions: ${endpointOptions(ep)},
     });
 
@@ -228,7 +251,7 @@ ${tail}`;
 
 export function combinedMainTs(meta: AppMeta): string {
   const up = "../../../../";
-  const endpoints = meta.services.flatMap((s) => s.endpoints);
+  const endpoints = meta.services.flatMap((s) => callable(s));
   let out = `import { registerGateways, registerHandlers, run, type Handler } from "encore.dev/internal/codegen/appinit";\n\n`;
   for (const gw of meta.gateways) {
     out += `import { ${gw.bindName} as ${ident(gw.name)}GW } from ${json(importPath(up, gw.file, "strip"))};\n`;
@@ -237,7 +260,8 @@ export function combinedMainTs(meta: AppMeta): string {
     out += `import { ${ep.name} as ${ident(ep.service)}_${ep.name}Impl${i} } from ${json(importPath(up, ep.file, "strip"))};\n`;
   });
   for (const sub of meta.subscriptions) out += `import ${json(importPath(up, sub.file, "strip"))};\n`;
-  for (const s of meta.services) out += `import * as ${ident(s.name)}_service from ${json(importPath(up, s.file, "strip"))};\n`;
+  for (const s of meta.services) if (s.file) out += `import * as ${ident(s.name)}_service from ${json(importPath(up, s.file, "strip"))};\n`;
+  out += SERVICE_MIDDLEWARES_JS.replace("(ns)", "(ns: any): any[]");
   out += `\n\nconst gateways: any[] = [\n`;
   for (const gw of meta.gateways) out += `    ${ident(gw.name)}GW,\n`;
   out += `];\n\nconst handlers: Handler[] = [\n`;
@@ -252,7 +276,7 @@ export function combinedMainTs(meta: AppMeta): string {
             streamingResponse: ${json(ep.streamingResponse)},
         },
         endpointOptions: ${endpointOptions(ep)},
-        middlewares: ${ident(ep.service)}_service.default.cfg.middlewares || [],
+        middlewares: ${serviceFileOf(meta, ep.service) ? `serviceMiddlewares(${ident(ep.service)}_service)` : "[]"},
     },
 `;
   });

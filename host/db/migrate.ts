@@ -13,6 +13,8 @@ export interface MigrationFile {
   version: number;
   name: string;
   file: string; // absolute path
+  /** Prisma / drizzle v1 layouts: schema_migrations keeps a row per applied version (see migrate). */
+  nonSequential?: boolean;
 }
 
 export class MigrationError extends Error {
@@ -85,16 +87,32 @@ export async function migrate(url: string, migrations: MigrationFile[]): Promise
     await sql`SELECT pg_advisory_lock(${lockId}::bigint)`;
     try {
       await sql.unsafe(`CREATE TABLE IF NOT EXISTS ${table} (version bigint not null primary key, dirty boolean not null)`);
-      const rows = await sql.unsafe<{ version: string; dirty: boolean }[]>(`SELECT version::text AS version, dirty FROM ${table} LIMIT 1`);
-      const row = rows.length > 0 ? { version: Number(rows[0].version), dirty: rows[0].dirty } : null;
-      const current = effectiveVersion(row, ordered);
-      for (const m of ordered.filter((x) => x.version > current)) {
+      // Timestamped migrations (prisma, drizzle v1) are tracked as Encore's non-sequential migrator
+      // does (cli/daemon/sqldb/migrate.go in encoredev/encore): a row per applied version in the same
+      // table, and every migration without a row runs, older ones included.
+      const nonSequential = ordered.some((m) => m.nonSequential);
+      let pending: MigrationFile[];
+      if (nonSequential) {
+        const rows = await sql.unsafe<{ version: string }[]>(`SELECT version::text AS version FROM ${table} WHERE NOT dirty`);
+        const done = new Set(rows.map((r) => Number(r.version)));
+        pending = ordered.filter((m) => !done.has(m.version));
+      } else {
+        const rows = await sql.unsafe<{ version: string; dirty: boolean }[]>(`SELECT version::text AS version, dirty FROM ${table} LIMIT 1`);
+        const row = rows.length > 0 ? { version: Number(rows[0].version), dirty: rows[0].dirty } : null;
+        const current = effectiveVersion(row, ordered);
+        pending = ordered.filter((x) => x.version > current);
+      }
+      for (const m of pending) {
         const body = await readFile(m.file, "utf8");
         try {
           await sql.begin(async (tx) => {
             if (body.trim() !== "") await tx.unsafe(body);
-            await tx.unsafe(`TRUNCATE ${table}`);
-            await tx.unsafe(`INSERT INTO ${table} (version, dirty) VALUES (${m.version}, false)`);
+            if (nonSequential) {
+              await tx.unsafe(`INSERT INTO ${table} (version, dirty) VALUES (${m.version}, false) ON CONFLICT (version) DO UPDATE SET dirty = false`);
+            } else {
+              await tx.unsafe(`TRUNCATE ${table}`);
+              await tx.unsafe(`INSERT INTO ${table} (version, dirty) VALUES (${m.version}, false)`);
+            }
           });
         } catch (e) {
           const file = path.basename(m.file);

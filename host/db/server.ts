@@ -57,7 +57,7 @@ function redact(url: string): string {
   return u.toString();
 }
 
-function embeddedUrl(port: number): string {
+export function embeddedUrl(port: number): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}`;
 }
 

@@ -12,7 +12,7 @@ export interface ServiceInfo {
   name: string;
   dir: string; // absolute
   relDir: string; // relative to the app root ("" for a service at the root)
-  file: string; // absolute path of encore.service.ts
+  file: string | null; // absolute path of encore.service.ts; null for a folder found by its endpoints
   hasMiddlewares: boolean;
 }
 

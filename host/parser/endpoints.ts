@@ -1,4 +1,7 @@
-// api(...), api.raw(...), api.streamIn/streamOut/streamInOut(...): endpoints and their wire schemas.
+// api(...), api.raw(...), api.streamIn/streamOut/streamInOut(...), api.static(...): endpoints and
+// their wire schemas.
+import { statSync } from "node:fs";
+import path from "node:path";
 import ts from "typescript";
 import type { EndpointMeta, ParamsMeta, PathSegment, Schema } from "../meta.ts";
 import type { FileCtx, ParseContext } from "./context.ts";
@@ -46,9 +49,9 @@ export function parseEndpoint(ctx: ParseContext, file: FileCtx, call: ts.CallExp
     if (!file.service) {
       throw new ParseError(call, "API endpoints must be defined within a service (a folder with an encore.service.ts)");
     }
-    if (variant === "static") throw new ParseError(call, "static asset endpoints (api.static) are not supported by this runtime");
     const cfgArg = call.arguments[0];
     if (!cfgArg) throw new ParseError(call, "API endpoint must have a config object as its first argument");
+    if (variant === "static") return parseStatic(ctx, file, call, b.decl, b.name, cfgArg);
     const handler = call.arguments[1];
     if (!handler) throw new ParseError(call, "API endpoint must have a handler function as its second argument");
     const opts = readOptions(cfgArg);
@@ -98,7 +101,7 @@ export function parseEndpoint(ctx: ParseContext, file: FileCtx, call: ts.CallExp
   });
 }
 
-function readOptions(cfgArg: ts.Expression): Options {
+function readOptions(cfgArg: ts.Expression, isStatic = false): Options {
   const cfg = configObject(cfgArg, ENDPOINT_FIELDS);
   const o: Options = { methods: null, path: null, pathNode: null, expose: false, auth: false, bodyLimit: DEFAULT_BODY_LIMIT, tags: [], sensitive: false };
   const m = cfg.get("method");
@@ -124,11 +127,99 @@ function readOptions(cfgArg: ts.Expression): Options {
   if (tg) o.tags = stringArrayLit(tg.value);
   const se = cfg.get("sensitive");
   if (se) o.sensitive = boolLit(se.value);
-  for (const k of ["dir", "notFound", "notFoundStatus", "headers"]) {
-    const v = cfg.get(k);
-    if (v) throw new ParseError(v.prop, `unexpected field "${k}" (only for api.static)`);
+  if (!isStatic) {
+    for (const k of STATIC_FIELDS) {
+      const v = cfg.get(k);
+      if (v) throw new ParseError(v.prop, `unexpected field "${k}" (only for api.static)`);
+    }
   }
   return o;
+}
+
+const STATIC_FIELDS = ["dir", "notFound", "notFoundStatus", "headers"];
+
+/**
+ * api.static({ path, dir, notFound?, notFoundStatus?, headers?, expose?, auth? }): GET and HEAD
+ * serve files from `dir`, named by the path's one dynamic segment, which must come last (Encore's
+ * rules, tsparser/src/parser/resources/apis/api.rs). Paths are relative to the declaring file.
+ */
+function parseStatic(ctx: ParseContext, file: FileCtx, call: ts.CallExpression, decl: ts.VariableDeclaration, name: string, cfgArg: ts.Expression): ParsedEndpoint {
+  const service = file.service!.name;
+  const opts = readOptions(cfgArg, true);
+  const cfg = configObject(cfgArg, ENDPOINT_FIELDS);
+  const pathStr = opts.path ?? `/${service}.${name}`;
+  const parsed = parsePath(pathStr);
+  const pathSite = opts.pathNode ?? cfgArg;
+  if ("error" in parsed) throw new ParseError(pathSite, parsed.error);
+  const dynamic = parsed.segments.findIndex((s) => s.type !== "literal");
+  if (dynamic >= 0 && dynamic !== parsed.segments.length - 1) {
+    const more = parsed.segments.slice(dynamic + 1).some((s) => s.type !== "literal");
+    throw new ParseError(pathSite, more ? "static assets path cannot contain multiple dynamic segments" : "static assets path cannot have static segments after dynamic segments");
+  }
+  const fileDir = path.dirname(file.abs);
+  const dirOpt = cfg.get("dir");
+  if (!dirOpt) throw new ParseError(cfgArg, "static assets must have the 'dir' field set");
+  const dirAbs = path.resolve(fileDir, stringLit(dirOpt.value));
+  let isDir = false;
+  try {
+    isDir = statSync(dirAbs).isDirectory();
+  } catch {
+    /* reported below */
+  }
+  if (!isDir) throw new ParseError(dirOpt.value, `unable to read static assets directory: ${ctx.rel(dirAbs)} is not a directory`);
+  let notFound: string | null = null;
+  const nf = cfg.get("notFound");
+  if (nf) {
+    const abs = path.resolve(fileDir, stringLit(nf.value));
+    let isFile = false;
+    try {
+      isFile = statSync(abs).isFile();
+    } catch {
+      /* reported below */
+    }
+    if (!isFile) throw new ParseError(nf.value, `file does not exist: ${ctx.rel(abs)}`);
+    notFound = ctx.rel(abs);
+  }
+  let notFoundStatus: number | null = null;
+  const nfs = cfg.get("notFoundStatus");
+  if (nfs) {
+    notFoundStatus = intLit(nfs.value);
+    if (notFoundStatus < 100 || notFoundStatus > 599) throw new ParseError(nfs.value, "notFoundStatus must be an HTTP status code (100-599)");
+  }
+  const headers: Record<string, string[]> = {};
+  const hd = cfg.get("headers");
+  if (hd) {
+    const obj = unwrapExpr(hd.value);
+    if (!ts.isObjectLiteralExpression(obj)) throw new ParseError(hd.value, "expected object literal");
+    for (const p of obj.properties) {
+      if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) throw new ParseError(p, "expected `\"Header-Name\": value` properties");
+      const v = unwrapExpr(p.initializer);
+      headers[p.name.text] = ts.isArrayLiteralExpression(v) ? stringArrayLit(v) : [stringLit(v)];
+    }
+  }
+  const meta: EndpointMeta = {
+    service,
+    name,
+    file: file.rel,
+    line: ctx.line(call),
+    methods: ["HEAD", "GET"],
+    path: pathStr,
+    segments: parsed.segments,
+    expose: opts.expose,
+    auth: opts.auth,
+    raw: true,
+    streamingRequest: false,
+    streamingResponse: false,
+    tags: opts.tags,
+    bodyLimit: opts.bodyLimit,
+    sensitive: opts.sensitive,
+    request: null,
+    response: null,
+    static: { dir: ctx.rel(dirAbs) || ".", notFound, notFoundStatus, headers },
+  };
+  const doc = leadingDoc(decl.parent.parent);
+  if (doc) meta.doc = doc;
+  return { meta, decl, nameNode: decl.name, call };
 }
 
 function readMethods(expr: ts.Expression): string[] {

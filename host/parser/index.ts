@@ -139,7 +139,11 @@ export function parseApp(rootDir: string): ParseResult {
   checkUnique(ctx, gateways, () => "gw", (g) => g.node, "multiple gateways not yet supported");
   checkUnique(ctx, buckets, (b) => b.meta.name, (b) => b.node, "bucket with this name already defined");
   checkUnique(ctx, caches, (c) => c.name, (c) => c.node, "cache cluster with this name already defined");
-  checkUnique(ctx, metrics, (m) => m.meta.name, (m) => m.node, "metric with this name already defined");
+  for (const [i, m] of metrics.entries()) {
+    if (metrics.slice(0, i).some((p) => p.meta.name === m.meta.name)) {
+      ctx.diags.at(m.node, `metric '${m.meta.name}' is defined multiple times; metrics must have unique names across the entire application`);
+    }
+  }
   for (const ref of bucketRefs) {
     if (!buckets.some((b) => b.meta.name === ref.name)) ctx.diags.at(ref.node, `resource not found: bucket "${ref.name}" is not declared in this app`);
   }
@@ -156,7 +160,7 @@ export function parseApp(rootDir: string): ParseResult {
     .map((s) => ({
       name: s.name,
       dir: s.relDir,
-      file: ctx.rel(s.file),
+      file: s.file ? ctx.rel(s.file) : null,
       hasMiddlewares: s.hasMiddlewares,
       endpoints: endpoints.filter((e) => e.meta.service === s.name).map((e) => e.meta),
       databases: databases.filter((d) => d.meta.service === s.name).map((d) => d.meta.name),
@@ -186,8 +190,19 @@ function push<T>(list: T[], item: T | undefined): void {
   if (item !== undefined) list.push(item);
 }
 
+/** Resources whose folder is a service even without an encore.service.ts (Encore's "weak" roots). */
+const SERVICE_ROOT_SDK = new Set<SdkUse["sdk"]>(["api", "Subscription", "Gateway", "authHandler"]);
+
+/**
+ * The app's services, found as Encore finds them (tsparser/src/parser/service_discovery.rs): the
+ * folder of each `new Service(...)` (encore.service.ts), and the folder of every file declaring an
+ * endpoint, subscription, gateway or auth handler, named after the folder, unless it lies inside
+ * another such folder (then it is part of that service; a folder holding such folders absorbs
+ * them). A service declared inside another service is an error, as are two with one name.
+ */
 function discoverServices(ctx: ParseContext, sources: { sf: ts.SourceFile; abs: string; uses: SdkUse[] }[]): ServiceInfo[] {
   const services: ServiceInfo[] = [];
+  const sites = new Map<ServiceInfo, ts.Node>();
   for (const { sf, abs, uses } of sources) {
     const file: FileCtx = { sf, abs, rel: ctx.rel(abs), service: null };
     const decls = uses.filter((u) => u.sdk === "Service");
@@ -199,11 +214,42 @@ function discoverServices(ctx: ParseContext, sources: { sf: ts.SourceFile; abs: 
       const s = parseService(ctx, file, u.node as ts.NewExpression);
       if (!s) return;
       const dup = services.find((x) => x.name === s.name);
-      if (dup) ctx.diags.at(u.node, `service "${s.name}" is already defined in ${ctx.rel(dup.file)}`);
-      else services.push(s);
+      if (dup) ctx.diags.at(u.node, `service "${s.name}" is already defined in ${ctx.rel(dup.file!)}`);
+      else {
+        services.push(s);
+        sites.set(s, u.node);
+      }
     });
     if (path.basename(abs) === SERVICE_FILE && decls.length === 0) {
       ctx.diags.atFile(abs, 1, 1, "encore.service.ts must define a Service resource");
+    }
+  }
+
+  const declared = new Set(services.map((s) => s.dir));
+  const inside = (dir: string, root: string) => dir.startsWith(root + path.sep);
+  let discovered: { info: ServiceInfo; site: ts.Node }[] = [];
+  for (const { abs, uses } of sources) {
+    const use = uses.find((u) => SERVICE_ROOT_SDK.has(u.sdk));
+    if (!use) continue;
+    const dir = path.dirname(abs);
+    if (declared.has(dir) || services.some((s) => inside(dir, s.dir))) continue;
+    if (discovered.some((d) => d.info.dir === dir || inside(dir, d.info.dir))) continue;
+    discovered = discovered.filter((d) => !inside(d.info.dir, dir));
+    discovered.push({ info: { name: path.basename(dir), dir, relDir: ctx.rel(dir), file: null, hasMiddlewares: false }, site: use.node });
+  }
+  for (const d of discovered) {
+    services.push(d.info);
+    sites.set(d.info, d.site);
+  }
+
+  for (const [i, a] of services.entries()) {
+    for (const b of services.slice(i + 1)) {
+      if (inside(a.dir, b.dir) || inside(b.dir, a.dir)) {
+        const [inner, outer] = inside(a.dir, b.dir) ? [a, b] : [b, a];
+        ctx.diags.at(sites.get(inner)!, `service ${inner.name} cannot be contained within service ${outer.name} (${outer.relDir || "."})`);
+      } else if (a.name === b.name && !(a.file && b.file)) {
+        ctx.diags.at(sites.get(b)!, `service ${b.name} defined twice (also in ${a.relDir || "."})`);
+      }
     }
   }
   return services;

@@ -6,7 +6,7 @@ import type { FileCtx, ParseContext, ServiceInfo } from "./context.ts";
 import { checkCronExpr, checkEvery } from "./cron.ts";
 import { SERVICE_FILE } from "./files.ts";
 import { configObject, durationLit, ParseError, stringLit, uintLit, unwrapExpr } from "./literals.ts";
-import { listMigrations } from "./migrations.ts";
+import { listMigrations, MIGRATION_SOURCES, nonSequential, type MigrationSource } from "./migrations.ts";
 import { bindingOf } from "./scan.ts";
 
 /** The resource name (first constructor/call argument), which Encore reads statically. */
@@ -55,22 +55,27 @@ export function parseDatabase(ctx: ParseContext, file: FileCtx, node: ts.NewExpr
   return ctx.guard(node, () => {
     const b = bindingOf(node);
     if (!ctx.requireTopLevel(b, node, "SQL databases")) return undefined;
-    if (!file.service) throw new ParseError(node, "SQL databases must be declared within a service (a folder with an encore.service.ts)");
+    // A database is the app's, not a service's: Encore accepts one declared outside any service.
     const name = resourceName(node);
-    const meta: DatabaseMeta = { name, service: file.service.name, file: file.rel, migrationsDir: null, migrations: [] };
+    const meta: DatabaseMeta = { name, service: file.service?.name ?? "", file: file.rel, migrationsDir: null, migrations: [] };
     const cfgArg = node.arguments?.[1];
     if (cfgArg) {
       const cfg = configObject(cfgArg, ["migrations"]);
       const m = cfg.get("migrations");
       if (m) {
         let relNode: ts.Expression = m.value;
+        let source: MigrationSource | null = null;
         const v = unwrapExpr(m.value);
         if (ts.isObjectLiteralExpression(v)) {
           const mc = configObject(v, ["path", "source"]);
           const p = mc.get("path");
           if (!p) throw new ParseError(v, "field path is required but is missing");
           const src = mc.get("source");
-          if (src) throw new ParseError(src.prop, `migration source "${stringLit(src.value)}" is not supported by this runtime (use numbered .up.sql files)`);
+          if (src) {
+            const name = stringLit(src.value);
+            if (!MIGRATION_SOURCES.includes(name)) throw new ParseError(src.value, `unknown migration source "${name}" (expected one of ${MIGRATION_SOURCES.map((x) => `"${x}"`).join(", ")})`);
+            source = name as MigrationSource;
+          }
           relNode = p.value;
         }
         const rel = stringLit(relNode, "relative path string literal");
@@ -79,9 +84,10 @@ export function parseDatabase(ctx: ParseContext, file: FileCtx, node: ts.NewExpr
           throw new ParseError(relNode, "migrations must be a relative path inside the declaring file's folder (no '..')");
         }
         const dir = path.resolve(path.dirname(file.abs), rel);
-        const listed = listMigrations(dir);
+        const listed = listMigrations(dir, source);
         if ("error" in listed) throw new ParseError(relNode, listed.error);
         meta.migrationsDir = ctx.rel(dir);
+        if (nonSequential(source)) meta.nonSequentialMigrations = true;
         meta.migrations = listed.migrations.map((x) => ({ version: x.version, name: x.name, file: ctx.rel(path.join(dir, x.fileName)) }));
       }
     }
@@ -145,9 +151,7 @@ const METRIC_KINDS: Record<string, { kind: MetricMeta["kind"]; labelled: boolean
 export function parseMetric(ctx: ParseContext, file: FileCtx, node: ts.NewExpression, sdk: string): { meta: MetricMeta; node: ts.Node } | undefined {
   return ctx.guard(node, () => {
     if (!ctx.requireTopLevel(bindingOf(node), node, "metrics")) return undefined;
-    const name = resourceName(node);
-    // Prometheus names: the exporter would otherwise have to mangle them.
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name)) throw new ParseError(node.arguments![0], `invalid metric name "${name}": use letters, digits and '_', not starting with a digit`);
+    const name = metricName(node);
     const { kind, labelled } = METRIC_KINDS[sdk];
     return { meta: { name, kind, labelled, services: file.service ? [file.service.name] : [], file: file.rel }, node };
   });
@@ -179,8 +183,7 @@ export function parseTopic(ctx: ParseContext, file: FileCtx, node: ts.NewExpress
     const targ = node.typeArguments?.[0];
     if (!targ) throw new ParseError(node, "missing message type parameter");
     const messageType = ctx.schema.convert(ctx.checker.getTypeFromTypeNode(targ), targ);
-    const k = ctx.schema.resolve(messageType).kind;
-    if (k !== "object" && k !== "any") ctx.diags.at(targ, "topic message type must be an interface or object type");
+    if (!isObjectLike(ctx, messageType)) ctx.diags.at(targ, "topic message type must be an interface or object type (or a union of them)");
     const meta: TopicMeta = {
       name,
       service: file.service?.name ?? "",
@@ -191,6 +194,13 @@ export function parseTopic(ctx: ParseContext, file: FileCtx, node: ts.NewExpress
     };
     return { meta, node, decl: b.decl };
   });
+}
+
+/** An object type, or a union of object types (`(A | B) & { id: string }`), as Encore accepts. */
+function isObjectLike(ctx: ParseContext, schema: Schema): boolean {
+  const r = ctx.schema.resolve(schema);
+  if (r.kind === "object" || r.kind === "any" || r.kind === "record") return true;
+  return r.kind === "union" && r.types.every((t) => isObjectLike(ctx, t));
 }
 
 export interface ParsedSubscription {
@@ -331,7 +341,8 @@ export function parseAuthHandler(ctx: ParseContext, file: FileCtx, node: ts.Call
   return ctx.guard(node, () => {
     const b = bindingOf(node);
     if (!ctx.requireTopLevel(b, node, "auth handlers")) return undefined;
-    if (!b.decl || !b.name || !b.exported) throw new ParseError(node, "auth handler must be bound to an exported variable");
+    // Exported or not, as in Encore: the gateway that names it is what registers it.
+    if (!b.decl || !b.name) throw new ParseError(node, "auth handler must be bound to a variable");
     if (!file.service) throw new ParseError(node, "auth handlers must be declared within a service (a folder with an encore.service.ts)");
     const handlerArg = node.arguments[0];
     if (!handlerArg) throw new ParseError(node, "auth handler must have a handler function as its first argument");
@@ -365,15 +376,30 @@ export function parseAuthHandler(ctx: ParseContext, file: FileCtx, node: ts.Call
 
 // ----- secrets
 
-export function parseSecret(ctx: ParseContext, file: FileCtx, node: ts.CallExpression): string | undefined {
+/**
+ * secret("NAME") anywhere inside a top-level variable declaration, as Encore reads it
+ * (tsparser/src/parser/resources/infra/secret.rs): `const k = secret("K")`, and also
+ * `const cfg = { key: secret("K")() }`; but not inside a function.
+ */
+export function parseSecret(ctx: ParseContext, _file: FileCtx, node: ts.CallExpression): string | undefined {
   return ctx.guard(node, () => {
-    const b = bindingOf(node);
-    if (b.nested) throw new ParseError(node, "secrets must be defined globally");
-    if (!b.decl) throw new ParseError(node, "secrets must be bound to a variable");
+    let bound: ts.VariableDeclaration | null = null;
+    for (let a: ts.Node | undefined = node.parent; a && !ts.isSourceFile(a); a = a.parent) {
+      if (ts.isFunctionLike(a)) throw new ParseError(node, "secrets must be defined globally");
+      if (!bound && ts.isVariableDeclaration(a)) bound = a;
+    }
+    if (!bound) throw new ParseError(node, "secrets must be bound to a variable");
+    if (!ts.isIdentifier(bound.name)) throw new ParseError(bound.name, "expected identifier as bind name");
     const arg = node.arguments[0];
     if (!arg) throw new ParseError(node, "secret() takes a single argument, the name of the secret as a string literal");
-    const name = stringLit(arg);
-    if (!file.service) throw new ParseError(node, "secrets must be loaded from within services");
-    return name;
+    return stringLit(arg);
   });
+}
+
+/** A metric's name: snake_case, not starting with "e_" (reserved), as Encore requires. */
+function metricName(node: ts.NewExpression): string {
+  const name = resourceName(node);
+  if (!/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(name)) throw new ParseError(node.arguments![0], `invalid metric name '${name}': must be snake_case.`);
+  if (name.startsWith("e_")) throw new ParseError(node.arguments![0], `invalid metric name '${name}': the prefix "e_" is reserved.`);
+  return name;
 }

@@ -442,7 +442,7 @@ describe("object storage, cache clusters, metrics", () => {
     const d = r().diagnostics;
     expectDiag(d, "shop/resources.ts", 6, "invalid bucket name");
     expectDiag(d, "shop/resources.ts", 7, 'bucket "ghost" is not declared');
-    expectDiag(d, "shop/resources.ts", 10, "metric with this name already defined");
+    expectDiag(d, "shop/resources.ts", 10, "metric 'orders' is defined multiple times");
     expectDiag(d, "shop/resources.ts", 11, "invalid metric name");
     expectDiag(d, "shop/resources.ts", 12, "bucket with this name already defined");
   });
@@ -452,6 +452,36 @@ function expectDiag(diags: Diagnostic[], file: string, line: number, message: st
   const hit = diags.find((d) => d.file === file && d.line === line && (typeof message === "string" ? d.message.includes(message) : message.test(d.message)));
   expect(hit, `expected ${file}:${line}: ${message} among\n${diags.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n")}`).toBeDefined();
 }
+
+describe("what Encore accepts that a stricter reading would not", () => {
+  const rules = () => fixture("encore-rules");
+
+  test("the app checks without diagnostics", () => {
+    expect(rules().diagnostics).toEqual([]);
+  });
+
+  test("a folder with endpoints but no encore.service.ts is a service named after it, subfolders included", () => {
+    const svcs = rules().meta.services.map((s) => ({ name: s.name, dir: s.dir, file: s.file, endpoints: s.endpoints.map((e) => e.name) }));
+    expect(svcs).toEqual([
+      { name: "catalog", dir: "catalog", file: null, endpoints: expect.arrayContaining(["list", "more"]) },
+      { name: "shop", dir: "shop", file: "shop/encore.service.ts", endpoints: ["site"] },
+    ]);
+  });
+
+  test("a database outside any service, secrets inside an object, a non-exported auth handler, a union message type", () => {
+    const meta = rules().meta;
+    expect(meta.databases.map((d) => [d.name, d.service])).toEqual([["store", ""]]);
+    expect(meta.secrets).toEqual(["StripeKey", "WebhookSecret"]);
+    expect(meta.authHandler).toMatchObject({ name: "handler", service: "shop" });
+    expect(meta.topics.map((t) => t.name)).toEqual(["shop-changes"]);
+  });
+
+  test("api.static is an endpoint without a handler, its paths relative to the app root", () => {
+    const site = endpoint(rules().meta, "shop", "site");
+    expect(site.methods).toEqual(["HEAD", "GET"]);
+    expect(site.static).toEqual({ dir: "shop/public", notFound: "shop/public/index.html", notFoundStatus: 200, headers: {} });
+  });
+});
 
 describe("integers", () => {
   test("fields declared with the app's Int alias (in intersections, aliases, Query<>, nullable) are integer numbers; others are not", () => {
@@ -533,10 +563,28 @@ describe("an app Encore would reject", () => {
     expectDiag(resources(), "ops/db.ts", 3, "duplicate migration version 1");
   });
 
-  test("endpoints and databases outside a service, and subscriptions to unknown topics, are rejected", () => {
-    expectDiag(resources(), "loose/stray.ts", 4, "API endpoints must be defined within a service");
-    expectDiag(resources(), "loose/stray.ts", 6, "SQL databases must be declared within a service");
+  test("subscriptions to unknown topics are rejected", () => {
     expectDiag(resources(), "ops/subs.ts", 12, "cannot resolve topic reference");
+  });
+
+  test("a folder with endpoints and no encore.service.ts is a service, whose database is accepted", () => {
+    expect(resources().filter((d) => d.file.startsWith("loose/"))).toEqual([]);
+    expect(fixture("bad-resources").meta.services.find((s) => s.name === "loose")).toMatchObject({ dir: "loose", file: null });
+  });
+
+  test("a service inside another service is rejected, as Encore does", () => {
+    expectDiag(resources(), "ops/inner/encore.service.ts", 3, "service inner cannot be contained within service ops");
+  });
+
+  test("two metrics with one name are rejected; buckets, caches and metrics are accepted (the runtime has them)", () => {
+    expectDiag(resources(), "ops/unsupported.ts", 7, "metric 'hits' is defined multiple times");
+    expect(resources().filter((d) => d.file === "ops/unsupported.ts" && /not supported/.test(d.message))).toEqual([]);
+  });
+
+  test("api.static needs an existing dir and notFound file, and at most one dynamic segment, last", () => {
+    expectDiag(resources(), "ops/unsupported.ts", 12, "unable to read static assets directory: ops/nowhere");
+    expectDiag(resources(), "ops/unsupported.ts", 13, "static assets path cannot have static segments after dynamic segments");
+    expectDiag(resources(), "ops/unsupported.ts", 14, "file does not exist: ops/missing.html");
   });
 
   test("encore.app must say lang typescript", () => {

@@ -6,16 +6,13 @@ export type ApiVariant = "raw" | "streamIn" | "streamOut" | "streamInOut" | "sta
 
 export interface SdkUse {
   sdk: SdkExport;
-  /** `api.raw` / `api.streamOut` / ...; "named" for `SQLDatabase.named`. */
+  /** `api.raw` / `api.streamOut` / ...; "named" for `SQLDatabase.named` and `Bucket.named`. */
   variant: ApiVariant | "named" | null;
   node: ts.CallExpression | ts.NewExpression;
 }
 
 const API_VARIANTS = new Set(["raw", "streamIn", "streamOut", "streamInOut", "static"]);
-const NEW_EXPORTS = new Set<SdkExport>([
-  "Service", "SQLDatabase", "Topic", "Subscription", "CronJob", "Gateway",
-  "Bucket", "CacheCluster", "Counter", "CounterGroup", "Gauge", "GaugeGroup",
-]);
+const NEW_EXPORTS = new Set<SdkExport>(["Service", "SQLDatabase", "Topic", "Subscription", "CronJob", "Gateway", "Bucket", "CacheCluster", "Counter", "CounterGroup", "Gauge", "GaugeGroup"]);
 
 /**
  * SDK uses in `sf`, in source order. Only callees whose spelling could be an SDK import are resolved
@@ -60,8 +57,7 @@ export function scanSdkUses(checker: ts.TypeChecker, sf: ts.SourceFile): SdkUse[
       const base = sdkOf(callee.expression);
       const prop = callee.name.text;
       if (base === "api" && API_VARIANTS.has(prop)) return { sdk: "api", variant: prop as ApiVariant, node };
-      if (base === "SQLDatabase" && prop === "named") return { sdk: "SQLDatabase", variant: "named", node };
-      if (base === "Bucket" && prop === "named") return { sdk: "Bucket", variant: "named", node };
+      if ((base === "SQLDatabase" || base === "Bucket") && prop === "named") return { sdk: base, variant: "named", node };
     }
     return null;
   };

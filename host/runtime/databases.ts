@@ -10,7 +10,8 @@ import { RUNTIME_DB_CONNECTIONS } from "./config.ts";
 import { ensureDatabase, databaseUrl, serverUrlOf } from "../db/provision.ts";
 import { migrate, type MigrationFile } from "../db/migrate.ts";
 import { prepareTemplate, cloneFromTemplate } from "../db/testdb.ts";
-import { startDatabaseServer } from "../db/server.ts";
+import { startDatabaseServer, embeddedUrl } from "../db/server.ts";
+import { startDbProxy, type DbProxy } from "./dbproxy.ts";
 import type { RuntimeConfig } from "./config.ts";
 import type { Logger } from "./log.ts";
 import type { DatabaseMeta } from "../meta.ts";
@@ -38,6 +39,9 @@ export class Databases {
   /** The process's connection budget (WARROOM_DB_MAX_CONNECTIONS), shared by every pool. */
   readonly budget: ConnectionBudget;
   private readonly runtimeConnections: number;
+  /** Where each database lives once provisioned (the physical name is fixed when it is created). */
+  private readonly targets = new Map<string, { physical: string; url: Promise<string>; resolve: (url: string) => void; reject: (e: Error) => void }>();
+  private readonly proxies: DbProxy[] = [];
 
   constructor(
     private readonly config: RuntimeConfig,
@@ -81,7 +85,22 @@ export class Databases {
   get(name: string): SqlDatabase {
     let db = this.dbs.get(name);
     if (!db) {
-      db = new SqlDatabase(name, { decimal: this.decimal });
+      const physical = this.testMode ? testCloneName(name) : this.physicalName(name);
+      let resolve!: (url: string) => void, reject!: (e: Error) => void;
+      const url = new Promise<string>((res, rej) => ((resolve = res), (reject = rej)));
+      url.catch(() => {});
+      const target = { physical, url, resolve, reject };
+      this.targets.set(name, target);
+      let proxy: DbProxy | undefined;
+      const pendingUrl = () => {
+        if (!proxy) {
+          // The real server's credentials and options; the embedded server's are fixed.
+          proxy = startDbProxy(physical, this.config.databaseUrl ?? embeddedUrl(0), url);
+          this.proxies.push(proxy);
+        }
+        return proxy.url;
+      };
+      db = new SqlDatabase(name, { decimal: this.decimal, pendingUrl });
       this.dbs.set(name, db);
       if (this.testMode) this.provisionTestClone(name, db);
       else if (this.serverReady) this.provisionServing(name, db);
@@ -92,7 +111,7 @@ export class Databases {
   private migrations(name: string): MigrationFile[] {
     const meta = this.metas.get(name);
     if (!meta) throw new Error(`database "${name}" is not in the app metadata: regenerate encore.gen (npm run gen)`);
-    return meta.migrations.map((m) => ({ version: m.version, name: m.name, file: path.resolve(this.config.appRoot, m.file) }));
+    return meta.migrations.map((m) => ({ version: m.version, name: m.name, file: path.resolve(this.config.appRoot, m.file), nonSequential: meta.nonSequentialMigrations }));
   }
 
   private physicalName(name: string): string {
@@ -146,7 +165,7 @@ export class Databases {
       p = (async () => {
         const serverUrl = await this.ensureServer();
         const session = await this.sessionServer();
-        const physical = this.physicalName(name);
+        const physical = this.targets.get(name)!.physical;
         const url = databaseUrl(serverUrl, physical);
         const { applied } = await retryUnavailable(
           async () => {
@@ -157,8 +176,9 @@ export class Databases {
         );
         if (applied.length) this.log.info(`database ${name}: applied migrations ${applied.join(", ")}`);
         db.attach({ url, ...this.poolLimits(this.config.poolSize) });
+        this.targets.get(name)!.resolve(url);
       })();
-      p.catch((err) => db.fail(err instanceof Error ? err : new Error(String(err))));
+      p.catch((err) => this.failed(name, db, err));
       this.provisioning.set(name, p);
     }
     return p;
@@ -168,13 +188,20 @@ export class Databases {
     const p = (async () => {
       const serverUrl = await this.ensureServer();
       const template = await prepareTemplate(serverUrl, this.physicalName(name), this.migrations(name));
-      const clone = testCloneName(name);
+      const clone = this.targets.get(name)!.physical;
       await cloneFromTemplate(serverUrl, template, clone);
       // Small pools in tests: many test processes and fixture servers share one server's
       // max_connections (100 by default).
       db.attach({ url: databaseUrl(serverUrl, clone), ...this.poolLimits(Math.min(this.config.poolSize, 3)) });
+      this.targets.get(name)!.resolve(databaseUrl(serverUrl, clone));
     })();
-    p.catch((err) => db.fail(err instanceof Error ? err : new Error(String(err))));
+    p.catch((err) => this.failed(name, db, err));
+  }
+
+  private failed(name: string, db: SqlDatabase, err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    db.fail(e);
+    this.targets.get(name)?.reject(e);
   }
 
   /** A connection to the runtime's own database (created if missing; a private one in tests). */
@@ -219,6 +246,7 @@ export class Databases {
   /** Closes every pool and stops an embedded server. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.dbs.values()].map((d) => d.close()));
+    await Promise.allSettled(this.proxies.map((p) => p.close()));
     await this.runtimeSqlConn?.end({ timeout: 5 }).catch(() => {});
     await this.server?.stop();
   }

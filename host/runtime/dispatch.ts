@@ -66,7 +66,30 @@ export class Dispatcher {
   }
 
   register(route: ApiRoute): void {
-    this.routes.set(key(route.service, route.name), route);
+    const k = key(route.service, route.name);
+    this.routes.set(k, route);
+    const waiting = this.awaited.get(k);
+    if (waiting) {
+      this.awaited.delete(k);
+      waiting.resolve(route);
+    }
+  }
+
+  /**
+   * Calls made while the app's modules load (an `initClients()` at the top of a module) come before
+   * the entrypoint registers the handlers: they wait for the endpoint's registration, as they
+   * would wait for the service to come up under Encore.
+   */
+  private readonly awaited = new Map<string, { promise: Promise<ApiRoute>; resolve: (r: ApiRoute) => void }>();
+  private registered(k: string): Promise<ApiRoute> {
+    let w = this.awaited.get(k);
+    if (!w) {
+      let resolve!: (r: ApiRoute) => void;
+      const promise = new Promise<ApiRoute>((r) => (resolve = r));
+      w = { promise, resolve };
+      this.awaited.set(k, w);
+    }
+    return w.promise;
   }
 
   route(service: string, name: string): ApiRoute | undefined {
@@ -125,7 +148,8 @@ export class Dispatcher {
     opts: { authData?: Record<string, unknown> } | null | undefined,
   ): Promise<Record<string, unknown> | null | ApiCallError> {
     const ep = this.endpoints.get(key(service, endpoint));
-    const route = this.routes.get(key(service, endpoint));
+    let route = this.routes.get(key(service, endpoint));
+    if (ep && !route && !ep.static) route = await this.registered(key(service, endpoint));
     if (!ep || !route) return new ApiCallError("not_found", `endpoint not found: ${service}.${endpoint}`);
     if (route.raw || route.streamingRequest || route.streamingResponse) {
       return new ApiCallError("invalid_argument", `${service}.${endpoint} cannot be called as a typed API`);

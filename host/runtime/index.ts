@@ -1,6 +1,6 @@
 // The exports of Encore's native runtime library (encore-runtime.node, napi.d.cts), implemented in
 // TypeScript. The SDK loads this through ENCORE_RUNTIME_LIB (see napi.cjs beside this file).
-export { Runtime, Gateway, CloudProvider, EnvironmentType } from "./runtime.ts";
+export { SharedRuntime as Runtime, Gateway, CloudProvider, EnvironmentType } from "./runtime.ts";
 export { Request, ApiCallError, ApiCallError as APICallError } from "./request.ts";
 export { Logger, LogLevel } from "./log.ts";
 export { Secret } from "./secrets.ts";

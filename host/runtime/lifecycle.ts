@@ -77,6 +77,7 @@ export class Lifecycle {
         host: config.host,
         headersTimeoutMs: config.httpHeadersTimeoutMs,
         requestTimeoutMs: config.httpRequestTimeoutMs,
+        appRoot: config.appRoot,
         trustedProxies: config.trustedProxies,
         opsToken: config.opsToken,
         dev: config.devDashboard ? this.devSource() : undefined,

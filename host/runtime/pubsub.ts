@@ -51,11 +51,22 @@ export class PubSubSubscription {
   }
 }
 
+/**
+ * The engine's name for a subscription. Encore's subscription names are unique per topic only
+ * (two topics may each have a "handler"); the engine knows subscriptions by one name, so a name
+ * that appears on more than one topic is qualified by its topic (unique ones stay as they are, so
+ * the rows of existing deployments keep their names).
+ */
+export function engineName(s: SubscriptionMeta, meta: AppMeta): string {
+  const shared = meta.subscriptions.some((o) => o.name === s.name && o.topic !== s.topic);
+  return shared ? `${s.topic}/${s.name}` : s.name;
+}
+
 /** The engine's settings for a subscription, from the parser's metadata. */
 export function subscriptionConfig(s: SubscriptionMeta, meta: AppMeta): SubscriptionConfig {
   return {
     topic: s.topic,
-    name: s.name,
+    name: engineName(s, meta),
     maxConcurrency: s.maxConcurrency,
     ackDeadlineMs: s.ackDeadlineMs,
     retentionMs: s.messageRetentionMs,
@@ -80,7 +91,7 @@ export class PubSubRuntime {
     private readonly testMode: boolean,
   ) {
     for (const t of config.meta.topics) this.topics.set(t.name, t);
-    for (const s of config.meta.subscriptions) this.subs.set(s.name, s);
+    for (const s of config.meta.subscriptions) this.subs.set(`${s.topic}/${s.name}`, s);
   }
 
   topic(name: string): PubSubTopic {
@@ -90,8 +101,8 @@ export class PubSubRuntime {
   }
 
   subscription(cfg: PubSubSubscriptionConfig): PubSubSubscription {
-    const meta = this.subs.get(cfg.subscriptionName);
-    if (!meta || meta.topic !== cfg.topicName) {
+    const meta = this.subs.get(`${cfg.topicName}/${cfg.subscriptionName}`);
+    if (!meta) {
       throw new Error(`subscription "${cfg.subscriptionName}" on topic "${cfg.topicName}" is not in the app metadata: regenerate encore.gen`);
     }
     return new PubSubSubscription(this, meta, cfg.handler);
@@ -133,7 +144,7 @@ export class PubSubRuntime {
   async run(sub: SubscriptionMeta, handler: (req: Request) => unknown): Promise<void> {
     const engine = await this.ready();
     const topic = this.topics.get(sub.topic)!;
-    await engine.subscribe(sub.name, async (d: Delivery) => {
+    await engine.subscribe(engineName(sub, this.config.meta), async (d: Delivery) => {
       const payload = decodeMessage(topic.messageType, d.body, this.config.meta.types, this.dispatcher.decimalOptions);
       const req = new Request({
         payload,

@@ -189,3 +189,14 @@ export class Runtime {
     return this.metrics;
   }
 }
+
+/**
+ * The Runtime the SDK constructs: one per process. A CommonJS app loads the SDK twice (its
+ * require()s get a CommonJS copy beside the entrypoint's ES module copy) and each copy constructs
+ * a Runtime; the second gets the first, so both share the databases, topics and handlers.
+ */
+export const SharedRuntime = new Proxy(Runtime, {
+  construct(target, args: [RuntimeOptions]) {
+    return current ?? new target(...args);
+  },
+});

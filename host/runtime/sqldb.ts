@@ -30,6 +30,8 @@ export interface SqlDatabaseOptions {
   decimal?: (text: string) => unknown;
   /** The connection, when already known; otherwise call attach() later. */
   config?: SqlConnectionConfig;
+  /** The connection string to report before attach() (a proxy that waits for it), if any. */
+  pendingUrl?: () => string;
 }
 
 /**
@@ -684,12 +686,14 @@ export class SqlDatabase {
   private settle!: { resolve: (b: Backend) => void; reject: (e: Error) => void };
   private closed = false;
   private readonly decode: DecodeOptions;
+  private readonly pendingUrl: (() => string) | undefined;
 
   constructor(
     readonly name: string,
     options: SqlDatabaseOptions = {},
   ) {
     this.decode = { decimal: options.decimal ?? ((s) => new Decimal(s)) };
+    this.pendingUrl = options.pendingUrl;
     this.ready = new Promise<Backend>((resolve, reject) => (this.settle = { resolve, reject }));
     this.ready.catch(() => {}); // a failure nobody waits for is not an unhandled rejection
     if (options.config) this.attach(options.config);
@@ -718,7 +722,11 @@ export class SqlDatabase {
 
   /** Reports the connection string to connect to this database. */
   connString(): string {
-    if (!this.backend) throw new Error(`database ${this.name} is not provisioned yet, so it has no connection string`);
+    if (!this.backend) {
+      const pending = this.pendingUrl?.();
+      if (pending) return pending;
+      throw new Error(`database ${this.name} is not provisioned yet, so it has no connection string`);
+    }
     return this.backend.config.url;
   }
 

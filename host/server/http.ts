@@ -13,6 +13,7 @@ import { errorParts } from "../runtime/dispatch.ts";
 import { Request, type APICallData } from "../runtime/request.ts";
 import { LogLevel, type Logger } from "../runtime/log.ts";
 import { BodyReader, bodyTooLarge, ResponseWriter } from "./raw.ts";
+import { serveStatic } from "./static.ts";
 import { OpsRoutes, type OpsPolicy } from "./ops.ts";
 import { applyClientAddress, TrustedProxies } from "./clientaddr.ts";
 import { runtimeMetrics } from "../runtime/metrics.ts";
@@ -62,6 +63,8 @@ export interface ServerOptions {
   headersTimeoutMs?: number;
   /** ... and its whole request within this (default 300 s; 0 = no limit). */
   requestTimeoutMs?: number;
+  /** Where api.static directories are relative to (default: the working directory). */
+  appRoot?: string;
   /** Peers whose forwarding headers are believed (default: none). */
   trustedProxies?: TrustedProxies;
 }
@@ -209,6 +212,7 @@ export class HttpServer {
     }
     const ep = found.value;
     served.endpoint = `${ep.service}.${ep.name}`;
+    if (ep.static) return this.serveStatic(ep, found.params, req, res, extra);
     const route = this.opts.dispatcher.route(ep.service, ep.name);
     if (!route) {
       drain(req);
@@ -289,6 +293,25 @@ export class HttpServer {
         return;
       }
       writeError(res, err, extra, this.opts.log, reqForLog);
+    }
+  }
+
+  /** api.static: the endpoint has no handler; its files are served here (static.ts). */
+  private async serveStatic(ep: EndpointMeta, params: Record<string, string>, req: http.IncomingMessage, res: http.ServerResponse, extra: Record<string, string>): Promise<void> {
+    drain(req);
+    try {
+      if (ep.auth) {
+        const qi = (req.url ?? "/").indexOf("?");
+        const query = new URLSearchParams(qi < 0 ? "" : (req.url ?? "").slice(qi + 1));
+        const apiCall: APICallData = { api: { service: ep.service, endpoint: ep.name, raw: true, requiresAuth: true, tags: ep.tags }, method: req.method ?? "GET", path: req.url ?? "/", pathAndQuery: req.url ?? "/", pathParams: params, headers: req.headers as Record<string, string | string[]> };
+        if (!(await this.authenticate(req, query, apiCall))) throw new HttpError("unauthenticated", "endpoint requires auth but none provided");
+      }
+      const rest = Object.values(params)[0] ?? "";
+      const failed = await serveStatic(ep.static!, this.opts.appRoot ?? process.cwd(), rest, req, res, extra);
+      if (failed) writeError(res, new HttpError(failed.code, failed.message), extra, this.opts.log, null);
+    } catch (err) {
+      if (!res.headersSent) writeError(res, err, extra, this.opts.log, null);
+      else res.destroy();
     }
   }
 

@@ -41,7 +41,12 @@ export class BodyReader {
     this.req.on("end", () => {
       if (!over) push(null);
     });
-    this.req.on("error", (err) => destroy(err));
+    // A client that goes away after sending its whole body (a GET whose handler is still working)
+    // is no failure of the body: the handler's RawRequest, often with no 'error' listener, must
+    // not take the process down with it.
+    this.req.on("error", (err) => {
+      if (!this.req.complete) destroy(err);
+    });
   }
 
   read(): void {

@@ -38,7 +38,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   const prefix = process.env.WARROOM_DB_PREFIX ?? "";
   await Promise.all(
     meta.databases.map((d) =>
-      prepareTemplate(server.url, prefix + d.name, d.migrations.map((m) => ({ ...m, file: path.resolve(ROOT, m.file) }))),
+      prepareTemplate(server.url, prefix + d.name, d.migrations.map((m) => ({ ...m, file: path.resolve(ROOT, m.file), nonSequential: d.nonSequentialMigrations }))),
     ),
   );
 

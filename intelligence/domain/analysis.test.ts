@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { analyseSentiment, assessRisk, extractClaims, extractEntities, isAnalysisType, sentenceTone, summarise, type AnalysedPassage } from "./analysis";
+import { analyseSentiment, assessRisk, attributedSentences, extractClaims, extractEntities, isAnalysisType, sentenceTone, summarise, type AnalysedPassage } from "./analysis";
 
 const doc = (...bodies: string[]): AnalysedPassage[] => bodies.map((body, i) => ({ id: `p${i}`, position: i, heading: "", body }));
 
@@ -78,4 +78,54 @@ test("risk: legal and conduct findings rank first; a clean text is low risk", ()
   expect(r.risks.every((x) => x.position !== 2)).toBe(true);
   expect(["medium", "high"]).toContain(r.riskLevel);
   expect(assessRisk(doc("The library opened on time and readers were pleased.")).riskLevel).toBe("low");
+});
+
+describe("the issue's documents", () => {
+  const doc = (...bodies: string[]): AnalysedPassage[] => bodies.map((body, position) => ({ id: `p${position}`, position, heading: "", body }));
+
+  test("entities: laws and programmes are not people, a newspaper is an organisation, a surname counts for its person", () => {
+    const { entities } = extractEntities(
+      doc(
+        "Dana Whitfield spoke in Pittsburgh on Monday. The Pittsburgh Post-Gazette reported that Whitfield would protect Medicare Advantage.",
+        "Whitfield backed the Inflation Reduction Act. Critics say Whitfield will cut Social Security. Whitfield denied it, and Whitfield called Mark Kessler a liar.",
+      ),
+    );
+    const by = new Map(entities.map((e) => [e.name, e]));
+    expect(by.get("Dana Whitfield")).toMatchObject({ type: "person", mentions: 6, positions: [0, 1] });
+    expect(by.has("Whitfield")).toBe(false);
+    expect(by.get("Medicare Advantage")?.type).toBe("program");
+    expect(by.get("Social Security")?.type).toBe("program");
+    expect(by.get("Inflation Reduction Act")?.type).toBe("law");
+    expect(by.get("Pittsburgh Post-Gazette")?.type).toBe("organization");
+    expect(by.get("Pittsburgh")?.type).toBe("place");
+    expect(by.get("Mark Kessler")?.type).toBe("person");
+  });
+
+  test("risk: a defamation threat and a labor settlement are not low", () => {
+    const memo = doc(
+      "Kessler's lawyers sent a cease-and-desist letter threatening a defamation lawsuit over the mailer.",
+      "In 2021 the campaign paid a $40,000 settlement to resolve a labor complaint from former canvassers.",
+      "The treasurer accepted gifts from a contractor, a conflict of interest. Whitfield voted against the minimum wage bill.",
+    );
+    const r = assessRisk(memo);
+    expect(r.riskLevel).toBe("high");
+    const categories = r.risks.map((x) => x.category);
+    expect(categories).toEqual(expect.arrayContaining(["legal", "financial", "conduct", "policy_reversal"]));
+    expect(r.risks[0]).toMatchObject({ category: "legal", severity: "high" });
+    expect(r.risks.find((x) => x.text.includes("settlement"))?.signals).toContain("settlement");
+    // One legal finding alone is at least medium.
+    expect(assessRisk(doc("The donor threatened to sue.")).riskLevel).not.toBe("low");
+  });
+
+  test("a transcript summary keeps who said what", () => {
+    const transcript = doc(
+      "MODERATOR: Let's turn to energy policy and fracking in the state.\nKESSLER: She said in 2019 she would ban fracking across the state. That would cost energy jobs.\nDana Whitfield: I never said I would ban fracking in the state. I said we need strong rules for fracking.",
+    );
+    const sentencesWithSpeakers = attributedSentences(transcript).map((s) => s.text);
+    expect(sentencesWithSpeakers).toContain("Kessler: She said in 2019 she would ban fracking across the state.");
+    expect(sentencesWithSpeakers).toContain("Dana Whitfield: I never said I would ban fracking in the state.");
+    const { summary } = summarise(transcript, 2);
+    expect(summary).toMatch(/(Kessler|Dana Whitfield): /);
+    for (const k of summarise(transcript, 3).keyPoints) expect(k.text).toMatch(/^(Moderator|Kessler|Dana Whitfield): /);
+  });
 });

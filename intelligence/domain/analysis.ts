@@ -1,6 +1,7 @@
 // The document analyses, computed from the text itself (no model): an extractive summary, lexicon
 // sentiment, named entities, checkable claims and opposition-research risks. Each finding points at
 // the passage it comes from, so a reader can check it. Deterministic: the same text, the same result.
+import nlp from "compromise";
 import { sentences } from "./passages";
 
 /** The analyses a document can get. */
@@ -54,7 +55,7 @@ export interface SentimentResult {
   mostPositive: Excerpt[];
 }
 
-export type EntityType = "person" | "organization" | "place" | "other";
+export type EntityType = "person" | "organization" | "place" | "law" | "program" | "other";
 
 /** A named entity and where it appears. */
 export interface Entity {
@@ -147,8 +148,43 @@ const STOP = new Set(
 );
 
 /** Extractive summary: sentences scored by their words' document frequency, the best few in document order. */
+/** A transcript's turn: "KESSLER: …", "Dana Whitfield: …", "Q: …" at the start of a line. */
+const SPEAKER = /^\s*([A-Z][A-Za-z.'’-]*(?: [A-Z][A-Za-z.'’-]*){0,3}|[A-Z]{1,3}):\s+(\S.*)$/;
+
+/** A speaker label as people write it: "KESSLER" → "Kessler"; "Dana Whitfield" stays. */
+const speakerName = (label: string) => (label === label.toUpperCase() && label.length > 3 ? label.toLowerCase().replace(/\b[a-z]/g, (c) => c.toUpperCase()) : label);
+
+/**
+ * Sentences with who said them: in a transcript (lines opening with "SPEAKER:"), each sentence of a
+ * turn carries its speaker ("Kessler: I never said I would ban fracking."), so a summary keeps who
+ * said what. Other text is unchanged.
+ */
+export function attributedSentences(passages: AnalysedPassage[]): Excerpt[] {
+  return passages.flatMap((p) => {
+    const lines = p.body.split(/\n/);
+    if (!lines.some((l) => SPEAKER.test(l))) return sentences(p.body).map((text) => ({ passageId: p.id, position: p.position, text }));
+    const out: Excerpt[] = [];
+    let speaker: string | null = null;
+    let turn: string[] = [];
+    const flush = () => {
+      for (const text of sentences(turn.join(" "))) out.push({ passageId: p.id, position: p.position, text: speaker ? `${speaker}: ${text}` : text });
+      turn = [];
+    };
+    for (const line of lines) {
+      const m = SPEAKER.exec(line);
+      if (m) {
+        flush();
+        speaker = speakerName(m[1]!);
+        turn.push(m[2]!);
+      } else if (line.trim()) turn.push(line.trim());
+    }
+    flush();
+    return out;
+  });
+}
+
 export function summarise(passages: AnalysedPassage[], maxSentences = 3): SummaryResult {
-  const all = allSentences(passages);
+  const all = attributedSentences(passages);
   const freq = new Map<string, number>();
   for (const s of all) for (const w of new Set(words(s.text))) if (!STOP.has(w) && w.length > 2) freq.set(w, (freq.get(w) ?? 0) + 1);
   const scored = all.map((s, i) => {
@@ -208,19 +244,51 @@ const NOT_NAMES = new Set(
   ),
 );
 
-function classify(name: string, titled: boolean): EntityType {
+// Laws and public programmes are named like people ("Social Security") or organisations
+// ("Medicare Advantage"): they are recognised by their own words before anything else.
+const LAW_WORDS = /\b(Act|Law|Bill|Amendment|Statute|Code|Ordinance|Resolution|Treaty)$/;
+const PROGRAM_HEADS = /^(Medicare|Medicaid|Social Security|Obamacare|Affordable Care|Head Start|Pell|Section 8|Supplemental Nutrition|Food Stamps|Unemployment Insurance|Child Tax Credit|Earned Income)\b/;
+const PROGRAM_WORDS = /\b(Program|Programme|Initiative|Fund|Benefits?|Credit|Insurance|Assistance|Scheme)$/;
+const NEWS_WORDS = /\b(Gazette|Tribune|Herald|Inquirer|Chronicle|Courier|Register|Observer|Globe|Examiner|Press|Review|Sentinel|Dispatch)$/;
+
+/** What compromise (an NLP library whose English model ships in its npm package) makes of a passage. */
+interface NlpTypes {
+  person: Set<string>;
+  organization: Set<string>;
+  place: Set<string>;
+}
+
+const cleanName = (s: string) => s.replace(/[\s,.;:!?"'”’)]+$/, "").replace(/^[("'“]+/, "").replace(/['’]s$/, "").trim();
+
+function nlpTypes(text: string): NlpTypes {
+  const doc = nlp(text);
+  const names = (list: string[]) => new Set(list.flatMap((x) => cleanName(x).split(/,\s*/)).map((x) => x.replace(/^((Mr|Mrs|Ms|Dr|Sen|Senator|Rep|Representative|Gov|Governor|Mayor|President|Judge)\.?\s+)+/, "")).filter(Boolean));
+  return { person: names(doc.people().out("array") as string[]), organization: names(doc.organizations().out("array") as string[]), place: names(doc.places().out("array") as string[]) };
+}
+
+function classify(name: string, titled: boolean, nlpSays: NlpTypes): EntityType {
+  if (LAW_WORDS.test(name)) return "law";
+  if (PROGRAM_HEADS.test(name) || PROGRAM_WORDS.test(name)) return "program";
   if (titled) return "person";
-  if (ORG_WORDS.test(name) || /^[A-Z]{2,6}$/.test(name)) return "organization";
-  if (PLACE_WORDS.test(name) || PLACES.has(name) || name.split(" ").some((w) => PLACES.has(w) && name.split(" ").length === 1)) return "place";
+  if (ORG_WORDS.test(name) || NEWS_WORDS.test(name) || /^[A-Z]{2,6}$/.test(name)) return "organization";
+  if (nlpSays.person.has(name)) return "person";
+  if (nlpSays.organization.has(name)) return "organization";
+  if (nlpSays.place.has(name) || PLACE_WORDS.test(name) || PLACES.has(name)) return "place";
   const parts = name.split(" ");
   if (parts.length === 2 || parts.length === 3) return "person";
   return "other";
 }
 
-/** Capitalised word runs (and acronyms), with titles like "Senator" marking people. */
+/**
+ * People, organisations, places, laws and programmes: capitalised word runs (and acronyms), typed by
+ * their own words (laws, programmes, news titles), titles like "Senator", and compromise's reading
+ * of the passage. A surname or first name alone ("Whitfield") counts for the one person named in
+ * full ("Dana Whitfield") it belongs to.
+ */
 export function extractEntities(passages: AnalysedPassage[], limit = 25): EntitiesResult {
-  const found = new Map<string, Entity>();
+  const found = new Map<string, Entity & { single: boolean }>();
   for (const p of passages) {
+    const nlpSays = nlpTypes(p.body);
     for (const sentence of sentences(p.body)) {
       const tokens = sentence.split(/\s+/);
       let run: string[] = [];
@@ -228,9 +296,12 @@ export function extractEntities(passages: AnalysedPassage[], limit = 25): Entiti
       const close = () => {
         while (run.length && NOT_NAMES.has(run[0]!)) run.shift();
         if (run.length) {
-          const name = run.join(" ");
-          if (name.length > 1 && !(run.length === 1 && /^[A-Z][a-z]+$/.test(name) && !PLACES.has(name) && !titled && !ORG_WORDS.test(name))) {
-            const e = found.get(name) ?? { name, type: classify(name, titled), mentions: 0, positions: [] };
+          const name = run.join(" ").replace(/\s+(of|de|van|von)$/, "");
+          if (name.length > 1) {
+            const type = classify(name, titled, nlpSays);
+            // A lone capitalised word is kept only when something says what it is (or it may be a surname: resolved below).
+            const single = run.length === 1 && /^[A-Z][a-z]+$/.test(name) && !titled && type !== "place" && type !== "organization" && type !== "program" && type !== "law" && !nlpSays.person.has(name);
+            const e = found.get(name) ?? { name, type, mentions: 0, positions: [], single };
             e.mentions++;
             if (!e.positions.includes(p.position)) e.positions.push(p.position);
             found.set(name, e);
@@ -256,8 +327,19 @@ export function extractEntities(passages: AnalysedPassage[], limit = 25): Entiti
       close();
     }
   }
-  // A trailing "of" is not part of a name.
-  const entities = [...found.values()].map((e) => ({ ...e, name: e.name.replace(/\s+(of|de|van|von)$/, "") }));
+  // Aliases: a lone name that is a part of exactly one person's full name counts for that person.
+  const people = [...found.values()].filter((e) => e.type === "person" && e.name.includes(" "));
+  for (const e of [...found.values()]) {
+    if (e.name.includes(" ") || (e.type !== "person" && !e.single)) continue;
+    const owners = people.filter((x) => x.name.split(" ").includes(e.name));
+    if (owners.length !== 1) continue;
+    const owner = owners[0]!;
+    owner.mentions += e.mentions;
+    for (const pos of e.positions) if (!owner.positions.includes(pos)) owner.positions.push(pos);
+    owner.positions.sort((a, b) => a - b);
+    found.delete(e.name);
+  }
+  const entities = [...found.values()].filter((e) => !e.single).map(({ single: _s, ...e }) => e);
   return { entities: entities.sort((a, b) => b.mentions - a.mentions || a.name.localeCompare(b.name)).slice(0, limit) };
 }
 
@@ -288,8 +370,13 @@ export function extractClaims(passages: AnalysedPassage[], limit = 50): ClaimsRe
 // --- risk ---
 
 const RISK_RULES: { category: RiskCategory; weight: number; re: RegExp }[] = [
-  { category: "legal", weight: 3, re: /\b(lawsuit|sued|indicted|indictment|investigation|investigated|subpoena|arrest(ed)?|charged|convicted|illegal|violation|ethics complaint|fraud)\b/gi },
-  { category: "financial", weight: 2, re: /\b(debt|bankrupt(cy)?|donation|donor|lobbyist|conflict of interest|tax(es)? (evasion|dodge)|overspen[dt]|wasted?|misused? funds|kickback|loan)\b/gi },
+  // Legal threats weigh most: one defamation threat or settlement is already a high finding.
+  { category: "legal", weight: 4, re: /\b(lawsuits?|sued|sue|suing|indicted|indictment|investigation|investigated|subpoena(ed)?|arrest(ed)?|charged|convicted|illegal|violation|ethics complaint|fraud|defamation|defamatory|libel(lous|ous)?|slander(ous)?|cease[- ]and[- ]desist|settle(d|ment|ments)?|litigation|legal action|class action|injunction|non-disclosure agreement|nda)\b/gi },
+  { category: "financial", weight: 2, re: /\b(debt|bankrupt(cy)?|donations?|donors?|lobbyists?|tax(es)? (evasion|dodge)|overspen[dt]|wasted?|misused? funds|misspent|kickbacks?|loans?|payouts?|paid|payments? to|hush money|dark money|super pac|campaign funds|undisclosed (income|payments?|gifts?)|stock trades?)\b/gi },
+  // Ethics: conflicts of interest, gifts, self-dealing (the "conduct" category).
+  { category: "conduct", weight: 3, re: /\b(ethics|unethical|conflicts? of interest|self-dealing|nepotism|gifts? from|recus(e|al|ed)|quid pro quo|pay[- ]to[- ]play|insider)\b/gi },
+  // Votes an opponent can quote: against a popular measure, missed or skipped, or a cut.
+  { category: "policy_reversal", weight: 2, re: /\b(voted (against|to cut|to repeal|to end)|missed \d* ?votes?|skipped (the )?votes?|abstained|vote to cut)\b/gi },
   { category: "conduct", weight: 3, re: /\b(affair|harass(ment|ed)?|misconduct|lied|lie|lies|scandal|drunk|racist|sexist|bribe(ry|d)?|cover[- ]up|plagiari[sz]ed?)\b/gi },
   { category: "policy_reversal", weight: 2, re: /\b(flip[- ]flop(ped)?|reversed|u-turn|changed (his|her|their) (position|mind)|backtrack(ed)?|broke (a|his|her|their) promise|previously (supported|opposed))\b/gi },
   { category: "controversial_statement", weight: 2, re: /\b(controversial|offensive|gaffe|outrage(d)?|apologi[sz]ed|backlash|slur|insult(ed)?)\b/gi },
@@ -311,8 +398,12 @@ export function assessRisk(passages: AnalysedPassage[], limit = 30): RiskResult 
   const total = risks.reduce((s, r) => s + r.weight, 0);
   // Saturating: a handful of serious findings is already a high risk.
   const score = round(1 - Math.exp(-total / 10));
+  // The worst findings set a floor: a legal threat is never a low risk, two serious findings are high.
+  const high = risks.filter((r) => r.severity === "high");
+  const floor = high.length >= 2 || high.some((r) => r.category === "legal" && r.signals.length > 1) ? 2 : high.length || risks.some((r) => r.category === "legal") ? 1 : 0;
+  const byScore = score >= 0.6 ? 2 : score >= 0.25 ? 1 : 0;
   return {
-    riskLevel: score >= 0.6 ? "high" : score >= 0.25 ? "medium" : "low",
+    riskLevel: (["low", "medium", "high"] as const)[Math.max(floor, byScore)]!,
     score,
     risks: risks.slice(0, limit).map(({ weight: _w, ...r }) => r),
   };

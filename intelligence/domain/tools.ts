@@ -3,9 +3,38 @@
 // stays pure). Every result carries the figures it read, so a reply can name them, and every text
 // that comes from outside (mentions, documents) is marked as data, never instructions.
 
-export type ToolName = "list_campaigns" | "get_campaign_metrics" | "get_sentiment" | "get_top_negative_mentions" | "get_open_crises_and_alerts" | "search_knowledge_base";
+import { draftHoldingStatement, hostileVoices, incidentLines, platformPain, type IncidentBrief, type MentionSample } from "./analyst";
+import type { CompetitorFigures } from "./competitor";
+import type { ThreatResult } from "./threat";
 
-export const TOOL_NAMES: readonly ToolName[] = ["list_campaigns", "get_campaign_metrics", "get_sentiment", "get_top_negative_mentions", "get_open_crises_and_alerts", "search_knowledge_base"];
+export type ToolName =
+  | "list_campaigns"
+  | "get_campaign_metrics"
+  | "get_sentiment"
+  | "get_top_negative_mentions"
+  | "get_open_crises_and_alerts"
+  | "search_knowledge_base"
+  | "explain_sentiment"
+  | "compare_competitor"
+  | "get_platform_breakdown"
+  | "get_hostile_voices"
+  | "draft_holding_statement"
+  | "get_recommended_actions";
+
+export const TOOL_NAMES: readonly ToolName[] = [
+  "list_campaigns",
+  "get_campaign_metrics",
+  "get_sentiment",
+  "get_top_negative_mentions",
+  "get_open_crises_and_alerts",
+  "search_knowledge_base",
+  "explain_sentiment",
+  "compare_competitor",
+  "get_platform_breakdown",
+  "get_hostile_voices",
+  "draft_holding_statement",
+  "get_recommended_actions",
+];
 
 /** A figure a reply is built on: what it is, its value, where it came from. */
 export interface Figure {
@@ -69,6 +98,58 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
       parameters: { type: "object", properties: { query: { type: "string", minLength: 1, maxLength: 200 } }, required: ["query"], additionalProperties: false },
     },
   },
+  {
+    type: "function",
+    function: {
+      name: "explain_sentiment",
+      description: "Why sentiment moves: sentiment over the window against the window before, and each open incident's explanation (driving terms, platforms, top posts, reach).",
+      parameters: { type: "object", properties: { campaignId: campaignParam, hours: hoursParam }, additionalProperties: false },
+    },
+  },
+  {
+    type: "function",
+    function: {
+      name: "compare_competitor",
+      description: "The campaign against a competitor named in its monitoring config over a number of days: share of voice, mentions, average sentiment of each, the gap, the competitor's loudest mentions.",
+      parameters: {
+        type: "object",
+        properties: { campaignId: campaignParam, competitor: { type: "string", minLength: 1, maxLength: 255, description: "The competitor's name as monitoring names it (default: the first configured)." }, days: { type: "integer", minimum: 1, maximum: 30 } },
+        additionalProperties: false,
+      },
+    },
+  },
+  {
+    type: "function",
+    function: {
+      name: "get_platform_breakdown",
+      description: "Per platform over a window: mentions, negative mentions and share, average sentiment, negative reach, ordered by the damage done (the platform hurting most first).",
+      parameters: { type: "object", properties: { campaignId: campaignParam, hours: hoursParam }, additionalProperties: false },
+    },
+  },
+  {
+    type: "function",
+    function: {
+      name: "get_hostile_voices",
+      description: "The authors of negative mentions over a window, grouped by author (mentions, platforms, audience, average sentiment, worst post), most damaging first.",
+      parameters: { type: "object", properties: { campaignId: campaignParam, hours: hoursParam, limit: { type: "integer", minimum: 1, maximum: 10 } }, additionalProperties: false },
+    },
+  },
+  {
+    type: "function",
+    function: {
+      name: "draft_holding_statement",
+      description: "A draft holding statement (marked as a draft, for review) built from the open incident's explanation and knowledge-base facts on the topic, with the sources it quotes.",
+      parameters: { type: "object", properties: { campaignId: campaignParam, topic: { type: "string", minLength: 1, maxLength: 200, description: "What the statement is about (default: the open incident's terms)." } }, additionalProperties: false },
+    },
+  },
+  {
+    type: "function",
+    function: {
+      name: "get_recommended_actions",
+      description: "What to do next: the threat assessment over a window (level, score, the factors with their evidence) and its recommended actions.",
+      parameters: { type: "object", properties: { campaignId: campaignParam, hours: hoursParam }, additionalProperties: false },
+    },
+  },
 ];
 
 /** A tool call's checked arguments. */
@@ -77,6 +158,9 @@ export interface ToolArgs {
   hours?: number;
   limit?: number;
   query?: string;
+  competitor?: string;
+  days?: number;
+  topic?: string;
 }
 
 export function isToolName(v: unknown): v is ToolName {
@@ -107,6 +191,15 @@ export function parseToolArgs(name: ToolName, raw: string): { ok: true; args: To
   if (a.limit !== undefined) {
     if (typeof a.limit !== "number" || !Number.isInteger(a.limit) || a.limit < 1 || a.limit > 10) return { ok: false, error: "limit must be a whole number from 1 to 10" };
     args.limit = a.limit;
+  }
+  if (a.days !== undefined) {
+    if (typeof a.days !== "number" || !Number.isInteger(a.days) || a.days < 1 || a.days > 30) return { ok: false, error: "days must be a whole number from 1 to 30" };
+    args.days = a.days;
+  }
+  for (const field of ["competitor", "topic"] as const) {
+    if (a[field] === undefined || a[field] === null) continue;
+    if (typeof a[field] !== "string" || (a[field] as string).trim() === "" || (a[field] as string).length > 255) return { ok: false, error: `${field} must be 1 to 255 characters` };
+    args[field] = (a[field] as string).trim();
   }
   if (name === "search_knowledge_base") {
     if (typeof a.query !== "string" || a.query.trim() === "" || a.query.length > 200) return { ok: false, error: "query must be 1 to 200 characters" };
@@ -177,6 +270,16 @@ export interface ToolDeps {
   negativeMentions(campaignId: string, hours: number, limit: number): Promise<NegativeMention[]>;
   crisesAndAlerts(campaignId: string): Promise<{ crises: CrisisLine[]; alerts: AlertLine[] }>;
   searchKnowledge(query: string, limit: number): Promise<KnowledgeHit[]>;
+  /** Sentiment over `hours` ending `endHoursAgo` hours ago (0: now). */
+  sentimentBefore(campaignId: string, hours: number, endHoursAgo: number): Promise<SentimentFigures>;
+  /** The campaign's unresolved crises with monitoring's explanations, most severe first. */
+  openIncidents(campaignId: string): Promise<IncidentBrief[]>;
+  /** The competitors the campaign's monitoring config names (none without a config). */
+  competitors(campaignId: string): Promise<string[]>;
+  competitor(campaignId: string, name: string, days: number): Promise<CompetitorFigures & { competitor: string; sampled: boolean }>;
+  /** The window's mentions (the newest 2,000 at most). */
+  mentions(campaignId: string, hours: number): Promise<MentionSample[]>;
+  threat(campaignId: string, hours: number): Promise<ThreatResult>;
 }
 
 /** One executed tool call: the JSON the model gets, the figures it read, plain-language lines for offline replies. */
@@ -291,10 +394,140 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
           args,
           ok: true,
           content: { note: UNTRUSTED_NOTE, query: args.query, results: hits.map((h) => ({ title: h.title, source: h.source, untrustedText: h.snippet })) },
-          figures: [{ label: `knowledge-base results for "${args.query}"`, value: hits.length, source: "intelligence" }],
+          figures: [{ label: `knowledge-base results for "${args.query}"`, value: hits.length, source: "intelligence knowledge base" }],
           lines: hits.length
-            ? [`${hits.length} knowledge-base result(s) for "${args.query}":`, ...hits.map((h) => `- ${h.title} (${h.source}): ${h.snippet.replace(/<\/?b>/g, "").slice(0, 160)}`)]
+            ? [`${hits.length} knowledge-base result(s) for "${args.query}":`, ...hits.map((h) => `- ${h.title} (${h.source}): ${h.snippet.slice(0, 300)}`)]
             : [`Nothing in the knowledge base matches "${args.query}".`],
+        };
+      }
+      case "explain_sentiment": {
+        const [now, before, incidents] = await Promise.all([deps.sentiment(campaignId!, hours), deps.sentimentBefore(campaignId!, hours, hours), deps.openIncidents(campaignId!)]);
+        const change = r2(now.average - before.average);
+        const figures: Figure[] = [
+          { label: `average sentiment (last ${hours} h)`, value: r2(now.average), unit: "[-1, 1]", source: "monitoring" },
+          { label: `average sentiment (the ${hours} h before)`, value: r2(before.average), unit: "[-1, 1]", source: "monitoring" },
+          { label: `negative mentions (last ${hours} h)`, value: now.negative, source: "monitoring" },
+          { label: "open incidents", value: incidents.length, source: "monitoring crises, alerting" },
+        ];
+        for (const i of incidents.slice(0, 2)) {
+          figures.push({ label: `incident "${i.title}" crisis score`, value: r2(i.crisisScore), source: "monitoring crisis explanation" });
+          figures.push({ label: `incident "${i.title}" estimated reach`, value: i.estimatedReach, source: "monitoring crisis explanation" });
+        }
+        const trend = now.mentions
+          ? `Sentiment over the last ${hours} h: average ${r2(now.average)} across ${now.mentions} mentions (${now.negative} negative), against ${r2(before.average)} across ${before.mentions} in the ${hours} h before (${change >= 0 ? "+" : ""}${change}).`
+          : `No mentions in the last ${hours} h.`;
+        const lines = [trend];
+        if (incidents.length) lines.push(...incidents.slice(0, 2).flatMap(incidentLines));
+        else lines.push("There is no open incident: the movement is not a detected crisis. The most negative posts of the window show what is being said.");
+        return {
+          name,
+          args: { ...args, hours },
+          ok: true,
+          content: {
+            note: UNTRUSTED_NOTE,
+            hours,
+            current: now,
+            previous: before,
+            openIncidents: incidents.map(({ topPosts, ...i }) => ({ ...i, topPosts: topPosts.map(({ text, ...p }) => ({ ...p, untrustedText: text })) })),
+          },
+          figures,
+          lines,
+        };
+      }
+      case "compare_competitor": {
+        const names = args.competitor ? [args.competitor] : await deps.competitors(campaignId!);
+        if (!names.length) return fail(name, args, "the campaign's monitoring names no competitor");
+        const days = args.days ?? 7;
+        const c = await deps.competitor(campaignId!, names[0]!, days);
+        const who = c.competitor;
+        const lead = c.sentimentGap < 0 ? `we are viewed more favourably (gap ${c.sentimentGap})` : c.sentimentGap > 0 ? `${who} is viewed more favourably (gap +${c.sentimentGap})` : "sentiment is level";
+        return {
+          name,
+          args: { ...args, competitor: who, days },
+          ok: true,
+          content: { note: UNTRUSTED_NOTE, ...c, topMentions: c.topMentions.map(({ text, ...m }) => ({ ...m, untrustedText: text })) },
+          figures: [
+            { label: `${who} share of voice (last ${days} d)`, value: c.shareOfVoice, unit: "share", source: "intelligence competitor view (monitoring mentions)" },
+            { label: `${who} mentions (last ${days} d)`, value: c.competitorMentions, source: "monitoring" },
+            { label: `our mentions (last ${days} d)`, value: c.campaignMentions, source: "monitoring" },
+            { label: `${who} average sentiment (last ${days} d)`, value: c.competitorSentiment, unit: "[-1, 1]", source: "monitoring" },
+            { label: `our average sentiment (last ${days} d)`, value: c.campaignSentiment, unit: "[-1, 1]", source: "monitoring" },
+          ],
+          lines: [
+            `Against ${who} over the last ${days} day(s): ${who} has ${Math.round(c.shareOfVoice * 100)}% share of voice (${c.competitorMentions} mentions against our ${c.campaignMentions}); average sentiment ${who} ${c.competitorSentiment}, us ${c.campaignSentiment}: ${lead}.${c.sampled ? " (Sentiment from the newest 2,000 mentions.)" : ""}`,
+            ...c.topMentions.slice(0, 2).map((m) => `- ${who}'s loudest: ${m.author || "anonymous"} on ${m.platform} (reach ${m.reach}): "${m.text.slice(0, 140)}"`),
+          ],
+        };
+      }
+      case "get_platform_breakdown": {
+        const rows = platformPain(await deps.mentions(campaignId!, hours));
+        const worst = rows[0];
+        return {
+          name,
+          args: { ...args, hours },
+          ok: true,
+          content: { hours, platforms: rows },
+          figures: rows.slice(0, 4).flatMap((p) => [
+            { label: `${p.platform} negative mentions (last ${hours} h)`, value: p.negative, source: "monitoring" },
+            { label: `${p.platform} negative reach (last ${hours} h)`, value: p.negativeReach, source: "monitoring" },
+          ]),
+          lines:
+            worst && worst.negative
+              ? [
+                  `${worst.platform} hurts most over the last ${hours} h: ${worst.negative} of its ${worst.mentions} mentions are negative (${Math.round(worst.negativeShare * 100)}%), reaching ${worst.negativeReach}, average sentiment ${worst.averageSentiment}.`,
+                  ...rows.slice(1, 4).map((p) => `- ${p.platform}: ${p.negative}/${p.mentions} negative, negative reach ${p.negativeReach}, average ${p.averageSentiment}`),
+                ]
+              : [rows.length ? `No platform carries negative mentions in the last ${hours} h.` : `No mentions in the last ${hours} h.`],
+        };
+      }
+      case "get_hostile_voices": {
+        const voices = hostileVoices(await deps.mentions(campaignId!, hours), args.limit ?? 5);
+        return {
+          name,
+          args: { ...args, hours },
+          ok: true,
+          content: { note: UNTRUSTED_NOTE, hours, voices: voices.map(({ worstPost: { text, ...w }, ...v }) => ({ ...v, worstPost: { ...w, untrustedText: text } })) },
+          figures: voices.slice(0, 5).map((v) => ({ label: `negative mentions by ${v.author} (last ${hours} h)`, value: v.mentions, source: "monitoring" })),
+          lines: voices.length
+            ? [
+                `The top hostile voices of the last ${hours} h, grouped by author:`,
+                ...voices.map((v) => `- ${v.author} (${v.platforms.join(", ")}): ${v.mentions} negative mention(s), audience ${v.reach}, average sentiment ${v.averageSentiment}; worst: "${v.worstPost.text.slice(0, 120)}"`),
+              ]
+            : [`No negative mentions in the last ${hours} h.`],
+        };
+      }
+      case "draft_holding_statement": {
+        const [campaign, incidents] = await Promise.all([deps.campaignFigures(campaignId!), deps.openIncidents(campaignId!)]);
+        const incident = incidents[0] ?? null;
+        const query = args.topic ?? (incident?.terms.length ? incident.terms.slice(0, 4).map((t) => t.term).join(" OR ") : null);
+        const facts = query ? (await deps.searchKnowledge(query, 3)).map((h) => ({ text: h.snippet, source: h.source })) : [];
+        const lines = draftHoldingStatement(campaign.name, incident, args.topic ?? null, facts);
+        return {
+          name,
+          args,
+          ok: true,
+          content: { note: UNTRUSTED_NOTE, draft: true, statement: lines.join("\n"), incident: incident?.title ?? null, facts: facts.map((f) => ({ source: f.source, untrustedText: f.text })) },
+          figures: [
+            { label: "knowledge-base facts quoted", value: Math.min(2, facts.length), source: "intelligence knowledge base" },
+            { label: "open incidents", value: incidents.length, source: "monitoring crises" },
+          ],
+          lines,
+        };
+      }
+      case "get_recommended_actions": {
+        const t = await deps.threat(campaignId!, hours);
+        const drivers = t.factors.filter((f) => f.score > 0).sort((a, b) => b.weight * b.score - a.weight * a.score);
+        return {
+          name,
+          args: { ...args, hours },
+          ok: true,
+          content: { hours, ...t },
+          figures: [{ label: `threat score (last ${hours} h)`, value: t.score, unit: "[0, 1]", source: "intelligence threat assessment" }, ...drivers.slice(0, 3).map((f) => ({ label: `threat factor ${f.name}`, value: f.score, source: "intelligence threat assessment" }))],
+          lines: [
+            `Threat level ${t.threatLevel} (${t.score}) over the last ${hours} h${drivers.length ? `, driven by ${drivers.slice(0, 3).map((f) => `${f.name.replace(/_/g, " ")} (${f.evidence[0] ?? f.score})`).join("; ")}` : ""}.`,
+            "Recommended next steps:",
+            ...t.recommendedActions.map((a, i) => `${i + 1}. ${a}`),
+          ],
         };
       }
     }

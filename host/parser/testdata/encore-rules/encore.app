@@ -1,0 +1,1 @@
+{ "id": "fixture-encore-rules", "lang": "typescript" }

@@ -1,0 +1,1 @@
+{ "id": "cjsapp", "lang": "typescript" }

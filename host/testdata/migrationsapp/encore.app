@@ -1,0 +1,1 @@
+{ "id": "migrationsapp", "lang": "typescript" }

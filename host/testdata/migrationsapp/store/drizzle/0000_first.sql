@@ -1,0 +1,3 @@
+CREATE TABLE "posts" ("id" serial PRIMARY KEY NOT NULL, "title" text NOT NULL);
+--> statement-breakpoint
+INSERT INTO "posts" ("title") VALUES ('hello');

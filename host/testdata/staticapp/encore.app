@@ -1,0 +1,1 @@
+{ "id": "staticapp", "lang": "typescript" }
