@@ -11,6 +11,7 @@ import { alertQueue, type AlertChannel, type AlertPayload } from "./events";
 import type { AckResponse, EscalateResponse, SweepResponse } from "./model";
 import { channelConfig, escalationDelay, sweepGrace } from "./secrets";
 import * as store from "./store";
+import { openIncidents } from "./metrics";
 
 /** An alert to raise. */
 export interface RaiseInput {
@@ -168,6 +169,7 @@ export async function sweep(): Promise<SweepResponse> {
     if (alert && (await publishAlert(alert))) republished++;
   }
   if (republished || reclaimed) log.info("alert sweep", { republished, reclaimed });
+  openIncidents.set(await store.countOpenIncidents());
   return { republished, reclaimed };
 }
 

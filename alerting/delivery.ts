@@ -15,6 +15,7 @@ import { render } from "./domain/templates";
 import { alertQueue, type AlertPayload } from "./events";
 import { channelConfig, retrySchedule, sendLease } from "./secrets";
 import * as store from "./store";
+import { deliveriesSent, deliveryFailures, deliveryLatencyMs } from "./metrics";
 
 /** Pending deliveries due later than this (quiet hours) are left to the sweeper instead of Pub/Sub's retries. */
 const QUIET_WAIT_MS = 60_000;
@@ -54,6 +55,8 @@ async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> 
   try {
     const sent = await sendersByChannel()[d.channel]({ deliveryId: d.id, alertId: alert.id, channel: d.channel, recipient: d.recipient, recipientName: d.recipientName, message });
     await record(() => store.markSent(d.id, sent.providerMessageId));
+    deliveriesSent.with({ channel: d.channel }).increment();
+    deliveryLatencyMs.with({ channel: d.channel }).increment(Math.max(0, Date.now() - alert.createdAt.getTime()));
     await audit({ actorId: "system", action: "alert.delivery_sent", targetType: "alert_delivery", targetId: d.id, details });
   } catch (err) {
     if (err instanceof OptedOutError) {
@@ -62,6 +65,7 @@ async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> 
       await audit({ actorId: "system", action: "alert.delivery_skipped", targetType: "alert_delivery", targetId: d.id, details: { ...details, reason: "opted_out" } });
       return;
     }
+    deliveryFailures.with({ channel: d.channel }).increment();
     const permanent = err instanceof ChannelError && err.permanent;
     const reason = err instanceof Error ? err.message : String(err);
     const next = afterFailure(retrySchedule(), d.attempts, permanent, Math.random());

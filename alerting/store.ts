@@ -592,3 +592,9 @@ export async function deliveriesTo(addresses: string[]): Promise<number> {
   const row = await db.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM alert_deliveries WHERE lower(recipient) = ANY(${lowered}::text[])`;
   return row?.n ?? 0;
 }
+
+/** Incidents in the open state (not acknowledged, resolved or marked a false alarm), for the metric. */
+export async function countOpenIncidents(): Promise<number> {
+  const row = await db.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM alerts WHERE state = 'open'`;
+  return row?.n ?? 0;
+}

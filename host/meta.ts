@@ -163,6 +163,23 @@ export interface CronJobMeta {
   endpoint: { service: string; name: string };
 }
 
+/** An object storage bucket (encore.dev/storage/objects). */
+export interface BucketMeta {
+  name: string;
+  file: string;
+  public: boolean; // objects readable without a signature, at publicUrl()
+  versioned: boolean;
+}
+
+/** A metric (encore.dev/metrics): its name, kind and the service whose folder declares it. */
+export interface MetricMeta {
+  name: string;
+  kind: "counter" | "gauge";
+  labelled: boolean; // a CounterGroup / GaugeGroup
+  services: string[]; // the SDK attributes increments outside a request to the only service listed
+  file: string;
+}
+
 export interface CorsConfig {
   allowOriginsWithoutCredentials: string[];
   allowOriginsWithCredentials: string[];
@@ -183,6 +200,10 @@ export interface AppMeta {
   subscriptions: SubscriptionMeta[];
   cronJobs: CronJobMeta[];
   secrets: string[];
+  // Optional so metadata written by hand in tests stays valid; the parser always fills them.
+  buckets?: BucketMeta[];
+  cacheClusters?: string[];
+  metrics?: MetricMeta[];
   types: Record<string, Schema>; // named types referenced by `ref`
 }
 

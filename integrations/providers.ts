@@ -11,6 +11,7 @@ import { MetaClient } from "./clients/meta";
 import { TwilioClient } from "./clients/twilio";
 import { googleAdsSettings, mentionlyticsSettings, metaSettings, twilioSettings } from "./secrets";
 import * as store from "./store";
+import { CIRCUIT_VALUE, circuitState, errorKind, providerErrors } from "./metrics";
 
 /** The providers integrations talks to. */
 export type ProviderName = "twilio" | "mentionlytics" | "meta" | "googleads";
@@ -25,6 +26,8 @@ const TUNING: Record<ProviderName, Partial<PolicyOptions>> = {
 };
 
 function observe(call: CallRecord): void {
+  const kind = errorKind(call.status, call.error);
+  if (kind) providerErrors.with({ provider: call.provider, kind }).increment();
   store.logCall(call).catch((err: Error) => log.warn("integrations: call log write failed", { error: err.message }));
 }
 
@@ -45,6 +48,7 @@ export function policyFor(provider: ProviderName): ProviderPolicy {
       provider,
       clock: systemClock,
       onStateChange: (state, snap) => {
+        circuitState.with({ provider }).set(CIRCUIT_VALUE[state]);
         const fields = { failures: snap.consecutiveFailures, lastError: snap.lastError };
         if (state === "open") log.warn(`integrations: ${provider} circuit open`, fields);
         else log.info(`integrations: ${provider} circuit ${state}`, fields);
@@ -53,6 +57,7 @@ export function policyFor(provider: ProviderName): ProviderPolicy {
       onRetry: (err, attempt, delayMs) => log.info(`integrations: retrying ${provider}`, { attempt, delayMs, error: err instanceof Error ? err.message : String(err) }),
     });
     policies.set(provider, p);
+    circuitState.with({ provider }).set(CIRCUIT_VALUE[p.breaker.state]);
     // A restarted process resumes an open circuit instead of hammering a provider that is down
     // (best effort: the first call may go out before the saved state is read).
     const policy = p;

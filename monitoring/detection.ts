@@ -20,6 +20,7 @@ import { db } from "./db";
 import { dataStream, type AlertEventData, type SentimentSnapshotData, type StreamMention, type StreamPriority, type StreamType, type StreamingData } from "./events";
 import type { CrisisExplanation, CrisisSeverity } from "./model";
 import * as store from "./store";
+import { detectorLag } from "./metrics";
 
 /** At most one SENTIMENT snapshot per campaign this often. */
 export const SNAPSHOT_INTERVAL_MS = 5_000;
@@ -210,6 +211,8 @@ async function run(campaignId: string, jobs: DetectorJob[]): Promise<number> {
       } else events.push(...detector.advanceTo(job.now));
       latest = Math.max(latest, job.now);
     }
+    const oldest = Math.min(...jobs.filter((j) => j.kind === "batch").map((j) => j.now));
+    if (Number.isFinite(oldest)) detectorLag.set(Math.max(0, (Date.now() - oldest) / 1000));
     const steps = events.map((e) => stepOf(campaignId, e));
     await store.applyCrisisSteps(tx, campaignId, steps);
     stepCount = steps.length;

@@ -10,6 +10,7 @@ import { uuidv7 } from "./analysis/ids";
 import { dataStream, type MentionBatchData, type StreamMention, type StreamPriority } from "./events";
 import type { IngestResponse, SentimentPolicy } from "./model";
 import * as store from "./store";
+import { mentionsDuplicate, mentionsIngested } from "./metrics";
 
 /** A negative mention reaching this many people makes its batch "medium" priority. */
 const LOUD_REACH = 100_000;
@@ -49,6 +50,7 @@ export async function ingestMentions(campaignId: string, batch: readonly Incomin
   for (const m of rows) m.mentionId = uuidv7(now);
   const inserted = await store.insertMentions(campaignId, batchId, rows);
   const duplicates = batch.length - inserted.accepted;
+  if (duplicates > 0) mentionsDuplicate.increment(duplicates);
   if (inserted.accepted === 0) return { accepted: 0, duplicates };
 
   let accepted = rows;
@@ -70,5 +72,6 @@ export async function ingestMentions(campaignId: string, batch: readonly Incomin
     );
     throw APIError.unavailable("the batch could not be handed to the data stream; nothing was kept, send it again");
   }
+  mentionsIngested.increment(inserted.accepted);
   return { accepted: inserted.accepted, duplicates };
 }

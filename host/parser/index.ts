@@ -1,7 +1,7 @@
 // The parser: reads an Encore.ts app like Encore's own parser and describes it as AppMeta.
 import path from "node:path";
 import type ts from "typescript";
-import type { AppMeta, AuthHandlerMeta, CronJobMeta, GatewayMeta, ServiceMeta, SubscriptionMeta } from "../meta.ts";
+import type { AppMeta, AuthHandlerMeta, BucketMeta, CronJobMeta, GatewayMeta, MetricMeta, ServiceMeta, SubscriptionMeta } from "../meta.ts";
 import { META_VERSION } from "../meta.ts";
 import { readAppConfig } from "./appconfig.ts";
 import { ParseContext, type FileCtx, type ServiceInfo } from "./context.ts";
@@ -18,9 +18,10 @@ import {
   parseService,
   parseSubscription,
   parseTopic,
-  parseMetricName,
-  unsupportedResource,
-  METRIC_SDK,
+  parseBucket,
+  parseBucketRef,
+  parseCacheCluster,
+  parseMetric,
   type ParsedAuthHandler,
   type ParsedCron,
   type ParsedDatabase,
@@ -74,7 +75,10 @@ export function parseApp(rootDir: string): ParseResult {
   const gateways: ParsedGateway[] = [];
   const auths: ParsedAuthHandler[] = [];
   const secrets = new Set<string>();
-  const metrics: { name: string; node: ts.Node }[] = [];
+  const buckets: { meta: BucketMeta; node: ts.Node }[] = [];
+  const bucketRefs: { name: string; node: ts.CallExpression }[] = [];
+  const caches: { name: string; node: ts.Node }[] = [];
+  const metrics: { meta: MetricMeta; node: ts.Node }[] = [];
 
   for (const { sf, abs, uses } of sources) {
     const file: FileCtx = { sf, abs, rel: ctx.rel(abs), service: serviceOf(path.dirname(abs)) };
@@ -108,16 +112,21 @@ export function parseApp(rootDir: string): ParseResult {
           if (s !== undefined) secrets.add(s);
           break;
         }
+        case "Bucket":
+          if (u.variant === "named") push(bucketRefs, parseBucketRef(ctx, n as ts.CallExpression));
+          else push(buckets, parseBucket(ctx, file, n as ts.NewExpression));
+          break;
+        case "CacheCluster":
+          push(caches, parseCacheCluster(ctx, n as ts.NewExpression));
+          break;
+        case "Counter":
+        case "CounterGroup":
+        case "Gauge":
+        case "GaugeGroup":
+          push(metrics, parseMetric(ctx, file, n as ts.NewExpression, u.sdk));
+          break;
         case "Service":
           break; // handled by discoverServices
-        default: {
-          if (METRIC_SDK.has(u.sdk)) {
-            const name = parseMetricName(ctx, n as ts.NewExpression);
-            if (name !== undefined) metrics.push({ name, node: n });
-          }
-          const why = unsupportedResource(u.sdk);
-          if (why) ctx.diags.at(n, why);
-        }
       }
     }
   }
@@ -128,10 +137,15 @@ export function parseApp(rootDir: string): ParseResult {
   checkUnique(ctx, crons, (c) => c.name, (c) => c.node, "cron job with this name already defined");
   checkUnique(ctx, auths, () => "auth", (a) => a.node, "only one auth handler can be defined per application");
   checkUnique(ctx, gateways, () => "gw", (g) => g.node, "multiple gateways not yet supported");
+  checkUnique(ctx, buckets, (b) => b.meta.name, (b) => b.node, "bucket with this name already defined");
+  checkUnique(ctx, caches, (c) => c.name, (c) => c.node, "cache cluster with this name already defined");
   for (const [i, m] of metrics.entries()) {
-    if (metrics.slice(0, i).some((p) => p.name === m.name)) {
-      ctx.diags.at(m.node, `metric '${m.name}' is defined multiple times; metrics must have unique names across the entire application`);
+    if (metrics.slice(0, i).some((p) => p.meta.name === m.meta.name)) {
+      ctx.diags.at(m.node, `metric '${m.meta.name}' is defined multiple times; metrics must have unique names across the entire application`);
     }
+  }
+  for (const ref of bucketRefs) {
+    if (!buckets.some((b) => b.meta.name === ref.name)) ctx.diags.at(ref.node, `resource not found: bucket "${ref.name}" is not declared in this app`);
   }
   for (const ref of dbRefs) {
     if (!databases.some((d) => d.meta.name === ref.name)) ctx.diags.at(ref.node, `resource not found: SQL database "${ref.name}" is not declared in this app`);
@@ -164,6 +178,9 @@ export function parseApp(rootDir: string): ParseResult {
     subscriptions,
     cronJobs,
     secrets: [...secrets].sort(),
+    buckets: buckets.map((b) => b.meta),
+    cacheClusters: caches.map((c) => c.name),
+    metrics: metrics.map((m) => m.meta),
     types: ctx.schema.types,
   };
   return { meta, diagnostics: sortDiagnostics(diags.list) };

@@ -1,7 +1,7 @@
 // Infrastructure resources: services, databases, topics, subscriptions, cron jobs, gateways, auth, secrets.
 import path from "node:path";
 import ts from "typescript";
-import type { AuthHandlerMeta, DatabaseMeta, Schema, TopicMeta } from "../meta.ts";
+import type { AuthHandlerMeta, BucketMeta, DatabaseMeta, MetricMeta, Schema, TopicMeta } from "../meta.ts";
 import type { FileCtx, ParseContext, ServiceInfo } from "./context.ts";
 import { checkCronExpr, checkEvery } from "./cron.ts";
 import { SERVICE_FILE } from "./files.ts";
@@ -97,6 +97,64 @@ export function parseDatabase(ctx: ParseContext, file: FileCtx, node: ts.NewExpr
 
 export function parseDatabaseRef(ctx: ParseContext, node: ts.CallExpression): { name: string; node: ts.CallExpression } | undefined {
   return ctx.guard(node, () => ({ name: resourceName(node), node }));
+}
+
+// ----- object storage, cache clusters, metrics
+
+function boolLit(e: ts.Expression): boolean {
+  const v = unwrapExpr(e);
+  if (v.kind === ts.SyntaxKind.TrueKeyword) return true;
+  if (v.kind === ts.SyntaxKind.FalseKeyword) return false;
+  throw new ParseError(e, "expected a boolean literal");
+}
+
+export function parseBucket(ctx: ParseContext, file: FileCtx, node: ts.NewExpression): { meta: BucketMeta; node: ts.Node } | undefined {
+  return ctx.guard(node, () => {
+    if (!ctx.requireTopLevel(bindingOf(node), node, "object storage buckets")) return undefined;
+    const meta: BucketMeta = { name: resourceName(node), file: file.rel, public: false, versioned: false };
+    if (!/^[a-z0-9][a-z0-9-]*[a-z0-9]$/.test(meta.name) || meta.name.length > 63) {
+      throw new ParseError(node.arguments![0], `invalid bucket name "${meta.name}": use lowercase letters, digits and '-' (2 to 63 characters)`);
+    }
+    const cfgArg = node.arguments?.[1];
+    if (cfgArg) {
+      const cfg = configObject(cfgArg, ["public", "versioned"]);
+      const pub = cfg.get("public");
+      if (pub) meta.public = boolLit(pub.value);
+      const ver = cfg.get("versioned");
+      if (ver) meta.versioned = boolLit(ver.value);
+    }
+    return { meta, node };
+  });
+}
+
+export function parseBucketRef(ctx: ParseContext, node: ts.CallExpression): { name: string; node: ts.CallExpression } | undefined {
+  return ctx.guard(node, () => ({ name: resourceName(node), node }));
+}
+
+export function parseCacheCluster(ctx: ParseContext, node: ts.NewExpression): { name: string; node: ts.Node } | undefined {
+  return ctx.guard(node, () => {
+    if (!ctx.requireTopLevel(bindingOf(node), node, "cache clusters")) return undefined;
+    const name = resourceName(node);
+    const cfgArg = node.arguments?.[1];
+    if (cfgArg) configObject(cfgArg, ["evictionPolicy"]);
+    return { name, node };
+  });
+}
+
+const METRIC_KINDS: Record<string, { kind: MetricMeta["kind"]; labelled: boolean }> = {
+  Counter: { kind: "counter", labelled: false },
+  CounterGroup: { kind: "counter", labelled: true },
+  Gauge: { kind: "gauge", labelled: false },
+  GaugeGroup: { kind: "gauge", labelled: true },
+};
+
+export function parseMetric(ctx: ParseContext, file: FileCtx, node: ts.NewExpression, sdk: string): { meta: MetricMeta; node: ts.Node } | undefined {
+  return ctx.guard(node, () => {
+    if (!ctx.requireTopLevel(bindingOf(node), node, "metrics")) return undefined;
+    const name = metricName(node);
+    const { kind, labelled } = METRIC_KINDS[sdk];
+    return { meta: { name, kind, labelled, services: file.service ? [file.service.name] : [], file: file.rel }, node };
+  });
 }
 
 // ----- topics and subscriptions
@@ -338,31 +396,10 @@ export function parseSecret(ctx: ParseContext, _file: FileCtx, node: ts.CallExpr
   });
 }
 
-// ----- resources this runtime does not provide yet
-
-const UNSUPPORTED: Partial<Record<string, string>> = {
-  Bucket: "object storage (Bucket)",
-  CacheCluster: "cache clusters (CacheCluster)",
-  Counter: "metrics (Counter)",
-  CounterGroup: "metrics (CounterGroup)",
-  Gauge: "metrics (Gauge)",
-  GaugeGroup: "metrics (GaugeGroup)",
-};
-
-/** Reported at check, so that an app the runtime cannot run never checks ok and then fails at start. */
-export function unsupportedResource(sdk: string): string | null {
-  const what = UNSUPPORTED[sdk];
-  return what ? `${what}: not supported by this runtime yet` : null;
-}
-
-export const METRIC_SDK = new Set(["Counter", "CounterGroup", "Gauge", "GaugeGroup"]);
-
 /** A metric's name: snake_case, not starting with "e_" (reserved), as Encore requires. */
-export function parseMetricName(ctx: ParseContext, node: ts.NewExpression): string | undefined {
-  return ctx.guard(node, () => {
-    const name = resourceName(node);
-    if (!/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(name)) throw new ParseError(node.arguments![0], `invalid metric name '${name}': must be snake_case.`);
-    if (name.startsWith("e_")) throw new ParseError(node.arguments![0], `invalid metric name '${name}': the prefix "e_" is reserved.`);
-    return name;
-  });
+function metricName(node: ts.NewExpression): string {
+  const name = resourceName(node);
+  if (!/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(name)) throw new ParseError(node.arguments![0], `invalid metric name '${name}': must be snake_case.`);
+  if (name.startsWith("e_")) throw new ParseError(node.arguments![0], `invalid metric name '${name}': the prefix "e_" is reserved.`);
+  return name;
 }

@@ -430,6 +430,24 @@ describe("a valid app", () => {
   });
 });
 
+describe("object storage, cache clusters, metrics", () => {
+  const r = () => fixture("bad-storage");
+  test("are recorded in the metadata: buckets with their settings, clusters, metrics with their service", () => {
+    const meta = r().meta;
+    expect(meta.buckets?.find((b) => b.name === "files")).toMatchObject({ public: true, versioned: false, file: "shop/resources.ts" });
+    expect(meta.cacheClusters).toEqual(["main"]);
+    expect(meta.metrics?.find((m) => m.name === "orders")).toMatchObject({ kind: "counter", labelled: false, services: ["shop"] });
+  });
+  test("bad names, duplicates and unknown buckets are rejected with file:line", () => {
+    const d = r().diagnostics;
+    expectDiag(d, "shop/resources.ts", 6, "invalid bucket name");
+    expectDiag(d, "shop/resources.ts", 7, 'bucket "ghost" is not declared');
+    expectDiag(d, "shop/resources.ts", 10, "metric 'orders' is defined multiple times");
+    expectDiag(d, "shop/resources.ts", 11, "invalid metric name");
+    expectDiag(d, "shop/resources.ts", 12, "bucket with this name already defined");
+  });
+});
+
 function expectDiag(diags: Diagnostic[], file: string, line: number, message: string | RegExp): void {
   const hit = diags.find((d) => d.file === file && d.line === line && (typeof message === "string" ? d.message.includes(message) : message.test(d.message)));
   expect(hit, `expected ${file}:${line}: ${message} among\n${diags.map((d) => `${d.file}:${d.line}: ${d.message}`).join("\n")}`).toBeDefined();
@@ -558,11 +576,9 @@ describe("an app Encore would reject", () => {
     expectDiag(resources(), "ops/inner/encore.service.ts", 3, "service inner cannot be contained within service ops");
   });
 
-  test("two metrics with one name are rejected; buckets, caches and metrics are reported as not supported yet", () => {
+  test("two metrics with one name are rejected; buckets, caches and metrics are accepted (the runtime has them)", () => {
     expectDiag(resources(), "ops/unsupported.ts", 7, "metric 'hits' is defined multiple times");
-    expectDiag(resources(), "ops/unsupported.ts", 6, "metrics (Counter): not supported by this runtime yet");
-    expectDiag(resources(), "ops/unsupported.ts", 9, "object storage (Bucket): not supported by this runtime yet");
-    expectDiag(resources(), "ops/unsupported.ts", 10, "cache clusters (CacheCluster): not supported by this runtime yet");
+    expect(resources().filter((d) => d.file === "ops/unsupported.ts" && /not supported/.test(d.message))).toEqual([]);
   });
 
   test("api.static needs an existing dir and notFound file, and at most one dynamic segment, last", () => {

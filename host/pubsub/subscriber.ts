@@ -6,6 +6,7 @@
 // visible (a retry's backoff, another process's lease running out), and a slow safety poll.
 import type { PubSubStore, ClaimedRow, DeliveryRef } from "./store.ts";
 import { GroupCommit } from "./batcher.ts";
+import { runtimeMetrics } from "../runtime/metrics.ts";
 import { backoffMs, isExhausted, leaseRenewalMs } from "./policy.ts";
 
 export interface SubscriptionConfig {
@@ -188,6 +189,7 @@ export class Subscriber {
         attributes: row.attributes,
       });
     } catch (err) {
+      runtimeMetrics.deliveryFailed(cfg.name);
       const error = err instanceof Error ? err.message || err.name : String(err);
       const stack = err instanceof Error ? err.stack : undefined;
       if (isExhausted(cfg, row.attempt)) {
@@ -201,6 +203,7 @@ export class Subscriber {
       this.scheduleWake(delay);
       return false;
     }
+    runtimeMetrics.observeDelivery(cfg.name, row.publishedAt);
     await this.record(() => this.acks.add(ref));
     return row.orderingKey !== null;
   }

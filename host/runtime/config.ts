@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { AppMeta } from "../meta.ts";
 import { META_VERSION } from "../meta.ts";
+import type { S3Settings } from "./objects_s3.ts";
 import { isLoopback, TrustedProxies } from "../server/clientaddr.ts";
 
 export interface RuntimeConfig {
@@ -28,9 +29,50 @@ export interface RuntimeConfig {
   devDashboard: boolean; // WARROOM_DEV_DASHBOARD=off: no /_dev and no request tracing
   httpHeadersTimeoutMs: number; // a client must send its request headers within this
   httpRequestTimeoutMs: number; // ... and its whole request (headers and body) within this; 0 = no limit
+  objects: ObjectsConfig;
+  redisUrl: string | undefined; // REDIS_URL: cache clusters live there; unset = in-process
   trustedProxies: TrustedProxies; // WARROOM_TRUSTED_PROXIES: peers whose X-Forwarded-For / X-Real-IP are believed
 }
 
+export interface ObjectsConfig {
+  s3: S3Settings | null; // S3-compatible storage when WARROOM_S3_ENDPOINT or WARROOM_S3_REGION is set
+  bucketNames: Record<string, string>; // WARROOM_S3_BUCKETS "docs=prod-docs,avatars=prod-avatars"
+  bucketPrefix: string; // WARROOM_S3_BUCKET_PREFIX, before names not mapped
+  signingKey: string | undefined; // WARROOM_OBJECTS_SIGNING_KEY: signs the local store's URLs
+  baseUrl: string | undefined; // WARROOM_BASE_URL: this server as clients reach it (signed and public URLs)
+}
+
+function bucketMap(v: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (v ?? "").split(",").map((x) => x.trim()).filter(Boolean)) {
+    const i = part.indexOf("=");
+    if (i <= 0 || i === part.length - 1) throw new Error(`WARROOM_S3_BUCKETS: expected name=cloud-bucket pairs separated by commas, got "${part}"`);
+    out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+  }
+  return out;
+}
+
+function objectsConfig(env: NodeJS.ProcessEnv): ObjectsConfig {
+  const endpoint = env.WARROOM_S3_ENDPOINT || undefined;
+  const region = env.WARROOM_S3_REGION || undefined;
+  return {
+    s3:
+      endpoint || region
+        ? {
+            endpoint,
+            region: region ?? "us-east-1",
+            accessKeyId: env.WARROOM_S3_ACCESS_KEY_ID || undefined,
+            secretAccessKey: env.WARROOM_S3_SECRET_ACCESS_KEY || undefined,
+            forcePathStyle: env.WARROOM_S3_FORCE_PATH_STYLE ? env.WARROOM_S3_FORCE_PATH_STYLE !== "false" : endpoint !== undefined,
+            publicBaseUrl: env.WARROOM_S3_PUBLIC_BASE_URL || undefined,
+          }
+        : null,
+    bucketNames: bucketMap(env.WARROOM_S3_BUCKETS),
+    bucketPrefix: env.WARROOM_S3_BUCKET_PREFIX ?? "",
+    signingKey: env.WARROOM_OBJECTS_SIGNING_KEY || undefined,
+    baseUrl: env.WARROOM_BASE_URL?.replace(/\/+$/, "") || undefined,
+  };
+}
 /** The runtime's own connections (Pub/Sub and cron: pooled, plus the LISTEN one) and one for the app. */
 export const RUNTIME_DB_CONNECTIONS = 4;
 export const MIN_DB_CONNECTIONS = RUNTIME_DB_CONNECTIONS + 1;
@@ -108,6 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     devDashboard: env.WARROOM_DEV_DASHBOARD !== "off",
     httpHeadersTimeoutMs,
     httpRequestTimeoutMs,
+    objects: objectsConfig(env),
+    redisUrl: env.REDIS_URL || undefined,
     trustedProxies: trustedProxies(env.WARROOM_TRUSTED_PROXIES),
   };
 }

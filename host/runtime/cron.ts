@@ -3,6 +3,7 @@
 import { CronScheduler, type CronJobSpec } from "../cron/index.ts";
 import type { Runtime } from "./runtime.ts";
 import { ApiCallError } from "./request.ts";
+import { runtimeMetrics } from "./metrics.ts";
 
 export class CronRuntime {
   private scheduler: CronScheduler | null = null;
@@ -20,6 +21,7 @@ export class CronRuntime {
       run: async (spec) => {
         const job = byName.get(spec.name)!;
         const res = await this.rt.dispatcher.apiCall(job.endpoint.service, job.endpoint.name, undefined, null, null);
+        runtimeMetrics.cronRun(job.name, !(res instanceof ApiCallError));
         if (res instanceof ApiCallError) throw new Error(`${job.endpoint.service}.${job.endpoint.name} failed: ${res.code}: ${res.message}`);
       },
     });

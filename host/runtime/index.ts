@@ -10,4 +10,5 @@ export { SqlDatabase, SqlDatabase as SQLDatabase, SqlConn, SqlConn as SQLConn, T
 export { PubSubTopic, PubSubSubscription } from "./pubsub.ts";
 export { Sink, Stream, Socket, WebSocketClient } from "./streams.ts";
 export { BodyReader, ResponseWriter } from "../server/raw.ts";
-export { Bucket, BucketObject, ListEntry, ListIterator, ObjectAttrs, ObjectErrorKind, TypedObjectError, CacheCluster } from "./unsupported.ts";
+export { Bucket, BucketObject, ListEntry, ListIterator, ObjectAttrs, ObjectErrorKind, TypedObjectError } from "./objects.ts";
+export { CacheCluster } from "./cache.ts";

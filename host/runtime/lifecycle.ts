@@ -11,6 +11,39 @@ import type { DevSource } from "../server/dev.ts";
 import { listenerUrl, OpsServer } from "../server/ops.ts";
 import { isLoopback } from "../server/clientaddr.ts";
 import { HttpError } from "../server/errors.ts";
+import { runtimeMetrics } from "./metrics.ts";
+
+/** Values read at scrape time: Pub/Sub backlogs (cluster-wide, from the database) and pool usage. */
+function registerRuntimeCollectors(rt: Runtime): () => void {
+  return runtimeMetrics.addCollector(async () => {
+    const pools = rt.databases.poolStats().filter((p) => p.pool);
+    const poolFamily = (name: string, help: string, pick: (p: NonNullable<(typeof pools)[number]["pool"]>) => number) => ({
+      name, help, type: "gauge" as const,
+      samples: pools.map((p) => ({ labels: [["database", p.name]] as Array<[string, string]>, value: pick(p.pool!) })),
+    });
+    const out = [
+      poolFamily("encore_db_pool_connections_max", "Pool size (the most connections a database's pool opens).", (p) => p.size),
+      poolFamily("encore_db_pool_connections_open", "Open connections, by database.", (p) => p.open),
+      poolFamily("encore_db_pool_connections_idle", "Idle connections, by database.", (p) => p.idle),
+      poolFamily("encore_db_pool_waiting", "Queries waiting for a connection, by database.", (p) => p.waiting),
+    ];
+    const engine = rt.pubsub.started;
+    if (engine) {
+      const stats = await engine.stats();
+      const fam = (name: string, help: string, pick: (s: (typeof stats)[number]) => number) => ({
+        name, help, type: "gauge" as const,
+        samples: stats.map((s) => ({ labels: [["subscription", s.subscription]] as Array<[string, string]>, value: pick(s) })),
+      });
+      out.push(
+        fam("encore_pubsub_backlog", "Messages waiting for delivery, by subscription.", (s) => s.backlog),
+        fam("encore_pubsub_in_flight", "Messages being handled, by subscription.", (s) => s.inFlight),
+        fam("encore_pubsub_dead_letters", "Messages in dead letters, by subscription.", (s) => s.deadLetters),
+        fam("encore_pubsub_oldest_waiting_seconds", "Age of the oldest waiting message, by subscription.", (s) => (s.oldestWaiting ? Math.max(0, (Date.now() - s.oldestWaiting.getTime()) / 1000) : 0)),
+      );
+    }
+    return out;
+  });
+}
 
 export class Lifecycle {
   readonly deployId = randomUUID();
@@ -24,6 +57,7 @@ export class Lifecycle {
   private exit!: (code: number) => void;
   private readonly exited = new Promise<number>((r) => (this.exit = r));
   private shuttingDown = false;
+  private unregisterMetrics: (() => void) | null = null;
 
   constructor(private readonly rt: Runtime) {
     this.streams = new StreamManager(rt);
@@ -47,8 +81,10 @@ export class Lifecycle {
         trustedProxies: config.trustedProxies,
         opsToken: config.opsToken,
         dev: config.devDashboard ? this.devSource() : undefined,
+        objects: this.rt.objects.routes(),
       });
       this.streams.attach(this.http);
+      this.unregisterMetrics = registerRuntimeCollectors(this.rt);
       this.port = await this.http.listen();
       await this.startOps();
       if (config.cron) {
@@ -91,7 +127,7 @@ export class Lifecycle {
       ? "on the public port too, with the X-Ops-Token header (WARROOM_OPS_TOKEN)"
       : "not on the public port (set WARROOM_OPS_TOKEN to serve them there, to requests carrying it as X-Ops-Token)";
     if (config.opsPort === null) {
-      log.info(`ops pages (/_dev, /docs, /openapi.json): no ops port (WARROOM_OPS_PORT=off); ${publicly}`);
+      log.info(`ops pages (/_dev, /docs, /openapi.json, /metrics): no ops port (WARROOM_OPS_PORT=off); ${publicly}`);
       return;
     }
     const ops = new OpsServer({ routes, port: config.opsPort, host: config.opsHost, token: config.opsToken, trustedProxies: config.trustedProxies });
@@ -103,7 +139,7 @@ export class Lifecycle {
       return;
     }
     const where = listenerUrl(config.opsHost, this.opsPort);
-    log.info(`ops dashboard at ${where}/_dev (also ${where}/docs, ${where}/openapi.json), ${isLoopback(config.opsHost) ? "for this machine only" : "with the ops token"}; ${publicly}`, {
+    log.info(`ops dashboard at ${where}/_dev (also ${where}/docs, ${where}/openapi.json, ${where}/metrics), ${isLoopback(config.opsHost) ? "for this machine only" : "with the ops token"}; ${publicly}`, {
       ops_port: this.opsPort,
     });
   }
@@ -198,5 +234,7 @@ export class Lifecycle {
     await opsClosed;
     await this.rt.pubsub.stop(left());
     await this.rt.databases.close();
+    await this.rt.caches.close();
+    this.unregisterMetrics?.();
   }
 }

@@ -13,6 +13,8 @@ import { Lifecycle } from "./lifecycle.ts";
 import { MetricsRegistry } from "./metrics.ts";
 import type { SqlDatabase } from "./sqldb.ts";
 import { WebSocketClient } from "./streams.ts";
+import { ObjectsRuntime, type Bucket } from "./objects.ts";
+import { CacheRuntime, type CacheCluster } from "./cache.ts";
 
 export const SDK_VERSION = "v1.58.6";
 
@@ -55,8 +57,11 @@ export class Runtime {
   readonly databases: Databases;
   readonly pubsub: PubSubRuntime;
   readonly lifecycle: Lifecycle;
+  readonly objects: ObjectsRuntime;
+  readonly caches: CacheRuntime;
   private readonly secrets: SecretStore;
   private metrics: MetricsRegistry | null = null;
+  private metricsConfig: Record<string, { name: string; services: string[] }> | null = null;
 
   constructor(options: RuntimeOptions) {
     this.testMode = options.testMode ?? false;
@@ -69,6 +74,8 @@ export class Runtime {
     this.databases = new Databases(this.config, this.log, decimal, this.testMode);
     this.pubsub = new PubSubRuntime(this.config, this.dispatcher, this.databases, this.log, this.testMode);
     this.lifecycle = new Lifecycle(this);
+    this.caches = new CacheRuntime(this.config.redisUrl, this.config.dbPrefix);
+    this.objects = new ObjectsRuntime(this.config, () => `http://localhost:${this.lifecycle.port ?? this.config.port}`);
     current = this;
   }
 
@@ -96,12 +103,12 @@ export class Runtime {
     return this.pubsub.subscription(cfg);
   }
 
-  bucket(encoreName: string): never {
-    throw new Error(`object storage (bucket "${encoreName}") is not supported by the War Room runtime`);
+  bucket(encoreName: string): Bucket {
+    return this.objects.bucket(encoreName);
   }
 
-  cacheCluster(encoreName: string): never {
-    throw new Error(`Encore cache clusters ("${encoreName}") are not supported by the War Room runtime; use shared/cache`);
+  cacheCluster(encoreName: string): CacheCluster {
+    return this.caches.cluster(encoreName);
   }
 
   gateway(encoreName: string, cfg: { auth?: (req: Request) => unknown }): Gateway {
@@ -163,8 +170,10 @@ export class Runtime {
     };
   }
 
-  runtimeConfig() {
-    return { metrics: {} };
+  /** The SDK attributes a metric increment outside a request to the only service listed here. */
+  runtimeConfig(): { metrics: Record<string, { name: string; services: string[] }> } {
+    this.metricsConfig ??= Object.fromEntries((this.config.meta.metrics ?? []).map((m) => [m.name, { name: m.name, services: m.services }]));
+    return { metrics: this.metricsConfig };
   }
 
   numWorkerThreads(): number {

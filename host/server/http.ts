@@ -16,6 +16,8 @@ import { BodyReader, bodyTooLarge, ResponseWriter } from "./raw.ts";
 import { serveStatic } from "./static.ts";
 import { OpsRoutes, type OpsPolicy } from "./ops.ts";
 import { applyClientAddress, TrustedProxies } from "./clientaddr.ts";
+import { runtimeMetrics } from "../runtime/metrics.ts";
+import type { ObjectRoutes } from "../runtime/objects.ts";
 import type { DevSource } from "./dev.ts";
 import type { RequestLog } from "../runtime/requestlog.ts";
 
@@ -55,6 +57,8 @@ export interface ServerOptions {
   log: Logger;
   port: number;
   host?: string;
+  /** The local object store's signed and public links (/__objects/...). */
+  objects?: ObjectRoutes | null;
   /** A client must send its request headers within this (default 60 s). */
   headersTimeoutMs?: number;
   /** ... and its whole request within this (default 300 s; 0 = no limit). */
@@ -168,6 +172,7 @@ export class HttpServer {
       })
       .finally(() => {
         this.finishOne();
+        if (trace.endpoint) runtimeMetrics.observeRequest(trace.endpoint, res.statusCode, performance.now() - startMs);
         if (this.requestLog && trace.endpoint) {
           const url = req.url ?? "/";
           const q = url.indexOf("?");
@@ -200,6 +205,7 @@ export class HttpServer {
     const found = this.router.find(method, pathname);
     // The runtime's own pages, only where the app has no route of its own.
     if (!("value" in found) && this.publicOps && this.opsRoutes!.handle(req, res, pathname, this.publicOps)) return;
+    if (!("value" in found) && this.opts.objects?.handle(req, res, pathname, extra)) return;
     if (!("value" in found)) {
       drain(req);
       return writeError(res, new HttpError("not_found", "endpoint not found"), extra, this.opts.log, null);

@@ -1,5 +1,5 @@
 // The runtime's own pages: the OpenAPI document (/openapi.json), an API reference (/docs, Swagger
-// UI from local files) and the ops dashboard (/_dev). As Encore serves its dashboard on
+// UI from local files), the ops dashboard (/_dev) and the metrics in Prometheus' text format (/metrics). As Encore serves its dashboard on
 // localhost:9400, they live on their own port bound to loopback (WARROOM_OPS_PORT, _HOST), open to
 // whoever sits at the machine. On the public port they exist only when WARROOM_OPS_TOKEN is set,
 // and then only with it (X-Ops-Token; `?ops_token=` for the two HTML pages a browser navigates to).
@@ -15,6 +15,7 @@ import type { Logger } from "../runtime/log.ts";
 import { openapiDocument } from "../codegen/openapi.ts";
 import { DevRoutes, type DevSource } from "./dev.ts";
 import { applyClientAddress, isLoopback, normalizeAddress, type TrustedProxies } from "./clientaddr.ts";
+import { renderPrometheus } from "../runtime/metrics.ts";
 
 const require = createRequire(import.meta.url);
 const SWAGGER_DIR = path.dirname(require.resolve("swagger-ui-dist/package.json"));
@@ -87,7 +88,7 @@ export class OpsRoutes {
 
   /** Whether a path is one of the ops pages (whatever the method). */
   owns(pathname: string): boolean {
-    return pathname === "/openapi.json" || pathname === "/docs" || pathname.startsWith("/docs/") || (this.dev?.handles(pathname) ?? false);
+    return pathname === "/openapi.json" || pathname === "/metrics" || pathname === "/docs" || pathname.startsWith("/docs/") || (this.dev?.handles(pathname) ?? false);
   }
 
   /** True when the request was one of ours (and has been answered). */
@@ -112,6 +113,11 @@ export class OpsRoutes {
     }
     if (dev) {
       void this.dev!.handle(req, res, pathname, policy.via);
+    } else if (pathname === "/metrics") {
+      renderPrometheus().then(
+        (text) => res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-cache" }).end(text),
+        () => sendJson(res, 500, "internal", "metrics unavailable"),
+      );
     } else if (pathname === "/openapi.json") {
       this.doc ??= JSON.stringify(openapiDocument(this.meta), null, 2);
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache" }).end(this.doc);

@@ -1,0 +1,4 @@
+{
+  "id": "bad-storage",
+  "lang": "typescript"
+}
