@@ -5,7 +5,7 @@ import { describe, expect, test } from "vitest";
 import { isServiceAction, SERVICE_AUDIT_NAMESPACES } from "./audit";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const SKIP = new Set(["node_modules", "encore.gen", "host", "tests", ".data", "docs"]);
+const SKIP = new Set(["node_modules", "encore.gen", "host", "tests", "bench", "scripts", ".data", "docs"]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
