@@ -4,24 +4,13 @@ import type { Transaction } from "encore.dev/storage/sqldb";
 import { inTransaction } from "../shared/sql";
 import type { AlertType, Channel, PlannedDelivery, Severity } from "./domain/alert";
 import type { AlertChannel } from "./events";
+import type { IncidentChange } from "./model";
 
 export type AlertStatus = "pending" | "published" | "delivered" | "partial" | "failed" | "no_contacts" | "below_threshold";
 export type IncidentState = "open" | "acknowledged" | "resolved" | "false_alarm";
 
-/** One change in an incident's life. */
-export interface HistoryEntry {
-  at: string;
-  event: "raised" | "updated" | "severity_raised" | "escalated" | "acknowledged" | "resolved" | "false_alarm";
-  type: AlertType;
-  severity: Severity;
-  title?: string;
-  /** Who did it (a user id, "system", "sms:+1…"), for people's actions. */
-  by?: string;
-  via?: string;
-  reason?: string;
-  /** How many pages went out with this change. */
-  paged?: number;
-}
+/** One change in an incident's life, stored in its history as the queue shows it. */
+export type HistoryEntry = IncidentChange;
 export type DeliveryStatus = "held" | "pending" | "sending" | "sent" | "failed" | "cancelled" | "skipped" | "digest";
 
 /** An alert as stored. */
@@ -407,23 +396,17 @@ export interface Acknowledger {
  * deliveries are cancelled with it. Returns the incident as it now is and how many were cancelled.
  */
 export async function acknowledge(id: string, who: Acknowledger): Promise<{ alert: Alert; acknowledgedNow: boolean; cancelled: number } | null> {
-  return inTransaction(db, async (tx) => {
-    // The entry's type and severity are the incident's own, added in SQL.
-    const entry: Omit<HistoryEntry, "type" | "severity"> = { at: new Date().toISOString(), event: "acknowledged", by: who.by, via: who.via };
-    const row = await tx.queryRow<AlertRow>`
+  // The entry's type and severity are the incident's own, added in SQL.
+  const entry: Omit<HistoryEntry, "type" | "severity"> = { at: new Date().toISOString(), event: "acknowledged", by: who.by, via: who.via };
+  const r = await changeIncident(
+    id,
+    (tx) => tx.queryRow<AlertRow>`
       UPDATE alerts SET acknowledged_at = now(), acknowledged_by = ${who.by}, acknowledged_via = ${who.via}, acknowledged_name = ${who.name},
         escalate_at = NULL, state = 'acknowledged', updated_at = now(),
         history = history || jsonb_build_array(${JSON.stringify(entry)}::text::jsonb || jsonb_build_object('type', type, 'severity', severity))
-      WHERE id = ${id}::uuid AND acknowledged_at IS NULL AND state = 'open' RETURNING *`;
-    if (!row) {
-      const existing = await tx.queryRow<AlertRow>`SELECT * FROM alerts WHERE id = ${id}::uuid`;
-      return existing ? { alert: toAlert(existing), acknowledgedNow: false, cancelled: 0 } : null;
-    }
-    const c = await tx.queryRow<{ n: number }>`
-      WITH c AS (UPDATE alert_deliveries SET status = 'cancelled', updated_at = now() WHERE alert_id = ${id}::uuid AND status = 'held' RETURNING 1)
-      SELECT count(*)::int AS n FROM c`;
-    return { alert: toAlert(row), acknowledgedNow: true, cancelled: c?.n ?? 0 };
-  });
+      WHERE id = ${id}::uuid AND acknowledged_at IS NULL AND state = 'open' RETURNING *`,
+  );
+  return r && { alert: r.alert, acknowledgedNow: r.changed, cancelled: r.cancelled };
 }
 
 /**
@@ -431,20 +414,33 @@ export async function acknowledge(id: string, who: Acknowledger): Promise<{ aler
  * deliveries cancelled). Returns the incident and whether this call closed it.
  */
 export async function closeIncident(id: string, state: "resolved" | "false_alarm", by: string, reason: string): Promise<{ alert: Alert; closedNow: boolean; cancelled: number } | null> {
-  return inTransaction(db, async (tx) => {
-    const entry: Omit<HistoryEntry, "type" | "severity"> = { at: new Date().toISOString(), event: state, by, reason };
-    const row = await tx.queryRow<AlertRow>`
+  const entry: Omit<HistoryEntry, "type" | "severity"> = { at: new Date().toISOString(), event: state, by, reason };
+  const r = await changeIncident(
+    id,
+    (tx) => tx.queryRow<AlertRow>`
       UPDATE alerts SET state = ${state}, closed_at = now(), closed_by = ${by}, close_reason = ${reason}, escalate_at = NULL, updated_at = now(),
         history = history || jsonb_build_array(${JSON.stringify(entry)}::text::jsonb || jsonb_build_object('type', type, 'severity', severity))
-      WHERE id = ${id}::uuid AND state IN ('open', 'acknowledged') RETURNING *`;
+      WHERE id = ${id}::uuid AND state IN ('open', 'acknowledged') RETURNING *`,
+  );
+  return r && { alert: r.alert, closedNow: r.changed, cancelled: r.cancelled };
+}
+
+/**
+ * A person's change to an incident, once: `update` (an UPDATE … RETURNING * that matches only while
+ * the change still applies) and, when it applied, the held deliveries cancelled (escalation stops).
+ * When it no longer applies: the incident as it is, unchanged. Null for an unknown incident.
+ */
+async function changeIncident(id: string, update: (tx: Transaction) => Promise<AlertRow | null>): Promise<{ alert: Alert; changed: boolean; cancelled: number } | null> {
+  return inTransaction(db, async (tx) => {
+    const row = await update(tx);
     if (!row) {
       const existing = await tx.queryRow<AlertRow>`SELECT * FROM alerts WHERE id = ${id}::uuid`;
-      return existing ? { alert: toAlert(existing), closedNow: false, cancelled: 0 } : null;
+      return existing ? { alert: toAlert(existing), changed: false, cancelled: 0 } : null;
     }
     const c = await tx.queryRow<{ n: number }>`
       WITH c AS (UPDATE alert_deliveries SET status = 'cancelled', updated_at = now() WHERE alert_id = ${id}::uuid AND status = 'held' RETURNING 1)
       SELECT count(*)::int AS n FROM c`;
-    return { alert: toAlert(row), closedNow: true, cancelled: c?.n ?? 0 };
+    return { alert: toAlert(row), changed: true, cancelled: c?.n ?? 0 };
   });
 }
 

@@ -9,21 +9,12 @@ import "../tests/fakes/auth-secrets";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startFakeGoogleAds } from "../tests/fakes/googleads";
 import { startFakeMeta } from "../tests/fakes/meta";
+import { adsEnv } from "../tests/fakes/provider-env";
 import { as, campaignRequest, type Profile } from "../tests/inproc";
 
 const meta = await startFakeMeta();
 const google = await startFakeGoogleAds();
-Object.assign(process.env, {
-  META_ACCESS_TOKEN: meta.token,
-  META_GRAPH_BASE_URL: meta.url,
-  GOOGLE_ADS_DEVELOPER_TOKEN: google.developerToken,
-  GOOGLE_ADS_CLIENT_ID: google.clientId,
-  GOOGLE_ADS_CLIENT_SECRET: google.clientSecret,
-  GOOGLE_ADS_REFRESH_TOKEN: google.refreshToken,
-  GOOGLE_ADS_LOGIN_CUSTOMER_ID: google.loginCustomerId,
-  GOOGLE_ADS_BASE_URL: google.url,
-  GOOGLE_ADS_TOKEN_URL: `${google.url}/token`,
-});
+Object.assign(process.env, adsEnv(meta, google));
 const { auth, campaigns, integrations, users } = await import("~encore/clients");
 const { auditEventsFor } = await import("../compliance/store");
 await import("../compliance/subscriptions");

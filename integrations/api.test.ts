@@ -8,6 +8,7 @@ import { startFakeGoogleAds } from "../tests/fakes/googleads";
 import { startFakeMentionlytics } from "../tests/fakes/mentionlytics";
 import { startFakeMeta } from "../tests/fakes/meta";
 import { startFakeTwilio } from "../tests/fakes/twilio";
+import { providersEnv } from "../tests/fakes/provider-env";
 import { as, code, type Profile } from "../tests/inproc";
 
 // The fakes must be up, and the secrets pointing at them, before integrations' secrets are declared.
@@ -15,26 +16,7 @@ const twilio = await startFakeTwilio();
 const ml = await startFakeMentionlytics();
 const meta = await startFakeMeta();
 const google = await startFakeGoogleAds();
-Object.assign(process.env, {
-  TWILIO_SID: twilio.accountSid,
-  TWILIO_TOKEN: twilio.authToken,
-  TWILIO_FROM: "+14155550199",
-  TWILIO_WHATSAPP_FROM: "+14155238886",
-  TWILIO_BASE_URL: twilio.url,
-  MENTIONLYTICS_TOKEN: ml.token,
-  MENTIONLYTICS_BASE_URL: ml.url,
-  META_ACCESS_TOKEN: meta.token,
-  META_GRAPH_BASE_URL: meta.url,
-  META_AD_ACCOUNT_ID: "1234567890",
-  GOOGLE_ADS_DEVELOPER_TOKEN: google.developerToken,
-  GOOGLE_ADS_CLIENT_ID: google.clientId,
-  GOOGLE_ADS_CLIENT_SECRET: google.clientSecret,
-  GOOGLE_ADS_REFRESH_TOKEN: google.refreshToken,
-  GOOGLE_ADS_CUSTOMER_ID: "123-456-7890",
-  GOOGLE_ADS_LOGIN_CUSTOMER_ID: google.loginCustomerId,
-  GOOGLE_ADS_BASE_URL: google.url,
-  GOOGLE_ADS_TOKEN_URL: `${google.url}/token`,
-});
+Object.assign(process.env, providersEnv({ twilio, ml, meta, google }, { metaAdAccountId: "1234567890", googleCustomerId: "123-456-7890" }));
 const { auth, campaigns, integrations, users } = await import("~encore/clients");
 const { handleStatusCallback } = await import("../integrations/messages");
 const store = await import("../integrations/store");

@@ -12,6 +12,7 @@ import { startFakeMentionlytics } from "./fakes/mentionlytics";
 import { startFakeMeta } from "./fakes/meta";
 import { startFakeTwilio } from "./fakes/twilio";
 import type { FakeServer } from "./fakes/provider-faults";
+import { providersEnv } from "./fakes/provider-env";
 import { appEnv, caller, createCampaign, signInFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -24,26 +25,7 @@ const fakes: FakeServer[] = [];
 beforeAll(async () => {
   const [twilio, ml, meta, google] = await Promise.all([startFakeTwilio(), startFakeMentionlytics(), startFakeMeta(), startFakeGoogleAds()]);
   fakes.push(twilio, ml, meta, google);
-  Object.assign(env, {
-    TWILIO_SID: twilio.accountSid,
-    TWILIO_TOKEN: twilio.authToken,
-    TWILIO_FROM: "+14155550199",
-    TWILIO_WHATSAPP_FROM: "+14155238886",
-    TWILIO_BASE_URL: twilio.url,
-    MENTIONLYTICS_TOKEN: ml.token,
-    MENTIONLYTICS_BASE_URL: ml.url,
-    META_ACCESS_TOKEN: meta.token,
-    META_GRAPH_BASE_URL: meta.url,
-    META_AD_ACCOUNT_ID: "1234567890",
-    GOOGLE_ADS_DEVELOPER_TOKEN: google.developerToken,
-    GOOGLE_ADS_CLIENT_ID: google.clientId,
-    GOOGLE_ADS_CLIENT_SECRET: google.clientSecret,
-    GOOGLE_ADS_REFRESH_TOKEN: google.refreshToken,
-    GOOGLE_ADS_CUSTOMER_ID: "123-456-7890",
-    GOOGLE_ADS_LOGIN_CUSTOMER_ID: google.loginCustomerId,
-    GOOGLE_ADS_BASE_URL: google.url,
-    GOOGLE_ADS_TOKEN_URL: `${google.url}/token`,
-  });
+  Object.assign(env, providersEnv({ twilio, ml, meta, google }, { metaAdAccountId: "1234567890", googleCustomerId: "123-456-7890" }));
 });
 const app = useFixture(ROOT, env);
 afterAll(async () => {

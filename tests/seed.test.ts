@@ -13,6 +13,7 @@ import { startFakeGoogleAds, type FakeGoogleAds } from "./fakes/googleads";
 import { startFakeMentionlytics, type FakeMentionlytics } from "./fakes/mentionlytics";
 import { startFakeMeta, type FakeMeta } from "./fakes/meta";
 import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
+import { providersEnv } from "./fakes/provider-env";
 import { appEnv, waitForFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -39,25 +40,7 @@ let google: FakeGoogleAds;
 const env = appEnv("seed-contract-end-to-end-secret-0123456789", ADMIN, { WARROOM_DEMO: "off" });
 beforeAll(async () => {
   [twilio, ml, meta, google] = await Promise.all([startFakeTwilio(), startFakeMentionlytics(), startFakeMeta(), startFakeGoogleAds()]);
-  Object.assign(env, {
-    TWILIO_SID: twilio.accountSid,
-    TWILIO_TOKEN: twilio.authToken,
-    TWILIO_FROM: "+14155550199",
-    TWILIO_BASE_URL: twilio.url,
-    MENTIONLYTICS_TOKEN: ml.token,
-    MENTIONLYTICS_BASE_URL: ml.url,
-    META_ACCESS_TOKEN: meta.token,
-    META_GRAPH_BASE_URL: meta.url,
-    META_AD_ACCOUNT_ID: meta.adAccountId,
-    GOOGLE_ADS_DEVELOPER_TOKEN: google.developerToken,
-    GOOGLE_ADS_CLIENT_ID: google.clientId,
-    GOOGLE_ADS_CLIENT_SECRET: google.clientSecret,
-    GOOGLE_ADS_REFRESH_TOKEN: google.refreshToken,
-    GOOGLE_ADS_CUSTOMER_ID: google.customerId,
-    GOOGLE_ADS_LOGIN_CUSTOMER_ID: google.loginCustomerId,
-    GOOGLE_ADS_BASE_URL: google.url,
-    GOOGLE_ADS_TOKEN_URL: `${google.url}/token`,
-  });
+  Object.assign(env, providersEnv({ twilio, ml, meta, google }, { metaAdAccountId: meta.adAccountId, googleCustomerId: google.customerId }));
 });
 const app = useFixture(ROOT, env);
 afterAll(async () => {

@@ -1,39 +1,18 @@
 // Totals across the campaigns of a cross-campaign insights answer. Pure.
+import type { InsightTotals } from "../model";
 import type { CampaignMetrics } from "./campaign";
+
+/** The monitoring figures summed across campaigns (all of InsightTotals but the ad figures). */
+type MonitoringTotals = Omit<InsightTotals, "impressions" | "clicks" | "conversions">;
 
 /** What the totals read of one campaign's insights. */
 export interface InsightParts {
   metrics: Pick<CampaignMetrics, "impressions" | "clicks" | "conversions">;
-  monitoring: {
-    mentions: number;
-    previousMentions: number;
-    averageSentiment: number;
-    positive: number;
-    neutral: number;
-    negative: number;
-    reach: number;
-    engagement: number;
-    openCrises: number;
-  };
+  monitoring: MonitoringTotals;
 }
 
 /** The summed figures; the sentiment is the mean of the campaigns' means weighted by their mentions. */
-export interface Totals {
-  mentions: number;
-  previousMentions: number;
-  averageSentiment: number;
-  positive: number;
-  neutral: number;
-  negative: number;
-  reach: number;
-  engagement: number;
-  openCrises: number;
-  impressions: number;
-  clicks: number;
-  conversions: number;
-}
-
-export function insightTotals(campaigns: readonly InsightParts[]): Totals {
+export function insightTotals(campaigns: readonly InsightParts[]): InsightTotals {
   const sum = (f: (c: InsightParts) => number) => campaigns.reduce((s, c) => s + f(c), 0);
   const mentions = sum((c) => c.monitoring.mentions);
   const weighted = sum((c) => c.monitoring.averageSentiment * c.monitoring.mentions);
