@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import WebSocket from "ws";
-import { parseApp } from "../host/parser/index.ts";
+import { appMeta } from "../host/testing/meta.ts";
 import { generateClient } from "../host/codegen/client.ts";
 import { useFixture } from "../host/testing/use-fixture.ts";
 
@@ -25,7 +25,7 @@ let Client: any;
 
 beforeAll(async () => {
   mkdirSync(path.dirname(OUT), { recursive: true });
-  writeFileSync(OUT, generateClient(parseApp(ROOT).meta));
+  writeFileSync(OUT, generateClient(appMeta(ROOT)));
   Client = (await import(OUT)).default;
 });
 

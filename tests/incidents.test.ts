@@ -113,6 +113,16 @@ async function inbound(from: string, body: string, sign = true): Promise<{ statu
 
 const sentTo = (to: string) => twilio.messages.filter((m) => m.to === to);
 
+/** A delivery state after which nothing more is sent for it. */
+const FINAL = new Set(["sent", "failed", "cancelled", "skipped"]);
+
+/** The campaign's incident's deliveries once every one is final (polled: a retry may still be under way). */
+async function settledDeliveries(campaignId: string): Promise<{ recipient: string; status: string }[]> {
+  const deliveries = async (): Promise<{ recipient: string; status: string }[]> => (await incidents(campaignId)).alerts[0].deliveries;
+  await poll(async () => (await deliveries()).filter((d) => !FINAL.has(d.status))).toEqual([]);
+  return deliveries();
+}
+
 test("a hostile burst pages once, its escalation pages once more as UPDATE, and ACK <ref> by text stops it", { timeout: 120_000 }, async () => {
   const campaignId = await createCampaign(call, admin, { name: "Rivera for Senate — Égalité 2026" });
   const duty = ["+14155559101", "+14155559102"];
@@ -173,8 +183,10 @@ test("a hostile burst pages once, its escalation pages once more as UPDATE, and 
   const again = await inbound(duty[1]!, `ACK ${ref}`);
   expect(again.text).toContain("already acknowledged by Ana Duty");
 
-  // No further pages.
-  await new Promise((r) => setTimeout(r, 1500));
+  // No further pages: every delivery of the incident is settled (sent or cancelled, none held,
+  // pending or being sent), so nothing is left that could page anyone, and Twilio got exactly the sent ones.
+  const settled = await settledDeliveries(campaignId);
+  expect(settled.filter((d) => d.status === "sent").map((d) => d.recipient).sort()).toEqual([duty[0], duty[0], duty[1], duty[1]]);
   expect(sentTo(duty[0]!)).toHaveLength(2);
   expect(sentTo(duty[1]!)).toHaveLength(2);
   expect(sentTo(chief)).toHaveLength(0);
@@ -231,7 +243,9 @@ test("the same by the email's link: GET only shows the page, the POST acknowledg
   // Single use.
   expect((await fetch(app.server.url + link, { method: "POST" })).status).toBe(410);
 
-  await new Promise((r) => setTimeout(r, 1500));
+  // Nothing left to send (see the first test), and the mailbox got exactly the sent ones.
+  const settled = await settledDeliveries(campaignId);
+  expect(settled.filter((d) => d.status === "sent").map((d) => d.recipient)).toEqual([press, press]);
   expect(mailsTo()).toHaveLength(2);
   expect(sentTo(chief)).toHaveLength(0);
 });

@@ -6,7 +6,7 @@
 import path from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { parseApp } from "../host/parser/index.ts";
+import { appMeta } from "../host/testing/meta.ts";
 import { generateClient } from "../host/codegen/client.ts";
 import { useFixture } from "../host/testing/use-fixture.ts";
 import { startFakeGoogleAds, type FakeGoogleAds } from "./fakes/googleads";
@@ -50,7 +50,7 @@ afterAll(async () => {
 let Client: any;
 beforeAll(async () => {
   mkdirSync(path.dirname(OUT), { recursive: true });
-  writeFileSync(OUT, generateClient(parseApp(ROOT).meta));
+  writeFileSync(OUT, generateClient(appMeta(ROOT)));
   Client = (await import(OUT)).default;
 });
 

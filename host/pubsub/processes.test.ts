@@ -166,9 +166,11 @@ describe("pubsub across processes", { timeout: 60_000 }, () => {
     let survivor: ChildProcess | null = null;
     for (let run = 1; run <= 6 && !survivor; run++) {
       const child = spawnWorker(`looping-${run}`, s);
-      const deadline = Date.now() + 20_000;
-      while (child.exitCode === null && (await deadAt(s.name, id)) === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      if (child.exitCode === null) await new Promise((r) => setTimeout(r, 300)); // not merely about to exit
+      // Until it dies of the message, or the message is dead-lettered (which only a process that
+      // claims it past its retries does, without running the handler: that process stays up, as the
+      // end of the test checks by having it handle the next message).
+      const settled = async () => child.exitCode !== null || (await deadAt(s.name, id)) !== null;
+      await expect.poll(settled, { message: `process ${run} exited or dead-lettered the message`, timeout: 20_000, interval: 50 }).toBe(true);
       if (child.exitCode === null) survivor = child;
       else exits.push(child.exitCode);
     }

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { dropStaleTestDatabases } from "../db/testdb.ts";
+import { dropDatabasesByPrefix } from "./drop.ts";
 import { testServerUrl } from "./services.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../bin.mjs");
@@ -32,7 +32,7 @@ export function fixturePrefix(): string {
 }
 
 export async function dropFixtureDatabases(prefix: string): Promise<void> {
-  await dropStaleTestDatabases(serverUrl(), prefix, 0);
+  await dropDatabasesByPrefix(serverUrl(), prefix);
 }
 
 export interface RunResult {

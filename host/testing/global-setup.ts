@@ -9,6 +9,7 @@ import { prepareTemplate, dropStaleTestDatabases } from "../db/testdb.ts";
 import { Logger, LogLevel } from "../runtime/log.ts";
 import { TEST_DB_PREFIX } from "../runtime/databases.ts";
 import { FIXTURE_DB_PREFIX } from "./fixture-server.ts";
+import { dropDatabasesByPrefix } from "./drop.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -43,7 +44,10 @@ export default async function setup(): Promise<() => Promise<void>> {
   );
 
   return async () => {
-    await dropStaleTestDatabases(server.url, `${TEST_DB_PREFIX}${run}_`, 0).catch(() => []);
+    const t0 = performance.now();
+    // Nothing else of this run is connected any more: twelve at a time (host/testing/drop.ts).
+    const dropped = await dropDatabasesByPrefix(server.url, `${TEST_DB_PREFIX}${run}_`, 12).catch(() => []);
+    console.log(`dropped this run's ${dropped.length} test databases in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await server.stop();
   };
 }
