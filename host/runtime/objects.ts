@@ -4,7 +4,7 @@
 // the AWS SDK when WARROOM_S3_ENDPOINT or WARROOM_S3_REGION is set. Errors reach the SDK as
 // TypedObjectError values (its unwrapErr turns them into ObjectNotFound / PreconditionFailed / ...).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type http from "node:http";
@@ -445,6 +445,7 @@ export class ObjectRoutes {
 export class ObjectsRuntime {
   private readonly stores = new Map<string, { store: ObjectStore; meta: BucketMeta }>();
   private signerInstance: UrlSigner | null = null;
+  private localRootDir: string | null = null;
 
   constructor(
     private readonly config: RuntimeConfig,
@@ -464,10 +465,27 @@ export class ObjectsRuntime {
     const oc = this.config.objects;
     const store = oc.s3
       ? new S3Store(oc.s3, oc.bucketNames[name] ?? oc.bucketPrefix + name, meta.public)
-      : new LocalStore(path.join(this.config.dataDir, "objects", this.config.dbPrefix + name), name, this.signer, meta.public);
+      : new LocalStore(path.join(this.localRoot(), this.config.dbPrefix + name), name, this.signer, meta.public);
     e = { store, meta };
     this.stores.set(name, e);
     return e;
+  }
+
+  /**
+   * Where the local store keeps its buckets. A test process (NODE_ENV=test) keeps its own apart,
+   * as its databases are private clones, and removes them when it exits, so test files never see
+   * each other's objects and leave none behind.
+   */
+  private localRoot(): string {
+    if (this.localRootDir) return this.localRootDir;
+    let root = path.join(this.config.dataDir, "objects");
+    if (process.env.NODE_ENV === "test") {
+      const dir = path.join(root, `test-${process.env.WARROOM_TEST_RUN ?? "x"}-${process.pid}`);
+      process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+      root = dir;
+    }
+    this.localRootDir = root;
+    return root;
   }
 
   bucket(name: string): Bucket {
