@@ -4,7 +4,7 @@
 // the AWS SDK when WARROOM_S3_ENDPOINT or WARROOM_S3_REGION is set. Errors reach the SDK as
 // TypedObjectError values (its unwrapErr turns them into ObjectNotFound / PreconditionFailed / ...).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type http from "node:http";
@@ -441,6 +441,25 @@ export class ObjectRoutes {
 
 // ----- the runtime's buckets
 
+/** Removes the test folders (`{run}-{pid}-{random}`) of test processes that are no longer running. */
+function removeDeadTestFolders(tests: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(tests);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^[^-]+-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ESRCH") rmSync(path.join(tests, name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** The buckets of the app (from the parser's metadata), each on the configured store. */
 export class ObjectsRuntime {
   private readonly stores = new Map<string, { store: ObjectStore; meta: BucketMeta }>();
@@ -472,15 +491,18 @@ export class ObjectsRuntime {
   }
 
   /**
-   * Where the local store keeps its buckets. A test process (NODE_ENV=test) keeps its own apart,
-   * as its databases are private clones, and removes them when it exits, so test files never see
-   * each other's objects and leave none behind.
+   * Where the local store keeps its buckets. A test process (NODE_ENV=test) keeps each runtime's
+   * apart, as its databases are private clones, so test files never see each other's objects; the
+   * folder goes when the process exits, or (test workers are often killed) when a later test
+   * process finds its process gone.
    */
   private localRoot(): string {
     if (this.localRootDir) return this.localRootDir;
     let root = path.join(this.config.dataDir, "objects");
     if (process.env.NODE_ENV === "test") {
-      const dir = path.join(root, `test-${process.env.WARROOM_TEST_RUN ?? "x"}-${process.pid}`);
+      const tests = path.join(root, "tests");
+      removeDeadTestFolders(tests);
+      const dir = path.join(tests, `${process.env.WARROOM_TEST_RUN ?? "x"}-${process.pid}-${randomBytes(3).toString("hex")}`);
       process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
       root = dir;
     }
