@@ -86,10 +86,11 @@ export class Bucket {
   constructor(
     readonly name: string,
     private readonly store: ObjectStore,
+    private readonly versioned = false,
   ) {}
 
   object(name: string): BucketObject {
-    return new BucketObject(name, this.store);
+    return new BucketObject(name, this.store, this.versioned);
   }
 
   async list(options?: { prefix?: string; limit?: number } | null): Promise<ListIterator | TypedObjectError> {
@@ -137,7 +138,13 @@ export class BucketObject {
   constructor(
     readonly name: string,
     private readonly store: ObjectStore,
+    private readonly versioned = false,
   ) {}
+
+  /** The SDK's `version` option: "if bucket versioning is not enabled, this option is ignored". */
+  private version(options: { version?: string } | null | undefined): string | undefined {
+    return this.versioned ? options?.version || undefined : undefined;
+  }
 
   private async run<T>(fn: () => Promise<T | TypedObjectError>): Promise<T | TypedObjectError> {
     const bad = checkName(this.name);
@@ -154,11 +161,11 @@ export class BucketObject {
   }
 
   attrs(options?: { version?: string } | null): Promise<ObjectAttrs | TypedObjectError> {
-    return this.run(async () => (await this.store.head(this.name, options?.version)) ?? this.notFound());
+    return this.run(async () => (await this.store.head(this.name, this.version(options))) ?? this.notFound());
   }
 
   exists(options?: { version?: string } | null): Promise<boolean | TypedObjectError> {
-    return this.run(async () => (await this.store.head(this.name, options?.version)) !== null);
+    return this.run(async () => (await this.store.head(this.name, this.version(options))) !== null);
   }
 
   upload(data: Buffer, opts?: { contentType?: string; preconditions?: { notExists?: boolean } } | null): Promise<ObjectAttrs | TypedObjectError> {
@@ -180,12 +187,12 @@ export class BucketObject {
   }
 
   downloadAll(options?: { version?: string } | null): Promise<Buffer | TypedObjectError> {
-    return this.run(async () => (await this.store.get(this.name, options?.version)) ?? this.notFound());
+    return this.run(async () => (await this.store.get(this.name, this.version(options))) ?? this.notFound());
   }
 
   async delete(options?: { version?: string } | null): Promise<TypedObjectError | null> {
     const r = await this.run(async () => {
-      await this.store.delete(this.name, options?.version);
+      await this.store.delete(this.name, this.version(options));
       return null;
     });
     return r;
@@ -513,7 +520,7 @@ export class ObjectsRuntime {
   bucket(name: string): Bucket {
     const e = this.entry(name);
     if (!e) throw new Error(`bucket "${name}" is not in the app's metadata: regenerate it (npm run gen)`);
-    return new Bucket(name, e.store);
+    return new Bucket(name, e.store, e.meta.versioned);
   }
 
   /** The HTTP side of the local store (signed and public links); none on S3. */
