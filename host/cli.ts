@@ -54,7 +54,7 @@ export async function main(args: string[], root: string): Promise<number | null>
       return 0;
     }
     case "dead-letters": {
-      const { deadLetters } = await import("./ops.ts");
+      const { deadLetters } = await import("./deadletters.ts");
       return deadLetters(root, args);
     }
     case "bench": {

@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { ConnectionBudget } from "./budget.ts";
 import { QueryArgs, SqlDatabase, SqlError, type Transaction } from "./sqldb.ts";
 import { databaseUrl, ensureDatabase, serverUrlOf } from "../db/provision.ts";
-import { dropDatabase } from "../db/testdb.ts";
+import { dropDatabase } from "../db/testtemplates.ts";
 import { toErrorBody } from "../server/errors.ts";
 import { startTcpProxy } from "../testing/tcp-proxy.ts";
 import { testDatabaseName, testServerUrl } from "../testing/services.ts";

@@ -9,7 +9,7 @@ import { ConnectionBudget } from "./budget.ts";
 import { RUNTIME_DB_CONNECTIONS } from "./config.ts";
 import { ensureDatabase, databaseUrl, serverUrlOf } from "../db/provision.ts";
 import { migrate, type MigrationFile } from "../db/migrate.ts";
-import { prepareTemplate, cloneFromTemplate } from "../db/testdb.ts";
+import { prepareTemplate, cloneFromTemplate } from "../db/testtemplates.ts";
 import { startDatabaseServer, embeddedUrl } from "../db/server.ts";
 import { startDbProxy, type DbProxy } from "./dbproxy.ts";
 import type { RuntimeConfig } from "./config.ts";

@@ -3,7 +3,7 @@ import postgres from "postgres";
 import { Decimal } from "./decimal.ts";
 import { QueryArgs, SqlDatabase, SqlError, type Cursor } from "./sqldb.ts";
 import { databaseUrl, ensureDatabase, serverUrlOf } from "../db/provision.ts";
-import { dropDatabase } from "../db/testdb.ts";
+import { dropDatabase } from "../db/testtemplates.ts";
 import { testDatabaseName, testServerUrl } from "../testing/services.ts";
 
 const SERVER = serverUrlOf(testServerUrl());

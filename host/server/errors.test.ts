@@ -4,7 +4,7 @@ import { APIError, ErrCode } from "../../node_modules/encore.dev/dist/api/error.
 import { DB_RETRY_AFTER_SECONDS, DB_UNAVAILABLE_MESSAGE, ERR_STATUS, HttpError, invalidArgument, notFound, retryAfterHeader, statusForCode, toErrorBody, unauthenticated } from "./errors.ts";
 import { SqlError, unavailableError } from "../runtime/sqldb.ts";
 import { errorParts } from "../runtime/dispatch.ts";
-import { ValidationError } from "./codec.ts";
+import { ValidationError } from "./decode.ts";
 
 describe("statusForCode", () => {
   test.each([
