@@ -4,7 +4,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CronScheduler, ManualClock, listRuns, type CronJobSpec, type CronSchedulerOptions } from "./index.ts";
-import { createTestDatabase, recordingLog, type TestDatabase } from "../testing/scratchdb.ts";
+import { createTestDatabase, recordingLog, type TestDatabase } from "../testing/scratch-db.ts";
 
 let db: TestDatabase;
 const schedulers: CronScheduler[] = [];

@@ -2,7 +2,7 @@
 // Run: DATABASE_URL=postgres://… npx tsx host/pubsub/bench.ts  (a scratch database on that server, dropped at the end).
 // Publisher and consumer are separate engines with separate pools in this one process.
 import { PubSub } from "./index.ts";
-import { createTestDatabase } from "../testing/scratchdb.ts";
+import { createTestDatabase } from "../testing/scratch-db.ts";
 
 const quiet = { info: () => {}, warn: () => {}, error: (m: string, f?: object) => console.error(m, f) };
 const PAD = "x".repeat(1024);

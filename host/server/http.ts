@@ -19,7 +19,7 @@ import { OpsRoutes, type OpsPolicy } from "./ops.ts";
 import { applyClientAddress, TrustedProxies } from "./clientaddr.ts";
 import { runtimeMetrics } from "../runtime/metrics.ts";
 import type { ObjectRoutes } from "../runtime/objects.ts";
-import type { DevSource } from "./dev.ts";
+import type { DevSource } from "./dashboard.ts";
 import type { RequestLog } from "../runtime/requestlog.ts";
 
 /** What the request log learns about a request while it is served. */
