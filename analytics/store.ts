@@ -6,6 +6,7 @@
 // ascending order, so writers never deadlock.
 import type { Transaction } from "encore.dev/storage/sqldb";
 import { inTransaction } from "../shared/sql";
+import { isUuid } from "../shared/ids";
 import { db } from "./db";
 import type { AuthorCell, DayRollup, HourCell, TermCell, TopMentionCell } from "./domain/rollup";
 import { TOP_PER_DAY } from "./domain/rollup";
@@ -395,7 +396,7 @@ export async function insertReport(r: { id: string; campaignId: string; start: D
 }
 
 export async function getReport(id: string): Promise<StoredReport | null> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const row = await db.queryRow<{ id: string; campaign_id: string; file_name: string; object_key: string | null; pdf: Buffer | null; pages: number }>`
     SELECT id::text, campaign_id::text, file_name, object_key, pdf, pages FROM reports WHERE id = ${id}::uuid`;
   return row ? { id: row.id, campaignId: row.campaign_id, fileName: row.file_name, objectKey: row.object_key, pdf: row.pdf && Buffer.from(row.pdf), pages: row.pages } : null;

@@ -9,9 +9,9 @@ import log from "encore.dev/log";
 import type { AuthData } from "~encore/auth";
 import { dataStream } from "../monitoring/events";
 import { audit } from "./audit";
+import { uuidv7 } from "../shared/ids";
 import { storageUnavailable } from "../shared/objects";
 import { heavyWork, WorkerTaskError } from "../shared/workers";
-import { randomUUID } from "node:crypto";
 import { documentProcessing } from "./events";
 import type { Extracted } from "./extract";
 import { contentOf, fileBytes } from "./domain/files";
@@ -59,7 +59,7 @@ export function checkUpload(req: UploadRequest): { format: Format; sizeBytes: nu
 /** Stores an upload (its file in the bucket, then its row) and queues it for processing. */
 export async function uploadDocument(caller: NonNullable<AuthData>, req: UploadRequest): Promise<DocumentUpload> {
   const { format, sizeBytes, filename } = checkUpload(req);
-  const row = await storeDocument({ id: randomUUID(), filename, format, bytes: fileBytes(format, req.content), uploadedBy: caller.userID, campaignId: req.campaignId ?? null });
+  const row = await storeDocument({ id: uuidv7(), filename, format, bytes: fileBytes(format, req.content), uploadedBy: caller.userID, campaignId: req.campaignId ?? null });
   await documentProcessing.publish({ documentId: row.id });
   await audit({ actorId: caller.userID, action: "document.uploaded", targetType: "document", targetId: row.id, details: { filename, format, sizeBytes, campaignId: req.campaignId ?? null } });
   return store.toDocument(row, req.content);
