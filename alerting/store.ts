@@ -332,6 +332,14 @@ export async function markRetry(id: string, delayMs: number, error: string): Pro
     WHERE id = ${id}::uuid AND status = 'sending'`;
 }
 
+/** sending → pending after a send that could not be tried: as markRetry, and the claim's attempt is given back. */
+export async function markDeferred(id: string, delayMs: number, error: string): Promise<void> {
+  await db.exec`
+    UPDATE alert_deliveries
+    SET status = 'pending', attempts = greatest(attempts - 1, 0), next_attempt_at = now() + ${delayMs}::int * interval '1 millisecond', last_error = ${error}, lease_until = NULL, updated_at = now()
+    WHERE id = ${id}::uuid AND status = 'sending'`;
+}
+
 /** sending → failed (for good). */
 export async function markFailed(id: string, error: string): Promise<void> {
   await db.exec`
