@@ -8,7 +8,8 @@
 import { Subscription } from "encore.dev/pubsub";
 import log from "encore.dev/log";
 import { integrations } from "~encore/clients";
-import { persist } from "../shared/resilience";
+import { randomUUID } from "node:crypto";
+import { isInfraUnavailable, persist } from "../shared/resilience";
 import { audit } from "./audit";
 import { ChannelError, DeferredError, OptedOutError, emailSender, pushSender, slackSender, twilioSender, type Sender } from "./channels/channels";
 import { afterDeferral, afterFailure, settledStatus, type Channel } from "./domain/alert";
@@ -95,7 +96,12 @@ export async function deliverAlert(payload: AlertPayload): Promise<void> {
     log.warn("alert-queue: no such alert (dropped)", { alertId: payload.id });
     return;
   }
-  const claimed = await store.claimDue(alert.id, sendLease());
+  const token = randomUUID();
+  const claimed = await store.claimDue(alert.id, sendLease(), token).catch(async (err: unknown) => {
+    // The claim may have committed with its answer lost: put back what it took, or those deliveries would wait out a whole lease.
+    if (isInfraUnavailable(err)) await record(() => store.unclaim(alert.id, token)).catch(() => undefined);
+    throw err;
+  });
   await Promise.all(claimed.map((d) => deliverOne(alert, d)));
   const states = await store.deliveryStates(alert.id);
   const open = states.filter((s) => s.status === "pending" || s.status === "sending");

@@ -241,6 +241,15 @@ describe("sending SMS", () => {
     expect((await store.getMessage(req.idempotencyKey))?.sid).toBe(first.messageId);
   });
 
+  test("a claim is released by its owner only", async () => {
+    const key = `alert-owner:${Date.now()}`;
+    expect(await store.claimMessage(key, { channel: "sms", to: "+14155550130", from: "+14155550199", bodySha256: "x", owner: "mine" })).toBe(true);
+    await store.releaseMessage(key, "someone-else");
+    expect(await store.getMessage(key)).not.toBeNull();
+    await store.releaseMessage(key, "mine");
+    expect(await store.getMessage(key)).toBeNull();
+  });
+
   test("a stale claim that never reached Twilio is taken over and sent once", async () => {
     const req = { channel: "sms" as const, to: "+14155550129", body: `CRISIS never sent ${Date.now()}`, idempotencyKey: `alert-dead:${Date.now()}` };
     await db.exec`INSERT INTO messages (idempotency_key, channel, status, created_at, updated_at) VALUES (${req.idempotencyKey}, 'sms', 'sending', now() - interval '3 minutes', now() - interval '3 minutes')`;

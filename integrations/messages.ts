@@ -5,7 +5,8 @@
 import { APIError } from "encore.dev/api";
 import { compliance } from "~encore/clients";
 import log from "encore.dev/log";
-import { persist, ProviderError } from "../shared/resilience";
+import { randomUUID } from "node:crypto";
+import { isInfraUnavailable, persist, ProviderError } from "../shared/resilience";
 import type { TwilioClient } from "./clients/twilio";
 import { bodyFingerprint, sentForClaim } from "./domain/reconcile";
 import { isE164, twilioAddress } from "./domain/phone";
@@ -94,8 +95,19 @@ export async function sendOnce(req: SendMessageRequest): Promise<SendMessageResp
     throw toAPIError(err);
   });
   const key = req.idempotencyKey;
-  if (!(await store.claimMessage(key, { channel: req.channel, to: out.to, from: out.from, bodySha256: bodyFingerprint(req.body) }))) {
-    const adopted = await takeOver(key, out);
+  const owner = randomUUID();
+  const release = (why: string) =>
+    record(why, key, () => store.releaseMessage(key, owner)).catch((e: unknown) => log.warn("integrations: a claim stays until its lease ends", { idempotencyKey: key, error: String(e) }));
+  let claimed: boolean;
+  try {
+    claimed = await store.claimMessage(key, { channel: req.channel, to: out.to, from: out.from, bodySha256: bodyFingerprint(req.body), owner });
+  } catch (err) {
+    // The insert may have committed with its answer lost: put back our claim (if any), or it would hold the key for a whole lease.
+    if (isInfraUnavailable(err)) await release("releasing a claim whose answer was lost");
+    throw err;
+  }
+  if (!claimed) {
+    const adopted = await takeOver(key, out, owner);
     if (adopted) return adopted;
   }
   let sent: { sid: string; status: string };
@@ -105,7 +117,7 @@ export async function sendOnce(req: SendMessageRequest): Promise<SendMessageResp
     // Release the claim unless Twilio may have accepted the message (a timeout): then the claim
     // stays until its lease runs out, and the takeover asks Twilio before sending again.
     const ambiguous = err instanceof ProviderError && err.kind === "timeout";
-    if (!ambiguous) await record("releasing a failed send's claim", key, () => store.releaseMessage(key)).catch((e: unknown) => log.warn("integrations: a failed send's claim stays until its lease ends", { idempotencyKey: key, error: String(e) }));
+    if (!ambiguous) await release("releasing a failed send's claim");
     throw toAPIError(err);
   }
   // The message is out: its sid must be recorded, or a retry could send it again. Should the
@@ -120,13 +132,13 @@ export async function sendOnce(req: SendMessageRequest): Promise<SendMessageResp
  * use; otherwise this call takes the claim over, and returns the send Twilio lists for it if there is
  * one (null: nothing went out, the caller sends).
  */
-async function takeOver(key: string, out: Outgoing): Promise<SendMessageResponse | null> {
+async function takeOver(key: string, out: Outgoing, owner: string): Promise<SendMessageResponse | null> {
   const existing = await store.getMessage(key);
   if (!existing) throw inFlight(1000); // released between our insert and read: the next try claims it
   if (existing.sid) return { messageId: existing.sid, status: existing.status, duplicate: true };
   const heldFor = Date.now() - existing.updatedAt.getTime();
   if (heldFor < CLAIM_LEASE_MS) throw inFlight(CLAIM_LEASE_MS - heldFor);
-  if (!(await store.reclaimStaleMessage(key, new Date(Date.now() - CLAIM_LEASE_MS)))) throw inFlight(CLAIM_LEASE_MS);
+  if (!(await store.reclaimStaleMessage(key, new Date(Date.now() - CLAIM_LEASE_MS), owner))) throw inFlight(CLAIM_LEASE_MS);
   const claim = { to: existing.toAddress ?? out.to, from: existing.fromAddress ?? out.from, bodySha256: existing.bodySha256 ?? bodyFingerprint(out.body), claimedAt: existing.createdAt };
   const listed = await out.client.recentMessages({ to: claim.to, from: claim.from }).catch((err: unknown) => {
     throw toAPIError(err);

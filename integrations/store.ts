@@ -62,6 +62,8 @@ export interface ClaimedMessage {
   to: string;
   from: string;
   bodySha256: string;
+  /** A token of the claiming call: only it releases the claim. */
+  owner: string;
 }
 
 /**
@@ -70,15 +72,16 @@ export interface ClaimedMessage {
  */
 export async function claimMessage(key: string, m: ClaimedMessage): Promise<boolean> {
   const row = await db.queryRow<{ idempotency_key: string }>`
-    INSERT INTO messages (idempotency_key, channel, status, to_address, from_address, body_sha256) VALUES (${key}, ${m.channel}, 'sending', ${m.to}, ${m.from}, ${m.bodySha256})
+    INSERT INTO messages (idempotency_key, channel, status, to_address, from_address, body_sha256, claim_owner)
+    VALUES (${key}, ${m.channel}, 'sending', ${m.to}, ${m.from}, ${m.bodySha256}, ${m.owner})
     ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`;
   return row !== null;
 }
 
-/** Re-claims a stale 'sending' row (its sender died): true when this caller won it. */
-export async function reclaimStaleMessage(key: string, olderThan: Date): Promise<boolean> {
+/** Re-claims a stale 'sending' row (its sender died) for `owner`: true when this caller won it. */
+export async function reclaimStaleMessage(key: string, olderThan: Date, owner: string): Promise<boolean> {
   const row = await db.queryRow<{ idempotency_key: string }>`
-    UPDATE messages SET updated_at = now() WHERE idempotency_key = ${key} AND status = 'sending' AND sid IS NULL AND updated_at < ${olderThan}
+    UPDATE messages SET updated_at = now(), claim_owner = ${owner} WHERE idempotency_key = ${key} AND status = 'sending' AND sid IS NULL AND updated_at < ${olderThan}
     RETURNING idempotency_key`;
   return row !== null;
 }
@@ -94,9 +97,9 @@ export async function messageSent(key: string, sid: string, status: string): Pro
   await db.exec`UPDATE messages SET sid = ${sid}, status = ${status}, updated_at = now() WHERE idempotency_key = ${key}`;
 }
 
-/** Releases a claim whose send certainly failed, so a later attempt may send. */
-export async function releaseMessage(key: string): Promise<void> {
-  await db.exec`DELETE FROM messages WHERE idempotency_key = ${key} AND sid IS NULL`;
+/** Releases `owner`'s claim whose send certainly did not happen, so a later attempt may send. */
+export async function releaseMessage(key: string, owner: string): Promise<void> {
+  await db.exec`DELETE FROM messages WHERE idempotency_key = ${key} AND sid IS NULL AND claim_owner = ${owner}`;
 }
 
 /** Records a verified status callback and moves the message to that status. */
