@@ -1,12 +1,12 @@
 // Object storage through the real SDK (encore.dev/storage/objects) on our runtime: the fixture app
 // host/testdata/resources on the local store (files under the data directory, signed links served
-// by our server) and on S3-compatible storage (the fake in tests/fakes/s3.ts).
+// by our server) and on S3-compatible storage (the fake in host/testing/fake-s3.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { useFixture, type UsedFixture } from "../testing/use-fixture.ts";
-import { startFakeS3, type FakeS3 } from "../../tests/fakes/s3.ts";
+import { startFakeS3, type FakeS3 } from "../testing/fake-s3.ts";
 import { UrlSigner } from "./objects.ts";
 
 const APP = path.resolve(import.meta.dirname, "../testdata/resources");

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { dropStaleTestDatabases } from "../db/testdb.ts";
+import { dropStaleTestDatabases } from "../db/testtemplates.ts";
 import { testServerUrl } from "./services.ts";
 
 const BIN = path.resolve(import.meta.dirname, "../bin.mjs");

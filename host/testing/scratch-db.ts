@@ -1,7 +1,7 @@
 // Test support: a fresh database per test file on the test run's server, dropped afterwards (and by
 // the run's teardown if the file is killed first; see host/testing/services.ts).
 import postgres, { type Sql } from "postgres";
-import { testDatabaseName, testServerUrl } from "../testing/services.ts";
+import { testDatabaseName, testServerUrl } from "./services.ts";
 
 export interface TestDatabase {
   name: string;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { checkCronExpr, checkEvery } from "./cron.ts";
+import { checkCronExpr, checkEvery } from "./cronchecks.ts";
 
 describe("cron `every`", () => {
   test("accepts whole minutes that divide a day", () => {
@@ -25,12 +25,16 @@ describe("cron schedules", () => {
   });
 
   test("refuse wrong field counts and out-of-range values", () => {
-    expect(checkCronExpr("* * * *")).toContain("exactly 5 fields");
-    expect(checkCronExpr("61 * * * *")).toContain('invalid value "61" in minute field');
-    expect(checkCronExpr("0 24 * * *")).toContain("hour field");
-    expect(checkCronExpr("0 0 0 * *")).toContain("day of month field");
-    expect(checkCronExpr("0 0 * 13 *")).toContain("month field");
-    expect(checkCronExpr("*/0 * * * *")).toContain("invalid step");
-    expect(checkCronExpr("5-1 * * * *")).toContain("invalid range");
+    expect(checkCronExpr("* * * *")).toContain("expected 5 fields");
+    expect(checkCronExpr("61 * * * *")).toBe('invalid cron expression "61 * * * *": minute 61 is out of range 0-59');
+    expect(checkCronExpr("0 24 * * *")).toContain("hour 24 is out of range");
+    expect(checkCronExpr("0 0 0 * *")).toContain("day of month 0 is out of range");
+    expect(checkCronExpr("0 0 * 13 *")).toContain("month 13 is out of range");
+    expect(checkCronExpr("*/0 * * * *")).toContain('step "0" must be a positive integer');
+    expect(checkCronExpr("5-1 * * * *")).toContain("range 5-1 is reversed");
+  });
+
+  test("refuse a date that never comes, as the scheduler would at start-up", () => {
+    expect(checkCronExpr("0 0 30 2 *")).toContain("never runs");
   });
 });

@@ -1,17 +1,13 @@
 // Decoding requests and messages by schema, as Encore's runtime does it
 // (runtimes/core/src/api/jsonschema, .../schema): values are coerced and validated, unknown keys
 // dropped, errors name the field. Pure. Schemas are compiled once into closures (cached in
-// WeakMaps keyed by the metadata objects), because this runs on every request. Encoding lives in
-// encode.ts and is re-exported here, so the server imports one module.
+// WeakMaps keyed by the metadata objects), because this runs on every request. Encoding is
+// encode.ts.
 import type { FieldMeta, ParamsMeta, Schema, Validation } from "../meta.ts";
 import { parseDateTime } from "./datetime.ts";
-import { acceptsNull, inherited, isDecimal, isPlainObject, ownGet, resolve, setField, type Types } from "./schema.ts";
+import { acceptsNull, inherited, isDecimal, isPlainObject, ownGet, resolve, setField, type Types } from "./schemawalk.ts";
 import { validationReason } from "./validate.ts";
 import { jsonProblem, stringProblem } from "./jsonguard.ts";
-
-export { encodeJSON, encodeResponse, serializeSetCookie, toJSONValue, type EncodedResponse } from "./encode.ts";
-export { formatISO, parseDateTime } from "./datetime.ts";
-export type { Types } from "./schema.ts";
 
 export interface DecodeOptions {
   /** Builds the handler's decimal value (the SDK's `typeConstructors.decimal`); else the string. */

@@ -4,7 +4,7 @@ import ts from "typescript";
 import type { Diagnostics } from "./diagnostics.ts";
 import { toPosix } from "./diagnostics.ts";
 import { ParseError } from "./literals.ts";
-import type { SchemaBuilder } from "./schema.ts";
+import type { SchemaBuilder } from "./schemabuilder.ts";
 import type { Binding } from "./scan.ts";
 import { resolveAlias } from "./sdk.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { decodeValue, encodeParam, parseArrayLiteral } from "./codec.ts";
+import { decodeValue, encodeParam, parseArrayLiteral } from "./sqlvalues.ts";
 import { TypeRegistry, type PgType } from "./pgtypes.ts";
 import { ArgumentError, toPValue } from "./pvalue.ts";
 import { Decimal } from "../runtime/decimal.ts";

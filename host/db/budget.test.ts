@@ -5,9 +5,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import postgres from "postgres";
 import { ConnectionBudget } from "./budget.ts";
-import { QueryArgs, SqlDatabase, SqlError, type Transaction } from "./sqldb.ts";
-import { databaseUrl, ensureDatabase, serverUrlOf } from "../db/provision.ts";
-import { dropDatabase } from "../db/testdb.ts";
+import { QueryArgs, SqlDatabase, type Transaction } from "../runtime/sqldb.ts";
+import { SqlError, toSqlError } from "./sqlerror.ts";
+import { databaseUrl, ensureDatabase, serverUrlOf } from "./provision.ts";
+import { dropDatabase } from "./testtemplates.ts";
 import { toErrorBody } from "../server/errors.ts";
 import { startTcpProxy } from "../testing/tcp-proxy.ts";
 import { testDatabaseName, testServerUrl } from "../testing/services.ts";
@@ -206,7 +207,6 @@ describe("an unreachable server", () => {
   });
 
   test("too many clients (SQLSTATE 53300) is `unavailable` too", async () => {
-    const { toSqlError } = await import("./sqldb.ts");
     const e = Object.assign(Object.create(postgres.PostgresError.prototype), { message: "sorry, too many clients already", code: "53300", severity: "FATAL" });
     expect(toSqlError(e).unavailable).toBe(true);
     expect(toErrorBody(toSqlError(e)).status).toBe(503);

@@ -5,8 +5,8 @@ import os from "node:os";
 import { randomBytes } from "node:crypto";
 import postgres, { type Sql } from "postgres";
 import { GroupCommit } from "./batcher.ts";
-import { migratePubSub } from "./schema.ts";
-import { PubSubStore, NOTIFY_CHANNEL, parseNotifyPayload, type PublishItem, type SubscriptionStats } from "./store.ts";
+import { migratePubSub } from "./tables.ts";
+import { PubSubStore, NOTIFY_CHANNEL, parseNotifyPayload, type PublishItem, type SubscriptionStats } from "./messagestore.ts";
 import { Subscriber, type Delivery, type Handler, type Logger, type SubscriptionConfig } from "./subscriber.ts";
 
 export type { Delivery, Handler, Logger, SubscriptionConfig } from "./subscriber.ts";

@@ -5,7 +5,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { MigrationFile } from "./migrate.ts";
 import { databaseUrl, ensureDatabase, serverUrlOf, withAdmin } from "./provision.ts";
-import { cloneFromTemplate, dropDatabase, dropStaleTestDatabases, prepareTemplate } from "./testdb.ts";
+import { cloneFromTemplate, dropDatabase, dropStaleTestDatabases, prepareTemplate } from "./testtemplates.ts";
 import { testServerUrl } from "../testing/services.ts";
 
 const SERVER = serverUrlOf(testServerUrl());

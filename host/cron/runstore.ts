@@ -1,7 +1,7 @@
 // The scheduler's tables and statements. Times come from the scheduler's clock (passed in), so a
 // test's fake clock and the rows agree; processes on different machines rely on NTP as usual.
 import type { Sql, TransactionSql } from "postgres";
-import { migrateComponent } from "../pubsub/schema.ts";
+import { migrateComponent } from "../pubsub/tables.ts";
 
 const MIGRATIONS: string[][] = [
   [

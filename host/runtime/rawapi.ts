@@ -1,7 +1,7 @@
 // Raw endpoints: the native runtime's BodyReader and ResponseWriter over node's request/response.
 // The SDK wraps them into RawRequest (a Readable) and RawResponse (a Writable).
 import type http from "node:http";
-import { HttpError, toErrorBody } from "./errors.ts";
+import { HttpError, toErrorBody } from "../server/errors.ts";
 
 /** A body over the endpoint's limit: 413 with Encore's error body. */
 export function bodyTooLarge(limit: number): HttpError {

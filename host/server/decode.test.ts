@@ -8,7 +8,7 @@ import {
   parseCookies,
   ValidationError,
   type RawRequestParts,
-} from "./codec.ts";
+} from "./decode.ts";
 import { str, num, bool, date, lit, union, arr, ref, field, obj, types } from "./testschemas.ts";
 
 

@@ -1,8 +1,9 @@
 // Pub/Sub benchmark: one topic, one subscription, 1 KiB messages, against the local Postgres.
-// Run: DATABASE_URL=postgres://… npx tsx host/pubsub/bench.ts  (a scratch database on that server, dropped at the end).
+// Run: `npm run bench -- pubsub` (or DATABASE_URL=postgres://… npx tsx host/pubsub/pubsub.bench.ts): a scratch
+// database on that server, dropped at the end.
 // Publisher and consumer are separate engines with separate pools in this one process.
 import { PubSub } from "./index.ts";
-import { createTestDatabase } from "./testdb.ts";
+import { createTestDatabase } from "../testing/scratch-db.ts";
 
 const quiet = { info: () => {}, warn: () => {}, error: (m: string, f?: object) => console.error(m, f) };
 const PAD = "x".repeat(1024);
