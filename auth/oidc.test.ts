@@ -103,10 +103,10 @@ describe("the flow", () => {
     const user = person();
     const a = await authorize(user);
     const result = await callback("fake", { code: a.code, state: a.state });
-    expect(await isKnownAddress(user.email, "198.51.100.77")).toBe(false);
+    expect(await isKnownAddress(user.email!, "198.51.100.77")).toBe(false);
     await exchange(result.code, a.flowToken, "198.51.100.77");
-    expect(await isKnownAddress(user.email, "198.51.100.77")).toBe(true);
-    expect(await isKnownAddress(user.email, "198.51.100.78")).toBe(false);
+    expect(await isKnownAddress(user.email!, "198.51.100.77")).toBe(true);
+    expect(await isKnownAddress(user.email!, "198.51.100.78")).toBe(false);
   });
 
   test("the token request carries the PKCE verifier of the challenge (the fake checks it) and our client credentials", async () => {
