@@ -9,12 +9,11 @@ import { acknowledge, closeIncident, raiseAlert } from "./alerts";
 import { crisisSeverity, crisisWording, normalizeRecipient } from "./domain/alert";
 import type { AckRequest, AckResponse, CloseRequest, CloseResponse, AlertView, CrisisAlert, CrisisAlertResponse, DeliveryView, QueueRequest, QueueResponse, SendAlertRequest, SendAlertResponse } from "./model";
 import * as store from "./store";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../shared/ids";
 
 /** Refuses the call unless the caller may do `action` on alerting within the campaign (403, or 404 for campaigns they may not see). */
 async function requireOnCampaign(caller: Caller, campaignId: string, action: Action): Promise<void> {
-  if (!UUID.test(campaignId)) {
+  if (!isUuid(campaignId)) {
     requirePermission("alerting", action);
     throw APIError.notFound("campaign not found");
   }
@@ -175,7 +174,7 @@ export const getAlertQueue = api(
 
 /** The incident `id` if the caller may `update` alerts on its campaign (404 for incidents they may not see). */
 async function incidentFor(caller: Caller, id: string): Promise<store.Alert> {
-  const alert = UUID.test(id) ? await store.getAlert(id) : null;
+  const alert = isUuid(id) ? await store.getAlert(id) : null;
   if (!alert) throw APIError.notFound("alert not found");
   const view = await campaigns.getCampaignAccess({ campaignId: alert.campaignId, userID: caller.userID });
   if (!view.exists || (caller.role !== "admin" && view.memberRole === null)) throw APIError.notFound("alert not found");

@@ -3,7 +3,6 @@ import { currentRequest } from "encore.dev";
 import { api, APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { requireCaller, requirePermission } from "../shared/permissions";
-import { ensureFirstAdmin } from "./accounts";
 import { toProfile } from "./domain/accounts";
 import { callbackReply, type CallbackOutcome } from "./domain/oidc";
 import { requestOrigin } from "./domain/throttle";
@@ -27,7 +26,7 @@ import type {
   UserProfile,
 } from "./model";
 import * as oidc from "./oidc";
-import { isTest, oidcFrontendRedirect, oidcProviders, signingKeys } from "./secrets";
+import { oidcFrontendRedirect } from "./secrets";
 import * as sessions from "./sessions";
 import * as store from "./store";
 
@@ -168,16 +167,3 @@ export const releaseSsoDomain = api(
     return { success: true };
   },
 );
-
-// At service start (not under tests, which arrange their own accounts): say now, not at the first
-// sign-in, when the token key or a sign-in provider is missing or wrong, and make sure there is an admin.
-if (!isTest()) {
-  try {
-    signingKeys();
-  } catch {
-    // Logged by signingKeys; sign-in answers 503 until the key is fixed.
-  }
-  oidcProviders(); // logs any provider entry that is left out, now rather than at the first sign-in
-  oidcFrontendRedirect();
-  ensureFirstAdmin().catch((err: unknown) => log.error("could not make sure the platform has an admin", { error: err instanceof Error ? err.message : String(err) }));
-}

@@ -7,7 +7,8 @@ import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { audit } from "./audit";
-import { isUuid, normalizeEmail, type Account } from "./domain/accounts";
+import { isUuid } from "../shared/ids";
+import { normalizeEmail, type Account } from "./domain/accounts";
 import {
   EXCHANGE_CODE_TTL_SECONDS,
   FLOW_TTL_SECONDS,

@@ -4,7 +4,8 @@ import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { permissionsFor } from "../shared/permissions";
 import { audit } from "./audit";
-import { isUuid, normalizeEmail, toProfile, type Account, type AccountState } from "./domain/accounts";
+import { isUuid } from "../shared/ids";
+import { normalizeEmail, toProfile, type Account, type AccountState } from "./domain/accounts";
 import { burnPasswordCheck, hashPassword, needsRehash, passwordProblem, verifyPassword } from "./domain/passwords";
 import { isKnowableAddress, loginSubjects, registrationSubject, ThrottledError, UNKNOWN_ADDRESS, type LoginAttempt } from "./domain/throttle";
 import {

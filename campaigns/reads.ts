@@ -5,7 +5,7 @@
 // every write bumps it (writes are people editing campaigns: rare; reads are dashboards: hot). A
 // reader that loaded a row just before a write stores it under the old generation, which nobody
 // reads any more, so no process can see a value older than the last committed write.
-import { isUuid } from "./domain/campaign";
+import { isUuid } from "../shared/ids";
 import type { Cache } from "../shared/cache";
 import type { CampaignStatus } from "./domain/campaign";
 import type { AdDayRow } from "./domain/metrics";

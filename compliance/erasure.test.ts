@@ -55,7 +55,7 @@ describe("erasure requests", () => {
       { campaignId, keywords: ["Rivera"], competitors: [], influencers: [], platforms: ["twitter"], alertThresholds: { sentimentDrop: -0.3, mentionSpike: 5, crisisScore: 0.8, engagementDrop: -0.5 }, refreshInterval: 300 },
       as(subject),
     );
-    const raised = await alerting.raiseCrisisAlert({ campaignId, crisisScore: 0.9, triggers: ["t"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.5, recommendedActions: [], sourceKey: `era-${Date.now()}` });
+    const raised = await alerting.sendCrisisAlert({ campaignId, crisisScore: 0.9, triggers: ["t"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.5, recommendedActions: [] }, as(manager));
     expect(raised.deliveries).toBeGreaterThan(0);
     await compliance.createAuditLog({ action: "profile.viewed", campaignId, targetType: "user", targetId: subject.id, details: { phone: "+14155550123", email } }, as(manager));
     // Before: the person is everywhere.

@@ -11,10 +11,10 @@ import { auditOwn } from "./audit";
 import type { DataDeletionRequest, DataDeletionStatus, ErasureProcessResult } from "./model";
 import { ERASURE_SERVICES, participant, PARTICIPANTS } from "./participants";
 import * as store from "./store";
+import { isUuid } from "../shared/ids";
 
 const LEASE_SECONDS = 120;
 const IDENTITY_SERVICES = PARTICIPANTS.filter((p) => p.identity).map((p) => p.service);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Seconds before attempt n+1: 5 s, 10 s, 20 s ... capped at 10 minutes. */
 export function retryDelaySeconds(attempts: number): number {
@@ -27,7 +27,7 @@ export async function requestErasure(caller: NonNullable<AuthData>, req: DataDel
   const reason = req.reason.trim();
   if (!reason) throw APIError.invalidArgument("reason is required");
   if (userId !== caller.userID && caller.role !== "admin") throw APIError.permissionDenied("only admins may request the erasure of another user's data");
-  if (!UUID.test(userId)) throw APIError.invalidArgument("userId must be a user's id");
+  if (!isUuid(userId)) throw APIError.invalidArgument("userId must be a user's id");
   const contact = await auth.getAccountContact({ id: userId });
   if (!contact.exists) throw APIError.notFound("no such user");
   const requestId = await store.createErasure(userId, reason, caller.userID, ERASURE_SERVICES);
@@ -39,7 +39,7 @@ export async function requestErasure(caller: NonNullable<AuthData>, req: DataDel
 
 /** A request's status: for admins, its requester and its subject. */
 export async function erasureStatus(caller: NonNullable<AuthData>, requestId: string): Promise<DataDeletionStatus> {
-  if (!UUID.test(requestId)) throw APIError.notFound("no such request");
+  if (!isUuid(requestId)) throw APIError.notFound("no such request");
   const r = await store.getErasure(requestId);
   if (!r || (caller.role !== "admin" && caller.userID !== r.requestedBy && caller.userID !== r.userId)) throw APIError.notFound("no such request");
   return {

@@ -8,8 +8,7 @@ import { auditOwn } from "./audit";
 import { checkSubmittedEntry } from "./domain/submitted";
 import type { AuditLog, CreateAuditLogRequest, GetAuditLogsRequest, GetAuditLogsResponse } from "./model";
 import * as store from "./store";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../shared/ids";
 
 /**
  * Stores an entry the caller writes, with the caller as actor, marked user-submitted (see
@@ -54,7 +53,7 @@ export async function readLogs(caller: NonNullable<AuthData>, req: GetAuditLogsR
   const end = parseTime("end", req.end);
   if (start > end) throw APIError.invalidArgument("start must not be after end");
   const campaignId = req.campaignId?.trim() || null;
-  if (campaignId !== null && !UUID.test(campaignId)) throw APIError.invalidArgument("campaignId must be a campaign's UUID");
+  if (campaignId !== null && !isUuid(campaignId)) throw APIError.invalidArgument("campaignId must be a campaign's UUID");
   if (caller.role !== "admin") {
     if (campaignId === null) throw APIError.permissionDenied("managers read the audit log of the campaigns they manage: pass campaignId");
     requireCampaignManagement(caller, await campaigns.getCampaignAccess({ campaignId, userID: caller.userID }));

@@ -11,6 +11,7 @@ import { erasureTimings, isRegulation, OBLIGATIONS, REGULATION_TITLES, rulesFor,
 import type { ReportRequest, ReportResponse } from "./model";
 import { policies, runs } from "./retention";
 import * as store from "./store";
+import { isUuid } from "../shared/ids";
 
 /** The stored report content (also the JSON download). */
 export interface ReportContent {
@@ -46,7 +47,6 @@ export interface ReportContent {
 const DEFAULT_PERIOD_DAYS = 30;
 /** The most entries of each list a report holds. */
 const MAX_LISTED = 2000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const downloadPath = (reportId: string, format: "pdf" | "json") => `/api/v1/compliance/reports/${reportId}/download?format=${format}`;
 
@@ -58,7 +58,7 @@ export async function generateReport(caller: NonNullable<AuthData>, req: ReportR
   const start = req.start ?? new Date(end.getTime() - DEFAULT_PERIOD_DAYS * 86_400_000);
   if (!(start < end)) throw APIError.invalidArgument("start must be before end");
   const campaignId = req.campaignId?.trim() || null;
-  if (campaignId !== null && !UUID.test(campaignId)) throw APIError.invalidArgument("campaignId must be a campaign's UUID");
+  if (campaignId !== null && !isUuid(campaignId)) throw APIError.invalidArgument("campaignId must be a campaign's UUID");
   const [chain, policy, recentRuns, erasures, consent, skipped, checkEvents, consentEvents] = await Promise.all([
     verifyChain(),
     policies(),
@@ -119,7 +119,7 @@ export async function generateReport(caller: NonNullable<AuthData>, req: ReportR
 
 /** A stored report's content, with its id (null when there is none). */
 export async function reportContent(reportId: string): Promise<ReportContent | null> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(reportId)) return null;
+  if (!isUuid(reportId)) return null;
   const r = await store.getReport(reportId);
   return r ? ({ ...(r.content as Omit<ReportContent, "reportId">), reportId: r.id } as ReportContent) : null;
 }

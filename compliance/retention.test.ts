@@ -61,11 +61,11 @@ describe("the retention policy", () => {
 describe("purges in the owning services", () => {
   test("alerting deletes exactly the alerts (and their deliveries) created before the cut-off; again deletes nothing", async () => {
     await campaigns.addCampaignContact({ id: campaignId, name: "Duty", channel: "EMAIL", address: "duty@example.org", minSeverity: "LOW" }, as(manager));
-    const raise = (key: string) => alerting.raiseCrisisAlert({ campaignId, crisisScore: 0.9, triggers: ["t"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.5, recommendedActions: [], sourceKey: key });
-    const old = await raise(`old-${Date.now()}`);
+    const raise = () => alerting.sendCrisisAlert({ campaignId, crisisScore: 0.9, triggers: ["t"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.5, recommendedActions: [] }, as(manager));
+    const old = await raise();
     const cutoff = new Date(Date.now() + 5);
     while (Date.now() <= cutoff.getTime() + 5) await new Promise((r) => setImmediate(r));
-    const recent = await raise(`new-${Date.now()}`);
+    const recent = await raise();
     expect(old.deliveries).toBeGreaterThan(0);
     const r = await alerting.purgeRetention({ dataClass: "alerts", before: cutoff });
     expect(r).toEqual({ dataClass: "alerts", deleted: 1 + old.deliveries });

@@ -18,7 +18,7 @@ Object.assign(process.env, { OPENAI_API_KEY: FAKE_OPENAI_KEY, OPENAI_BASE_URL: f
 const { auth, campaigns, intelligence, monitoring, users } = await import("~encore/clients");
 await import("../intelligence/subscriptions");
 await import("../monitoring/subscriptions");
-const { liveBus } = await import("../monitoring/secrets");
+const { liveBus } = await import("../monitoring/live/stream");
 const { SYSTEM_PROMPT, SUMMARY_PROMPT, modelCircuit } = await import("../intelligence/assistant");
 const intelStore = await import("../intelligence/store");
 const { runAnalysis } = await import("../intelligence/analyses");

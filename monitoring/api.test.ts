@@ -10,7 +10,7 @@ import type { Role } from "../shared/permissions";
 import "../compliance/subscriptions";
 import { auditEventsFor } from "../compliance/store";
 import type { StreamingData } from "./events";
-import { liveBus } from "./secrets";
+import { liveBus } from "./live/stream";
 import { SNAPSHOT_INTERVAL_MS } from "./detection";
 import { detectCrises } from "./subscriptions";
 import { as, code, type Profile } from "../tests/inproc";

@@ -3,7 +3,7 @@
 // campaign's detector runs with the new thresholds and competitors; pollers read the keywords,
 // platforms and refresh interval through listMonitoringConfigs.
 import { APIError } from "encore.dev/api";
-import { cleanConfigLists } from "./analysis/config";
+import { cleanConfigLists } from "./domain/config";
 import { audit } from "./audit";
 import { DetectorConfigError, resolveConfig } from "./domain/detector";
 import type { MonitoringConfig, StoredMonitoringConfig } from "./model";
@@ -16,7 +16,11 @@ function auditView(c: StoredMonitoringConfig): Record<string, unknown> {
   };
 }
 
-/** Creates or replaces a campaign's monitoring configuration (the caller's access is checked). */
+/**
+ * Creates or replaces a campaign's monitoring configuration. Access is its callers' to check: the
+ * endpoint (createMonitoringConfig: monitoring:create on the campaign, campaignCaller) and the demo
+ * feed, which configures the campaign it has just created.
+ */
 export async function saveConfig(actorId: string, req: MonitoringConfig): Promise<StoredMonitoringConfig> {
   const lists = cleanConfigLists(req);
   if (!lists.ok) throw APIError.invalidArgument(lists.message);

@@ -29,7 +29,7 @@ export const SNAPSHOT_INTERVAL_MS = 5_000;
  * time), not of the batches since the last snapshot: a gauge that jumped 0 → 0.74 → -0.40 with
  * each one-mention batch now moves as the conversation does.
  */
-export const SNAPSHOT_WINDOW_MINUTES = 15;
+const SNAPSHOT_WINDOW_MINUTES = 15;
 /** Batches one run takes at most. */
 const MAX_BATCHES_PER_RUN = 100;
 
@@ -87,7 +87,7 @@ const STREAM_TYPE: Record<Alert["type"], StreamType> = {
 const PRIORITY: Record<CrisisSeverity, StreamPriority> = { LOW: "low", MEDIUM: "medium", HIGH: "high", CRITICAL: "critical" };
 
 /** The API's explanation of an alert (times as Dates). */
-export function explanationOf(a: Alert): CrisisExplanation {
+function explanationOf(a: Alert): CrisisExplanation {
   const e: CrisisExplanation = {
     triggers: a.triggers.map((t) => {
       const trigger: CrisisExplanation["triggers"][number] = {
@@ -141,7 +141,7 @@ function crisisOf(campaignId: string, e: DetectorEvent): CrisisFields {
 }
 
 /** A crisis step as the stream and the crisis record take it. */
-export function stepOf(campaignId: string, e: DetectorEvent): store.CrisisStep {
+function stepOf(campaignId: string, e: DetectorEvent): store.CrisisStep {
   const crisis = crisisOf(campaignId, e);
   const at = new Date(e.at);
   const data: AlertEventData = {

@@ -5,8 +5,8 @@
 // a stored mention is always one the stream and the detector will see.
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
-import { checkBatch, type IncomingMention } from "./analysis/mentions";
-import { uuidv7 } from "./analysis/ids";
+import { checkBatch, type IncomingMention } from "./domain/mentions";
+import { uuidv7 } from "../shared/ids";
 import { dataStream, type MentionBatchData, type StreamMention, type StreamPriority } from "./events";
 import type { IngestResponse, SentimentPolicy } from "./model";
 import * as store from "./store";

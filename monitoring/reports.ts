@@ -1,13 +1,14 @@
 // The reads over stored mentions: sentiment reports, the mentions list, trending terms, platform
 // trends and the campaign summary that campaigns' insights show. Queries in store.ts, arithmetic in
-// analysis/; callers have checked the caller's access.
+// domain/; callers have checked the caller's access.
 import { APIError } from "encore.dev/api";
-import { rankTrending } from "./analysis/trending";
-import { KNOWN_PLATFORMS, parseMentionFilters, type MentionFilter, type RawMentionFilters } from "./analysis/filters";
-import { NEUTRAL_BAND, bucketMinutes, decodeCursor, encodeCursor, relativeChange, resolveRange } from "./analysis/windows";
+import { rankTrending } from "./domain/trending";
+import { KNOWN_PLATFORMS, parseMentionFilters, type MentionFilter, type RawMentionFilters } from "./domain/filters";
+import { NEUTRAL_BAND, bucketMinutes, decodeCursor, encodeCursor, relativeChange, resolveRange } from "./domain/windows";
 import type {
   MentionsResponse,
   MonitoringSummary,
+  PlatformTotals,
   PlatformTrend,
   SentimentReport,
   TrendingResponse,
@@ -156,7 +157,7 @@ export async function summary(campaignId: string): Promise<MonitoringSummary> {
     store.getConfig(campaignId),
     trending([campaignId], 5, 1),
   ]);
-  const sum = (rows: store.PlatformTotals[], f: (r: store.PlatformTotals) => number) => rows.reduce((s, r) => s + f(r), 0);
+  const sum = (rows: PlatformTotals[], f: (r: PlatformTotals) => number) => rows.reduce((s, r) => s + f(r), 0);
   const mentions = sum(current, (r) => r.mentions);
   const previousMentions = sum(previous, (r) => r.mentions);
   const result: MonitoringSummary = {

@@ -4,7 +4,7 @@
 import { Subscription } from "encore.dev/pubsub";
 import { detectorMention, runDetector } from "./detection";
 import { dataStream, type MentionBatchData, type StreamingData } from "./events";
-import { liveBus } from "./secrets";
+import { liveBus } from "./live/stream";
 
 /** Hands a data-stream message to the live bus (every process with a stream open for its campaign). */
 export async function relayToStreams(event: StreamingData): Promise<void> {

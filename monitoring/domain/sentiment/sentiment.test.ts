@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { analyzeSentiment, combineWithSource, mentionSentiment } from "./analyze";
 import { classify, evaluate, parseLabelled } from "./evaluation";
 import { mentionLanguage } from "./language";
-import { loadEvaluationSet } from "./testdata/load";
+import { loadEvaluationSet } from "../../testdata/sentiment/load";
 
 const score = (text: string) => analyzeSentiment(text).score;
 

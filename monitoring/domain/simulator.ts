@@ -9,7 +9,7 @@
 // influencer) and engagement (log-normal, median 12). A scandal breaks 12 minutes after the start
 // and every 3 hours after: a first wave (6× the volume, sentiment −0.55), a second, bigger one (14×,
 // −0.65: the crisis escalates), a fade, then calm (the crisis resolves).
-import { mixSeed, mulberry32, normal, pick, poisson, weighted, type Random } from "../domain/random";
+import { mixSeed, mulberry32, normal, pick, poisson, weighted, type Random } from "./random";
 
 /** A simulated mention (the seed's Mention; sentiment absent where the "source" gives none). */
 export interface DemoMention {

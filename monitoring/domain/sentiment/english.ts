@@ -13,12 +13,6 @@ import { EN_CAMPAIGN_LEXICON } from "./lexicon";
 
 const ALPHA = 15;
 
-/** VADER's compound score turned back into its sum of valences (compound = s / √(s² + 15)). */
-export function unnormalise(compound: number): number {
-  const c = Math.max(-0.9999, Math.min(0.9999, compound));
-  return c * Math.sqrt(ALPHA / (1 - c * c));
-}
-
 /** VADER's normalisation of a sum of valences into [-1, 1]. */
 export function normalise(sum: number): number {
   return sum / Math.sqrt(sum * sum + ALPHA);
@@ -42,7 +36,7 @@ for (const [word, v] of Object.entries(EN_CAMPAIGN_LEXICON)) {
 prefixes.sort((x, y) => y[0].length - x[0].length);
 
 /** The valence of a lower-case English word: VADER's, else ours, else 0. */
-export function englishWordValence(word: string): number {
+function englishWordValence(word: string): number {
   if (word.includes("_")) return 0; // a masked topic, phrase or laugh
   const known = VADER.get(word);
   if (known !== undefined) return known;
@@ -80,7 +74,7 @@ const ENGLISH: LanguageProfile = {
 };
 
 // Idioms whose words VADER reads neutral or backwards: the valence the phrase carries.
-export const EN_PHRASES = phraseList(([
+const EN_PHRASES = phraseList(([
   [/\b(?:has|have|had)\s+(?:done|said)\s+nothing\b|\bdid\s+nothing\b/gi, -2],
   [/\bnever\s+(?:answered|explained|responded|addressed|apologi[sz]ed)\b/gi, -1.8],
   [/\bno\s+(?:idea|clue|plan)\b|\bzero\s+(?:plan|idea|clue)s?\b/gi, -1.5],

@@ -8,7 +8,7 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 export type SentimentClass = "positive" | "neutral" | "negative";
-export const SENTIMENT_CLASSES: readonly SentimentClass[] = ["positive", "neutral", "negative"];
+const SENTIMENT_CLASSES: readonly SentimentClass[] = ["positive", "neutral", "negative"];
 
 /** The filters as the query string carries them (lists comma-separated). */
 export interface RawMentionFilters {

@@ -37,8 +37,8 @@ export interface RankedTerm {
   sentiment: number;
 }
 
-export const MIN_MENTIONS = 3;
-export const MIN_LIFT = 1.5;
+const MIN_MENTIONS = 3;
+const MIN_LIFT = 1.5;
 const MIN_EXPECTED = 0.5;
 const MIN_SCORE = 2;
 

@@ -42,7 +42,7 @@ const ES_LEXICON: Record<string, number> = {
 };
 
 /** Phrases whose words read neutral or backwards: the valence the phrase carries. */
-export const ES_PHRASES = phraseList(unicodeWords<[RegExp, number]>([
+const ES_PHRASES = phraseList(unicodeWords<[RegExp, number]>([
   [/\bno\s+(?:ha|han|hizo|hace|hicieron)\s+(?:hecho\s+)?nada\b/gi, -2],
   [/\bno\s+tiene\s+ni\s+idea\b|\bno\s+sabe\s+nada\b|\bno\s+supo\s+responder\b/gi, -1.5],
   [/\bdan\s+ganas\s+de\s+no\b|\bno\s+aguantamos\b|\bya\s+no\s+conf[ií]o\b|\bno\s+se\s+puede\s+confiar\b/gi, -2],
@@ -77,7 +77,7 @@ const STOPWORDS = new Set([
 const memo = new Map<string, number>();
 
 /** The valence of one lower-case Spanish word (0 when no lexicon knows it). */
-export function spanishWordValence(word: string): number {
+function spanishWordValence(word: string): number {
   if (word.includes("_")) return 0; // a masked topic, phrase or laugh
   const known = memo.get(word);
   if (known !== undefined) return known;

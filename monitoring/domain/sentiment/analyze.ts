@@ -17,7 +17,7 @@ import { emojiValence, hasScareQuotes, hasSarcasmCue } from "./cues";
 import { englishValence, normalise } from "./english";
 import { isScoredLanguage, mentionLanguage, type ScoredLanguage } from "./language";
 import { spanishValence } from "./spanish";
-import { NEUTRAL_BAND } from "../analysis/windows";
+import { NEUTRAL_BAND } from "../windows";
 
 export interface SentimentReading {
   /** In [-1, 1], 3 decimals (the stored precision). */

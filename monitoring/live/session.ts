@@ -16,15 +16,15 @@
 // Frames are bounded: a batch of up to 1000 mentions can weigh megabytes, so its mentions go out in
 // parts of at most MAX_FRAME_BYTES (same batchId, `part` of `parts`), split once per event for all
 // sessions. A dashboard then never waits behind one huge frame for a heartbeat or a crisis.
-import type { AlertEventData, HeartbeatData, MentionBatchData, StreamingData } from "./events";
-import type { LiveBus } from "./live";
-import type { LiveEvent } from "./model";
-import * as store from "./store";
+import type { AlertEventData, HeartbeatData, MentionBatchData, StreamingData } from "../events";
+import type { LiveBus } from "./bus";
+import type { LiveEvent } from "../model";
+import * as store from "../store";
 
 export const REPLAY_WINDOW_MINUTES = 60;
 export const REPLAY_MAX_MENTIONS = 2000;
-export const REPLAY_MAX_CRISIS_EVENTS = 500;
-export const REPLAY_OVERLAP_MS = 2_000;
+const REPLAY_MAX_CRISIS_EVENTS = 500;
+const REPLAY_OVERLAP_MS = 2_000;
 /** Mentions per replayed MENTION message at most (a live batch carries up to 1000). */
 const REPLAY_CHUNK = 500;
 /** Largest frame a mention batch is cut into (estimated from the mentions' sizes). */
@@ -83,7 +83,7 @@ export function frames(event: StreamingData): StreamingData[] {
 }
 
 /** The replay of what a campaign's stream carried after `since`, oldest first, and the keys it covers. */
-export async function replay(campaignId: string, since: Date, now: number): Promise<{ events: StreamingData[]; keys: Set<string> }> {
+async function replay(campaignId: string, since: Date, now: number): Promise<{ events: StreamingData[]; keys: Set<string> }> {
   const from = new Date(Math.max(since.getTime() - REPLAY_OVERLAP_MS, now - REPLAY_WINDOW_MINUTES * 60_000));
   const [mentions, crisisEvents] = await Promise.all([
     store.mentionsReceivedSince(campaignId, from, REPLAY_MAX_MENTIONS + 1),

@@ -3,7 +3,7 @@
 // sarcasm, negation, emoji, policy topics, announcements…). A score above NEUTRAL_BAND is
 // positive, below its opposite negative, neutral between: the band every report uses.
 // Reading the files is the caller's (evaluate.ts, the test); this module is pure.
-import { NEUTRAL_BAND } from "../analysis/windows";
+import { NEUTRAL_BAND } from "../windows";
 
 export type SentimentClass = "positive" | "neutral" | "negative";
 

@@ -1,9 +1,9 @@
 // The live bus between processes: two RedisBus instances stand for two processes sharing a Redis.
 import { randomBytes } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import type { StreamingData } from "./events";
-import { RedisBus } from "./live";
-import { redisForTests } from "../host/testing/services.ts";
+import type { StreamingData } from "../events";
+import { RedisBus } from "./bus";
+import { redisForTests } from "../../host/testing/services.ts";
 
 const url = redisForTests("the Redis live bus");
 const event = (campaignId: string, n: number): StreamingData => ({ type: "MENTION", campaignId, timestamp: new Date(1_700_000_000_000 + n), data: { n }, priority: "low" });

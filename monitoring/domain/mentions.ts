@@ -2,8 +2,8 @@
 // the future, URLs, repeated ids within the batch, characters Postgres refuses), the sentiment
 // (our analyzer's, combined with the source's by the batch's policy: sentiment/analyze.ts), the
 // language (the source's, else detected), and a stable order for the insert. Pure.
-import { mentionSentiment } from "../sentiment/analyze";
-import { mentionLanguage } from "../sentiment/language";
+import { mentionSentiment } from "./sentiment/analyze";
+import { mentionLanguage } from "./sentiment/language";
 
 /** A mention as a source sends it (model.ts Mention, without the validation brands). */
 export interface IncomingMention {
@@ -40,9 +40,9 @@ export interface CleanMention {
 export type BatchCheck = { ok: true; mentions: CleanMention[]; repeated: number } | { ok: false; message: string };
 
 /** How far ahead of the server's clock a mention's time may be (clock skew between sources). */
-export const MAX_FUTURE_MS = 5 * 60_000;
+const MAX_FUTURE_MS = 5 * 60_000;
 /** Mentions older than this are refused (a typo'd year, not a backfill). */
-export const OLDEST_TIMESTAMP = Date.UTC(2000, 0, 1);
+const OLDEST_TIMESTAMP = Date.UTC(2000, 0, 1);
 const MAX_TEXT = 5000;
 const MAX_URL = 2048;
 
@@ -63,7 +63,7 @@ function isWebUrl(value: string): boolean {
 }
 
 /** Sentiment rounded to the stored precision (DECIMAL(4,3)). */
-export function roundSentiment(s: number): number {
+function roundSentiment(s: number): number {
   return Math.round(Math.max(-1, Math.min(1, s)) * 1000) / 1000;
 }
 

@@ -6,7 +6,7 @@
 // and the bus is in-process. Either way a process decodes a message once and hands it to each of
 // its listeners synchronously (each listener deals with its own failures).
 import { Redis } from "ioredis";
-import type { StreamingData } from "./events";
+import type { StreamingData } from "../events";
 
 export type LiveListener = (event: StreamingData) => void;
 
@@ -86,7 +86,7 @@ export class MemoryBus implements LiveBus {
 }
 
 /** Decodes a bus message: the StreamingData as JSON, its timestamp back to a Date. */
-export function decodeEvent(text: string): StreamingData {
+function decodeEvent(text: string): StreamingData {
   const event = JSON.parse(text) as StreamingData;
   event.timestamp = new Date(event.timestamp);
   return event;

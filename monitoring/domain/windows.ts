@@ -1,6 +1,6 @@
 // Time windows of the reads: default and checked ranges, bucket sizes for timelines, and the
 // opaque cursor of the mentions list (keyset pagination: stable while new mentions arrive). Pure.
-import { isUuid } from "./ids";
+import { isUuid } from "../../shared/ids";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,9 +1,9 @@
 // `npm run eval:sentiment`: the sentiment evaluation (testdata/*.tsv) with the ingest's scorer
 // (our reading combined with the source's score, as the pollers' feeds are): 3-class accuracy
 // overall, per language, per file and per hard case, then every miss. `--json` prints the report.
-import { mentionSentiment } from "./analyze";
-import { evaluate, type Accuracy } from "./evaluation";
-import { loadEvaluationSet } from "./testdata/load";
+import { mentionSentiment } from "../monitoring/domain/sentiment/analyze";
+import { evaluate, type Accuracy } from "../monitoring/domain/sentiment/evaluation";
+import { loadEvaluationSet } from "../monitoring/testdata/sentiment/load";
 
 const report = evaluate(loadEvaluationSet(), (text, source) => mentionSentiment(text, source).sentiment);
 if (process.argv.includes("--json")) {

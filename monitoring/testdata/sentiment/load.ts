@@ -1,7 +1,7 @@
 // Loads the labelled evaluation set beside this file (for the eval script and the test).
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parseLabelled, type LabelledMention } from "../evaluation";
+import { parseLabelled, type LabelledMention } from "../../domain/sentiment/evaluation";
 
 export function loadEvaluationSet(): LabelledMention[] {
   const dir = import.meta.dirname;

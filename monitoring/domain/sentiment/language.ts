@@ -19,7 +19,7 @@ export function isScoredLanguage(code: string | null | undefined): code is Score
 }
 
 /** The ISO 639-1 code of a language tag ("es-MX" → "es", "EN" → "en"), or null when it is not one. */
-export function baseLanguage(tag: string | null | undefined): string | null {
+function baseLanguage(tag: string | null | undefined): string | null {
   const m = /^([a-z]{2,3})(?:[-_][a-z0-9]+)*$/i.exec((tag ?? "").trim());
   return m ? m[1].toLowerCase() : null;
 }

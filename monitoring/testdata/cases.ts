@@ -7,14 +7,14 @@
 // can be changed (CaseOptions) so the same cases run "with other seeds and slightly different
 // parameters". Each minute draws from its own stream (seed, case, minute), so changing one part of a
 // case does not reshuffle the rest.
-import { CrisisDetector } from "./detector";
-import { logNormal, mixSeed, mulberry32, normal, pick, poisson, weighted, type Random } from "./random";
-import { fnv1a } from "./stats";
-import type { AlertThresholds, DetectorConfigInput, DetectorEvent, DetectorMention } from "./types";
+import { CrisisDetector } from "../domain/detector";
+import { logNormal, mixSeed, mulberry32, normal, pick, poisson, weighted, type Random } from "../domain/random";
+import { fnv1a } from "../domain/stats";
+import type { AlertThresholds, DetectorConfigInput, DetectorEvent, DetectorMention } from "../domain/types";
 
 const MINUTE = 60_000;
 /** Monday 4 March 2024, 00:00 UTC: minute 0 of every case. */
-export const CASE_START = Date.UTC(2024, 2, 4);
+const CASE_START = Date.UTC(2024, 2, 4);
 
 /** The cases of docs/crisis-cases.md. */
 export type CaseName =

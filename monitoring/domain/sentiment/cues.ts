@@ -7,7 +7,7 @@
  * readings of each in campaign replies (🔥 is praise there, 💀 "dead" as in finished, 🤡 mockery).
  * The variation selector (U+FE0F) is dropped before lookup.
  */
-export const EMOJI_VALENCE: Record<string, number> = {
+const EMOJI_VALENCE: Record<string, number> = {
   "🙂": 1.5, "😊": 2, "😀": 2, "😃": 2, "😄": 2, "😁": 2, "🥰": 3, "😍": 3, "🤩": 3, "😎": 1.5, "🥳": 3,
   "❤": 3, "💙": 2.5, "💚": 2.5, "💜": 2.5, "🧡": 2.5, "💛": 2.5, "💕": 3, "💖": 3, "♥": 2.5,
   "👍": 2, "👏": 2, "🙌": 2.5, "💪": 2, "🎉": 2.5, "🎊": 2.5, "✅": 1.5, "🔥": 1.5, "💯": 2, "🏆": 2.5, "⭐": 1.5, "🌟": 2,
@@ -18,7 +18,7 @@ export const EMOJI_VALENCE: Record<string, number> = {
 };
 
 /** The emoji of a text (variation selectors and skin tones dropped), for EMOJI_VALENCE. */
-export function emojiIn(text: string): string[] {
+function emojiIn(text: string): string[] {
   return (text.match(/\p{Extended_Pictographic}/gu) ?? []).filter((e) => e in EMOJI_VALENCE);
 }
 
@@ -44,7 +44,7 @@ export function unicodeWords<T extends RegExp | [RegExp, number]>(patterns: T[])
 }
 
 /** One pattern matching any of `patterns` (each tried in order at each position): one pass over a text instead of many. */
-export function anyOf(patterns: readonly RegExp[], flags = "giu"): RegExp {
+function anyOf(patterns: readonly RegExp[], flags = "giu"): RegExp {
   return new RegExp(patterns.map((p) => `(?:${p.source})`).join("|"), flags);
 }
 

@@ -1,10 +1,10 @@
 // A live stream session on the in-process bus, with a fake sink: heartbeats, live events, frames,
 // and the three ways a session ends (the client leaves or is cut off, or loses access).
 import { describe, expect, test } from "vitest";
-import type { StreamingData } from "./events";
-import { MemoryBus } from "./live";
-import type { LiveEvent } from "./model";
-import { MAX_FRAME_BYTES, frames, serveSession } from "./streaming";
+import type { StreamingData } from "../events";
+import { MemoryBus } from "./bus";
+import type { LiveEvent } from "../model";
+import { MAX_FRAME_BYTES, frames, serveSession } from "./session";
 
 const CAMPAIGN = "11111111-1111-4111-8111-111111111111";
 

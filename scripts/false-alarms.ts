@@ -1,13 +1,13 @@
 // Measures the crisis detector (not part of the test suite):
-//   npx tsx monitoring/domain/false-alarms.ts [--days 30] [--seeds 10] [--delay-seeds 50]
+//   npx tsx scripts/false-alarms.ts [--days 30] [--seeds 10] [--delay-seeds 50]
 // 1. false alarms: alerts opened on quiet series (steady-noise, evening-peak and variants) over
 //    `days` simulated days, per seed, reported per 30 days;
 // 2. detection delays on the positive cases over many seeds (minutes from onset to the alert);
 // 3. cost: microseconds per minute-step and per mention, and the size of the persisted state.
 // The numbers go into monitoring/README.md ("Crisis detection").
-import { buildCase, caseConfig, mentionsAt, minuteOf, replayCase, type CaseName, type CaseOptions, type ReferenceCase } from "./cases";
-import { CrisisDetector } from "./detector";
-import type { DetectorEvent, DetectorMention } from "./types";
+import { buildCase, caseConfig, mentionsAt, minuteOf, replayCase, type CaseName, type CaseOptions, type ReferenceCase } from "../monitoring/testdata/cases";
+import { CrisisDetector } from "../monitoring/domain/detector";
+import type { DetectorEvent, DetectorMention } from "../monitoring/domain/types";
 
 const MINUTE = 60_000;
 

@@ -1,6 +1,8 @@
-// Time-ordered ids (UUIDv7, RFC 9562): 48 bits of milliseconds, then randomness. Mentions get one at
-// ingest, so the primary key grows at its right edge instead of splitting random pages. Built from a
-// pool of random hex (a batch of 1000 ids costs a few string slices, not 1000 buffers).
+// Ids: the one check that a string is a UUID (every id the services hand out or take), and
+// time-ordered ids (UUIDv7, RFC 9562: 48 bits of milliseconds, then randomness) for rows that are
+// appended in time order (monitoring's mentions), so the primary key grows at its right edge instead
+// of splitting random pages. UUIDv7s are built from a pool of random hex (a batch of 1000 ids costs a
+// few string slices, not 1000 buffers).
 import { randomBytes } from "node:crypto";
 
 let pool = "";
@@ -29,7 +31,7 @@ export function uuidv7(now: number = Date.now()): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** True for a UUID in its canonical text form (any version). */
+/** True for a UUID in its canonical text form (any version, either case). */
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }

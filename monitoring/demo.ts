@@ -1,6 +1,6 @@
-// The demo feed (docs/architecture.md, "External providers"): without Mentionlytics credentials, and unless
-// WARROOM_DEMO=off, the simulator feeds a demo campaign through the same internal ingest the pollers
-// use, every couple of seconds, so `npm start` shows a live war room: mentions on the stream,
+// The demo feed (docs/architecture.md, "External providers"; started by startup.ts): without
+// Mentionlytics credentials, and unless WARROOM_DEMO=off, the simulator (domain/simulator.ts) feeds a
+// demo campaign through the same internal ingest the pollers use, every couple of seconds, so `npm start` shows a live war room: mentions on the stream,
 // sentiment moving, a scandal 12 minutes in that the detector turns into a CRISIS, its escalation
 // and its resolution.
 //
@@ -13,10 +13,10 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import log from "encore.dev/log";
 import { campaigns, monitoring } from "~encore/clients";
-import { saveConfig } from "../configs";
-import { DEFAULT_THRESHOLDS } from "../domain/types";
-import * as store from "../store";
-import { DEMO_CANDIDATE, DEMO_COMPETITOR, DEMO_KEYWORDS, DEMO_PLATFORMS, defaultScenario, demoMentions } from "./simulator";
+import { saveConfig } from "./configs";
+import { DEFAULT_THRESHOLDS } from "./domain/types";
+import * as store from "./store";
+import { DEMO_CANDIDATE, DEMO_COMPETITOR, DEMO_KEYWORDS, DEMO_PLATFORMS, defaultScenario, demoMentions } from "./domain/simulator";
 
 const TICK_MS = 2_000;
 const LEASE_SECONDS = 10;
