@@ -5,6 +5,7 @@
 // acknowledgement; the queue's visibility rules; permissions and bad input.
 import { push, slack, smtp, twilio, closeFakes } from "../tests/fakes/smtp-slack-env";
 import "../tests/fakes/auth-secrets";
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { alerting, auth, campaigns, compliance, users } from "~encore/clients";
 import { auditEventsFor } from "../compliance/store";
@@ -175,11 +176,23 @@ describe("failures", () => {
     const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Crashed sender", message: "Claimed, never sent", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
     await store.markPublished(alert.id);
     // A sender claimed the row and died: its lease (0 s here) runs out.
-    expect(await store.claimDue(alert.id, 0)).toHaveLength(1);
+    expect(await store.claimDue(alert.id, 0, randomUUID())).toHaveLength(1);
     await poll(async () => (await sweepAlerts()).reclaimed).toBe(1);
     await poll(async () => (await store.getAlert(alert.id))?.status).toBe("delivered");
     expect(sentTo(sms)).toHaveLength(1);
     expect((await store.listDeliveries([alert.id]))[0]).toMatchObject({ status: "sent", attempts: 2 });
+  });
+
+  test("a claim whose answer was lost is put back by its token alone, its attempt given back", async () => {
+    const sms = phone();
+    const campaignId = await campaign([{ channel: "SMS", address: sms }]);
+    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Lost claim", message: "Claimed, answer lost", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
+    const token = randomUUID();
+    expect(await store.claimDue(alert.id, 120, token)).toHaveLength(1);
+    await store.unclaim(alert.id, randomUUID()); // another claim's token: nothing moves
+    expect((await store.listDeliveries([alert.id]))[0]).toMatchObject({ status: "sending", attempts: 1 });
+    await store.unclaim(alert.id, token);
+    expect((await store.listDeliveries([alert.id]))[0]).toMatchObject({ status: "pending", attempts: 0 });
   });
 });
 

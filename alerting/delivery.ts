@@ -1,15 +1,18 @@
 // Delivering alerts: the `alert-queue` subscription. The delivery rows are the truth, the message
 // only says "look at alert X": each due pending row is claimed (pending → sending) before its
 // send, so a redelivered or duplicated message never sends twice; a failed send goes back to
-// pending with a backoff or, out of attempts, to failed. While any delivery is still open the
-// handler fails, and Pub/Sub delivers the message again after its own backoff.
+// pending with a backoff or, out of attempts, to failed; a send that could not be tried (held by
+// another send, integrations unavailable) goes back to pending without using up an attempt. While
+// any delivery is still open the handler fails, and Pub/Sub delivers the message again after its
+// own backoff.
 import { Subscription } from "encore.dev/pubsub";
 import log from "encore.dev/log";
 import { integrations } from "~encore/clients";
-import { persist } from "../shared/resilience";
+import { randomUUID } from "node:crypto";
+import { isInfraUnavailable, persist } from "../shared/resilience";
 import { audit } from "./audit";
-import { ChannelError, OptedOutError, emailSender, pushSender, slackSender, twilioSender, type Sender } from "./channels/channels";
-import { afterFailure, settledStatus, type Channel } from "./domain/alert";
+import { ChannelError, DeferredError, OptedOutError, emailSender, pushSender, slackSender, twilioSender, type Sender } from "./channels/channels";
+import { afterDeferral, afterFailure, settledStatus, type Channel } from "./domain/alert";
 import { contentOf } from "./content";
 import { render } from "./domain/templates";
 import { alertQueue, type AlertPayload } from "./events";
@@ -65,6 +68,12 @@ async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> 
       await audit({ actorId: "system", action: "alert.delivery_skipped", targetType: "alert_delivery", targetId: d.id, details: { ...details, reason: "opted_out" } });
       return;
     }
+    const deferred = err instanceof DeferredError ? afterDeferral(err.retryAfterMs, Date.now() - alert.createdAt.getTime(), Math.random()) : null;
+    if (deferred) {
+      log.info("alert delivery deferred (not an attempt)", { ...details, delayMs: deferred.delayMs, reason: (err as Error).message });
+      await record(() => store.markDeferred(d.id, deferred.delayMs, (err as Error).message));
+      return;
+    }
     deliveryFailures.with({ channel: d.channel }).increment();
     const permanent = err instanceof ChannelError && err.permanent;
     const reason = err instanceof Error ? err.message : String(err);
@@ -87,7 +96,12 @@ export async function deliverAlert(payload: AlertPayload): Promise<void> {
     log.warn("alert-queue: no such alert (dropped)", { alertId: payload.id });
     return;
   }
-  const claimed = await store.claimDue(alert.id, sendLease());
+  const token = randomUUID();
+  const claimed = await store.claimDue(alert.id, sendLease(), token).catch(async (err: unknown) => {
+    // The claim may have committed with its answer lost: put back what it took, or those deliveries would wait out a whole lease.
+    if (isInfraUnavailable(err)) await record(() => store.unclaim(alert.id, token)).catch(() => undefined);
+    throw err;
+  });
   await Promise.all(claimed.map((d) => deliverOne(alert, d)));
   const states = await store.deliveryStates(alert.id);
   const open = states.filter((s) => s.status === "pending" || s.status === "sending");

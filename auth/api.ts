@@ -126,7 +126,7 @@ export const oauthCallback = api.raw(
 // oauthExchange redeems the callback's one-time code (once, within 60 s, with the flow token from start) for War Room's tokens.
 export const oauthExchange = api(
   { expose: true, method: "POST", path: "/api/v1/auth/oauth/exchange" },
-  (req: OAuthExchangeRequest): Promise<LoginResponse> => oidc.exchange(req.code, req.flowToken),
+  (req: OAuthExchangeRequest): Promise<LoginResponse> => oidc.exchange(req.code, req.flowToken, callerAddress()),
 );
 
 // listIdentities returns the provider identities linked to the caller's account.

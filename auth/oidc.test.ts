@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, test } from "vitest";
 import { auth as authClient } from "~encore/clients";
 import { auth as authHandler } from "../auth/gateway";
 import { deleteAccount } from "../auth/accounts";
-import { callback } from "../auth/oidc";
+import { callback, exchange } from "../auth/oidc";
+import { isKnownAddress } from "../auth/store";
 import { auditEventsFor } from "../compliance/store";
 import "../compliance/subscriptions";
 import type { FakeOidcUser } from "../tests/fakes/oidc";
@@ -96,6 +97,16 @@ describe("the flow", () => {
     expect(again.user.id).toBe(session.user.id);
     expect((await authClient.listIdentities(as(again))).identities).toHaveLength(1);
     await expect.poll(() => auditActions(session.user.id), { timeout: 15_000 }).toEqual(["user.created", "identity.linked"]);
+  });
+
+  test("a single sign-on makes its address known to the account, as a password sign-in does", async () => {
+    const user = person();
+    const a = await authorize(user);
+    const result = await callback("fake", { code: a.code, state: a.state });
+    expect(await isKnownAddress(user.email!, "198.51.100.77")).toBe(false);
+    await exchange(result.code, a.flowToken, "198.51.100.77");
+    expect(await isKnownAddress(user.email!, "198.51.100.77")).toBe(true);
+    expect(await isKnownAddress(user.email!, "198.51.100.78")).toBe(false);
   });
 
   test("the token request carries the PKCE verifier of the challenge (the fake checks it) and our client credentials", async () => {

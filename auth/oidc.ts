@@ -32,7 +32,7 @@ import {
 import { hashPassword } from "./domain/passwords";
 import type { LinkedIdentity, LoginResponse, OAuthStartResponse, SsoDomainInfo } from "./model";
 import { authCache, isProduction, oidcProviders, passwordCost, signingKeys } from "./secrets";
-import { startSession } from "./sessions";
+import { rememberAddress, startSession } from "./sessions";
 import * as store from "./store";
 
 const PROVIDER_TIMEOUT_MS = 10_000;
@@ -216,7 +216,7 @@ export async function callback(providerId: string, params: CallbackParams): Prom
 }
 
 /** Redeems the one-time code (once, within a minute, with the flow token of the browser that started) for War Room's tokens. */
-export async function exchange(code: string, flowToken: string): Promise<LoginResponse> {
+export async function exchange(code: string, flowToken: string, address: string | null): Promise<LoginResponse> {
   signingKeys();
   const refused = () => APIError.unauthenticated("this sign-in code is invalid, used or expired; sign in again");
   if (!isSecretShaped(code) || !isSecretShaped(flowToken)) throw refused();
@@ -225,6 +225,8 @@ export async function exchange(code: string, flowToken: string): Promise<LoginRe
   const account = await store.getLiveAccount(redeemed.userId);
   if (!account) throw refused();
   const signedIn = (await store.recordLogin(account.id, null)) ?? account;
+  // As after a password sign-in: the address is known to the account from now on.
+  await rememberAddress(account.id, address);
   return startSession(signedIn, "oidc", { provider: redeemed.provider });
 }
 

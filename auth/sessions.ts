@@ -71,7 +71,7 @@ async function countRegistration(address: string | null): Promise<void> {
 }
 
 /** Remembers that the account signed in from the address (sparing it the account-wide login ceiling later); a failure to remember is logged, not fatal. */
-async function rememberAddress(userId: string, address: string | null): Promise<void> {
+export async function rememberAddress(userId: string, address: string | null): Promise<void> {
   if (!isKnowableAddress(address)) return;
   try {
     await store.rememberAddress(userId, address);

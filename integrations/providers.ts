@@ -74,7 +74,7 @@ export function policyFor(provider: ProviderName): ProviderPolicy {
 }
 
 function notConfigured(provider: ProviderName, missing: string[]): APIError {
-  return APIError.unavailable(`${provider} is not configured (missing ${missing.join(", ")})`);
+  return APIError.unavailable(`${provider} is not configured (missing ${missing.join(", ")})`).withDetails({ provider, kind: "not_configured" });
 }
 
 /** The Twilio client and its settings, or 503 when Twilio's credentials are missing. */
@@ -160,8 +160,10 @@ export function toAPIError(err: unknown): APIError {
   if (err instanceof APIError) return err;
   if (err instanceof ProviderError) {
     if (err.kind === "client") return APIError.invalidArgument(err.message);
-    if (err.kind === "rate_limited") return APIError.unavailable(`${err.message} (rate limited by the provider; try again later)`);
-    return APIError.unavailable(err.message);
+    // The provider is named in the details: callers tell a provider's outage from ours by it.
+    const details = { provider: err.provider, kind: err.kind, ...(err.retryAfterMs ? { retryAfterSeconds: Math.ceil(err.retryAfterMs / 1000) } : {}) };
+    if (err.kind === "rate_limited") return APIError.unavailable(`${err.message} (rate limited by the provider; try again later)`).withDetails(details);
+    return APIError.unavailable(err.message).withDetails(details);
   }
   log.error("integrations: unexpected failure", { error: err instanceof Error ? err.message : String(err) });
   return APIError.internal("unexpected failure");
