@@ -203,10 +203,11 @@ export class HttpServer {
     }
     const extra = cors.headers;
 
+    // The object store's links have the runtime's own prefix: they win over an app's catch-all route.
+    if (this.opts.objects && pathname.startsWith("/__objects/") && this.opts.objects.handle(req, res, pathname, extra)) return;
     const found = this.router.find(method, pathname);
     // The runtime's own pages, only where the app has no route of its own.
     if (!("value" in found) && this.publicOps && this.opsRoutes!.handle(req, res, pathname, this.publicOps)) return;
-    if (!("value" in found) && this.opts.objects?.handle(req, res, pathname, extra)) return;
     if (!("value" in found)) {
       drain(req);
       return writeError(res, new HttpError("not_found", "endpoint not found"), extra, this.opts.log, null);
