@@ -2,10 +2,10 @@
 // process sees the same counts); when the cache cannot answer, in auth's database instead. A cache
 // outage therefore neither locks everyone out nor lets unlimited attempts through: it costs a few
 // queries per sign-in until the cache is back (logged, rate-limited, by authCache's onError).
-import type { Cache } from "../shared/cache";
-import { LoginThrottle, WindowRateLimit, type ThrottleStore } from "./domain/throttle";
-import { authCache, registrationsPerAddressPerHour, type CacheHealth } from "./secrets";
-import * as store from "./store";
+import type { Cache } from "../../shared/cache";
+import { LoginThrottle, WindowRateLimit, type ThrottleStore } from "../domain/throttle";
+import { authCache, registrationsPerAddressPerHour, type CacheHealth } from "../secrets";
+import * as store from "../store";
 
 /** The cache did not answer (the operation failed or timed out). */
 export class CacheUnavailableError extends Error {

@@ -3,15 +3,15 @@
 // with the account) and the first admin at start-up.
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
-import type { Role } from "../shared/permissions";
-import { audit } from "./audit";
-import { isUuid } from "../shared/ids";
-import { normalizeEmail, toProfile, type Account } from "./domain/accounts";
-import { generatePassword, hashPassword, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, passwordProblem } from "./domain/passwords";
-import type { CreateAccountRequest, ListAccountsResponse, UpdateAccountRequest, UserProfile } from "./model";
-import { firstAdmin, passwordCost } from "./secrets";
+import type { Role } from "../../shared/permissions";
+import { audit } from "../audit";
+import { isUuid } from "../../shared/ids";
+import { normalizeEmail, toProfile, type Account } from "../domain/accounts";
+import { generatePassword, hashPassword, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, passwordProblem } from "../domain/passwords";
+import type { CreateAccountRequest, ListAccountsResponse, UpdateAccountRequest, UserProfile } from "../model";
+import { firstAdmin, passwordCost } from "../secrets";
 import { forgetAccountState } from "./sessions";
-import * as store from "./store";
+import * as store from "../store";
 
 function summary(a: Account): { email: string; name: string; role: Role } {
   return { email: a.email, name: a.name, role: a.role };

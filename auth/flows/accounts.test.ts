@@ -1,9 +1,9 @@
 // Account management and the first admin, against a fresh database of this file's own (no admin at first).
-import "../tests/fakes/auth-secrets";
+import "../../tests/fakes/auth-secrets";
 import { describe, expect, test } from "vitest";
 import { auth as authClient } from "~encore/clients";
 import { createAccount, deleteAccount, DEFAULT_ADMIN_EMAIL, ensureFirstAdmin, getAccount, listAccounts, updateAccount } from "./accounts";
-import * as store from "./store";
+import * as store from "../store";
 
 async function code(p: Promise<unknown>): Promise<string> {
   return p.then(

@@ -1,19 +1,19 @@
 // Sign-in with an OpenID Connect provider, in process against the real database and a fake
 // provider on 127.0.0.1 (tests/fakes/oidc.ts): start → the provider's authorize (auto-approved) →
-// our callback (auth/oidc.ts `callback`, which the raw HTTP endpoint wraps; tests/auth-oidc-http.test.ts
+// our callback (auth/flows/oidc.ts `callback`, which the raw HTTP endpoint wraps; tests/auth-oidc-http.test.ts
 // drives it over HTTP) → the one-time code exchanged for War Room's tokens.
-import { fake, REDIRECT_URI } from "../tests/fakes/oidc-env";
-import "../tests/fakes/auth-secrets";
+import { fake, REDIRECT_URI } from "../../tests/fakes/oidc-env";
+import "../../tests/fakes/auth-secrets";
 import { beforeAll, describe, expect, test } from "vitest";
 import { auth as authClient } from "~encore/clients";
-import { auth as authHandler } from "../auth/gateway";
-import { deleteAccount } from "../auth/accounts";
-import { callback, exchange } from "../auth/oidc";
-import { isKnownAddress } from "../auth/store";
-import { auditEventsFor } from "../compliance/store";
-import "../compliance/subscriptions";
-import type { FakeOidcUser } from "../tests/fakes/oidc";
-import { as as asUser, code } from "../tests/inproc";
+import { auth as authHandler } from "../gateway";
+import { deleteAccount } from "./accounts";
+import { callback, exchange } from "./oidc";
+import { isKnownAddress } from "../store";
+import { auditEventsFor } from "../../compliance/store";
+import "../../compliance/subscriptions";
+import type { FakeOidcUser } from "../../tests/fakes/oidc";
+import { as as asUser, code } from "../../tests/inproc";
 
 const PASSWORD = "oidc-password-123";
 

@@ -1,12 +1,12 @@
 // Login throttling's stores against the real Redis and Postgres, and what happens when the cache is down.
-import "../tests/fakes/auth-secrets";
+import "../../tests/fakes/auth-secrets";
 import { describe, expect, test } from "vitest";
 import { randomUUID } from "node:crypto";
-import { createCache } from "../shared/cache";
-import { loginSubjects, LoginThrottle, registrationSubject, ThrottledError, WindowRateLimit } from "./domain/throttle";
+import { createCache } from "../../shared/cache";
+import { loginSubjects, LoginThrottle, registrationSubject, ThrottledError, WindowRateLimit } from "../domain/throttle";
 import { CacheThrottleStore, DatabaseThrottleStore, FallbackThrottleStore } from "./throttle";
-import * as store from "./store";
-import { redisForTests } from "../host/testing/services.ts";
+import * as store from "../store";
+import { redisForTests } from "../../host/testing/services.ts";
 
 const REDIS_URL = redisForTests("the throttle tests on Redis");
 
@@ -128,7 +128,7 @@ describe("addresses an account signed in from", () => {
     expect(await store.isKnownAddress(email, "198.51.100.2")).toBe(false);
     expect(await store.isKnownAddress(`${randomUUID()}@example.org`, "198.51.100.1")).toBe(false);
 
-    const { db } = await import("./db");
+    const { db } = await import("../db");
     await db.exec`UPDATE login_addresses SET last_seen_at = now() - interval '91 days' WHERE user_id = ${a.id}`;
     expect(await store.isKnownAddress(email, "198.51.100.1")).toBe(false);
     expect((await store.deleteExpired()).addresses).toBeGreaterThanOrEqual(1);

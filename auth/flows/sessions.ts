@@ -2,12 +2,12 @@
 import { createHash, randomUUID } from "node:crypto";
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
-import { permissionsFor } from "../shared/permissions";
-import { audit } from "./audit";
-import { isUuid } from "../shared/ids";
-import { normalizeEmail, toProfile, type Account, type AccountState } from "./domain/accounts";
-import { burnPasswordCheck, hashPassword, needsRehash, passwordProblem, verifyPassword } from "./domain/passwords";
-import { isKnowableAddress, loginSubjects, registrationSubject, ThrottledError, UNKNOWN_ADDRESS, type LoginAttempt } from "./domain/throttle";
+import { permissionsFor } from "../../shared/permissions";
+import { audit } from "../audit";
+import { isUuid } from "../../shared/ids";
+import { normalizeEmail, toProfile, type Account, type AccountState } from "../domain/accounts";
+import { burnPasswordCheck, hashPassword, needsRehash, passwordProblem, verifyPassword } from "../domain/passwords";
+import { isKnowableAddress, loginSubjects, registrationSubject, ThrottledError, UNKNOWN_ADDRESS, type LoginAttempt } from "../domain/throttle";
 import {
   ACCESS_TOKEN_TTL_SECONDS,
   REFRESH_TOKEN_TTL_SECONDS,
@@ -16,11 +16,11 @@ import {
   newRefreshToken,
   signAccessToken,
   verifyAccessToken,
-} from "./domain/tokens";
-import type { LoginRequest, LoginResponse, RefreshResponse, RegisterRequest } from "./model";
-import { emailDomain } from "./domain/oidc";
-import { authCache, oidcProviders, passwordCost, signingKeys } from "./secrets";
-import * as store from "./store";
+} from "../domain/tokens";
+import type { LoginRequest, LoginResponse, RefreshResponse, RegisterRequest } from "../model";
+import { emailDomain } from "../domain/oidc";
+import { authCache, oidcProviders, passwordCost, signingKeys } from "../secrets";
+import * as store from "../store";
 import { loginThrottle, registrationLimit } from "./throttle";
 
 /** What the gateway hands every endpoint about the caller (seed: userID, email, role, permissions). */

@@ -6,9 +6,9 @@ import { randomBytes } from "node:crypto";
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
-import { audit } from "./audit";
-import { isUuid } from "../shared/ids";
-import { normalizeEmail, type Account } from "./domain/accounts";
+import { audit } from "../audit";
+import { isUuid } from "../../shared/ids";
+import { normalizeEmail, type Account } from "../domain/accounts";
 import {
   EXCHANGE_CODE_TTL_SECONDS,
   FLOW_TTL_SECONDS,
@@ -28,12 +28,12 @@ import {
   type DiscoveryDocument,
   type OidcProvider,
   type ProviderIdentity,
-} from "./domain/oidc";
-import { hashPassword } from "./domain/passwords";
-import type { LinkedIdentity, LoginResponse, OAuthStartResponse, SsoDomainInfo } from "./model";
-import { authCache, isProduction, oidcProviders, passwordCost, signingKeys } from "./secrets";
+} from "../domain/oidc";
+import { hashPassword } from "../domain/passwords";
+import type { LinkedIdentity, LoginResponse, OAuthStartResponse, SsoDomainInfo } from "../model";
+import { authCache, isProduction, oidcProviders, passwordCost, signingKeys } from "../secrets";
 import { rememberAddress, startSession } from "./sessions";
-import * as store from "./store";
+import * as store from "../store";
 
 const PROVIDER_TIMEOUT_MS = 10_000;
 const DISCOVERY_TTL_MS = 3600_000;
