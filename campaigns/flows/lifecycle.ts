@@ -2,16 +2,16 @@
 // the cache invalidated. Callers (api.ts) have already checked who may make them.
 import { APIError } from "encore.dev/api";
 import { auth } from "~encore/clients";
-import type { MemberRole } from "../shared/access";
-import { isRole } from "../shared/permissions";
-import { audit } from "./audit";
-import { isUuid } from "../shared/ids";
-import { applyPatch, newCampaign, type RuleViolation } from "./domain/campaign";
-import { contactPreferences } from "./domain/contacts";
-import { initialMetrics } from "./domain/metrics";
-import { MAX_CONTACTS, normalizeAddress } from "./domain/contacts";
-import { MAX_KEYWORDS, normalizeKeywords } from "./domain/keywords";
-import { memberRoleError, teamChangeError } from "./domain/members";
+import type { MemberRole } from "../../shared/access";
+import { isRole } from "../../shared/permissions";
+import { audit } from "../audit";
+import { isUuid } from "../../shared/ids";
+import { applyPatch, newCampaign, type RuleViolation } from "../domain/campaign";
+import { contactPreferences } from "../domain/contacts";
+import { initialMetrics } from "../domain/metrics";
+import { MAX_CONTACTS, normalizeAddress } from "../domain/contacts";
+import { MAX_KEYWORDS, normalizeKeywords } from "../domain/keywords";
+import { memberRoleError, teamChangeError } from "../domain/members";
 import type {
   AddContactRequest,
   AddKeywordsRequest,
@@ -23,9 +23,9 @@ import type {
   CreateCampaignRequest,
   TargetAudience,
   UpdateCampaignRequest,
-} from "./model";
+} from "../model";
 import * as reads from "./reads";
-import * as store from "./store";
+import * as store from "../store";
 
 /** A domain refusal as Encore's error. */
 function refuse(v: RuleViolation): APIError {

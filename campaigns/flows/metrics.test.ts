@@ -5,19 +5,19 @@
 // on-demand refreshes rate limited, insights' trend/split/pacing, /campaigns/meta and /google,
 // /integrations/meta|google/:campaignId reading the campaign's linked accounts (400 with none linked
 // and no default account configured), permissions, bad input and the audit trail.
-import "../tests/fakes/auth-secrets";
+import "../../tests/fakes/auth-secrets";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startFakeGoogleAds } from "../tests/fakes/googleads";
-import { startFakeMeta } from "../tests/fakes/meta";
-import { adsEnv } from "../tests/fakes/provider-env";
-import { as, campaignRequest, type Profile } from "../tests/inproc";
+import { startFakeGoogleAds } from "../../tests/fakes/googleads";
+import { startFakeMeta } from "../../tests/fakes/meta";
+import { adsEnv } from "../../tests/fakes/provider-env";
+import { as, campaignRequest, type Profile } from "../../tests/inproc";
 
 const meta = await startFakeMeta();
 const google = await startFakeGoogleAds();
 Object.assign(process.env, adsEnv(meta, google));
 const { auth, campaigns, integrations, users } = await import("~encore/clients");
-const { auditEventsFor } = await import("../compliance/store");
-await import("../compliance/subscriptions");
+const { auditEventsFor } = await import("../../compliance/store");
+await import("../../compliance/subscriptions");
 
 const failure = (p: Promise<unknown>) =>
   p.then(

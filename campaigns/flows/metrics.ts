@@ -5,11 +5,11 @@
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { integrations, monitoring } from "~encore/clients";
-import { audit } from "./audit";
-import { budgetPacing, campaignDays, computeMetrics, dailyTrend, accountStale, platformSplit, type AdPlatform, type MetricsDetail, type SocialTotals } from "./domain/metrics";
-import type { AdAccountLink, AdFiguresDelivery, AdSyncResult, Campaign, CampaignMetrics, CampaignMetricsResponse, LinkAdAccountRequest, RefreshMetricsResponse } from "./model";
+import { audit } from "../audit";
+import { budgetPacing, campaignDays, computeMetrics, dailyTrend, accountStale, platformSplit, type AdPlatform, type MetricsDetail, type SocialTotals } from "../domain/metrics";
+import type { AdAccountLink, AdFiguresDelivery, AdSyncResult, Campaign, CampaignMetrics, CampaignMetricsResponse, LinkAdAccountRequest, RefreshMetricsResponse } from "../model";
 import * as reads from "./reads";
-import * as store from "./store";
+import * as store from "../store";
 
 /** One on-demand refresh per campaign per this many seconds (each one calls the providers). */
 export const REFRESH_INTERVAL_SECONDS = 60;

@@ -5,13 +5,13 @@
 // every write bumps it (writes are people editing campaigns: rare; reads are dashboards: hot). A
 // reader that loaded a row just before a write stores it under the old generation, which nobody
 // reads any more, so no process can see a value older than the last committed write.
-import { isUuid } from "../shared/ids";
-import type { Cache } from "../shared/cache";
-import type { CampaignStatus } from "./domain/campaign";
-import type { AdDayRow } from "./domain/metrics";
-import type { Campaign, CampaignAccessResponse } from "./model";
-import { campaignsCache } from "./secrets";
-import * as store from "./store";
+import { isUuid } from "../../shared/ids";
+import type { Cache } from "../../shared/cache";
+import type { CampaignStatus } from "../domain/campaign";
+import type { AdDayRow } from "../domain/metrics";
+import type { Campaign, CampaignAccessResponse } from "../model";
+import { campaignsCache } from "../secrets";
+import * as store from "../store";
 
 const GENERATION_KEY = "generation";
 // The counter outlives every entry by far, so when it expires (and restarts at 1) no entry of an
