@@ -4,14 +4,14 @@
 // consent and opt-out counts, and the communication rules that implement the regulation.
 import { APIError } from "encore.dev/api";
 import type { AuthData } from "~encore/auth";
-import { auditOwn } from "./audit";
+import { auditOwn } from "../audit";
 import { verifyChain } from "./chain";
 import { CHECK_ACTION } from "./check";
-import { erasureTimings, isRegulation, OBLIGATIONS, REGULATION_TITLES, rulesFor, summariseChecks, type CheckEntry, type Regulation } from "./domain/report";
-import type { ReportRequest, ReportResponse } from "./model";
+import { erasureTimings, isRegulation, OBLIGATIONS, REGULATION_TITLES, rulesFor, summariseChecks, type CheckEntry, type Regulation } from "../domain/report";
+import type { ReportRequest, ReportResponse } from "../model";
 import { policies, runs } from "./retention";
-import * as store from "./store";
-import { isUuid } from "../shared/ids";
+import * as store from "../store";
+import { isUuid } from "../../shared/ids";
 
 /** The stored report content (also the JSON download). */
 export interface ReportContent {

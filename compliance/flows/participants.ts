@@ -3,7 +3,7 @@
 // `purgeRetention` (POST /internal/<service>/retention/purge) and/or `eraseUserData`
 // (POST /internal/<service>/erasure).
 import { alerting, analytics, auth, campaigns, compliance, intelligence, monitoring } from "~encore/clients";
-import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";
+import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../../shared/retention";
 
 export interface Participant {
   service: string;

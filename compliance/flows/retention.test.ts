@@ -2,15 +2,15 @@
 // owning service's purge deleting exactly the rows older than the cut-off (monitoring's mentions,
 // alerting's alerts and deliveries, compliance's audit details with the chain still valid), and the
 // enforcement run recorded and audited with its counts.
-import "../tests/fakes/auth-secrets";
+import "../../tests/fakes/auth-secrets";
 import { beforeAll, describe, expect, test } from "vitest";
 import { alerting, auth, campaigns, compliance, monitoring, users } from "~encore/clients";
-import type { Role } from "../shared/permissions";
-import * as alertingStore from "../alerting/store";
-import * as monitoringStore from "../monitoring/store";
-import { db } from "./db";
-import { auditEventsFor } from "./store";
-import { as, campaignRequest, code, type Profile } from "../tests/inproc";
+import type { Role } from "../../shared/permissions";
+import * as alertingStore from "../../alerting/store";
+import * as monitoringStore from "../../monitoring/store";
+import { db } from "../db";
+import { auditEventsFor } from "../store";
+import { as, campaignRequest, code, type Profile } from "../../tests/inproc";
 
 const PASSWORD = "password-for-tests";
 const DAY = 86_400_000;

@@ -2,15 +2,15 @@
 // connections (as when its server is down), so its erasure fails and is retried with backoff while
 // every other service answers; the request stays pending, then completes once the database is back,
 // and nothing of the person is left in intelligence's tables.
-import "../tests/fakes/auth-secrets";
+import "../../tests/fakes/auth-secrets";
 import postgres from "postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { as, type Profile } from "../tests/inproc";
+import { as, type Profile } from "../../tests/inproc";
 
 delete process.env.OPENAI_API_KEY; // the assistant answers offline: no model needed here
 const { auth, compliance, intelligence, users } = await import("~encore/clients");
-const { db: intelligenceDb } = await import("../intelligence/db");
-const { db } = await import("./db");
+const { db: intelligenceDb } = await import("../../intelligence/db");
+const { db } = await import("../db");
 const { ERASURE_SERVICES } = await import("./participants");
 
 const PASSWORD = "password-for-tests";

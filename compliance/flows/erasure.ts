@@ -7,11 +7,11 @@ import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { auth } from "~encore/clients";
 import type { AuthData } from "~encore/auth";
-import { auditOwn } from "./audit";
-import type { DataDeletionRequest, DataDeletionStatus, ErasureProcessResult } from "./model";
+import { auditOwn } from "../audit";
+import type { DataDeletionRequest, DataDeletionStatus, ErasureProcessResult } from "../model";
 import { ERASURE_SERVICES, participant, PARTICIPANTS } from "./participants";
-import * as store from "./store";
-import { isUuid } from "../shared/ids";
+import * as store from "../store";
+import { isUuid } from "../../shared/ids";
 
 const LEASE_SECONDS = 120;
 const IDENTITY_SERVICES = PARTICIPANTS.filter((p) => p.identity).map((p) => p.service);

@@ -4,17 +4,17 @@
 // the audit trail names what was erased without the data; a participant that refuses at first
 // (auth, for the last admin) keeps the request pending and is retried until it succeeds; who may
 // ask, and bad input.
-import "../tests/fakes/auth-secrets";
+import "../../tests/fakes/auth-secrets";
 import { beforeAll, describe, expect, test } from "vitest";
 import { alerting, auth, campaigns, compliance, monitoring, users } from "~encore/clients";
-import type { Role } from "../shared/permissions";
-import * as alertingStore from "../alerting/store";
-import * as authStore from "../auth/store";
-import * as campaignsStore from "../campaigns/store";
-import { db } from "./db";
+import type { Role } from "../../shared/permissions";
+import * as alertingStore from "../../alerting/store";
+import * as authStore from "../../auth/store";
+import * as campaignsStore from "../../campaigns/store";
+import { db } from "../db";
 import { ERASURE_SERVICES } from "./participants";
-import { auditEventsFor, detailsAbout } from "./store";
-import { as, campaignRequest, code, type Profile } from "../tests/inproc";
+import { auditEventsFor, detailsAbout } from "../store";
+import { as, campaignRequest, code, type Profile } from "../../tests/inproc";
 
 const PASSWORD = "password-for-tests";
 

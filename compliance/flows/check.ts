@@ -5,10 +5,10 @@ import { createHash } from "node:crypto";
 import { APIError } from "encore.dev/api";
 import type { AuthData } from "~encore/auth";
 import { campaigns } from "~encore/clients";
-import { canSeeCampaign } from "../shared/access";
-import { auditOwn } from "./audit";
-import { checkCommunication, CheckInputError } from "./domain/rules";
-import type { ComplianceCheckRequest, ComplianceCheckResponse } from "./model";
+import { canSeeCampaign } from "../../shared/access";
+import { auditOwn } from "../audit";
+import { checkCommunication, CheckInputError } from "../domain/rules";
+import type { ComplianceCheckRequest, ComplianceCheckResponse } from "../model";
 
 const MAX_RECIPIENTS = 10_000;
 const MAX_TEXT = 100_000;

@@ -1,7 +1,7 @@
 // Verifying the audit log's hash chain: pages through it in chain order (keyset on chain_seq), judging each entry.
-import { ChainVerifier } from "./domain/chain";
-import type { AuditChainVerification } from "./model";
-import * as store from "./store";
+import { ChainVerifier } from "../domain/chain";
+import type { AuditChainVerification } from "../model";
+import * as store from "../store";
 
 const PAGE = 5000;
 

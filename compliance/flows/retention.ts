@@ -3,11 +3,11 @@
 // with its counts.
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
-import { DATA_CLASSES, DATA_CLASS_OWNER, type DataClass } from "../shared/retention";
-import { auditOwn } from "./audit";
-import type { RetentionPolicy, RetentionRun, UpdateRetentionRequest } from "./model";
+import { DATA_CLASSES, DATA_CLASS_OWNER, type DataClass } from "../../shared/retention";
+import { auditOwn } from "../audit";
+import type { RetentionPolicy, RetentionRun, UpdateRetentionRequest } from "../model";
 import { participant } from "./participants";
-import * as store from "./store";
+import * as store from "../store";
 
 const DAY = 86_400_000;
 

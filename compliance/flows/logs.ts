@@ -3,12 +3,12 @@
 import { APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";
 import type { AuthData } from "~encore/auth";
-import { decideCampaignManagement, enforceAccess, requireCampaignManagement } from "../shared/access";
-import { auditOwn } from "./audit";
-import { checkSubmittedEntry } from "./domain/submitted";
-import type { AuditLog, CreateAuditLogRequest, GetAuditLogsRequest, GetAuditLogsResponse } from "./model";
-import * as store from "./store";
-import { isUuid } from "../shared/ids";
+import { decideCampaignManagement, enforceAccess, requireCampaignManagement } from "../../shared/access";
+import { auditOwn } from "../audit";
+import { checkSubmittedEntry } from "../domain/submitted";
+import type { AuditLog, CreateAuditLogRequest, GetAuditLogsRequest, GetAuditLogsResponse } from "../model";
+import * as store from "../store";
+import { isUuid } from "../../shared/ids";
 
 /**
  * Stores an entry the caller writes, with the caller as actor, marked user-submitted (see
