@@ -11,7 +11,7 @@ import { audit } from "./audit";
 import type { AlertType, Severity } from "./domain/alert";
 import { fitSms } from "./domain/sms";
 
-/** The opt-out refusal's prefix (integrations/messages.ts OPTED_OUT). */
+/** The opt-out refusal's prefix (integrations/flows/messages.ts OPTED_OUT). */
 const OPTED_OUT = "opted_out";
 
 export interface AdHocAlert {

@@ -6,16 +6,16 @@ import { APIError } from "encore.dev/api";
 import { compliance } from "~encore/clients";
 import log from "encore.dev/log";
 import { randomUUID } from "node:crypto";
-import { isInfraUnavailable, persist, ProviderError } from "../shared/resilience";
-import type { TwilioClient } from "./clients/twilio";
-import { bodyFingerprint, sentForClaim } from "./domain/reconcile";
-import { isE164, twilioAddress } from "./domain/phone";
-import { parseForm } from "./domain/signature";
-import { parseTwilioForm, StatusCallbackSchema, verifyTwilioRequest } from "./webhook";
-import type { SendMessageRequest, SendMessageResponse } from "./model";
+import { isInfraUnavailable, persist, ProviderError } from "../../shared/resilience";
+import type { TwilioClient } from "../clients/twilio";
+import { bodyFingerprint, sentForClaim } from "../domain/reconcile";
+import { isE164, twilioAddress } from "../domain/phone";
+import { parseForm } from "../domain/signature";
+import { parseTwilioForm, StatusCallbackSchema, verifyTwilioRequest } from "../webhook";
+import type { SendMessageRequest, SendMessageResponse } from "../model";
 import { toAPIError, twilio } from "./providers";
-import { twilioSettings } from "./secrets";
-import * as store from "./store";
+import { twilioSettings } from "../secrets";
+import * as store from "../store";
 
 /** The start of the refusal message for an opted-out recipient (alerting recognises it). */
 export const OPTED_OUT = "opted_out";

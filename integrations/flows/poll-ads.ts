@@ -5,10 +5,10 @@
 // campaign) keeps two processes from polling one campaign's accounts at once.
 import log from "encore.dev/log";
 import { campaigns } from "~encore/clients";
-import { adWindow, advanceAdCursor, type AdCursors } from "./domain/ads";
-import type { AdDay, AdPlatform, AdPollCampaign, AdSyncResult, GoogleAccountCampaign, MetaAccountCampaign } from "./model";
+import { adWindow, advanceAdCursor, type AdCursors } from "../domain/ads";
+import type { AdDay, AdPlatform, AdPollCampaign, AdSyncResult, GoogleAccountCampaign, MetaAccountCampaign } from "../model";
 import { googleAdsForAccounts, metaForAccounts } from "./providers";
-import * as store from "./store";
+import * as store from "../store";
 
 /** Fetches one account's days over [since, until]. */
 export type AdFetcher = (accountId: string, since: string, until: string) => Promise<AdDay[]>;

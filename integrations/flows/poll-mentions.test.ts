@@ -2,16 +2,16 @@
 // mention delivered once across polls and restarts, nothing skipped when delivery fails, one poller
 // per feed at a time, and a provider failure leaving the cursor where it was.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { pollAds, type AdDelivery, type AdFetcher, type AdSink } from "../integrations/ads";
-import { MetaClient } from "../integrations/clients/meta";
-import { MentionlyticsClient } from "../integrations/clients/mentionlytics";
-import type { Mention } from "../integrations/model";
-import { pollMentionlytics, type MentionSink, type PollCampaign } from "../integrations/pollers";
-import { pollOffsets, pollWindow } from "../integrations/domain/poll";
-import { DEFAULT_POLICY, ProviderPolicy } from "../shared/resilience";
-import { startFakeMentionlytics, type FakeMentionlytics } from "../tests/fakes/mentionlytics";
-import { startFakeMeta, type FakeMeta } from "../tests/fakes/meta";
-import { FastClock } from "../tests/fakes/provider-faults";
+import { pollAds, type AdDelivery, type AdFetcher, type AdSink } from "./poll-ads";
+import { MetaClient } from "../clients/meta";
+import { MentionlyticsClient } from "../clients/mentionlytics";
+import type { Mention } from "../model";
+import { pollMentionlytics, type MentionSink, type PollCampaign } from "./poll-mentions";
+import { pollOffsets, pollWindow } from "../domain/poll";
+import { DEFAULT_POLICY, ProviderPolicy } from "../../shared/resilience";
+import { startFakeMentionlytics, type FakeMentionlytics } from "../../tests/fakes/mentionlytics";
+import { startFakeMeta, type FakeMeta } from "../../tests/fakes/meta";
+import { FastClock } from "../../tests/fakes/provider-faults";
 
 let fake: FakeMentionlytics;
 beforeAll(async () => {

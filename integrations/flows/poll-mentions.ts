@@ -4,11 +4,11 @@
 // ingest and cursor update re-sends at most one batch that monitoring then ignores. A lease per
 // (provider, campaign) keeps two processes from polling one feed at the same time.
 import log from "encore.dev/log";
-import { advance, matchesKeywords, type MentionCursor, type TrackedMention } from "./domain/mentions";
-import { batches, pollWindow } from "./domain/poll";
-import type { Mention } from "./model";
-import type { MentionlyticsClient } from "./clients/mentionlytics";
-import * as store from "./store";
+import { advance, matchesKeywords, type MentionCursor, type TrackedMention } from "../domain/mentions";
+import { batches, pollWindow } from "../domain/poll";
+import type { Mention } from "../model";
+import type { MentionlyticsClient } from "../clients/mentionlytics";
+import * as store from "../store";
 
 /** An active campaign as the pollers need it. */
 export interface PollCampaign {

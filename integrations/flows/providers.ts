@@ -3,15 +3,15 @@
 // A provider without credentials is "not configured": its endpoints answer 503 unavailable.
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
-import { DEFAULT_POLICY, ProviderError, ProviderPolicy, systemClock, type PolicyOptions } from "../shared/resilience";
-import type { CallRecord } from "./clients/http";
-import { GoogleAdsClient } from "./clients/googleads";
-import { MentionlyticsClient } from "./clients/mentionlytics";
-import { MetaClient } from "./clients/meta";
-import { TwilioClient } from "./clients/twilio";
-import { googleAdsSettings, mentionlyticsSettings, metaSettings, twilioSettings } from "./secrets";
-import * as store from "./store";
-import { CIRCUIT_VALUE, circuitState, errorKind, providerErrors } from "./metrics";
+import { DEFAULT_POLICY, ProviderError, ProviderPolicy, systemClock, type PolicyOptions } from "../../shared/resilience";
+import type { CallRecord } from "../clients/http";
+import { GoogleAdsClient } from "../clients/googleads";
+import { MentionlyticsClient } from "../clients/mentionlytics";
+import { MetaClient } from "../clients/meta";
+import { TwilioClient } from "../clients/twilio";
+import { googleAdsSettings, mentionlyticsSettings, metaSettings, twilioSettings } from "../secrets";
+import * as store from "../store";
+import { CIRCUIT_VALUE, circuitState, errorKind, providerErrors } from "../metrics";
 
 /** The providers integrations talks to. */
 export type ProviderName = "twilio" | "mentionlytics" | "meta" | "googleads";
