@@ -1,11 +1,11 @@
 // What a delivery renders: the incident as it is now (its story from the detector's explanation),
 // whether this page is an UPDATE, and its links (the dashboard's incident page; a signed
 // acknowledgement link for email and Slack).
-import { ackToken } from "./domain/links";
-import { storyOf, type Explanation } from "./domain/story";
-import type { AlertContent } from "./domain/templates";
-import { linkConfig } from "./secrets";
-import type * as store from "./store";
+import { ackToken } from "../domain/links";
+import { storyOf, type Explanation } from "../domain/story";
+import type { AlertContent } from "../domain/templates";
+import { linkConfig } from "../secrets";
+import type * as store from "../store";
 
 /** The explanation kept in an alert's data, when it has one. */
 export function explanationIn(data: Record<string, unknown>): Explanation | null {

@@ -7,9 +7,9 @@ import { randomUUID } from "node:crypto";
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { integrations } from "~encore/clients";
-import { audit } from "./audit";
-import type { AlertType, Severity } from "./domain/alert";
-import { fitSms } from "./domain/sms";
+import { audit } from "../audit";
+import type { AlertType, Severity } from "../domain/alert";
+import { fitSms } from "../domain/sms";
 
 /** The opt-out refusal's prefix (integrations/flows/messages.ts OPTED_OUT). */
 const OPTED_OUT = "opted_out";

@@ -3,15 +3,15 @@
 // lost to a crash is made good by the sweeper.
 import log from "encore.dev/log";
 import { campaigns } from "~encore/clients";
-import { parseClock } from "../shared/time-zone";
-import { audit } from "./audit";
-import { planDeliveries, type AlertType, type Channel, type ContactRef, type PlannedDelivery, type Severity } from "./domain/alert";
-import { render } from "./domain/templates";
-import { alertQueue, type AlertChannel, type AlertPayload } from "./events";
-import type { AckResponse, EscalateResponse, SweepResponse } from "./model";
-import { channelConfig, escalationDelay, sweepGrace } from "./secrets";
-import * as store from "./store";
-import { openIncidents } from "./metrics";
+import { parseClock } from "../../shared/time-zone";
+import { audit } from "../audit";
+import { planDeliveries, type AlertType, type Channel, type ContactRef, type PlannedDelivery, type Severity } from "../domain/alert";
+import { render } from "../domain/templates";
+import { alertQueue, type AlertChannel, type AlertPayload } from "../events";
+import type { AckResponse, EscalateResponse, SweepResponse } from "../model";
+import { channelConfig, escalationDelay, sweepGrace } from "../secrets";
+import * as store from "../store";
+import { openIncidents } from "../metrics";
 
 /** An alert to raise. */
 export interface RaiseInput {

@@ -4,9 +4,9 @@
 // raises nothing twice: the next run finds the version by its key.
 import log from "encore.dev/log";
 import { monitoring } from "~encore/clients";
-import { raiseAlert } from "./alerts";
-import { storyMessage, storyOf, storyTitle } from "./domain/story";
-import type { CollectResponse } from "./model";
+import { raiseAlert } from "./lifecycle";
+import { storyMessage, storyOf, storyTitle } from "../domain/story";
+import type { CollectResponse } from "../model";
 
 /** Raises an alert for every pending crisis (oldest first, up to `limit`) and marks each alerted. */
 export async function collectPendingCrises(limit = 100): Promise<CollectResponse> {

@@ -3,14 +3,14 @@
 // deliveries are claimed together (digest → sending), sent as one message (the first delivery's id
 // is the idempotency key) and settled together; a failed digest waits for the next run.
 import log from "encore.dev/log";
-import { audit } from "./audit";
-import { ChannelError, OptedOutError } from "./channels/channels";
+import { audit } from "../audit";
+import { ChannelError, OptedOutError } from "../channels/channels";
 import { contentOf } from "./content";
-import { sendersByChannel } from "./delivery";
-import { sendLease } from "./secrets";
-import { settledStatus } from "./domain/alert";
-import { renderDigest } from "./domain/templates";
-import * as store from "./store";
+import { sendersByChannel } from "./deliver";
+import { sendLease } from "../secrets";
+import { settledStatus } from "../domain/alert";
+import { renderDigest } from "../domain/templates";
+import * as store from "../store";
 
 /** What a digest run did. */
 export interface DigestResponse {
