@@ -14,13 +14,13 @@
 // rate). Delivery is at-least-once: the batch ids a detector has seen are recorded in the same
 // transaction, so a redelivered batch is skipped, not counted twice.
 import log from "encore.dev/log";
-import { CrisisDetector, DetectorConfigError, DetectorStateError } from "./domain/detector";
-import type { Alert, DetectorConfigInput, DetectorEvent, DetectorMention } from "./domain/types";
-import { db } from "./db";
-import { dataStream, type AlertEventData, type SentimentSnapshotData, type StreamMention, type StreamPriority, type StreamType, type StreamingData } from "./events";
-import type { CrisisExplanation, CrisisSeverity } from "./model";
-import * as store from "./store";
-import { detectorLag } from "./metrics";
+import { CrisisDetector, DetectorConfigError, DetectorStateError } from "../domain/detector";
+import type { Alert, DetectorConfigInput, DetectorEvent, DetectorMention } from "../domain/types";
+import { db } from "../db";
+import { dataStream, type AlertEventData, type SentimentSnapshotData, type StreamMention, type StreamPriority, type StreamType, type StreamingData } from "../events";
+import type { CrisisExplanation, CrisisSeverity } from "../model";
+import * as store from "../store";
+import { detectorLag } from "../metrics";
 
 /** At most one SENTIMENT snapshot per campaign this often. */
 export const SNAPSHOT_INTERVAL_MS = 5_000;

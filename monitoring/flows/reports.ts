@@ -2,9 +2,9 @@
 // trends and the campaign summary that campaigns' insights show. Queries in store.ts, arithmetic in
 // domain/; callers have checked the caller's access.
 import { APIError } from "encore.dev/api";
-import { rankTrending } from "./domain/trending";
-import { KNOWN_PLATFORMS, parseMentionFilters, type MentionFilter, type RawMentionFilters } from "./domain/filters";
-import { NEUTRAL_BAND, bucketMinutes, decodeCursor, encodeCursor, relativeChange, resolveRange } from "./domain/windows";
+import { rankTrending } from "../domain/trending";
+import { KNOWN_PLATFORMS, parseMentionFilters, type MentionFilter, type RawMentionFilters } from "../domain/filters";
+import { NEUTRAL_BAND, bucketMinutes, decodeCursor, encodeCursor, relativeChange, resolveRange } from "../domain/windows";
 import type {
   MentionsResponse,
   MonitoringSummary,
@@ -13,8 +13,8 @@ import type {
   SentimentReport,
   TrendingResponse,
   TrendsResponse,
-} from "./model";
-import * as store from "./store";
+} from "../model";
+import * as store from "../store";
 
 const HOUR = 3_600_000;
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;

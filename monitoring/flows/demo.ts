@@ -14,9 +14,9 @@ import { randomBytes } from "node:crypto";
 import log from "encore.dev/log";
 import { campaigns, monitoring } from "~encore/clients";
 import { saveConfig } from "./configs";
-import { DEFAULT_THRESHOLDS } from "./domain/types";
-import * as store from "./store";
-import { DEMO_CANDIDATE, DEMO_COMPETITOR, DEMO_KEYWORDS, DEMO_PLATFORMS, defaultScenario, demoMentions } from "./domain/simulator";
+import { DEFAULT_THRESHOLDS } from "../domain/types";
+import * as store from "../store";
+import { DEMO_CANDIDATE, DEMO_COMPETITOR, DEMO_KEYWORDS, DEMO_PLATFORMS, defaultScenario, demoMentions } from "../domain/simulator";
 
 const TICK_MS = 2_000;
 const LEASE_SECONDS = 10;

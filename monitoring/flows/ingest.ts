@@ -5,12 +5,12 @@
 // a stored mention is always one the stream and the detector will see.
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
-import { checkBatch, type IncomingMention } from "./domain/mentions";
-import { uuidv7 } from "../shared/ids";
-import { dataStream, type MentionBatchData, type StreamMention, type StreamPriority } from "./events";
-import type { IngestResponse, SentimentPolicy } from "./model";
-import * as store from "./store";
-import { mentionsDuplicate, mentionsIngested } from "./metrics";
+import { checkBatch, type IncomingMention } from "../domain/mentions";
+import { uuidv7 } from "../../shared/ids";
+import { dataStream, type MentionBatchData, type StreamMention, type StreamPriority } from "../events";
+import type { IngestResponse, SentimentPolicy } from "../model";
+import * as store from "../store";
+import { mentionsDuplicate, mentionsIngested } from "../metrics";
 
 /** A negative mention reaching this many people makes its batch "medium" priority. */
 const LOUD_REACH = 100_000;

@@ -3,11 +3,11 @@
 // campaign's detector runs with the new thresholds and competitors; pollers read the keywords,
 // platforms and refresh interval through listMonitoringConfigs.
 import { APIError } from "encore.dev/api";
-import { cleanConfigLists } from "./domain/config";
-import { audit } from "./audit";
-import { DetectorConfigError, resolveConfig } from "./domain/detector";
-import type { MonitoringConfig, StoredMonitoringConfig } from "./model";
-import * as store from "./store";
+import { cleanConfigLists } from "../domain/config";
+import { audit } from "../audit";
+import { DetectorConfigError, resolveConfig } from "../domain/detector";
+import type { MonitoringConfig, StoredMonitoringConfig } from "../model";
+import * as store from "../store";
 
 function auditView(c: StoredMonitoringConfig): Record<string, unknown> {
   return {
