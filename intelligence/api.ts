@@ -8,7 +8,7 @@ import { analyzeDocument as analyze, CONTENT_MAX_CHARS, contentThreatAssessment,
 import { readContent } from "./domain/content";
 import { history, sendMessage } from "./assistant";
 import { competitorIntelligence } from "./data";
-import { uploadDocument as upload } from "./documents";
+import { documentView, uploadDocument as upload } from "./documents";
 import type {
   AnalyzeRequest,
   AnalyzeResponse,
@@ -59,7 +59,7 @@ export const getDocument = api(
     requireUuid(id, "id");
     const doc = await store.getDocument(id);
     if (!doc || !canSee(await visibilityOf(caller), doc.campaign_id, doc.uploaded_by)) throw APIError.notFound("document not found");
-    return store.toDocument(doc);
+    return documentView(doc);
   },
 );
 

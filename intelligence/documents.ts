@@ -1,6 +1,7 @@
 // Documents: upload (checked, stored, queued), processing (text extraction, passages, summary,
 // DOCUMENT event on monitoring's data-stream). PDF text comes from unpdf (pdf.js), DOCX text from
-// mammoth; both arrive base64-encoded. Extraction runs on the heavy-work pool, bounded
+// mammoth; both arrive base64-encoded and are kept as their own bytes in the bucket (files.ts).
+// Extraction runs on the heavy-work pool, bounded
 // (extract.ts): a file over a limit, or one that exhausts its worker, ends `failed` with the reason. Processing is idempotent: a redelivered message finds the
 // document processed and only makes sure its event went out.
 import { APIError } from "encore.dev/api";
@@ -8,9 +9,13 @@ import log from "encore.dev/log";
 import type { AuthData } from "~encore/auth";
 import { dataStream } from "../monitoring/events";
 import { audit } from "./audit";
+import { uuidv7 } from "../shared/ids";
+import { storageUnavailable } from "../shared/objects";
 import { heavyWork, WorkerTaskError } from "../shared/workers";
 import { documentProcessing } from "./events";
 import type { Extracted } from "./extract";
+import { contentOf, fileBytes } from "./domain/files";
+import { documentFile, storeDocument } from "./files";
 import { documentLimits } from "./secrets";
 import type { DocumentUpload, UploadRequest } from "./model";
 import * as store from "./store";
@@ -51,13 +56,28 @@ export function checkUpload(req: UploadRequest): { format: Format; sizeBytes: nu
   return { format, sizeBytes, filename };
 }
 
-/** Stores an upload and queues it for processing. */
+/** Stores an upload (its file in the bucket, then its row) and queues it for processing. */
 export async function uploadDocument(caller: NonNullable<AuthData>, req: UploadRequest): Promise<DocumentUpload> {
   const { format, sizeBytes, filename } = checkUpload(req);
-  const row = await store.insertDocument({ filename, format, content: req.content, sizeBytes, uploadedBy: caller.userID, campaignId: req.campaignId ?? null });
+  const row = await storeDocument({ id: uuidv7(), filename, format, bytes: fileBytes(format, req.content), uploadedBy: caller.userID, campaignId: req.campaignId ?? null });
   await documentProcessing.publish({ documentId: row.id });
   await audit({ actorId: caller.userID, action: "document.uploaded", targetType: "document", targetId: row.id, details: { filename, format, sizeBytes, campaignId: req.campaignId ?? null } });
-  return store.toDocument(row);
+  return store.toDocument(row, req.content);
+}
+
+/** The API's view of a stored document, its file as the API carries it (text, or base64 for PDF/DOCX). */
+export async function documentView(row: store.DocumentRow): Promise<DocumentUpload> {
+  let bytes: Buffer | null;
+  try {
+    bytes = await documentFile(row);
+  } catch (err) {
+    throw storageUnavailable(err, "reading the document's file");
+  }
+  if (bytes === null) {
+    log.error("a document's file is missing from its bucket", { documentId: row.id, key: row.object_key });
+    throw APIError.internal("the document's file is missing from storage");
+  }
+  return store.toDocument(row, contentOf(row.format, bytes));
 }
 
 /** The extraction task (intelligence/extract.ts), run on the heavy-work pool. */
@@ -85,10 +105,17 @@ export async function processDocument(documentId: string): Promise<void> {
   const doc = await store.getDocument(documentId);
   if (!doc) return; // deleted meanwhile (purge, erasure)
   if (!doc.processed) {
+    // A storage failure throws: Pub/Sub delivers the message again later.
+    const file = await documentFile(doc);
+    if (file === null) {
+      log.error("a document's file is missing from its bucket", { documentId, key: doc.object_key });
+      await store.markFailed(documentId, "the uploaded file is missing from storage; upload it again");
+      return;
+    }
     const { limits, timeoutMs } = documentLimits();
     let extracted: Extracted;
     try {
-      extracted = await heavyWork().run<Extracted>(EXTRACT, "extractDocument", [doc.format, doc.content, limits], { timeoutMs });
+      extracted = await heavyWork().run<Extracted>(EXTRACT, "extractDocument", [doc.format, file, limits], { timeoutMs });
     } catch (err) {
       const reason = failureReason(err, timeoutMs);
       // Pool overloaded or shutting down: not the file's fault, Pub/Sub delivers it again later.

@@ -95,13 +95,15 @@ async function docxText(bytes: Buffer, limits: FileLimits): Promise<string> {
   return value;
 }
 
-/** A file's text: as given for text and Markdown, extracted (bounded) for PDF and DOCX (base64). */
-export async function extractText(format: ExtractFormat, content: string, limits: FileLimits): Promise<string> {
+/** A file's text: its bytes as UTF-8 for text and Markdown, extracted (bounded) for PDF and DOCX. */
+export async function extractText(format: ExtractFormat, file: Uint8Array, limits: FileLimits): Promise<string> {
+  // A Buffer posted to a worker arrives as a plain Uint8Array: view the same memory as a Buffer.
+  const bytes = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
   if (format === "text" || format === "markdown") {
-    if (content.length > limits.maxTextChars) throw tooMuchText(limits);
-    return content;
+    const text = bytes.toString("utf8");
+    if (text.length > limits.maxTextChars) throw tooMuchText(limits);
+    return text;
   }
-  const bytes = Buffer.from(content.replace(/\s+/g, ""), "base64");
   return format === "pdf" ? pdfText(bytes, limits) : docxText(bytes, limits);
 }
 
@@ -110,8 +112,8 @@ export async function extractText(format: ExtractFormat, content: string, limits
  * null text when there is none. Throws LimitExceeded for a file over a limit; anything else thrown
  * means the file could not be read.
  */
-export async function extractDocument(format: ExtractFormat, content: string, limits: FileLimits): Promise<Extracted> {
-  const text = normaliseText(await extractText(format, content, limits));
+export async function extractDocument(format: ExtractFormat, file: Uint8Array, limits: FileLimits): Promise<Extracted> {
+  const text = normaliseText(await extractText(format, file, limits));
   if (!text) return { text, passages: [], summary: "" };
   const passages = splitPassages(text, format === "markdown");
   const summary = summarise(passages.map((p) => ({ id: String(p.position), ...p })), 3).summary;
