@@ -4,11 +4,11 @@
 import { api, APIError } from "encore.dev/api";
 import { requirePermission } from "../shared/permissions";
 import { campaignCaller, canSee, requireCampaign, requireUuid, visibilityOf } from "./access";
-import { analyzeDocument as analyze, CONTENT_MAX_CHARS, contentThreatAssessment, threatAssessment as assess } from "./analyses";
+import { analyzeDocument as analyze, CONTENT_MAX_CHARS, contentThreatAssessment, threatAssessment as assess } from "./flows/analyses";
 import { readContent } from "./domain/content";
-import { history, sendMessage } from "./assistant";
-import { competitorIntelligence } from "./data";
-import { documentView, uploadDocument as upload } from "./documents";
+import { history, sendMessage } from "./flows/assistant";
+import { competitorIntelligence } from "./flows/data";
+import { documentView, uploadDocument as upload } from "./flows/documents";
 import type {
   AnalyzeRequest,
   AnalyzeResponse,

@@ -11,7 +11,7 @@
 import { api } from "encore.dev/api";
 import { CronJob } from "encore.dev/cron";
 import log from "encore.dev/log";
-import { moveDocumentsToBucket } from "./files";
+import { moveDocumentsToBucket } from "./flows/document-files";
 import type { MoveResult } from "./model";
 
 // moveDocumentFiles moves documents stored in the database before the bucket into it, and removes deleted documents' files.

@@ -6,7 +6,7 @@ import { api, APIError } from "encore.dev/api";
 import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";
 import { storageUnavailable } from "../shared/objects";
 import { audit } from "./audit";
-import { removeDeletedFiles } from "./files";
+import { removeDeletedFiles } from "./flows/document-files";
 import * as store from "./store";
 
 async function removeFiles(): Promise<void> {

@@ -1,6 +1,6 @@
 // An uploaded document as a file: the API carries text and Markdown as text and PDF/DOCX as base64;
 // the bucket keeps the file's own bytes (UTF-8 for text), under a key made of the document's id,
-// with the format's content type. Pure: intelligence/files.ts does the storage.
+// with the format's content type. Pure: intelligence/flows/document-files.ts does the storage.
 
 export type FileFormat = "text" | "markdown" | "pdf" | "docx";
 

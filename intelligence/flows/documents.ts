@@ -1,24 +1,24 @@
 // Documents: upload (checked, stored, queued), processing (text extraction, passages, summary,
 // DOCUMENT event on monitoring's data-stream). PDF text comes from unpdf (pdf.js), DOCX text from
-// mammoth; both arrive base64-encoded and are kept as their own bytes in the bucket (files.ts).
+// mammoth; both arrive base64-encoded and are kept as their own bytes in the bucket (flows/document-files.ts).
 // Extraction runs on the heavy-work pool, bounded
-// (extract.ts): a file over a limit, or one that exhausts its worker, ends `failed` with the reason. Processing is idempotent: a redelivered message finds the
+// (domain/extract.ts): a file over a limit, or one that exhausts its worker, ends `failed` with the reason. Processing is idempotent: a redelivered message finds the
 // document processed and only makes sure its event went out.
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import type { AuthData } from "~encore/auth";
-import { dataStream } from "../monitoring/events";
-import { audit } from "./audit";
-import { uuidv7 } from "../shared/ids";
-import { storageUnavailable } from "../shared/objects";
-import { heavyWork, WorkerTaskError } from "../shared/workers";
-import { documentProcessing } from "./events";
-import type { Extracted } from "./extract";
-import { contentOf, fileBytes } from "./domain/files";
-import { documentFile, storeDocument } from "./files";
-import { documentLimits } from "./secrets";
-import type { DocumentUpload, UploadRequest } from "./model";
-import * as store from "./store";
+import { dataStream } from "../../monitoring/events";
+import { audit } from "../audit";
+import { uuidv7 } from "../../shared/ids";
+import { storageUnavailable } from "../../shared/objects";
+import { heavyWork, WorkerTaskError } from "../../shared/workers";
+import { documentProcessing } from "../events";
+import type { Extracted } from "../domain/extract";
+import { contentOf, fileBytes } from "../domain/files";
+import { documentFile, storeDocument } from "./document-files";
+import { documentLimits } from "../secrets";
+import type { DocumentUpload, UploadRequest } from "../model";
+import * as store from "../store";
 
 /** The largest document accepted (bytes of the file: the text, or the decoded PDF/DOCX). */
 export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
@@ -80,8 +80,8 @@ export async function documentView(row: store.DocumentRow): Promise<DocumentUplo
   return store.toDocument(row, contentOf(row.format, bytes));
 }
 
-/** The extraction task (intelligence/extract.ts), run on the heavy-work pool. */
-const EXTRACT = new URL("./extract.ts", import.meta.url);
+/** The extraction task (intelligence/domain/extract.ts), run on the heavy-work pool. */
+const EXTRACT = new URL("../domain/extract.ts", import.meta.url);
 
 /** What the user reads when extraction fails: why, and what to do; null when it is worth retrying. */
 export function failureReason(err: unknown, timeoutMs: number): string | null {

@@ -3,8 +3,8 @@
 // caught while inflating with a cap; a PDF's oversized stream and page count, and text over the
 // cap, are refused with a reason a user can act on.
 import { describe, expect, test } from "vitest";
-import { docx, docxBomb, pdf, pdfManyPages, pdfStreamBomb } from "../tests/documents";
-import { DEFAULT_LIMITS, type FileLimits } from "./domain/limits";
+import { docx, docxBomb, pdf, pdfManyPages, pdfStreamBomb } from "../../tests/documents";
+import { DEFAULT_LIMITS, type FileLimits } from "./limits";
 import { extractDocument } from "./extract";
 
 const MB = 1024 * 1024;

@@ -4,10 +4,10 @@
 // past its 200 ms deadline), this process's own token buckets decide instead, so a cache outage
 // neither fails requests nor lifts the limit. Over the limit: 429 with the seconds to wait.
 import { APIError } from "encore.dev/api";
-import type { Cache } from "../shared/cache";
-import { TokenBucket, systemClock, type Clock } from "../shared/resilience";
-import { decide, windowAt, windowPolicy, type WindowPolicy } from "./domain/ratelimit";
-import { intelligenceCache, rateLimit, type CacheHealth } from "./secrets";
+import type { Cache } from "../../shared/cache";
+import { TokenBucket, systemClock, type Clock } from "../../shared/resilience";
+import { decide, windowAt, windowPolicy, type WindowPolicy } from "../domain/ratelimit";
+import { intelligenceCache, rateLimit, type CacheHealth } from "../secrets";
 
 export type RateKind = "chat" | "analysis";
 

@@ -4,14 +4,14 @@
 // documents written the old way (the file in the row) are moved by the job, from two runs at once,
 // and read the same before and after; purge and erasure remove the files, and a queued removal that
 // failed is finished by the job.
-import "../tests/fakes/auth-secrets";
+import "../../tests/fakes/auth-secrets";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
-import { docx, pdf } from "../tests/documents";
-import { as, code, type Profile } from "../tests/inproc";
+import { docx, pdf } from "../../tests/documents";
+import { as, code, type Profile } from "../../tests/inproc";
 
 // Read when the runtime starts, which the app's first import does: set before it.
 const dataDir = mkdtempSync(path.join(tmpdir(), "intelligence-files-"));
@@ -19,10 +19,11 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 delete process.env.OPENAI_API_KEY;
 process.env.WARROOM_DATA_DIR = dataDir;
 const { auth, intelligence, users } = await import("~encore/clients");
-await import("../intelligence/subscriptions");
-const { db } = await import("../intelligence/db");
-const { documentFiles, moveDocumentsToBucket, storeDocument } = await import("../intelligence/files");
-const { processDocument } = await import("../intelligence/documents");
+await import("../subscriptions");
+const { db } = await import("../db");
+const { documentFiles } = await import("../files");
+const { moveDocumentsToBucket, storeDocument } = await import("./document-files");
+const { processDocument } = await import("./documents");
 
 let n = 0;
 let admin: Profile;

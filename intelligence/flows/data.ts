@@ -3,15 +3,15 @@
 // tools (ToolDeps), the threat assessment's signals and the competitor view are built on these.
 import { APIError } from "encore.dev/api";
 import { alerting, campaigns, monitoring } from "~encore/clients";
-import type { Caller } from "../shared/permissions";
-import { canSee, requireCampaign, visibilityOf } from "./access";
-import { competitorFigures } from "./domain/competitor";
-import { assessThreat, type CompetitorSignal, type HostileAuthor, type ThreatSignals } from "./domain/threat";
-import type { IncidentBrief } from "./domain/analyst";
-import type { CampaignBrief, ToolDeps } from "./domain/tools";
-import type { CompetitorIntelligence } from "./model";
-import { matchingSentences } from "./domain/search";
-import * as store from "./store";
+import type { Caller } from "../../shared/permissions";
+import { canSee, requireCampaign, visibilityOf } from "../access";
+import { competitorFigures } from "../domain/competitor";
+import { assessThreat, type CompetitorSignal, type HostileAuthor, type ThreatSignals } from "../domain/threat";
+import type { IncidentBrief } from "../domain/analyst";
+import type { CampaignBrief, ToolDeps } from "../domain/tools";
+import type { CompetitorIntelligence } from "../model";
+import { matchingSentences } from "../domain/search";
+import * as store from "../store";
 
 const HOUR = 3_600_000;
 const SEVERITY_RANK: Record<string, number> = { LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };

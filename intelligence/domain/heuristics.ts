@@ -1,7 +1,7 @@
 // The heuristic analyses of a document (domain/analysis.ts) as one task: run on the heavy-work pool
-// (shared/workers) by analyses.ts, so imports no Encore module.
-import { analyseSentiment, assessRisk, extractClaims, extractEntities, summarise, type AnalysedPassage, type AnalysisType } from "./domain/analysis";
-import type { AnalysisResults } from "./model";
+// (shared/workers) by flows/analyses.ts, so imports no Encore module.
+import { analyseSentiment, assessRisk, extractClaims, extractEntities, summarise, type AnalysedPassage, type AnalysisType } from "./analysis";
+import type { AnalysisResults } from "../model";
 
 /** Runs one analysis over a document's passages. */
 export function runAnalysis(type: AnalysisType, documentId: string, passages: AnalysedPassage[]): { results: AnalysisResults; summary: string } {

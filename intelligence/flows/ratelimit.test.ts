@@ -1,13 +1,13 @@
 // The per-user rate limit across processes: limiters with their own Redis connections (as two app
 // processes behind a load balancer have) enforce one budget per user; a cache that is down or hangs
 // degrades to the process's own buckets instead of failing or lifting the limit.
-import "../tests/fakes/auth-secrets";
+import "../../tests/fakes/auth-secrets";
 import { randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createCache, type Cache } from "../shared/cache";
+import { createCache, type Cache } from "../../shared/cache";
 import { LocalRateLimiter, SharedRateLimiter, rateLimited } from "./ratelimit";
-import { redisForTests } from "../host/testing/services.ts";
+import { redisForTests } from "../../host/testing/services.ts";
 
 const REDIS_URL = redisForTests("the rate limit shared through Redis") ?? "";
 const opened: Cache[] = [];

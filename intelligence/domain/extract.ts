@@ -7,9 +7,9 @@
 // cap on the running total and ratio before pdf.js sees the file, the page count is checked, and
 // pages are read one at a time up to the text limit. Imports no Encore module (it runs in a worker).
 import { inflateRawSync, inflateSync, constants } from "node:zlib";
-import { summarise } from "./domain/analysis";
-import { checkExpansion, LimitExceeded, pdfStreams, tooExpanded, tooManyPages, tooMuchText, zipEntries, type FileLimits } from "./domain/limits";
-import { normaliseText, splitPassages, type PassageDraft } from "./domain/passages";
+import { summarise } from "./analysis";
+import { checkExpansion, LimitExceeded, pdfStreams, tooExpanded, tooManyPages, tooMuchText, zipEntries, type FileLimits } from "./limits";
+import { normaliseText, splitPassages, type PassageDraft } from "./passages";
 
 export type ExtractFormat = "text" | "markdown" | "pdf" | "docx";
 

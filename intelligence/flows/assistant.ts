@@ -8,17 +8,17 @@ import log from "encore.dev/log";
 import OpenAI from "openai";
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import type { AuthData } from "~encore/auth";
-import { CircuitBreaker, systemClock, timeoutSignal } from "../shared/resilience";
-import { requireCampaign, requireUuid } from "./access";
-import { audit } from "./audit";
+import { CircuitBreaker, systemClock, timeoutSignal } from "../../shared/resilience";
+import { requireCampaign, requireUuid } from "../access";
+import { audit } from "../audit";
 import { listCampaigns, toolDeps } from "./data";
-import { composeOfflineReply, matchIntents, type Intent } from "./domain/intent";
-import { TOOL_DEFINITIONS, UNTRUSTED_NOTE, isToolName, parseToolArgs, runTool, type Figure, type ToolOutcome } from "./domain/tools";
-import { trimHistory } from "./domain/trim";
-import type { ChatHistoryRequest, ChatHistoryResponse, ChatRequest, ChatResponse, TokenUsage } from "./model";
+import { composeOfflineReply, matchIntents, type Intent } from "../domain/intent";
+import { TOOL_DEFINITIONS, UNTRUSTED_NOTE, isToolName, parseToolArgs, runTool, type Figure, type ToolOutcome } from "../domain/tools";
+import { trimHistory } from "../domain/trim";
+import type { ChatHistoryRequest, ChatHistoryResponse, ChatRequest, ChatResponse, TokenUsage } from "../model";
 import { takeRateToken } from "./ratelimit";
-import { modelConfig, type ModelConfig } from "./secrets";
-import * as store from "./store";
+import { modelConfig, type ModelConfig } from "../secrets";
+import * as store from "../store";
 
 /** Tokens of conversation history sent with a question (the system prompt and tools come on top). */
 export const HISTORY_TOKEN_BUDGET = 3000;

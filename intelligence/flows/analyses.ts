@@ -5,29 +5,29 @@
 // document's passages (domain/analysis.ts). Either way every finding points at its passage.
 import { APIError } from "encore.dev/api";
 import type { AuthData } from "~encore/auth";
-import { canSee, requireUuid, visibilityOf } from "./access";
-import { audit } from "./audit";
+import { canSee, requireUuid, visibilityOf } from "../access";
+import { audit } from "../audit";
 import { threatSignals } from "./data";
-import type { AnalysedPassage, AnalysisType } from "./domain/analysis";
-import type { runAnalysis } from "./heuristics";
-import { offload } from "../shared/workers";
-import { assessThreat } from "./domain/threat";
-import { assessContent, type CampaignContext, type ContentInput } from "./domain/content";
+import type { AnalysedPassage, AnalysisType } from "../domain/analysis";
+import type { runAnalysis } from "../domain/heuristics";
+import { offload } from "../../shared/workers";
+import { assessThreat } from "../domain/threat";
+import { assessContent, type CampaignContext, type ContentInput } from "../domain/content";
 import { campaigns } from "~encore/clients";
-import type { AnalysisResults, AnalyzeRequest, AnalyzeResponse, AssessedContent, ThreatAssessment, ThreatAssessmentResponse } from "./model";
+import type { AnalysisResults, AnalyzeRequest, AnalyzeResponse, AssessedContent, ThreatAssessment, ThreatAssessmentResponse } from "../model";
 import { structuredCompletion, summariseWithModel } from "./assistant";
-import { analysisPrompt, analysisRequest, documentPayload, isModelAnalysisType, responseFormat, validateAnswer, type ModelAnalysisType } from "./domain/modelanalysis";
-import { UNTRUSTED_NOTE } from "./domain/tools";
-import { modelConfig } from "./secrets";
+import { analysisPrompt, analysisRequest, documentPayload, isModelAnalysisType, responseFormat, validateAnswer, type ModelAnalysisType } from "../domain/modelanalysis";
+import { UNTRUSTED_NOTE } from "../domain/tools";
+import { modelConfig } from "../secrets";
 import log from "encore.dev/log";
 import { takeRateToken } from "./ratelimit";
-import * as store from "./store";
+import * as store from "../store";
 
 const LABEL: Record<AnalysisType, string> = { summary: "Summary", sentiment: "Sentiment", entities: "Entities", claims: "Claims", risk: "Risk" };
 
-/** The heuristic engine (heuristics.ts), run on the heavy-work pool: sentence scoring of a long document is CPU work. */
-const HEURISTICS = new URL("./heuristics.ts", import.meta.url);
-export { runAnalysis } from "./heuristics";
+/** The heuristic engine (domain/heuristics.ts), run on the heavy-work pool: sentence scoring of a long document is CPU work. */
+const HEURISTICS = new URL("../domain/heuristics.ts", import.meta.url);
+export { runAnalysis } from "../domain/heuristics";
 
 /** The one-line report summary of each analysis's result. */
 function summaryLine(results: AnalysisResults): string {
