@@ -14,8 +14,8 @@ import type { StreamingData } from "../monitoring/events";
 import { countStreamEvent } from "../analytics/subscriptions";
 import { db } from "../analytics/db";
 import * as store from "../analytics/store";
-import { reportPdf } from "../analytics/files";
-import { PAGES } from "../analytics/pdf";
+import { reportPdf } from "./flows/report-files";
+import { PAGES } from "./flows/pdf";
 import { as, campaignRequest, code, type Profile } from "../tests/inproc";
 import { startClockAt } from "../host/testing/clock.ts";
 

@@ -1,27 +1,27 @@
 // analytics' public endpoints: reports (JSON, or stored as PDF with a download link), the summary and
 // sentiment windows, and the admins' backfill. Each checks the caller's role, then their access to
-// the campaign (shared/access.ts); the work is in reports.ts, pdf.ts and aggregation.ts.
+// the campaign (shared/access.ts); the work is in flows/ (reports.ts, pdf.ts, aggregation.ts).
 import { api, APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";
 import { safeFileName } from "../shared/csv";
 import { requirePermission } from "../shared/permissions";
 import { campaignCaller, requireCampaign, windowCampaigns } from "./access";
-import { daysBetween, finaliseDays } from "./aggregation";
+import { daysBetween, finaliseDays } from "./flows/aggregation";
 import { audit } from "./audit";
-import { reportPdf, storeReport } from "./files";
+import { reportPdf, storeReport } from "./flows/report-files";
 import { storageUnavailable } from "../shared/objects";
 import type { AggregationResult, AnalyticsReport, BackfillRequest, ReportRequest, SentimentResponse, SummaryResponse, WindowRequest } from "./model";
 import { offload } from "../shared/workers";
-import { PAGES } from "./pdf";
-import * as reports from "./reports";
+import { PAGES } from "./flows/pdf";
+import * as reports from "./flows/reports";
 import * as store from "./store";
 import { MAX_REPORT_DAYS } from "./domain/report";
 import { randomUUID } from "node:crypto";
 
 const DEFAULT_WINDOW_DAYS = 7;
 
-/** The PDF renderer (pdf.ts), run on the heavy-work pool. */
-const PDF_RENDERER = new URL("./pdf.ts", import.meta.url);
+/** The PDF renderer (flows/pdf.ts), run on the heavy-work pool. */
+const PDF_RENDERER = new URL("./flows/pdf.ts", import.meta.url);
 
 /** The path a stored PDF report is downloaded from. */
 export const downloadPathOf = (reportId: string) => `/api/v1/analytics/reports/${reportId}/pdf`;

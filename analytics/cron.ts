@@ -1,10 +1,10 @@
-// analytics' cron jobs: at 02:00 UTC, yesterday is finalised for every campaign (aggregation.ts);
-// every 5 minutes, PDF reports stored in the database before the bucket move into it (files.ts).
+// analytics' cron jobs: at 02:00 UTC, yesterday is finalised for every campaign (flows/aggregation.ts);
+// every 5 minutes, PDF reports stored in the database before the bucket move into it (flows/report-files.ts).
 import { api } from "encore.dev/api";
 import { CronJob } from "encore.dev/cron";
 import log from "encore.dev/log";
-import { finaliseDays } from "./aggregation";
-import { moveReportsToBucket } from "./files";
+import { finaliseDays } from "./flows/aggregation";
+import { moveReportsToBucket } from "./flows/report-files";
 import type { AggregationResult, MoveResult } from "./model";
 
 // aggregateDailyAnalytics finalises yesterday (UTC) for every active campaign and every campaign with figures that day.

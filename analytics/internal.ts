@@ -5,7 +5,7 @@
 import { api, APIError } from "encore.dev/api";
 import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";
 import { storageUnavailable } from "../shared/objects";
-import { removeDeletedFiles } from "./files";
+import { removeDeletedFiles } from "./flows/report-files";
 import * as store from "./store";
 
 // purgeAnalytics deletes rollups, counted batches, crises and stored reports older than `before` (data class analytics_rollups; idempotent).

@@ -466,7 +466,7 @@ export async function purgeBefore(before: Date): Promise<number> {
     await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM top_mentions WHERE date < ${day}::date RETURNING 1) SELECT count(*)::int AS n FROM d`);
     await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM crises WHERE opened_at < ${at}::timestamptz RETURNING 1) SELECT count(*)::int AS n FROM d`);
     await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM counted_batches WHERE date < ${day}::date RETURNING 1) SELECT count(*)::int AS n FROM d`);
-    // The deleted reports' PDFs are queued in the same statement: files.ts removes them after it.
+    // The deleted reports' PDFs are queued in the same statement: flows/report-files.ts removes them after it.
     await count(tx.queryRow<{ n: number }>`
       WITH d AS (DELETE FROM reports WHERE created_at < ${at}::timestamptz RETURNING object_key),
       q AS (INSERT INTO object_deletions (object_key) SELECT object_key FROM d WHERE object_key IS NOT NULL ON CONFLICT DO NOTHING)

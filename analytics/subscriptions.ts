@@ -7,7 +7,7 @@ import { dataStream, type AlertEventData, type MentionBatchData, type StreamingD
 import { rollUp } from "./domain/rollup";
 import { KeyedQueue } from "../shared/keyed-queue";
 import * as store from "./store";
-import { targetsFor } from "./targets";
+import { targetsFor } from "./flows/targets";
 
 /**
  * A campaign's writers all lock its day rows: in this process they queue per campaign in memory,

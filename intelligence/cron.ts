@@ -1,4 +1,4 @@
-// intelligence's cron job: documents uploaded before the bucket move into it (files.ts).
+// intelligence's cron job: documents uploaded before the bucket move into it (flows/document-files.ts).
 //
 // A cron job rather than a task started with the service: the scheduler runs it in one process per
 // tick and never overlaps a run still going, its runs are recorded and counted in /metrics, and the

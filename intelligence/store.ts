@@ -137,7 +137,7 @@ export interface DocumentRow {
   event_published_at: Date | null;
 }
 
-/** The API's document; `content` is the file as the API carries it (files.ts reads it). */
+/** The API's document; `content` is the file as the API carries it (flows/document-files.ts reads it). */
 export function toDocument(r: DocumentRow, content: string): DocumentUpload {
   const d: DocumentUpload = {
     id: r.id,
@@ -405,7 +405,7 @@ export async function purgeChatMessages(before: Date): Promise<number> {
 
 /** Deletes documents uploaded before `before`, with their passages and analyses; their files are queued for removal. */
 export async function purgeDocuments(before: Date): Promise<number> {
-  // The deleted rows' objects are queued in the same statement: files.ts removes them after it.
+  // The deleted rows' objects are queued in the same statement: flows/document-files.ts removes them after it.
   const row = await db.queryRow<{ n: number }>`
     WITH d AS (DELETE FROM documents WHERE uploaded_at < ${before} RETURNING object_key),
     q AS (INSERT INTO object_deletions (object_key) SELECT object_key FROM d WHERE object_key IS NOT NULL ON CONFLICT DO NOTHING)

@@ -1,4 +1,4 @@
-// intelligence's subscriptions: uploaded documents are processed here (documents.ts), off the request.
+// intelligence's subscriptions: uploaded documents are processed here (flows/documents.ts), off the request.
 import { Subscription } from "encore.dev/pubsub";
 import { processDocument } from "./flows/documents";
 import { documentProcessing, type DocumentUploaded } from "./events";

@@ -2,7 +2,7 @@
 // (term rollups) and named influencers (author rollups). The live path reads a copy refreshed every
 // TARGETS_TTL_MS; the nightly finalisation reads it fresh (a change is picked up, drift repaired).
 import { monitoring } from "~encore/clients";
-import type { Targets } from "./domain/rollup";
+import type { Targets } from "../domain/rollup";
 
 const TARGETS_TTL_MS = 30_000;
 const NONE: Targets = { keywords: [], competitors: [], influencers: [] };

@@ -3,7 +3,7 @@
 // sentiment over time, platform breakdown and competitor share of voice, then tables of the top
 // mentions and influencers; every page but the title carries "Page n of N". Always PAGES pages.
 import PDFDocument from "pdfkit";
-import type { AnalyticsReport } from "./model";
+import type { AnalyticsReport } from "../model";
 
 /** Pages of every report: title, summary, two chart pages, two table pages. */
 export const PAGES = 6;

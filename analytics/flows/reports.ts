@@ -2,7 +2,7 @@
 // summary and sentiment windows (daily_analytics, through the shared cache). Callers have checked
 // the caller's access; arithmetic is in domain/report.ts.
 import { APIError } from "encore.dev/api";
-import * as calc from "./domain/report";
+import * as calc from "../domain/report";
 import type {
   AnalyticsReport,
   CampaignSentiment,
@@ -10,9 +10,9 @@ import type {
   ReportRequest,
   WindowSentiment,
   WindowSummary,
-} from "./model";
-import { analyticsCache } from "./secrets";
-import * as store from "./store";
+} from "../model";
+import { analyticsCache } from "../secrets";
+import * as store from "../store";
 
 /** Rows in the report's tables. */
 const TOP_MENTIONS = 10;

@@ -4,9 +4,9 @@
 // figures and changes nothing. A live batch landing during a run makes that day retry.
 import log from "encore.dev/log";
 import { campaigns, monitoring } from "~encore/clients";
-import { allTerms, fromDayFigures, INFLUENCER_REACH, NEUTRAL_BAND_MILLI, normaliseTerms, TOP_PER_DAY } from "./domain/rollup";
-import type { AggregationResult } from "./model";
-import * as store from "./store";
+import { allTerms, fromDayFigures, INFLUENCER_REACH, NEUTRAL_BAND_MILLI, normaliseTerms, TOP_PER_DAY } from "../domain/rollup";
+import type { AggregationResult } from "../model";
+import * as store from "../store";
 import { targetsFor } from "./targets";
 
 const ATTEMPTS = 3;

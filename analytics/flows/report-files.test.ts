@@ -3,23 +3,24 @@
 // the key and size in the row; a row that cannot be written leaves no object; reports written the
 // old way (the PDF in the row) are moved by the job, from two runs at once, and read the same before
 // and after; the retention purge removes the PDFs with the rows.
-import "../tests/fakes/auth-secrets";
+import "../../tests/fakes/auth-secrets";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { pdf } from "../tests/documents";
-import { as, campaignRequest, type Profile } from "../tests/inproc";
+import { pdf } from "../../tests/documents";
+import { as, campaignRequest, type Profile } from "../../tests/inproc";
 
 // Read when the runtime starts, which the app's first import does: set before it.
 const dataDir = mkdtempSync(path.join(tmpdir(), "analytics-files-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 process.env.WARROOM_DATA_DIR = dataDir;
 const { analytics, auth, campaigns, users } = await import("~encore/clients");
-const { db } = await import("../analytics/db");
-const store = await import("../analytics/store");
-const { moveReportsToBucket, reportFiles, reportPdf, storeReport } = await import("../analytics/files");
+const { db } = await import("../db");
+const store = await import("../store");
+const { reportFiles } = await import("../files");
+const { moveReportsToBucket, reportPdf, storeReport } = await import("./report-files");
 
 let admin: Profile;
 let manager: Profile;

@@ -2,7 +2,7 @@
 // recommendations, or nothing at all, always on PAGES pages (text checked with unpdf).
 import { describe, expect, test } from "vitest";
 import { extractText, getDocumentProxy } from "unpdf";
-import type { AnalyticsReport } from "./model";
+import type { AnalyticsReport } from "../model";
 import { PAGES, printable, renderReportPdf } from "./pdf";
 
 const DAY = 86_400_000;
