@@ -58,7 +58,7 @@ export const getDocument = api(
     const caller = requirePermission("intelligence", "read");
     requireUuid(id, "id");
     const doc = await store.getDocument(id);
-    if (!doc || !canSee(await visibilityOf(caller), doc.campaign_id, doc.uploaded_by)) throw APIError.notFound("document not found");
+    if (!doc || !canSee(await visibilityOf(caller), doc.campaignId, doc.uploadedBy)) throw APIError.notFound("document not found");
     return documentView(doc);
   },
 );

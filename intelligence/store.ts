@@ -115,13 +115,34 @@ export async function tokensUsed(userId: string, since: Date): Promise<number> {
 
 // --- documents ---
 
-export interface DocumentRow {
+/** A stored document. */
+export interface StoredDocument {
   id: string;
   filename: string;
   format: DocumentUpload["format"];
   /** The file as uploaded (text, or base64), only in rows the move job has not moved to the bucket yet. */
   content: string | null;
   /** The file's key in the `intelligence-documents` bucket (files.ts); null until moved. */
+  objectKey: string | null;
+  sizeBytes: number;
+  uploadedBy: string;
+  campaignId: string | null;
+  uploadedAt: Date;
+  status: DocumentUpload["status"];
+  processed: boolean;
+  processedAt: Date | null;
+  error: string | null;
+  text: string | null;
+  summary: string | null;
+  passageCount: number;
+  eventPublishedAt: Date | null;
+}
+
+interface DocumentRow {
+  id: string;
+  filename: string;
+  format: DocumentUpload["format"];
+  content: string | null;
   object_key: string | null;
   size_bytes: number;
   uploaded_by: string;
@@ -137,35 +158,58 @@ export interface DocumentRow {
   event_published_at: Date | null;
 }
 
+function toStoredDocument(r: DocumentRow): StoredDocument {
+  return {
+    id: r.id,
+    filename: r.filename,
+    format: r.format,
+    content: r.content,
+    objectKey: r.object_key,
+    sizeBytes: r.size_bytes,
+    uploadedBy: r.uploaded_by,
+    campaignId: r.campaign_id,
+    uploadedAt: r.uploaded_at,
+    status: r.status,
+    processed: r.processed,
+    processedAt: r.processed_at,
+    error: r.error,
+    text: r.text,
+    summary: r.summary,
+    passageCount: r.passage_count,
+    eventPublishedAt: r.event_published_at,
+  };
+}
+
 /** The API's document; `content` is the file as the API carries it (flows/document-files.ts reads it). */
-export function toDocument(r: DocumentRow, content: string): DocumentUpload {
+export function toDocument(r: StoredDocument, content: string): DocumentUpload {
   const d: DocumentUpload = {
     id: r.id,
     filename: r.filename,
     content,
-    uploadedBy: r.uploaded_by,
-    uploadedAt: r.uploaded_at,
+    uploadedBy: r.uploadedBy,
+    uploadedAt: r.uploadedAt,
     processed: r.processed,
     format: r.format,
     status: r.status,
-    passages: r.passage_count,
+    passages: r.passageCount,
   };
-  if (r.campaign_id) d.campaignId = r.campaign_id;
+  if (r.campaignId) d.campaignId = r.campaignId;
   if (r.summary !== null) d.summary = r.summary;
   if (r.error !== null) d.error = r.error;
   return d;
 }
 
-export async function insertDocument(d: { id: string; filename: string; format: DocumentUpload["format"]; objectKey: string; sizeBytes: number; uploadedBy: string; campaignId: string | null }): Promise<DocumentRow> {
+export async function insertDocument(d: { id: string; filename: string; format: DocumentUpload["format"]; objectKey: string; sizeBytes: number; uploadedBy: string; campaignId: string | null }): Promise<StoredDocument> {
   const row = await db.queryRow<DocumentRow>`
     INSERT INTO documents (id, filename, format, object_key, size_bytes, uploaded_by, campaign_id)
     VALUES (${d.id}::uuid, ${d.filename}, ${d.format}, ${d.objectKey}, ${d.sizeBytes}, ${d.uploadedBy}, ${d.campaignId}::uuid)
     RETURNING *`;
-  return row!;
+  return toStoredDocument(row!);
 }
 
-export async function getDocument(id: string): Promise<DocumentRow | null> {
-  return db.queryRow<DocumentRow>`SELECT * FROM documents WHERE id = ${id}::uuid`;
+export async function getDocument(id: string): Promise<StoredDocument | null> {
+  const row = await db.queryRow<DocumentRow>`SELECT * FROM documents WHERE id = ${id}::uuid`;
+  return row ? toStoredDocument(row) : null;
 }
 
 /** Stores a document's text, summary and passages (replacing any), and marks it processed; false when it is gone. */

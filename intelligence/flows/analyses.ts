@@ -82,7 +82,7 @@ async function analyseWithModel(
 export async function analyzeDocument(caller: NonNullable<AuthData>, req: AnalyzeRequest): Promise<AnalyzeResponse> {
   requireUuid(req.documentId, "documentId");
   const doc = await store.getDocument(req.documentId);
-  if (!doc || !canSee(await visibilityOf(caller), doc.campaign_id, doc.uploaded_by)) throw APIError.notFound("document not found");
+  if (!doc || !canSee(await visibilityOf(caller), doc.campaignId, doc.uploadedBy)) throw APIError.notFound("document not found");
   if (doc.status === "failed") throw APIError.failedPrecondition(`the document could not be processed: ${doc.error ?? "unknown error"}`);
   if (!doc.processed) throw APIError.failedPrecondition("the document is still being processed; try again shortly");
   await takeRateToken(caller.userID, "analysis");
@@ -104,7 +104,7 @@ export async function analyzeDocument(caller: NonNullable<AuthData>, req: Analyz
     kind: "analysis",
     analysisType: req.analysisType,
     documentId: doc.id,
-    campaignId: doc.campaign_id,
+    campaignId: doc.campaignId,
     ownerId: caller.userID,
     title: `${LABEL[req.analysisType]} of ${doc.filename}`,
     summary,

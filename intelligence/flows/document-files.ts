@@ -8,7 +8,7 @@ import { documentFiles } from "../files";
 import * as store from "../store";
 
 /** Stores a new document: its file first, then its row; when the row cannot be written the file is removed again. */
-export function storeDocument(d: { id: string; filename: string; format: FileFormat; bytes: Buffer; uploadedBy: string; campaignId: string | null }): Promise<store.DocumentRow> {
+export function storeDocument(d: { id: string; filename: string; format: FileFormat; bytes: Buffer; uploadedBy: string; campaignId: string | null }): Promise<store.StoredDocument> {
   const key = documentKey(d.id, d.format);
   return uploadThenRecord(documentFiles, key, d.bytes, contentTypeOf(d.format), () =>
     store.insertDocument({ id: d.id, filename: d.filename, format: d.format, objectKey: key, sizeBytes: d.bytes.length, uploadedBy: d.uploadedBy, campaignId: d.campaignId }),
@@ -16,8 +16,8 @@ export function storeDocument(d: { id: string; filename: string; format: FileFor
 }
 
 /** A document's file: from the bucket, or from the row the move job has not reached yet; null when its object is missing. */
-export async function documentFile(row: Pick<store.DocumentRow, "format" | "content" | "object_key">): Promise<Buffer | null> {
-  if (row.object_key) return downloadOrNull(documentFiles, row.object_key);
+export async function documentFile(row: Pick<store.StoredDocument, "format" | "content" | "objectKey">): Promise<Buffer | null> {
+  if (row.objectKey) return downloadOrNull(documentFiles, row.objectKey);
   return row.content === null ? null : fileBytes(row.format, row.content);
 }
 

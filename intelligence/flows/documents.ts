@@ -66,7 +66,7 @@ export async function uploadDocument(caller: NonNullable<AuthData>, req: UploadR
 }
 
 /** The API's view of a stored document, its file as the API carries it (text, or base64 for PDF/DOCX). */
-export async function documentView(row: store.DocumentRow): Promise<DocumentUpload> {
+export async function documentView(row: store.StoredDocument): Promise<DocumentUpload> {
   let bytes: Buffer | null;
   try {
     bytes = await documentFile(row);
@@ -74,7 +74,7 @@ export async function documentView(row: store.DocumentRow): Promise<DocumentUplo
     throw storageUnavailable(err, "reading the document's file");
   }
   if (bytes === null) {
-    log.error("a document's file is missing from its bucket", { documentId: row.id, key: row.object_key });
+    log.error("a document's file is missing from its bucket", { documentId: row.id, key: row.objectKey });
     throw APIError.internal("the document's file is missing from storage");
   }
   return store.toDocument(row, contentOf(row.format, bytes));
@@ -108,7 +108,7 @@ export async function processDocument(documentId: string): Promise<void> {
     // A storage failure throws: Pub/Sub delivers the message again later.
     const file = await documentFile(doc);
     if (file === null) {
-      log.error("a document's file is missing from its bucket", { documentId, key: doc.object_key });
+      log.error("a document's file is missing from its bucket", { documentId, key: doc.objectKey });
       await store.markFailed(documentId, "the uploaded file is missing from storage; upload it again");
       return;
     }
@@ -130,18 +130,18 @@ export async function processDocument(documentId: string): Promise<void> {
       return;
     }
     if (!(await store.saveProcessed(documentId, extracted.text, extracted.summary, extracted.passages))) return;
-    doc.passage_count = extracted.passages.length;
+    doc.passageCount = extracted.passages.length;
     doc.summary = extracted.summary;
   }
-  if (doc.event_published_at) return;
+  if (doc.eventPublishedAt) return;
   // DOCUMENT events are campaign-scoped: a private document has no stream to go to.
-  if (doc.campaign_id) {
+  if (doc.campaignId) {
     await dataStream.publish({
       type: "DOCUMENT",
-      campaignId: doc.campaign_id,
+      campaignId: doc.campaignId,
       timestamp: new Date(),
       priority: "low",
-      data: { kind: "document", event: "processed", documentId: doc.id, filename: doc.filename, format: doc.format, passages: doc.passage_count, summary: doc.summary ?? "", uploadedBy: doc.uploaded_by },
+      data: { kind: "document", event: "processed", documentId: doc.id, filename: doc.filename, format: doc.format, passages: doc.passageCount, summary: doc.summary ?? "", uploadedBy: doc.uploadedBy },
     });
   }
   await store.markEventPublished(documentId);
