@@ -19,7 +19,9 @@ const { auth, campaigns, intelligence, monitoring, users } = await import("~enco
 await import("../intelligence/subscriptions");
 await import("../monitoring/subscriptions");
 const { liveBus } = await import("../monitoring/live/stream");
-const { SYSTEM_PROMPT, SUMMARY_PROMPT, modelCircuit } = await import("./flows/assistant");
+const { SYSTEM_PROMPT } = await import("./flows/assistant");
+const { SUMMARY_PROMPT } = await import("./flows/analyses");
+const { modelCircuit } = await import("./flows/model-client");
 const intelStore = await import("../intelligence/store");
 const { runAnalysis } = await import("./flows/analyses");
 const { analysisPrompt, responseFormat } = await import("../intelligence/domain/modelanalysis");
