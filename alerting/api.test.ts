@@ -1,19 +1,20 @@
-// alerting against its fakes, in process: a crisis raised through the internal endpoint reaches
+// alerting against its fakes, in process: a crisis alert (the public endpoint) reaches
 // email (SMTP sink), Slack, push and SMS/WhatsApp (fake Twilio behind integrations); redelivery and
 // duplicate messages send nothing twice; a channel failing then recovering; permanent failures
 // visible; the crash between persist and publish recovered by the sweeper; escalation and
 // acknowledgement; the queue's visibility rules; permissions and bad input.
 import { push, slack, smtp, twilio, closeFakes } from "../tests/fakes/smtp-slack-env";
 import "../tests/fakes/auth-secrets";
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { alerting, auth, campaigns, compliance, users } from "~encore/clients";
 import { auditEventsFor } from "../compliance/store";
 import "../compliance/subscriptions";
 import type { Role } from "../shared/permissions";
 import { escalateAlerts, sendAlertDigests, sweepAlerts } from "./cron";
-import { raiseAlert } from "./alerts";
-import { deliverAlert } from "./delivery";
-import { raiseCrisisAlert } from "./internal";
+import { raiseAlert } from "./flows/lifecycle";
+import "./delivery"; // the deliver-alerts subscription
+import { deliverAlert } from "./flows/deliver";
 import * as store from "./store";
 import { as, code, type Profile } from "../tests/inproc";
 
@@ -49,6 +50,8 @@ async function campaign(contacts: { channel: "SMS" | "WHATSAPP" | "EMAIL" | "SLA
 }
 
 const crisis = (campaignId: string, score = 0.9) => ({ campaignId, crisisScore: score, triggers: ["mention spike"], affectedPlatforms: ["twitter"], estimatedReach: 50000, sentimentImpact: -0.4, recommendedActions: ["hold a statement"] });
+/** A crisis alert raised by the campaign's manager (POST /api/v1/alerting/crisis). */
+const raiseCrisis = (c: ReturnType<typeof crisis>) => alerting.sendCrisisAlert(c, as(manager));
 
 const sentTo = (to: string) => twilio.messages.filter((m) => m.to === to || m.to === `whatsapp:${to}`);
 const mailsTo = (to: string) => smtp.mails.filter((m) => m.to.includes(to));
@@ -62,7 +65,7 @@ beforeAll(async () => {
 afterAll(() => closeFakes());
 
 describe("the pipeline", () => {
-  test("a crisis raised by monitoring reaches SMS, WhatsApp, email, Slack and push once each", async () => {
+  test("a crisis alert reaches SMS, WhatsApp, email, Slack and push once each", async () => {
     const sms = phone();
     const wa = phone();
     const email = `ops${++n}@campaign.org`;
@@ -73,8 +76,9 @@ describe("the pipeline", () => {
       { channel: "EMAIL", address: email, name: "Ops Desk" },
       { channel: "SLACK", address: room },
     ]);
-    const raised = await raiseCrisisAlert({ ...crisis(campaignId, 0.93), sourceKey: `crisis:c-${n}:v1` });
-    expect(raised).toMatchObject({ created: true, severity: "CRITICAL", deliveries: 5 });
+    const raised = await raiseCrisis(crisis(campaignId, 0.93));
+    expect(raised).toMatchObject({ sent: true, deliveries: 5 });
+    expect((await store.getAlert(raised.alertId))?.severity).toBe("CRITICAL");
 
     await poll(async () => (await store.getAlert(raised.alertId))?.status).toBe("delivered");
     const { ref } = (await store.getAlert(raised.alertId))!;
@@ -97,15 +101,15 @@ describe("the pipeline", () => {
     expect(sendAudit.every((e) => !JSON.stringify(e.details).includes(sms))).toBe(true);
   });
 
-  test("the same source key raises one alert, however often monitoring calls", async () => {
+  test("the same source key raises one alert, however often it is raised at once (the collector's crisis versions)", async () => {
     const sms = phone();
     const campaignId = await campaign([{ channel: "SMS", address: sms }]);
     const key = `crisis:dup-${n}:v1`;
-    const [a, b] = await Promise.all([raiseCrisisAlert({ ...crisis(campaignId, 0.5), sourceKey: key }), raiseCrisisAlert({ ...crisis(campaignId, 0.5), sourceKey: key })]);
-    expect(a.alertId).toBe(b.alertId);
+    const raise = () => raiseAlert({ campaignId, type: "CRISIS", severity: "HIGH", title: "Raised twice", message: "at once", data: {}, raisedBy: "system", sourceKey: key, recipients: null });
+    const [a, b] = await Promise.all([raise(), raise()]);
+    expect(a.alert.id).toBe(b.alert.id);
     expect([a.created, b.created].sort()).toEqual([false, true]);
-    expect(a.severity).toBe("HIGH");
-    await poll(async () => (await store.getAlert(a.alertId))?.status).toBe("delivered");
+    await poll(async () => (await store.getAlert(a.alert.id))?.status).toBe("delivered");
     expect(sentTo(sms)).toHaveLength(1);
   });
 
@@ -130,7 +134,7 @@ describe("failures", () => {
     const room = `#flaky-${++n}`;
     const campaignId = await campaign([{ channel: "SLACK", address: room }]);
     slack.inject({ kind: "status", status: 503 }, 2);
-    const { alertId } = await raiseCrisisAlert(crisis(campaignId, 0.5));
+    const { alertId } = await raiseCrisis(crisis(campaignId, 0.5));
     await poll(async () => (await store.getAlert(alertId))?.status).toBe("delivered");
     const d = (await store.listDeliveries([alertId])).find((x) => x.channel === "SLACK");
     expect(d).toMatchObject({ channel: "SLACK", status: "sent", attempts: 3 });
@@ -142,7 +146,7 @@ describe("failures", () => {
     const campaignId = await campaign([{ channel: "EMAIL", address: email }, { channel: "SLACK", address: `#down-${n}` }]);
     smtp.refuse(550, "5.1.1 No such mailbox");
     slack.inject({ kind: "status", status: 500 }, 3);
-    const { alertId } = await raiseCrisisAlert(crisis(campaignId, 0.5));
+    const { alertId } = await raiseCrisis(crisis(campaignId, 0.5));
     await poll(async () => (await store.getAlert(alertId))?.status).toBe("partial"); // push went through
     const queue = await alerting.getAlertQueue({ campaignId }, as(manager));
     const shown = queue.alerts.find((a) => a.id === alertId)!;
@@ -173,11 +177,23 @@ describe("failures", () => {
     const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Crashed sender", message: "Claimed, never sent", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
     await store.markPublished(alert.id);
     // A sender claimed the row and died: its lease (0 s here) runs out.
-    expect(await store.claimDue(alert.id, 0)).toHaveLength(1);
+    expect(await store.claimDue(alert.id, 0, randomUUID())).toHaveLength(1);
     await poll(async () => (await sweepAlerts()).reclaimed).toBe(1);
     await poll(async () => (await store.getAlert(alert.id))?.status).toBe("delivered");
     expect(sentTo(sms)).toHaveLength(1);
     expect((await store.listDeliveries([alert.id]))[0]).toMatchObject({ status: "sent", attempts: 2 });
+  });
+
+  test("a claim whose answer was lost is put back by its token alone, its attempt given back", async () => {
+    const sms = phone();
+    const campaignId = await campaign([{ channel: "SMS", address: sms }]);
+    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Lost claim", message: "Claimed, answer lost", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
+    const token = randomUUID();
+    expect(await store.claimDue(alert.id, 120, token)).toHaveLength(1);
+    await store.unclaim(alert.id, randomUUID()); // another claim's token: nothing moves
+    expect((await store.listDeliveries([alert.id]))[0]).toMatchObject({ status: "sending", attempts: 1 });
+    await store.unclaim(alert.id, token);
+    expect((await store.listDeliveries([alert.id]))[0]).toMatchObject({ status: "pending", attempts: 0 });
   });
 });
 
@@ -186,7 +202,7 @@ describe("escalation and acknowledgement", () => {
     const duty = phone();
     const chief = phone();
     const campaignId = await campaign([{ channel: "SMS", address: duty, minSeverity: "HIGH" }, { channel: "SMS", address: chief, minSeverity: "CRITICAL" }]);
-    const { alertId } = await raiseCrisisAlert(crisis(campaignId, 0.95));
+    const { alertId } = await raiseCrisis(crisis(campaignId, 0.95));
     await poll(async () => (await store.getAlert(alertId))?.status).toBe("delivered");
     expect(sentTo(duty)).toHaveLength(1);
     expect(sentTo(chief)).toHaveLength(0);
@@ -206,7 +222,7 @@ describe("escalation and acknowledgement", () => {
     const duty = phone();
     const chief = phone();
     const campaignId = await campaign([{ channel: "SMS", address: duty }, { channel: "SMS", address: chief, minSeverity: "CRITICAL" }]);
-    const { alertId } = await raiseCrisisAlert(crisis(campaignId, 0.99));
+    const { alertId } = await raiseCrisis(crisis(campaignId, 0.99));
     const ack = await alerting.acknowledgeAlert({ id: alertId }, as(manager));
     expect(ack).toMatchObject({ alertId, acknowledgedBy: manager.id, cancelledDeliveries: 1 });
     await escalateAlerts();
@@ -331,7 +347,7 @@ describe("people's preferences", () => {
     await campaigns.addCampaignContact({ id: c.id, name: "Traveller", channel: "SMS", address: traveller, minSeverity: "LOW", quietHours: quietAroundNow("Asia/Tokyo"), timeZone: "America/New_York" }, as(manager));
     expect((await campaigns.getAlertContacts({ campaignId: c.id })).contacts.find((x) => x.address === sleeper)).toMatchObject({ quietHours: quietAroundNow("Asia/Tokyo"), digest: false });
 
-    const high = await raiseCrisisAlert(crisis(c.id, 0.5));
+    const high = await raiseCrisis(crisis(c.id, 0.5));
     await poll(() => sentTo(traveller).length).toBe(1);
     const held = (await store.listDeliveries([high.alertId])).find((d) => d.recipient === sleeper)!;
     expect(held.status).toBe("pending");
@@ -342,7 +358,7 @@ describe("people's preferences", () => {
     // Nothing to retry meanwhile: the alert stays published and waits, its message consumed.
     expect((await store.getAlert(high.alertId))!.status).toBe("published");
 
-    const critical = await raiseCrisisAlert(crisis(c.id, 0.95));
+    const critical = await raiseCrisis(crisis(c.id, 0.95));
     await poll(() => sentTo(sleeper).length).toBe(1);
     expect(sentTo(sleeper)[0]!.body.startsWith(`CRITICAL #${(await store.getAlert(critical.alertId))!.ref} `)).toBe(true);
     expect(await code(campaigns.addCampaignContact({ id: c.id, name: "Bad", channel: "SMS", address: phone(), quietHours: { start: "25:00", end: "07:00" } }, as(manager)))).toBe("invalid_argument");

@@ -4,17 +4,16 @@ import { api, APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";
 import { requireCampaignAccess } from "../shared/access";
 import { can, requirePermission, type Action, type Caller } from "../shared/permissions";
-import { sendAdHocAlert } from "./adhoc";
-import { acknowledge, closeIncident, raiseAlert } from "./alerts";
+import { sendAdHocAlert } from "./flows/adhoc";
+import { acknowledge, closeIncident, raiseAlert } from "./flows/lifecycle";
 import { crisisSeverity, crisisWording, normalizeRecipient } from "./domain/alert";
 import type { AckRequest, AckResponse, CloseRequest, CloseResponse, AlertView, CrisisAlert, CrisisAlertResponse, DeliveryView, QueueRequest, QueueResponse, SendAlertRequest, SendAlertResponse } from "./model";
 import * as store from "./store";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../shared/ids";
 
 /** Refuses the call unless the caller may do `action` on alerting within the campaign (403, or 404 for campaigns they may not see). */
 async function requireOnCampaign(caller: Caller, campaignId: string, action: Action): Promise<void> {
-  if (!UUID.test(campaignId)) {
+  if (!isUuid(campaignId)) {
     requirePermission("alerting", action);
     throw APIError.notFound("campaign not found");
   }
@@ -44,7 +43,7 @@ export const sendCrisisAlert = api(
   },
 );
 
-// sendAlert raises an ad-hoc alert (without campaignId, as the seed calls it: to the listed numbers only, adhoc.ts): to the given recipients on one channel, or to the campaign's contacts.
+// sendAlert raises an ad-hoc alert (without campaignId, as the seed calls it: to the listed numbers only, flows/adhoc.ts): to the given recipients on one channel, or to the campaign's contacts.
 export const sendAlert = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/alerting/send" },
   async (req: SendAlertRequest): Promise<SendAlertResponse> => {
@@ -67,7 +66,7 @@ export const sendAlert = api(
     }
     const message = req.message.trim();
     if (req.campaignId === undefined) {
-      // The seed's call ({type, message, recipients}): an ad-hoc alert to those numbers only (adhoc.ts).
+      // The seed's call ({type, message, recipients}): an ad-hoc alert to those numbers only (flows/adhoc.ts).
       if (recipients === null) throw APIError.invalidArgument("an alert of no campaign needs recipients: name them, or give campaignId to reach the campaign's contacts");
       if (recipients.channel !== "SMS" && recipients.channel !== "WHATSAPP") throw APIError.invalidArgument("an alert of no campaign goes by SMS or WHATSAPP; give campaignId for email and Slack");
       const title = (req.title ?? message.split("\n")[0]!).trim().slice(0, 200);
@@ -175,7 +174,7 @@ export const getAlertQueue = api(
 
 /** The incident `id` if the caller may `update` alerts on its campaign (404 for incidents they may not see). */
 async function incidentFor(caller: Caller, id: string): Promise<store.Alert> {
-  const alert = UUID.test(id) ? await store.getAlert(id) : null;
+  const alert = isUuid(id) ? await store.getAlert(id) : null;
   if (!alert) throw APIError.notFound("alert not found");
   const view = await campaigns.getCampaignAccess({ campaignId: alert.campaignId, userID: caller.userID });
   if (!view.exists || (caller.role !== "admin" && view.memberRole === null)) throw APIError.notFound("alert not found");

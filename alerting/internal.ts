@@ -1,40 +1,16 @@
-// alerting's private endpoints for other services. raiseCrisisAlert raises a crisis alert on request;
-// monitoring's crises do not come this way but through the data stream and the collector
-// (docs/architecture.md, "Crises and alerts").
+// alerting's private endpoints for other services: acknowledging by text reply (integrations'
+// inbound webhook), a campaign's open alerts (intelligence), and compliance's purge and erasure.
+// Monitoring's crises do not come through here: alerting collects them (flows/collect.ts;
+// docs/architecture.md, "Crises and alerts").
 import { api, APIError } from "encore.dev/api";
 import { auth } from "~encore/clients";
+import { isUuid } from "../shared/ids";
 import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";
-import { acknowledge, raiseAlert } from "./alerts";
-import { crisisSeverity, crisisWording, normalizeRecipient } from "./domain/alert";
+import { acknowledge } from "./flows/lifecycle";
+import { normalizeRecipient } from "./domain/alert";
 import { decideReply, replyText } from "./domain/replies";
-import type { RaiseCrisisRequest, RaiseCrisisResponse, ReplyAckRequest, ReplyAckResponse } from "./model";
+import type { OpenAlertsRequest, OpenAlertsResponse, ReplyAckRequest, ReplyAckResponse } from "./model";
 import * as store from "./store";
-import type { Severity } from "./model";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-// raiseCrisisAlert persists a crisis alert and its deliveries, then queues it; the same sourceKey raises it once.
-export const raiseCrisisAlert = api(
-  { expose: false, method: "POST", path: "/internal/alerting/crisis" },
-  async (req: RaiseCrisisRequest): Promise<RaiseCrisisResponse> => {
-    if (!UUID.test(req.campaignId)) throw APIError.invalidArgument("campaignId must be a campaign's UUID");
-    if (!Number.isFinite(req.crisisScore) || req.crisisScore < 0 || req.crisisScore > 1) throw APIError.invalidArgument("crisisScore must be between 0 and 1");
-    const severity = req.severity ?? crisisSeverity(req.crisisScore);
-    const wording = crisisWording(req);
-    const { alert, created, deliveries } = await raiseAlert({
-      campaignId: req.campaignId,
-      type: req.type ?? "CRISIS",
-      severity,
-      title: (req.title?.trim() || wording.title).slice(0, 500),
-      message: req.message?.trim() || wording.message,
-      data: { ...(req.data ?? {}), crisisScore: req.crisisScore, triggers: req.triggers, affectedPlatforms: req.affectedPlatforms, estimatedReach: req.estimatedReach, sentimentImpact: req.sentimentImpact, recommendedActions: req.recommendedActions },
-      raisedBy: "system",
-      sourceKey: req.sourceKey?.trim() || null,
-      recipients: null,
-    });
-    return { alertId: alert.id, created, severity: alert.severity, deliveries };
-  },
-);
 
 // acknowledgeByReply acknowledges the incident a text reply names ("ACK 4821", or a bare "ACK" when the number has exactly one open incident) and returns the line to answer with.
 export const acknowledgeByReply = api(
@@ -63,31 +39,11 @@ export const acknowledgeByReply = api(
   },
 );
 
-/** A campaign's alerts nobody has acknowledged yet (newest first, at most 50). */
-export interface OpenAlertsRequest {
-  campaignId: string;
-}
-
-/** An unacknowledged alert in one line. */
-export interface OpenAlert {
-  id: string;
-  type: string;
-  severity: Severity;
-  title: string;
-  status: string;
-  createdAt: Date;
-}
-
-/** A campaign's open alerts. */
-export interface OpenAlertsResponse {
-  alerts: OpenAlert[];
-}
-
 // listOpenAlerts returns a campaign's unacknowledged alerts (for intelligence's threat assessment and assistant).
 export const listOpenAlerts = api(
   { expose: false, method: "GET", path: "/internal/alerting/campaigns/:campaignId/open" },
   async ({ campaignId }: OpenAlertsRequest): Promise<OpenAlertsResponse> => {
-    if (!UUID.test(campaignId)) throw APIError.invalidArgument("campaignId must be a campaign's UUID");
+    if (!isUuid(campaignId)) throw APIError.invalidArgument("campaignId must be a campaign's UUID");
     const { alerts } = await store.listAlerts({ campaignIds: null, campaignId, status: null, offset: 0, limit: 200 });
     return {
       alerts: alerts

@@ -194,36 +194,6 @@ export interface ReplyAckResponse {
   reply: string;
 }
 
-/** raiseCrisisAlert (internal, for monitoring): a crisis, with monitoring's own wording and an idempotency key. */
-export interface RaiseCrisisRequest {
-  campaignId: string;
-  crisisScore: number;
-  triggers: string[];
-  affectedPlatforms: string[];
-  estimatedReach: number;
-  sentimentImpact: number;
-  recommendedActions: string[];
-  /** The same key raises one alert however often it is sent (monitoring: `crisis:<id>:v<version>`). */
-  sourceKey?: string;
-  /** The detector's own verdict, when it has one; default CRISIS, and the severity by score (CRITICAL above 0.8). */
-  type?: AlertType;
-  severity?: Severity;
-  /** Overrides the generated wording. */
-  title?: string;
-  message?: string;
-  /** Kept with the alert (e.g. the crisis id and explanation). */
-  data?: Record<string, unknown>;
-}
-
-/** The alert raised (or the one an earlier raise with the same key created). */
-export interface RaiseCrisisResponse {
-  alertId: string;
-  /** False when the source key had already raised this alert. */
-  created: boolean;
-  severity: Severity;
-  deliveries: number;
-}
-
 /** What a sweep did. */
 export interface SweepResponse {
   /** Alerts published again (never published after persisting, or with deliveries stuck). */
@@ -243,4 +213,24 @@ export interface CollectResponse {
 /** What an escalation run did. */
 export interface EscalateResponse {
   escalated: number;
+}
+
+/** A campaign's alerts nobody has acknowledged yet (newest first, at most 50). */
+export interface OpenAlertsRequest {
+  campaignId: string;
+}
+
+/** An unacknowledged alert in one line. */
+export interface OpenAlert {
+  id: string;
+  type: string;
+  severity: Severity;
+  title: string;
+  status: string;
+  createdAt: Date;
+}
+
+/** A campaign's open alerts. */
+export interface OpenAlertsResponse {
+  alerts: OpenAlert[];
 }

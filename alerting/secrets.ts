@@ -1,6 +1,7 @@
 // alerting's configuration: every secret it reads, read only here. A missing secret reads as ""
 // (its channel is then "not configured": those deliveries fail visibly instead of hanging).
 import { secret } from "encore.dev/config";
+import { intSecret, readSecret } from "../shared/secrets";
 import type { RetrySchedule } from "./domain/alert";
 
 const smtpUrl = secret("SMTP_URL");
@@ -13,19 +14,6 @@ const retryBaseMs = secret("ALERT_RETRY_BASE_MS");
 const sweepGraceSeconds = secret("ALERT_SWEEP_GRACE_SECONDS");
 const sendLeaseSeconds = secret("ALERT_SEND_LEASE_SECONDS");
 
-function read(s: () => string): string {
-  try {
-    return s().trim();
-  } catch {
-    return "";
-  }
-}
-
-function int(s: () => string, fallback: number, min: number): number {
-  const v = Number(read(s));
-  return read(s) !== "" && Number.isFinite(v) && v >= min ? Math.floor(v) : fallback;
-}
-
 /** The channels' configuration. */
 export interface ChannelConfig {
   smtpUrl: string;
@@ -36,19 +24,19 @@ export interface ChannelConfig {
 
 export function channelConfig(): ChannelConfig {
   return {
-    smtpUrl: read(smtpUrl),
-    emailFrom: read(alertEmailFrom) || "War Room Alerts <alerts@warroom.local>",
-    slackWebhookUrl: read(slackWebhookUrl),
-    pushWebhookUrl: read(pushWebhookUrl),
+    smtpUrl: readSecret(smtpUrl),
+    emailFrom: readSecret(alertEmailFrom) || "War Room Alerts <alerts@warroom.local>",
+    slackWebhookUrl: readSecret(slackWebhookUrl),
+    pushWebhookUrl: readSecret(pushWebhookUrl),
   };
 }
 
 /** Seconds an unacknowledged CRITICAL alert waits before reaching the next tier (default 300). */
-export const escalationDelay = (): number => int(escalationDelaySeconds, 300, 0);
+export const escalationDelay = (): number => intSecret(escalationDelaySeconds, 300, 0);
 
 /** Delivery retries: ALERT_MAX_ATTEMPTS (default 5) attempts, from ALERT_RETRY_BASE_MS (1000) doubling up to 60 s. */
 export function retrySchedule(): RetrySchedule {
-  return { maxAttempts: int(maxAttempts, 5, 1), baseDelayMs: int(retryBaseMs, 1000, 0), maxDelayMs: 60_000 };
+  return { maxAttempts: intSecret(maxAttempts, 5, 1), baseDelayMs: intSecret(retryBaseMs, 1000, 0), maxDelayMs: 60_000 };
 }
 
 /**
@@ -56,10 +44,10 @@ export function retrySchedule(): RetrySchedule {
  * the claimer's fate is unknown (it died, or the database went away before the claim's answer
  * came back), the delivery is sent again after this. Longer than the slowest provider call.
  */
-export const sendLease = (): number => int(sendLeaseSeconds, 120, 5);
+export const sendLease = (): number => intSecret(sendLeaseSeconds, 120, 5);
 
 /** Seconds an alert may sit persisted but unpublished before the sweeper publishes it (default 30). */
-export const sweepGrace = (): number => int(sweepGraceSeconds, 30, 0);
+export const sweepGrace = (): number => intSecret(sweepGraceSeconds, 30, 0);
 
 const dashboardUrl = secret("WARROOM_DASHBOARD_URL");
 const publicUrl = secret("WARROOM_PUBLIC_URL");
@@ -77,6 +65,6 @@ export interface LinkConfig {
 }
 
 export function linkConfig(): LinkConfig {
-  const base = (s: () => string) => read(s).replace(/\/+$/, "");
-  return { dashboardUrl: base(dashboardUrl), publicUrl: base(publicUrl), linkSecret: read(linkSecret), ackLinkHours: int(ackLinkHours, 24, 1) };
+  const base = (s: () => string) => readSecret(s).replace(/\/+$/, "");
+  return { dashboardUrl: base(dashboardUrl), publicUrl: base(publicUrl), linkSecret: readSecret(linkSecret), ackLinkHours: intSecret(ackLinkHours, 24, 1) };
 }

@@ -307,14 +307,21 @@ export async function listDeliveries(alertIds: string[]): Promise<Delivery[]> {
  * never claim the same row. A 'sending' row whose lease ran out (its sender's fate unknown) is
  * claimed again, as the sweeper would.
  */
-export async function claimDue(alertId: string, leaseSeconds: number): Promise<Delivery[]> {
+export async function claimDue(alertId: string, leaseSeconds: number, token: string): Promise<Delivery[]> {
   const rows = await all(db.query<DeliveryRow>`
     UPDATE alert_deliveries
-    SET status = 'sending', attempts = attempts + 1, lease_until = now() + ${leaseSeconds}::int * interval '1 second', updated_at = now()
+    SET status = 'sending', attempts = attempts + 1, lease_until = now() + ${leaseSeconds}::int * interval '1 second', claim_token = ${token}::uuid, updated_at = now()
     WHERE alert_id = ${alertId}::uuid
       AND ((status = 'pending' AND next_attempt_at <= now()) OR (status = 'sending' AND lease_until < now()))
     RETURNING *`);
   return rows.map(toDelivery);
+}
+
+/** Puts back the rows claim `token` took (its answer was lost): pending again, the attempt given back. */
+export async function unclaim(alertId: string, token: string): Promise<void> {
+  await db.exec`
+    UPDATE alert_deliveries SET status = 'pending', attempts = greatest(attempts - 1, 0), lease_until = NULL, updated_at = now()
+    WHERE alert_id = ${alertId}::uuid AND claim_token = ${token}::uuid AND status = 'sending'`;
 }
 
 /** sending → sent. */
@@ -329,6 +336,14 @@ export async function markRetry(id: string, delayMs: number, error: string): Pro
   await db.exec`
     UPDATE alert_deliveries
     SET status = 'pending', next_attempt_at = now() + ${delayMs}::int * interval '1 millisecond', last_error = ${error}, lease_until = NULL, updated_at = now()
+    WHERE id = ${id}::uuid AND status = 'sending'`;
+}
+
+/** sending → pending after a send that could not be tried: as markRetry, and the claim's attempt is given back. */
+export async function markDeferred(id: string, delayMs: number, error: string): Promise<void> {
+  await db.exec`
+    UPDATE alert_deliveries
+    SET status = 'pending', attempts = greatest(attempts - 1, 0), next_attempt_at = now() + ${delayMs}::int * interval '1 millisecond', last_error = ${error}, lease_until = NULL, updated_at = now()
     WHERE id = ${id}::uuid AND status = 'sending'`;
 }
 

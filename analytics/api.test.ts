@@ -14,7 +14,8 @@ import type { StreamingData } from "../monitoring/events";
 import { countStreamEvent } from "../analytics/subscriptions";
 import { db } from "../analytics/db";
 import * as store from "../analytics/store";
-import { PAGES } from "../analytics/pdf";
+import { reportPdf } from "./flows/report-files";
+import { PAGES } from "./flows/pdf";
 import { as, campaignRequest, code, type Profile } from "../tests/inproc";
 import { startClockAt } from "../host/testing/clock.ts";
 
@@ -293,7 +294,8 @@ describe("PDF export", () => {
     expect(report.downloadPath).toBe(`/api/v1/analytics/reports/${report.reportId}/pdf`);
     const stored = (await store.getReport(report.reportId!))!;
     expect(stored.fileName).toBe(`Rivera-for-Ohio-${isoDay(start.getTime())}-${isoDay(end.getTime())}.pdf`);
-    const bytes = new Uint8Array(stored.pdf);
+    expect(stored.pdf).toBeNull(); // the PDF is in the bucket, not the row
+    const bytes = new Uint8Array((await reportPdf(stored))!);
     expect(Buffer.from(bytes.subarray(0, 5)).toString()).toBe("%PDF-");
     expect(Buffer.from(bytes.subarray(bytes.length - 8)).toString()).toContain("%%EOF");
     const pdf = await getDocumentProxy(bytes);
@@ -316,7 +318,7 @@ describe("PDF export", () => {
     for (let p = 2; p <= PAGES; p++) expect(all).toContain(`Page ${p} of ${PAGES}`);
     // An empty period still renders all pages.
     const empty = await analytics.generateAnalyticsReport({ campaignId: campaignB, startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-01-02T00:00:00Z"), format: "pdf" }, as(manager));
-    const emptyPdf = await getDocumentProxy(new Uint8Array((await store.getReport(empty.reportId!))!.pdf));
+    const emptyPdf = await getDocumentProxy(new Uint8Array((await reportPdf((await store.getReport(empty.reportId!))!))!));
     expect(emptyPdf.numPages).toBe(PAGES);
   });
 });

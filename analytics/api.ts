@@ -1,25 +1,27 @@
 // analytics' public endpoints: reports (JSON, or stored as PDF with a download link), the summary and
 // sentiment windows, and the admins' backfill. Each checks the caller's role, then their access to
-// the campaign (shared/access.ts); the work is in reports.ts, pdf.ts and aggregation.ts.
+// the campaign (shared/access.ts); the work is in flows/ (reports.ts, pdf.ts, aggregation.ts).
 import { api, APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";
 import { safeFileName } from "../shared/csv";
 import { requirePermission } from "../shared/permissions";
 import { campaignCaller, requireCampaign, windowCampaigns } from "./access";
-import { daysBetween, finaliseDays } from "./aggregation";
+import { daysBetween, finaliseDays } from "./flows/aggregation";
 import { audit } from "./audit";
+import { reportPdf, storeReport } from "./flows/report-files";
+import { storageUnavailable } from "../shared/objects";
 import type { AggregationResult, AnalyticsReport, BackfillRequest, ReportRequest, SentimentResponse, SummaryResponse, WindowRequest } from "./model";
 import { offload } from "../shared/workers";
-import { PAGES } from "./pdf";
-import * as reports from "./reports";
+import { PAGES } from "./flows/pdf";
+import * as reports from "./flows/reports";
 import * as store from "./store";
 import { MAX_REPORT_DAYS } from "./domain/report";
 import { randomUUID } from "node:crypto";
 
 const DEFAULT_WINDOW_DAYS = 7;
 
-/** The PDF renderer (pdf.ts), run on the heavy-work pool. */
-const PDF_RENDERER = new URL("./pdf.ts", import.meta.url);
+/** The PDF renderer (flows/pdf.ts), run on the heavy-work pool. */
+const PDF_RENDERER = new URL("./flows/pdf.ts", import.meta.url);
 
 /** The path a stored PDF report is downloaded from. */
 export const downloadPathOf = (reportId: string) => `/api/v1/analytics/reports/${reportId}/pdf`;
@@ -37,7 +39,7 @@ export const generateAnalyticsReport = api(
     // Rendering is CPU work of a second or more: on the heavy-work pool, off the request loop.
     const bytes = await offload<Buffer>(PDF_RENDERER, "renderReportPdf", [report, reportId]);
     const fileName = `${safeFileName(campaign.name, "campaign")}-${req.startDate.toISOString().slice(0, 10)}-${req.endDate.toISOString().slice(0, 10)}.pdf`;
-    const id = await store.insertReport({ id: reportId, campaignId: req.campaignId, start: req.startDate, end: req.endDate, fileName, pdf: bytes, pages: PAGES, createdBy: caller.userID });
+    const id = await storeReport({ id: reportId, campaignId: req.campaignId, start: req.startDate, end: req.endDate, fileName, pdf: bytes, pages: PAGES, createdBy: caller.userID });
     await audit({ actorId: caller.userID, action: "analytics_report.exported", targetType: "analytics_report", targetId: id, details: { campaignId: req.campaignId, start: req.startDate.toISOString(), end: req.endDate.toISOString(), bytes: bytes.length } });
     return { ...report, reportId: id, downloadPath: downloadPathOf(id) };
   },
@@ -54,13 +56,21 @@ export const downloadReport = api.raw(
     if (!report) throw APIError.notFound("report not found");
     // A report of a campaign the caller may not see is "not found", exactly like a missing one.
     await requireCampaign(caller, report.campaignId, "read");
+    let pdf: Buffer | null;
+    try {
+      pdf = await reportPdf(report);
+    } catch (err) {
+      throw storageUnavailable(err, "reading the report's PDF");
+    }
+    // Its object is gone only when a retention purge is removing the report right now.
+    if (!pdf) throw APIError.notFound("report not found");
     resp.writeHead(200, {
       "content-type": "application/pdf",
-      "content-length": String(report.pdf.length),
+      "content-length": String(pdf.length),
       "content-disposition": `attachment; filename="${report.fileName}"`,
       "cache-control": "private, no-store",
     });
-    resp.end(report.pdf);
+    resp.end(pdf);
   },
 );
 

@@ -9,7 +9,7 @@ import { streamCsv } from "../shared/csv-stream";
 import { campaignCaller } from "./access";
 import { reportCsvRows } from "./domain/csv";
 import type { ReportRequest } from "./model";
-import * as reports from "./reports";
+import * as reports from "./flows/reports";
 
 const PARAMS = ["campaignId", "startDate", "endDate", "includeCompetitors", "includeInfluencers"];
 

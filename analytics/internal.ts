@@ -1,7 +1,11 @@
 // analytics' private endpoints: the compliance contract (shared/retention.ts): retention purges of the
-// analytics_rollups data class, and erasure of a user's name from the reports they exported.
+// analytics_rollups data class, and erasure of a user's name from the reports they exported. Purged
+// reports' PDFs leave the bucket before the purge answers: when that fails the purge fails, and the
+// next run (or the move job) removes what is left.
 import { api, APIError } from "encore.dev/api";
 import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";
+import { storageUnavailable } from "../shared/objects";
+import { removeDeletedFiles } from "./flows/report-files";
 import * as store from "./store";
 
 // purgeAnalytics deletes rollups, counted batches, crises and stored reports older than `before` (data class analytics_rollups; idempotent).
@@ -10,7 +14,13 @@ export const purgeAnalytics = api(
   async ({ dataClass, before }: PurgeRequest): Promise<PurgeResult> => {
     if (dataClass !== "analytics_rollups") throw APIError.invalidArgument(`analytics holds only the analytics_rollups data class, not ${dataClass}`);
     if (Number.isNaN(before.getTime())) throw APIError.invalidArgument("before must be a valid time");
-    return { dataClass, deleted: await store.purgeBefore(before) };
+    const deleted = await store.purgeBefore(before);
+    try {
+      await removeDeletedFiles();
+    } catch (err) {
+      throw storageUnavailable(err, "removing purged reports' PDFs");
+    }
+    return { dataClass, deleted };
   },
 );
 

@@ -259,3 +259,11 @@ export interface AggregationResult {
   /** Campaign-days that could not be finalised (logged); a later run retries them. */
   failed: number;
 }
+
+/** What a run of the move job did. */
+export interface MoveResult {
+  /** Reports whose PDF moved from the row into the bucket. */
+  moved: number;
+  /** PDFs of purged reports removed from the bucket. */
+  removed: number;
+}

@@ -1,5 +1,6 @@
 // analytics' configuration: the secrets it reads (read only here) and the objects built from them.
 import { secret } from "encore.dev/config";
+import { readSecret } from "../shared/secrets";
 import log from "encore.dev/log";
 import { createCache, type Cache } from "../shared/cache";
 import { databaseName } from "./store";
@@ -13,7 +14,7 @@ let cacheP: Promise<Cache> | undefined;
 export function analyticsCache(): Promise<Cache> {
   cacheP ??= (async () =>
     createCache({
-      redisUrl: redisUrl(),
+      redisUrl: readSecret(redisUrl),
       namespace: `warroom:${await databaseName()}`,
       onError: (err) => log.warn("analytics cache failure: reading from the database", { error: err.message }),
     }))();

@@ -6,6 +6,7 @@
 // ascending order, so writers never deadlock.
 import type { Transaction } from "encore.dev/storage/sqldb";
 import { inTransaction } from "../shared/sql";
+import { isUuid } from "../shared/ids";
 import { db } from "./db";
 import type { AuthorCell, DayRollup, HourCell, TermCell, TopMentionCell } from "./domain/rollup";
 import { TOP_PER_DAY } from "./domain/rollup";
@@ -379,28 +380,77 @@ export interface StoredReport {
   id: string;
   campaignId: string;
   fileName: string;
-  pdf: Buffer;
+  /** The PDF's key in the `analytics-reports` bucket (files.ts); null until the move job has moved it. */
+  objectKey: string | null;
+  /** The PDF itself, only in rows written before the bucket that the move job has not reached yet. */
+  pdf: Buffer | null;
   pages: number;
 }
 
-export async function insertReport(r: { id: string; campaignId: string; start: Date; end: Date; fileName: string; pdf: Buffer; pages: number; createdBy: string }): Promise<string> {
+export async function insertReport(r: { id: string; campaignId: string; start: Date; end: Date; fileName: string; objectKey: string; sizeBytes: number; pages: number; createdBy: string }): Promise<string> {
   const row = await db.queryRow<{ id: string }>`
-    INSERT INTO reports (id, campaign_id, start_at, end_at, file_name, pdf, pages, created_by)
-    VALUES (${r.id}::uuid, ${r.campaignId}::uuid, ${r.start.toISOString()}::timestamptz, ${r.end.toISOString()}::timestamptz, ${r.fileName}, ${r.pdf}, ${r.pages}, ${r.createdBy})
+    INSERT INTO reports (id, campaign_id, start_at, end_at, file_name, object_key, size_bytes, pages, created_by)
+    VALUES (${r.id}::uuid, ${r.campaignId}::uuid, ${r.start.toISOString()}::timestamptz, ${r.end.toISOString()}::timestamptz, ${r.fileName}, ${r.objectKey}, ${r.sizeBytes}, ${r.pages}, ${r.createdBy})
     RETURNING id::text AS id`;
   return row!.id;
 }
 
 export async function getReport(id: string): Promise<StoredReport | null> {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
-  const row = await db.queryRow<{ id: string; campaign_id: string; file_name: string; pdf: Buffer; pages: number }>`
-    SELECT id::text, campaign_id::text, file_name, pdf, pages FROM reports WHERE id = ${id}::uuid`;
-  return row ? { id: row.id, campaignId: row.campaign_id, fileName: row.file_name, pdf: Buffer.from(row.pdf), pages: row.pages } : null;
+  if (!isUuid(id)) return null;
+  const row = await db.queryRow<{ id: string; campaign_id: string; file_name: string; object_key: string | null; pdf: Buffer | null; pages: number }>`
+    SELECT id::text, campaign_id::text, file_name, object_key, pdf, pages FROM reports WHERE id = ${id}::uuid`;
+  return row ? { id: row.id, campaignId: row.campaign_id, fileName: row.file_name, objectKey: row.object_key, pdf: row.pdf && Buffer.from(row.pdf), pages: row.pages } : null;
+}
+
+/**
+ * Moves up to `limit` reports whose PDF is still in the row into the bucket: their rows are locked
+ * (SKIP LOCKED: another process moving at the same time takes other rows), each PDF is handed to
+ * `upload` (which returns its object key) and the row then records the key and size and drops the
+ * bytes. PDFs are read one at a time. When an upload fails, the rows already moved are committed
+ * and the error is rethrown. Returns how many rows were moved.
+ */
+export async function moveReportBatch(limit: number, upload: (report: { id: string; pdf: Buffer }) => Promise<string>): Promise<number> {
+  const tx = await db.begin();
+  let moved = 0;
+  let failure: unknown = null;
+  try {
+    const rows = await tx.queryAll<{ id: string }>`
+      SELECT id::text AS id FROM reports WHERE pdf IS NOT NULL ORDER BY created_at, id LIMIT ${limit}::int FOR UPDATE SKIP LOCKED`;
+    for (const { id } of rows) {
+      const row = await tx.queryRow<{ pdf: Buffer }>`SELECT pdf FROM reports WHERE id = ${id}::uuid`;
+      const pdf = Buffer.from(row!.pdf);
+      let key: string;
+      try {
+        key = await upload({ id, pdf });
+      } catch (err) {
+        failure = err;
+        break;
+      }
+      await tx.exec`UPDATE reports SET object_key = ${key}, size_bytes = ${pdf.length}, pdf = NULL WHERE id = ${id}::uuid`;
+      moved++;
+    }
+    await tx.commit();
+  } catch (err) {
+    await tx.rollback().catch(() => undefined);
+    throw err;
+  }
+  if (failure) throw failure;
+  return moved;
+}
+
+/** Up to `limit` object keys queued for removal (their rows are deleted), oldest first. */
+export async function queuedObjectDeletions(limit: number): Promise<string[]> {
+  const rows = await db.queryAll<{ object_key: string }>`SELECT object_key FROM object_deletions ORDER BY queued_at, object_key LIMIT ${limit}::int`;
+  return rows.map((r) => r.object_key);
+}
+
+export async function forgetObjectDeletions(keys: string[]): Promise<void> {
+  await db.exec`DELETE FROM object_deletions WHERE object_key = ANY(${keys}::text[])`;
 }
 
 // --- compliance ---
 
-/** Deletes rollups, counted batches, crises and reports older than `before` (by their day or time). */
+/** Deletes rollups, counted batches, crises and reports older than `before` (by their day or time); the reports' PDFs are queued for removal. */
 export async function purgeBefore(before: Date): Promise<number> {
   const at = before.toISOString();
   const day = at.slice(0, 10);
@@ -416,7 +466,11 @@ export async function purgeBefore(before: Date): Promise<number> {
     await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM top_mentions WHERE date < ${day}::date RETURNING 1) SELECT count(*)::int AS n FROM d`);
     await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM crises WHERE opened_at < ${at}::timestamptz RETURNING 1) SELECT count(*)::int AS n FROM d`);
     await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM counted_batches WHERE date < ${day}::date RETURNING 1) SELECT count(*)::int AS n FROM d`);
-    await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM reports WHERE created_at < ${at}::timestamptz RETURNING 1) SELECT count(*)::int AS n FROM d`);
+    // The deleted reports' PDFs are queued in the same statement: flows/report-files.ts removes them after it.
+    await count(tx.queryRow<{ n: number }>`
+      WITH d AS (DELETE FROM reports WHERE created_at < ${at}::timestamptz RETURNING object_key),
+      q AS (INSERT INTO object_deletions (object_key) SELECT object_key FROM d WHERE object_key IS NOT NULL ON CONFLICT DO NOTHING)
+      SELECT count(*)::int AS n FROM d`);
     return deleted;
   });
 }

@@ -5,8 +5,16 @@
 import { Subscription } from "encore.dev/pubsub";
 import { dataStream, type AlertEventData, type MentionBatchData, type StreamingData } from "../monitoring/events";
 import { rollUp } from "./domain/rollup";
+import { KeyedQueue } from "../shared/keyed-queue";
 import * as store from "./store";
-import { targetsFor } from "./targets";
+import { targetsFor } from "./flows/targets";
+
+/**
+ * A campaign's writers all lock its day rows: in this process they queue per campaign in memory,
+ * so a backlog (after an outage, a burst) holds one connection per campaign instead of one per
+ * waiting message, and the rest of analytics (reads, its health check) keeps its connections.
+ */
+const perCampaign = new KeyedQueue();
 
 /** Counts one data-stream message into the rollups (mention batches and opened crises; the rest is ignored). */
 export async function countStreamEvent(event: StreamingData): Promise<void> {
@@ -17,7 +25,9 @@ export async function countStreamEvent(event: StreamingData): Promise<void> {
     if (!Array.isArray(batch.mentions) || batch.mentions.length === 0) return;
     const days = rollUp(batch.mentions, await targetsFor(event.campaignId));
     // Ascending days: every writer locks a campaign's days in the same order.
-    for (const day of days) await store.applyLive(event.campaignId, batch.batchId, day);
+    await perCampaign.run(event.campaignId, async () => {
+      for (const day of days) await store.applyLive(event.campaignId, batch.batchId, day);
+    });
     return;
   }
   if (data.kind === "alert") {
@@ -25,7 +35,7 @@ export async function countStreamEvent(event: StreamingData): Promise<void> {
     if (alert.event !== "opened" || typeof alert.crisisId !== "string") return;
     const openedAt = new Date(alert.openedAt);
     if (Number.isNaN(openedAt.getTime())) return;
-    await store.recordCrisis(event.campaignId, { crisisId: alert.crisisId, type: alert.alertType, severity: alert.severity, openedAt });
+    await perCampaign.run(event.campaignId, () => store.recordCrisis(event.campaignId, { crisisId: alert.crisisId, type: alert.alertType, severity: alert.severity, openedAt }));
   }
 }
 

@@ -3,7 +3,6 @@ import { currentRequest } from "encore.dev";
 import { api, APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { requireCaller, requirePermission } from "../shared/permissions";
-import { ensureFirstAdmin } from "./accounts";
 import { toProfile } from "./domain/accounts";
 import { callbackReply, type CallbackOutcome } from "./domain/oidc";
 import { requestOrigin } from "./domain/throttle";
@@ -26,9 +25,9 @@ import type {
   SuccessResponse,
   UserProfile,
 } from "./model";
-import * as oidc from "./oidc";
-import { isTest, oidcFrontendRedirect, oidcProviders, signingKeys } from "./secrets";
-import * as sessions from "./sessions";
+import * as oidc from "./flows/oidc";
+import { oidcFrontendRedirect } from "./secrets";
+import * as sessions from "./flows/sessions";
 import * as store from "./store";
 
 /** The client's address as the runtime reports it (UNKNOWN_ADDRESS when it names none); null for calls from inside the app. */
@@ -127,7 +126,7 @@ export const oauthCallback = api.raw(
 // oauthExchange redeems the callback's one-time code (once, within 60 s, with the flow token from start) for War Room's tokens.
 export const oauthExchange = api(
   { expose: true, method: "POST", path: "/api/v1/auth/oauth/exchange" },
-  (req: OAuthExchangeRequest): Promise<LoginResponse> => oidc.exchange(req.code, req.flowToken),
+  (req: OAuthExchangeRequest): Promise<LoginResponse> => oidc.exchange(req.code, req.flowToken, callerAddress()),
 );
 
 // listIdentities returns the provider identities linked to the caller's account.
@@ -168,16 +167,3 @@ export const releaseSsoDomain = api(
     return { success: true };
   },
 );
-
-// At service start (not under tests, which arrange their own accounts): say now, not at the first
-// sign-in, when the token key or a sign-in provider is missing or wrong, and make sure there is an admin.
-if (!isTest()) {
-  try {
-    signingKeys();
-  } catch {
-    // Logged by signingKeys; sign-in answers 503 until the key is fixed.
-  }
-  oidcProviders(); // logs any provider entry that is left out, now rather than at the first sign-in
-  oidcFrontendRedirect();
-  ensureFirstAdmin().catch((err: unknown) => log.error("could not make sure the platform has an admin", { error: err instanceof Error ? err.message : String(err) }));
-}

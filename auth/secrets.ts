@@ -3,6 +3,7 @@
 import { appMeta } from "encore.dev";
 import { APIError } from "encore.dev/api";
 import { secret } from "encore.dev/config";
+import { readSecret } from "../shared/secrets";
 import log from "encore.dev/log";
 import { countedCache } from "../shared/cache/counted";
 export type { CacheHealth } from "../shared/cache/counted";
@@ -81,7 +82,7 @@ export function firstAdmin(): { email: string; password: string } {
  * "no lock" from "the cache could not answer".
  */
 export const authCache = countedCache(
-  async () => ({ redisUrl: redisUrl(), namespace: `warroom:${await databaseName()}` }),
+  async () => ({ redisUrl: readSecret(redisUrl), namespace: `warroom:${await databaseName()}` }),
   "auth cache unavailable: account checks and login throttling use the database meanwhile",
 );
 

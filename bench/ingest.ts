@@ -6,7 +6,7 @@
 //      in the same run, with the same concurrency and chunk size; both figures and their ratio.
 //      Also: how long after the last ingest the crisis detector had taken every batch.
 //   2. fan-out: N WebSocket subscribers on one campaign's /ws/campaigns/:id/stream (clients spread
-//      over worker threads, as in host/bench/fanout.ts); small ingest calls at a steady rate; latency from the
+//      over worker threads, as in host/bench/fanout.bench.ts); small ingest calls at a steady rate; latency from the
 //      ingest call to receipt, for every (batch, subscriber), and to the last subscriber per batch.
 //   3. detection: a campaign with an hour of ordinary history, then a scandal burst (400 angry
 //      mentions over two minutes, docs/crisis-cases.md "cold-start"/"scandal"); time from the burst's ingest

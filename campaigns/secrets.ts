@@ -1,5 +1,6 @@
 // campaigns' configuration: the secrets it reads and the configured objects built from them.
 import { secret } from "encore.dev/config";
+import { readSecret } from "../shared/secrets";
 import log from "encore.dev/log";
 import { createCache, type Cache } from "../shared/cache";
 import { databaseName } from "./store";
@@ -16,7 +17,7 @@ let cacheP: Promise<Cache> | undefined;
 export function campaignsCache(): Promise<Cache> {
   cacheP ??= (async () =>
     createCache({
-      redisUrl: redisUrl(),
+      redisUrl: readSecret(redisUrl),
       namespace: `warroom:${await databaseName()}`,
       onError: (err) => log.warn("campaigns cache failure: reading from the database", { error: err.message }),
     }))();

@@ -79,7 +79,7 @@ describe("STOP", () => {
     for (const [channel, address] of [["SMS", stopped], ["WHATSAPP", stopped], ["SMS", other]] as const) {
       await campaigns.addCampaignContact({ id: c.id, name: `Contact ${++n}`, channel, address, minSeverity: "LOW" }, as(manager));
     }
-    const raised = await alerting.raiseCrisisAlert({ campaignId: c.id, crisisScore: 0.9, triggers: ["spike"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.4, recommendedActions: [], sourceKey: `stop-${n}` });
+    const raised = await alerting.sendCrisisAlert({ campaignId: c.id, crisisScore: 0.9, triggers: ["spike"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.4, recommendedActions: [] }, as(manager));
     await expect.poll(async () => (await alertingStore.getAlert(raised.alertId))?.status, { timeout: 15_000, interval: 50 }).toBe("delivered");
     const deliveries = await alertingStore.listDeliveries([raised.alertId]);
     expect(deliveries.filter((d) => d.channel !== "PUSH").map((d) => [d.channel, d.recipient, d.status]).sort()).toEqual(

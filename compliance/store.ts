@@ -5,6 +5,7 @@ import { db } from "./db";
 import { detailsHash, entryHash, GENESIS_HASH, type StoredEntry } from "./domain/chain";
 import { campaignOf } from "./domain/events";
 import type { AuditEvent } from "./events";
+import { isUuid } from "../shared/ids";
 
 // Every append takes this transaction-scoped lock: one writer at a time, so the chain has one
 // order (seq) even with several consumers in several processes.
@@ -96,8 +97,6 @@ async function chainAll(): Promise<void> {
     if (head && (head.seq !== before?.seq || head.hash !== before?.hash)) await writeHead(tx, head);
   });
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** An event ready to append: its details as plain JSON. */
 interface Pending {
@@ -202,7 +201,7 @@ function kickWriter(): void {
  */
 export function appendAuditEvent(e: AuditEvent, opts: { userSubmitted?: boolean } = {}): Promise<boolean> {
   const occurredAt = new Date(e.occurredAt);
-  if (!UUID.test(e.id)) return Promise.reject(new Error(`audit event id must be a UUID, got ${JSON.stringify(e.id)}`));
+  if (!isUuid(e.id)) return Promise.reject(new Error(`audit event id must be a UUID, got ${JSON.stringify(e.id)}`));
   if (Number.isNaN(occurredAt.getTime())) return Promise.reject(new Error("audit event occurredAt is not a time"));
   const details = JSON.parse(JSON.stringify(e.details ?? {})) as Record<string, unknown>;
   return new Promise<boolean>((resolve, reject) => {

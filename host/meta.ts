@@ -7,7 +7,7 @@ export const META_VERSION = 1;
 /** A type as the wire sees it. Named interfaces/aliases are `ref`s into AppMeta.types. */
 export type Schema =
   | { kind: "string"; validate?: Validation }
-  | { kind: "number"; validate?: Validation; integer?: true } // integer: declared with the app's `Int` alias (parser/README.md)
+  | { kind: "number"; validate?: Validation; integer?: true } // integer: declared with the app's `Int` alias (host/parser/README.md)
   | { kind: "boolean" }
   | { kind: "date" } // Date: RFC 3339 string on the wire
   | { kind: "decimal" } // encore.dev/types Decimal: string on the wire

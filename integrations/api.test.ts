@@ -18,8 +18,9 @@ const meta = await startFakeMeta();
 const google = await startFakeGoogleAds();
 Object.assign(process.env, providersEnv({ twilio, ml, meta, google }, { metaAdAccountId: "1234567890", googleCustomerId: "123-456-7890" }));
 const { auth, campaigns, integrations, users } = await import("~encore/clients");
-const { handleStatusCallback } = await import("../integrations/messages");
+const { handleStatusCallback } = await import("./flows/messages");
 const store = await import("../integrations/store");
+const { db } = await import("../integrations/db");
 const { default: twilioSdk } = await import("twilio");
 type Role = "admin" | "manager" | "analyst" | "viewer";
 
@@ -216,6 +217,49 @@ describe("sending SMS", () => {
     expect(await code(integrations.sendMessage({ channel: "sms", to: "+14155550125", body: "x", idempotencyKey: key }))).toBe("invalid_argument");
     const r = await integrations.sendMessage({ channel: "sms", to: "+14155550125", body: "x", idempotencyKey: key });
     expect(r.duplicate).toBe(false);
+  });
+
+  test("a key whose claim is held answers aborted with a retry hint, and sends nothing", async () => {
+    const key = `alert-held:${Date.now()}`;
+    await db.exec`INSERT INTO messages (idempotency_key, channel, status) VALUES (${key}, 'sms', 'sending')`;
+    const before = twilio.messages.length;
+    const err = await integrations.sendMessage({ channel: "sms", to: "+14155550127", body: "held", idempotencyKey: key }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "aborted", details: { inFlight: true, retryAfterSeconds: expect.any(Number) } });
+    expect((err as { details: { retryAfterSeconds: number } }).details.retryAfterSeconds).toBeGreaterThan(100); // most of the 2-minute lease is left
+    expect(twilio.messages.length).toBe(before);
+  });
+
+  test("a claim whose sender died after Twilio accepted the message is settled from Twilio's list: adopted, not sent again", async () => {
+    const req = { channel: "sms" as const, to: "+14155550128", body: `CRISIS lost answer ${Date.now()}`, idempotencyKey: `alert-lost:${Date.now()}` };
+    const first = await integrations.sendMessage(req);
+    // As if recording the sid never happened, and the claim is older than its lease.
+    await db.exec`UPDATE messages SET sid = NULL, status = 'sending', created_at = now() - interval '3 minutes', updated_at = now() - interval '3 minutes' WHERE idempotency_key = ${req.idempotencyKey}`;
+    const before = twilio.messages.length;
+    const again = await integrations.sendMessage(req);
+    expect(again).toMatchObject({ messageId: first.messageId, duplicate: true });
+    expect(twilio.messages.length).toBe(before);
+    expect((await store.getMessage(req.idempotencyKey))?.sid).toBe(first.messageId);
+  });
+
+  test("a claim is released by its owner only", async () => {
+    const key = `alert-owner:${Date.now()}`;
+    expect(await store.claimMessage(key, { channel: "sms", to: "+14155550130", from: "+14155550199", bodySha256: "x", owner: "mine" })).toBe(true);
+    await store.releaseMessage(key, "someone-else");
+    expect(await store.getMessage(key)).not.toBeNull();
+    await store.releaseMessage(key, "mine");
+    expect(await store.getMessage(key)).toBeNull();
+  });
+
+  test("a stale claim that never reached Twilio is taken over and sent once", async () => {
+    const req = { channel: "sms" as const, to: "+14155550129", body: `CRISIS never sent ${Date.now()}`, idempotencyKey: `alert-dead:${Date.now()}` };
+    await db.exec`INSERT INTO messages (idempotency_key, channel, status, created_at, updated_at) VALUES (${req.idempotencyKey}, 'sms', 'sending', now() - interval '3 minutes', now() - interval '3 minutes')`;
+    const before = twilio.messages.length;
+    const results = await Promise.allSettled([integrations.sendMessage(req), integrations.sendMessage(req)]);
+    expect(twilio.messages.length - before).toBe(1);
+    const sent = results.find((r) => r.status === "fulfilled") as PromiseFulfilledResult<{ messageId: string; duplicate: boolean }>;
+    expect(sent.value.duplicate).toBe(false);
+    expect(results.find((r) => r.status === "rejected")).toMatchObject({ reason: { code: "aborted" } });
+    expect(await integrations.sendMessage(req)).toMatchObject({ messageId: sent.value.messageId, duplicate: true });
   });
 
   test("verified status callbacks are recorded in order and move the message's status; a bad signature records nothing", async () => {

@@ -1,6 +1,7 @@
 // integrations' configuration: every secret it reads, read only here. A missing secret reads as ""
 // (the provider is then "not configured" and its endpoints answer 503 unavailable).
 import { secret } from "encore.dev/config";
+import { readSecret } from "../shared/secrets";
 
 const twilioSid = secret("TWILIO_SID");
 const twilioToken = secret("TWILIO_TOKEN");
@@ -31,14 +32,6 @@ const googleAdsApiVersion = secret("GOOGLE_ADS_API_VERSION");
 export const DEFAULT_META_API_VERSION = "v27.0";
 export const DEFAULT_GOOGLE_ADS_API_VERSION = "v26";
 
-function read(s: () => string): string {
-  try {
-    return s().trim();
-  } catch {
-    return "";
-  }
-}
-
 /** Twilio's settings as configured. */
 export interface TwilioSettings {
   accountSid: string;
@@ -52,12 +45,12 @@ export interface TwilioSettings {
 
 export function twilioSettings(): TwilioSettings {
   return {
-    accountSid: read(twilioSid),
-    authToken: read(twilioToken),
-    from: read(twilioFrom),
-    whatsappFrom: read(twilioWhatsappFrom),
-    baseUrl: read(twilioBaseUrl) || "https://api.twilio.com",
-    statusCallbackUrl: read(twilioStatusCallbackUrl),
+    accountSid: readSecret(twilioSid),
+    authToken: readSecret(twilioToken),
+    from: readSecret(twilioFrom),
+    whatsappFrom: readSecret(twilioWhatsappFrom),
+    baseUrl: readSecret(twilioBaseUrl) || "https://api.twilio.com",
+    statusCallbackUrl: readSecret(twilioStatusCallbackUrl),
   };
 }
 
@@ -68,7 +61,7 @@ export interface MentionlyticsSettings {
 }
 
 export function mentionlyticsSettings(): MentionlyticsSettings {
-  return { token: read(mentionlyticsToken), baseUrl: read(mentionlyticsBaseUrl) || "https://app.mentionlytics.com" };
+  return { token: readSecret(mentionlyticsToken), baseUrl: readSecret(mentionlyticsBaseUrl) || "https://app.mentionlytics.com" };
 }
 
 /** Meta's settings as configured. */
@@ -82,10 +75,10 @@ export interface MetaSettings {
 
 export function metaSettings(): MetaSettings {
   return {
-    accessToken: read(metaAccessToken),
-    baseUrl: read(metaGraphBaseUrl) || "https://graph.facebook.com",
-    apiVersion: read(metaApiVersion) || DEFAULT_META_API_VERSION,
-    adAccountId: read(metaAdAccountId),
+    accessToken: readSecret(metaAccessToken),
+    baseUrl: readSecret(metaGraphBaseUrl) || "https://graph.facebook.com",
+    apiVersion: readSecret(metaApiVersion) || DEFAULT_META_API_VERSION,
+    adAccountId: readSecret(metaAdAccountId),
   };
 }
 
@@ -104,14 +97,14 @@ export interface GoogleAdsSettings {
 
 export function googleAdsSettings(): GoogleAdsSettings {
   return {
-    developerToken: read(googleAdsDeveloperToken),
-    clientId: read(googleAdsClientId),
-    clientSecret: read(googleAdsClientSecret),
-    refreshToken: read(googleAdsRefreshToken),
-    customerId: read(googleAdsCustomerId).replace(/-/g, ""),
-    loginCustomerId: read(googleAdsLoginCustomerId).replace(/-/g, ""),
-    baseUrl: read(googleAdsBaseUrl) || "https://googleads.googleapis.com",
-    tokenUrl: read(googleAdsTokenUrl) || "https://oauth2.googleapis.com/token",
-    apiVersion: read(googleAdsApiVersion) || DEFAULT_GOOGLE_ADS_API_VERSION,
+    developerToken: readSecret(googleAdsDeveloperToken),
+    clientId: readSecret(googleAdsClientId),
+    clientSecret: readSecret(googleAdsClientSecret),
+    refreshToken: readSecret(googleAdsRefreshToken),
+    customerId: readSecret(googleAdsCustomerId).replace(/-/g, ""),
+    loginCustomerId: readSecret(googleAdsLoginCustomerId).replace(/-/g, ""),
+    baseUrl: readSecret(googleAdsBaseUrl) || "https://googleads.googleapis.com",
+    tokenUrl: readSecret(googleAdsTokenUrl) || "https://oauth2.googleapis.com/token",
+    apiVersion: readSecret(googleAdsApiVersion) || DEFAULT_GOOGLE_ADS_API_VERSION,
   };
 }

@@ -47,32 +47,49 @@ export interface MessageRow {
   channel: "sms" | "whatsapp";
   status: string;
   sid: string | null;
+  /** The addresses and text fingerprint the claim was taken for (null on rows from before they were kept). */
+  toAddress: string | null;
+  fromAddress: string | null;
+  bodySha256: string | null;
+  /** When the claim was first taken. */
+  createdAt: Date;
   updatedAt: Date;
+}
+
+/** What a claim records of the message it guards. */
+export interface ClaimedMessage {
+  channel: "sms" | "whatsapp";
+  to: string;
+  from: string;
+  bodySha256: string;
+  /** A token of the claiming call: only it releases the claim. */
+  owner: string;
 }
 
 /**
  * Claims an idempotency key for a send: true when this call inserted it (and must send), false
  * when a row exists (read it with `getMessage`).
  */
-export async function claimMessage(key: string, channel: "sms" | "whatsapp"): Promise<boolean> {
+export async function claimMessage(key: string, m: ClaimedMessage): Promise<boolean> {
   const row = await db.queryRow<{ idempotency_key: string }>`
-    INSERT INTO messages (idempotency_key, channel, status) VALUES (${key}, ${channel}, 'sending')
+    INSERT INTO messages (idempotency_key, channel, status, to_address, from_address, body_sha256, claim_owner)
+    VALUES (${key}, ${m.channel}, 'sending', ${m.to}, ${m.from}, ${m.bodySha256}, ${m.owner})
     ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`;
   return row !== null;
 }
 
-/** Re-claims a stale 'sending' row (its sender died): true when this caller won it. */
-export async function reclaimStaleMessage(key: string, olderThan: Date): Promise<boolean> {
+/** Re-claims a stale 'sending' row (its sender died) for `owner`: true when this caller won it. */
+export async function reclaimStaleMessage(key: string, olderThan: Date, owner: string): Promise<boolean> {
   const row = await db.queryRow<{ idempotency_key: string }>`
-    UPDATE messages SET updated_at = now() WHERE idempotency_key = ${key} AND status = 'sending' AND sid IS NULL AND updated_at < ${olderThan}
+    UPDATE messages SET updated_at = now(), claim_owner = ${owner} WHERE idempotency_key = ${key} AND status = 'sending' AND sid IS NULL AND updated_at < ${olderThan}
     RETURNING idempotency_key`;
   return row !== null;
 }
 
 export async function getMessage(key: string): Promise<MessageRow | null> {
-  const r = await db.queryRow<{ idempotency_key: string; channel: "sms" | "whatsapp"; status: string; sid: string | null; updated_at: Date }>`
-    SELECT idempotency_key, channel, status, sid, updated_at FROM messages WHERE idempotency_key = ${key}`;
-  return r && { idempotencyKey: r.idempotency_key, channel: r.channel, status: r.status, sid: r.sid, updatedAt: r.updated_at };
+  const r = await db.queryRow<{ idempotency_key: string; channel: "sms" | "whatsapp"; status: string; sid: string | null; to_address: string | null; from_address: string | null; body_sha256: string | null; created_at: Date; updated_at: Date }>`
+    SELECT idempotency_key, channel, status, sid, to_address, from_address, body_sha256, created_at, updated_at FROM messages WHERE idempotency_key = ${key}`;
+  return r && { idempotencyKey: r.idempotency_key, channel: r.channel, status: r.status, sid: r.sid, toAddress: r.to_address, fromAddress: r.from_address, bodySha256: r.body_sha256, createdAt: r.created_at, updatedAt: r.updated_at };
 }
 
 /** Records Twilio's answer to a send. */
@@ -80,9 +97,9 @@ export async function messageSent(key: string, sid: string, status: string): Pro
   await db.exec`UPDATE messages SET sid = ${sid}, status = ${status}, updated_at = now() WHERE idempotency_key = ${key}`;
 }
 
-/** Releases a claim whose send certainly failed, so a later attempt may send. */
-export async function releaseMessage(key: string): Promise<void> {
-  await db.exec`DELETE FROM messages WHERE idempotency_key = ${key} AND sid IS NULL`;
+/** Releases `owner`'s claim whose send certainly did not happen, so a later attempt may send. */
+export async function releaseMessage(key: string, owner: string): Promise<void> {
+  await db.exec`DELETE FROM messages WHERE idempotency_key = ${key} AND sid IS NULL AND claim_owner = ${owner}`;
 }
 
 /** Records a verified status callback and moves the message to that status. */
@@ -140,4 +157,11 @@ export async function moveCursor(provider: string, campaignId: string, position:
 /** Frees a lease after a failed poll without moving the cursor (the next run retries the same window). */
 export async function abandonPoll(provider: string, campaignId: string): Promise<void> {
   await db.exec`UPDATE cursors SET lease_until = NULL WHERE provider = ${provider} AND campaign_id = ${campaignId}`;
+}
+
+/** Which of these Twilio sids are already recorded for a send. */
+export async function sidsInUse(sids: string[]): Promise<Set<string>> {
+  if (sids.length === 0) return new Set();
+  const rows = await db.queryAll<{ sid: string }>`SELECT sid FROM messages WHERE sid = ANY(${sids})`;
+  return new Set(rows.map((r) => r.sid));
 }

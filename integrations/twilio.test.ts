@@ -40,6 +40,22 @@ test("a send reaches Twilio form-encoded with basic auth and returns the message
   expect(calls).toEqual([expect.objectContaining({ provider: "twilio", method: "POST", status: 201, error: null })]);
 });
 
+test("Twilio's message list for a recipient comes back newest first with text and creation time", async () => {
+  const to = "+14155550177";
+  const a = await client.sendMessage({ ...sms, to, body: "first" });
+  const b = await client.sendMessage({ ...sms, to, body: "second" });
+  await client.sendMessage({ ...sms, to: "+14155550178", body: "someone else" });
+  const listed = await client.recentMessages({ to, from: sms.from });
+  expect(listed.map((m) => [m.sid, m.body])).toEqual([
+    [b.sid, "second"],
+    [a.sid, "first"],
+  ]);
+  expect(listed[0]!.dateCreated).toBeInstanceOf(Date);
+  expect(Math.abs(listed[0]!.dateCreated!.getTime() - Date.now())).toBeLessThan(5000);
+  expect(fake.requests.at(-1)!.query.get("To")).toBe(to);
+  expect(fake.requests.at(-1)!.method).toBe("GET");
+});
+
 test("a WhatsApp send uses the whatsapp: addresses", async () => {
   const msg = await client.sendMessage({ to: "whatsapp:+14155550100", from: "whatsapp:+14155238886", body: "hi" });
   expect(fake.messages.find((m) => m.sid === msg.sid)?.to).toBe("whatsapp:+14155550100");

@@ -8,16 +8,11 @@ import { campaigns } from "~encore/clients";
 import { requireCampaignAccess } from "../shared/access";
 import { requirePermission, type Action, type Caller } from "../shared/permissions";
 import type { Visibility } from "./store";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(v: string): boolean {
-  return UUID.test(v);
-}
+import { isUuid } from "../shared/ids";
 
 /** 400 unless `value` is a UUID (ids in paths, queries and bodies). */
 export function requireUuid(value: string, what: string): void {
-  if (!UUID.test(value)) throw APIError.invalidArgument(`${what} must be a UUID`);
+  if (!isUuid(value)) throw APIError.invalidArgument(`${what} must be a UUID`);
 }
 
 /** The caller may `action` intelligence within the campaign (403 for the role, 404 for a campaign they do not see). */

@@ -18,10 +18,12 @@ Object.assign(process.env, { OPENAI_API_KEY: FAKE_OPENAI_KEY, OPENAI_BASE_URL: f
 const { auth, campaigns, intelligence, monitoring, users } = await import("~encore/clients");
 await import("../intelligence/subscriptions");
 await import("../monitoring/subscriptions");
-const { liveBus } = await import("../monitoring/secrets");
-const { SYSTEM_PROMPT, SUMMARY_PROMPT, modelCircuit } = await import("../intelligence/assistant");
+const { liveBus } = await import("../monitoring/live/stream");
+const { SYSTEM_PROMPT } = await import("./flows/assistant");
+const { SUMMARY_PROMPT } = await import("./flows/analyses");
+const { modelCircuit } = await import("./flows/model-client");
 const intelStore = await import("../intelligence/store");
-const { runAnalysis } = await import("../intelligence/analyses");
+const { runAnalysis } = await import("./flows/analyses");
 const { analysisPrompt, responseFormat } = await import("../intelligence/domain/modelanalysis");
 
 type Mention = Parameters<typeof monitoring.ingestMentions>[0]["mentions"][number];

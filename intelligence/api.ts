@@ -4,11 +4,11 @@
 import { api, APIError } from "encore.dev/api";
 import { requirePermission } from "../shared/permissions";
 import { campaignCaller, canSee, requireCampaign, requireUuid, visibilityOf } from "./access";
-import { analyzeDocument as analyze, CONTENT_MAX_CHARS, contentThreatAssessment, threatAssessment as assess } from "./analyses";
+import { analyzeDocument as analyze, CONTENT_MAX_CHARS, contentThreatAssessment, threatAssessment as assess } from "./flows/analyses";
 import { readContent } from "./domain/content";
-import { history, sendMessage } from "./assistant";
-import { competitorIntelligence } from "./data";
-import { uploadDocument as upload } from "./documents";
+import { history, sendMessage } from "./flows/assistant";
+import { competitorIntelligence } from "./flows/data";
+import { documentView, uploadDocument as upload } from "./flows/documents";
 import type {
   AnalyzeRequest,
   AnalyzeResponse,
@@ -58,8 +58,8 @@ export const getDocument = api(
     const caller = requirePermission("intelligence", "read");
     requireUuid(id, "id");
     const doc = await store.getDocument(id);
-    if (!doc || !canSee(await visibilityOf(caller), doc.campaign_id, doc.uploaded_by)) throw APIError.notFound("document not found");
-    return store.toDocument(doc);
+    if (!doc || !canSee(await visibilityOf(caller), doc.campaignId, doc.uploadedBy)) throw APIError.notFound("document not found");
+    return documentView(doc);
   },
 );
 

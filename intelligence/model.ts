@@ -312,3 +312,11 @@ export interface CompetitorIntelligence {
 export interface CompetitorResponse {
   data: CompetitorIntelligence;
 }
+
+/** What a run of the move job did. */
+export interface MoveResult {
+  /** Documents whose file moved from the row into the bucket. */
+  moved: number;
+  /** Files of deleted documents removed from the bucket. */
+  removed: number;
+}

@@ -117,7 +117,7 @@ test("rate limit per user: 429 with a retry hint, other users unaffected", async
 test.skipIf(!REDIS_URL)("the rate limit is one budget across processes: requests counted by another process count here", async () => {
   // Another app process: its own connection to the same Redis and namespace (the database's name).
   const { createCache } = await import("../shared/cache");
-  const { LocalRateLimiter, SharedRateLimiter } = await import("../intelligence/ratelimit");
+  const { LocalRateLimiter, SharedRateLimiter } = await import("./flows/ratelimit");
   const cache = createCache({ redisUrl: REDIS_URL, namespace: `warroom:${await intelStore.databaseName()}:intelligence` });
   try {
     const budget = { burst: 3, perMinute: 1 };

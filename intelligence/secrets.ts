@@ -1,6 +1,7 @@
 // intelligence's configuration: every secret it reads, read only here. Without OPENAI_API_KEY the
 // assistant runs offline (intent matching over the same tools); a missing setting reads as "".
 import { secret } from "encore.dev/config";
+import { intSecret, readSecret } from "../shared/secrets";
 import { countedCache } from "../shared/cache/counted";
 export type { CacheHealth } from "../shared/cache/counted";
 import { DEFAULT_LIMITS, type FileLimits } from "./domain/limits";
@@ -24,20 +25,6 @@ const docTimeoutMs = secret("DOCUMENT_EXTRACT_TIMEOUT_MS");
 // The shared cache holding the rate-limit counters (one budget per user across processes); empty: in-process.
 const redisUrl = secret("REDIS_URL");
 
-function read(s: () => string): string {
-  try {
-    return s().trim();
-  } catch {
-    return "";
-  }
-}
-
-function int(s: () => string, fallback: number, min: number, max: number): number {
-  const text = read(s);
-  const v = Number(text);
-  return text !== "" && Number.isFinite(v) && v >= min && v <= max ? Math.floor(v) : fallback;
-}
-
 export const DEFAULT_MODEL = "gpt-4o-mini";
 
 /** How the assistant reaches the model; apiKey "" means offline. */
@@ -50,16 +37,16 @@ export interface ModelConfig {
 
 export function modelConfig(): ModelConfig {
   return {
-    apiKey: read(openaiApiKey),
-    baseURL: read(openaiBaseUrl) || undefined,
-    model: read(openaiModel) || DEFAULT_MODEL,
-    timeoutMs: int(openaiTimeoutMs, 20_000, 100, 300_000),
+    apiKey: readSecret(openaiApiKey),
+    baseURL: readSecret(openaiBaseUrl) || undefined,
+    model: readSecret(openaiModel) || DEFAULT_MODEL,
+    timeoutMs: intSecret(openaiTimeoutMs, 20_000, 100, 300_000),
   };
 }
 
 /** The per-user rate limit of chat and analyses. */
 export function rateLimit(): { burst: number; perMinute: number } {
-  return { burst: int(rateBurst, 20, 1, 10_000), perMinute: int(ratePerMinute, 20, 1, 100_000) };
+  return { burst: intSecret(rateBurst, 20, 1, 10_000), perMinute: intSecret(ratePerMinute, 20, 1, 100_000) };
 }
 
 /** The limits of text extraction, and how long one file's extraction may take. */
@@ -67,13 +54,13 @@ export function documentLimits(): { limits: FileLimits; timeoutMs: number } {
   const d = DEFAULT_LIMITS;
   return {
     limits: {
-      maxExpandedBytes: int(docMaxExpandedMb, d.maxExpandedBytes / (1024 * 1024), 1, 4096) * 1024 * 1024,
-      maxRatio: int(docMaxRatio, d.maxRatio, 2, 100_000),
-      maxTextChars: int(docMaxTextChars, d.maxTextChars, 1000, 100_000_000),
-      maxPages: int(docMaxPages, d.maxPages, 1, 1_000_000),
+      maxExpandedBytes: intSecret(docMaxExpandedMb, d.maxExpandedBytes / (1024 * 1024), 1, 4096) * 1024 * 1024,
+      maxRatio: intSecret(docMaxRatio, d.maxRatio, 2, 100_000),
+      maxTextChars: intSecret(docMaxTextChars, d.maxTextChars, 1000, 100_000_000),
+      maxPages: intSecret(docMaxPages, d.maxPages, 1, 1_000_000),
       maxEntries: d.maxEntries,
     },
-    timeoutMs: int(docTimeoutMs, 120_000, 100, 3_600_000),
+    timeoutMs: intSecret(docTimeoutMs, 120_000, 100, 3_600_000),
   };
 }
 
@@ -83,6 +70,6 @@ export function documentLimits(): { limits: FileLimits; timeoutMs: number } {
  * back to this process's buckets on a failure); the log is rate-limited.
  */
 export const intelligenceCache = countedCache(
-  async () => ({ redisUrl: read(redisUrl), namespace: `warroom:${await databaseName()}:intelligence` }),
+  async () => ({ redisUrl: readSecret(redisUrl), namespace: `warroom:${await databaseName()}:intelligence` }),
   "intelligence cache unavailable: rate limits are counted per process meanwhile",
 );

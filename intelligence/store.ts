@@ -115,11 +115,35 @@ export async function tokensUsed(userId: string, since: Date): Promise<number> {
 
 // --- documents ---
 
-export interface DocumentRow {
+/** A stored document. */
+export interface StoredDocument {
   id: string;
   filename: string;
   format: DocumentUpload["format"];
-  content: string;
+  /** The file as uploaded (text, or base64), only in rows the move job has not moved to the bucket yet. */
+  content: string | null;
+  /** The file's key in the `intelligence-documents` bucket (files.ts); null until moved. */
+  objectKey: string | null;
+  sizeBytes: number;
+  uploadedBy: string;
+  campaignId: string | null;
+  uploadedAt: Date;
+  status: DocumentUpload["status"];
+  processed: boolean;
+  processedAt: Date | null;
+  error: string | null;
+  text: string | null;
+  summary: string | null;
+  passageCount: number;
+  eventPublishedAt: Date | null;
+}
+
+interface DocumentRow {
+  id: string;
+  filename: string;
+  format: DocumentUpload["format"];
+  content: string | null;
+  object_key: string | null;
   size_bytes: number;
   uploaded_by: string;
   campaign_id: string | null;
@@ -134,34 +158,58 @@ export interface DocumentRow {
   event_published_at: Date | null;
 }
 
-export function toDocument(r: DocumentRow): DocumentUpload {
+function toStoredDocument(r: DocumentRow): StoredDocument {
+  return {
+    id: r.id,
+    filename: r.filename,
+    format: r.format,
+    content: r.content,
+    objectKey: r.object_key,
+    sizeBytes: r.size_bytes,
+    uploadedBy: r.uploaded_by,
+    campaignId: r.campaign_id,
+    uploadedAt: r.uploaded_at,
+    status: r.status,
+    processed: r.processed,
+    processedAt: r.processed_at,
+    error: r.error,
+    text: r.text,
+    summary: r.summary,
+    passageCount: r.passage_count,
+    eventPublishedAt: r.event_published_at,
+  };
+}
+
+/** The API's document; `content` is the file as the API carries it (flows/document-files.ts reads it). */
+export function toDocument(r: StoredDocument, content: string): DocumentUpload {
   const d: DocumentUpload = {
     id: r.id,
     filename: r.filename,
-    content: r.content,
-    uploadedBy: r.uploaded_by,
-    uploadedAt: r.uploaded_at,
+    content,
+    uploadedBy: r.uploadedBy,
+    uploadedAt: r.uploadedAt,
     processed: r.processed,
     format: r.format,
     status: r.status,
-    passages: r.passage_count,
+    passages: r.passageCount,
   };
-  if (r.campaign_id) d.campaignId = r.campaign_id;
+  if (r.campaignId) d.campaignId = r.campaignId;
   if (r.summary !== null) d.summary = r.summary;
   if (r.error !== null) d.error = r.error;
   return d;
 }
 
-export async function insertDocument(d: { filename: string; format: DocumentUpload["format"]; content: string; sizeBytes: number; uploadedBy: string; campaignId: string | null }): Promise<DocumentRow> {
+export async function insertDocument(d: { id: string; filename: string; format: DocumentUpload["format"]; objectKey: string; sizeBytes: number; uploadedBy: string; campaignId: string | null }): Promise<StoredDocument> {
   const row = await db.queryRow<DocumentRow>`
-    INSERT INTO documents (filename, format, content, size_bytes, uploaded_by, campaign_id)
-    VALUES (${d.filename}, ${d.format}, ${d.content}, ${d.sizeBytes}, ${d.uploadedBy}, ${d.campaignId}::uuid)
+    INSERT INTO documents (id, filename, format, object_key, size_bytes, uploaded_by, campaign_id)
+    VALUES (${d.id}::uuid, ${d.filename}, ${d.format}, ${d.objectKey}, ${d.sizeBytes}, ${d.uploadedBy}, ${d.campaignId}::uuid)
     RETURNING *`;
-  return row!;
+  return toStoredDocument(row!);
 }
 
-export async function getDocument(id: string): Promise<DocumentRow | null> {
-  return db.queryRow<DocumentRow>`SELECT * FROM documents WHERE id = ${id}::uuid`;
+export async function getDocument(id: string): Promise<StoredDocument | null> {
+  const row = await db.queryRow<DocumentRow>`SELECT * FROM documents WHERE id = ${id}::uuid`;
+  return row ? toStoredDocument(row) : null;
 }
 
 /** Stores a document's text, summary and passages (replacing any), and marks it processed; false when it is gone. */
@@ -199,17 +247,53 @@ export async function markEventPublished(id: string): Promise<void> {
   await db.exec`UPDATE documents SET event_published_at = now() WHERE id = ${id}::uuid`;
 }
 
-export async function listPassages(documentId: string): Promise<AnalysedPassage[]> {
-  return db.queryAll<AnalysedPassage>`SELECT id, position, heading, body FROM passages WHERE document_id = ${documentId}::uuid ORDER BY position`;
+/**
+ * Moves up to `limit` documents whose file is still in the row into the bucket: their rows are
+ * locked (SKIP LOCKED: another process moving at the same time takes other rows), each file is
+ * handed to `upload` (which returns its object key) and the row then records the key and drops
+ * the content. Files are read one at a time. When an upload fails, the rows already moved are
+ * committed and the error is rethrown. Returns how many rows were moved.
+ */
+export async function moveDocumentBatch(limit: number, upload: (doc: { id: string; format: DocumentUpload["format"]; content: string }) => Promise<string>): Promise<number> {
+  const tx = await db.begin();
+  let moved = 0;
+  let failure: unknown = null;
+  try {
+    const rows = await tx.queryAll<{ id: string; format: DocumentUpload["format"] }>`
+      SELECT id::text AS id, format FROM documents WHERE content IS NOT NULL ORDER BY uploaded_at, id LIMIT ${limit}::int FOR UPDATE SKIP LOCKED`;
+    for (const { id, format } of rows) {
+      const row = await tx.queryRow<{ content: string }>`SELECT content FROM documents WHERE id = ${id}::uuid`;
+      let key: string;
+      try {
+        key = await upload({ id, format, content: row!.content });
+      } catch (err) {
+        failure = err;
+        break;
+      }
+      await tx.exec`UPDATE documents SET object_key = ${key}, content = NULL WHERE id = ${id}::uuid`;
+      moved++;
+    }
+    await tx.commit();
+  } catch (err) {
+    await tx.rollback().catch(() => undefined);
+    throw err;
+  }
+  if (failure) throw failure;
+  return moved;
 }
 
-/** Adds many passages to one document at once (benchmarks seed the index with it). */
-export async function addPassages(documentId: string, passages: PassageDraft[]): Promise<void> {
-  await db.exec`
-    INSERT INTO passages (document_id, campaign_id, owner_id, position, heading, body)
-    SELECT d.id, d.campaign_id, d.uploaded_by, p.position, p.heading, p.body
-    FROM documents d, unnest(${passages.map((p) => p.position)}::int[], ${passages.map((p) => p.heading)}::text[], ${passages.map((p) => p.body)}::text[]) AS p(position, heading, body)
-    WHERE d.id = ${documentId}::uuid`;
+/** Up to `limit` object keys queued for removal (their rows are deleted), oldest first. */
+export async function queuedObjectDeletions(limit: number): Promise<string[]> {
+  const rows = await db.queryAll<{ object_key: string }>`SELECT object_key FROM object_deletions ORDER BY queued_at, object_key LIMIT ${limit}::int`;
+  return rows.map((r) => r.object_key);
+}
+
+export async function forgetObjectDeletions(keys: string[]): Promise<void> {
+  await db.exec`DELETE FROM object_deletions WHERE object_key = ANY(${keys}::text[])`;
+}
+
+export async function listPassages(documentId: string): Promise<AnalysedPassage[]> {
+  return db.queryAll<AnalysedPassage>`SELECT id, position, heading, body FROM passages WHERE document_id = ${documentId}::uuid ORDER BY position`;
 }
 
 // --- reports ---
@@ -363,20 +447,27 @@ export async function purgeChatMessages(before: Date): Promise<number> {
   return row!.n;
 }
 
-/** Deletes documents uploaded before `before`, with their passages and analyses. */
+/** Deletes documents uploaded before `before`, with their passages and analyses; their files are queued for removal. */
 export async function purgeDocuments(before: Date): Promise<number> {
-  const row = await db.queryRow<{ n: number }>`WITH d AS (DELETE FROM documents WHERE uploaded_at < ${before} RETURNING 1) SELECT count(*)::int AS n FROM d`;
+  // The deleted rows' objects are queued in the same statement: flows/document-files.ts removes them after it.
+  const row = await db.queryRow<{ n: number }>`
+    WITH d AS (DELETE FROM documents WHERE uploaded_at < ${before} RETURNING object_key),
+    q AS (INSERT INTO object_deletions (object_key) SELECT object_key FROM d WHERE object_key IS NOT NULL ON CONFLICT DO NOTHING)
+    SELECT count(*)::int AS n FROM d`;
   return row!.n;
 }
 
-/** Erases a user's conversations, uploads (with their passages and analyses) and token records; their other reports lose the author. */
+/** Erases a user's conversations, uploads (with their passages and analyses; files queued for removal) and token records; their other reports lose the author. */
 export async function eraseUser(userId: string): Promise<Record<string, number>> {
   return inTransaction(db, async (tx) => {
     const count = async (q: Promise<{ n: number } | null>) => (await q)!.n;
     const messages = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM chat_messages WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
     const sessions = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM chat_sessions WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
     const passages = await count(tx.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.uploaded_by = ${userId}`);
-    const documents = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM documents WHERE uploaded_by = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
+    const documents = await count(tx.queryRow<{ n: number }>`
+      WITH d AS (DELETE FROM documents WHERE uploaded_by = ${userId} RETURNING object_key),
+      q AS (INSERT INTO object_deletions (object_key) SELECT object_key FROM d WHERE object_key IS NOT NULL ON CONFLICT DO NOTHING)
+      SELECT count(*)::int AS n FROM d`);
     const tokens = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM token_usage WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
     const reports = await count(tx.queryRow<{ n: number }>`WITH d AS (UPDATE reports SET owner_id = 'erased-user' WHERE owner_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
     return { chat_messages: messages, sessions, documents, passages, token_usage: tokens, reports_anonymised: reports };

@@ -1,6 +1,6 @@
-// intelligence's subscriptions: uploaded documents are processed here (documents.ts), off the request.
+// intelligence's subscriptions: uploaded documents are processed here (flows/documents.ts), off the request.
 import { Subscription } from "encore.dev/pubsub";
-import { processDocument } from "./documents";
+import { processDocument } from "./flows/documents";
 import { documentProcessing, type DocumentUploaded } from "./events";
 
 /** Processes one uploaded document (exported so tests can deliver a message twice). */

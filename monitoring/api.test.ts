@@ -10,8 +10,8 @@ import type { Role } from "../shared/permissions";
 import "../compliance/subscriptions";
 import { auditEventsFor } from "../compliance/store";
 import type { StreamingData } from "./events";
-import { liveBus } from "./secrets";
-import { SNAPSHOT_INTERVAL_MS } from "./detection";
+import { liveBus } from "./live/stream";
+import { SNAPSHOT_INTERVAL_MS } from "./flows/detection";
 import { detectCrises } from "./subscriptions";
 import { as, code, type Profile } from "../tests/inproc";
 

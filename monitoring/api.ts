@@ -1,17 +1,16 @@
-// monitoring's public endpoints (seed paths). Every one is campaign-scoped: the role's `monitoring`
-// permission (shared/permissions.ts), then the campaign-access rule (shared/access.ts: 404 for a
-// campaign the caller may not see), then the work.
+// monitoring's public endpoints (seed paths; the live stream's two are in live/stream.ts, the
+// mentions CSV in export.ts). Every one is campaign-scoped: the role's `monitoring` permission
+// (shared/permissions.ts), then the campaign-access rule (shared/access.ts: 404 for a campaign the
+// caller may not see), then the work.
 import { currentRequest } from "encore.dev";
 import { api, APIError } from "encore.dev/api";
-import log from "encore.dev/log";
 import { requirePermission } from "../shared/permissions";
 import { campaignCaller, readScope } from "./access";
-import { MENTION_FILTER_PARAMS, unknownParams } from "./analysis/filters";
-import { saveConfig } from "./configs";
-import { startDemoFeed } from "./demo/feed";
-import { ingestMentions as ingest } from "./ingest";
+import { saveConfig } from "./flows/configs";
+import { MENTION_FILTER_PARAMS, unknownParams } from "./domain/filters";
+import { ingestMentions as ingest } from "./flows/ingest";
+import { streamPath } from "./live/stream";
 import type {
-  CampaignPath,
   CampaignQuery,
   ConfigIdResponse,
   CrisesRequest,
@@ -25,19 +24,14 @@ import type {
   SentimentRequest,
   SentimentResponse,
   StoredMonitoringConfig,
-  StreamInfo,
   TrendingRequest,
   TrendingResponse,
   TrendsRequest,
   TrendsResponse,
 } from "./model";
-import * as reports from "./reports";
-import { demoFeedSetting, heartbeatIntervalMs, isTest } from "./secrets";
+import * as reports from "./flows/reports";
+import { demoFeedSetting } from "./secrets";
 import * as store from "./store";
-import { REPLAY_MAX_MENTIONS, REPLAY_WINDOW_MINUTES } from "./streaming";
-
-/** The live stream's path for a campaign. */
-export const streamPath = (campaignId: string) => `/ws/campaigns/${campaignId}/stream`;
 
 // createMonitoringConfig starts (or re-configures) monitoring of a campaign: keywords, competitors, influencers, platforms, alert thresholds (monitoring:create).
 export const createMonitoringConfig = api(
@@ -66,15 +60,6 @@ export const ingestMentions = api(
   async ({ campaignId, mentions, sentimentPolicy }: IngestRequest): Promise<IngestResponse> => {
     await campaignCaller(campaignId, "create");
     return ingest(campaignId, mentions, sentimentPolicy ?? "source");
-  },
-);
-
-// streamCampaignData says where a campaign's live stream is and how often it beats (monitoring:read).
-export const streamCampaignData = api(
-  { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/stream/:campaignId" },
-  async ({ campaignId }: CampaignPath): Promise<StreamInfo> => {
-    await campaignCaller(campaignId, "read");
-    return { streamEndpoint: streamPath(campaignId), heartbeatInterval: heartbeatIntervalMs(), replayWindowMinutes: REPLAY_WINDOW_MINUTES, replayMaxMentions: REPLAY_MAX_MENTIONS };
   },
 );
 
@@ -147,10 +132,3 @@ export const getDemoFeed = api(
     return info;
   },
 );
-
-// At service start (not under tests, which arrange their own data): the demo feed, unless disabled.
-if (!isTest()) {
-  const demo = demoFeedSetting();
-  if (demo.enabled) startDemoFeed();
-  else log.info(`demo feed off: ${demo.reason}`);
-}

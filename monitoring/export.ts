@@ -1,21 +1,21 @@
 // The mentions CSV export: GET /api/v1/monitoring/mentions/csv?campaignId&<the list's filters>.
 // The same access rule as the list (monitoring:read on the campaign, else 403/404), the same
-// filters (analysis/filters.ts; any other query parameter is a 400), every matching mention
+// filters (domain/filters.ts; any other query parameter is a 400), every matching mention
 // streamed newest first in pages, times in the campaign's time zone (UTC when it has none).
 import { api, APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";
 import { campaignTimeZone, formatInZone, safeFileName, type CsvValue } from "../shared/csv";
 import { streamCsv } from "../shared/csv-stream";
 import { campaignCaller } from "./access";
-import { MENTION_FILTER_PARAMS, filtersFromQuery, unknownParams, type MentionFilter } from "./analysis/filters";
+import { MENTION_FILTER_PARAMS, filtersFromQuery, unknownParams, type MentionFilter } from "./domain/filters";
 import type { StoredMention } from "./model";
-import { mentionFilter } from "./reports";
+import { mentionFilter } from "./flows/reports";
 import * as store from "./store";
 
 /** Rows read per query while streaming. */
 const PAGE = 1000;
 
-export const MENTIONS_CSV_HEADER = [
+const MENTIONS_CSV_HEADER = [
   "mentionId", "sourceId", "timestamp", "platform", "author", "text", "url", "sentiment", "sentimentSource", "language", "location", "reach", "engagement", "ingestedAt",
 ];
 

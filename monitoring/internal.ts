@@ -1,13 +1,18 @@
 // monitoring's private endpoints: the ingest for pollers and the demo feed (no caller: docs/architecture.md,
 // "Background callers"), the crisis hand-off to alerting ("Crises and alerts"), the summary that
-// campaigns' insights show, and the configurations pollers follow.
+// campaigns' insights show, the configurations pollers follow, the reads intelligence makes,
+// analytics' day aggregates, and compliance's purge and erasure. Their types are in model.ts.
 import { api, APIError } from "encore.dev/api";
 import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";
 import { requireCampaign } from "./access";
-import { ingestMentions } from "./ingest";
+import { basicFilter } from "./domain/filters";
+import { NEUTRAL_BAND, containsPattern } from "./domain/windows";
+import { ingestMentions } from "./flows/ingest";
 import type {
   CampaignPath,
   CrisesResponse,
+  DayAggregates,
+  DayAggregatesRequest,
   IngestRequest,
   IngestResponse,
   MarkCrisisAlertedRequest,
@@ -15,15 +20,17 @@ import type {
   MonitoringConfigsResponse,
   MonitoringSummary,
   PendingCrisesRequest,
+  SentimentReport,
+  ServiceCrisesRequest,
+  ServiceMentionsRequest,
+  ServiceMentionsResponse,
+  ServiceSentimentRequest,
+  ServiceTotalsRequest,
+  ServiceTotalsResponse,
+  StoredMonitoringConfig,
 } from "./model";
-import * as reports from "./reports";
+import * as reports from "./flows/reports";
 import * as store from "./store";
-import type { DayAggregates, DayAggregatesRequest } from "./model";
-import { NEUTRAL_BAND, containsPattern } from "./analysis/windows";
-import { basicFilter } from "./analysis/filters";
-import type { Max, MaxLen, Min } from "encore.dev/validate";
-import type { Int } from "../shared/int";
-import type { SentimentReport, StoredMention, StoredMonitoringConfig } from "./model";
 
 // ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller; their vendors' scores are combined with ours unless sentimentPolicy says "source".
 export const ingestBatch = api(
@@ -66,59 +73,6 @@ export const listMonitoringConfigs = api(
 );
 
 // --- reads for intelligence (threat assessment, competitor view, the assistant's tools) ---
-
-/** A campaign's mentions over the last `hours`, newest first, optionally only those containing `keyword`. */
-export interface ServiceMentionsRequest {
-  campaignId: string;
-  hours: Int & Min<1> & Max<720>;
-  keyword?: string & MaxLen<255>;
-  /** Default 500, at most 2000. */
-  limit?: Int & Min<1> & Max<2000>;
-  /** Ending this many hours ago instead of now (the previous window). */
-  offsetHours?: Int & Min<0> & Max<720>;
-}
-
-/** Up to `limit` mentions of the window, and how many the window holds in all. */
-export interface ServiceMentionsResponse {
-  mentions: StoredMention[];
-  total: number;
-}
-
-/** One platform's totals over a window. */
-export interface ServicePlatformTotals {
-  platform: string;
-  mentions: number;
-  average: number;
-  reach: number;
-  engagement: number;
-  positive: number;
-  negative: number;
-}
-
-/** Per-platform totals over [start, end). */
-export interface ServiceTotalsRequest {
-  campaignId: string;
-  start: Date;
-  end: Date;
-}
-
-/** Per-platform totals (busiest first). */
-export interface ServiceTotalsResponse {
-  platforms: ServicePlatformTotals[];
-}
-
-/** A campaign's sentiment between two times (default: the last 24 h). */
-export interface ServiceSentimentRequest {
-  campaignId: string;
-  start?: Date;
-  end?: Date;
-}
-
-/** A campaign's crisis records, optionally only unresolved ones. */
-export interface ServiceCrisesRequest {
-  campaignId: string;
-  openOnly?: boolean;
-}
 
 // getMentionsForService returns a window of a campaign's mentions (intelligence's threat factors, competitor view, tools).
 export const getMentionsForService = api(

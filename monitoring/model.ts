@@ -1,7 +1,9 @@
 // monitoring's request and response types: the seed's MonitoringConfig, Mention and stream info,
 // the reads over stored mentions (sentiment, mentions, trending, trends), crisis records, the live
-// stream's messages, and the internal ones (pollers, alerting, campaigns' insights, cron).
+// stream's messages, the platform status, and the internal ones (pollers, alerting, campaigns'
+// insights, cron, analytics' day aggregates, intelligence's reads).
 import type { Max, MaxLen, Min, MinLen } from "encore.dev/validate";
+import type { ServiceHealth } from "../shared/health";
 import type { Int } from "../shared/int";
 import type { StreamPriority, StreamType } from "./events";
 
@@ -196,7 +198,7 @@ export interface SentimentResponse {
 }
 
 /**
- * The filters of the mentions list and its CSV export (analysis/filters.ts), all combinable. Lists
+ * The filters of the mentions list and its CSV export (domain/filters.ts), all combinable. Lists
  * are comma-separated; a value the service does not understand is a 400, never ignored.
  */
 export interface MentionFilters {
@@ -592,4 +594,66 @@ export interface DayAggregates {
   /** The ingest batches the day's mentions came in. */
   batchIds: string[];
   crises: DayCrisis[];
+}
+
+/** GET /api/v1/status: the platform's health, service by service. */
+export interface StatusResponse {
+  status: "healthy" | "degraded";
+  services: ServiceHealth[];
+  checkedAt: Date;
+}
+
+// --- the reads intelligence makes through internal.ts (threat assessment, competitor view, the assistant's tools) ---
+
+/** A campaign's mentions over the last `hours`, newest first, optionally only those containing `keyword`. */
+export interface ServiceMentionsRequest {
+  campaignId: string;
+  hours: Int & Min<1> & Max<720>;
+  keyword?: string & MaxLen<255>;
+  /** Default 500, at most 2000. */
+  limit?: Int & Min<1> & Max<2000>;
+  /** Ending this many hours ago instead of now (the previous window). */
+  offsetHours?: Int & Min<0> & Max<720>;
+}
+
+/** Up to `limit` mentions of the window, and how many the window holds in all. */
+export interface ServiceMentionsResponse {
+  mentions: StoredMention[];
+  total: number;
+}
+
+/** One platform's totals over a window. */
+export interface PlatformTotals {
+  platform: string;
+  mentions: number;
+  average: number;
+  reach: number;
+  engagement: number;
+  positive: number;
+  negative: number;
+}
+
+/** Per-platform totals over [start, end). */
+export interface ServiceTotalsRequest {
+  campaignId: string;
+  start: Date;
+  end: Date;
+}
+
+/** Per-platform totals (busiest first). */
+export interface ServiceTotalsResponse {
+  platforms: PlatformTotals[];
+}
+
+/** A campaign's sentiment between two times (default: the last 24 h). */
+export interface ServiceSentimentRequest {
+  campaignId: string;
+  start?: Date;
+  end?: Date;
+}
+
+/** A campaign's crisis records, optionally only unresolved ones. */
+export interface ServiceCrisesRequest {
+  campaignId: string;
+  openOnly?: boolean;
 }

@@ -11,7 +11,7 @@ import { auth, campaigns, monitoring } from "~encore/clients";
 import { as, campaignRequest, type Profile } from "../tests/inproc";
 import { db } from "./db";
 import "./subscriptions";
-import { buildCase, mentionsAt, verdictOf, type CaseName } from "./domain/cases";
+import { buildCase, mentionsAt, verdictOf, type CaseName } from "./testdata/cases";
 
 type Mention = Parameters<typeof monitoring.ingestMentions>[0]["mentions"][number];
 const MINUTE = 60_000;

@@ -1,13 +1,7 @@
 import { api } from "encore.dev/api";
 import { alerting, analytics, auth, campaigns, compliance, integrations, intelligence, monitoring, users } from "~encore/clients";
 import { overallStatus, type ServiceHealth } from "../shared/health";
-
-/** The platform's health, service by service. */
-export interface StatusResponse {
-  status: "healthy" | "degraded";
-  services: ServiceHealth[];
-  checkedAt: Date;
-}
+import type { StatusResponse } from "./model";
 
 const CHECK_TIMEOUT_MS = 2000;
 

@@ -2,10 +2,10 @@
 // types (camelCase); numbers that Postgres computes as NUMERIC are cast to float8 in the query.
 import type { Primitive, Transaction } from "encore.dev/storage/sqldb";
 import { inTransaction } from "../shared/sql";
-import type { MentionFilter } from "./analysis/filters";
-import type { CleanMention } from "./analysis/mentions";
-import { NEUTRAL_BAND } from "./analysis/windows";
-import type { TermDoc } from "./analysis/trending";
+import type { MentionFilter } from "./domain/filters";
+import type { CleanMention } from "./domain/mentions";
+import { NEUTRAL_BAND } from "./domain/windows";
+import type { TermDoc } from "./domain/trending";
 import { db } from "./db";
 import type {
   AlertThresholds,
@@ -22,6 +22,7 @@ import type {
   DayTermAggregate,
   DayTopMention,
   MonitoringConfig,
+  PlatformTotals,
   StoredMention,
   StoredMonitoringConfig,
 } from "./model";
@@ -206,7 +207,7 @@ function toMention(r: MentionRow): StoredMention {
   return m;
 }
 
-// The mentions filter (analysis/filters.ts) as SQL: parameters $2…$11, after the campaign's $1.
+// The mentions filter (domain/filters.ts) as SQL: parameters $2…$11, after the campaign's $1.
 const FILTER_SQL = `timestamp >= $2::timestamptz
        AND ($3::timestamptz IS NULL OR timestamp < $3::timestamptz)
        AND ($4::text IS NULL OR text ILIKE $4::text ESCAPE '\\')
@@ -382,17 +383,6 @@ export async function platformBuckets(campaigns: CampaignScope, start: Date, end
     WHERE (${campaigns}::uuid[] IS NULL OR campaign_id = ANY(${campaigns}::uuid[])) AND timestamp >= ${start.toISOString()}::timestamptz AND timestamp < ${end.toISOString()}::timestamptz
     GROUP BY 1, 2
     ORDER BY 2`;
-}
-
-/** A platform's totals over a period. */
-export interface PlatformTotals {
-  platform: string;
-  mentions: number;
-  average: number;
-  reach: number;
-  engagement: number;
-  positive: number;
-  negative: number;
 }
 
 /** Per platform over [start, end). */
@@ -659,11 +649,6 @@ export async function claimDemoLease(leader: string, leaseSeconds: number): Prom
     WHERE id = 1 AND (leader IS NULL OR leader = ${leader} OR lease_until < now())
     RETURNING campaign_id, started_at, fed_until`;
   return row ? { campaignId: row.campaign_id, startedAt: row.started_at, fedUntil: row.fed_until } : null;
-}
-
-/** Gives the lease back (at shutdown). */
-export async function releaseDemoLease(leader: string): Promise<void> {
-  await db.exec`UPDATE demo_feed SET leader = NULL, lease_until = NULL WHERE id = 1 AND leader = ${leader}`;
 }
 
 /** Sets the demo campaign (and restarts the feed's clock), while `leader` holds the lease. */

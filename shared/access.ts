@@ -15,18 +15,12 @@ import { can, isRole, type Action, type Caller, type Resource } from "./permissi
 /** A member's role within one campaign: managers run the team, members work on it. */
 export type MemberRole = "manager" | "member";
 
-export const MEMBER_ROLES: readonly MemberRole[] = ["manager", "member"];
-
 /** A caller's standing with one campaign, as campaigns' `getCampaignAccess` reports it. */
 export interface CampaignAccessView {
   /** False when there is no such campaign. */
   exists: boolean;
   /** The caller's membership role, or null when they are not a member. */
   memberRole: MemberRole | null;
-}
-
-export function isMemberRole(value: unknown): value is MemberRole {
-  return typeof value === "string" && (MEMBER_ROLES as readonly string[]).includes(value);
 }
 
 /** True when the caller may know the campaign exists: admins always, others when they are members. */

@@ -1,16 +1,30 @@
 // analytics over real HTTP, the app started as `npm start` starts it: a PDF report is exported and
 // downloaded from its raw endpoint (application/pdf, an attachment), which checks the caller and
-// their access to the report's campaign like every other analytics endpoint.
+// their access to the report's campaign like every other analytics endpoint. The PDF lives in the
+// `analytics-reports` bucket on the local store under a temporary data directory; a report stored
+// the old way (the PDF in its row) downloads the same before and after the move job, run by hand
+// through the ops port.
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { beforeAll, expect, test } from "vitest";
+import postgres from "postgres";
+import { afterAll, beforeAll, expect, test } from "vitest";
 import { extractText, getDocumentProxy } from "unpdf";
+import { databaseUrl } from "../host/db/provision.ts";
+import { serverUrl } from "../host/testing/fixture-server.ts";
 import { useFixture } from "../host/testing/use-fixture.ts";
 import { appEnv, caller, createCampaign, signInFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@analytics.example", password: "chief-password-1" };
-const env = appEnv("analytics-end-to-end-secret-0123456789abcdef", ADMIN, { WARROOM_DEMO: "off" });
+const dataDir = mkdtempSync(path.join(tmpdir(), "analytics-http-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const env = appEnv("analytics-end-to-end-secret-0123456789abcdef", ADMIN, { WARROOM_DEMO: "off", WARROOM_DATA_DIR: dataDir });
 const app = useFixture(ROOT, env);
+
+/** An object of the local store: `<data dir>/objects/<db prefix><bucket>/<sha256 of the key>.bin`. */
+const objectFile = (bucket: string, key: string) => path.join(dataDir, "objects", app.prefix + bucket, createHash("sha256").update(key).digest("hex") + ".bin");
 const call = caller(app);
 
 let admin = "";
@@ -71,4 +85,39 @@ test("a PDF report is exported, then downloaded as application/pdf by those who 
   const summary = await call("GET", `/api/v1/analytics/summary?campaignId=${campaignId}&days=1`, member);
   expect(summary.status).toBe(200);
   expect(summary.json.summary.campaigns[0].totalMentions).toBeGreaterThan(0);
+});
+
+test("a report stored the old way downloads the same before and after the move job; the bucket then holds it", async () => {
+  const sql = postgres(databaseUrl(serverUrl(), `${app.prefix}analytics`), { max: 1, onnotice: () => {} });
+  try {
+    const exported = await call("POST", "/api/v1/analytics/reports", admin, { campaignId, startDate: new Date(Date.now() - 86_400_000).toISOString(), endDate: new Date().toISOString(), format: "pdf" });
+    const download = async (p: string) => {
+      const res = await fetch(app.server.url + p, { headers: { authorization: `Bearer ${member}` } });
+      expect(res.status).toBe(200);
+      return Buffer.from(await res.arrayBuffer());
+    };
+    // The export went to the bucket: on disk under the data directory, the row without the bytes.
+    const pdf = await download(exported.json.downloadPath);
+    expect(readFileSync(objectFile("analytics-reports", `${exported.json.reportId}.pdf`)).equals(pdf)).toBe(true);
+    expect((await sql`SELECT pdf IS NULL AS moved FROM reports WHERE id = ${exported.json.reportId}`)[0].moved).toBe(true);
+
+    // A report as the export wrote them before the bucket: the PDF in the row.
+    const [old] = await sql`
+      INSERT INTO reports (campaign_id, start_at, end_at, file_name, pdf, pages, created_by)
+      VALUES (${campaignId}, now() - interval '7 days', now(), 'old-report.pdf', ${pdf}, 6, NULL) RETURNING id::text AS id`;
+    const oldPath = `/api/v1/analytics/reports/${old.id}/pdf`;
+    expect((await download(oldPath)).equals(pdf)).toBe(true);
+
+    const run = async () => (await fetch(app.server.opsUrl + "/_dev/api/cron/run", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ job: "analytics-reports-to-bucket" }) })).json();
+    expect(await run()).toMatchObject({ ok: true });
+    expect(await sql`SELECT pdf IS NULL AS moved, object_key, size_bytes FROM reports WHERE id = ${old.id}`).toEqual([{ moved: true, object_key: `${old.id}.pdf`, size_bytes: pdf.length }]);
+    expect(readFileSync(objectFile("analytics-reports", `${old.id}.pdf`)).equals(pdf)).toBe(true);
+    expect((await download(oldPath)).equals(pdf)).toBe(true);
+    // Again: nothing to move, nothing breaks.
+    expect(await run()).toMatchObject({ ok: true });
+    expect((await download(oldPath)).equals(pdf)).toBe(true);
+    expect(app.server.logs()).toMatch(/report PDFs moved to the bucket.*"moved":1/);
+  } finally {
+    await sql.end();
+  }
 });

@@ -12,6 +12,18 @@ export class ChannelError extends Error {
   }
 }
 
+/**
+ * The send could not be tried, through no fault of the provider: another send of the same message
+ * holds it, or our own side (integrations' database) is unavailable. Not an attempt: the delivery
+ * waits `retryAfterMs` and tries again without using up its attempts.
+ */
+export class DeferredError extends Error {
+  constructor(message: string, readonly retryAfterMs: number) {
+    super(message);
+    this.name = "DeferredError";
+  }
+}
+
 /** The recipient opted out (replied STOP): the delivery is skipped, never sent. */
 export class OptedOutError extends Error {
   constructor(message: string) {
@@ -112,11 +124,16 @@ export function twilioSender(send: MessageSend): Sender {
       const { messageId } = await send({ channel: out.channel === "WHATSAPP" ? "whatsapp" : "sms", to: out.recipient, body: out.message.text, idempotencyKey: out.deliveryId });
       return { providerMessageId: messageId };
     } catch (err) {
-      const e = err as { code?: string; message?: string };
-      if (e.code === "failed_precondition" && e.message?.startsWith("opted_out")) throw new OptedOutError(`${out.channel}: ${e.message}`);
+      const e = err as { code?: string; message?: string; details?: { inFlight?: boolean; provider?: string; retryAfterSeconds?: number } | null };
+      const message = `${out.channel}: ${e.message ?? String(err)}`;
+      if (e.code === "failed_precondition" && e.message?.startsWith("opted_out")) throw new OptedOutError(message);
       // A bad number, or Twilio not configured at all: retrying cannot help, so the delivery fails at once.
-      const permanent = e.code === "invalid_argument" || /not configured/i.test(e.message ?? "");
-      throw new ChannelError(`${out.channel}: ${e.message ?? String(err)}`, permanent);
+      if (e.code === "invalid_argument" || /not configured/i.test(e.message ?? "")) throw new ChannelError(message, true);
+      // Held by another send of this message, or integrations itself unavailable (a 503 naming no
+      // provider): the send was never tried, so it waits without using up an attempt.
+      const retryAfterMs = (e.details?.retryAfterSeconds ?? 2) * 1000;
+      if ((e.code === "aborted" && e.details?.inFlight) || (e.code === "unavailable" && !e.details?.provider)) throw new DeferredError(message, retryAfterMs);
+      throw new ChannelError(message, false);
     }
   };
 }

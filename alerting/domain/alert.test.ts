@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { afterFailure, crisisSeverity, crisisWording, normalizeRecipient, planDeliveries, settledStatus, type ContactRef } from "./alert";
+import { afterDeferral, afterFailure, crisisSeverity, DEFER_WINDOW_MS, crisisWording, normalizeRecipient, planDeliveries, settledStatus, type ContactRef } from "./alert";
 
 describe("crisis alerts", () => {
   test("a crisis scoring above 0.8 is CRITICAL, 0.8 and below HIGH", () => {
@@ -58,6 +58,15 @@ test("failed deliveries back off exponentially with jitter, then give up; perman
   expect(afterFailure(s, 1, false, 0)).toEqual({ retry: true, delayMs: 800 });
   expect(afterFailure(s, 4, false, 0.5)).toEqual({ retry: false });
   expect(afterFailure(s, 1, true, 0.5)).toEqual({ retry: false });
+});
+
+test("a deferred send waits what it was asked (jittered, bounded) without counting, until the alert is too old", () => {
+  expect(afterDeferral(7000, 0, 0)).toEqual({ delayMs: 7000 });
+  expect(afterDeferral(7000, 0, 0.5)).toEqual({ delayMs: 7700 });
+  expect(afterDeferral(10, 0, 0)).toEqual({ delayMs: 500 });
+  expect(afterDeferral(3_600_000, 0, 0)).toEqual({ delayMs: 60_000 });
+  expect(afterDeferral(7000, DEFER_WINDOW_MS - 1, 0)).not.toBeNull();
+  expect(afterDeferral(7000, DEFER_WINDOW_MS, 0)).toBeNull();
 });
 
 test("an alert settles when nothing is pending or sending", () => {

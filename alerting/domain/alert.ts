@@ -132,6 +132,20 @@ export function afterFailure(schedule: RetrySchedule, attempts: number, permanen
   return { retry: true, delayMs: Math.round(exp * (0.8 + 0.4 * random)) };
 }
 
+/** How long a delivery may wait on deferrals (see afterDeferral) before they count as attempts. */
+export const DEFER_WINDOW_MS = 30 * 60_000;
+
+/**
+ * What happens after a send that could not be tried (another send holds it, our side unavailable):
+ * try again after the wait asked for (with up to +20 % jitter, at least 0.5 s, at most a minute)
+ * without counting an attempt, while the alert is younger than DEFER_WINDOW_MS; null after that (an
+ * ordinary failure: it counts, so a delivery never waits forever).
+ */
+export function afterDeferral(retryAfterMs: number, alertAgeMs: number, random: number): { delayMs: number } | null {
+  if (alertAgeMs >= DEFER_WINDOW_MS) return null;
+  return { delayMs: Math.round(Math.min(60_000, Math.max(500, retryAfterMs)) * (1 + 0.2 * random)) };
+}
+
 /**
  * The alert's status once no delivery is pending or sending any more (held deliveries wait for
  * escalation). An alert without any delivery had nobody to reach ("no_contacts"); one whose

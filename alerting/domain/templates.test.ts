@@ -4,7 +4,7 @@
 // figures in one wording, posts, platforms and actions in email and Slack, statistics only in
 // their details footer, the campaign's name and never its id.
 import { describe, expect, test } from "vitest";
-import { buildCase, replayCase, type CaseName } from "../../monitoring/domain/cases";
+import { buildCase, replayCase, type CaseName } from "../../monitoring/testdata/cases";
 import type { DetectorEvent } from "../../monitoring/domain/types";
 import { CHANNELS } from "./alert";
 import { isGsm7, septets, smsSegments, toGsm7 } from "./sms";

@@ -216,20 +216,6 @@ export function rollUp(mentions: readonly RollupMention[], targets: Targets): Da
     .map(([date, acc]) => ({ date, hours: byKey(acc.hours), terms: byKey(acc.terms), authors: byKey(acc.authors), top: acc.top }));
 }
 
-/** The day's totals from its hour cells. */
-export function dayTotals(hours: readonly HourCell[]): Counts {
-  const total = zero();
-  for (const h of hours) {
-    total.mentions += h.mentions;
-    total.sentimentMilli += h.sentimentMilli;
-    total.positive += h.positive;
-    total.negative += h.negative;
-    total.reach += h.reach;
-    total.engagement += h.engagement;
-  }
-  return total;
-}
-
 /** A day as monitoring's day query reports it (the fields analytics reads; structurally its DayAggregates). */
 export interface DayFigures {
   date: string;

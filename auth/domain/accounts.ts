@@ -34,13 +34,6 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether an id could be an account id (anything else is simply not found, never a SQL error). */
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
-}
-
 /** The public view of an account: the seed's UserProfile, permissions from the role's policy. */
 export function toProfile(a: Account): UserProfile {
   return {

@@ -238,10 +238,3 @@ export function pageWindow(page: number | undefined, limit: number | undefined):
   if (!Number.isInteger(l) || l < 1 || l > 100) throw new RangeError("limit must be a whole number from 1 to 100");
   return { page: p, limit: l, offset: (p - 1) * l };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** True for a UUID in its canonical text form (ids from URLs are checked before they reach SQL). */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}

@@ -4,7 +4,6 @@ import { normalizeTimeZone, parseClock } from "../../shared/time-zone";
 
 /** The channels of the seed's AlertChannel that reach a person or a room (PUSH goes to the app's own users). */
 export type ContactChannel = "SMS" | "WHATSAPP" | "EMAIL" | "SLACK";
-export const CONTACT_CHANNELS: readonly ContactChannel[] = ["SMS", "WHATSAPP", "EMAIL", "SLACK"];
 
 /** The seed's alert severities, lowest first. */
 export type Severity = "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";

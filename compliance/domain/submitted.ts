@@ -4,6 +4,7 @@
 // stored marked user-submitted, and its details are bounded in size and depth (they are stored as
 // JSONB and hashed into the chain).
 import { isServiceAction } from "../../shared/audit";
+import { isUuid } from "../../shared/ids";
 
 /** Nesting allowed in `details` (an object holding an object is depth 2). */
 export const MAX_DETAILS_DEPTH = 8;
@@ -14,7 +15,6 @@ export const MAX_DETAILS_VALUES = 2000;
 
 const ACTION = /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/i;
 const TARGET_TYPE = /^[a-z][a-z0-9_-]*$/i;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // C0 controls and DEL: nothing a person writes in an id, and NUL cannot be stored.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 // A UTF-16 surrogate without its pair: not text (PostgreSQL refuses it in JSONB).
@@ -86,7 +86,7 @@ export function detailsProblem(details: unknown): string | null {
  * campaign is `campaignId`, or the target when the target is a campaign, or `details.campaignId`;
  * when several are given they must agree. Without a target the entry is about the campaign (or,
  * with no campaign, about the caller). Whether the caller may write about that campaign is the
- * caller's business (compliance/logs.ts).
+ * caller's business (compliance/flows/logs.ts).
  */
 export function checkSubmittedEntry(req: SubmittedEntryInput, callerId: string): SubmittedEntry | { problem: string } {
   const action = req.action.trim();
@@ -116,7 +116,7 @@ export function checkSubmittedEntry(req: SubmittedEntryInput, callerId: string):
   ].filter((c): c is string => c !== undefined);
   const campaignId = named[0] ?? null;
   if (campaignId !== null) {
-    if (!UUID.test(campaignId)) return { problem: "campaignId must be a campaign's UUID" };
+    if (!isUuid(campaignId)) return { problem: "campaignId must be a campaign's UUID" };
     if (named.some((c) => c.toLowerCase() !== campaignId.toLowerCase())) return { problem: "campaignId, a campaign target and details.campaignId must name the same campaign" };
   }
 

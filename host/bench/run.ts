@@ -1,7 +1,7 @@
 // `npm run bench [-- NAME] [options]`: the runtime's benchmark runner. It knows two kinds:
 //
 // - the runtime's own, app-agnostic benchmarks, on its fixture apps (host/testdata) or on its modules
-//   alone: none given or `http` (http.ts), `fanout` (fanout.ts), and the micro-benchmarks `codec`,
+//   alone: none given or `http` (http.bench.ts), `fanout` (fanout.bench.ts), and the micro-benchmarks `codec`,
 //   `ws` and `pubsub`, which are scripts beside the code they measure and run in a child process;
 // - the app's benchmarks, found by convention rather than named here: every `<root>/bench/NAME.ts`
 //   (files directly in that folder; shared code goes in subfolders) whose default export is
@@ -28,11 +28,11 @@ const script = (file: string): Bench => (root, args) => {
 };
 
 const RUNTIME_BENCHES: Record<string, Bench> = {
-  http: async (root, args) => (await import("./http.ts")).runHttpBench(root, args),
-  fanout: async (root, args) => (await import("./fanout.ts")).runFanout(root, args),
+  http: async (root, args) => (await import("./http.bench.ts")).runHttpBench(root, args),
+  fanout: async (root, args) => (await import("./fanout.bench.ts")).runFanout(root, args),
   codec: script("../server/codec.bench.ts"),
   ws: script("../server/ws.bench.ts"),
-  pubsub: script("../pubsub/bench.ts"),
+  pubsub: script("../pubsub/pubsub.bench.ts"),
 };
 
 /** The app's benchmark names: the `.ts` files directly in `<root>/bench/`. */

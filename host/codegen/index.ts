@@ -89,10 +89,11 @@ function removeStale(genDir: string, dir: string, keep: Set<string>): boolean {
   return empty;
 }
 
-// Our own sources: editing the parser, the generator or the metadata contract invalidates every app's cache.
+// Our own sources: editing the parser, the generator, the metadata contract or the cron parser the
+// parser checks schedules with invalidates every app's cache.
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const OWN_DIRS = [HERE, path.join(HERE, "..", "parser")];
-const OWN_FILES = [path.join(HERE, "..", "meta.ts")];
+const OWN_FILES = [path.join(HERE, "..", "meta.ts"), path.join(HERE, "..", "cron", "schedule.ts")];
 
 function stamp(abs: string): string {
   try {

@@ -4,7 +4,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CronScheduler, ManualClock, listRuns, type CronJobSpec, type CronSchedulerOptions } from "./index.ts";
-import { createTestDatabase, recordingLog, type TestDatabase } from "../pubsub/testdb.ts";
+import { createTestDatabase, recordingLog, type TestDatabase } from "../testing/scratch-db.ts";
 
 let db: TestDatabase;
 const schedulers: CronScheduler[] = [];
@@ -108,7 +108,7 @@ describe("cron scheduler", () => {
   test("a scheduler in another process and one here run each tick exactly once between them", async () => {
     const start = "2024-07-01T00:00:30Z";
     const job = { name: "cross-process", every: MIN, schedule: null };
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "fixtures", "scheduler.ts")], {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "fixtures", "schedulerprocess.ts")], {
       env: { ...process.env, CRON_WORKER: JSON.stringify({ url: db.url, instanceId: "child", job, start }) },
       stdio: ["pipe", "pipe", "inherit"],
     });

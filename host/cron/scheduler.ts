@@ -6,9 +6,9 @@
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Sql } from "postgres";
-import { systemClock, type Clock } from "./clock.ts";
+import { systemClock, type Clock } from "./schedulerclock.ts";
 import { nextRun, type CronJobSpec } from "./schedule.ts";
-import { claimTick, finishRun, migrateCron, pruneRuns, releaseLease, renewLease } from "./store.ts";
+import { claimTick, finishRun, migrateCron, pruneRuns, releaseLease, renewLease } from "./runstore.ts";
 
 export interface Logger {
   debug?(msg: string, f?: object): void;

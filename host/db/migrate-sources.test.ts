@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { migrate, type MigrationFile } from "./migrate.ts";
 import { databaseUrl, ensureDatabase, serverUrlOf } from "./provision.ts";
-import { dropDatabase } from "./testdb.ts";
+import { dropDatabase } from "./testtemplates.ts";
 import { testDatabaseName, testServerUrl } from "../testing/services.ts";
 
 const SERVER = serverUrlOf(testServerUrl());

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { databaseExists, databaseUrl, ensureDatabase, serverUrlOf, withAdmin } from "./provision.ts";
-import { dropDatabase } from "./testdb.ts";
+import { dropDatabase } from "./testtemplates.ts";
 import { testDatabaseName, testServerUrl } from "../testing/services.ts";
 
 const SERVER = serverUrlOf(testServerUrl());

@@ -4,7 +4,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import type { EndpointMeta, ParamsMeta, PathSegment, Schema } from "../meta.ts";
-import type { FileCtx, ParseContext } from "./context.ts";
+import type { FileCtx, ParseContext } from "./parsecontext.ts";
 import {
   boolLit,
   configObject,
@@ -18,7 +18,7 @@ import {
 import { hasBodylessMethod, isMethod, normalizeMethods, parsePath } from "./paths.ts";
 import type { ApiVariant } from "./scan.ts";
 import { bindingOf } from "./scan.ts";
-import { leadingDoc, type ParamsResult } from "./schema.ts";
+import { leadingDoc, type ParamsResult } from "./schemabuilder.ts";
 
 const ENDPOINT_FIELDS = ["method", "path", "expose", "auth", "bodyLimit", "tags", "sensitive", "dir", "notFound", "notFoundStatus", "headers"];
 const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;

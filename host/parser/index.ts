@@ -4,7 +4,7 @@ import type ts from "typescript";
 import type { AppMeta, AuthHandlerMeta, BucketMeta, CronJobMeta, GatewayMeta, MetricMeta, ServiceMeta, SubscriptionMeta } from "../meta.ts";
 import { META_VERSION } from "../meta.ts";
 import { readAppConfig } from "./appconfig.ts";
-import { ParseContext, type FileCtx, type ServiceInfo } from "./context.ts";
+import { ParseContext, type FileCtx, type ServiceInfo } from "./parsecontext.ts";
 import { Diagnostics, sortDiagnostics, type Diagnostic } from "./diagnostics.ts";
 import { parseEndpoint, type ParsedEndpoint } from "./endpoints.ts";
 import { listAppFiles, SERVICE_FILE } from "./files.ts";
@@ -32,7 +32,7 @@ import {
 import { expandMethods, routeShape } from "./paths.ts";
 import { createAppProgram } from "./program.ts";
 import { scanSdkUses, type SdkUse } from "./scan.ts";
-import { SchemaBuilder } from "./schema.ts";
+import { SchemaBuilder } from "./schemabuilder.ts";
 
 export type { Diagnostic } from "./diagnostics.ts";
 export { formatDiagnostic } from "./diagnostics.ts";

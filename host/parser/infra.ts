@@ -2,8 +2,8 @@
 import path from "node:path";
 import ts from "typescript";
 import type { AuthHandlerMeta, BucketMeta, DatabaseMeta, MetricMeta, Schema, TopicMeta } from "../meta.ts";
-import type { FileCtx, ParseContext, ServiceInfo } from "./context.ts";
-import { checkCronExpr, checkEvery } from "./cron.ts";
+import type { FileCtx, ParseContext, ServiceInfo } from "./parsecontext.ts";
+import { checkCronExpr, checkEvery } from "./cronchecks.ts";
 import { SERVICE_FILE } from "./files.ts";
 import { configObject, durationLit, ParseError, stringLit, uintLit, unwrapExpr } from "./literals.ts";
 import { listMigrations, MIGRATION_SOURCES, nonSequential, type MigrationSource } from "./migrations.ts";

@@ -1,7 +1,7 @@
 // The engine against a real Postgres: fan-out, retries, dead letters, ordering, concurrency, shutdown, retention.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PubSub, type Delivery, type SubscriptionConfig } from "./index.ts";
-import { createTestDatabase, recordingLog, type TestDatabase } from "./testdb.ts";
+import { createTestDatabase, recordingLog, type TestDatabase } from "../testing/scratch-db.ts";
 
 let db: TestDatabase;
 const engines: PubSub[] = [];

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { PubSub, type SubscriptionConfig } from "./index.ts";
-import { createTestDatabase, recordingLog, type TestDatabase } from "./testdb.ts";
+import { createTestDatabase, recordingLog, type TestDatabase } from "../testing/scratch-db.ts";
 import type { WorkerConfig } from "./fixtures/worker.ts";
 
 const WORKER = path.join(import.meta.dirname, "fixtures", "worker.ts");

@@ -4,7 +4,7 @@
 // Wake-ups, so no polling sits on the hot path: a NOTIFY for the topic (or a local publish), a
 // handler finishing while more work may be waiting, a timer set for the next row to become
 // visible (a retry's backoff, another process's lease running out), and a slow safety poll.
-import type { PubSubStore, ClaimedRow, DeliveryRef } from "./store.ts";
+import type { PubSubStore, ClaimedRow, DeliveryRef } from "./messagestore.ts";
 import { GroupCommit } from "./batcher.ts";
 import { runtimeMetrics } from "../runtime/metrics.ts";
 import { backoffMs, isExhausted, leaseRenewalMs } from "./policy.ts";

@@ -5,6 +5,7 @@ import type { AppMeta } from "../meta.ts";
 import { META_VERSION } from "../meta.ts";
 import type { S3Settings } from "./objects_s3.ts";
 import { isLoopback, TrustedProxies } from "../server/clientaddr.ts";
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_POOL_SIZE, defaultAcquireTimeoutMs } from "../db/pool.ts";
 
 export interface RuntimeConfig {
   appRoot: string;
@@ -135,10 +136,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: path.resolve(appRoot, env.WARROOM_DATA_DIR ?? ".data"),
     dbPrefix: env.WARROOM_DB_PREFIX ?? "",
-    poolSize: Math.max(1, intEnv(env, "WARROOM_DB_POOL_SIZE", 10)),
+    poolSize: Math.max(1, intEnv(env, "WARROOM_DB_POOL_SIZE", DEFAULT_POOL_SIZE)),
     dbMaxConnections,
-    dbIdleTimeoutMs: Math.max(1000, intEnv(env, "WARROOM_DB_IDLE_TIMEOUT_MS", 30_000)),
-    dbAcquireTimeoutMs: Math.max(100, intEnv(env, "WARROOM_DB_ACQUIRE_TIMEOUT_MS", env.NODE_ENV === "test" ? 30_000 : 5_000)),
+    dbIdleTimeoutMs: Math.max(1000, intEnv(env, "WARROOM_DB_IDLE_TIMEOUT_MS", DEFAULT_IDLE_TIMEOUT_MS)),
+    dbAcquireTimeoutMs: Math.max(100, intEnv(env, "WARROOM_DB_ACQUIRE_TIMEOUT_MS", defaultAcquireTimeoutMs(env.NODE_ENV))),
     dbPrepare: env.WARROOM_DB_PREPARE !== "off",
     dbSessionUrl: env.WARROOM_DB_SESSION_URL || undefined,
     logLevel: env.WARROOM_LOG_LEVEL,

@@ -4,12 +4,14 @@
 // migrated template, as `encore test` does, so test files never see each other's rows.
 import path from "node:path";
 import postgres from "postgres";
-import { SqlDatabase, isUnavailableState, toSqlError } from "./sqldb.ts";
-import { ConnectionBudget } from "./budget.ts";
+import { SqlDatabase } from "./sqldb.ts";
+import { ConnectionBudget } from "../db/budget.ts";
+import { reconnectBackoffSeconds } from "../db/pool.ts";
+import { isUnavailableState, toSqlError } from "../db/sqlerror.ts";
 import { RUNTIME_DB_CONNECTIONS } from "./config.ts";
 import { ensureDatabase, databaseUrl, serverUrlOf } from "../db/provision.ts";
 import { migrate, type MigrationFile } from "../db/migrate.ts";
-import { prepareTemplate, cloneFromTemplate } from "../db/testdb.ts";
+import { prepareTemplate, cloneFromTemplate } from "../db/testtemplates.ts";
 import { startDatabaseServer, embeddedUrl } from "../db/server.ts";
 import { startDbProxy, type DbProxy } from "./dbproxy.ts";
 import type { RuntimeConfig } from "./config.ts";
@@ -250,11 +252,6 @@ export class Databases {
     await this.runtimeSqlConn?.end({ timeout: 5 }).catch(() => {});
     await this.server?.stop();
   }
-}
-
-/** Seconds before reconnect attempt `retries`: 50 ms doubling, at most 1 s. */
-export function reconnectBackoffSeconds(retries: number): number {
-  return Math.min(0.05 * 2 ** Math.max(0, retries - 1), 1);
 }
 
 /**

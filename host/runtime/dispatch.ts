@@ -2,7 +2,8 @@
 // service, from a cron job) meets its handler. Keeps Encore's semantics for in-process calls:
 // the payload travels as JSON and is decoded by the callee's schema, auth data is carried along.
 import type { AppMeta, EndpointMeta, ParamsMeta, Schema } from "../meta.ts";
-import { decodeParams, decodeMessage, toJSONValue, ValidationError } from "../server/codec.ts";
+import { decodeParams, decodeMessage, ValidationError } from "../server/decode.ts";
+import { toJSONValue } from "../server/encode.ts";
 import { ApiCallError, Request, newSpanId, type APICallData } from "./request.ts";
 import { inNewContext } from "./context.ts";
 import { databaseUnavailableParts, isDatabaseUnavailable } from "../server/errors.ts";

@@ -9,6 +9,6 @@ export { MetricsRegistry, MetricType } from "./metrics.ts";
 export { SqlDatabase, SqlDatabase as SQLDatabase, SqlConn, SqlConn as SQLConn, Transaction, Cursor, Row, QueryArgs } from "./sqldb.ts";
 export { PubSubTopic, PubSubSubscription } from "./pubsub.ts";
 export { Sink, Stream, Socket, WebSocketClient } from "./streams.ts";
-export { BodyReader, ResponseWriter } from "../server/raw.ts";
+export { BodyReader, ResponseWriter } from "./rawapi.ts";
 export { Bucket, BucketObject, ListEntry, ListIterator, ObjectAttrs, ObjectErrorKind, TypedObjectError } from "./objects.ts";
 export { CacheCluster } from "./cache.ts";

@@ -7,7 +7,7 @@ import { StreamManager } from "./streams.ts";
 import { CronRuntime } from "./cron.ts";
 import { RequestLog } from "./requestlog.ts";
 import { listRuns } from "../cron/index.ts";
-import type { DevSource } from "../server/dev.ts";
+import type { DevSource } from "../server/dashboard.ts";
 import { listenerUrl, OpsServer } from "../server/ops.ts";
 import { isLoopback } from "../server/clientaddr.ts";
 import { HttpError } from "../server/errors.ts";

@@ -1,13 +1,13 @@
 // Object storage through the real SDK (encore.dev/storage/objects) on our runtime: the fixture app
 // host/testdata/resources on the local store (files under the data directory, signed links served
-// by our server) and on S3-compatible storage (the fake in tests/fakes/s3.ts).
+// by our server) and on S3-compatible storage (the fake in host/testing/fake-s3.ts).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { useFixture, type UsedFixture } from "../testing/use-fixture.ts";
-import { startFakeS3, type FakeS3 } from "../../tests/fakes/s3.ts";
-import { UrlSigner } from "./objects.ts";
+import { startFakeS3, type FakeS3 } from "../testing/fake-s3.ts";
+import { Bucket, LocalStore, TypedObjectError, UrlSigner } from "./objects.ts";
 
 const APP = path.resolve(import.meta.dirname, "../testdata/resources");
 const dataDir = mkdtempSync(path.join(tmpdir(), "objects-test-"));
@@ -102,6 +102,8 @@ describe("local store specifics", () => {
     expect(pub.headers.get("content-security-policy")).toContain("sandbox");
     expect(await pub.text()).toBe("png!");
     expect((await fetch(`${local.server.url}/__objects/docs/once`)).status).toBe(403);
+    // The app's catch-all route serves other paths, not the object links.
+    expect(await (await fetch(`${local.server.url}/some/page`)).text()).toBe("<html>app</html>");
     const get = (await op(local, { bucket: "docs", op: "signedDownload", name: "once" })).value.url as string;
     expect((await fetch(get.replace(/sig=.{4}/, "sig=AAAA"))).status).toBe(403);
     // A download link does not allow uploads.
@@ -109,6 +111,21 @@ describe("local store specifics", () => {
     // Names that look like paths stay inside the bucket.
     await op(local, { bucket: "docs", op: "upload", name: "../../escape", content: "held" });
     expect((await op(local, { bucket: "docs", op: "download", name: "../../escape" })).value).toBe("held");
+  });
+
+  test("a version is ignored by a bucket without versioning, as the SDK documents; the local store keeps none for one with it", async () => {
+    const signer = new UrlSigner(Buffer.from("k"), () => "http://x");
+    const store = new LocalStore(path.join(dataDir, "versions"), "plain", signer, false);
+    const plain = new Bucket("plain", store).object("a.txt");
+    await plain.upload(Buffer.from("one"));
+    expect(((await plain.downloadAll({ version: "v1" })) as Buffer).toString()).toBe("one");
+    expect(await plain.exists({ version: "v1" })).toBe(true);
+    expect(await plain.delete({ version: "v1" })).toBeNull();
+    expect(await plain.exists()).toBe(false);
+    const versioned = new Bucket("kept", store, true).object("b.txt");
+    await versioned.upload(Buffer.from("two"));
+    expect(await versioned.downloadAll({ version: "v1" })).toBeInstanceOf(TypedObjectError);
+    expect(((await versioned.downloadAll()) as Buffer).toString()).toBe("two");
   });
 
   test("a signed link expires", () => {

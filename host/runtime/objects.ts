@@ -4,7 +4,7 @@
 // the AWS SDK when WARROOM_S3_ENDPOINT or WARROOM_S3_REGION is set. Errors reach the SDK as
 // TypedObjectError values (its unwrapErr turns them into ObjectNotFound / PreconditionFailed / ...).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import type http from "node:http";
@@ -86,10 +86,11 @@ export class Bucket {
   constructor(
     readonly name: string,
     private readonly store: ObjectStore,
+    private readonly versioned = false,
   ) {}
 
   object(name: string): BucketObject {
-    return new BucketObject(name, this.store);
+    return new BucketObject(name, this.store, this.versioned);
   }
 
   async list(options?: { prefix?: string; limit?: number } | null): Promise<ListIterator | TypedObjectError> {
@@ -137,7 +138,13 @@ export class BucketObject {
   constructor(
     readonly name: string,
     private readonly store: ObjectStore,
+    private readonly versioned = false,
   ) {}
+
+  /** The SDK's `version` option: "if bucket versioning is not enabled, this option is ignored". */
+  private version(options: { version?: string } | null | undefined): string | undefined {
+    return this.versioned ? options?.version || undefined : undefined;
+  }
 
   private async run<T>(fn: () => Promise<T | TypedObjectError>): Promise<T | TypedObjectError> {
     const bad = checkName(this.name);
@@ -154,11 +161,11 @@ export class BucketObject {
   }
 
   attrs(options?: { version?: string } | null): Promise<ObjectAttrs | TypedObjectError> {
-    return this.run(async () => (await this.store.head(this.name, options?.version)) ?? this.notFound());
+    return this.run(async () => (await this.store.head(this.name, this.version(options))) ?? this.notFound());
   }
 
   exists(options?: { version?: string } | null): Promise<boolean | TypedObjectError> {
-    return this.run(async () => (await this.store.head(this.name, options?.version)) !== null);
+    return this.run(async () => (await this.store.head(this.name, this.version(options))) !== null);
   }
 
   upload(data: Buffer, opts?: { contentType?: string; preconditions?: { notExists?: boolean } } | null): Promise<ObjectAttrs | TypedObjectError> {
@@ -180,12 +187,12 @@ export class BucketObject {
   }
 
   downloadAll(options?: { version?: string } | null): Promise<Buffer | TypedObjectError> {
-    return this.run(async () => (await this.store.get(this.name, options?.version)) ?? this.notFound());
+    return this.run(async () => (await this.store.get(this.name, this.version(options))) ?? this.notFound());
   }
 
   async delete(options?: { version?: string } | null): Promise<TypedObjectError | null> {
     const r = await this.run(async () => {
-      await this.store.delete(this.name, options?.version);
+      await this.store.delete(this.name, this.version(options));
       return null;
     });
     return r;
@@ -441,10 +448,30 @@ export class ObjectRoutes {
 
 // ----- the runtime's buckets
 
+/** Removes the test folders (`{run}-{pid}-{random}`) of test processes that are no longer running. */
+function removeDeadTestFolders(tests: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(tests);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^[^-]+-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ESRCH") rmSync(path.join(tests, name), { recursive: true, force: true });
+    }
+  }
+}
+
 /** The buckets of the app (from the parser's metadata), each on the configured store. */
 export class ObjectsRuntime {
   private readonly stores = new Map<string, { store: ObjectStore; meta: BucketMeta }>();
   private signerInstance: UrlSigner | null = null;
+  private localRootDir: string | null = null;
 
   constructor(
     private readonly config: RuntimeConfig,
@@ -464,16 +491,36 @@ export class ObjectsRuntime {
     const oc = this.config.objects;
     const store = oc.s3
       ? new S3Store(oc.s3, oc.bucketNames[name] ?? oc.bucketPrefix + name, meta.public)
-      : new LocalStore(path.join(this.config.dataDir, "objects", this.config.dbPrefix + name), name, this.signer, meta.public);
+      : new LocalStore(path.join(this.localRoot(), this.config.dbPrefix + name), name, this.signer, meta.public);
     e = { store, meta };
     this.stores.set(name, e);
     return e;
   }
 
+  /**
+   * Where the local store keeps its buckets. A test process (NODE_ENV=test) keeps each runtime's
+   * apart, as its databases are private clones, so test files never see each other's objects; the
+   * folder goes when the process exits, or (test workers are often killed) when a later test
+   * process finds its process gone.
+   */
+  private localRoot(): string {
+    if (this.localRootDir) return this.localRootDir;
+    let root = path.join(this.config.dataDir, "objects");
+    if (process.env.NODE_ENV === "test") {
+      const tests = path.join(root, "tests");
+      removeDeadTestFolders(tests);
+      const dir = path.join(tests, `${process.env.WARROOM_TEST_RUN ?? "x"}-${process.pid}-${randomBytes(3).toString("hex")}`);
+      process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+      root = dir;
+    }
+    this.localRootDir = root;
+    return root;
+  }
+
   bucket(name: string): Bucket {
     const e = this.entry(name);
     if (!e) throw new Error(`bucket "${name}" is not in the app's metadata: regenerate it (npm run gen)`);
-    return new Bucket(name, e.store);
+    return new Bucket(name, e.store, e.meta.versioned);
   }
 
   /** The HTTP side of the local store (signed and public links); none on S3. */

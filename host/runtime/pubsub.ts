@@ -7,7 +7,8 @@ import type { Databases } from "./databases.ts";
 import type { Logger } from "./log.ts";
 import { Request } from "./request.ts";
 import { inNewContext } from "./context.ts";
-import { decodeMessage, toJSONValue } from "../server/codec.ts";
+import { decodeMessage } from "../server/decode.ts";
+import { toJSONValue } from "../server/encode.ts";
 import { PubSub, type Delivery, type SubscriptionConfig } from "../pubsub/index.ts";
 import type { AppMeta, SubscriptionMeta, TopicMeta } from "../meta.ts";
 

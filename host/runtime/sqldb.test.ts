@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import postgres from "postgres";
 import { Decimal } from "./decimal.ts";
-import { QueryArgs, SqlDatabase, SqlError, type Cursor } from "./sqldb.ts";
+import { QueryArgs, SqlDatabase, type Cursor } from "./sqldb.ts";
+import { SqlError } from "../db/sqlerror.ts";
 import { databaseUrl, ensureDatabase, serverUrlOf } from "../db/provision.ts";
-import { dropDatabase } from "../db/testdb.ts";
+import { dropDatabase } from "../db/testtemplates.ts";
 import { testDatabaseName, testServerUrl } from "../testing/services.ts";
 
 const SERVER = serverUrlOf(testServerUrl());

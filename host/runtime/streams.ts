@@ -6,7 +6,9 @@
 // pipe that keeps WebSocket semantics (every message and the handshake travel as JSON).
 import type { EndpointMeta, Schema } from "../meta.ts";
 import { paramsSchema, type ApiRoute, type Dispatcher, type HandlerResult } from "./dispatch.ts";
-import { checkJson, decodeMessage, decodeParams, encodeJSON, ValidationError, type DecodeOptions, type Types } from "../server/codec.ts";
+import { checkJson, decodeMessage, decodeParams, ValidationError, type DecodeOptions } from "../server/decode.ts";
+import { encodeJSON } from "../server/encode.ts";
+import type { Types } from "../server/schemawalk.ts";
 import { toErrorBody } from "../server/errors.ts";
 import type { HttpServer } from "../server/http.ts";
 import { WsServer, handshakeParams } from "../server/ws.ts";

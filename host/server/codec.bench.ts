@@ -1,7 +1,8 @@
 // Micro-benchmark of the per-request work in host/server: decode a typical request, encode a
 // typical response, route a path. Run: npx tsx host/server/codec.bench.ts (not part of the tests).
 import type { FieldMeta, ParamsMeta, Schema } from "../meta.ts";
-import { decodeRequest, encodeResponse, parseCookies, type RawRequestParts } from "./codec.ts";
+import { decodeRequest, parseCookies, type RawRequestParts } from "./decode.ts";
+import { encodeResponse } from "./encode.ts";
 import { Router } from "./router.ts";
 
 const f = (name: string, schema: Schema, extra: Partial<FieldMeta> = {}): FieldMeta => ({ name, schema, optional: false, ...extra });

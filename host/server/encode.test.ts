@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { FieldMeta, ParamsMeta, Schema } from "../meta.ts";
-import { decodeMessage } from "./codec.ts";
+import { decodeMessage } from "./decode.ts";
 import { encodeJSON, encodeResponse, serializeSetCookie, toJSONValue } from "./encode.ts";
 import { str, num, bool, date, lit, union, arr, ref, field, obj, types } from "./testschemas.ts";
 

@@ -4,7 +4,7 @@
 import type { FieldMeta, ParamsMeta, Schema } from "../meta.ts";
 import { formatISO } from "./datetime.ts";
 import { HttpError } from "./errors.ts";
-import { inherited, isDecimal, isPlainObject, ownGet, resolve, type Types } from "./schema.ts";
+import { inherited, isDecimal, isPlainObject, ownGet, resolve, type Types } from "./schemawalk.ts";
 
 export interface EncodedResponse {
   status?: number;

@@ -2,9 +2,9 @@ import { describe, expect, test } from "vitest";
 // The SDK's error class itself (its module has no imports, so this loads no runtime).
 import { APIError, ErrCode } from "../../node_modules/encore.dev/dist/api/error.js";
 import { DB_RETRY_AFTER_SECONDS, DB_UNAVAILABLE_MESSAGE, ERR_STATUS, HttpError, invalidArgument, notFound, retryAfterHeader, statusForCode, toErrorBody, unauthenticated } from "./errors.ts";
-import { SqlError, unavailableError } from "../runtime/sqldb.ts";
+import { SqlError, unavailableError } from "../db/sqlerror.ts";
 import { errorParts } from "../runtime/dispatch.ts";
-import { ValidationError } from "./codec.ts";
+import { ValidationError } from "./decode.ts";
 
 describe("statusForCode", () => {
   test.each([

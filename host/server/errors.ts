@@ -29,7 +29,7 @@ export const DB_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Whether `err`, or an error in its cause chain, is a database that cannot be reached or gave no
- * connection in time (host/runtime/sqldb.ts marks those SqlErrors `unavailable`). Such failures are
+ * connection in time (host/db/sqlerror.ts marks those SqlErrors `unavailable`). Such failures are
  * transient: callers get 503 `unavailable` with a retry hint instead of 500 `internal`, also when
  * the app wrapped the error (APIError.internal(msg, cause)).
  */

@@ -5,20 +5,21 @@ import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { AppMeta, CorsConfig, EndpointMeta } from "../meta.ts";
 import { Router } from "./router.ts";
-import { checkJson, decodeRequest, encodeResponse, parseCookies, ValidationError, type RawRequestParts } from "./codec.ts";
+import { checkJson, decodeRequest, parseCookies, ValidationError, type RawRequestParts } from "./decode.ts";
+import { encodeResponse } from "./encode.ts";
 import { HttpError as RuntimeError, isDatabaseUnavailable, retryAfterHeader, statusForCode } from "./errors.ts";
 import { corsHeaders, withAppHeaders } from "./cors.ts";
 import type { Dispatcher } from "../runtime/dispatch.ts";
 import { errorParts } from "../runtime/dispatch.ts";
 import { Request, type APICallData } from "../runtime/request.ts";
 import { LogLevel, type Logger } from "../runtime/log.ts";
-import { BodyReader, bodyTooLarge, ResponseWriter } from "./raw.ts";
+import { BodyReader, bodyTooLarge, ResponseWriter } from "../runtime/rawapi.ts";
 import { serveStatic } from "./static.ts";
 import { OpsRoutes, type OpsPolicy } from "./ops.ts";
 import { applyClientAddress, TrustedProxies } from "./clientaddr.ts";
 import { runtimeMetrics } from "../runtime/metrics.ts";
 import type { ObjectRoutes } from "../runtime/objects.ts";
-import type { DevSource } from "./dev.ts";
+import type { DevSource } from "./dashboard.ts";
 import type { RequestLog } from "../runtime/requestlog.ts";
 
 /** What the request log learns about a request while it is served. */
@@ -202,10 +203,11 @@ export class HttpServer {
     }
     const extra = cors.headers;
 
+    // The object store's links have the runtime's own prefix: they win over an app's catch-all route.
+    if (this.opts.objects && pathname.startsWith("/__objects/") && this.opts.objects.handle(req, res, pathname, extra)) return;
     const found = this.router.find(method, pathname);
     // The runtime's own pages, only where the app has no route of its own.
     if (!("value" in found) && this.publicOps && this.opsRoutes!.handle(req, res, pathname, this.publicOps)) return;
-    if (!("value" in found) && this.opts.objects?.handle(req, res, pathname, extra)) return;
     if (!("value" in found)) {
       drain(req);
       return writeError(res, new HttpError("not_found", "endpoint not found"), extra, this.opts.log, null);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { jsonProblem, MAX_JSON_DEPTH, stringProblem } from "./jsonguard.ts";
-import { checkJson, ValidationError } from "./codec.ts";
+import { checkJson, ValidationError } from "./decode.ts";
 
 const nest = (levels: number): unknown => {
   let v: unknown = 1;

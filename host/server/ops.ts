@@ -13,7 +13,7 @@ import path from "node:path";
 import type { AppMeta } from "../meta.ts";
 import type { Logger } from "../runtime/log.ts";
 import { openapiDocument } from "../codegen/openapi.ts";
-import { DevRoutes, type DevSource } from "./dev.ts";
+import { DevRoutes, type DevSource } from "./dashboard.ts";
 import { applyClientAddress, isLoopback, normalizeAddress, type TrustedProxies } from "./clientaddr.ts";
 import { renderPrometheus } from "../runtime/metrics.ts";
 

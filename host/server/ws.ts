@@ -10,7 +10,7 @@ import type { ApiRoute, Dispatcher } from "../runtime/dispatch.ts";
 import type { Logger } from "../runtime/log.ts";
 import { Request, type APICallData } from "../runtime/request.ts";
 import type { StreamOptions, StreamPeer, Transport } from "../runtime/streams.ts";
-import { decodeRequest, parseCookies } from "./codec.ts";
+import { decodeRequest, parseCookies } from "./decode.ts";
 import { HttpError, retryAfterHeader, toErrorBody } from "./errors.ts";
 import { authenticateRequest, type HttpServer } from "./http.ts";
 import { applyClientAddress } from "./clientaddr.ts";

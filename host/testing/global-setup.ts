@@ -5,7 +5,7 @@ import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { ensureGenerated } from "../codegen/index.ts";
 import { startDatabaseServer } from "../db/server.ts";
-import { prepareTemplate, dropStaleTestDatabases } from "../db/testdb.ts";
+import { prepareTemplate, dropStaleTestDatabases } from "../db/testtemplates.ts";
 import { Logger, LogLevel } from "../runtime/log.ts";
 import { TEST_DB_PREFIX } from "../runtime/databases.ts";
 import { FIXTURE_DB_PREFIX } from "./fixture-server.ts";

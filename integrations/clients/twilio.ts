@@ -9,7 +9,7 @@ import type { RequestClient } from "twilio";
 import { z } from "zod";
 import type { ProviderPolicy } from "../../shared/resilience";
 import { decodeWith } from "./schemas";
-import { send, type CallObserver, type ErrorReader } from "./http";
+import { send, type CallObserver, type Decoder, type ErrorReader } from "./http";
 
 /** Twilio credentials and where to reach it. */
 export interface TwilioConfig {
@@ -26,6 +26,17 @@ export interface TwilioSend {
   body: string;
   /** Where Twilio posts status changes (signed with X-Twilio-Signature). */
   statusCallback?: string;
+}
+
+/** A message as Twilio lists it, for reconciling a send whose outcome we did not record. */
+export interface TwilioListedMessage {
+  sid: string;
+  status: string;
+  to: string;
+  from: string;
+  body: string;
+  /** When Twilio accepted it (second precision), null if Twilio did not say. */
+  dateCreated: Date | null;
 }
 
 /** Twilio's Message resource, the fields we use. */
@@ -46,6 +57,12 @@ export const TwilioMessageSchema = z.looseObject({
   num_segments: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).nullable().optional(),
 });
 
+/** A page of Twilio's Message list (GET …/Messages.json), newest first; only the first page is read. */
+export const TwilioMessagePageSchema = z.looseObject({
+  messages: z.array(TwilioMessageSchema.extend({ body: z.string().nullable(), date_created: z.string().nullable() })),
+  next_page_uri: z.string().nullable().optional(),
+});
+
 // Twilio's error body: {code, message, more_info, status}. 429 is code 20429; 401 is 20003.
 export const readTwilioError: ErrorReader = (status, body) => {
   const b = body as { code?: number; message?: string } | null;
@@ -54,6 +71,8 @@ export const readTwilioError: ErrorReader = (status, body) => {
 };
 
 const TWILIO_ORIGIN = "https://api.twilio.com";
+const decodeMessage: Decoder<unknown> = decodeWith(TwilioMessageSchema, "Twilio Message");
+const decodePage: Decoder<unknown> = decodeWith(TwilioMessagePageSchema, "Twilio Message list");
 
 /** What the SDK hands its HTTP client (twilio/lib/base/RequestClient RequestOptions, the fields we read). */
 interface SdkRequest {
@@ -97,7 +116,7 @@ class PolicyHttpClient {
     const res = await send(
       this.policy,
       { method, url: url.toString(), headers, body: method === "POST" ? form.toString() : undefined, retryOnTimeout: method === "GET" },
-      { readError: readTwilioError, decode: decodeWith(TwilioMessageSchema, "Twilio Message"), observe: this.observe, signal: this.signal() },
+      { readError: readTwilioError, decode: method === "GET" ? decodePage : decodeMessage, observe: this.observe, signal: this.signal() },
     );
     return { statusCode: res.status, body: JSON.stringify(res.body), headers: Object.fromEntries(res.headers) };
   }
@@ -121,5 +140,15 @@ export class TwilioClient {
     this.signal = signal;
     const m = await this.sdk.messages.create({ to: msg.to, from: msg.from, body: msg.body, ...(msg.statusCallback ? { statusCallback: msg.statusCallback } : {}) });
     return { sid: m.sid, status: m.status, to: m.to, from: m.from ?? "", numSegments: Number(m.numSegments ?? 1) };
+  }
+
+  /**
+   * The most recent messages from `from` to `to` (Twilio lists newest first; one page of at most
+   * `pageSize`). Used to find out whether a send whose answer was lost reached Twilio.
+   */
+  async recentMessages(q: { to: string; from: string; pageSize?: number }, signal?: AbortSignal): Promise<TwilioListedMessage[]> {
+    this.signal = signal;
+    const page = await this.sdk.messages.page({ to: q.to, from: q.from, pageSize: q.pageSize ?? 50 });
+    return page.instances.map((m) => ({ sid: m.sid, status: m.status, to: m.to, from: m.from ?? "", body: m.body ?? "", dateCreated: m.dateCreated instanceof Date && !Number.isNaN(m.dateCreated.getTime()) ? m.dateCreated : null }));
   }
 }

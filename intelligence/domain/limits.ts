@@ -1,7 +1,7 @@
 // Bounds on untrusted files (DOCX and PDF) before and while their text is extracted: what a ZIP
 // archive's central directory may declare, how much its entries and a PDF's streams may expand to,
 // how long the extracted text and how many pages a PDF may be. Pure: the extraction task
-// (intelligence/extract.ts) applies them to bytes it inflates itself. Each refusal is a
+// (intelligence/domain/extract.ts) applies them to bytes it inflates itself. Each refusal is a
 // LimitExceeded whose message a user can act on.
 
 export interface FileLimits {

@@ -6,6 +6,7 @@
 import { draftHoldingStatement, hostileVoices, incidentLines, platformPain, type IncidentBrief, type MentionSample } from "./analyst";
 import type { CompetitorFigures } from "./competitor";
 import type { ThreatResult } from "./threat";
+import { isUuid } from "../../shared/ids";
 
 export type ToolName =
   | "list_campaigns"
@@ -167,8 +168,6 @@ export function isToolName(v: unknown): v is ToolName {
   return typeof v === "string" && (TOOL_NAMES as readonly string[]).includes(v);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Checks a call's JSON arguments; a message the model can act on when they are wrong. */
 export function parseToolArgs(name: ToolName, raw: string): { ok: true; args: ToolArgs } | { ok: false; error: string } {
   let parsed: unknown;
@@ -181,7 +180,7 @@ export function parseToolArgs(name: ToolName, raw: string): { ok: true; args: To
   const a = parsed as Record<string, unknown>;
   const args: ToolArgs = {};
   if (a.campaignId !== undefined && a.campaignId !== null && a.campaignId !== "") {
-    if (typeof a.campaignId !== "string" || !UUID.test(a.campaignId)) return { ok: false, error: "campaignId must be a campaign id from list_campaigns" };
+    if (typeof a.campaignId !== "string" || !isUuid(a.campaignId)) return { ok: false, error: "campaignId must be a campaign id from list_campaigns" };
     args.campaignId = a.campaignId;
   }
   if (a.hours !== undefined) {

@@ -64,7 +64,7 @@ export function levelRate(l: LevelState, p: LevelParams): number {
 }
 
 /** The Gamma shape of the level's posterior (how many counts support it), capped by maxShape. */
-export function levelShape(l: LevelState, p: LevelParams): number {
+function levelShape(l: LevelState, p: LevelParams): number {
   return Math.min(p.priorRate * p.priorMinutes + l.counts, p.maxShape);
 }
 
@@ -80,7 +80,7 @@ export function expectation(l: LevelState, p: LevelParams, seasonalExposure: num
 }
 
 /** The count a minute is learned as: clipped to the forecast ± clipSigma standard deviations. */
-export function clippedCount(l: LevelState, p: LevelParams, count: number, factor: number, dispersion: number): number {
+function clippedCount(l: LevelState, p: LevelParams, count: number, factor: number, dispersion: number): number {
   const forecast = levelRate(l, p) * factor;
   const sd = Math.sqrt(Math.max(forecast, 0.25) * Math.max(1, dispersion));
   return clamp(count, forecast - p.clipSigma * sd - 1, forecast + p.clipSigma * sd + 1);

@@ -1,7 +1,7 @@
 // The crisis detector against the reference cases of docs/crisis-cases.md (five seeds each, plus
 // variations of their parameters), the horizon rule, explanations, state round trips and config.
 import { describe, expect, test } from "vitest";
-import { buildCase, caseConfig, mentionsAt, minuteOf, replayCase, type CaseName, type CaseOptions, type ReferenceCase } from "./cases";
+import { buildCase, caseConfig, mentionsAt, minuteOf, replayCase, type CaseName, type CaseOptions, type ReferenceCase } from "../testdata/cases";
 import { CrisisDetector, DetectorConfigError, DetectorStateError, resolveConfig } from "./detector";
 import { distinctTerms } from "./text";
 import type { AlertType, DetectorEvent, DetectorMention } from "./types";

@@ -67,7 +67,7 @@ const MAX_GAP_MINUTES = 20_160;
 const STATE_VERSION = 1;
 
 /** The detector's defaults (the thresholds' defaults are the seed's). */
-export const DEFAULT_OPTIONS: DetectorOptions = {
+const DEFAULT_OPTIONS: DetectorOptions = {
   horizonMinutes: 120,
   volumeWindowsMinutes: [1, 3, 10, 30],
   significance: 1e-7,
@@ -265,7 +265,7 @@ export function resolveConfig(input: DetectorConfigInput): DetectorConfig {
 }
 
 /** A fresh state for a campaign. */
-export function initialState(campaignId: string): DetectorState {
+function initialState(campaignId: string): DetectorState {
   return {
     version: STATE_VERSION,
     campaignId,

@@ -5,7 +5,7 @@
 // happened, an hour after it began, in batches of 300 or 1000): the verdict (each story's highest type and severity) must be
 // the one of the plain minute-by-minute replay, and that one what docs/crisis-cases.md expects.
 import { describe, expect, test } from "vitest";
-import { CASE_NAMES, buildCase, replayShifted, verdictOf, type CaseName, type ShiftedReplay } from "./cases";
+import { CASE_NAMES, buildCase, replayShifted, verdictOf, type CaseName, type ShiftedReplay } from "../testdata/cases";
 
 const MINUTE = 60_000;
 
