@@ -12,10 +12,11 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 const KNOWN_SLOW: Record<string, number> = {
   "tests/intelligence-bombs.test.ts": 60,
   "tests/scaleout.test.ts": 55,
+  "host/runtime/runtime.test.ts": 30,
   "tests/fuzz.test.ts": 25,
   "monitoring/replay.test.ts": 25,
   "monitoring/domain/replay.test.ts": 22,
-  "host/codegen/client.test.ts": 18,
+  "host/server/robustness.test.ts": 20,
 };
 
 const STARTS_AN_APP = /\b(useFixture|startFixture|runFixtureToExit)\(/;
