@@ -18,7 +18,7 @@ export default defineConfig({
     // file's time is spent waiting (for a started app, PostgreSQL, a child process, a lease to run
     // out), not computing; host/ took 108 s with three and 88 s with four, for the same CPU time.
     // A test process and the app it starts each keep inside their connection budget
-    // (WARROOM_DB_MAX_CONNECTIONS); the run peaked at ~40 connections of max_connections = 100.
+    // (WARROOM_DB_MAX_CONNECTIONS); a whole run peaked at 55 connections of max_connections = 100.
     // `npx vitest run --maxWorkers=1` runs one file at a time.
     maxWorkers: 4,
     // The longest files first, so that the last to finish is a short one (host/testing/sequencer.ts).
