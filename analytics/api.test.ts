@@ -204,7 +204,7 @@ describe("rollups kept live from the stream", () => {
     };
     await countStreamEvent(crisis);
     await countStreamEvent(crisis);
-    await countStreamEvent({ ...crisis, data: { ...crisis.data, event: "escalated" } });
+    await countStreamEvent({ ...crisis, data: { ...(crisis.data as object), event: "escalated" } });
     expect(await store.crisisCount(campaignA, new Date(day), new Date(day + DAY))).toBe(1);
     const report = await analytics.generateAnalyticsReport({ campaignId: campaignA, startDate: new Date(day), endDate: new Date(day + DAY) }, as(analyst));
     expect(report.summary).toMatchObject({ totalMentions: 3, crisisEvents: 1 });

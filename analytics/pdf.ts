@@ -34,7 +34,7 @@ export function printable(text: string): string {
 }
 
 /** The text, shortened with an ellipsis to fit `width` in the current font and size (one line). */
-function fit(doc: Doc, text: string, width: number): string {
+function fitText(doc: Doc, text: string, width: number): string {
   let t = printable(text);
   if (doc.widthOfString(t) <= width) return t;
   while (t.length > 1 && doc.widthOfString(`${t}…`) > width) t = t.slice(0, -1);
@@ -157,7 +157,7 @@ function platformChart(doc: Doc, r: AnalyticsReport, x: number, y: number, width
   rows.forEach((p, i) => {
     const ry = y + i * 24;
     doc.font("Helvetica").fontSize(9).fillColor(INK);
-    doc.text(fit(doc, p.platform, labelW - 6), x, ry + 4, { lineBreak: false });
+    doc.text(fitText(doc, p.platform, labelW - 6), x, ry + 4, { lineBreak: false });
     const w = max > 0 ? Math.max(1, (p.mentions / max) * barW) : 1;
     doc.rect(x + labelW, ry, w, 16).fillColor(PALETTE[i % PALETTE.length]).fill();
     doc.fillColor(INK).text(`${int(p.mentions)} (${pct(p.share)}), sentiment ${fixed(p.averageSentiment, 2)}`, x + labelW + w + 6, ry + 4, { width: valueW + barW - w, lineBreak: false });
@@ -205,7 +205,7 @@ function shareOfVoiceChart(doc: Doc, r: AnalyticsReport, x: number, y: number, w
     doc.rect(lx, ly, 10, 10).fillColor(PALETTE[i % PALETTE.length]).fill();
     doc.font("Helvetica").fontSize(9).fillColor(INK);
     const figures = `: ${pct(s.share)} (${int(s.mentions)} mentions)`;
-    doc.text(fit(doc, s.label, width - (lx - x) - 16 - doc.widthOfString(figures)) + figures, lx + 16, ly + 1, { lineBreak: false });
+    doc.text(fitText(doc, s.label, width - (lx - x) - 16 - doc.widthOfString(figures)) + figures, lx + 16, ly + 1, { lineBreak: false });
   });
 }
 
@@ -275,9 +275,9 @@ function figureBox(doc: Doc, x: number, y: number, w: number, label: string, val
   doc.roundedRect(x, y, w, 62, 4).lineWidth(0.8).strokeColor(GRID).stroke();
   doc.font("Helvetica").fontSize(8).fillColor(MUTED).text(label.toUpperCase(), x + 10, y + 8, { width: w - 20, lineBreak: false });
   doc.font("Helvetica-Bold").fontSize(18).fillColor(INK);
-  doc.text(fit(doc, value, w - 20), x + 10, y + 21, { lineBreak: false });
+  doc.text(fitText(doc, value, w - 20), x + 10, y + 21, { lineBreak: false });
   doc.font("Helvetica").fontSize(8).fillColor(MUTED);
-  doc.text(fit(doc, note, w - 20), x + 10, y + 45, { lineBreak: false });
+  doc.text(fitText(doc, note, w - 20), x + 10, y + 45, { lineBreak: false });
 }
 
 /** Renders the report; resolves to the PDF's bytes. */
@@ -435,7 +435,7 @@ export function renderReportPdf(r: AnalyticsReport, reportId: string): Promise<B
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc.font("Helvetica").fontSize(8).fillColor(MUTED);
-    doc.text(fit(doc, `${r.campaignName} - analytics report`, W / 2 - 10), M, A4.height - 35, { lineBreak: false });
+    doc.text(fitText(doc, `${r.campaignName} - analytics report`, W / 2 - 10), M, A4.height - 35, { lineBreak: false });
     doc.text(`Page ${i + 1} of ${pages.count}`, M + W / 2, A4.height - 35, { width: W / 2, align: "right", lineBreak: false });
     doc.page.margins.bottom = bottom;
   }

@@ -245,7 +245,7 @@ export async function forgetAccountState(userId: string): Promise<void> {
  */
 export async function authenticate(token: string): Promise<CallerIdentity> {
   const keys = signingKeys();
-  let claims;
+  let claims: Awaited<ReturnType<typeof verifyAccessToken>>;
   try {
     claims = await verifyAccessToken(keys, token);
   } catch {
@@ -253,7 +253,7 @@ export async function authenticate(token: string): Promise<CallerIdentity> {
   }
   if (!isUuid(claims.userID)) throw APIError.unauthenticated("invalid or expired token");
   const state = await accountState(claims.userID);
-  if (!state || !state.live || state.sessionVersion !== claims.sessionVersion) {
+  if (!state?.live || state.sessionVersion !== claims.sessionVersion) {
     throw APIError.unauthenticated("this session has ended; sign in again");
   }
   return { userID: state.id, email: state.email, role: state.role, permissions: permissionsFor(state.role) };

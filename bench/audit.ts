@@ -60,7 +60,7 @@ export default async function runAuditBench(root: string, args: string[]): Promi
 
     // 2. Bulk-fill the chain to `entries` with the same hashing, continuing from the head.
     const [{ count }] = await sql<{ count: string }[]>`SELECT count(*)::text AS count FROM audit_log`;
-    let [head] = await sql<{ seq: string; hash: string }[]>`SELECT seq::text AS seq, hash FROM audit_chain_head`;
+    const [head] = await sql<{ seq: string; hash: string }[]>`SELECT seq::text AS seq, hash FROM audit_chain_head`;
     let seq = Number(head!.seq);
     let prev = head!.hash;
     const toLoad = Math.max(0, entries - Number(count));

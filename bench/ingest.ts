@@ -290,7 +290,10 @@ async function measureFanout(app: App, o: Options): Promise<FanoutFigures> {
   let resolveReady!: (v: { ready: number; failed: number; firstError: string | null }) => void;
   let rejectReady!: (e: Error) => void;
   const readySummary = { ready: 0, failed: 0, firstError: null as string | null };
-  const ready = new Promise<typeof readySummary>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
+  const ready = new Promise<typeof readySummary>((res, rej) => {
+    resolveReady = res;
+    rejectReady = rej;
+  });
   const t0 = performance.now();
   const workers = counts.map((count) => {
     const w = new Worker(CLIENT_WORKER, { eval: true, workerData: { url, count, total, wsModule } });

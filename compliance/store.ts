@@ -182,7 +182,9 @@ function kickWriter(): void {
       queue = queue.slice(batch.length);
       try {
         const stored = await writeBatch(batch);
-        batch.forEach((p, i) => p.resolve(stored[i]!));
+        batch.forEach((p, i) => {
+          p.resolve(stored[i]!);
+        });
       } catch (err) {
         if (batch.length === 1) batch[0]!.reject(err);
         // One bad event must not fail the others: write them one by one.

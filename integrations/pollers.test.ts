@@ -34,7 +34,11 @@ function sink() {
     }
     calls.push(mentions);
     let accepted = 0;
-    for (const m of mentions) if (!stored.has(`${m.platform}:${m.id}`)) (stored.set(`${m.platform}:${m.id}`, m), accepted++);
+    for (const m of mentions) {
+      if (stored.has(`${m.platform}:${m.id}`)) continue;
+      stored.set(`${m.platform}:${m.id}`, m);
+      accepted++;
+    }
     return { accepted, duplicates: mentions.length - accepted };
   };
   return { fn, stored, calls, failOnce: () => (failNext = 1) };

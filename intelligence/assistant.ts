@@ -69,7 +69,11 @@ function providerFault(err: unknown): boolean {
 
 const figuresOf = (outcomes: ToolOutcome[]): Figure[] => {
   const seen = new Set<string>();
-  return outcomes.flatMap((o) => o.figures).filter((f) => (seen.has(f.label) ? false : (seen.add(f.label), true)));
+  return outcomes.flatMap((o) => o.figures).filter((f) => {
+    if (seen.has(f.label)) return false;
+    seen.add(f.label);
+    return true;
+  });
 };
 
 /** The model's answer: tool rounds until it answers in text. Throws when the model fails. */

@@ -80,7 +80,7 @@ describe.skipIf(!REDIS_URL)("shared through Redis", () => {
   test("a refused request is not counted, so polling does not lengthen the wait", async () => {
     const ns = `t-${randomUUID()}`;
     const budget = { burst: 2, perMinute: 2 };
-    let now = 2_000_000 * 60_000;
+    const now = 2_000_000 * 60_000;
     const a = processLimiter(REDIS_URL, ns, budget, () => now);
     const user = `chat:${randomUUID()}`;
     await a.limiter.take(user);

@@ -16,12 +16,6 @@ export interface Visibility {
   campaignIds: string[];
 }
 
-async function all<T>(rows: AsyncGenerator<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const r of rows) out.push(r);
-  return out;
-}
-
 /** The database's own name: namespaces this deployment's cache keys (and each test file's). */
 export async function databaseName(): Promise<string> {
   const row = await db.queryRow<{ name: string }>`SELECT current_database() AS name`;

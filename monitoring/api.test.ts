@@ -9,7 +9,7 @@ import { auth, campaigns, monitoring, users } from "~encore/clients";
 import type { Role } from "../shared/permissions";
 import "../compliance/subscriptions";
 import { auditEventsFor } from "../compliance/store";
-import type { StreamingData } from "./events";
+import type { AlertEventData, MentionBatchData, SentimentSnapshotData, StreamingData } from "./events";
 import { liveBus } from "./live/stream";
 import { SNAPSHOT_INTERVAL_MS } from "./detection";
 import { detectCrises } from "./subscriptions";
@@ -65,7 +65,7 @@ async function watch(id: string): Promise<{ events: StreamingData[]; stop: () =>
   return { events, stop };
 }
 
-const mentionBatches = (events: StreamingData[]) => events.filter((e) => e.type === "MENTION" && e.data.kind === "mentions");
+const mentionBatches = (events: StreamingData[]) => events.filter((e) => e.type === "MENTION" && (e.data as MentionBatchData).kind === "mentions");
 
 beforeAll(async () => {
   admin = (await auth.register({ email: "admin@example.org", password: PASSWORD, name: "Admin" })).user;
@@ -141,9 +141,9 @@ describe("ingest", () => {
       await expect.poll(() => mentionBatches(live.events).length).toBe(2);
       const [first, second] = mentionBatches(live.events);
       expect(first).toMatchObject({ campaignId: id, type: "MENTION", priority: "low" });
-      expect(first.data.mentions).toHaveLength(50);
+      expect((first.data as MentionBatchData).mentions).toHaveLength(50);
       expect(first.timestamp).toBeInstanceOf(Date);
-      expect(second.data.mentions.map((m: { id: string; platform: string }) => `${m.platform}/${m.id}`).sort()).toEqual(["facebook/dup-1", "twitter/fresh"]);
+      expect((second.data as MentionBatchData).mentions.map((m) => `${m.platform}/${m.id}`).sort()).toEqual(["facebook/dup-1", "twitter/fresh"]);
     } finally {
       live.stop();
     }
@@ -438,7 +438,7 @@ describe("crisis detection on the stream", () => {
       const { crises } = await monitoring.getCrises({ campaignId: id }, as(manager));
       expect(crises).toHaveLength(1);
       const record = crises[0];
-      expect(record).toMatchObject({ id: crisis.data.crisisId, type: "CRISIS", status: "open", alertStatus: "pending", alertVersion: 1 });
+      expect(record).toMatchObject({ id: (crisis.data as AlertEventData).crisisId, type: "CRISIS", status: "open", alertStatus: "pending", alertVersion: 1 });
       expect(record.explanation.triggers.map((t) => t.kind)).toEqual(expect.arrayContaining(["MENTION_SPIKE", "SENTIMENT_DROP"]));
       expect(record.explanation.affectedPlatforms.sort()).toEqual(["facebook", "news", "twitter"]);
       expect(record.explanation.estimatedReach).toBeGreaterThan(0);
@@ -484,7 +484,7 @@ describe("crisis detection on the stream", () => {
       await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_INTERVAL_MS + 100));
       await monitoring.ingestMentions({ campaignId: id, mentions: [mention({ id: "g-new", sentiment: 0.8, timestamp: new Date() })] }, as(manager));
       await expect.poll(() => live.events.filter((e) => e.type === "SENTIMENT").length, { timeout: 10_000 }).toBe(2);
-      const second = live.events.filter((e) => e.type === "SENTIMENT")[1].data;
+      const second = live.events.filter((e) => e.type === "SENTIMENT")[1].data as SentimentSnapshotData;
       expect(second).toMatchObject({ kind: "snapshot", mentions: 11, newMentions: 1 });
       expect(second.average).toBeCloseTo((10 * -0.6 + 0.8) / 11, 3);
     } finally {
@@ -501,7 +501,7 @@ describe("crisis detection on the stream", () => {
       await monitoring.ingestMentions({ campaignId: id, mentions: calm }, as(manager));
       await expect.poll(() => live.events.filter((e) => e.type === "SENTIMENT").length).toBe(1);
       expect(live.events.find((e) => e.type === "SENTIMENT")!.data).toMatchObject({ kind: "snapshot", mentions: 30, average: 0.2 });
-      expect(live.events.filter((e) => e.data.kind === "alert")).toEqual([]);
+      expect(live.events.filter((e) => (e.data as AlertEventData).kind === "alert")).toEqual([]);
       expect((await monitoring.getCrises({ campaignId: id }, as(manager))).crises).toEqual([]);
     } finally {
       live.stop();

@@ -23,7 +23,6 @@ function flag(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;
 }
-const has = (name) => process.argv.includes(`--${name}`);
 const BIN = path.resolve(flag("bin", path.join(HERE, "..", "host", "bin.mjs")));
 const SDK_VERSION = JSON.parse(readFileSync(path.join(HERE, "..", "node_modules", "encore.dev", "package.json"), "utf8")).version;
 

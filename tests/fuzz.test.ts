@@ -82,7 +82,7 @@ interface Ctx {
 }
 
 function deref(s: JsonSchema, ctx: Ctx): JsonSchema {
-  for (let i = 0; s && s.$ref && i < 20; i++) s = ctx.doc.components.schemas[s.$ref.slice("#/components/schemas/".length)];
+  for (let i = 0; s?.$ref && i < 20; i++) s = ctx.doc.components.schemas[s.$ref.slice("#/components/schemas/".length)];
   if (s?.allOf) return { ...deref(s.allOf.find((x: JsonSchema) => x.$ref) ?? {}, ctx), ...Object.assign({}, ...s.allOf.filter((x: JsonSchema) => !x.$ref)) };
   return s ?? {};
 }

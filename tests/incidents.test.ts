@@ -87,7 +87,9 @@ async function hostileBurst(campaignId: string): Promise<{ escalate: () => Promi
   const history: unknown[] = [];
   const recent: unknown[] = [];
   for (let t = hotStart - 300 * MINUTE; t < hotStart; t += MINUTE) (t < now - 125 * MINUTE ? history : recent).push(...minute(t, 2 + (Math.floor(t / MINUTE) % 3), 0.15, false));
-  [12, 15, 15, 18, 18, 20].forEach((n, k) => recent.push(...minute(hotStart + k * MINUTE, n, -0.6, true)));
+  [12, 15, 15, 18, 18, 20].forEach((n, k) => {
+    recent.push(...minute(hotStart + k * MINUTE, n, -0.6, true));
+  });
   await ingest(campaignId, history);
   await ingest(campaignId, recent);
   return { escalate: () => ingest(campaignId, minute(Date.now() - 20_000, 300, -0.85, true, 19_000)) };

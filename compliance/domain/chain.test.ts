@@ -17,7 +17,7 @@ function chain(n: number): StoredEntry[] {
 
 function verify(entries: StoredEntry[], head = { seq: entries.at(-1)?.seq ?? 0, hash: entries.at(-1)?.hash ?? GENESIS_HASH }) {
   const v = new ChainVerifier();
-  entries.forEach((e) => v.add(e));
+  for (const e of entries) v.add(e);
   v.finish(head);
   return v;
 }

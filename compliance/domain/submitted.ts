@@ -67,7 +67,9 @@ export function detailsProblem(details: unknown): string | null {
     if (value === null || typeof value !== "object") continue;
     if (depth > MAX_DETAILS_DEPTH) return `details may be nested at most ${MAX_DETAILS_DEPTH} levels deep (${path} is deeper)`;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push({ value: v, depth: depth + 1, path: `${path}[${i}]` }));
+      value.forEach((v, i) => {
+        stack.push({ value: v, depth: depth + 1, path: `${path}[${i}]` });
+      });
       continue;
     }
     for (const [k, v] of Object.entries(value)) {

@@ -164,7 +164,10 @@ class ClientPool {
     const summary = { opened: 0, failed: 0, firstError: null as string | null };
     let resolveReady!: (s: typeof summary) => void;
     let rejectReady!: (err: Error) => void;
-    this.ready = new Promise((resolve, reject) => ((resolveReady = resolve), (rejectReady = reject)));
+    this.ready = new Promise((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
     for (const count of counts) {
       const worker = new Worker(CLIENT_WORKER, { eval: true, workerData: { url, count, total, wsModule } });
       worker.on("message", (m: FromWorker) => {
@@ -193,7 +196,10 @@ class ClientPool {
   async collect(): Promise<Report[]> {
     if (this.failure) throw this.failure;
     this.reports = [];
-    const all = new Promise<void>((resolve, reject) => ((this.onReport = resolve), (this.onFailure = reject)));
+    const all = new Promise<void>((resolve, reject) => {
+      this.onReport = resolve;
+      this.onFailure = reject;
+    });
     for (const w of this.workers) w.postMessage("report");
     await all;
     return this.reports;

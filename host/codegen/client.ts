@@ -299,13 +299,13 @@ export function generateClient(meta: AppMeta): string {
       } else if (s.kind === "union") s.types.forEach(visit);
       else if (s.kind === "array") visit(s.elem);
       else if (s.kind === "record") visit(s.value);
-      else if (s.kind === "object") s.fields.forEach((f) => visit(f.schema));
+      else if (s.kind === "object") for (const f of s.fields) visit(f.schema);
     };
     const declared: string[] = [];
     for (const ep of eps) {
       for (const p of [ep.request, ep.response, ep.handshake ?? null]) {
         if (!p) continue;
-        p.fields.forEach((f) => visit(f.schema));
+        for (const f of p.fields) visit(f.schema);
         if (p.typeName && !p.typeName.includes("{") && !declared.includes(p.typeName)) declared.push(p.typeName);
       }
       visit(ep.streamIn);

@@ -170,7 +170,7 @@ export function nextEveryTime(everyMs: number, after: number): number {
   }
   const midnight = Math.floor(after / DAY) * DAY;
   const next = midnight + (Math.floor((after - midnight) / everyMs) + 1) * everyMs;
-  return next < midnight + DAY ? next : midnight + DAY; // an interval not dividing 24 h restarts at midnight
+  return Math.min(next, midnight + DAY); // an interval not dividing 24 h restarts at midnight
 }
 
 const parsed = new Map<string, CronSchedule>();

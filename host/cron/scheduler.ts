@@ -104,7 +104,10 @@ export class CronScheduler {
     this.timers.delete(job.name);
     if (this.stopped) return;
     const now = this.clock.now();
-    if (now < tick) return this.arm(job, tick);
+    if (now < tick) {
+      this.arm(job, tick);
+      return;
+    }
     // Only the latest due tick runs; ticks skipped over (a stalled process) are not replayed.
     let due = tick;
     let missed = 0;
@@ -132,7 +135,7 @@ export class CronScheduler {
       if (!runningHere && this.busy.get(job.name) === tick) this.busy.delete(job.name);
     };
     const now = this.clock.now();
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof claimTick>>;
     try {
       outcome = await claimTick(this.opts.sql, job.name, tick, this.instanceId, new Date(now), new Date(now + this.leaseMs), runningHere);
     } catch (err) {

@@ -220,7 +220,7 @@ export class SchemaBuilder {
     if (f & T.TypeParameter) return this.fail(site, "unresolved generic types are not supported in schemas");
     if (f & T.Boolean) return { kind: "boolean" };
     if (f & T.EnumLiteral && !(f & T.Union)) return literalOf(type) ?? this.fail(site, "unsupported enum member");
-    if (f & T.Union && (f & T.EnumLiteral || type.getSymbol()?.flags! & ts.SymbolFlags.Enum)) {
+    if (f & T.Union && (f & T.EnumLiteral || (type.getSymbol()?.flags ?? 0) & ts.SymbolFlags.Enum)) {
       return this.enumSchema(type as ts.UnionType, site);
     }
     if (f & (T.StringLiteral | T.NumberLiteral | T.BooleanLiteral)) {
@@ -452,7 +452,7 @@ export class SchemaBuilder {
       const rules = this.checker.getNonNullableType(this.checker.getTypeOfSymbol(prop));
       for (const rule of this.checker.getPropertiesOfType(rules)) {
         const value = literalOf(this.checker.getNonNullableType(this.checker.getTypeOfSymbol(rule)));
-        if (!value || value.kind !== "literal") {
+        if (value?.kind !== "literal") {
           this.diags.at(site, `validation ${rule.name} needs a literal argument`);
           continue;
         }

@@ -88,8 +88,12 @@ export class Databases {
     let db = this.dbs.get(name);
     if (!db) {
       const physical = this.testMode ? testCloneName(name) : this.physicalName(name);
-      let resolve!: (url: string) => void, reject!: (e: Error) => void;
-      const url = new Promise<string>((res, rej) => ((resolve = res), (reject = rej)));
+      let resolve!: (url: string) => void;
+      let reject!: (e: Error) => void;
+      const url = new Promise<string>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
       url.catch(() => {});
       const target = { physical, url, resolve, reject };
       this.targets.set(name, target);

@@ -15,6 +15,7 @@ export interface ApiRoute {
   raw: boolean;
   streamingRequest: boolean;
   streamingResponse: boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: any handler an app declares; each is called with the arguments its own kind takes
   handler: (...args: any[]) => any;
 }
 

@@ -288,7 +288,7 @@ export class LocalStore implements ObjectStore {
     const all: LocalMeta[] = [];
     for (const n of names) {
       const m = await readMeta(path.join(this.dir, n));
-      if (m && m.name.startsWith(prefix) && (after === null || m.name > after)) all.push(m);
+      if (m?.name.startsWith(prefix) && (after === null || m.name > after)) all.push(m);
     }
     all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const page = all.slice(0, max);

@@ -17,7 +17,9 @@ let admin: postgres.Sql; // a side connection, to look at the database from outs
 // The SDK builds "$1..$n" SQL from a tagged template and passes new QueryArgs(values ?? null).
 function sdkQuery(strings: TemplateStringsArray, ...params: unknown[]): [string, QueryArgs] {
   let text = "";
-  strings.forEach((s, i) => (text += s + (i < params.length ? "$" + (i + 1) : "")));
+  strings.forEach((s, i) => {
+    text += s + (i < params.length ? `$${i + 1}` : "");
+  });
   return [text, new QueryArgs(params.map((p) => p ?? null))];
 }
 
@@ -29,7 +31,7 @@ async function all(cursor: Cursor): Promise<Record<string, unknown>[]> {
 
 async function one(strings: TemplateStringsArray, ...params: unknown[]): Promise<Record<string, unknown> | null> {
   const row = await db.queryRow(...sdkQuery(strings, ...params));
-  return row && row.values();
+  return row ? row.values() : null;
 }
 
 async function exec(strings: TemplateStringsArray, ...params: unknown[]): Promise<void> {

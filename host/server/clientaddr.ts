@@ -24,7 +24,7 @@ export function parseIp(text: string): Bytes | null {
   const tail = s.slice(lastColon + 1);
   if (tail.includes(".")) {
     const v4 = parseIp(tail);
-    if (!v4 || v4.length !== 4) return null;
+    if (v4?.length !== 4) return null;
     s = s.slice(0, lastColon + 1) + ((v4[0] << 8) | v4[1]).toString(16) + ":" + ((v4[2] << 8) | v4[3]).toString(16);
   }
   const [head, rest] = s.includes("::") ? s.split("::") : [s, null];

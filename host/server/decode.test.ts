@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import type { FieldMeta, ParamsMeta, Schema } from "../meta.ts";
+import type { ParamsMeta, Schema } from "../meta.ts";
 import {
   decodeMessage,
   decodeParams,

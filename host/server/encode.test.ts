@@ -1,8 +1,8 @@
 import { describe, expect, test } from "vitest";
-import type { FieldMeta, ParamsMeta, Schema } from "../meta.ts";
+import type { ParamsMeta, Schema } from "../meta.ts";
 import { decodeMessage } from "./decode.ts";
 import { encodeJSON, encodeResponse, serializeSetCookie, toJSONValue } from "./encode.ts";
-import { str, num, bool, date, lit, union, arr, ref, field, obj, types } from "./testschemas.ts";
+import { str, num, date, lit, union, arr, ref, field, obj, types } from "./testschemas.ts";
 
 
 describe("encodeResponse", () => {

@@ -256,7 +256,7 @@ export class HttpServer {
         return;
       }
 
-      let body: unknown = undefined;
+      let body: unknown;
       if (!NO_BODY_METHODS.has(method) || hasBody(req)) body = await readJson(req, ep.bodyLimit);
       const parts: RawRequestParts = {
         method,

@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 import type { AppMeta, EndpointMeta } from "../meta.ts";
 import { Dispatcher } from "../runtime/dispatch.ts";
 import { Logger, LogLevel } from "../runtime/log.ts";
-import { Sink, StreamManager } from "../runtime/streams.ts";
+import { type Sink, StreamManager } from "../runtime/streams.ts";
 import { HttpServer } from "./http.ts";
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;

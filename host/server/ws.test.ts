@@ -8,7 +8,7 @@ import { Dispatcher, type ApiRoute } from "../runtime/dispatch.ts";
 import { Logger, LogLevel } from "../runtime/log.ts";
 import { Request } from "../runtime/request.ts";
 import {
-  Sink,
+  type Sink,
   Socket,
   Stream,
   StreamCallError,

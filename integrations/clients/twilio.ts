@@ -64,7 +64,7 @@ export const TwilioMessagePageSchema = z.looseObject({
 });
 
 // Twilio's error body: {code, message, more_info, status}. 429 is code 20429; 401 is 20003.
-export const readTwilioError: ErrorReader = (status, body) => {
+export const readTwilioError: ErrorReader = (_status, body) => {
   const b = body as { code?: number; message?: string } | null;
   if (!b || typeof b.message !== "string") return null;
   return { message: `${b.message}${b.code ? ` (Twilio error ${b.code})` : ""}`, code: b.code };
@@ -126,11 +126,7 @@ export class TwilioClient {
   private readonly sdk: ReturnType<typeof twilio>;
   private signal: AbortSignal | undefined;
 
-  constructor(
-    private readonly config: TwilioConfig,
-    policy: ProviderPolicy,
-    observe?: CallObserver,
-  ) {
+  constructor(config: TwilioConfig, policy: ProviderPolicy, observe?: CallObserver) {
     const httpClient = new PolicyHttpClient(config, policy, observe, () => this.signal);
     this.sdk = twilio(config.accountSid, config.authToken, { httpClient: httpClient as unknown as RequestClient, autoRetry: false, lazyLoading: true });
   }

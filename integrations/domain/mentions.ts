@@ -50,7 +50,7 @@ export function toMention(r: RawMention): TrackedMention | null {
     .reduce((sum, [, v]) => sum + (typeof v === "number" ? v : 0), 0);
   const mention: TrackedMention = {
     id: String(r.id),
-    text: [r.title, r.description].filter((x) => x && x.trim()).join(" — ") || "",
+    text: [r.title, r.description].filter((x) => x?.trim()).join(" — ") || "",
     author: r.screen_name || r.profile_name || "unknown",
     platform: (r.source || "web").toLowerCase(),
     url: r.link || "",

@@ -139,7 +139,11 @@ export function matchIntents(text: string, ctx: IntentContext = {}): Intent[] {
 export function composeOfflineReply(outcomes: ToolOutcome[], reason: string): string {
   const body = outcomes.flatMap((o) => o.lines);
   const seen = new Set<string>();
-  const figures: Figure[] = outcomes.flatMap((o) => o.figures).filter((f) => (seen.has(f.label) ? false : (seen.add(f.label), true)));
+  const figures: Figure[] = outcomes.flatMap((o) => o.figures).filter((f) => {
+    if (seen.has(f.label)) return false;
+    seen.add(f.label);
+    return true;
+  });
   const sources = [...new Set(figures.map((f) => f.source))];
   const footer = figures.length
     ? ["", `Figures used: ${figures.map((f) => `${f.label} = ${f.value}${f.unit && f.unit !== "[-1, 1]" && f.unit !== "[0, 1]" ? ` ${f.unit}` : ""}`).join("; ")}.`, `Sources: ${sources.join("; ")}.`]

@@ -36,7 +36,10 @@ export function safeSnippet(marked: string): { text: string; highlights: Highlig
   let open = -1;
   for (const part of marked.split(new RegExp(`([${START_SEL}${STOP_SEL}])`))) {
     if (part === START_SEL) {
-      if (open < 0) (open = text.length), (html += "<mark>");
+      if (open < 0) {
+        open = text.length;
+        html += "<mark>";
+      }
     } else if (part === STOP_SEL) {
       if (open >= 0) {
         if (text.length > open) highlights.push({ start: open, end: text.length });

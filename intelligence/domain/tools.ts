@@ -471,7 +471,7 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
             { label: `${p.platform} negative reach (last ${hours} h)`, value: p.negativeReach, source: "monitoring" },
           ]),
           lines:
-            worst && worst.negative
+            worst?.negative
               ? [
                   `${worst.platform} hurts most over the last ${hours} h: ${worst.negative} of its ${worst.mentions} mentions are negative (${Math.round(worst.negativeShare * 100)}%), reaching ${worst.negativeReach}, average sentiment ${worst.averageSentiment}.`,
                   ...rows.slice(1, 4).map((p) => `- ${p.platform}: ${p.negative}/${p.mentions} negative, negative reach ${p.negativeReach}, average ${p.averageSentiment}`),

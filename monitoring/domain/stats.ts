@@ -88,17 +88,17 @@ export function logCountUpperTail(k: number, mean: number, variance: number): nu
 
 /** Clamps x into [lo, hi]. */
 export function clamp(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : x > hi ? hi : x;
+  return Math.min(Math.max(x, lo), hi);
 }
 
 /** Clamps x into [0, 1]. */
 export function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
+  return Math.min(Math.max(x, 0), 1);
 }
 
 /** The per-step decay factor of an exponentially weighted sum with the given half-life (in steps). */
 export function decayPerStep(halfLife: number): number {
-  return Math.pow(0.5, 1 / halfLife);
+  return 0.5 ** (1 / halfLife);
 }
 
 /** 32-bit FNV-1a hash of a string: cheap, stable, used for order-independent sampling. */

@@ -40,7 +40,7 @@ class Listeners {
   /** Removes a listener; true when it was the campaign's last. */
   remove(campaignId: string, listener: LiveListener): boolean {
     const set = this.byCampaign.get(campaignId);
-    if (!set || !set.delete(listener)) return false;
+    if (!set?.delete(listener)) return false;
     this.count--;
     if (set.size > 0) return false;
     this.byCampaign.delete(campaignId);

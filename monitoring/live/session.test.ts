@@ -1,7 +1,7 @@
 // A live stream session on the in-process bus, with a fake sink: heartbeats, live events, frames,
 // and the three ways a session ends (the client leaves or is cut off, or loses access).
 import { describe, expect, test } from "vitest";
-import type { StreamingData } from "../events";
+import type { MentionBatchData, StreamingData } from "../events";
 import { MemoryBus } from "./bus";
 import type { LiveEvent } from "../model";
 import { MAX_FRAME_BYTES, frames, serveSession } from "./session";
@@ -25,7 +25,8 @@ describe("frames", () => {
       expect(JSON.stringify(p).length).toBeLessThan(MAX_FRAME_BYTES);
       expect(p.data).toMatchObject({ kind: "mentions", batchId: "b-1", part: i + 1, parts: parts.length });
     }
-    expect(parts.flatMap((p) => p.data.mentions.map((m: { id: string }) => m.id))).toEqual(event.data.mentions.map((m: { id: string }) => m.id));
+    const ids = (e: { data: unknown }) => (e.data as MentionBatchData).mentions.map((m) => m.id);
+    expect(parts.flatMap(ids)).toEqual(ids(event));
     expect(frames(event)).toBe(parts); // split once, shared by every session
   });
 

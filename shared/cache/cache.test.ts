@@ -25,7 +25,10 @@ afterEach(async () => {
 function gate<T>(): { promise: Promise<T>; open: (value: T) => void; fail: (err: Error) => void } {
   let open!: (value: T) => void;
   let fail!: (err: Error) => void;
-  const promise = new Promise<T>((resolve, reject) => ((open = resolve), (fail = reject)));
+  const promise = new Promise<T>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
   return { promise, open, fail };
 }
 
@@ -200,7 +203,10 @@ describe.each(REDIS_URL ? [memoryBackend(), redisBackend()] : [memoryBackend()])
     const cache = backend.make();
     const release = gate<string>();
     let loads = 0;
-    const first = cache.getOrLoad("k", 60, () => (loads++, release.promise));
+    const first = cache.getOrLoad("k", 60, () => {
+      loads++;
+      return release.promise;
+    });
     const second = cache.getOrLoad("k", 60, async () => "never called");
     await expect.poll(() => loads).toBe(1);
     release.fail(new Error("database down"));
@@ -214,7 +220,10 @@ describe.each(REDIS_URL ? [memoryBackend(), redisBackend()] : [memoryBackend()])
     const cache = backend.make();
     const release = gate<string>();
     let loads = 0;
-    const pending = cache.getOrLoad("k", 60, () => (loads++, release.promise));
+    const pending = cache.getOrLoad("k", 60, () => {
+      loads++;
+      return release.promise;
+    });
     await expect.poll(() => loads).toBe(1);
     await cache.del("k");
     // A caller after the invalidation must not join the stale load.
@@ -229,7 +238,10 @@ describe.each(REDIS_URL ? [memoryBackend(), redisBackend()] : [memoryBackend()])
     const cache = backend.make();
     const release = gate<string>();
     let loads = 0;
-    const pending = cache.getOrLoad("list:1", 60, () => (loads++, release.promise));
+    const pending = cache.getOrLoad("list:1", 60, () => {
+      loads++;
+      return release.promise;
+    });
     await expect.poll(() => loads).toBe(1);
     await cache.delPrefix("list:");
     release.open("stale");
@@ -559,7 +571,12 @@ describe.skipIf(!HAS_REDIS_SERVER)("a private Redis server that pauses, dies and
     await startServer();
     // Reconnection backs off (capped at 2s); poll until a write reads back.
     await expect
-      .poll(async () => (await cache.set("k", "after", 60), cache.get("k")), { message: "a write reads back", timeout: 10_000 })
+      .poll(
+        async () => {
+          await cache.set("k", "after", 60);
+          return cache.get("k");
+        },
+        { message: "a write reads back", timeout: 10_000 })
       .toBe("after");
   });
 });

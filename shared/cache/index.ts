@@ -24,7 +24,7 @@
 import { StoreCache } from "./cache.ts";
 import { MemoryStore } from "./memory.ts";
 import { RedisStore } from "./redis.ts";
-import { CacheError, rateLimitedReporter } from "./report.ts";
+import { type CacheError, rateLimitedReporter } from "./report.ts";
 
 export { CacheError, CacheTimeoutError } from "./report.ts";
 

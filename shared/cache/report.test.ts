@@ -1,5 +1,5 @@
 import { expect, test } from "vitest";
-import { CacheError, rateLimitedReporter } from "./report.ts";
+import { type CacheError, rateLimitedReporter } from "./report.ts";
 
 test("the first failure is reported and later ones at most once per interval", () => {
   let clock = 1_000;

@@ -207,7 +207,7 @@ function answer(res: ServerResponse, req: CompletionRequest, reply: ScriptedRepl
   if ("toolCalls" in reply) {
     const toolCalls = reply.toolCalls.map((c) => ({ id: `call_${++callCounter}`, type: "function" as const, function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
     const completionTokens = estimate(JSON.stringify(toolCalls));
-    return json(res, 200, {
+    json(res, 200, {
       id: `chatcmpl-fake-${callCounter}`,
       object: "chat.completion",
       created,
@@ -215,10 +215,11 @@ function answer(res: ServerResponse, req: CompletionRequest, reply: ScriptedRepl
       choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: toolCalls, refusal: null }, logprobs: null, finish_reason: "tool_calls" }],
       usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     });
+    return;
   }
   if ("refusal" in reply) {
     const completionTokens = estimate(reply.refusal);
-    return json(res, 200, {
+    json(res, 200, {
       id: `chatcmpl-fake-${++callCounter}`,
       object: "chat.completion",
       created,
@@ -226,6 +227,7 @@ function answer(res: ServerResponse, req: CompletionRequest, reply: ScriptedRepl
       choices: [{ index: 0, message: { role: "assistant", content: null, refusal: reply.refusal }, logprobs: null, finish_reason: "stop" }],
       usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     });
+    return;
   }
   const completionTokens = estimate(reply.content);
   json(res, 200, {

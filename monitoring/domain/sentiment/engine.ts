@@ -27,7 +27,7 @@ const EXCLAMATION = 0.292;
 const QUESTION = 0.18;
 
 /** Words (inner apostrophes, hyphens and underscores kept) and the emoticons VADER knows. */
-export const TOKEN = /[\p{L}\p{N}](?:[\p{L}\p{N}_'’-]*[\p{L}\p{N}])?|[:;=]-?[()DPp\]\[]|<3/gu;
+export const TOKEN = /[\p{L}\p{N}](?:[\p{L}\p{N}_'’-]*[\p{L}\p{N}])?|[:;=]-?[()DPp\][]|<3/gu;
 
 const isUpper = (w: string) => w.length > 1 && w === w.toUpperCase() && w !== w.toLowerCase();
 
