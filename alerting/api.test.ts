@@ -12,8 +12,9 @@ import { auditEventsFor } from "../compliance/store";
 import "../compliance/subscriptions";
 import type { Role } from "../shared/permissions";
 import { escalateAlerts, sendAlertDigests, sweepAlerts } from "./cron";
-import { raiseAlert } from "./alerts";
-import { deliverAlert } from "./delivery";
+import { raiseAlert } from "./flows/lifecycle";
+import "./delivery"; // the deliver-alerts subscription
+import { deliverAlert } from "./flows/deliver";
 import * as store from "./store";
 import { as, code, type Profile } from "../tests/inproc";
 

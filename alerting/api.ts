@@ -4,8 +4,8 @@ import { api, APIError } from "encore.dev/api";
 import { campaigns } from "~encore/clients";
 import { requireCampaignAccess } from "../shared/access";
 import { can, requirePermission, type Action, type Caller } from "../shared/permissions";
-import { sendAdHocAlert } from "./adhoc";
-import { acknowledge, closeIncident, raiseAlert } from "./alerts";
+import { sendAdHocAlert } from "./flows/adhoc";
+import { acknowledge, closeIncident, raiseAlert } from "./flows/lifecycle";
 import { crisisSeverity, crisisWording, normalizeRecipient } from "./domain/alert";
 import type { AckRequest, AckResponse, CloseRequest, CloseResponse, AlertView, CrisisAlert, CrisisAlertResponse, DeliveryView, QueueRequest, QueueResponse, SendAlertRequest, SendAlertResponse } from "./model";
 import * as store from "./store";
@@ -43,7 +43,7 @@ export const sendCrisisAlert = api(
   },
 );
 
-// sendAlert raises an ad-hoc alert (without campaignId, as the seed calls it: to the listed numbers only, adhoc.ts): to the given recipients on one channel, or to the campaign's contacts.
+// sendAlert raises an ad-hoc alert (without campaignId, as the seed calls it: to the listed numbers only, flows/adhoc.ts): to the given recipients on one channel, or to the campaign's contacts.
 export const sendAlert = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/alerting/send" },
   async (req: SendAlertRequest): Promise<SendAlertResponse> => {
@@ -66,7 +66,7 @@ export const sendAlert = api(
     }
     const message = req.message.trim();
     if (req.campaignId === undefined) {
-      // The seed's call ({type, message, recipients}): an ad-hoc alert to those numbers only (adhoc.ts).
+      // The seed's call ({type, message, recipients}): an ad-hoc alert to those numbers only (flows/adhoc.ts).
       if (recipients === null) throw APIError.invalidArgument("an alert of no campaign needs recipients: name them, or give campaignId to reach the campaign's contacts");
       if (recipients.channel !== "SMS" && recipients.channel !== "WHATSAPP") throw APIError.invalidArgument("an alert of no campaign goes by SMS or WHATSAPP; give campaignId for email and Slack");
       const title = (req.title ?? message.split("\n")[0]!).trim().slice(0, 200);

@@ -3,9 +3,9 @@
 // keeps "alert pending". All idempotent.
 import { api } from "encore.dev/api";
 import { CronJob } from "encore.dev/cron";
-import { escalateDue, sweep } from "./alerts";
-import { collectPendingCrises } from "./collect";
-import { sendDigests, type DigestResponse } from "./digest";
+import { escalateDue, sweep } from "./flows/lifecycle";
+import { collectPendingCrises } from "./flows/collect";
+import { sendDigests, type DigestResponse } from "./flows/digest";
 import type { CollectResponse, EscalateResponse, SweepResponse } from "./model";
 
 // sweepAlerts publishes alerts stuck in pending and reclaims deliveries whose sender died mid-send.

@@ -1,15 +1,15 @@
 // alerting's private endpoints for other services: acknowledging by text reply (integrations'
 // inbound webhook), a campaign's open alerts (intelligence), and compliance's purge and erasure.
-// Monitoring's crises do not come through here: alerting collects them (collect.ts;
+// Monitoring's crises do not come through here: alerting collects them (flows/collect.ts;
 // docs/architecture.md, "Crises and alerts").
 import { api, APIError } from "encore.dev/api";
 import { auth } from "~encore/clients";
 import { isUuid } from "../shared/ids";
 import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";
-import { acknowledge } from "./alerts";
+import { acknowledge } from "./flows/lifecycle";
 import { normalizeRecipient } from "./domain/alert";
 import { decideReply, replyText } from "./domain/replies";
-import type { ReplyAckRequest, ReplyAckResponse, Severity } from "./model";
+import type { OpenAlertsRequest, OpenAlertsResponse, ReplyAckRequest, ReplyAckResponse } from "./model";
 import * as store from "./store";
 
 // acknowledgeByReply acknowledges the incident a text reply names ("ACK 4821", or a bare "ACK" when the number has exactly one open incident) and returns the line to answer with.
@@ -38,26 +38,6 @@ export const acknowledgeByReply = api(
     return { outcome: "acknowledged", alertId: ack.alertId, reply: replyText(decision, name ?? number.recipient.replace(/^(.*)(\d{4})$/, "...$2")) };
   },
 );
-
-/** A campaign's alerts nobody has acknowledged yet (newest first, at most 50). */
-export interface OpenAlertsRequest {
-  campaignId: string;
-}
-
-/** An unacknowledged alert in one line. */
-export interface OpenAlert {
-  id: string;
-  type: string;
-  severity: Severity;
-  title: string;
-  status: string;
-  createdAt: Date;
-}
-
-/** A campaign's open alerts. */
-export interface OpenAlertsResponse {
-  alerts: OpenAlert[];
-}
 
 // listOpenAlerts returns a campaign's unacknowledged alerts (for intelligence's threat assessment and assistant).
 export const listOpenAlerts = api(

@@ -4,8 +4,8 @@
 import { api } from "encore.dev/api";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import log from "encore.dev/log";
-import { acknowledge } from "./alerts";
-import { explanationIn } from "./content";
+import { acknowledge } from "./flows/lifecycle";
+import { explanationIn } from "./flows/content";
 import { readAckToken } from "./domain/links";
 import { headline, storyOf } from "./domain/story";
 import { linkConfig } from "./secrets";

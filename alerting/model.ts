@@ -214,3 +214,23 @@ export interface CollectResponse {
 export interface EscalateResponse {
   escalated: number;
 }
+
+/** A campaign's alerts nobody has acknowledged yet (newest first, at most 50). */
+export interface OpenAlertsRequest {
+  campaignId: string;
+}
+
+/** An unacknowledged alert in one line. */
+export interface OpenAlert {
+  id: string;
+  type: string;
+  severity: Severity;
+  title: string;
+  status: string;
+  createdAt: Date;
+}
+
+/** A campaign's open alerts. */
+export interface OpenAlertsResponse {
+  alerts: OpenAlert[];
+}

@@ -3,7 +3,7 @@
 // net). Raising is idempotent per crisis version, so redelivery and races with the cron are harmless.
 import { Subscription } from "encore.dev/pubsub";
 import { dataStream, type AlertEventData, type StreamingData } from "../monitoring/events";
-import { collectPendingCrises } from "./collect";
+import { collectPendingCrises } from "./flows/collect";
 
 /** True for a message saying a crisis opened or escalated (its alert is then pending in monitoring). */
 export function isCrisisRaised(msg: StreamingData): boolean {

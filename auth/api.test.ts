@@ -9,7 +9,7 @@ import { auditEventsFor } from "../compliance/store";
 import "../compliance/subscriptions";
 import * as store from "./store";
 import { hashRefreshToken } from "./domain/tokens";
-import { updateAccount, deleteAccount } from "./accounts";
+import { updateAccount, deleteAccount } from "./flows/accounts";
 
 const PASSWORD = "correct-horse-battery";
 

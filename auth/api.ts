@@ -25,9 +25,9 @@ import type {
   SuccessResponse,
   UserProfile,
 } from "./model";
-import * as oidc from "./oidc";
+import * as oidc from "./flows/oidc";
 import { oidcFrontendRedirect } from "./secrets";
-import * as sessions from "./sessions";
+import * as sessions from "./flows/sessions";
 import * as store from "./store";
 
 /** The client's address as the runtime reports it (UNKNOWN_ADDRESS when it names none); null for calls from inside the app. */

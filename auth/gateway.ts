@@ -4,7 +4,7 @@ import { APIError, Gateway, type Header, type Query } from "encore.dev/api";
 import { authHandler } from "encore.dev/auth";
 import type { Permission, Role } from "../shared/permissions";
 import { bearerToken, isStreamHandshake } from "./domain/tokens";
-import { authenticate } from "./sessions";
+import { authenticate } from "./flows/sessions";
 
 /** Where a request's credentials may be: the Authorization header, or (for WebSockets, which cannot set headers in browsers) `?token=`. */
 interface AuthParams {

@@ -2,8 +2,8 @@
 // itself): account management over auth's accounts table.
 import { api, APIError } from "encore.dev/api";
 import type { ErasureRequest, ErasureResult } from "../shared/retention";
-import * as accounts from "./accounts";
-import { forgetAccountState } from "./sessions";
+import * as accounts from "./flows/accounts";
+import { forgetAccountState } from "./flows/sessions";
 import * as store from "./store";
 import type {
   AccountContact,

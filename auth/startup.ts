@@ -3,7 +3,7 @@
 // arrange their own accounts: say now, not at the first sign-in, when the token key or a sign-in
 // provider is missing or wrong, and make sure the platform has an admin (auth/README.md).
 import log from "encore.dev/log";
-import { ensureFirstAdmin } from "./accounts";
+import { ensureFirstAdmin } from "./flows/accounts";
 import { isTest, oidcFrontendRedirect, oidcProviders, signingKeys } from "./secrets";
 
 if (!isTest()) {

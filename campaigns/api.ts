@@ -5,8 +5,8 @@ import { api, APIError } from "encore.dev/api";
 import { integrations, monitoring } from "~encore/clients";
 import { requireCampaignAccess, requireCampaignManagement } from "../shared/access";
 import { requirePermission, type Action, type Caller } from "../shared/permissions";
-import * as changes from "./campaigns";
-import * as metrics from "./metrics";
+import * as changes from "./flows/lifecycle";
+import * as metrics from "./flows/metrics";
 import { pageWindow } from "./domain/campaign";
 import { insightTotals } from "./domain/insights";
 import type {
@@ -42,7 +42,7 @@ import type {
   SuccessResponse,
   UpdateCampaignRequest,
 } from "./model";
-import * as reads from "./reads";
+import * as reads from "./flows/reads";
 import * as store from "./store";
 
 /** The signed-in caller, if their role may `action` campaigns and they may see campaign `id`. */

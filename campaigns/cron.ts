@@ -3,7 +3,7 @@
 // which recompute the campaign they deliver for).
 import { api } from "encore.dev/api";
 import { CronJob } from "encore.dev/cron";
-import { recomputeActive } from "./metrics";
+import { recomputeActive } from "./flows/metrics";
 import type { MetricsRunResponse } from "./model";
 
 // computeCampaignMetrics recomputes every active campaign's metrics (the cron job's endpoint; no caller).

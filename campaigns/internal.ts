@@ -6,8 +6,8 @@
 import { api, APIError } from "encore.dev/api";
 import { auth } from "~encore/clients";
 import type { ErasureRequest, ErasureResult } from "../shared/retention";
-import * as changes from "./campaigns";
-import * as metrics from "./metrics";
+import * as changes from "./flows/lifecycle";
+import * as metrics from "./flows/metrics";
 import { severityAtLeast } from "./domain/contacts";
 import type {
   ActiveCampaignsResponse,
@@ -26,7 +26,7 @@ import type {
   UserCampaignsRequest,
   UserCampaignsResponse,
 } from "./model";
-import * as reads from "./reads";
+import * as reads from "./flows/reads";
 import * as store from "./store";
 
 /** 404 unless the campaign exists (for endpoints that answer about one campaign). */

@@ -2,10 +2,10 @@
 // work in the file that owns it.
 import { api, APIError } from "encore.dev/api";
 import { requireCaller, requirePermission } from "../shared/permissions";
-import { verifyChain } from "./chain";
-import { check } from "./check";
-import { erasureStatus, requestErasure } from "./erasure";
-import { createLog, readLogs } from "./logs";
+import { verifyChain } from "./flows/chain";
+import { check } from "./flows/check";
+import { erasureStatus, requestErasure } from "./flows/erasure";
+import { createLog, readLogs } from "./flows/logs";
 import type {
   AuditChainVerification,
   ComplianceCheckRequest,
@@ -26,11 +26,11 @@ import type {
   UpdateRetentionRequest,
 } from "./model";
 import { offload } from "../shared/workers";
-import { generateReport, reportContent } from "./reports";
-import { enforce, policies, runs, updatePolicies } from "./retention";
+import { generateReport, reportContent } from "./flows/reports";
+import { enforce, policies, runs, updatePolicies } from "./flows/retention";
 
-/** The PDF renderer (pdf.ts), run on the heavy-work pool, off the request loop. */
-const PDF_RENDERER = new URL("./pdf.ts", import.meta.url);
+/** The PDF renderer (flows/pdf.ts), run on the heavy-work pool, off the request loop. */
+const PDF_RENDERER = new URL("./flows/pdf.ts", import.meta.url);
 
 // createAuditLog records something the caller did (any signed-in user; the caller is the actor).
 export const createAuditLog = api(

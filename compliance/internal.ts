@@ -5,8 +5,8 @@ import { createHash } from "node:crypto";
 import { auditOwn } from "./audit";
 import type { ConsentChangeRequest, ConsentChangeResponse, ErasureProcessResult, OptOutRequest, OptOutResponse, RetentionRun } from "./model";
 import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";
-import { processDue } from "./erasure";
-import { enforce } from "./retention";
+import { processDue } from "./flows/erasure";
+import { enforce } from "./flows/retention";
 import * as store from "./store";
 
 // purgeRetention erases the audit log's details (its personal part) of entries older than `before`; the hash chain stays verifiable.

@@ -18,7 +18,7 @@ const meta = await startFakeMeta();
 const google = await startFakeGoogleAds();
 Object.assign(process.env, providersEnv({ twilio, ml, meta, google }, { metaAdAccountId: "1234567890", googleCustomerId: "123-456-7890" }));
 const { auth, campaigns, integrations, users } = await import("~encore/clients");
-const { handleStatusCallback } = await import("../integrations/messages");
+const { handleStatusCallback } = await import("./flows/messages");
 const store = await import("../integrations/store");
 const { db } = await import("../integrations/db");
 const { default: twilioSdk } = await import("twilio");

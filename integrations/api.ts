@@ -8,9 +8,9 @@ import { requirePermission } from "../shared/permissions";
 import { ProviderError } from "../shared/resilience";
 import { actId } from "./clients/meta";
 import { summarize } from "./domain/mentions";
-import { handleStatusCallback, sendVia } from "./messages";
+import { handleStatusCallback, sendVia } from "./flows/messages";
 import type { AdAccountSource, AdPlatform, AdTotals, CampaignIdParams, GoogleAdsData, MentionlyticsData, MetaAdsData, SendSmsRequest, SendSmsResponse } from "./model";
-import { googleAdsForAccounts, mentionlytics, metaForAccounts, toAPIError } from "./providers";
+import { googleAdsForAccounts, mentionlytics, metaForAccounts, toAPIError } from "./flows/providers";
 import { googleAdsSettings, metaSettings } from "./secrets";
 import { readTwilioWebhook, refuseTwilioWebhook } from "./webhook";
 

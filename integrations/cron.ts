@@ -8,10 +8,10 @@ import log from "encore.dev/log";
 import { campaigns, monitoring } from "~encore/clients";
 import { DEFAULT_REFRESH_SECONDS, pollOffsets } from "./domain/poll";
 import type { PollRunResponse } from "./model";
-import { pollMentionlytics, type PollCampaign, type PollResult } from "./pollers";
-import { deliverAds, fetcherFor, pollAds } from "./ads";
+import { pollMentionlytics, type PollCampaign, type PollResult } from "./flows/poll-mentions";
+import { deliverAds, fetcherFor, pollAds } from "./flows/poll-ads";
 import type { AdPlatform } from "./model";
-import { adsConfigured, configured, mentionlytics } from "./providers";
+import { adsConfigured, configured, mentionlytics } from "./flows/providers";
 
 /** Campaigns polled at once (the provider's rate limiter paces the calls themselves). */
 const CONCURRENCY = 4;

@@ -1,7 +1,7 @@
 import { api } from "encore.dev/api";
 import { serviceHealth, type ProviderHealth, type ServiceHealth } from "../shared/health";
 import { db } from "./db";
-import { configured, localCircuit, PROVIDERS } from "./providers";
+import { configured, localCircuit, PROVIDERS } from "./flows/providers";
 import * as store from "./store";
 
 // health reports integrations's database and each provider's configuration, circuit and recent calls (for /api/v1/status).

@@ -1,7 +1,7 @@
 // Twilio's inbound-message webhook: a recipient replying STOP (or UNSUBSCRIBE, CANCEL, END, QUIT,
 // STOPALL, REVOKE, OPTOUT) is opted out, START/UNSTOP opts them back in (CTIA keywords). The
 // X-Twilio-Signature must match (as for status callbacks). The change is recorded in compliance's
-// consent registry, which integrations consults before every send (messages.ts). A reply "ACK 4821"
+// consent registry, which integrations consults before every send (flows/messages.ts). A reply "ACK 4821"
 // (or a bare "ACK") acknowledges the incident that paged the number (alerting decides which, and
 // what to answer); the answer goes back as TwiML.
 import { api } from "encore.dev/api";

@@ -1,9 +1,9 @@
 // integrations' internal endpoints (expose: false), for other services and cron jobs.
 import { api, APIError } from "encore.dev/api";
 import { ProviderError } from "../shared/resilience";
-import { deliverAds, fetcherFor, googleAccountCampaigns, metaAccountCampaigns, pollAds, type AdFetcher } from "./ads";
+import { deliverAds, fetcherFor, googleAccountCampaigns, metaAccountCampaigns, pollAds, type AdFetcher } from "./flows/poll-ads";
 import { canonicalAccountId } from "./domain/ads";
-import { sendOnce } from "./messages";
+import { sendOnce } from "./flows/messages";
 import type {
   AdAccountsRequest,
   AdPlatform,
@@ -17,7 +17,7 @@ import type {
   SendMessageRequest,
   SendMessageResponse,
 } from "./model";
-import { googleAdsForAccounts, metaForAccounts, toAPIError } from "./providers";
+import { googleAdsForAccounts, metaForAccounts, toAPIError } from "./flows/providers";
 
 // sendMessage sends an SMS or WhatsApp message once per idempotencyKey (for alerting's deliveries); a repeat returns the first send's sid.
 export const sendMessage = api(

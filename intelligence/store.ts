@@ -246,15 +246,6 @@ export async function listPassages(documentId: string): Promise<AnalysedPassage[
   return db.queryAll<AnalysedPassage>`SELECT id, position, heading, body FROM passages WHERE document_id = ${documentId}::uuid ORDER BY position`;
 }
 
-/** Adds many passages to one document at once (benchmarks seed the index with it). */
-export async function addPassages(documentId: string, passages: PassageDraft[]): Promise<void> {
-  await db.exec`
-    INSERT INTO passages (document_id, campaign_id, owner_id, position, heading, body)
-    SELECT d.id, d.campaign_id, d.uploaded_by, p.position, p.heading, p.body
-    FROM documents d, unnest(${passages.map((p) => p.position)}::int[], ${passages.map((p) => p.heading)}::text[], ${passages.map((p) => p.body)}::text[]) AS p(position, heading, body)
-    WHERE d.id = ${documentId}::uuid`;
-}
-
 // --- reports ---
 
 interface ReportRow {

@@ -11,7 +11,7 @@ import "../compliance/subscriptions";
 import { auditEventsFor } from "../compliance/store";
 import type { AlertEventData, MentionBatchData, SentimentSnapshotData, StreamingData } from "./events";
 import { liveBus } from "./live/stream";
-import { SNAPSHOT_INTERVAL_MS } from "./detection";
+import { SNAPSHOT_INTERVAL_MS } from "./flows/detection";
 import { detectCrises } from "./subscriptions";
 import { as, code, type Profile } from "../tests/inproc";
 

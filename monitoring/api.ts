@@ -6,9 +6,9 @@ import { currentRequest } from "encore.dev";
 import { api, APIError } from "encore.dev/api";
 import { requirePermission } from "../shared/permissions";
 import { campaignCaller, readScope } from "./access";
-import { saveConfig } from "./configs";
+import { saveConfig } from "./flows/configs";
 import { MENTION_FILTER_PARAMS, unknownParams } from "./domain/filters";
-import { ingestMentions as ingest } from "./ingest";
+import { ingestMentions as ingest } from "./flows/ingest";
 import { streamPath } from "./live/stream";
 import type {
   CampaignQuery,
@@ -29,7 +29,7 @@ import type {
   TrendsRequest,
   TrendsResponse,
 } from "./model";
-import * as reports from "./reports";
+import * as reports from "./flows/reports";
 import { demoFeedSetting } from "./secrets";
 import * as store from "./store";
 

@@ -4,7 +4,7 @@
 import { api } from "encore.dev/api";
 import { CronJob } from "encore.dev/cron";
 import log from "encore.dev/log";
-import { runDetector } from "./detection";
+import { runDetector } from "./flows/detection";
 import type { AdvanceResponse } from "./model";
 import * as store from "./store";
 

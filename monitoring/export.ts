@@ -9,7 +9,7 @@ import { streamCsv } from "../shared/csv-stream";
 import { campaignCaller } from "./access";
 import { MENTION_FILTER_PARAMS, filtersFromQuery, unknownParams, type MentionFilter } from "./domain/filters";
 import type { StoredMention } from "./model";
-import { mentionFilter } from "./reports";
+import { mentionFilter } from "./flows/reports";
 import * as store from "./store";
 
 /** Rows read per query while streaming. */

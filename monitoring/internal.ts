@@ -7,7 +7,7 @@ import type { ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from ".
 import { requireCampaign } from "./access";
 import { basicFilter } from "./domain/filters";
 import { NEUTRAL_BAND, containsPattern } from "./domain/windows";
-import { ingestMentions } from "./ingest";
+import { ingestMentions } from "./flows/ingest";
 import type {
   CampaignPath,
   CrisesResponse,
@@ -29,7 +29,7 @@ import type {
   ServiceTotalsResponse,
   StoredMonitoringConfig,
 } from "./model";
-import * as reports from "./reports";
+import * as reports from "./flows/reports";
 import * as store from "./store";
 
 // ingestBatch is the ingest of background callers (pollers, the demo feed): the same pipeline as POST /api/v1/monitoring/ingest, without a caller; their vendors' scores are combined with ours unless sentimentPolicy says "source".

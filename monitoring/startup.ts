@@ -3,7 +3,7 @@
 // Not under tests, which arrange their own data: the demo feed, unless disabled
 // (monitoring/README.md, "Demo feed").
 import log from "encore.dev/log";
-import { startDemoFeed } from "./demo";
+import { startDemoFeed } from "./flows/demo";
 import { demoFeedSetting, isTest } from "./secrets";
 
 if (!isTest()) {

@@ -1,8 +1,8 @@
 // monitoring's subscriptions to its own data stream: every message is relayed to the live streams,
-// and every accepted mention batch is fed to its campaign's crisis detector (detection.ts says why
+// and every accepted mention batch is fed to its campaign's crisis detector (flows/detection.ts says why
 // here rather than in the ingest request). Handlers are exported by name so tests can call them.
 import { Subscription } from "encore.dev/pubsub";
-import { detectorMention, runDetector } from "./detection";
+import { detectorMention, runDetector } from "./flows/detection";
 import { dataStream, type MentionBatchData, type StreamingData } from "./events";
 import { liveBus } from "./live/stream";
 

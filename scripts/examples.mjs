@@ -26,7 +26,11 @@ function flag(name, dflt) {
 const BIN = path.resolve(flag("bin", path.join(HERE, "..", "host", "bin.mjs")));
 const SDK_VERSION = JSON.parse(readFileSync(path.join(HERE, "..", "node_modules", "encore.dev", "package.json"), "utf8")).version;
 
-const repo = flag("repo", "/work/.mirror/encoredev+examples/repo");
+const repo = flag("repo");
+if (!repo) {
+  console.error("usage: node scripts/examples.mjs --repo <bare git dir of encoredev/examples> [options]");
+  process.exit(2);
+}
 const out = path.resolve(flag("out", "/tmp/encore-examples"));
 const reportFile = path.resolve(flag("report", path.join(out, "report.json")));
 const installTimeout = Number(flag("install-timeout", "300")) * 1000;

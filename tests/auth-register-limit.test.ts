@@ -2,7 +2,7 @@
 // here), over HTTP against the started app. The limit's windows are clock hours, so the app's clock
 // starts half way through the current hour (host/testing/clock.ts): the attempts of a test can never
 // straddle a window's end, whenever the suite runs. The window passing is tested with a controlled
-// clock in auth/throttle.test.ts.
+// clock in auth/flows/throttle.test.ts.
 import path from "node:path";
 import { expect, test } from "vitest";
 import { clockStartingAt } from "../host/testing/clock.ts";

@@ -88,7 +88,7 @@ export function detailsProblem(details: unknown): string | null {
  * campaign is `campaignId`, or the target when the target is a campaign, or `details.campaignId`;
  * when several are given they must agree. Without a target the entry is about the campaign (or,
  * with no campaign, about the caller). Whether the caller may write about that campaign is the
- * caller's business (compliance/logs.ts).
+ * caller's business (compliance/flows/logs.ts).
  */
 export function checkSubmittedEntry(req: SubmittedEntryInput, callerId: string): SubmittedEntry | { problem: string } {
   const action = req.action.trim();

@@ -51,7 +51,7 @@ export const MENTION_FILTER_PARAMS = ["keyword", "hours", "start", "end", "platf
 /**
  * Platforms the sources we know send (the seed's, the demo feed's, Mentionlytics' channels). A
  * platform outside this list is still a known value once the campaign has a mention from it
- * (reports.ts asks the store); anything else is an unknown value, a 400.
+ * (flows/reports.ts asks the store); anything else is an unknown value, a 400.
  */
 export const KNOWN_PLATFORMS: ReadonlySet<string> = new Set([
   "twitter", "x", "facebook", "instagram", "tiktok", "google", "youtube", "reddit", "news", "web", "blogs", "blog", "forums",
