@@ -8,7 +8,7 @@ import log from "encore.dev/log";
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { audit } from "../audit";
 import { isUuid } from "../../shared/ids";
-import { normalizeEmail, type Account } from "../domain/accounts";
+import { type Account } from "../domain/accounts";
 import {
   EXCHANGE_CODE_TTL_SECONDS,
   FLOW_TTL_SECONDS,
