@@ -16,7 +16,15 @@ import { assessContent, type CampaignContext, type ContentInput } from "./domain
 import { campaigns } from "~encore/clients";
 import type { AnalysisResults, AnalyzeRequest, AnalyzeResponse, AssessedContent, ThreatAssessment, ThreatAssessmentResponse } from "./model";
 import { structuredCompletion, summariseWithModel } from "./assistant";
-import { analysisPrompt, analysisRequest, documentPayload, isModelAnalysisType, responseFormat, validateAnswer, type ModelAnalysisType } from "./domain/modelanalysis";
+import {
+  analysisPrompt,
+  analysisRequest,
+  documentPayload,
+  isModelAnalysisType,
+  responseFormat,
+  validateAnswer,
+  type ModelAnalysisType,
+} from "./domain/modelanalysis";
 import { UNTRUSTED_NOTE } from "./domain/tools";
 import { modelConfig } from "./secrets";
 import log from "encore.dev/log";
@@ -33,7 +41,13 @@ export { runAnalysis } from "./heuristics";
 function summaryLine(results: AnalysisResults): string {
   const { sentiment: s, entities: e, claims: c, risk: r } = results;
   if (s) return `${s.label} (${s.score}): ${s.positiveSentences} positive, ${s.negativeSentences} negative, ${s.neutralSentences} neutral sentences`;
-  if (e) return e.entities.slice(0, 10).map((x) => `${x.name} (${x.type})`).join(", ") || "no named entities";
+  if (e)
+    return (
+      e.entities
+        .slice(0, 10)
+        .map((x) => `${x.name} (${x.type})`)
+        .join(", ") || "no named entities"
+    );
   if (c) return `${c.claims.length} checkable claim(s)${c.claims[0] ? `, first: ${c.claims[0].text.slice(0, 200)}` : ""}`;
   if (r) return `${r.riskLevel} risk (${r.score}), ${r.risks.length} finding(s)${r.risks[0] ? `, worst: ${r.risks[0].text.slice(0, 200)}` : ""}`;
   return results.summary?.summary.slice(0, 500) ?? "";
@@ -110,7 +124,13 @@ export async function analyzeDocument(caller: NonNullable<AuthData>, req: Analyz
     summary,
     content: { analysis: results },
   });
-  await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "analysis", analysisType: req.analysisType, documentId: doc.id } });
+  await audit({
+    actorId: caller.userID,
+    action: "report.created",
+    targetType: "report",
+    targetId: report.id,
+    details: { kind: "analysis", analysisType: req.analysisType, documentId: doc.id },
+  });
   return { results, reportId: report.id };
 }
 
@@ -127,10 +147,19 @@ export async function threatAssessment(caller: NonNullable<AuthData>, campaignId
     campaignId,
     ownerId: caller.userID,
     title: `Threat assessment: ${result.threatLevel} (${result.score})`,
-    summary: [`Threat level ${result.threatLevel}, score ${result.score} over the last ${hours} h.`, ...drivers.slice(0, 3).map((f) => f.evidence[0] ?? f.name)].join(" "),
+    summary: [
+      `Threat level ${result.threatLevel}, score ${result.score} over the last ${hours} h.`,
+      ...drivers.slice(0, 3).map((f) => f.evidence[0] ?? f.name),
+    ].join(" "),
     content: { threat: assessment },
   });
-  await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "threat_assessment", campaignId, threatLevel: result.threatLevel } });
+  await audit({
+    actorId: caller.userID,
+    action: "report.created",
+    targetType: "report",
+    targetId: report.id,
+    details: { kind: "threat_assessment", campaignId, threatLevel: result.threatLevel },
+  });
   return { assessment, reportId: report.id };
 }
 
@@ -142,7 +171,11 @@ export const CONTENT_MAX_CHARS = 100_000;
  * reach, and with a campaign whether it names it), stored as a report (the caller's access to the
  * campaign, when one is given, already checked).
  */
-export async function contentThreatAssessment(caller: NonNullable<AuthData>, content: ContentInput & Omit<AssessedContent, "kind" | "characters">, campaignId: string | null): Promise<ThreatAssessmentResponse> {
+export async function contentThreatAssessment(
+  caller: NonNullable<AuthData>,
+  content: ContentInput & Omit<AssessedContent, "kind" | "characters">,
+  campaignId: string | null,
+): Promise<ThreatAssessmentResponse> {
   await takeRateToken(caller.userID, "analysis");
   let context: CampaignContext | undefined;
   if (campaignId) {
@@ -162,9 +195,17 @@ export async function contentThreatAssessment(caller: NonNullable<AuthData>, con
     campaignId,
     ownerId: caller.userID,
     title: `Threat assessment of ${label.slice(0, 120)}: ${result.threatLevel} (${result.score})`,
-    summary: [`Threat level ${result.threatLevel}, score ${result.score}.`, ...drivers.slice(0, 2).map((f) => f.evidence[0] ?? f.name)].join(" ").slice(0, 1000),
+    summary: [`Threat level ${result.threatLevel}, score ${result.score}.`, ...drivers.slice(0, 2).map((f) => f.evidence[0] ?? f.name)]
+      .join(" ")
+      .slice(0, 1000),
     content: { threat: assessment },
   });
-  await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "threat_assessment", subject: "content", campaignId, threatLevel: result.threatLevel } });
+  await audit({
+    actorId: caller.userID,
+    action: "report.created",
+    targetType: "report",
+    targetId: report.id,
+    details: { kind: "threat_assessment", subject: "content", campaignId, threatLevel: result.threatLevel },
+  });
   return { assessment, reportId: report.id };
 }

@@ -69,15 +69,23 @@ function providerFault(err: unknown): boolean {
 
 const figuresOf = (outcomes: ToolOutcome[]): Figure[] => {
   const seen = new Set<string>();
-  return outcomes.flatMap((o) => o.figures).filter((f) => {
-    if (seen.has(f.label)) return false;
-    seen.add(f.label);
-    return true;
-  });
+  return outcomes
+    .flatMap((o) => o.figures)
+    .filter((f) => {
+      if (seen.has(f.label)) return false;
+      seen.add(f.label);
+      return true;
+    });
 };
 
 /** The model's answer: tool rounds until it answers in text. Throws when the model fails. */
-async function modelAnswer(cfg: ModelConfig, caller: NonNullable<AuthData>, sessionId: string, campaignId: string | null, history: { role: "user" | "assistant"; content: string }[]): Promise<Answer> {
+async function modelAnswer(
+  cfg: ModelConfig,
+  caller: NonNullable<AuthData>,
+  sessionId: string,
+  campaignId: string | null,
+  history: { role: "user" | "assistant"; content: string }[],
+): Promise<Answer> {
   const client = clientFor(cfg);
   const system = campaignId ? `${SYSTEM_PROMPT}\nThe conversation is about the campaign with id ${campaignId}; tools default to it.` : SYSTEM_PROMPT;
   const messages: ChatCompletionMessageParam[] = [{ role: "system", content: system }, ...trimHistory(history, HISTORY_TOKEN_BUDGET).kept];
@@ -159,7 +167,13 @@ export async function offlineAnswer(caller: NonNullable<AuthData>, campaignId: s
   return { text: composeOfflineReply(outcomes, reason), mode: "offline", outcomes, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
 }
 
-async function answer(caller: NonNullable<AuthData>, sessionId: string, campaignId: string | null, history: { role: "user" | "assistant"; content: string }[], question: string): Promise<Answer> {
+async function answer(
+  caller: NonNullable<AuthData>,
+  sessionId: string,
+  campaignId: string | null,
+  history: { role: "user" | "assistant"; content: string }[],
+  question: string,
+): Promise<Answer> {
   const cfg = modelConfig();
   if (!cfg.apiKey) return offlineAnswer(caller, campaignId, question, "no AI model is configured");
   if (!breaker.tryAcquire()) return offlineAnswer(caller, campaignId, question, "the AI model is unavailable (circuit open)");
@@ -187,13 +201,19 @@ export const SUMMARY_PROMPT = [
  * circuit is open or the call fails (the caller then uses the extractive summary). The passages are
  * handed over as the result of a `read_document` tool call, never inside the instructions.
  */
-export async function summariseWithModel(caller: NonNullable<AuthData>, filename: string, passages: { position: number; heading: string; body: string }[]): Promise<string | null> {
+export async function summariseWithModel(
+  caller: NonNullable<AuthData>,
+  filename: string,
+  passages: { position: number; heading: string; body: string }[],
+): Promise<string | null> {
   const cfg = modelConfig();
   if (!cfg.apiKey || !breaker.tryAcquire()) return null;
   const callId = "call_read_document";
   // About 6,000 tokens of the document at most: the opening passages carry the point.
   let budget = 24_000;
-  const excerpt = passages.filter((p) => (budget -= p.body.length) > 0 || p.position === 0).map((p) => ({ position: p.position, heading: p.heading, untrustedText: p.body.slice(0, 24_000) }));
+  const excerpt = passages
+    .filter((p) => (budget -= p.body.length) > 0 || p.position === 0)
+    .map((p) => ({ position: p.position, heading: p.heading, untrustedText: p.body.slice(0, 24_000) }));
   const messages: ChatCompletionMessageParam[] = [
     { role: "system", content: SUMMARY_PROMPT },
     { role: "user", content: "Summarise the document." },
@@ -202,9 +222,20 @@ export async function summariseWithModel(caller: NonNullable<AuthData>, filename
   ];
   const { signal, clear } = timeoutSignal(cfg.timeoutMs);
   try {
-    const completion = await clientFor(cfg).chat.completions.create({ model: cfg.model, messages, temperature: 0.2 }, { signal, timeout: cfg.timeoutMs, maxRetries: 0 });
+    const completion = await clientFor(cfg).chat.completions.create(
+      { model: cfg.model, messages, temperature: 0.2 },
+      { signal, timeout: cfg.timeoutMs, maxRetries: 0 },
+    );
     if (completion.usage) {
-      await store.recordUsage({ userId: caller.userID, sessionId: null, purpose: "analysis", model: completion.model || cfg.model, promptTokens: completion.usage.prompt_tokens, completionTokens: completion.usage.completion_tokens, totalTokens: completion.usage.total_tokens });
+      await store.recordUsage({
+        userId: caller.userID,
+        sessionId: null,
+        purpose: "analysis",
+        model: completion.model || cfg.model,
+        promptTokens: completion.usage.prompt_tokens,
+        completionTokens: completion.usage.completion_tokens,
+        totalTokens: completion.usage.total_tokens,
+      });
     }
     const text = completion.choices?.[0]?.message?.content?.trim();
     breaker.onSuccess();
@@ -228,16 +259,31 @@ export type StructuredAnswer = { ok: true; content: string } | { ok: false; reas
  * the document analyses. The same model settings, timeout, breaker and token accounting as the
  * assistant; never throws for a model failure.
  */
-export async function structuredCompletion(caller: NonNullable<AuthData>, messages: ChatCompletionMessageParam[], responseFormat: OpenAI.ResponseFormatJSONSchema): Promise<StructuredAnswer> {
+export async function structuredCompletion(
+  caller: NonNullable<AuthData>,
+  messages: ChatCompletionMessageParam[],
+  responseFormat: OpenAI.ResponseFormatJSONSchema,
+): Promise<StructuredAnswer> {
   const cfg = modelConfig();
   if (!cfg.apiKey) return { ok: false, reason: "no AI model is configured" };
   if (!breaker.tryAcquire()) return { ok: false, reason: "the AI model is unavailable (circuit open)" };
   const { signal, clear } = timeoutSignal(cfg.timeoutMs);
   try {
-    const completion = await clientFor(cfg).chat.completions.create({ model: cfg.model, messages, temperature: 0, response_format: responseFormat }, { signal, timeout: cfg.timeoutMs, maxRetries: 0 });
+    const completion = await clientFor(cfg).chat.completions.create(
+      { model: cfg.model, messages, temperature: 0, response_format: responseFormat },
+      { signal, timeout: cfg.timeoutMs, maxRetries: 0 },
+    );
     breaker.onSuccess();
     if (completion.usage) {
-      await store.recordUsage({ userId: caller.userID, sessionId: null, purpose: "analysis", model: completion.model || cfg.model, promptTokens: completion.usage.prompt_tokens, completionTokens: completion.usage.completion_tokens, totalTokens: completion.usage.total_tokens });
+      await store.recordUsage({
+        userId: caller.userID,
+        sessionId: null,
+        purpose: "analysis",
+        model: completion.model || cfg.model,
+        promptTokens: completion.usage.prompt_tokens,
+        completionTokens: completion.usage.completion_tokens,
+        totalTokens: completion.usage.total_tokens,
+      });
     }
     const choice = completion.choices?.[0];
     if (choice?.message?.refusal) return { ok: false, reason: "the AI model refused" };
@@ -275,7 +321,13 @@ export async function sendMessage(caller: NonNullable<AuthData>, req: ChatReques
   await takeRateToken(caller.userID, "chat");
   if (!session) {
     session = await store.createSession(caller.userID, req.campaignId ?? null);
-    await audit({ actorId: caller.userID, action: "chat_session.created", targetType: "chat_session", targetId: session.id, details: { campaignId: session.campaignId } });
+    await audit({
+      actorId: caller.userID,
+      action: "chat_session.created",
+      targetType: "chat_session",
+      targetId: session.id,
+      details: { campaignId: session.campaignId },
+    });
   } else {
     await store.touchSession(session.id, req.campaignId ?? null);
   }
@@ -284,13 +336,24 @@ export async function sendMessage(caller: NonNullable<AuthData>, req: ChatReques
   // untrusted text never reaches it outside a tool result.
   const history = (await store.recentMessages(session.id, 40)).map((m) => ({
     role: m.role,
-    content: m.role === "assistant" && m.mode === "offline" ? `(An earlier answer, given offline, used these figures: ${m.figures.map((f) => `${f.label} = ${f.value}`).join("; ") || "none"}.)` : m.content,
+    content:
+      m.role === "assistant" && m.mode === "offline"
+        ? `(An earlier answer, given offline, used these figures: ${m.figures.map((f) => `${f.label} = ${f.value}`).join("; ") || "none"}.)`
+        : m.content,
   }));
   const message = await store.addMessage(session.id, caller.userID, "user", question, null, []);
   const result = await answer(caller, session.id, campaignId, [...history, { role: "user", content: question }], question);
   const figures = figuresOf(result.outcomes);
   await store.addMessage(session.id, caller.userID, "assistant", result.text, result.mode, figures);
-  return { message, response: result.text, sessionId: session.id, mode: result.mode, figures, toolsUsed: result.outcomes.map((o) => o.name), usage: result.usage };
+  return {
+    message,
+    response: result.text,
+    sessionId: session.id,
+    mode: result.mode,
+    figures,
+    toolsUsed: result.outcomes.map((o) => o.name),
+    usage: result.usage,
+  };
 }
 
 /** GET /chat/history/:sessionId: a page of the caller's own session. */

@@ -13,7 +13,13 @@ const REDIS_URL = redisForTests("the rate limit shared through Redis") ?? "";
 const opened: Cache[] = [];
 
 /** One "process": its own connection to the cache, its own fallback buckets. */
-function processLimiter(redisUrl: string, namespace: string, budget: { burst: number; perMinute: number }, now: () => number = Date.now, operationTimeoutMs = 200) {
+function processLimiter(
+  redisUrl: string,
+  namespace: string,
+  budget: { burst: number; perMinute: number },
+  now: () => number = Date.now,
+  operationTimeoutMs = 200,
+) {
   const health = { failures: 0 };
   const cache = createCache({ redisUrl, namespace, errorIntervalMs: 0, onError: () => health.failures++, operationTimeoutMs });
   opened.push(cache);

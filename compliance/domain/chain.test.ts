@@ -7,7 +7,19 @@ function chain(n: number): StoredEntry[] {
   let prev = GENESIS_HASH;
   for (let i = 1; i <= n; i++) {
     const details = { n: i, who: `person ${i}` };
-    const e = { seq: i, id: `id-${i}`, occurredAt: new Date(1_700_000_000_000 + i), actorId: "u1", action: "thing.done", targetType: "thing", targetId: `t${i}`, requestId: "", service: "test", campaignId: null, detailsHash: detailsHash(details) };
+    const e = {
+      seq: i,
+      id: `id-${i}`,
+      occurredAt: new Date(1_700_000_000_000 + i),
+      actorId: "u1",
+      action: "thing.done",
+      targetType: "thing",
+      targetId: `t${i}`,
+      requestId: "",
+      service: "test",
+      campaignId: null,
+      detailsHash: detailsHash(details),
+    };
     const hash = entryHash(e, prev);
     out.push({ ...e, prevHash: prev, hash, details });
     prev = hash;

@@ -31,7 +31,6 @@ interface Options {
   settleMs: number;
 }
 
-
 function parseOptions(args: string[]): Options {
   return {
     subscribers: Math.floor(option(args, "--subscribers", 2000, 1)),
@@ -54,7 +53,16 @@ interface Phase {
 type FromWorker =
   | { kind: "ready"; opened: number; failed: number; firstError: string | null }
   | { kind: "got"; seq: number }
-  | { kind: "report"; seqs: Int32Array; latencies: Float64Array; reached: Uint32Array; missing: number; duplicates: number; unexpected: number; closedEarly: number };
+  | {
+      kind: "report";
+      seqs: Int32Array;
+      latencies: Float64Array;
+      reached: Uint32Array;
+      missing: number;
+      duplicates: number;
+      unexpected: number;
+      closedEarly: number;
+    };
 
 type Report = Extract<FromWorker, { kind: "report" }>;
 
@@ -344,7 +352,18 @@ function summarize(run: PhaseRun, reports: Report[], subscribers: number): Phase
 
 function printTable(results: PhaseResult[]): void {
   const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "-");
-  const header = ["phase", "events", "deliveries", "lost", "latency p50/p99/max ms", "reach-all p50/p99/max ms", "from POST p50/p99 ms", "deliveries/s", "POST p50/p99 ms", "server CPU"];
+  const header = [
+    "phase",
+    "events",
+    "deliveries",
+    "lost",
+    "latency p50/p99/max ms",
+    "reach-all p50/p99/max ms",
+    "from POST p50/p99 ms",
+    "deliveries/s",
+    "POST p50/p99 ms",
+    "server CPU",
+  ];
   const rows = results.map((r) => [
     r.phase,
     String(r.events),
@@ -359,7 +378,7 @@ function printTable(results: PhaseResult[]): void {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  process.stdout.write(line(header) + "\n" + rows.map(line).join("\n") + "\n");
+  process.stdout.write(`${line(header)}\n${rows.map(line).join("\n")}\n`);
 }
 
 const load = () =>
@@ -378,7 +397,11 @@ export async function runFanout(root: string, args: string[]): Promise<number> {
   }
   const phases: Phase[] = [];
   let next = 0;
-  for (const [name, n] of [["warm-up", opts.warmup], ["steady", opts.events], ["burst", opts.burst]] as const) {
+  for (const [name, n] of [
+    ["warm-up", opts.warmup],
+    ["steady", opts.events],
+    ["burst", opts.burst],
+  ] as const) {
     if (n > 0) phases.push({ name, from: next, to: (next += n) });
   }
   const total = next;

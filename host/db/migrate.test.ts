@@ -141,8 +141,10 @@ describe("migrate", () => {
       return r;
     });
     const waiting = async () =>
-      (await holder`SELECT count(*)::int AS n FROM pg_stat_activity
-                    WHERE datname = ${name} AND application_name = 'warroom:migrate' AND wait_event_type = 'Lock'`)[0].n;
+      (
+        await holder`SELECT count(*)::int AS n FROM pg_stat_activity
+                    WHERE datname = ${name} AND application_name = 'warroom:migrate' AND wait_event_type = 'Lock'`
+      )[0].n;
     await expect.poll(waiting, { message: "the migrator waits for the lock", timeout: 10_000 }).toBeGreaterThan(0);
     expect(done).toBe(false);
     await holder`SELECT pg_advisory_unlock_all()`;

@@ -497,7 +497,10 @@ describe("integers", () => {
     expect(field("count")).toEqual(num);
     const res = ep.response!.fields;
     expect(res.find((f) => f.name === "total")!.schema).toEqual({ kind: "number", integer: true });
-    expect(res.find((f) => f.name === "nested")!.schema).toEqual({ kind: "object", fields: [{ name: "depth", optional: false, schema: { kind: "number", integer: true } }] });
+    expect(res.find((f) => f.name === "nested")!.schema).toEqual({
+      kind: "object",
+      fields: [{ name: "depth", optional: false, schema: { kind: "number", integer: true } }],
+    });
   });
 });
 
@@ -539,9 +542,7 @@ describe("an app Encore would reject", () => {
   });
 
   test("exactly the expected problems are reported for the bad types fixture", () => {
-    expect(types().map((d) => `${d.file}:${d.line}`)).toEqual(
-      [8, 15, 24, 29, 36, 43, 50, 56, 59, 61, 64, 66].map((l) => `shop/api.ts:${l}`),
-    );
+    expect(types().map((d) => `${d.file}:${d.line}`)).toEqual([8, 15, 24, 29, 36, 43, 50, 56, 59, 61, 64, 66].map((l) => `shop/api.ts:${l}`));
   });
 
   test("duplicate endpoint names in a service and clashing method+path pairs are rejected", () => {

@@ -157,8 +157,7 @@ export class SchemaBuilder {
   /** Header<...> / Query<...> / Cookie<...> / HttpStatus from encore.dev/api, read from the declaration. */
   private wireSpec(prop: ts.Symbol, t: ts.Type): WireSpec | null {
     const decl = prop.valueDeclaration ?? prop.declarations?.[0];
-    let node: ts.TypeNode | undefined =
-      decl && (ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl)) ? decl.type : undefined;
+    let node: ts.TypeNode | undefined = decl && (ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl)) ? decl.type : undefined;
     node = node && this.wireRef(node);
     if (node && ts.isTypeReferenceNode(node)) {
       const sym = resolveAlias(this.checker, this.checker.getSymbolAtLocation(node.typeName));
@@ -376,9 +375,7 @@ export class SchemaBuilder {
       if (!sym || !(sym.flags & ts.SymbolFlags.Interface) || sym.flags & ts.SymbolFlags.Class) return null;
       decl = sym.declarations?.[0];
       name = sym.getName();
-      generic =
-        !!((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) &&
-        this.checker.getTypeArguments(type as ts.TypeReference).length > 0;
+      generic = !!((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) && this.checker.getTypeArguments(type as ts.TypeReference).length > 0;
     }
     if (!decl || !this.isAppDecl(decl)) return null;
     const identity: ts.Node | ts.Type = generic ? type : decl;

@@ -167,7 +167,11 @@ export class Runtime {
         cloud: CloudProvider.Local,
       },
       build: { revision: "", uncommittedChanges: false },
-      deploy: { id: this.lifecycle.deployId, deployTime: this.lifecycle.startedAt.toISOString(), hostedServices: Object.fromEntries(this.config.meta.services.map((s) => [s.name, { name: s.name }])) },
+      deploy: {
+        id: this.lifecycle.deployId,
+        deployTime: this.lifecycle.startedAt.toISOString(),
+        hostedServices: Object.fromEntries(this.config.meta.services.map((s) => [s.name, { name: s.name }])),
+      },
     };
   }
 

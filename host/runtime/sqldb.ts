@@ -436,6 +436,13 @@ async function tracedRun<T>(req: SpanSink, db: string, query: string, run: () =>
     error = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw err;
   } finally {
-    req.recordSpan({ kind: "sql", name: db, detail: query.replace(/\s+/g, " ").trim().slice(0, 300), startMs: start, durationMs: performance.now() - start, error });
+    req.recordSpan({
+      kind: "sql",
+      name: db,
+      detail: query.replace(/\s+/g, " ").trim().slice(0, 300),
+      startMs: start,
+      durationMs: performance.now() - start,
+      error,
+    });
   }
 }

@@ -21,7 +21,6 @@ interface Event {
 
 type FromWorker = { kind: "ready" } | { kind: "got"; seq: number } | { kind: "latencies"; seqs: Float64Array; latencies: Float64Array };
 
-
 async function main() {
   const [subscribers = 2000, events = 100, bodyBytes = 256, workers = 2] = process.argv.slice(2).map(Number);
 

@@ -51,10 +51,27 @@ export interface TwilioMessage {
 /** Twilio's Message resource as it arrives (snake_case; Twilio adds fields freely, so unknown ones pass). */
 export const TwilioMessageSchema = z.looseObject({
   sid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "a Message sid (SM… or MM…)"),
-  status: z.enum(["accepted", "scheduled", "queued", "sending", "sent", "failed", "delivered", "undelivered", "receiving", "received", "read", "canceled", "partially_delivered"]),
+  status: z.enum([
+    "accepted",
+    "scheduled",
+    "queued",
+    "sending",
+    "sent",
+    "failed",
+    "delivered",
+    "undelivered",
+    "receiving",
+    "received",
+    "read",
+    "canceled",
+    "partially_delivered",
+  ]),
   to: z.string(),
   from: z.string().nullable(),
-  num_segments: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).nullable().optional(),
+  num_segments: z
+    .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
+    .nullable()
+    .optional(),
 });
 
 /** A page of Twilio's Message list (GET …/Messages.json), newest first; only the first page is read. */
@@ -134,7 +151,12 @@ export class TwilioClient {
   /** Creates a message. A timeout is not retried: the message may have been accepted. */
   async sendMessage(msg: TwilioSend, signal?: AbortSignal): Promise<TwilioMessage> {
     this.signal = signal;
-    const m = await this.sdk.messages.create({ to: msg.to, from: msg.from, body: msg.body, ...(msg.statusCallback ? { statusCallback: msg.statusCallback } : {}) });
+    const m = await this.sdk.messages.create({
+      to: msg.to,
+      from: msg.from,
+      body: msg.body,
+      ...(msg.statusCallback ? { statusCallback: msg.statusCallback } : {}),
+    });
     return { sid: m.sid, status: m.status, to: m.to, from: m.from ?? "", numSegments: Number(m.numSegments ?? 1) };
   }
 
@@ -145,6 +167,13 @@ export class TwilioClient {
   async recentMessages(q: { to: string; from: string; pageSize?: number }, signal?: AbortSignal): Promise<TwilioListedMessage[]> {
     this.signal = signal;
     const page = await this.sdk.messages.page({ to: q.to, from: q.from, pageSize: q.pageSize ?? 50 });
-    return page.instances.map((m) => ({ sid: m.sid, status: m.status, to: m.to, from: m.from ?? "", body: m.body ?? "", dateCreated: m.dateCreated instanceof Date && !Number.isNaN(m.dateCreated.getTime()) ? m.dateCreated : null }));
+    return page.instances.map((m) => ({
+      sid: m.sid,
+      status: m.status,
+      to: m.to,
+      from: m.from ?? "",
+      body: m.body ?? "",
+      dateCreated: m.dateCreated instanceof Date && !Number.isNaN(m.dateCreated.getTime()) ? m.dateCreated : null,
+    }));
   }
 }

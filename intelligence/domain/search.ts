@@ -63,7 +63,14 @@ export function safeSnippet(marked: string): { text: string; highlights: Highlig
  * quoting whole sentences rather than a highlight fragment; the opening sentences when none does.
  */
 export function matchingSentences(body: string, matched: string[], max = 2): string {
-  const sentences = (body.replace(/\s+/g, " ").trim().match(/[^.!?]+(?:[.!?]+|$)/g) ?? []).map((x) => x.trim()).filter(Boolean);
+  const sentences = (
+    body
+      .replace(/\s+/g, " ")
+      .trim()
+      .match(/[^.!?]+(?:[.!?]+|$)/g) ?? []
+  )
+    .map((x) => x.trim())
+    .filter(Boolean);
   const words = [...new Set(matched.map((w) => w.toLowerCase()).filter((w) => w.length > 1))];
   const hits = sentences.filter((x) => words.some((w) => x.toLowerCase().includes(w)));
   return (hits.length ? hits : sentences).slice(0, max).join(" ");

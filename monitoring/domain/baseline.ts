@@ -267,7 +267,9 @@ export function addDocumentTerms(t: TermsState, terms: Iterable<string>): void {
 }
 
 function pruneTerms(t: TermsState): void {
-  const kept = Object.entries(t.frequencies).sort((a, b) => b[1] - a[1]).slice(0, TERMS_KEEP);
+  const kept = Object.entries(t.frequencies)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TERMS_KEEP);
   t.frequencies = Object.fromEntries(kept);
 }
 

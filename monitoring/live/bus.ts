@@ -140,9 +140,11 @@ export class RedisBus implements LiveBus {
       // Commands keep their order on the connection: an UNSUBSCRIBE sent earlier cannot undo this.
       const p = this.sub.subscribe(channel);
       this.subscribing.set(campaignId, p);
-      void p.finally(() => {
-        if (this.subscribing.get(campaignId) === p) this.subscribing.delete(campaignId);
-      }).catch(() => {});
+      void p
+        .finally(() => {
+          if (this.subscribing.get(campaignId) === p) this.subscribing.delete(campaignId);
+        })
+        .catch(() => {});
     }
     try {
       await this.subscribing.get(campaignId);

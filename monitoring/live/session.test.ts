@@ -10,8 +10,17 @@ const CAMPAIGN = "11111111-1111-4111-8111-111111111111";
 
 function batch(count: number, textLength: number): StreamingData {
   const mentions = Array.from({ length: count }, (_, i) => ({
-    mentionId: `m-${i}`, id: `s-${i}`, text: "x".repeat(textLength), author: "a", platform: "twitter", url: "", sentiment: 0,
-    sentimentSource: "source" as const, reach: 1, engagement: 1, timestamp: "2026-11-03T12:00:00.000Z",
+    mentionId: `m-${i}`,
+    id: `s-${i}`,
+    text: "x".repeat(textLength),
+    author: "a",
+    platform: "twitter",
+    url: "",
+    sentiment: 0,
+    sentimentSource: "source" as const,
+    reach: 1,
+    engagement: 1,
+    timestamp: "2026-11-03T12:00:00.000Z",
   }));
   return { type: "MENTION", campaignId: CAMPAIGN, timestamp: new Date(), data: { kind: "mentions", batchId: "b-1", mentions }, priority: "low" };
 }
@@ -44,7 +53,10 @@ describe("a session", () => {
     const sent: LiveEvent[] = [];
     let gone = false;
     const session = serveSession({
-      bus, campaignId: CAMPAIGN, heartbeatMs: 20, allowed: async () => true,
+      bus,
+      campaignId: CAMPAIGN,
+      heartbeatMs: 20,
+      allowed: async () => true,
       send: (e) => {
         if (gone) throw new Error("stream closed");
         sent.push(e);

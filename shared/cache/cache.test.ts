@@ -410,9 +410,7 @@ describe.skipIf(!REDIS_URL)("redis backend", () => {
   test("single-flight holds across the network round trip", async () => {
     const cache = track(createCache({ redisUrl: REDIS_URL, namespace: `${RUN}:flight` }));
     let loads = 0;
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => cache.getOrLoad("k", 60, async () => ++loads)),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, () => cache.getOrLoad("k", 60, async () => ++loads)));
     expect(loads).toBe(1);
     expect(new Set(results)).toEqual(new Set([1]));
   });
@@ -431,21 +429,13 @@ describe("when Redis is unavailable", () => {
 
   test("a closed port answers misses within the operation timeout and nothing throws", async () => {
     const errors: CacheError[] = [];
-    const cache = track(
-      createCache({ redisUrl: "redis://127.0.0.1:1", namespace: RUN, operationTimeoutMs: TIMEOUT, onError: (err) => errors.push(err) }),
-    );
+    const cache = track(createCache({ redisUrl: "redis://127.0.0.1:1", namespace: RUN, operationTimeoutMs: TIMEOUT, onError: (err) => errors.push(err) }));
     expect(cache.backend).toBe("redis");
     const first = await timed(() => cache.get("k"));
     expect(first.value).toBeUndefined();
     expect(first.ms).toBeLessThan(TIMEOUT + SLACK);
 
-    for (const op of [
-      () => cache.set("k", 1, 60),
-      () => cache.del("k"),
-      () => cache.delPrefix("k"),
-      () => cache.incr("k", 60),
-      () => cache.get("k"),
-    ]) {
+    for (const op of [() => cache.set("k", 1, 60), () => cache.del("k"), () => cache.delPrefix("k"), () => cache.incr("k", 60), () => cache.get("k")]) {
       const { ms } = await timed(op);
       expect(ms).toBeLessThan(TIMEOUT + SLACK);
     }
@@ -473,9 +463,7 @@ describe("when Redis is unavailable", () => {
     const { port } = silent.address() as net.AddressInfo;
     try {
       const errors: CacheError[] = [];
-      const cache = track(
-        createCache({ redisUrl: `redis://127.0.0.1:${port}`, operationTimeoutMs: TIMEOUT, onError: (err) => errors.push(err) }),
-      );
+      const cache = track(createCache({ redisUrl: `redis://127.0.0.1:${port}`, operationTimeoutMs: TIMEOUT, onError: (err) => errors.push(err) }));
       const miss = await timed(() => cache.get("k"));
       expect(miss.value).toBeUndefined();
       expect(miss.ms).toBeGreaterThanOrEqual(TIMEOUT - 5);
@@ -576,7 +564,8 @@ describe.skipIf(!HAS_REDIS_SERVER)("a private Redis server that pauses, dies and
           await cache.set("k", "after", 60);
           return cache.get("k");
         },
-        { message: "a write reads back", timeout: 10_000 })
+        { message: "a write reads back", timeout: 10_000 },
+      )
       .toBe("after");
   });
 });

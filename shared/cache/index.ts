@@ -71,8 +71,6 @@ export interface CacheOptions {
 export function createCache(opts: CacheOptions = {}): Cache {
   const now = opts.now ?? Date.now;
   const report = rateLimitedReporter(opts.onError ?? ((err) => console.warn(err.message)), opts.errorIntervalMs ?? 10_000, now);
-  const store = opts.redisUrl
-    ? new RedisStore(opts.redisUrl, opts.operationTimeoutMs ?? 200, report)
-    : new MemoryStore(opts.maxEntries ?? 10_000, now);
+  const store = opts.redisUrl ? new RedisStore(opts.redisUrl, opts.operationTimeoutMs ?? 200, report) : new MemoryStore(opts.maxEntries ?? 10_000, now);
   return new StoreCache(store, opts.namespace ? `${opts.namespace}:` : "", report);
 }

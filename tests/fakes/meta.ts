@@ -75,7 +75,16 @@ export async function startFakeMeta(token = "meta-test-token", adAccountId = "ac
     if (!auth) return json(res, 401, graphError("Invalid OAuth access token - Cannot parse access token", "OAuthException", 190));
     const account = accounts.get(m[2]);
     if (!account) {
-      return json(res, 400, graphError(`Unsupported get request. Object with ID '${m[2]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, "GraphMethodException", 100, 33));
+      return json(
+        res,
+        400,
+        graphError(
+          `Unsupported get request. Object with ID '${m[2]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+          "GraphMethodException",
+          100,
+          33,
+        ),
+      );
     }
     if (m[3] === undefined) {
       // The ad account node: GET /{version}/act_{id}?fields=id,account_id,name,currency,account_status
@@ -109,7 +118,14 @@ export async function startFakeMeta(token = "meta-test-token", adAccountId = "ac
             date_stop: d.date,
           }))
       : m[3] === "campaigns"
-        ? account.campaigns.map((c) => ({ id: c.id, name: c.name, status: c.status, effective_status: c.status, objective: c.objective, ...(c.daily_budget ? { daily_budget: c.daily_budget } : {}) }))
+        ? account.campaigns.map((c) => ({
+            id: c.id,
+            name: c.name,
+            status: c.status,
+            effective_status: c.status,
+            objective: c.objective,
+            ...(c.daily_budget ? { daily_budget: c.daily_budget } : {}),
+          }))
         : account.campaigns.map((c) => ({
             campaign_id: c.id,
             impressions: String(c.impressions),
@@ -126,7 +142,12 @@ export async function startFakeMeta(token = "meta-test-token", adAccountId = "ac
     const next = new URL(`http://${req.headers.host}${req.path}`);
     for (const [k, v] of req.query) next.searchParams.set(k, v);
     next.searchParams.set("after", cursor(offset + limit));
-    json(res, 200, { data: page, paging: { cursors: { before: cursor(offset), after: cursor(offset + page.length) }, ...(hasNext ? { next: next.toString() } : {}) } }, headers);
+    json(
+      res,
+      200,
+      { data: page, paging: { cursors: { before: cursor(offset), after: cursor(offset + page.length) }, ...(hasNext ? { next: next.toString() } : {}) } },
+      headers,
+    );
   });
   return { ...fake, token, adAccountId, campaigns, accounts, addAccount, headers, versions };
 }

@@ -43,7 +43,11 @@ export function valenceSum(text: string, tokens: readonly string[], profile: Lan
   for (const t of tokens) if (isUpper(t)) capitals++;
   const capDiff = capitals > 0 && capitals < n;
   let butAt = -1;
-  for (let i = 0; i < n; i++) if (profile.contrast.has(lower[i])) { butAt = i; break; }
+  for (let i = 0; i < n; i++)
+    if (profile.contrast.has(lower[i])) {
+      butAt = i;
+      break;
+    }
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const w = lower[i];
