@@ -7,7 +7,19 @@ import type { CampaignMetrics, CampaignStatus } from "./domain/campaign";
 import type { ContactChannel, Severity } from "./domain/contacts";
 import type { AdPlatform as AdsPlatform, BudgetPacing, DailyFigures, MetricFigure, MetricsDetail, PlatformFigures } from "./domain/metrics";
 
-export type { AdsPlatform, BudgetPacing, CampaignMetrics, CampaignStatus, ContactChannel, DailyFigures, MemberRole, MetricFigure, MetricsDetail, PlatformFigures, Severity };
+export type {
+  AdsPlatform,
+  BudgetPacing,
+  CampaignMetrics,
+  CampaignStatus,
+  ContactChannel,
+  DailyFigures,
+  MemberRole,
+  MetricFigure,
+  MetricsDetail,
+  PlatformFigures,
+  Severity,
+};
 
 /** An age range in whole years (seed: Demographics.ageRange). */
 export interface AgeRange {

@@ -25,7 +25,12 @@ const RSS_GROWTH_MB = 600;
 const prefix = fixturePrefix();
 let server: FixtureServer;
 const servers: FixtureServer[] = [];
-const app = { prefix, get server() { return server; } };
+const app = {
+  prefix,
+  get server() {
+    return server;
+  },
+};
 const call = caller(app);
 
 async function start(e: Record<string, string>): Promise<FixtureServer> {
@@ -109,10 +114,15 @@ test("DOCX and PDF bombs end failed with the limit they hit; status answers with
     return Object.values(docs).every((d) => d.status !== "pending");
   }, 60_000);
   expect(docs.docxBomb).toMatchObject({ status: "failed", error: expect.stringMatching(/^the file expands to more than 64 MB when decompressed/) });
-  expect(docs.docxLiar).toMatchObject({ status: "failed", error: expect.stringMatching(/^the file's part word\/document.xml expands beyond the size it declares/) });
+  expect(docs.docxLiar).toMatchObject({
+    status: "failed",
+    error: expect.stringMatching(/^the file's part word\/document.xml expands beyond the size it declares/),
+  });
   expect(docs.pdfStream).toMatchObject({ status: "failed", error: expect.stringMatching(/^the file expands to more than 64 MB when decompressed/) });
   expect(docs.pdfPages).toMatchObject({ status: "failed", error: expect.stringMatching(/^the PDF has 1,000,000 pages, more than the limit of 2,000/) });
-  console.log(`bombs under the checks: status worst ${Math.round(w.maxStatusMs)} ms over ${w.samples} samples; RSS ${Math.round(baseline)} MB at rest, at most ${Math.round(w.maxRssMb)} MB`);
+  console.log(
+    `bombs under the checks: status worst ${Math.round(w.maxStatusMs)} ms over ${w.samples} samples; RSS ${Math.round(baseline)} MB at rest, at most ${Math.round(w.maxRssMb)} MB`,
+  );
   expect(w.maxStatusMs).toBeLessThan(1000);
   expect(w.maxRssMb - baseline).toBeLessThan(RSS_GROWTH_MB);
 }, 120_000);
@@ -132,13 +142,18 @@ test("a bomb past the checks is stopped by the worker's heap limit, even when re
   const baseline = rssMb(server.proc.pid!);
   let doc: { status: string; error: string | null } = { status: "pending", error: null };
   const w = await watch(async () => (doc = await documentOf(token2, id)).status !== "pending", 90_000);
-  expect(doc).toMatchObject({ status: "failed", error: `reading the file needed more memory than the limit (${WORKER_HEAP_MB} MB); split it into smaller files or save it without embedded media` });
+  expect(doc).toMatchObject({
+    status: "failed",
+    error: `reading the file needed more memory than the limit (${WORKER_HEAP_MB} MB); split it into smaller files or save it without embedded media`,
+  });
   // Still up well after the point where the unbounded extractor used to kill the process (~12 s).
   const until = Date.now() + 15_000;
   const w2 = await watch(async () => Date.now() > until, 30_000);
   expect(server.proc.exitCode).toBeNull();
   expect((await call("GET", "/api/v1/status")).status).toBe(200);
-  console.log(`bomb past the checks after a restart: status worst ${Math.round(Math.max(w.maxStatusMs, w2.maxStatusMs))} ms over ${w.samples + w2.samples} samples; RSS ${Math.round(baseline)} MB at start, at most ${Math.round(w.maxRssMb)} MB`);
+  console.log(
+    `bomb past the checks after a restart: status worst ${Math.round(Math.max(w.maxStatusMs, w2.maxStatusMs))} ms over ${w.samples + w2.samples} samples; RSS ${Math.round(baseline)} MB at start, at most ${Math.round(w.maxRssMb)} MB`,
+  );
   expect(Math.max(w.maxStatusMs, w2.maxStatusMs)).toBeLessThan(1000);
   expect(w.maxRssMb - baseline).toBeLessThan(RSS_GROWTH_MB);
 }, 180_000);

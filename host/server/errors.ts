@@ -51,7 +51,9 @@ export function databaseUnavailableParts(): { code: "unavailable"; message: stri
 /** The Retry-After header for an error body that carries a retry hint. */
 export function retryAfterHeader(body: { code: string; details?: unknown }): Record<string, string> {
   const secs = (body.details as { retryAfterSeconds?: unknown } | null | undefined)?.retryAfterSeconds;
-  return (body.code === "unavailable" || body.code === "resource_exhausted") && typeof secs === "number" && secs > 0 ? { "retry-after": String(Math.ceil(secs)) } : {};
+  return (body.code === "unavailable" || body.code === "resource_exhausted") && typeof secs === "number" && secs > 0
+    ? { "retry-after": String(Math.ceil(secs)) }
+    : {};
 }
 
 export function statusForCode(code: string): number {

@@ -24,7 +24,7 @@
 import { StoreCache } from "./cache.ts";
 import { MemoryStore } from "./memory.ts";
 import { RedisStore } from "./redis.ts";
-import { CacheError, rateLimitedReporter } from "./report.ts";
+import { type CacheError, rateLimitedReporter } from "./report.ts";
 
 export { CacheError, CacheTimeoutError } from "./report.ts";
 
@@ -71,8 +71,6 @@ export interface CacheOptions {
 export function createCache(opts: CacheOptions = {}): Cache {
   const now = opts.now ?? Date.now;
   const report = rateLimitedReporter(opts.onError ?? ((err) => console.warn(err.message)), opts.errorIntervalMs ?? 10_000, now);
-  const store = opts.redisUrl
-    ? new RedisStore(opts.redisUrl, opts.operationTimeoutMs ?? 200, report)
-    : new MemoryStore(opts.maxEntries ?? 10_000, now);
+  const store = opts.redisUrl ? new RedisStore(opts.redisUrl, opts.operationTimeoutMs ?? 200, report) : new MemoryStore(opts.maxEntries ?? 10_000, now);
   return new StoreCache(store, opts.namespace ? `${opts.namespace}:` : "", report);
 }
