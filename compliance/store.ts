@@ -506,13 +506,6 @@ export async function completeIfDone(requestId: string): Promise<boolean> {
   return row !== null;
 }
 
-/** Erasure requests for reports: when asked, whether and when completed. */
-export async function listErasures(limit: number): Promise<Omit<StoredErasure, "tasks" | "reason" | "userId">[]> {
-  return db.queryAll`
-    SELECT id, requested_by AS "requestedBy", status, requested_at AS "requestedAt", completed_at AS "completedAt"
-    FROM erasure_requests ORDER BY requested_at DESC LIMIT ${limit}`;
-}
-
 /** Audit entries per action (reports: consent and opt-out counts). */
 export async function actionCounts(actions: string[]): Promise<Record<string, number>> {
   const out: Record<string, number> = Object.fromEntries(actions.map((a) => [a, 0]));

@@ -35,7 +35,6 @@ import { scanSdkUses, type SdkUse } from "./scan.ts";
 import { SchemaBuilder } from "./schemabuilder.ts";
 
 export type { Diagnostic } from "./diagnostics.ts";
-export { formatDiagnostic } from "./diagnostics.ts";
 
 export interface ParseResult {
   meta: AppMeta;

@@ -43,12 +43,8 @@ export class Gateway {
   constructor(readonly name: string) {}
 }
 
-// The current Runtime, for the parts of our runtime that are not reached through the SDK
-// (the CLI, tests of the runtime itself).
+// The process's Runtime, once built: the SDK's constructors reach it (see `current ?? new target(...)` below).
 let current: Runtime | null = null;
-export function currentRuntime(): Runtime | null {
-  return current;
-}
 
 export class Runtime {
   readonly testMode: boolean;

@@ -419,8 +419,6 @@ export class SqlDatabase {
   }
 }
 
-export { SqlDatabase as SQLDatabase, SqlConn as SQLConn };
-
 /** Records the query on the calling request's trace (the dev dashboard), when it keeps one. */
 function traced<T>(source: unknown, db: string, query: string, run: () => Promise<T>): Promise<T> {
   const req = source as SpanSink | null | undefined;

@@ -79,15 +79,6 @@ export class HttpError extends Error {
 export const invalidArgument = (msg: string, details?: unknown) => new HttpError("invalid_argument", msg, details);
 export const notFound = (msg: string, details?: unknown) => new HttpError("not_found", msg, details);
 export const unauthenticated = (msg: string, details?: unknown) => new HttpError("unauthenticated", msg, details);
-export const permissionDenied = (msg: string, details?: unknown) => new HttpError("permission_denied", msg, details);
-export const alreadyExists = (msg: string, details?: unknown) => new HttpError("already_exists", msg, details);
-export const failedPrecondition = (msg: string, details?: unknown) => new HttpError("failed_precondition", msg, details);
-export const resourceExhausted = (msg: string, details?: unknown) => new HttpError("resource_exhausted", msg, details);
-export const unimplemented = (msg: string, details?: unknown) => new HttpError("unimplemented", msg, details);
-export const unavailable = (msg: string, details?: unknown) => new HttpError("unavailable", msg, details);
-export const deadlineExceeded = (msg: string, details?: unknown) => new HttpError("deadline_exceeded", msg, details);
-export const canceled = (msg: string, details?: unknown) => new HttpError("canceled", msg, details);
-export const internal = (msg: string, details?: unknown) => new HttpError("internal", msg, details);
 
 export interface ErrorBody {
   code: string;

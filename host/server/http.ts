@@ -28,7 +28,6 @@ interface Served {
   request: Request | null;
 }
 
-export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
 /**
  * Connections the kernel may queue for accept. Node's default (511) overflows under a burst of
  * 1,000 connects, and each overflowed client then waits a second or more to retry its SYN.

@@ -26,7 +26,7 @@ import { MemoryStore } from "./memory.ts";
 import { RedisStore } from "./redis.ts";
 import { type CacheError, rateLimitedReporter } from "./report.ts";
 
-export { CacheError, CacheTimeoutError } from "./report.ts";
+export { CacheError } from "./report.ts";
 
 // Cache is what services use; both backends behave the same.
 export interface Cache {
