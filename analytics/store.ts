@@ -4,6 +4,7 @@
 // Every writer of a campaign's day (a live batch, a crisis, the nightly finalisation) first upserts
 // that day's daily_analytics row: its row lock serialises them, and days are always taken in
 // ascending order, so writers never deadlock.
+import { deletionQueue, type DeletionQueue } from "../shared/objects";
 import type { Transaction } from "encore.dev/storage/sqldb";
 import { inTransaction } from "../shared/sql";
 import { isUuid } from "../shared/ids";
@@ -458,15 +459,8 @@ export async function moveReportBatch(limit: number, upload: (report: { id: stri
   return moved;
 }
 
-/** Up to `limit` object keys queued for removal (their rows are deleted), oldest first. */
-export async function queuedObjectDeletions(limit: number): Promise<string[]> {
-  const rows = await db.queryAll<{ object_key: string }>`SELECT object_key FROM object_deletions ORDER BY queued_at, object_key LIMIT ${limit}::int`;
-  return rows.map((r) => r.object_key);
-}
-
-export async function forgetObjectDeletions(keys: string[]): Promise<void> {
-  await db.exec`DELETE FROM object_deletions WHERE object_key = ANY(${keys}::text[])`;
-}
+/** Object keys of deleted rows, queued for removal from the bucket (the `object_deletions` table). */
+export const objectDeletions: DeletionQueue = deletionQueue(db);
 
 // --- compliance ---
 

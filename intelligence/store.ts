@@ -1,6 +1,7 @@
 // intelligence's SQL: the only file that talks to intelligence's database. Rows come back as the
 // API's types (camelCase). Visibility (who may see a document, passage or report) is applied here,
 // in the WHERE clause, so no query can forget it.
+import { deletionQueue, type DeletionQueue } from "../shared/objects";
 import { db } from "./db";
 import { inTransaction } from "../shared/sql";
 import type { AnalysedPassage } from "./domain/analysis";
@@ -315,15 +316,8 @@ export async function moveDocumentBatch(
   return moved;
 }
 
-/** Up to `limit` object keys queued for removal (their rows are deleted), oldest first. */
-export async function queuedObjectDeletions(limit: number): Promise<string[]> {
-  const rows = await db.queryAll<{ object_key: string }>`SELECT object_key FROM object_deletions ORDER BY queued_at, object_key LIMIT ${limit}::int`;
-  return rows.map((r) => r.object_key);
-}
-
-export async function forgetObjectDeletions(keys: string[]): Promise<void> {
-  await db.exec`DELETE FROM object_deletions WHERE object_key = ANY(${keys}::text[])`;
-}
+/** Object keys of deleted rows, queued for removal from the bucket (the `object_deletions` table). */
+export const objectDeletions: DeletionQueue = deletionQueue(db);
 
 export async function listPassages(documentId: string): Promise<AnalysedPassage[]> {
   return db.queryAll<AnalysedPassage>`SELECT id, position, heading, body FROM passages WHERE document_id = ${documentId}::uuid ORDER BY position`;

@@ -46,7 +46,7 @@ export async function reportPdf(report: Pick<store.StoredReport, "objectKey" | "
 
 /** Removes the PDFs of deleted reports (queued by the retention purge's transaction); returns how many. */
 export function removeDeletedFiles(): Promise<number> {
-  return drainDeletions(reportFiles, { next: store.queuedObjectDeletions, done: store.forgetObjectDeletions });
+  return drainDeletions(reportFiles, store.objectDeletions);
 }
 
 /**

@@ -38,7 +38,7 @@ export async function documentFile(row: Pick<store.StoredDocument, "format" | "c
 
 /** Removes the files of deleted documents (queued by the purge and erasure transactions); returns how many. */
 export function removeDeletedFiles(): Promise<number> {
-  return drainDeletions(documentFiles, { next: store.queuedObjectDeletions, done: store.forgetObjectDeletions });
+  return drainDeletions(documentFiles, store.objectDeletions);
 }
 
 /**
