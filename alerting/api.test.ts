@@ -33,7 +33,9 @@ async function user(role: Role): Promise<Profile> {
 const phone = () => `+1415555${String(1000 + ++n).padStart(4, "0")}`;
 
 /** A campaign run by `manager` with the given contacts. */
-async function campaign(contacts: { channel: "SMS" | "WHATSAPP" | "EMAIL" | "SLACK"; address: string; minSeverity?: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL"; name?: string }[]): Promise<string> {
+async function campaign(
+  contacts: { channel: "SMS" | "WHATSAPP" | "EMAIL" | "SLACK"; address: string; minSeverity?: "LOW" | "MEDIUM" | "HIGH" | "CRITICAL"; name?: string }[],
+): Promise<string> {
   const c = await campaigns.createCampaign(
     {
       name: `Campaign ${++n}`,
@@ -41,7 +43,12 @@ async function campaign(contacts: { channel: "SMS" | "WHATSAPP" | "EMAIL" | "SLA
       startDate: new Date("2026-01-01T00:00:00Z"),
       endDate: new Date("2026-11-03T00:00:00Z"),
       budget: 1000,
-      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" }, interests: [], locations: [], platforms: [] },
+      targetAudience: {
+        demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" },
+        interests: [],
+        locations: [],
+        platforms: [],
+      },
     },
     as(manager),
   );
@@ -49,7 +56,15 @@ async function campaign(contacts: { channel: "SMS" | "WHATSAPP" | "EMAIL" | "SLA
   return c.id;
 }
 
-const crisis = (campaignId: string, score = 0.9) => ({ campaignId, crisisScore: score, triggers: ["mention spike"], affectedPlatforms: ["twitter"], estimatedReach: 50000, sentimentImpact: -0.4, recommendedActions: ["hold a statement"] });
+const crisis = (campaignId: string, score = 0.9) => ({
+  campaignId,
+  crisisScore: score,
+  triggers: ["mention spike"],
+  affectedPlatforms: ["twitter"],
+  estimatedReach: 50000,
+  sentimentImpact: -0.4,
+  recommendedActions: ["hold a statement"],
+});
 /** A crisis alert raised by the campaign's manager (POST /api/v1/alerting/crisis). */
 const raiseCrisis = (c: ReturnType<typeof crisis>) => alerting.sendCrisisAlert(c, as(manager));
 
@@ -82,15 +97,37 @@ describe("the pipeline", () => {
 
     await poll(async () => (await store.getAlert(raised.alertId))?.status).toBe("delivered");
     const { ref } = (await store.getAlert(raised.alertId))!;
-    expect(sentTo(sms)).toEqual([expect.objectContaining({ from: "+14155550199", body: expect.stringMatching(new RegExp(`^CRITICAL #${ref} Campaign \\d+\nCRISIS ALERT: mention spike\nReply ACK ${ref}\nCrisis score 93%`)) })]);
+    expect(sentTo(sms)).toEqual([
+      expect.objectContaining({
+        from: "+14155550199",
+        body: expect.stringMatching(new RegExp(`^CRITICAL #${ref} Campaign \\d+\nCRISIS ALERT: mention spike\nReply ACK ${ref}\nCrisis score 93%`)),
+      }),
+    ]);
     expect(sentTo(wa)).toEqual([expect.objectContaining({ to: `whatsapp:${wa}`, from: "whatsapp:+14155238886", body: sentTo(sms)[0]!.body })]);
-    expect(mailsTo(email)).toEqual([expect.objectContaining({ from: "alerts@warroom.test", subject: expect.stringMatching(new RegExp(`^\\[CRITICAL #${ref}\\] Campaign \\d+: CRISIS ALERT: mention spike$`)) })]);
+    expect(mailsTo(email)).toEqual([
+      expect.objectContaining({
+        from: "alerts@warroom.test",
+        subject: expect.stringMatching(new RegExp(`^\\[CRITICAL #${ref}\\] Campaign \\d+: CRISIS ALERT: mention spike$`)),
+      }),
+    ]);
     expect(mailsTo(email)[0]!.headers["x-warroom-alert"]).toBe(raised.alertId);
-    expect(slackTo(room)).toEqual([expect.objectContaining({ text: expect.stringMatching(new RegExp(`^:rotating_light: CRITICAL #${ref} Campaign \\d+: CRISIS ALERT: mention spike$`)) })]);
-    expect(pushesFor(raised.alertId)).toEqual([expect.objectContaining({ severity: "CRITICAL", recipient: `campaign:${campaignId}`, idempotencyKey: expect.any(String) })]);
+    expect(slackTo(room)).toEqual([
+      expect.objectContaining({ text: expect.stringMatching(new RegExp(`^:rotating_light: CRITICAL #${ref} Campaign \\d+: CRISIS ALERT: mention spike$`)) }),
+    ]);
+    expect(pushesFor(raised.alertId)).toEqual([
+      expect.objectContaining({ severity: "CRITICAL", recipient: `campaign:${campaignId}`, idempotencyKey: expect.any(String) }),
+    ]);
 
     const deliveries = await store.listDeliveries([raised.alertId]);
-    expect(deliveries.map((d) => [d.channel, d.status, d.attempts])).toEqual(expect.arrayContaining([["SMS", "sent", 1], ["WHATSAPP", "sent", 1], ["EMAIL", "sent", 1], ["SLACK", "sent", 1], ["PUSH", "sent", 1]]));
+    expect(deliveries.map((d) => [d.channel, d.status, d.attempts])).toEqual(
+      expect.arrayContaining([
+        ["SMS", "sent", 1],
+        ["WHATSAPP", "sent", 1],
+        ["EMAIL", "sent", 1],
+        ["SLACK", "sent", 1],
+        ["PUSH", "sent", 1],
+      ]),
+    );
     expect(deliveries.find((d) => d.channel === "SMS")!.providerMessageId).toBe(sentTo(sms)[0]!.sid);
 
     // Every send is in the audit log.
@@ -105,7 +142,18 @@ describe("the pipeline", () => {
     const sms = phone();
     const campaignId = await campaign([{ channel: "SMS", address: sms }]);
     const key = `crisis:dup-${n}:v1`;
-    const raise = () => raiseAlert({ campaignId, type: "CRISIS", severity: "HIGH", title: "Raised twice", message: "at once", data: {}, raisedBy: "system", sourceKey: key, recipients: null });
+    const raise = () =>
+      raiseAlert({
+        campaignId,
+        type: "CRISIS",
+        severity: "HIGH",
+        title: "Raised twice",
+        message: "at once",
+        data: {},
+        raisedBy: "system",
+        sourceKey: key,
+        recipients: null,
+      });
     const [a, b] = await Promise.all([raise(), raise()]);
     expect(a.alert.id).toBe(b.alert.id);
     expect([a.created, b.created].sort()).toEqual([false, true]);
@@ -116,11 +164,46 @@ describe("the pipeline", () => {
   test("redelivering an alert's message, even concurrently, never sends twice", async () => {
     const sms = phone();
     const room = `#redeliver-${++n}`;
-    const campaignId = await campaign([{ channel: "SMS", address: sms }, { channel: "SLACK", address: room }]);
+    const campaignId = await campaign([
+      { channel: "SMS", address: sms },
+      { channel: "SLACK", address: room },
+    ]);
     // Persisted, never published: only our deliveries below run.
-    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Redelivery", message: "Twice?", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }, { channel: "SLACK", recipient: room, recipientName: "", tier: 1 }] });
-    const payload = { id: alert.id, type: alert.type, severity: alert.severity, campaignId, title: alert.title, message: alert.message, data: {}, channels: [], timestamp: alert.createdAt };
-    await Promise.all([deliverAlert(payload).catch(() => undefined), deliverAlert(payload).catch(() => undefined), deliverAlert(payload).catch(() => undefined)]);
+    const { alert } = await store.raiseIncident({
+      campaignId,
+      campaignName: "Rivera",
+      incidentKey: null,
+      type: "CRISIS",
+      severity: "HIGH",
+      title: "Redelivery",
+      message: "Twice?",
+      data: {},
+      channels: [],
+      raisedBy: "test",
+      sourceKey: null,
+      maxTier: 1,
+      escalateAt: null,
+      deliveries: [
+        { channel: "SMS", recipient: sms, recipientName: "", tier: 1 },
+        { channel: "SLACK", recipient: room, recipientName: "", tier: 1 },
+      ],
+    });
+    const payload = {
+      id: alert.id,
+      type: alert.type,
+      severity: alert.severity,
+      campaignId,
+      title: alert.title,
+      message: alert.message,
+      data: {},
+      channels: [],
+      timestamp: alert.createdAt,
+    };
+    await Promise.all([
+      deliverAlert(payload).catch(() => undefined),
+      deliverAlert(payload).catch(() => undefined),
+      deliverAlert(payload).catch(() => undefined),
+    ]);
     await deliverAlert(payload);
     await deliverAlert(payload);
     expect(sentTo(sms)).toHaveLength(1);
@@ -143,7 +226,10 @@ describe("failures", () => {
 
   test("a delivery out of attempts is marked failed and shown in the queue; a permanent refusal fails at once", async () => {
     const email = `bounce${++n}@campaign.org`;
-    const campaignId = await campaign([{ channel: "EMAIL", address: email }, { channel: "SLACK", address: `#down-${n}` }]);
+    const campaignId = await campaign([
+      { channel: "EMAIL", address: email },
+      { channel: "SLACK", address: `#down-${n}` },
+    ]);
     smtp.refuse(550, "5.1.1 No such mailbox");
     slack.inject({ kind: "status", status: 500 }, 3);
     const { alertId } = await raiseCrisis(crisis(campaignId, 0.5));
@@ -162,7 +248,22 @@ describe("failures", () => {
   test("an alert persisted but never published (a crash) is sent once by the sweeper", async () => {
     const sms = phone();
     const campaignId = await campaign([{ channel: "SMS", address: sms }]);
-    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Lost publish", message: "Crashed before publishing", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
+    const { alert } = await store.raiseIncident({
+      campaignId,
+      campaignName: "Rivera",
+      incidentKey: null,
+      type: "CRISIS",
+      severity: "HIGH",
+      title: "Lost publish",
+      message: "Crashed before publishing",
+      data: {},
+      channels: [],
+      raisedBy: "test",
+      sourceKey: null,
+      maxTier: 1,
+      escalateAt: null,
+      deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }],
+    });
     expect(sentTo(sms)).toHaveLength(0);
     expect((await sweepAlerts()).republished).toBeGreaterThanOrEqual(1);
     await poll(async () => (await store.getAlert(alert.id))?.status).toBe("delivered");
@@ -174,7 +275,22 @@ describe("failures", () => {
   test("a delivery whose sender died mid-send is reclaimed by the sweeper and sent once", async () => {
     const sms = phone();
     const campaignId = await campaign([{ channel: "SMS", address: sms }]);
-    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Crashed sender", message: "Claimed, never sent", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
+    const { alert } = await store.raiseIncident({
+      campaignId,
+      campaignName: "Rivera",
+      incidentKey: null,
+      type: "CRISIS",
+      severity: "HIGH",
+      title: "Crashed sender",
+      message: "Claimed, never sent",
+      data: {},
+      channels: [],
+      raisedBy: "test",
+      sourceKey: null,
+      maxTier: 1,
+      escalateAt: null,
+      deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }],
+    });
     await store.markPublished(alert.id);
     // A sender claimed the row and died: its lease (0 s here) runs out.
     expect(await store.claimDue(alert.id, 0, randomUUID())).toHaveLength(1);
@@ -187,7 +303,22 @@ describe("failures", () => {
   test("a claim whose answer was lost is put back by its token alone, its attempt given back", async () => {
     const sms = phone();
     const campaignId = await campaign([{ channel: "SMS", address: sms }]);
-    const { alert } = await store.raiseIncident({ campaignId, campaignName: "Rivera", incidentKey: null, type: "CRISIS", severity: "HIGH", title: "Lost claim", message: "Claimed, answer lost", data: {}, channels: [], raisedBy: "test", sourceKey: null, maxTier: 1, escalateAt: null, deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }] });
+    const { alert } = await store.raiseIncident({
+      campaignId,
+      campaignName: "Rivera",
+      incidentKey: null,
+      type: "CRISIS",
+      severity: "HIGH",
+      title: "Lost claim",
+      message: "Claimed, answer lost",
+      data: {},
+      channels: [],
+      raisedBy: "test",
+      sourceKey: null,
+      maxTier: 1,
+      escalateAt: null,
+      deliveries: [{ channel: "SMS", recipient: sms, recipientName: "", tier: 1 }],
+    });
     const token = randomUUID();
     expect(await store.claimDue(alert.id, 120, token)).toHaveLength(1);
     await store.unclaim(alert.id, randomUUID()); // another claim's token: nothing moves
@@ -201,7 +332,10 @@ describe("escalation and acknowledgement", () => {
   test("an unacknowledged CRITICAL alert reaches the CRITICAL-only tier when escalated, once", async () => {
     const duty = phone();
     const chief = phone();
-    const campaignId = await campaign([{ channel: "SMS", address: duty, minSeverity: "HIGH" }, { channel: "SMS", address: chief, minSeverity: "CRITICAL" }]);
+    const campaignId = await campaign([
+      { channel: "SMS", address: duty, minSeverity: "HIGH" },
+      { channel: "SMS", address: chief, minSeverity: "CRITICAL" },
+    ]);
     const { alertId } = await raiseCrisis(crisis(campaignId, 0.95));
     await poll(async () => (await store.getAlert(alertId))?.status).toBe("delivered");
     expect(sentTo(duty)).toHaveLength(1);
@@ -221,7 +355,10 @@ describe("escalation and acknowledgement", () => {
   test("acknowledging stops escalation; acknowledging again returns the first acknowledgement", async () => {
     const duty = phone();
     const chief = phone();
-    const campaignId = await campaign([{ channel: "SMS", address: duty }, { channel: "SMS", address: chief, minSeverity: "CRITICAL" }]);
+    const campaignId = await campaign([
+      { channel: "SMS", address: duty },
+      { channel: "SMS", address: chief, minSeverity: "CRITICAL" },
+    ]);
     const { alertId } = await raiseCrisis(crisis(campaignId, 0.99));
     const ack = await alerting.acknowledgeAlert({ id: alertId }, as(manager));
     expect(ack).toMatchObject({ alertId, acknowledgedBy: manager.id, cancelledDeliveries: 1 });
@@ -259,14 +396,19 @@ describe("the public endpoints", () => {
     const room = `#send-${++n}`;
     const campaignId = await campaign([{ channel: "SLACK", address: room, minSeverity: "LOW" }]);
     const to = `press${++n}@campaign.org`;
-    const listed = await alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "Sentiment dipped\nDetails follow", channel: "EMAIL", recipients: [to.toUpperCase(), to] }, as(manager));
+    const listed = await alerting.sendAlert(
+      { campaignId, type: "SENTIMENT", message: "Sentiment dipped\nDetails follow", channel: "EMAIL", recipients: [to.toUpperCase(), to] },
+      as(manager),
+    );
     expect(listed).toMatchObject({ sent: true, deliveries: 1 }); // the address once (no push for listed recipients)
     await poll(() => mailsTo(to).length).toBe(1);
     expect(mailsTo(to)[0]!.subject).toMatch(/^\[MEDIUM #\d+\] Campaign \d+: Sentiment dipped$/);
     await alerting.sendAlert({ campaignId, type: "COMPETITOR", message: "Opponent ad launched", severity: "LOW" }, as(manager));
     await poll(() => slackTo(room).length).toBe(1);
 
-    expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "x", channel: "SMS", recipients: ["555-0100"] }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "x", channel: "SMS", recipients: ["555-0100"] }, as(manager)))).toBe(
+      "invalid_argument",
+    );
     expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "x", recipients: [] }, as(manager)))).toBe("invalid_argument");
     expect(await code(alerting.sendAlert({ campaignId, type: "SENTIMENT", message: "x", channel: "EMAIL" }, as(manager)))).toBe("invalid_argument");
     expect(await code(alerting.sendAlert({ campaignId, type: "NOPE" as never, message: "x" }, as(manager)))).toBe("invalid_argument");
@@ -291,7 +433,9 @@ describe("the public endpoints", () => {
     ]);
     // No campaign: SMS or WhatsApp to listed numbers only. Analysts and viewers may not send.
     expect(await code(alerting.sendAlert({ type: "SENTIMENT", message: "x" }, as(manager)))).toBe("invalid_argument");
-    expect(await code(alerting.sendAlert({ type: "SENTIMENT", message: "x", channel: "EMAIL", recipients: ["press@campaign.org"] }, as(manager)))).toBe("invalid_argument");
+    expect(await code(alerting.sendAlert({ type: "SENTIMENT", message: "x", channel: "EMAIL", recipients: ["press@campaign.org"] }, as(manager)))).toBe(
+      "invalid_argument",
+    );
     expect(await code(alerting.sendAlert({ type: "SENTIMENT", message: "x", recipients: [reachable] }, as(await user("analyst"))))).toBe("permission_denied");
   });
 
@@ -338,14 +482,44 @@ describe("people's preferences", () => {
     const sleeper = phone();
     const traveller = phone();
     const c = await campaigns.createCampaign(
-      { name: `Tokyo ${++n}`, description: "", startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-11-03T00:00:00Z"), budget: 1000, timeZone: "Asia/Tokyo", targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" }, interests: [], locations: [], platforms: [] } },
+      {
+        name: `Tokyo ${++n}`,
+        description: "",
+        startDate: new Date("2026-01-01T00:00:00Z"),
+        endDate: new Date("2026-11-03T00:00:00Z"),
+        budget: 1000,
+        timeZone: "Asia/Tokyo",
+        targetAudience: {
+          demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" },
+          interests: [],
+          locations: [],
+          platforms: [],
+        },
+      },
       as(manager),
     );
     expect(c.timeZone).toBe("Asia/Tokyo");
-    await campaigns.addCampaignContact({ id: c.id, name: "Sleeper", channel: "SMS", address: sleeper, minSeverity: "LOW", quietHours: quietAroundNow("Asia/Tokyo") }, as(manager));
+    await campaigns.addCampaignContact(
+      { id: c.id, name: "Sleeper", channel: "SMS", address: sleeper, minSeverity: "LOW", quietHours: quietAroundNow("Asia/Tokyo") },
+      as(manager),
+    );
     // Quiet at this hour in Tokyo, but the traveller is in New York (their own zone): not quiet there now.
-    await campaigns.addCampaignContact({ id: c.id, name: "Traveller", channel: "SMS", address: traveller, minSeverity: "LOW", quietHours: quietAroundNow("Asia/Tokyo"), timeZone: "America/New_York" }, as(manager));
-    expect((await campaigns.getAlertContacts({ campaignId: c.id })).contacts.find((x) => x.address === sleeper)).toMatchObject({ quietHours: quietAroundNow("Asia/Tokyo"), digest: false });
+    await campaigns.addCampaignContact(
+      {
+        id: c.id,
+        name: "Traveller",
+        channel: "SMS",
+        address: traveller,
+        minSeverity: "LOW",
+        quietHours: quietAroundNow("Asia/Tokyo"),
+        timeZone: "America/New_York",
+      },
+      as(manager),
+    );
+    expect((await campaigns.getAlertContacts({ campaignId: c.id })).contacts.find((x) => x.address === sleeper)).toMatchObject({
+      quietHours: quietAroundNow("Asia/Tokyo"),
+      digest: false,
+    });
 
     const high = await raiseCrisis(crisis(c.id, 0.5));
     await poll(() => sentTo(traveller).length).toBe(1);
@@ -361,14 +535,23 @@ describe("people's preferences", () => {
     const critical = await raiseCrisis(crisis(c.id, 0.95));
     await poll(() => sentTo(sleeper).length).toBe(1);
     expect(sentTo(sleeper)[0]!.body.startsWith(`CRITICAL #${(await store.getAlert(critical.alertId))!.ref} `)).toBe(true);
-    expect(await code(campaigns.addCampaignContact({ id: c.id, name: "Bad", channel: "SMS", address: phone(), quietHours: { start: "25:00", end: "07:00" } }, as(manager)))).toBe("invalid_argument");
-    expect(await code(campaigns.addCampaignContact({ id: c.id, name: "Bad", channel: "SMS", address: phone(), timeZone: "Nowhere/Land" }, as(manager)))).toBe("invalid_argument");
+    expect(
+      await code(
+        campaigns.addCampaignContact({ id: c.id, name: "Bad", channel: "SMS", address: phone(), quietHours: { start: "25:00", end: "07:00" } }, as(manager)),
+      ),
+    ).toBe("invalid_argument");
+    expect(await code(campaigns.addCampaignContact({ id: c.id, name: "Bad", channel: "SMS", address: phone(), timeZone: "Nowhere/Land" }, as(manager)))).toBe(
+      "invalid_argument",
+    );
   });
 
   test("a contact who asked for a digest gets alerts below HIGH as one message; HIGH at once", async () => {
     const reader = phone();
     const campaignId = await campaign([]);
-    await campaigns.addCampaignContact({ id: campaignId, name: "Digest reader", channel: "SMS", address: reader, minSeverity: "LOW", digest: true }, as(manager));
+    await campaigns.addCampaignContact(
+      { id: campaignId, name: "Digest reader", channel: "SMS", address: reader, minSeverity: "LOW", digest: true },
+      as(manager),
+    );
     const a = await alerting.sendAlert({ campaignId, type: "MENTION_SPIKE", message: "More mentions than usual", severity: "MEDIUM" }, as(manager));
     const b = await alerting.sendAlert({ campaignId, type: "ENGAGEMENT_DROP", message: "Engagement is down", severity: "LOW" }, as(manager));
     expect((await store.listDeliveries([a.alertId, b.alertId])).filter((d) => d.channel === "SMS").map((d) => d.status)).toEqual(["digest", "digest"]);
@@ -379,7 +562,9 @@ describe("people's preferences", () => {
     expect(run).toMatchObject({ sent: expect.any(Number), failed: 0 });
     expect(sentTo(reader)).toHaveLength(1);
     const [refA, refB] = [(await store.getAlert(a.alertId))!.ref, (await store.getAlert(b.alertId))!.ref];
-    expect(sentTo(reader)[0]!.body).toMatch(new RegExp(`^War Room digest: 2 alerts below HIGH\\n#${refA} MEDIUM .*More mentions than usual\\n#${refB} LOW .*Engagement is down`));
+    expect(sentTo(reader)[0]!.body).toMatch(
+      new RegExp(`^War Room digest: 2 alerts below HIGH\\n#${refA} MEDIUM .*More mentions than usual\\n#${refB} LOW .*Engagement is down`),
+    );
     await poll(async () => (await store.getAlert(a.alertId))!.status).toBe("delivered");
     expect((await sendAlertDigests()).sent).toBe(0);
     expect(sentTo(reader)).toHaveLength(1);
@@ -392,7 +577,18 @@ describe("people's preferences", () => {
 describe("incidents", () => {
   /** One crisis version raised as monitoring's collection raises it (incident key per crisis, source key per version). */
   const version = (campaignId: string, crisis: string, v: number, severity: "MEDIUM" | "HIGH" | "CRITICAL", type: "SENTIMENT" | "CRISIS" = "CRISIS") =>
-    raiseAlert({ campaignId, type, severity, title: `${type} v${v}`, message: `version ${v}`, data: { v }, raisedBy: "system", sourceKey: `crisis:${crisis}:v${v}`, incidentKey: `crisis:${crisis}`, recipients: null });
+    raiseAlert({
+      campaignId,
+      type,
+      severity,
+      title: `${type} v${v}`,
+      message: `version ${v}`,
+      data: { v },
+      raisedBy: "system",
+      sourceKey: `crisis:${crisis}:v${v}`,
+      incidentKey: `crisis:${crisis}`,
+      recipients: null,
+    });
 
   test("one story is one incident: re-paged only when severity rises, never twice for one severity, never after closing", async () => {
     const duty = phone();
@@ -412,7 +608,11 @@ describe("incidents", () => {
     expect(sentTo(duty)[1]!.body.startsWith(`UPDATE HIGH #${first.alert.ref} `)).toBe(true);
     const incident = (await store.getAlert(first.alert.id))!;
     expect(incident).toMatchObject({ type: "CRISIS", severity: "HIGH", wave: 2, title: "CRISIS v3", message: "version 3" });
-    expect(incident.history.map((h) => [h.event, h.severity])).toEqual([["raised", "MEDIUM"], ["updated", "MEDIUM"], ["severity_raised", "HIGH"]]);
+    expect(incident.history.map((h) => [h.event, h.severity])).toEqual([
+      ["raised", "MEDIUM"],
+      ["updated", "MEDIUM"],
+      ["severity_raised", "HIGH"],
+    ]);
 
     // Acknowledged: a rise pages only people never paged (the chief joins at CRITICAL), without escalation.
     const chief = phone();

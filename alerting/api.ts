@@ -7,7 +7,20 @@ import { can, requirePermission, type Action, type Caller } from "../shared/perm
 import { sendAdHocAlert } from "./flows/adhoc";
 import { acknowledge, closeIncident, raiseAlert } from "./flows/lifecycle";
 import { crisisSeverity, crisisWording, normalizeRecipient } from "./domain/alert";
-import type { AckRequest, AckResponse, CloseRequest, CloseResponse, AlertView, CrisisAlert, CrisisAlertResponse, DeliveryView, QueueRequest, QueueResponse, SendAlertRequest, SendAlertResponse } from "./model";
+import type {
+  AckRequest,
+  AckResponse,
+  CloseRequest,
+  CloseResponse,
+  AlertView,
+  CrisisAlert,
+  CrisisAlertResponse,
+  DeliveryView,
+  QueueRequest,
+  QueueResponse,
+  SendAlertRequest,
+  SendAlertResponse,
+} from "./model";
 import * as store from "./store";
 import { isUuid } from "../shared/ids";
 
@@ -67,10 +80,20 @@ export const sendAlert = api(
     const message = req.message.trim();
     if (req.campaignId === undefined) {
       // The seed's call ({type, message, recipients}): an ad-hoc alert to those numbers only (flows/adhoc.ts).
-      if (recipients === null) throw APIError.invalidArgument("an alert of no campaign needs recipients: name them, or give campaignId to reach the campaign's contacts");
-      if (recipients.channel !== "SMS" && recipients.channel !== "WHATSAPP") throw APIError.invalidArgument("an alert of no campaign goes by SMS or WHATSAPP; give campaignId for email and Slack");
+      if (recipients === null)
+        throw APIError.invalidArgument("an alert of no campaign needs recipients: name them, or give campaignId to reach the campaign's contacts");
+      if (recipients.channel !== "SMS" && recipients.channel !== "WHATSAPP")
+        throw APIError.invalidArgument("an alert of no campaign goes by SMS or WHATSAPP; give campaignId for email and Slack");
       const title = (req.title ?? message.split("\n")[0]!).trim().slice(0, 200);
-      const sent = await sendAdHocAlert({ raisedBy: caller.userID, type: req.type, severity: req.severity ?? "MEDIUM", title, message, channel: recipients.channel, recipients: recipients.recipients });
+      const sent = await sendAdHocAlert({
+        raisedBy: caller.userID,
+        type: req.type,
+        severity: req.severity ?? "MEDIUM",
+        title,
+        message,
+        channel: recipients.channel,
+        recipients: recipients.recipients,
+      });
       return { alertId: sent.alertId, sent: true, deliveries: sent.sent + sent.skipped + sent.failed };
     }
     await requireOnCampaign(caller, req.campaignId, "create");
@@ -163,12 +186,31 @@ export const getAlertQueue = api(
     const page = req.page ?? 1;
     const limit = req.limit ?? 20;
     if (req.campaignId !== undefined) await requireOnCampaign(caller, req.campaignId, "read");
-    const campaignIds = caller.role === "admin" || req.campaignId !== undefined ? null : (await campaigns.getUserCampaigns({ userID: caller.userID })).campaignIds;
-    const { alerts, total } = await store.listAlerts({ campaignIds, campaignId: req.campaignId ?? null, status: req.status ?? null, state: req.state ?? null, offset: (page - 1) * limit, limit });
+    const campaignIds =
+      caller.role === "admin" || req.campaignId !== undefined ? null : (await campaigns.getUserCampaigns({ userID: caller.userID })).campaignIds;
+    const { alerts, total } = await store.listAlerts({
+      campaignIds,
+      campaignId: req.campaignId ?? null,
+      status: req.status ?? null,
+      state: req.state ?? null,
+      offset: (page - 1) * limit,
+      limit,
+    });
     const deliveries = await store.listDeliveries(alerts.map((a) => a.id));
     // Recipients are personal data: whole for those who may act on alerts, masked for the rest.
     const seeAddresses = can(caller.role, "alerting", "update");
-    return { alerts: alerts.map((a) => toView(a, deliveries.filter((d) => d.alertId === a.id), seeAddresses)), total, page, limit };
+    return {
+      alerts: alerts.map((a) =>
+        toView(
+          a,
+          deliveries.filter((d) => d.alertId === a.id),
+          seeAddresses,
+        ),
+      ),
+      total,
+      page,
+      limit,
+    };
   },
 );
 
@@ -202,7 +244,15 @@ async function close(id: string, reason: string, state: "resolved" | "false_alar
   const result = await closeIncident(id, state, caller.userID, reason.trim());
   if (!result) throw APIError.notFound("alert not found");
   const a = result.alert;
-  return { alertId: a.id, ref: a.ref, state: a.state, closedAt: a.closedAt, closedBy: a.closedBy, closeReason: a.closeReason, cancelledDeliveries: result.cancelled };
+  return {
+    alertId: a.id,
+    ref: a.ref,
+    state: a.state,
+    closedAt: a.closedAt,
+    closedBy: a.closedBy,
+    closeReason: a.closeReason,
+    cancelledDeliveries: result.cancelled,
+  };
 }
 
 // resolveAlert closes an incident as resolved, with a reason (audited; escalation stops; closing again returns the first closing).

@@ -18,13 +18,21 @@ export const escalateAlerts = api({ expose: false, method: "POST", path: "/inter
 export const alertingSweep = new CronJob("alerting-sweep", { title: "Re-publish alerts stuck in pending", every: "1m", endpoint: sweepAlerts });
 
 // 'alerting-escalation' escalates unacknowledged CRITICAL alerts every minute.
-export const alertingEscalation = new CronJob("alerting-escalation", { title: "Escalate unacknowledged CRITICAL alerts", every: "1m", endpoint: escalateAlerts });
+export const alertingEscalation = new CronJob("alerting-escalation", {
+  title: "Escalate unacknowledged CRITICAL alerts",
+  every: "1m",
+  endpoint: escalateAlerts,
+});
 
 // collectCrises raises the alerts of crises monitoring marked "alert pending" and marks them alerted.
 export const collectCrises = api({ expose: false, method: "POST", path: "/internal/alerting/collect" }, (): Promise<CollectResponse> => collectPendingCrises());
 
 // 'alerting-collect-crises' collects monitoring's pending crises every minute (nothing is lost if a direct raise failed).
-export const alertingCollectCrises = new CronJob("alerting-collect-crises", { title: "Raise alerts for monitoring's pending crises", every: "1m", endpoint: collectCrises });
+export const alertingCollectCrises = new CronJob("alerting-collect-crises", {
+  title: "Raise alerts for monitoring's pending crises",
+  every: "1m",
+  endpoint: collectCrises,
+});
 
 // sendAlertDigests sends each contact who asked for a digest one message with their alerts below HIGH.
 export const sendAlertDigests = api({ expose: false, method: "POST", path: "/internal/alerting/digest" }, (): Promise<DigestResponse> => sendDigests());

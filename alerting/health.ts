@@ -3,7 +3,4 @@ import { serviceHealth, type ServiceHealth } from "../shared/health";
 import { db } from "./db";
 
 // health reports whether alerting's database answers and its migrations are applied (for /api/v1/status).
-export const health = api(
-  { expose: false, method: "GET", path: "/internal/alerting/health" },
-  (): Promise<ServiceHealth> => serviceHealth("alerting", db),
-);
+export const health = api({ expose: false, method: "GET", path: "/internal/alerting/health" }, (): Promise<ServiceHealth> => serviceHealth("alerting", db));

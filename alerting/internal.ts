@@ -21,10 +21,19 @@ export const acknowledgeByReply = api(
     if (req.ref !== undefined && (!Number.isInteger(req.ref) || req.ref < 0)) throw APIError.invalidArgument("ref must be an incident's number");
     const paged = await store.incidentsPaging(number.recipient);
     const decision = decideReply(
-      paged.map(({ alert: a }) => ({ id: a.id, ref: a.ref, campaignName: a.campaignName, severity: a.severity, state: a.state, acknowledgedName: a.acknowledgedName, acknowledgedBy: a.acknowledgedBy })),
+      paged.map(({ alert: a }) => ({
+        id: a.id,
+        ref: a.ref,
+        campaignName: a.campaignName,
+        severity: a.severity,
+        state: a.state,
+        acknowledgedName: a.acknowledgedName,
+        acknowledgedBy: a.acknowledgedBy,
+      })),
       req.ref,
     );
-    if (decision.kind !== "acknowledge") return { outcome: decision.kind, alertId: "incident" in decision ? decision.incident.id : null, reply: replyText(decision, null) };
+    if (decision.kind !== "acknowledge")
+      return { outcome: decision.kind, alertId: "incident" in decision ? decision.incident.id : null, reply: replyText(decision, null) };
     const name = paged.find((p) => p.alert.id === decision.incident.id)?.recipientName || null;
     const ack = await acknowledge(decision.incident.id, { by: `${req.channel}:${number.recipient}`, via: req.channel, name });
     if (!ack) return { outcome: "unknown_ref", alertId: null, reply: replyText({ kind: "unknown_ref", ref: decision.incident.ref, open: [] }, null) };

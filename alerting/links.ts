@@ -40,7 +40,12 @@ function tokenOf(req: IncomingMessage): string {
 async function resolve(req: IncomingMessage, resp: ServerResponse): Promise<{ delivery: store.Delivery; alert: store.Alert } | null> {
   const token = readAckToken(linkConfig().linkSecret, tokenOf(req), Date.now());
   if (!token.ok) {
-    page(resp, token.reason === "expired" ? 410 : 404, token.reason === "expired" ? "This link has expired" : "This link is not valid", "<p>Acknowledge the incident in War Room, or reply ACK and its number to the text message.</p>");
+    page(
+      resp,
+      token.reason === "expired" ? 410 : 404,
+      token.reason === "expired" ? "This link has expired" : "This link is not valid",
+      "<p>Acknowledge the incident in War Room, or reply ACK and its number to the text message.</p>",
+    );
     return null;
   }
   const delivery = await store.getDelivery(token.deliveryId);
@@ -59,7 +64,8 @@ function summary(a: store.Alert): string {
 }
 
 function stateLine(a: store.Alert): string | null {
-  if (a.state === "acknowledged") return `Already acknowledged${a.acknowledgedName ? ` by ${a.acknowledgedName}` : ""}${a.acknowledgedAt ? ` at ${a.acknowledgedAt.toISOString().slice(11, 16)} UTC` : ""}.`;
+  if (a.state === "acknowledged")
+    return `Already acknowledged${a.acknowledgedName ? ` by ${a.acknowledgedName}` : ""}${a.acknowledgedAt ? ` at ${a.acknowledgedAt.toISOString().slice(11, 16)} UTC` : ""}.`;
   if (a.state === "resolved") return "Already resolved.";
   if (a.state === "false_alarm") return "Already closed as a false alarm.";
   return null;
@@ -87,10 +93,12 @@ export const ackLinkConfirm = api.raw({ expose: true, method: "POST", path: "/ap
   const found = await resolve(req, resp);
   if (!found) return;
   const { alert, delivery } = found;
-  if (!(await store.useAckLink(delivery.id))) return page(resp, 410, "This link was already used", `${summary(alert)}${stateLine(alert) ? `<p>${escapeHtml(stateLine(alert)!)}</p>` : ""}`);
+  if (!(await store.useAckLink(delivery.id)))
+    return page(resp, 410, "This link was already used", `${summary(alert)}${stateLine(alert) ? `<p>${escapeHtml(stateLine(alert)!)}</p>` : ""}`);
   const ack = await acknowledge(alert.id, { by: `${delivery.channel.toLowerCase()}:${delivery.recipient}`, via: "link", name: delivery.recipientName || null });
   if (!ack) return page(resp, 404, "This incident no longer exists", "");
   log.info("alerting: acknowledged by link", { alertId: alert.id, channel: delivery.channel, now: ack.acknowledgedNow });
-  if (!ack.acknowledgedNow) return page(resp, 200, `Incident #${alert.ref}`, `${summary(ack.alert)}<p>${escapeHtml(stateLine(ack.alert) ?? "Nothing to do.")}</p>`);
+  if (!ack.acknowledgedNow)
+    return page(resp, 200, `Incident #${alert.ref}`, `${summary(ack.alert)}<p>${escapeHtml(stateLine(ack.alert) ?? "Nothing to do.")}</p>`);
   page(resp, 200, `Acknowledged #${alert.ref}`, `${summary(ack.alert)}<p>Thank you. Escalation stopped.</p>`);
 });

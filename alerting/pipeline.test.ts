@@ -13,7 +13,8 @@ import "../alerting/subscriptions";
 import { collectCrises } from "../alerting/cron";
 import * as alertStore from "../alerting/store";
 
-const as = (u: { id: string; email: string; role: string; permissions: unknown }) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } }) as never;
+const as = (u: { id: string; email: string; role: string; permissions: unknown }) =>
+  ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } }) as never;
 let admin: Awaited<ReturnType<typeof auth.register>>["user"];
 
 beforeAll(async () => {
@@ -40,7 +41,19 @@ function burst(size: number) {
 
 test("a crisis-triggering burst reaches SMS, WhatsApp, email and Slack once, and monitoring sees it alerted", async () => {
   const c = await campaigns.createCampaign(
-    { name: "Rivera for Senate", description: "", startDate: new Date("2026-01-01"), endDate: new Date("2026-12-01"), budget: 1000, targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] } },
+    {
+      name: "Rivera for Senate",
+      description: "",
+      startDate: new Date("2026-01-01"),
+      endDate: new Date("2026-12-01"),
+      budget: 1000,
+      targetAudience: {
+        demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" },
+        interests: [],
+        locations: [],
+        platforms: [],
+      },
+    },
     as(admin),
   );
   const contacts = [

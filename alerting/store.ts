@@ -177,7 +177,8 @@ async function all<T>(rows: AsyncGenerator<T>): Promise<T[]> {
 }
 
 /** A new alert (or the new state of an incident) and its deliveries, as the raise writes them. */
-export interface NewAlert extends Pick<Alert, "campaignId" | "campaignName" | "type" | "severity" | "title" | "message" | "data" | "channels" | "raisedBy" | "maxTier"> {
+export interface NewAlert
+  extends Pick<Alert, "campaignId" | "campaignName" | "type" | "severity" | "title" | "message" | "data" | "channels" | "raisedBy" | "maxTier"> {
   /** The raise's own idempotency key: the same key raises (or updates) once. */
   sourceKey: string | null;
   /** The story it belongs to: a raise with the key of an existing incident updates that incident. */
@@ -197,7 +198,13 @@ export interface RaiseOutcome {
 
 const SEVERITY_RANK: Record<Severity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CRITICAL: 3 };
 
-async function insertDeliveries(tx: Transaction, alertId: string, wave: number, deliveries: PlannedDelivery[], pagedBefore: ReadonlySet<string> = new Set()): Promise<void> {
+async function insertDeliveries(
+  tx: Transaction,
+  alertId: string,
+  wave: number,
+  deliveries: PlannedDelivery[],
+  pagedBefore: ReadonlySet<string> = new Set(),
+): Promise<void> {
   for (const d of deliveries) {
     const status: DeliveryStatus = d.digest ? "digest" : d.tier === 1 ? "pending" : "held";
     const isUpdate = pagedBefore.has(recipientKey(d));
@@ -363,7 +370,10 @@ export async function markSkipped(id: string, reason: string): Promise<void> {
 
 /** The status and next attempt of each of an alert's deliveries. */
 export async function deliveryStates(alertId: string): Promise<{ status: DeliveryStatus; nextAttemptAt: Date }[]> {
-  return db.queryAll<{ status: DeliveryStatus; nextAttemptAt: Date }>`SELECT status, next_attempt_at AS "nextAttemptAt" FROM alert_deliveries WHERE alert_id = ${alertId}::uuid`;
+  return db.queryAll<{
+    status: DeliveryStatus;
+    nextAttemptAt: Date;
+  }>`SELECT status, next_attempt_at AS "nextAttemptAt" FROM alert_deliveries WHERE alert_id = ${alertId}::uuid`;
 }
 
 /** Records that every delivery of the alert's current tiers settled. */
@@ -372,7 +382,14 @@ export async function settleAlert(id: string, status: "delivered" | "partial" | 
 }
 
 /** A page of alerts, newest first: of the given campaigns (null: all), optionally one campaign and one status. */
-export async function listAlerts(q: { campaignIds: string[] | null; campaignId: string | null; status: AlertStatus | null; state?: IncidentState | null; offset: number; limit: number }): Promise<{ alerts: Alert[]; total: number }> {
+export async function listAlerts(q: {
+  campaignIds: string[] | null;
+  campaignId: string | null;
+  status: AlertStatus | null;
+  state?: IncidentState | null;
+  offset: number;
+  limit: number;
+}): Promise<{ alerts: Alert[]; total: number }> {
   const state = q.state ?? null;
   const all_ = q.campaignIds === null;
   const ids = q.campaignIds ?? [];
@@ -428,7 +445,12 @@ export async function acknowledge(id: string, who: Acknowledger): Promise<{ aler
  * Closes an incident (resolved or a false alarm) with a reason, once: escalation stops (held
  * deliveries cancelled). Returns the incident and whether this call closed it.
  */
-export async function closeIncident(id: string, state: "resolved" | "false_alarm", by: string, reason: string): Promise<{ alert: Alert; closedNow: boolean; cancelled: number } | null> {
+export async function closeIncident(
+  id: string,
+  state: "resolved" | "false_alarm",
+  by: string,
+  reason: string,
+): Promise<{ alert: Alert; closedNow: boolean; cancelled: number } | null> {
   const entry: Omit<HistoryEntry, "type" | "severity"> = { at: new Date().toISOString(), event: state, by, reason };
   const r = await changeIncident(
     id,
@@ -445,7 +467,10 @@ export async function closeIncident(id: string, state: "resolved" | "false_alarm
  * the change still applies) and, when it applied, the held deliveries cancelled (escalation stops).
  * When it no longer applies: the incident as it is, unchanged. Null for an unknown incident.
  */
-async function changeIncident(id: string, update: (tx: Transaction) => Promise<AlertRow | null>): Promise<{ alert: Alert; changed: boolean; cancelled: number } | null> {
+async function changeIncident(
+  id: string,
+  update: (tx: Transaction) => Promise<AlertRow | null>,
+): Promise<{ alert: Alert; changed: boolean; cancelled: number } | null> {
   return inTransaction(db, async (tx) => {
     const row = await update(tx);
     if (!row) {
@@ -498,7 +523,9 @@ export async function releaseDigest(id: string, error: string): Promise<void> {
 
 /** Uses a delivery's acknowledgement link: true the first time only. */
 export async function useAckLink(deliveryId: string): Promise<boolean> {
-  const row = await db.queryRow<{ id: string }>`UPDATE alert_deliveries SET link_used_at = now() WHERE id = ${deliveryId}::uuid AND link_used_at IS NULL RETURNING id`;
+  const row = await db.queryRow<{
+    id: string;
+  }>`UPDATE alert_deliveries SET link_used_at = now() WHERE id = ${deliveryId}::uuid AND link_used_at IS NULL RETURNING id`;
   return row !== null;
 }
 

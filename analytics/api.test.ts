@@ -50,7 +50,11 @@ async function newCampaign(owner: Profile, name: string): Promise<string> {
 async function configure(campaignId: string, keywords: string[], competitors: string[], influencers: string[]): Promise<void> {
   await monitoring.createMonitoringConfig(
     {
-      campaignId, keywords, competitors, influencers, platforms: ["twitter"],
+      campaignId,
+      keywords,
+      competitors,
+      influencers,
+      platforms: ["twitter"],
       alertThresholds: { sentimentDrop: -0.3, mentionSpike: 5, crisisScore: 0.8, engagementDrop: -0.5 },
       refreshInterval: 300,
     },
@@ -113,7 +117,9 @@ beforeAll(async () => {
   mentionsA.push(...spread(120, 1, "y"), ...spread(90, 2, "d2"), ...spread(60, 3, "d3"));
   await ingest(campaignA, mentionsA);
   // A's rollups, built by the subscription (a hook: vi.waitFor, as expect.poll works in tests only).
-  await vi.waitFor(async () => expect(await store.mentionCount(campaignA, new Date(today - 10 * DAY), new Date(today + DAY))).toBe(mentionsA.length), { timeout: 15_000 });
+  await vi.waitFor(async () => expect(await store.mentionCount(campaignA, new Date(today - 10 * DAY), new Date(today + DAY))).toBe(mentionsA.length), {
+    timeout: 15_000,
+  });
 });
 
 /** The direct computation: the same figures from the mentions themselves. */
@@ -143,12 +149,20 @@ describe("rollups kept live from the stream", () => {
   test("the rollups equal a direct computation over the same mentions", async () => {
     const d = direct(mentionsA);
     const rows = await store.hourRows(campaignA, new Date(today - 10 * DAY), new Date(today + DAY), "hour");
-    const stored = new Map(rows.map((r) => [`${r.hour.toISOString()}|${r.platform}`, { mentions: r.mentions, sentimentMilli: r.sentimentMilli, reach: r.reach, engagement: r.engagement, positive: r.positive, negative: r.negative }]));
+    const stored = new Map(
+      rows.map((r) => [
+        `${r.hour.toISOString()}|${r.platform}`,
+        { mentions: r.mentions, sentimentMilli: r.sentimentMilli, reach: r.reach, engagement: r.engagement, positive: r.positive, negative: r.negative },
+      ]),
+    );
     expect(stored).toEqual(d.byHour);
 
     const start = new Date(today - 3 * DAY);
     const end = new Date(today);
-    const report = await analytics.generateAnalyticsReport({ campaignId: campaignA, startDate: start, endDate: end, includeCompetitors: true, includeInfluencers: true }, as(analyst));
+    const report = await analytics.generateAnalyticsReport(
+      { campaignId: campaignA, startDate: start, endDate: end, includeCompetitors: true, includeInfluencers: true },
+      as(analyst),
+    );
     expect(report.campaignName).toBe("Rivera for Ohio");
     expect(report.granularity).toBe("hour");
     expect(report.summary.totalMentions).toBe(d.total);
@@ -161,14 +175,20 @@ describe("rollups kept live from the stream", () => {
       Object.fromEntries(PLATFORMS.map((p) => [p, mentionsA.filter((m) => m.platform === p).length])),
     );
     expect(Object.fromEntries(report.keywordPerformance.map((k) => [k.keyword, k.mentions]))).toEqual({ rivera: d.count("rivera"), jobs: d.count("jobs") });
-    expect(Object.fromEntries(report.competitorComparison.map((c) => [c.competitor, c.mentions]))).toEqual({ smith: d.count("smith"), jones: d.count("jones") });
+    expect(Object.fromEntries(report.competitorComparison.map((c) => [c.competitor, c.mentions]))).toEqual({
+      smith: d.count("smith"),
+      jones: d.count("jones"),
+    });
     expect(report.summary.topKeywords).toEqual(d.count("rivera") >= d.count("jobs") ? ["rivera", "jobs"] : ["jobs", "rivera"]);
     // The loudest mentions, as monitoring stored them.
-    const loudest = [...mentionsA].sort((a, b) => b.reach - a.reach).slice(0, 10).map((m) => m.reach);
+    const loudest = [...mentionsA]
+      .sort((a, b) => b.reach - a.reach)
+      .slice(0, 10)
+      .map((m) => m.reach);
     expect(report.topMentions.map((m) => m.reach)).toEqual(loudest);
     // Influencers: @Anchor's every mention, others' loud ones.
     const anchor = report.influencerPerformance.find((p) => p.author === "@Anchor" && p.platform === "twitter");
-    const anchorMentions = mentionsA.filter((m) => m.platform === "twitter" && (m.author === "@Anchor"));
+    const anchorMentions = mentionsA.filter((m) => m.platform === "twitter" && m.author === "@Anchor");
     expect(anchor?.mentions).toBe(anchorMentions.length);
     // The summary window (daily_analytics) agrees.
     const { summary } = await analytics.getAnalyticsSummary({ campaignId: campaignA }, as(viewer));
@@ -189,8 +209,17 @@ describe("rollups kept live from the stream", () => {
         kind: "mentions",
         batchId: randomUUID(),
         mentions: [0, 1, 2].map((i) => ({
-          mentionId: randomUUID(), id: `redeliver-${i}`, text: "Rivera", author: "x", platform: "twitter", url: "", sentiment: 0.5,
-          sentimentSource: "source", reach: 10, engagement: 1, timestamp: new Date(day + i * HOUR).toISOString(),
+          mentionId: randomUUID(),
+          id: `redeliver-${i}`,
+          text: "Rivera",
+          author: "x",
+          platform: "twitter",
+          url: "",
+          sentiment: 0.5,
+          sentimentSource: "source",
+          reach: 10,
+          engagement: 1,
+          timestamp: new Date(day + i * HOUR).toISOString(),
         })),
       },
     };
@@ -199,12 +228,29 @@ describe("rollups kept live from the stream", () => {
     expect(await store.mentionCount(campaignA, new Date(day), new Date(day + DAY))).toBe(3);
 
     const crisis: StreamingData = {
-      type: "CRISIS", campaignId: campaignA, timestamp: new Date(), priority: "critical",
-      data: { kind: "alert", eventId: "c1:opened", event: "opened", crisisId: `crisis-${randomUUID()}`, alertType: "CRISIS", severity: "CRITICAL", status: "open", crisisScore: 0.9, title: "t", summary: "s", explanation: {}, openedAt: new Date(day + HOUR).toISOString(), at: new Date(day + HOUR).toISOString() },
+      type: "CRISIS",
+      campaignId: campaignA,
+      timestamp: new Date(),
+      priority: "critical",
+      data: {
+        kind: "alert",
+        eventId: "c1:opened",
+        event: "opened",
+        crisisId: `crisis-${randomUUID()}`,
+        alertType: "CRISIS",
+        severity: "CRITICAL",
+        status: "open",
+        crisisScore: 0.9,
+        title: "t",
+        summary: "s",
+        explanation: {},
+        openedAt: new Date(day + HOUR).toISOString(),
+        at: new Date(day + HOUR).toISOString(),
+      },
     };
     await countStreamEvent(crisis);
     await countStreamEvent(crisis);
-    await countStreamEvent({ ...crisis, data: { ...crisis.data, event: "escalated" } });
+    await countStreamEvent({ ...crisis, data: { ...(crisis.data as object), event: "escalated" } });
     expect(await store.crisisCount(campaignA, new Date(day), new Date(day + DAY))).toBe(1);
     const report = await analytics.generateAnalyticsReport({ campaignId: campaignA, startDate: new Date(day), endDate: new Date(day + DAY) }, as(analyst));
     expect(report.summary).toMatchObject({ totalMentions: 3, crisisEvents: 1 });
@@ -240,18 +286,45 @@ describe("nightly finalisation", () => {
     const tables1 = await snapshot(campaignA);
     await analytics.aggregateDailyAnalytics();
     expect(await snapshot(campaignA)).toBe(tables1);
-    const finalised = await db.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM daily_analytics WHERE campaign_id = ${campaignA}::uuid AND finalized_at IS NOT NULL`;
+    const finalised = await db.queryRow<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM daily_analytics WHERE campaign_id = ${campaignA}::uuid AND finalized_at IS NOT NULL`;
     expect(finalised!.n).toBe(3);
   });
 
   test("a batch the finalisation already counted is not counted again when its message arrives late", async () => {
-    const counted = () => db.queryAll<{ batch_id: string; date: string }>`SELECT batch_id::text, date::text FROM counted_batches WHERE campaign_id = ${campaignA}::uuid AND date = ${isoDay(today - DAY)}::date`;
+    const counted = () =>
+      db.queryAll<{
+        batch_id: string;
+        date: string;
+      }>`SELECT batch_id::text, date::text FROM counted_batches WHERE campaign_id = ${campaignA}::uuid AND date = ${isoDay(today - DAY)}::date`;
     await expect.poll(async () => (await counted()).length, { message: "counted batches", timeout: 15_000 }).toBeGreaterThan(0);
     const batch = await counted();
     const before = await snapshot(campaignA);
     const late: StreamingData = {
-      type: "MENTION", campaignId: campaignA, timestamp: new Date(), priority: "low",
-      data: { kind: "mentions", batchId: batch[0].batch_id, mentions: [{ mentionId: randomUUID(), id: "late", text: "late", author: "", platform: "twitter", url: "", sentiment: 0, sentimentSource: "source", reach: 1, engagement: 0, timestamp: new Date(today - DAY + HOUR).toISOString() }] },
+      type: "MENTION",
+      campaignId: campaignA,
+      timestamp: new Date(),
+      priority: "low",
+      data: {
+        kind: "mentions",
+        batchId: batch[0].batch_id,
+        mentions: [
+          {
+            mentionId: randomUUID(),
+            id: "late",
+            text: "late",
+            author: "",
+            platform: "twitter",
+            url: "",
+            sentiment: 0,
+            sentimentSource: "source",
+            reach: 1,
+            engagement: 0,
+            timestamp: new Date(today - DAY + HOUR).toISOString(),
+          },
+        ],
+      },
     };
     await countStreamEvent(late);
     expect(await snapshot(campaignA)).toBe(before);
@@ -263,14 +336,41 @@ describe("growth and recommendations", () => {
     // Previous week: 10 mildly positive mentions; this week: 25 negative ones about taxes, all on one platform.
     const start = new Date(today - 7 * DAY);
     const end = new Date(today);
-    const previous = Array.from({ length: 10 }, (_, i) => ({ id: `prev-${i}`, text: "fine day", author: "a", platform: "twitter", url: "", sentiment: 0.2, reach: 1000, engagement: 100, timestamp: new Date(start.getTime() - DAY * 3 + i * HOUR) }));
-    const current = Array.from({ length: 25 }, (_, i) => ({ id: `cur-${i}`, text: "taxes are a disgrace", author: "b", platform: "tiktok", url: "", sentiment: -0.6, reach: 1000, engagement: 2, timestamp: new Date(start.getTime() + DAY * 2 + i * HOUR) }));
+    const previous = Array.from({ length: 10 }, (_, i) => ({
+      id: `prev-${i}`,
+      text: "fine day",
+      author: "a",
+      platform: "twitter",
+      url: "",
+      sentiment: 0.2,
+      reach: 1000,
+      engagement: 100,
+      timestamp: new Date(start.getTime() - DAY * 3 + i * HOUR),
+    }));
+    const current = Array.from({ length: 25 }, (_, i) => ({
+      id: `cur-${i}`,
+      text: "taxes are a disgrace",
+      author: "b",
+      platform: "tiktok",
+      url: "",
+      sentiment: -0.6,
+      reach: 1000,
+      engagement: 2,
+      timestamp: new Date(start.getTime() + DAY * 2 + i * HOUR),
+    }));
     await ingest(campaignB, [...previous, ...current]);
     await expect.poll(() => store.mentionCount(campaignB, new Date(start.getTime() - 7 * DAY), end), { message: "B's rollups", timeout: 15_000 }).toBe(35);
     const report = await analytics.generateAnalyticsReport({ campaignId: campaignB, startDate: start, endDate: end }, as(manager));
     expect(report.granularity).toBe("day");
     expect(report.mentionTrends).toHaveLength(7);
-    expect(report.summary).toMatchObject({ totalMentions: 25, previousPeriodMentions: 10, growthRate: 150, averageSentiment: -0.6, negativeMentions: 25, engagementRate: 0.002 });
+    expect(report.summary).toMatchObject({
+      totalMentions: 25,
+      previousPeriodMentions: 10,
+      growthRate: 150,
+      averageSentiment: -0.6,
+      negativeMentions: 25,
+      engagementRate: 0.002,
+    });
     const figures = report.recommendationDetails.map((r) => `${r.rule}:${r.figure}:${r.value}`);
     expect(figures).toEqual([
       "negative-sentiment:averageSentiment:-0.6",
@@ -289,7 +389,10 @@ describe("PDF export", () => {
   test("a valid PDF with the campaign's name, the summary figures and page numbers, on the expected pages", async () => {
     const start = new Date(today - 3 * DAY);
     const end = new Date(today);
-    const report = await analytics.generateAnalyticsReport({ campaignId: campaignA, startDate: start, endDate: end, includeCompetitors: true, includeInfluencers: true, format: "pdf" }, as(manager));
+    const report = await analytics.generateAnalyticsReport(
+      { campaignId: campaignA, startDate: start, endDate: end, includeCompetitors: true, includeInfluencers: true, format: "pdf" },
+      as(manager),
+    );
     expect(report.reportId).toMatch(/^[0-9a-f-]{36}$/);
     expect(report.downloadPath).toBe(`/api/v1/analytics/reports/${report.reportId}/pdf`);
     const stored = (await store.getReport(report.reportId!))!;
@@ -317,7 +420,10 @@ describe("PDF export", () => {
     expect(text[5]).toContain("@Anchor");
     for (let p = 2; p <= PAGES; p++) expect(all).toContain(`Page ${p} of ${PAGES}`);
     // An empty period still renders all pages.
-    const empty = await analytics.generateAnalyticsReport({ campaignId: campaignB, startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-01-02T00:00:00Z"), format: "pdf" }, as(manager));
+    const empty = await analytics.generateAnalyticsReport(
+      { campaignId: campaignB, startDate: new Date("2026-01-01T00:00:00Z"), endDate: new Date("2026-01-02T00:00:00Z"), format: "pdf" },
+      as(manager),
+    );
     const emptyPdf = await getDocumentProxy(new Uint8Array((await reportPdf((await store.getReport(empty.reportId!))!))!));
     expect(emptyPdf.numPages).toBe(PAGES);
   });
@@ -330,8 +436,12 @@ describe("bad input", () => {
     expect(await r(new Date("2026-11-02"), new Date("2026-11-01"))).toBe("invalid_argument");
     expect(await r(new Date("2026-11-01"), new Date("2026-11-01"))).toBe("invalid_argument");
     expect(await r(new Date("2025-01-01"), new Date("2026-01-03"))).toBe("invalid_argument");
-    expect(await code(analytics.generateAnalyticsReport({ campaignId: "not-a-uuid", startDate: new Date("2026-11-01"), endDate: new Date("2026-11-02") }, a))).toBe("not_found");
-    expect(await code(analytics.generateAnalyticsReport({ campaignId: randomUUID(), startDate: new Date("2026-11-01"), endDate: new Date("2026-11-02") }, a))).toBe("not_found");
+    expect(
+      await code(analytics.generateAnalyticsReport({ campaignId: "not-a-uuid", startDate: new Date("2026-11-01"), endDate: new Date("2026-11-02") }, a)),
+    ).toBe("not_found");
+    expect(
+      await code(analytics.generateAnalyticsReport({ campaignId: randomUUID(), startDate: new Date("2026-11-01"), endDate: new Date("2026-11-02") }, a)),
+    ).toBe("not_found");
     expect(await code(analytics.getAnalyticsSummary({ days: 0 }, a))).toBe("invalid_argument");
     expect(await code(analytics.getAnalyticsSummary({ days: 367 }, a))).toBe("invalid_argument");
     const b = as(admin);
@@ -339,7 +449,19 @@ describe("bad input", () => {
     expect(await code(analytics.backfillAnalytics({ startDate: "2026-02-30", endDate: "2026-03-01" }, b))).toBe("invalid_argument");
     expect(await code(analytics.backfillAnalytics({ startDate: "2026-11-02", endDate: "2026-11-01" }, b))).toBe("invalid_argument");
     expect(await code(analytics.backfillAnalytics({ startDate: "2024-01-01", endDate: "2026-01-01" }, b))).toBe("invalid_argument");
-    expect(await code(monitoring.getDayAggregates({ campaignId: campaignA, date: "yesterday", terms: [], influencers: [], influencerReach: 1, neutralBand: 0.05, topLimit: 1 }))).toBe("invalid_argument");
+    expect(
+      await code(
+        monitoring.getDayAggregates({
+          campaignId: campaignA,
+          date: "yesterday",
+          terms: [],
+          influencers: [],
+          influencerReach: 1,
+          neutralBand: 0.05,
+          topLimit: 1,
+        }),
+      ),
+    ).toBe("invalid_argument");
   });
 });
 
@@ -374,11 +496,17 @@ describe("permissions", () => {
 
 describe("compliance contract", () => {
   test("erasure takes the user off their exported reports; idempotent", async () => {
-    const r = await analytics.generateAnalyticsReport({ campaignId: campaignB, startDate: new Date(today - DAY), endDate: new Date(today), format: "pdf" }, as(manager));
+    const r = await analytics.generateAnalyticsReport(
+      { campaignId: campaignB, startDate: new Date(today - DAY), endDate: new Date(today), format: "pdf" },
+      as(manager),
+    );
     const first = await analytics.eraseAnalyticsUser({ requestId: randomUUID(), userId: manager.id });
     expect(first.service).toBe("analytics");
     expect(first.erased.report_authors).toBeGreaterThanOrEqual(1);
-    expect(await analytics.eraseAnalyticsUser({ requestId: randomUUID(), userId: manager.id })).toEqual({ service: "analytics", erased: { report_authors: 0 } });
+    expect(await analytics.eraseAnalyticsUser({ requestId: randomUUID(), userId: manager.id })).toEqual({
+      service: "analytics",
+      erased: { report_authors: 0 },
+    });
     expect(await store.getReport(r.reportId!)).not.toBeNull();
   });
 
@@ -391,7 +519,9 @@ describe("compliance contract", () => {
     expect(purged.dataClass).toBe("analytics_rollups");
     expect(purged.deleted).toBeGreaterThan(old!.n);
     expect(await analytics.purgeAnalytics({ dataClass: "analytics_rollups", before })).toEqual({ dataClass: "analytics_rollups", deleted: 0 });
-    const left = await db.queryRow<{ n: number }>`SELECT (SELECT count(*) FROM hourly_rollups WHERE hour < ${before.toISOString()}::timestamptz) + (SELECT count(*) FROM daily_analytics WHERE date < ${isoDay(before.getTime())}::date) AS n`;
+    const left = await db.queryRow<{
+      n: number;
+    }>`SELECT (SELECT count(*) FROM hourly_rollups WHERE hour < ${before.toISOString()}::timestamptz) + (SELECT count(*) FROM daily_analytics WHERE date < ${isoDay(before.getTime())}::date) AS n`;
     expect(Number(left!.n)).toBe(0);
     expect(await store.mentionCount(campaignA, new Date(today - DAY), new Date(today))).toBe(120);
   });

@@ -39,40 +39,52 @@ export const generateAnalyticsReport = api(
     // Rendering is CPU work of a second or more: on the heavy-work pool, off the request loop.
     const bytes = await offload<Buffer>(PDF_RENDERER, "renderReportPdf", [report, reportId]);
     const fileName = `${safeFileName(campaign.name, "campaign")}-${req.startDate.toISOString().slice(0, 10)}-${req.endDate.toISOString().slice(0, 10)}.pdf`;
-    const id = await storeReport({ id: reportId, campaignId: req.campaignId, start: req.startDate, end: req.endDate, fileName, pdf: bytes, pages: PAGES, createdBy: caller.userID });
-    await audit({ actorId: caller.userID, action: "analytics_report.exported", targetType: "analytics_report", targetId: id, details: { campaignId: req.campaignId, start: req.startDate.toISOString(), end: req.endDate.toISOString(), bytes: bytes.length } });
+    const id = await storeReport({
+      id: reportId,
+      campaignId: req.campaignId,
+      start: req.startDate,
+      end: req.endDate,
+      fileName,
+      pdf: bytes,
+      pages: PAGES,
+      createdBy: caller.userID,
+    });
+    await audit({
+      actorId: caller.userID,
+      action: "analytics_report.exported",
+      targetType: "analytics_report",
+      targetId: id,
+      details: { campaignId: req.campaignId, start: req.startDate.toISOString(), end: req.endDate.toISOString(), bytes: bytes.length },
+    });
     return { ...report, reportId: id, downloadPath: downloadPathOf(id) };
   },
 );
 
 // downloadReport streams a stored PDF report (application/pdf, as an attachment); analytics:read on its campaign.
-export const downloadReport = api.raw(
-  { expose: true, auth: true, method: "GET", path: "/api/v1/analytics/reports/:reportId/pdf" },
-  async (req, resp) => {
-    const match = /\/api\/v1\/analytics\/reports\/([^/?]+)\/pdf/.exec(req.url ?? "");
-    const reportId = match ? decodeURIComponent(match[1]) : "";
-    const caller = requirePermission("analytics", "read");
-    const report = await store.getReport(reportId);
-    if (!report) throw APIError.notFound("report not found");
-    // A report of a campaign the caller may not see is "not found", exactly like a missing one.
-    await requireCampaign(caller, report.campaignId, "read");
-    let pdf: Buffer | null;
-    try {
-      pdf = await reportPdf(report);
-    } catch (err) {
-      throw storageUnavailable(err, "reading the report's PDF");
-    }
-    // Its object is gone only when a retention purge is removing the report right now.
-    if (!pdf) throw APIError.notFound("report not found");
-    resp.writeHead(200, {
-      "content-type": "application/pdf",
-      "content-length": String(pdf.length),
-      "content-disposition": `attachment; filename="${report.fileName}"`,
-      "cache-control": "private, no-store",
-    });
-    resp.end(pdf);
-  },
-);
+export const downloadReport = api.raw({ expose: true, auth: true, method: "GET", path: "/api/v1/analytics/reports/:reportId/pdf" }, async (req, resp) => {
+  const match = /\/api\/v1\/analytics\/reports\/([^/?]+)\/pdf/.exec(req.url ?? "");
+  const reportId = match ? decodeURIComponent(match[1]) : "";
+  const caller = requirePermission("analytics", "read");
+  const report = await store.getReport(reportId);
+  if (!report) throw APIError.notFound("report not found");
+  // A report of a campaign the caller may not see is "not found", exactly like a missing one.
+  await requireCampaign(caller, report.campaignId, "read");
+  let pdf: Buffer | null;
+  try {
+    pdf = await reportPdf(report);
+  } catch (err) {
+    throw storageUnavailable(err, "reading the report's PDF");
+  }
+  // Its object is gone only when a retention purge is removing the report right now.
+  if (!pdf) throw APIError.notFound("report not found");
+  resp.writeHead(200, {
+    "content-type": "application/pdf",
+    "content-length": String(pdf.length),
+    "content-disposition": `attachment; filename="${report.fileName}"`,
+    "cache-control": "private, no-store",
+  });
+  resp.end(pdf);
+});
 
 // getAnalyticsSummary returns the figures of the last `days` UTC days (default 7) for `campaignId` or every campaign the caller may see (analytics:read).
 export const getAnalyticsSummary = api(
@@ -101,7 +113,10 @@ export const backfillAnalytics = api(
   { expose: true, auth: true, method: "POST", path: "/api/v1/analytics/aggregation/backfill" },
   async ({ startDate, endDate, campaignId }: BackfillRequest): Promise<AggregationResult> => {
     const caller = requirePermission("analytics", "manage");
-    for (const [name, value] of [["startDate", startDate], ["endDate", endDate]] as const) {
+    for (const [name, value] of [
+      ["startDate", startDate],
+      ["endDate", endDate],
+    ] as const) {
       if (!DATE.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value) {
         throw APIError.invalidArgument(`${name} must be a date YYYY-MM-DD`);
       }
@@ -110,7 +125,13 @@ export const backfillAnalytics = api(
     if (daysBetween(startDate, endDate).length > MAX_REPORT_DAYS) throw APIError.invalidArgument(`a backfill covers at most ${MAX_REPORT_DAYS} days`);
     if (campaignId) await requireCampaign(caller, campaignId, "manage");
     const result = await finaliseDays(startDate, endDate, campaignId);
-    await audit({ actorId: caller.userID, action: "analytics.backfilled", targetType: "analytics_rollups", targetId: campaignId ?? "*", details: { startDate, endDate, ...result } });
+    await audit({
+      actorId: caller.userID,
+      action: "analytics.backfilled",
+      targetType: "analytics_rollups",
+      targetId: campaignId ?? "*",
+      details: { startDate, endDate, ...result },
+    });
     return result;
   },
 );

@@ -32,19 +32,22 @@ export function reportRequestFromQuery(params: URLSearchParams): ReportRequest {
     if (value !== "true" && value !== "false") throw APIError.invalidArgument(`${name} must be true or false`);
     return value === "true";
   };
-  return { campaignId, startDate: time("startDate"), endDate: time("endDate"), includeCompetitors: flag("includeCompetitors"), includeInfluencers: flag("includeInfluencers") };
+  return {
+    campaignId,
+    startDate: time("startDate"),
+    endDate: time("endDate"),
+    includeCompetitors: flag("includeCompetitors"),
+    includeInfluencers: flag("includeInfluencers"),
+  };
 }
 
 // exportReportCsv streams a campaign's analytics report over [startDate, endDate) as CSV tables, in the campaign's time zone (analytics:read).
-export const exportReportCsv = api.raw(
-  { expose: true, auth: true, method: "GET", path: "/api/v1/analytics/reports/csv" },
-  async (req, resp) => {
-    const request = reportRequestFromQuery(new URL(req.url ?? "/", "http://localhost").searchParams);
-    await campaignCaller(request.campaignId, "read");
-    const campaign = await campaigns.getCampaignForService({ campaignId: request.campaignId });
-    const report = await reports.buildReport(request, campaign.name);
-    const zone = campaignTimeZone(campaign);
-    const fileName = `${safeFileName(campaign.name, "campaign")}-${request.startDate.toISOString().slice(0, 10)}-${request.endDate.toISOString().slice(0, 10)}.csv`;
-    await streamCsv(resp, fileName, [reportCsvRows(report, zone)]);
-  },
-);
+export const exportReportCsv = api.raw({ expose: true, auth: true, method: "GET", path: "/api/v1/analytics/reports/csv" }, async (req, resp) => {
+  const request = reportRequestFromQuery(new URL(req.url ?? "/", "http://localhost").searchParams);
+  await campaignCaller(request.campaignId, "read");
+  const campaign = await campaigns.getCampaignForService({ campaignId: request.campaignId });
+  const report = await reports.buildReport(request, campaign.name);
+  const zone = campaignTimeZone(campaign);
+  const fileName = `${safeFileName(campaign.name, "campaign")}-${request.startDate.toISOString().slice(0, 10)}-${request.endDate.toISOString().slice(0, 10)}.csv`;
+  await streamCsv(resp, fileName, [reportCsvRows(report, zone)]);
+});

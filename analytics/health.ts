@@ -3,7 +3,4 @@ import { serviceHealth, type ServiceHealth } from "../shared/health";
 import { db } from "./db";
 
 // health reports whether analytics's database answers and its migrations are applied (for /api/v1/status).
-export const health = api(
-  { expose: false, method: "GET", path: "/internal/analytics/health" },
-  (): Promise<ServiceHealth> => serviceHealth("analytics", db),
-);
+export const health = api({ expose: false, method: "GET", path: "/internal/analytics/health" }, (): Promise<ServiceHealth> => serviceHealth("analytics", db));

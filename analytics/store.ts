@@ -4,6 +4,7 @@
 // Every writer of a campaign's day (a live batch, a crisis, the nightly finalisation) first upserts
 // that day's daily_analytics row: its row lock serialises them, and days are always taken in
 // ascending order, so writers never deadlock.
+import { deletionQueue, type DeletionQueue } from "../shared/objects";
 import type { Transaction } from "encore.dev/storage/sqldb";
 import { inTransaction } from "../shared/sql";
 import { isUuid } from "../shared/ids";
@@ -348,7 +349,11 @@ export async function dailyRows(campaignIds: readonly string[], first: string, l
 }
 
 /** Each campaign's keywords summed over the days, busiest first. */
-export async function keywordTotals(campaignIds: readonly string[], first: string, last: string): Promise<{ campaignId: string; term: string; mentions: number }[]> {
+export async function keywordTotals(
+  campaignIds: readonly string[],
+  first: string,
+  last: string,
+): Promise<{ campaignId: string; term: string; mentions: number }[]> {
   if (campaignIds.length === 0) return [];
   return db.queryAll<{ campaignId: string; term: string; mentions: number }>`
     SELECT campaign_id::text AS "campaignId", term, sum(mentions)::float8 AS mentions
@@ -358,7 +363,11 @@ export async function keywordTotals(campaignIds: readonly string[], first: strin
 }
 
 /** Each campaign's platforms over [from, to). */
-export async function platformSentiment(campaignIds: readonly string[], from: Date, to: Date): Promise<{ campaignId: string; platform: string; mentions: number; sentimentMilli: number }[]> {
+export async function platformSentiment(
+  campaignIds: readonly string[],
+  from: Date,
+  to: Date,
+): Promise<{ campaignId: string; platform: string; mentions: number; sentimentMilli: number }[]> {
   if (campaignIds.length === 0) return [];
   return db.queryAll<{ campaignId: string; platform: string; mentions: number; sentimentMilli: number }>`
     SELECT campaign_id::text AS "campaignId", platform, sum(mentions)::float8 AS mentions, sum(sentiment_milli)::float8 AS "sentimentMilli"
@@ -387,7 +396,17 @@ export interface StoredReport {
   pages: number;
 }
 
-export async function insertReport(r: { id: string; campaignId: string; start: Date; end: Date; fileName: string; objectKey: string; sizeBytes: number; pages: number; createdBy: string }): Promise<string> {
+export async function insertReport(r: {
+  id: string;
+  campaignId: string;
+  start: Date;
+  end: Date;
+  fileName: string;
+  objectKey: string;
+  sizeBytes: number;
+  pages: number;
+  createdBy: string;
+}): Promise<string> {
   const row = await db.queryRow<{ id: string }>`
     INSERT INTO reports (id, campaign_id, start_at, end_at, file_name, object_key, size_bytes, pages, created_by)
     VALUES (${r.id}::uuid, ${r.campaignId}::uuid, ${r.start.toISOString()}::timestamptz, ${r.end.toISOString()}::timestamptz, ${r.fileName}, ${r.objectKey}, ${r.sizeBytes}, ${r.pages}, ${r.createdBy})
@@ -399,7 +418,9 @@ export async function getReport(id: string): Promise<StoredReport | null> {
   if (!isUuid(id)) return null;
   const row = await db.queryRow<{ id: string; campaign_id: string; file_name: string; object_key: string | null; pdf: Buffer | null; pages: number }>`
     SELECT id::text, campaign_id::text, file_name, object_key, pdf, pages FROM reports WHERE id = ${id}::uuid`;
-  return row ? { id: row.id, campaignId: row.campaign_id, fileName: row.file_name, objectKey: row.object_key, pdf: row.pdf && Buffer.from(row.pdf), pages: row.pages } : null;
+  return row
+    ? { id: row.id, campaignId: row.campaign_id, fileName: row.file_name, objectKey: row.object_key, pdf: row.pdf && Buffer.from(row.pdf), pages: row.pages }
+    : null;
 }
 
 /**
@@ -438,15 +459,8 @@ export async function moveReportBatch(limit: number, upload: (report: { id: stri
   return moved;
 }
 
-/** Up to `limit` object keys queued for removal (their rows are deleted), oldest first. */
-export async function queuedObjectDeletions(limit: number): Promise<string[]> {
-  const rows = await db.queryAll<{ object_key: string }>`SELECT object_key FROM object_deletions ORDER BY queued_at, object_key LIMIT ${limit}::int`;
-  return rows.map((r) => r.object_key);
-}
-
-export async function forgetObjectDeletions(keys: string[]): Promise<void> {
-  await db.exec`DELETE FROM object_deletions WHERE object_key = ANY(${keys}::text[])`;
-}
+/** Object keys of deleted rows, queued for removal from the bucket (the `object_deletions` table). */
+export const objectDeletions: DeletionQueue = deletionQueue(db);
 
 // --- compliance ---
 
@@ -459,7 +473,9 @@ export async function purgeBefore(before: Date): Promise<number> {
     const count = async (p: Promise<{ n: number } | null>) => {
       deleted += (await p)?.n ?? 0;
     };
-    await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM hourly_rollups WHERE hour < ${at}::timestamptz RETURNING 1) SELECT count(*)::int AS n FROM d`);
+    await count(
+      tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM hourly_rollups WHERE hour < ${at}::timestamptz RETURNING 1) SELECT count(*)::int AS n FROM d`,
+    );
     await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM daily_analytics WHERE date < ${day}::date RETURNING 1) SELECT count(*)::int AS n FROM d`);
     await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM term_rollups WHERE date < ${day}::date RETURNING 1) SELECT count(*)::int AS n FROM d`);
     await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM author_rollups WHERE date < ${day}::date RETURNING 1) SELECT count(*)::int AS n FROM d`);

@@ -35,7 +35,9 @@ export async function countStreamEvent(event: StreamingData): Promise<void> {
     if (alert.event !== "opened" || typeof alert.crisisId !== "string") return;
     const openedAt = new Date(alert.openedAt);
     if (Number.isNaN(openedAt.getTime())) return;
-    await perCampaign.run(event.campaignId, () => store.recordCrisis(event.campaignId, { crisisId: alert.crisisId, type: alert.alertType, severity: alert.severity, openedAt }));
+    await perCampaign.run(event.campaignId, () =>
+      store.recordCrisis(event.campaignId, { crisisId: alert.crisisId, type: alert.alertType, severity: alert.severity, openedAt }),
+    );
   }
 }
 

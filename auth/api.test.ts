@@ -57,13 +57,15 @@ describe("registration", () => {
     expect(await code(authClient.register({ email: email(), password: "Tangerine-Owl-".repeat(10), name: "X" }))).toBe("invalid_argument");
     const weak = await authClient.register({ email: email(), password: "Password123!", name: "X" }).catch((e: { code: string; message: string }) => e);
     expect(weak).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/^password is too weak: /) });
-    const named = await authClient.register({ email: "harbor.lantern@example.org", password: "Harbor.Lantern-Quarry-91", name: "X" }).catch((e: { code: string; message: string }) => e);
+    const named = await authClient
+      .register({ email: "harbor.lantern@example.org", password: "Harbor.Lantern-Quarry-91", name: "X" })
+      .catch((e: { code: string; message: string }) => e);
     expect(named).toMatchObject({ code: "invalid_argument", message: "password must not contain your email's name (the part before @)" });
     // Past bcrypt's 72 bytes is fine now (pre-hashed): it signs in, and only with every character.
     const long = "Éléphant-Rêveur-Château-Forêt-Crème-Brûlée-Été-Noël-Hôtel-Île-Ça-Va"; // 82 bytes
     const address = email();
     await authClient.register({ email: address, password: long, name: "Long" });
-    expect(await code(authClient.login({ email: address, password: long.slice(0, -1) + "X" }))).toBe("unauthenticated");
+    expect(await code(authClient.login({ email: address, password: `${long.slice(0, -1)}X` }))).toBe("unauthenticated");
     expect((await authClient.login({ email: address, password: long })).user.email).toBe(address);
   });
 
@@ -154,7 +156,10 @@ describe("refresh tokens", () => {
       expect(won.length).toBeLessThanOrEqual(1);
       for (const r of results) if (r.status === "rejected") expect(r.reason.code).toBe("unauthenticated");
       // Reuse was detected: whatever the winner got is revoked as well.
-      for (const r of won) expect(await code(authClient.refreshToken({ refreshToken: (r as PromiseFulfilledResult<{ refreshToken: string }>).value.refreshToken }))).toBe("unauthenticated");
+      for (const r of won)
+        expect(await code(authClient.refreshToken({ refreshToken: (r as PromiseFulfilledResult<{ refreshToken: string }>).value.refreshToken }))).toBe(
+          "unauthenticated",
+        );
     }
   });
 
@@ -211,7 +216,9 @@ describe("the gateway's token check", () => {
 describe("password change", () => {
   test("needs the current password; ends every session; the new password signs in", async () => {
     const { session, authData } = await registered();
-    expect(await code(authClient.changePassword({ currentPassword: "not-the-password", newPassword: "brand-new-password" }, { authData }))).toBe("permission_denied");
+    expect(await code(authClient.changePassword({ currentPassword: "not-the-password", newPassword: "brand-new-password" }, { authData }))).toBe(
+      "permission_denied",
+    );
     await authClient.changePassword({ currentPassword: PASSWORD, newPassword: "brand-new-password" }, { authData });
     expect(await code(authClient.refreshToken({ refreshToken: session.refreshToken }))).toBe("unauthenticated");
     expect(await code(authHandler({ authorization: `Bearer ${session.accessToken}` }))).toBe("unauthenticated");
@@ -225,9 +232,15 @@ describe("audit", () => {
     const { session, authData } = await registered();
     await authClient.login({ email: session.user.email, password: PASSWORD });
     await authClient.logout({ authData });
-    await expect.poll(async () => (await auditEventsFor("user", session.user.id)).map((e) => e.action), { timeout: 15_000 }).toEqual(["user.created", "session.revoked_all"]);
+    await expect
+      .poll(async () => (await auditEventsFor("user", session.user.id)).map((e) => e.action), { timeout: 15_000 })
+      .toEqual(["user.created", "session.revoked_all"]);
     const created = (await auditEventsFor("user", session.user.id))[0];
-    expect(created).toMatchObject({ actorId: session.user.id, service: "auth", details: { via: "register", after: { email: session.user.email, role: "viewer" } } });
+    expect(created).toMatchObject({
+      actorId: session.user.id,
+      service: "auth",
+      details: { via: "register", after: { email: session.user.email, role: "viewer" } },
+    });
     const family = await store.familyOf(hashRefreshToken(session.refreshToken));
     await expect.poll(async () => (await auditEventsFor("session", family!)).map((e) => e.action), { timeout: 15_000 }).toEqual(["session.created"]);
     const everything = JSON.stringify([...(await auditEventsFor("user", session.user.id)), ...(await auditEventsFor("session", family!))]);

@@ -55,25 +55,19 @@ export const refreshToken = api(
 );
 
 // me returns the signed-in user's profile.
-export const me = api(
-  { expose: true, auth: true, method: "GET", path: "/api/v1/auth/me" },
-  async (): Promise<UserProfile> => {
-    const caller = requireCaller();
-    const account = await store.getLiveAccount(caller.userID);
-    if (!account) throw APIError.unauthenticated("this account no longer exists");
-    return toProfile(account);
-  },
-);
+export const me = api({ expose: true, auth: true, method: "GET", path: "/api/v1/auth/me" }, async (): Promise<UserProfile> => {
+  const caller = requireCaller();
+  const account = await store.getLiveAccount(caller.userID);
+  if (!account) throw APIError.unauthenticated("this account no longer exists");
+  return toProfile(account);
+});
 
 // logout ends every session of the signed-in user: refresh tokens revoked, access tokens refused from now on.
-export const logout = api(
-  { expose: true, auth: true, method: "POST", path: "/api/v1/auth/logout" },
-  async (): Promise<SuccessResponse> => {
-    const caller = requireCaller();
-    await sessions.endAllSessions(caller.userID, caller.userID, "logout");
-    return { success: true };
-  },
-);
+export const logout = api({ expose: true, auth: true, method: "POST", path: "/api/v1/auth/logout" }, async (): Promise<SuccessResponse> => {
+  const caller = requireCaller();
+  await sessions.endAllSessions(caller.userID, caller.userID, "logout");
+  return { success: true };
+});
 
 // changePassword replaces the signed-in user's password (the current one is required) and ends every session.
 export const changePassword = api(
@@ -100,28 +94,26 @@ export const oauthStart = api(
 );
 
 // oauthCallback is where the provider sends the browser back: state, code and ID token checked, then a one-time code for the frontend (302 to OIDC_FRONTEND_URL?code=…, else JSON), never tokens.
-export const oauthCallback = api.raw(
-  { expose: true, method: "GET", path: "/api/v1/auth/oauth/:provider/callback" },
-  async (req, resp) => {
-    const url = new URL(req.url ?? "/", "http://callback.invalid");
-    let provider = "";
-    try {
-      provider = decodeURIComponent(url.pathname.split("/")[5] ?? "");
-    } catch {
-      // Not a provider id: answered as an unknown provider.
-    }
-    const q = (name: string) => url.searchParams.get(name) ?? undefined;
-    let outcome: CallbackOutcome;
-    try {
-      outcome = await oidc.callback(provider, { code: q("code"), state: q("state"), error: q("error"), iss: q("iss") });
-    } catch (err) {
-      if (!(err instanceof APIError)) log.error("OIDC callback failed", { error: err instanceof Error ? err.message : String(err) });
-      outcome = err instanceof APIError ? { errorCode: err.code, message: err.message } : { errorCode: "internal", message: "the sign-in could not be completed" };
-    }
-    const reply = callbackReply(outcome, oidcFrontendRedirect());
-    resp.writeHead(reply.status, reply.headers).end(reply.body);
-  },
-);
+export const oauthCallback = api.raw({ expose: true, method: "GET", path: "/api/v1/auth/oauth/:provider/callback" }, async (req, resp) => {
+  const url = new URL(req.url ?? "/", "http://callback.invalid");
+  let provider = "";
+  try {
+    provider = decodeURIComponent(url.pathname.split("/")[5] ?? "");
+  } catch {
+    // Not a provider id: answered as an unknown provider.
+  }
+  const q = (name: string) => url.searchParams.get(name) ?? undefined;
+  let outcome: CallbackOutcome;
+  try {
+    outcome = await oidc.callback(provider, { code: q("code"), state: q("state"), error: q("error"), iss: q("iss") });
+  } catch (err) {
+    if (!(err instanceof APIError)) log.error("OIDC callback failed", { error: err instanceof Error ? err.message : String(err) });
+    outcome =
+      err instanceof APIError ? { errorCode: err.code, message: err.message } : { errorCode: "internal", message: "the sign-in could not be completed" };
+  }
+  const reply = callbackReply(outcome, oidcFrontendRedirect());
+  resp.writeHead(reply.status, reply.headers).end(reply.body);
+});
 
 // oauthExchange redeems the callback's one-time code (once, within 60 s, with the flow token from start) for War Room's tokens.
 export const oauthExchange = api(
@@ -145,13 +137,10 @@ export const unlinkIdentity = api(
 );
 
 // listSsoDomains lists the email domains that must sign in with single sign-on (admins).
-export const listSsoDomains = api(
-  { expose: true, auth: true, method: "GET", path: "/api/v1/auth/sso-domains" },
-  async (): Promise<SsoDomainsResponse> => {
-    requirePermission("users", "manage");
-    return { domains: await oidc.ssoDomains() };
-  },
-);
+export const listSsoDomains = api({ expose: true, auth: true, method: "GET", path: "/api/v1/auth/sso-domains" }, async (): Promise<SsoDomainsResponse> => {
+  requirePermission("users", "manage");
+  return { domains: await oidc.ssoDomains() };
+});
 
 // requireSsoDomain refuses password sign-in for a domain's accounts from now on (admins; idempotent).
 export const requireSsoDomain = api(

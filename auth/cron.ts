@@ -11,4 +11,8 @@ export const cleanupExpired = api({ expose: false, method: "POST", path: "/inter
 });
 
 // 'auth-cleanup' runs cleanupExpired every night at 03:17.
-export const authCleanup = new CronJob("auth-cleanup", { title: "Delete expired refresh tokens and throttling rows", schedule: "17 3 * * *", endpoint: cleanupExpired });
+export const authCleanup = new CronJob("auth-cleanup", {
+  title: "Delete expired refresh tokens and throttling rows",
+  schedule: "17 3 * * *",
+  endpoint: cleanupExpired,
+});

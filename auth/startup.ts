@@ -14,5 +14,7 @@ if (!isTest()) {
   }
   oidcProviders(); // logs any provider entry that is left out, now rather than at the first sign-in
   oidcFrontendRedirect();
-  ensureFirstAdmin().catch((err: unknown) => log.error("could not make sure the platform has an admin", { error: err instanceof Error ? err.message : String(err) }));
+  ensureFirstAdmin().catch((err: unknown) =>
+    log.error("could not make sure the platform has an admin", { error: err instanceof Error ? err.message : String(err) }),
+  );
 }

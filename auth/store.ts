@@ -561,7 +561,8 @@ export async function accountAddresses(id: string): Promise<string[] | null> {
   if (!row) return null;
   if (row.erased) return [];
   const addresses = new Set([row.email]);
-  for await (const r of db.query<{ email: string | null }>`SELECT email FROM user_identities WHERE user_id = ${id}`) if (r.email) addresses.add(r.email.toLowerCase());
+  for await (const r of db.query<{ email: string | null }>`SELECT email FROM user_identities WHERE user_id = ${id}`)
+    if (r.email) addresses.add(r.email.toLowerCase());
   return [...addresses];
 }
 
@@ -583,13 +584,18 @@ export async function eraseAccount(id: string): Promise<{ account: number; sessi
     await lockAdmins(tx);
     const before = await tx.queryRow<AccountRow>`SELECT * FROM users WHERE id = ${id} FOR UPDATE`;
     if (!before || before.email === erasedEmail(id)) return { account: 0, sessions: 0, identities: 0 };
-    if (before.deleted_at === null && removesLastAdmin(before, null, await liveAdminCount(tx))) throw new LastAdminErasureError("the platform needs at least one admin");
+    if (before.deleted_at === null && removesLastAdmin(before, null, await liveAdminCount(tx)))
+      throw new LastAdminErasureError("the platform needs at least one admin");
     await tx.exec`
       UPDATE users SET email = ${erasedEmail(id)}, name = 'Erased user', password_hash = '!erased', last_login_at = NULL,
                        deleted_at = coalesce(deleted_at, now()), updated_at = now(), session_version = session_version + 1
       WHERE id = ${id}`;
-    const sessions = await tx.queryRow<{ n: number }>`WITH gone AS (DELETE FROM refresh_tokens WHERE user_id = ${id} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
-    const identities = await tx.queryRow<{ n: number }>`WITH gone AS (DELETE FROM user_identities WHERE user_id = ${id} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
+    const sessions = await tx.queryRow<{
+      n: number;
+    }>`WITH gone AS (DELETE FROM refresh_tokens WHERE user_id = ${id} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
+    const identities = await tx.queryRow<{
+      n: number;
+    }>`WITH gone AS (DELETE FROM user_identities WHERE user_id = ${id} RETURNING 1) SELECT count(*)::int AS n FROM gone`;
     await tx.exec`DELETE FROM oauth_codes WHERE user_id = ${id}`;
     await tx.exec`DELETE FROM login_addresses WHERE user_id = ${id}`;
     return { account: 1, sessions: sessions?.n ?? 0, identities: identities?.n ?? 0 };

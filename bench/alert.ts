@@ -87,10 +87,22 @@ export default async function runAlertBench(root: string, args: string[]): Promi
   }
   const sorted = [...latencies].sort((a, b) => a - b);
   const figures = sorted.length
-    ? { runs, burst: size, delivered: sorted.length, misses, p50Ms: Math.round(percentile(sorted, 50)), p99Ms: Math.round(percentile(sorted, 99)), minMs: Math.round(sorted[0]!), maxMs: Math.round(sorted.at(-1)!) }
+    ? {
+        runs,
+        burst: size,
+        delivered: sorted.length,
+        misses,
+        p50Ms: Math.round(percentile(sorted, 50)),
+        p99Ms: Math.round(percentile(sorted, 99)),
+        minMs: Math.round(sorted[0]!),
+        maxMs: Math.round(sorted.at(-1)!),
+      }
     : { runs, burst: size, delivered: 0, misses };
   process.stdout.write(`ingest of a ${size}-mention crisis burst → SMS at the fake Twilio${load ? " under load" : ""}: ${JSON.stringify(figures)}\n`);
-  if (loadFigures) process.stdout.write(`meanwhile (PDF reports in flight, ${(loadFigures.documentBytes / 1048576).toFixed(2)} MiB PDFs of ${loadFigures.documentPages} pages processed one after another): ${JSON.stringify(loadFigures)}\n`);
+  if (loadFigures)
+    process.stdout.write(
+      `meanwhile (PDF reports in flight, ${(loadFigures.documentBytes / 1048576).toFixed(2)} MiB PDFs of ${loadFigures.documentPages} pages processed one after another): ${JSON.stringify(loadFigures)}\n`,
+    );
   process.stdout.write(`node ${process.version}, Redis ${process.env.REDIS_URL ? "on" : "off"}\n`);
   writeResults(root, load ? "alert-load" : "alert", { figures, load: loadFigures, latenciesMs: latencies.map(Math.round) });
   return misses > 0 || sorted.length === 0 || percentile(sorted, 99) >= (load ? 1000 : 2000) ? 1 : 0;

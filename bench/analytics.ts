@@ -15,7 +15,16 @@ import { serverUrl } from "../host/testing/fixture-server.ts";
 import { audience, call, createCampaign, startBenchApp } from "./lib/app.ts";
 import { percentile } from "../host/bench/results.ts";
 import { option } from "../host/bench/options.ts";
-import { compareTop, rollUp, TOP_PER_DAY, type AuthorCell, type HourCell, type RollupMention, type TermCell, type TopMentionCell } from "../analytics/domain/rollup.ts";
+import {
+  compareTop,
+  rollUp,
+  TOP_PER_DAY,
+  type AuthorCell,
+  type HourCell,
+  type RollupMention,
+  type TermCell,
+  type TopMentionCell,
+} from "../analytics/domain/rollup.ts";
 
 const DAY = 86_400_000;
 const PLATFORMS = ["twitter", "facebook", "instagram", "tiktok", "reddit", "news"];
@@ -68,9 +77,14 @@ export default async function runAnalyticsBench(root: string, args: string[]): P
   const pdfRuns = Math.floor(option(args, "--pdf-runs", 20, 1));
   const app = await startBenchApp(root, { WARROOM_DEMO: "off" });
   const token = app.token;
-  const sql = postgres(databaseUrl(serverUrl(), app.prefix + "analytics"), { max: 4, onnotice: () => {} });
+  const sql = postgres(databaseUrl(serverUrl(), `${app.prefix}analytics`), { max: 4, onnotice: () => {} });
   try {
-    const campaignId = await createCampaign(app, "Rivera for Governor", { description: "benchmark", endDate: "2027-12-31T00:00:00Z", budget: 250000, targetAudience: audience(18, 99) });
+    const campaignId = await createCampaign(app, "Rivera for Governor", {
+      description: "benchmark",
+      endDate: "2027-12-31T00:00:00Z",
+      budget: 250000,
+      targetAudience: audience(18, 99),
+    });
     const today = Math.floor(Date.now() / DAY) * DAY;
     const from = today - 30 * DAY;
     const targets = { keywords: KEYWORDS, competitors: COMPETITORS, influencers: [] };
@@ -83,7 +97,10 @@ export default async function runAnalyticsBench(root: string, args: string[]): P
     const tops = new Map<string, TopMentionCell[]>();
     const rnd = random(42);
     const CHUNK = 20_000;
-    const addCounts = (into: { mentions: number; sentimentMilli: number; reach: number; engagement: number; positive?: number; negative?: number }, c: typeof into) => {
+    const addCounts = (
+      into: { mentions: number; sentimentMilli: number; reach: number; engagement: number; positive?: number; negative?: number },
+      c: typeof into,
+    ) => {
       into.mentions += c.mentions;
       into.sentimentMilli += c.sentimentMilli;
       into.reach += c.reach;
@@ -120,10 +137,66 @@ export default async function runAnalyticsBench(root: string, args: string[]): P
     const insert = async (table: string, rows: Record<string, unknown>[]) => {
       for (let i = 0; i < rows.length; i += 5000) await sql`INSERT INTO ${sql(table)} ${sql(rows.slice(i, i + 5000) as never)}`;
     };
-    await insert("hourly_rollups", [...hours.values()].map((h) => ({ campaign_id: campaignId, hour: h.hour, platform: h.platform, mentions: h.mentions, sentiment_milli: h.sentimentMilli, positive: h.positive, negative: h.negative, reach: h.reach, engagement: h.engagement })));
-    await insert("term_rollups", [...terms.values()].map((t) => ({ campaign_id: campaignId, date: t.date, kind: t.kind, term: t.term, mentions: t.mentions, sentiment_milli: t.sentimentMilli, positive: t.positive, negative: t.negative, reach: t.reach, engagement: t.engagement })));
-    await insert("author_rollups", [...authors.values()].map((a) => ({ campaign_id: campaignId, date: a.date, author: a.author, platform: a.platform, mentions: a.mentions, sentiment_milli: a.sentimentMilli, reach: a.reach, engagement: a.engagement })));
-    await insert("top_mentions", [...tops.entries()].flatMap(([date, list]) => list.map((m) => ({ campaign_id: campaignId, date, mention_id: m.mentionId, platform: m.platform, author: m.author, text: m.text, url: m.url, sentiment_milli: m.sentimentMilli, reach: m.reach, engagement: m.engagement, at: m.at }))));
+    await insert(
+      "hourly_rollups",
+      [...hours.values()].map((h) => ({
+        campaign_id: campaignId,
+        hour: h.hour,
+        platform: h.platform,
+        mentions: h.mentions,
+        sentiment_milli: h.sentimentMilli,
+        positive: h.positive,
+        negative: h.negative,
+        reach: h.reach,
+        engagement: h.engagement,
+      })),
+    );
+    await insert(
+      "term_rollups",
+      [...terms.values()].map((t) => ({
+        campaign_id: campaignId,
+        date: t.date,
+        kind: t.kind,
+        term: t.term,
+        mentions: t.mentions,
+        sentiment_milli: t.sentimentMilli,
+        positive: t.positive,
+        negative: t.negative,
+        reach: t.reach,
+        engagement: t.engagement,
+      })),
+    );
+    await insert(
+      "author_rollups",
+      [...authors.values()].map((a) => ({
+        campaign_id: campaignId,
+        date: a.date,
+        author: a.author,
+        platform: a.platform,
+        mentions: a.mentions,
+        sentiment_milli: a.sentimentMilli,
+        reach: a.reach,
+        engagement: a.engagement,
+      })),
+    );
+    await insert(
+      "top_mentions",
+      [...tops.entries()].flatMap(([date, list]) =>
+        list.map((m) => ({
+          campaign_id: campaignId,
+          date,
+          mention_id: m.mentionId,
+          platform: m.platform,
+          author: m.author,
+          text: m.text,
+          url: m.url,
+          sentiment_milli: m.sentimentMilli,
+          reach: m.reach,
+          engagement: m.engagement,
+          at: m.at,
+        })),
+      ),
+    );
     await sql`
       INSERT INTO daily_analytics (campaign_id, date, total_mentions, sentiment_milli, positive, negative, total_reach, total_engagement, average_sentiment, engagement_rate, platform_breakdown, top_keywords)
       SELECT campaign_id, (hour AT TIME ZONE 'UTC')::date, sum(mentions), sum(sentiment_milli), sum(positive), sum(negative), sum(reach), sum(engagement),
@@ -132,10 +205,18 @@ export default async function runAnalyticsBench(root: string, args: string[]): P
     await sql`ANALYZE`;
     const seeded = await sql`SELECT (SELECT sum(total_mentions) FROM daily_analytics)::int AS mentions, (SELECT count(*) FROM hourly_rollups)::int AS hours,
       (SELECT count(*) FROM author_rollups)::int AS authors, (SELECT count(*) FROM term_rollups)::int AS terms`;
-    process.stdout.write(`seeded: ${seeded[0].mentions.toLocaleString("en-US")} mentions rolled up in ${(rolled / 1000).toFixed(1)} s into ${seeded[0].hours} hour cells, ${seeded[0].terms} term cells, ${seeded[0].authors} author cells\n`);
+    process.stdout.write(
+      `seeded: ${seeded[0].mentions.toLocaleString("en-US")} mentions rolled up in ${(rolled / 1000).toFixed(1)} s into ${seeded[0].hours} hour cells, ${seeded[0].terms} term cells, ${seeded[0].authors} author cells\n`,
+    );
     if (seeded[0].mentions !== total) throw new Error(`rollups hold ${seeded[0].mentions} mentions, expected ${total}`);
 
-    const range = { campaignId, startDate: new Date(from).toISOString(), endDate: new Date(today).toISOString(), includeCompetitors: true, includeInfluencers: true };
+    const range = {
+      campaignId,
+      startDate: new Date(from).toISOString(),
+      endDate: new Date(today).toISOString(),
+      includeCompetitors: true,
+      includeInfluencers: true,
+    };
     const time = async (work: () => Promise<unknown>) => {
       const s = performance.now();
       await work();

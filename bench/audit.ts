@@ -24,11 +24,10 @@ export default async function runAuditBench(root: string, args: string[]): Promi
   const entries = Math.floor(option(args, "--entries", 1_000_000, 1));
   const app = await startBenchApp(root, { WARROOM_DB_POOL_SIZE: "10" });
   const token = app.token;
-  const sql = postgres(databaseUrl(serverUrl(), app.prefix + "compliance"), { max: 2, onnotice: () => {} });
+  const sql = postgres(databaseUrl(serverUrl(), `${app.prefix}compliance`), { max: 2, onnotice: () => {} });
   const figures: Record<string, unknown> = { appends, concurrency, entries };
   let ok = true;
   try {
-
     // 0. Baseline: the same number of authenticated requests that append nothing (GET /api/v1/auth/me).
     let calls = 0;
     const baseStarted = performance.now();
@@ -56,11 +55,13 @@ export default async function runAuditBench(root: string, args: string[]): Promi
     );
     const appendSeconds = (performance.now() - started) / 1000;
     figures.appendPerSecond = Math.round(appends / appendSeconds);
-    process.stdout.write(`appends through POST /api/v1/compliance/audit-logs: ${appends} in ${appendSeconds.toFixed(1)} s = ${figures.appendPerSecond}/s at concurrency ${concurrency}\n`);
+    process.stdout.write(
+      `appends through POST /api/v1/compliance/audit-logs: ${appends} in ${appendSeconds.toFixed(1)} s = ${figures.appendPerSecond}/s at concurrency ${concurrency}\n`,
+    );
 
     // 2. Bulk-fill the chain to `entries` with the same hashing, continuing from the head.
     const [{ count }] = await sql<{ count: string }[]>`SELECT count(*)::text AS count FROM audit_log`;
-    let [head] = await sql<{ seq: string; hash: string }[]>`SELECT seq::text AS seq, hash FROM audit_chain_head`;
+    const [head] = await sql<{ seq: string; hash: string }[]>`SELECT seq::text AS seq, hash FROM audit_chain_head`;
     let seq = Number(head!.seq);
     let prev = head!.hash;
     const toLoad = Math.max(0, entries - Number(count));
@@ -73,9 +74,35 @@ export default async function runAuditBench(root: string, args: string[]): Promi
       for (let i = 0; i < n; i++) {
         seq++;
         const d = { i: done + i, note: "a bulk-loaded entry" };
-        const e = { seq, id: randomUUID(), occurredAt: new Date(), actorId: "bench", action: "bench.bulk", targetType: "bench", targetId: String(seq), requestId: "", service: "bench", campaignId: null, detailsHash: detailsHash(d) };
+        const e = {
+          seq,
+          id: randomUUID(),
+          occurredAt: new Date(),
+          actorId: "bench",
+          action: "bench.bulk",
+          targetType: "bench",
+          targetId: String(seq),
+          requestId: "",
+          service: "bench",
+          campaignId: null,
+          detailsHash: detailsHash(d),
+        };
         const hash = entryHash(e, prev);
-        rows.push({ chain_seq: seq, id: e.id, occurred_at: e.occurredAt, actor_id: e.actorId, action: e.action, target_type: e.targetType, target_id: e.targetId, request_id: "", service: e.service, campaign_id: null, details_hash: e.detailsHash, prev_hash: prev, hash });
+        rows.push({
+          chain_seq: seq,
+          id: e.id,
+          occurred_at: e.occurredAt,
+          actor_id: e.actorId,
+          action: e.action,
+          target_type: e.targetType,
+          target_id: e.targetId,
+          request_id: "",
+          service: e.service,
+          campaign_id: null,
+          details_hash: e.detailsHash,
+          prev_hash: prev,
+          hash,
+        });
         details.push({ log_id: e.id, chain_seq: seq, details: sql.json(d) });
         prev = hash;
       }

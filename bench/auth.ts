@@ -23,7 +23,6 @@ interface Figure {
   errors: number;
 }
 
-
 function load(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => autocannon(opts, (err, res) => (err ? reject(err) : resolve(res))));
 }
@@ -71,7 +70,10 @@ export default async function runAuthBench(root: string, args: string[]): Promis
     const meRequest = { headers: { authorization: `Bearer ${session.accessToken}` } };
 
     await load({ url: `${app.url}/api/v1/auth/login`, connections: loginConnections, duration: 2, ...loginRequest }); // warm-up
-    report(`POST /auth/login (bcrypt cost ${cost}, ${loginConnections} conns)`, await load({ url: `${app.url}/api/v1/auth/login`, connections: loginConnections, duration, ...loginRequest }));
+    report(
+      `POST /auth/login (bcrypt cost ${cost}, ${loginConnections} conns)`,
+      await load({ url: `${app.url}/api/v1/auth/login`, connections: loginConnections, duration, ...loginRequest }),
+    );
 
     // Logins above outdated nothing: the token from registration is still valid.
     await load({ url: `${app.url}/api/v1/auth/me`, connections, duration: 2, ...meRequest });
@@ -80,7 +82,15 @@ export default async function runAuthBench(root: string, args: string[]): Promis
     // The signature and claims check alone, as the gateway does it (same options as auth/domain/tokens.ts).
     const key = new TextEncoder().encode(secret);
     const verify = () =>
-      jwtVerify(session.accessToken, key, { algorithms: ["HS256"], typ: "at+jwt", issuer: "war-room", audience: "war-room-api", requiredClaims: ["sub", "iat", "exp"], clockTolerance: 30, maxTokenAge: 3600 });
+      jwtVerify(session.accessToken, key, {
+        algorithms: ["HS256"],
+        typ: "at+jwt",
+        issuer: "war-room",
+        audience: "war-room-api",
+        requiredClaims: ["sub", "iat", "exp"],
+        clockTolerance: 30,
+        maxTokenAge: 3600,
+      });
     for (let i = 0; i < 2000; i++) await verify();
     let count = 0;
     const started = performance.now();
@@ -96,7 +106,7 @@ export default async function runAuthBench(root: string, args: string[]): Promis
     // the event loop: typical passwords, and the worst inputs found (long l33t-heavy and random ones).
     const context = { email: "someone@example.org", name: "Some One" };
     const typical = ["password1234", "a-good-password", "Steady-Harbor-Lantern-42", "correct horse battery staple", "xK9#mQ2$vL7!"];
-    const worst = ["4@1!3$0|7+5(8".repeat(9).slice(0, 128), "!@#$%^&*()".repeat(12) + "abcdefgh", randomBytes(96).toString("base64").slice(0, 128)];
+    const worst = ["4@1!3$0|7+5(8".repeat(9).slice(0, 128), `${"!@#$%^&*()".repeat(12)}abcdefgh`, randomBytes(96).toString("base64").slice(0, 128)];
     const timed = (list: string[], rounds: number) => {
       const ms: number[] = [];
       for (let r = 0; r < rounds; r++) {
@@ -107,10 +117,17 @@ export default async function runAuthBench(root: string, args: string[]): Promis
         }
       }
       ms.sort((a, b) => a - b);
-      return { p50: Math.round(ms[Math.floor(ms.length / 2)]! * 10) / 10, p99: Math.round(ms[Math.floor(ms.length * 0.99)]! * 10) / 10, perSecond: Math.round(ms.length / (ms.reduce((a, b) => a + b, 0) / 1000)) };
+      return {
+        p50: Math.round(ms[Math.floor(ms.length / 2)]! * 10) / 10,
+        p99: Math.round(ms[Math.floor(ms.length * 0.99)]! * 10) / 10,
+        perSecond: Math.round(ms.length / (ms.reduce((a, b) => a + b, 0) / 1000)),
+      };
     };
     timed(typical, 2); // builds the estimator (ranked dictionaries) and warms up
-    for (const [what, list, rounds] of [["password rules, typical (in-process)", typical, 40], ["password rules, worst inputs (in-process)", worst, 10]] as const) {
+    for (const [what, list, rounds] of [
+      ["password rules, typical (in-process)", typical, 40],
+      ["password rules, worst inputs (in-process)", worst, 10],
+    ] as const) {
       const t = timed([...list], rounds);
       figures.push({ what, rps: t.perSecond, p50: t.p50, p99: t.p99, errors: 0 });
       process.stdout.write(`${what.padEnd(44)} ${String(t.perSecond).padStart(8)} checks/s  p50 ${t.p50} ms  p99 ${t.p99} ms\n`);

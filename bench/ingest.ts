@@ -36,7 +36,6 @@ interface Options {
   trials: number;
 }
 
-
 function parseOptions(args: string[]): Options {
   return {
     mentions: Math.floor(option(args, "--mentions", 100_000, 1000)),
@@ -72,8 +71,17 @@ class App {
 
   async campaign(name: string): Promise<string> {
     const c = await this.call("POST", "/api/v1/campaigns", {
-      name, description: "benchmark", startDate: "2026-01-01T00:00:00Z", endDate: "2027-01-01T00:00:00Z", budget: 1000,
-      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
+      name,
+      description: "benchmark",
+      startDate: "2026-01-01T00:00:00Z",
+      endDate: "2027-01-01T00:00:00Z",
+      budget: 1000,
+      targetAudience: {
+        demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" },
+        interests: [],
+        locations: [],
+        platforms: [],
+      },
     });
     return c.id;
   }
@@ -159,7 +167,9 @@ async function measureIngest(app: App, sql: postgres.Sql, o: Options): Promise<I
   }
   const batches = Math.ceil(o.mentions / 1000);
   // Bodies are serialised before the clock starts: the client's work is not the server's.
-  const bodies = Array.from({ length: batches }, (_, b) => JSON.stringify({ campaignId, mentions: Array.from({ length: 1000 }, (_, i) => benchMention(`b${b}`, i, at)) }));
+  const bodies = Array.from({ length: batches }, (_, b) =>
+    JSON.stringify({ campaignId, mentions: Array.from({ length: 1000 }, (_, i) => benchMention(`b${b}`, i, at)) }),
+  );
   const batchMs: number[] = [];
   const t0 = performance.now();
   await runPool(bodies, o.concurrency, async (body) => {
@@ -188,16 +198,32 @@ async function measureIngest(app: App, sql: postgres.Sql, o: Options): Promise<I
     let text = "";
     for (let i = 0; i < 1000; i++) {
       const m = benchMention(`c${b}`, i, at);
-      text +=
-        [randomUUID(), copyCampaign, m.id, m.text, m.author, m.platform, m.url, m.sentiment ?? 0, m.sentiment === undefined, m.reach, m.engagement, m.timestamp, null, m.language, batchId]
-          .map(copyField)
-          .join("\t") + "\n";
+      text += `${[
+        randomUUID(),
+        copyCampaign,
+        m.id,
+        m.text,
+        m.author,
+        m.platform,
+        m.url,
+        m.sentiment ?? 0,
+        m.sentiment === undefined,
+        m.reach,
+        m.engagement,
+        m.timestamp,
+        null,
+        m.language,
+        batchId,
+      ]
+        .map(copyField)
+        .join("\t")}\n`;
     }
     return text;
   });
   const c0 = performance.now();
   await runPool(chunks, o.concurrency, async (chunk) => {
-    const writable = await sql`COPY mentions (id, campaign_id, source_id, text, author, platform, url, sentiment, sentiment_scored, reach, engagement, timestamp, location, language, batch_id) FROM STDIN`.writable();
+    const writable =
+      await sql`COPY mentions (id, campaign_id, source_id, text, author, platform, url, sentiment, sentiment_scored, reach, engagement, timestamp, location, language, batch_id) FROM STDIN`.writable();
     await new Promise<void>((resolve, reject) => {
       writable.on("error", reject);
       writable.on("finish", resolve);
@@ -290,7 +316,10 @@ async function measureFanout(app: App, o: Options): Promise<FanoutFigures> {
   let resolveReady!: (v: { ready: number; failed: number; firstError: string | null }) => void;
   let rejectReady!: (e: Error) => void;
   const readySummary = { ready: 0, failed: 0, firstError: null as string | null };
-  const ready = new Promise<typeof readySummary>((res, rej) => ((resolveReady = res), (rejectReady = rej)));
+  const ready = new Promise<typeof readySummary>((res, rej) => {
+    resolveReady = res;
+    rejectReady = rej;
+  });
   const t0 = performance.now();
   const workers = counts.map((count) => {
     const w = new Worker(CLIENT_WORKER, { eval: true, workerData: { url, count, total, wsModule } });
@@ -323,7 +352,10 @@ async function measureFanout(app: App, o: Options): Promise<FanoutFigures> {
       const wait = start + (seq * 1000) / o.rate - performance.now();
       if (wait > 0) await sleep(wait);
       reachedAll.set(seq, Promise.race([new Promise<boolean>((res) => waiters.set(seq, () => res(true))), sleep(30_000, false)]));
-      const mentions = Array.from({ length: o.fanoutBatch }, (_, i) => ({ ...benchMention(`fan-${seq}`, i, Date.now()), text: `Rivera in Columbus, update ${seq}.${i}` }));
+      const mentions = Array.from({ length: o.fanoutBatch }, (_, i) => ({
+        ...benchMention(`fan-${seq}`, i, Date.now()),
+        text: `Rivera in Columbus, update ${seq}.${i}`,
+      }));
       sentAt[seq] = Date.now();
       const c0 = performance.now();
       calls.push(app.call("POST", "/api/v1/monitoring/ingest", { campaignId, mentions }).then(() => void callMs.push(performance.now() - c0)));
@@ -425,7 +457,11 @@ async function measureDetection(app: App, o: Options): Promise<DetectionFigures>
       if (!(await sub.first((e) => e.type === "HEARTBEAT", 10_000))) throw new Error("the stream did not open");
       // An hour of ordinary conversation (about 8 a minute, mildly positive), then a quiet moment.
       const now = Date.now();
-      const history = Array.from({ length: 480 }, (_, i) => ({ ...benchMention(`h${t}`, i, now), sentiment: 0.15 + (((i * 13) % 40) - 20) / 100, timestamp: new Date(now - 62 * 60_000 + i * 7_500).toISOString() }));
+      const history = Array.from({ length: 480 }, (_, i) => ({
+        ...benchMention(`h${t}`, i, now),
+        sentiment: 0.15 + (((i * 13) % 40) - 20) / 100,
+        timestamp: new Date(now - 62 * 60_000 + i * 7_500).toISOString(),
+      }));
       await app.call("POST", "/api/v1/monitoring/ingest", { campaignId, mentions: history });
       if (!(await sub.first((e) => e.type === "SENTIMENT", 10_000))) throw new Error("the detector did not take the history");
       const early = await sub.first((e) => e.type === "CRISIS", 0);
@@ -460,7 +496,11 @@ async function measureDetection(app: App, o: Options): Promise<DetectionFigures>
 
 // --- the run ---
 
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
 const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "-");
 
 export default async function runIngestBench(root: string, args: string[]): Promise<number> {
@@ -493,9 +533,11 @@ export default async function runIngestBench(root: string, args: string[]): Prom
       await sleep(50);
     }
     app.token = (await app.call("POST", "/api/v1/auth/login", admin)).accessToken;
-    sql = postgres(databaseUrl(serverUrl(), prefix + "monitoring"), { max: o.concurrency, onnotice: () => {} });
+    sql = postgres(databaseUrl(serverUrl(), `${prefix}monitoring`), { max: o.concurrency, onnotice: () => {} });
 
-    process.stdout.write(`War Room mention pipeline benchmark (node ${process.version}, ${os.cpus().length} CPUs, Redis ${process.env.REDIS_URL ? "on" : "off"})\n\n`);
+    process.stdout.write(
+      `War Room mention pipeline benchmark (node ${process.version}, ${os.cpus().length} CPUs, Redis ${process.env.REDIS_URL ? "on" : "off"})\n\n`,
+    );
     const ingest = await measureIngest(app, sql, o);
     process.stdout.write(
       `1. ingest, ${ingest.mentions} mentions in batches of 1000, ${o.concurrency} concurrent callers\n` +

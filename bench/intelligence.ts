@@ -13,25 +13,45 @@ import { summary, writeResults } from "../host/bench/results.ts";
 import { option } from "../host/bench/options.ts";
 
 // A deterministic vocabulary: common campaign words (in many passages) and rarer ones (in few).
-const COMMON = "campaign voters county budget transit schools taxes jobs health housing police plan council election senate mayor debate rally poll economy".split(" ");
+const COMMON =
+  "campaign voters county budget transit schools taxes jobs health housing police plan council election senate mayor debate rally poll economy".split(" ");
 const RARE = Array.from({ length: 2000 }, (_, i) => `term${i.toString(36)}`);
 const FILLER = "the a of to and in on for with that this is was by from as at be it an are".split(" ");
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function paragraph(r: () => number): string {
   const words: string[] = [];
   for (let i = 0; i < 80; i++) {
     const x = r();
-    words.push(x < 0.15 ? COMMON[Math.floor(r() * COMMON.length)]! : x < 0.2 ? RARE[Math.floor(r() * RARE.length)]! : x < 0.7 ? FILLER[Math.floor(r() * FILLER.length)]! : `word${Math.floor(r() * 5000)}`);
+    words.push(
+      x < 0.15
+        ? COMMON[Math.floor(r() * COMMON.length)]!
+        : x < 0.2
+          ? RARE[Math.floor(r() * RARE.length)]!
+          : x < 0.7
+            ? FILLER[Math.floor(r() * FILLER.length)]!
+            : `word${Math.floor(r() * 5000)}`,
+    );
   }
   return `${words.join(" ")}.`;
 }
 
-const QUERIES = ["transit", "budget taxes", '"county council"', "housing -police", "term1a", "term2b OR term3c", "schools health jobs", "election debate", "mayor", "word42 word43"];
+const QUERIES = [
+  "transit",
+  "budget taxes",
+  '"county council"',
+  "housing -police",
+  "term1a",
+  "term2b OR term3c",
+  "schools health jobs",
+  "election debate",
+  "mayor",
+  "word42 word43",
+];
 
 export default async function runIntelligenceBench(root: string, args: string[]): Promise<number> {
   const passages = Math.floor(option(args, "--passages", 10_000, 100));
@@ -52,7 +72,17 @@ export default async function runIntelligenceBench(root: string, args: string[])
     const now = Date.now();
     await call(`${app.url}/api/v1/monitoring/ingest`, token, {
       campaignId,
-      mentions: Array.from({ length: 50 }, (_, i) => ({ id: `b${i}`, text: `Rivera mention ${i}`, author: `a${i}`, platform: "twitter", url: "", sentiment: ((i % 5) - 2) / 4, reach: 100 + i, engagement: 1, timestamp: new Date(now - i * 60_000).toISOString() })),
+      mentions: Array.from({ length: 50 }, (_, i) => ({
+        id: `b${i}`,
+        text: `Rivera mention ${i}`,
+        author: `a${i}`,
+        platform: "twitter",
+        url: "",
+        sentiment: ((i % 5) - 2) / 4,
+        reach: 100 + i,
+        engagement: 1,
+        timestamp: new Date(now - i * 60_000).toISOString(),
+      })),
     });
 
     // Index: documents of 1,000 paragraphs (one passage each) through the real upload pipeline.
@@ -97,7 +127,11 @@ export default async function runIntelligenceBench(root: string, args: string[])
     for (let i = 0; i < chats; i++) {
       const t = performance.now();
       // A fresh session every 10 questions keeps the history (and prompt) realistic.
-      const res = await call(`${app.url}/api/v1/intelligence/chat/message`, token, { message: "What is our sentiment right now?", campaignId, ...(i % 10 && sessionId ? { sessionId } : {}) });
+      const res = await call(`${app.url}/api/v1/intelligence/chat/message`, token, {
+        message: "What is our sentiment right now?",
+        campaignId,
+        ...(i % 10 && sessionId ? { sessionId } : {}),
+      });
       chatMs.push(performance.now() - t);
       sessionId = res.sessionId;
       if (res.mode !== "model") throw new Error(`chat ${i} answered ${res.mode}`);

@@ -38,15 +38,7 @@ const newCampaign = (name = `Campaign ${++n}`) => ({
 });
 
 // The callers: the campaign's creator (its manager), and for each lower role a member and an outsider.
-type Who =
-  | "admin"
-  | "campaignManager"
-  | "managerMember"
-  | "managerOutsider"
-  | "analystMember"
-  | "analystOutsider"
-  | "viewerMember"
-  | "viewerOutsider";
+type Who = "admin" | "campaignManager" | "managerMember" | "managerOutsider" | "analystMember" | "analystOutsider" | "viewerMember" | "viewerOutsider";
 const people = {} as Record<Who, Profile>;
 let campaignId: string;
 
@@ -82,12 +74,19 @@ const ENDPOINTS: { name: string; kind: Kind; call: (id: string, opts: Opts) => P
     },
   },
   { name: "getCampaignContacts", kind: "update", call: (id, o) => campaigns.getCampaignContacts({ id }, o) },
-  { name: "addCampaignContact", kind: "update", call: (id, o) => campaigns.addCampaignContact({ id, name: "Desk", channel: "EMAIL", address: `desk${++n}@campaign.org` }, o) },
+  {
+    name: "addCampaignContact",
+    kind: "update",
+    call: (id, o) => campaigns.addCampaignContact({ id, name: "Desk", channel: "EMAIL", address: `desk${++n}@campaign.org` }, o),
+  },
   {
     name: "deleteCampaignContact",
     kind: "update",
     call: async (id, o) => {
-      const contact = await campaigns.addCampaignContact({ id, name: "Temp", channel: "SMS", address: `+1415555${String(1000 + ++n).padStart(4, "0")}` }, as(admin));
+      const contact = await campaigns.addCampaignContact(
+        { id, name: "Temp", channel: "SMS", address: `+1415555${String(1000 + ++n).padStart(4, "0")}` },
+        as(admin),
+      );
       return campaigns.deleteCampaignContact({ id, contactId: contact.id }, o);
     },
   },

@@ -205,7 +205,16 @@ describe("keywords", () => {
       ["Rivera", 2],
       ["senator rivera", 1],
     ]);
-    const second = await campaigns.addCampaignKeywords({ id, keywords: [{ keyword: "RIVERA", weight: 0.25 }, { keyword: "Ohio jobs", weight: 9.99 }] }, as(manager));
+    const second = await campaigns.addCampaignKeywords(
+      {
+        id,
+        keywords: [
+          { keyword: "RIVERA", weight: 0.25 },
+          { keyword: "Ohio jobs", weight: 9.99 },
+        ],
+      },
+      as(manager),
+    );
     expect(second.keywords.map((k) => [k.keyword, k.weight])).toEqual([
       ["Ohio jobs", 9.99],
       ["Rivera", 0.25],
@@ -220,7 +229,15 @@ describe("keywords", () => {
 
   test("bad keywords and weights are invalid_argument; past 200 per campaign nothing is added", async () => {
     const { id } = await campaigns.createCampaign(request(), as(manager));
-    for (const keywords of [[], [{ keyword: "" }], [{ keyword: "   " }], [{ keyword: "a", weight: 0 }], [{ keyword: "a", weight: 10 }], [{ keyword: "a" }, { keyword: "A" }], [{ keyword: "x".repeat(256) }]]) {
+    for (const keywords of [
+      [],
+      [{ keyword: "" }],
+      [{ keyword: "   " }],
+      [{ keyword: "a", weight: 0 }],
+      [{ keyword: "a", weight: 10 }],
+      [{ keyword: "a" }, { keyword: "A" }],
+      [{ keyword: "x".repeat(256) }],
+    ]) {
       expect(await code(campaigns.addCampaignKeywords({ id, keywords }, as(manager))), JSON.stringify(keywords).slice(0, 60)).toBe("invalid_argument");
     }
     await campaigns.addCampaignKeywords({ id, keywords: Array.from({ length: 150 }, (_, i) => ({ keyword: `k${i}` })) }, as(manager));
@@ -268,8 +285,14 @@ describe("the team", () => {
     const { id } = await campaigns.createCampaign(request(), as(manager));
     const analyst = await user("analyst");
     const deputy = await user("manager");
-    expect(await campaigns.addCampaignMember({ id, userId: analyst.id }, as(manager))).toMatchObject({ userId: analyst.id, role: "member", addedBy: manager.id });
-    expect((await failure(campaigns.addCampaignMember({ id, userId: analyst.id, role: "manager" }, as(manager)))).message).toContain("must have the manager or admin role");
+    expect(await campaigns.addCampaignMember({ id, userId: analyst.id }, as(manager))).toMatchObject({
+      userId: analyst.id,
+      role: "member",
+      addedBy: manager.id,
+    });
+    expect((await failure(campaigns.addCampaignMember({ id, userId: analyst.id, role: "manager" }, as(manager)))).message).toContain(
+      "must have the manager or admin role",
+    );
     expect(await code(campaigns.addCampaignMember({ id, userId: "00000000-0000-4000-8000-000000000000" }, as(manager)))).toBe("invalid_argument");
     expect(await code(campaigns.addCampaignMember({ id, userId: "someone" }, as(manager)))).toBe("invalid_argument");
     expect(await code(campaigns.addCampaignMember({ id, userId: deputy.id, role: "owner" } as never, as(manager)))).toBe("invalid_argument");
@@ -286,7 +309,9 @@ describe("the team", () => {
   test("the last manager can be neither removed nor demoted; with another manager they can", async () => {
     const { id } = await campaigns.createCampaign(request(), as(manager));
     expect((await failure(campaigns.removeCampaignMember({ id, userId: manager.id }, as(manager)))).code).toBe("failed_precondition");
-    expect((await failure(campaigns.addCampaignMember({ id, userId: manager.id, role: "member" }, as(admin)))).message).toContain("cannot demote the campaign's last manager");
+    expect((await failure(campaigns.addCampaignMember({ id, userId: manager.id, role: "member" }, as(admin)))).message).toContain(
+      "cannot demote the campaign's last manager",
+    );
     const deputy = await user("manager");
     await campaigns.addCampaignMember({ id, userId: deputy.id, role: "manager" }, as(manager));
     expect(await campaigns.removeCampaignMember({ id, userId: manager.id }, as(deputy))).toEqual({ success: true });
@@ -302,7 +327,10 @@ describe("internal endpoints for other services", () => {
     const outsider = await user("viewer");
     expect(await campaigns.getCampaignAccess({ campaignId: id, userID: lead.id })).toEqual({ exists: true, memberRole: "manager" });
     expect(await campaigns.getCampaignAccess({ campaignId: id, userID: outsider.id })).toEqual({ exists: true, memberRole: null });
-    expect(await campaigns.getCampaignAccess({ campaignId: "00000000-0000-4000-8000-000000000000", userID: lead.id })).toEqual({ exists: false, memberRole: null });
+    expect(await campaigns.getCampaignAccess({ campaignId: "00000000-0000-4000-8000-000000000000", userID: lead.id })).toEqual({
+      exists: false,
+      memberRole: null,
+    });
     expect(await campaigns.getCampaignAccess({ campaignId: "garbage", userID: lead.id })).toEqual({ exists: false, memberRole: null });
     expect(await campaigns.getUserCampaigns({ userID: lead.id })).toEqual({ campaignIds: [id] });
     expect((await campaigns.getCampaignForService({ campaignId: id })).id).toBe(id);
@@ -314,7 +342,8 @@ describe("internal endpoints for other services", () => {
 
     await campaigns.addCampaignContact({ id, name: "Chief", channel: "SMS", address: "+14155550100", minSeverity: "LOW" }, as(lead));
     await campaigns.addCampaignContact({ id, name: "Candidate", channel: "SMS", address: "+14155550101", minSeverity: "CRITICAL" }, as(lead));
-    const names = async (severity?: "MEDIUM" | "CRITICAL") => (await campaigns.getAlertContacts({ campaignId: id, severity })).contacts.map((c) => c.name).sort();
+    const names = async (severity?: "MEDIUM" | "CRITICAL") =>
+      (await campaigns.getAlertContacts({ campaignId: id, severity })).contacts.map((c) => c.name).sort();
     expect(await names()).toEqual(["Candidate", "Chief"]);
     expect(await names("MEDIUM")).toEqual(["Chief"]);
     expect(await names("CRITICAL")).toEqual(["Candidate", "Chief"]);

@@ -25,21 +25,62 @@ describe("campaign insights", () => {
         startDate: new Date("2026-01-01T00:00:00Z"),
         endDate: new Date("2026-12-01T00:00:00Z"),
         budget: 1000,
-        targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
+        targetAudience: {
+          demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" },
+          interests: [],
+          locations: [],
+          platforms: [],
+        },
       },
       as(manager),
     );
     const empty = (await campaigns.getCampaignInsights({ campaignId: c.id }, as(manager))).insights.campaigns[0];
-    expect(empty).toMatchObject({ campaignId: c.id, name: "Rivera for Senate", status: "draft", metrics: { impressions: 0 }, monitoring: { monitored: false, mentions: 0, openCrises: 0, previousSentiment: null } });
+    expect(empty).toMatchObject({
+      campaignId: c.id,
+      name: "Rivera for Senate",
+      status: "draft",
+      metrics: { impressions: 0 },
+      monitoring: { monitored: false, mentions: 0, openCrises: 0, previousSentiment: null },
+    });
 
     const now = Date.now();
     await monitoring.ingestMentions(
       {
         campaignId: c.id,
         mentions: [
-          { id: "a", text: "Great rally", author: "x", platform: "twitter", url: "", sentiment: 0.6, reach: 100, engagement: 5, timestamp: new Date(now - 60_000) },
-          { id: "b", text: "Weak answers", author: "y", platform: "news", url: "", sentiment: -0.4, reach: 300, engagement: 1, timestamp: new Date(now - 120_000) },
-          { id: "c", text: "Old news", author: "z", platform: "news", url: "", sentiment: 0, reach: 10, engagement: 0, timestamp: new Date(now - 30 * 3_600_000) },
+          {
+            id: "a",
+            text: "Great rally",
+            author: "x",
+            platform: "twitter",
+            url: "",
+            sentiment: 0.6,
+            reach: 100,
+            engagement: 5,
+            timestamp: new Date(now - 60_000),
+          },
+          {
+            id: "b",
+            text: "Weak answers",
+            author: "y",
+            platform: "news",
+            url: "",
+            sentiment: -0.4,
+            reach: 300,
+            engagement: 1,
+            timestamp: new Date(now - 120_000),
+          },
+          {
+            id: "c",
+            text: "Old news",
+            author: "z",
+            platform: "news",
+            url: "",
+            sentiment: 0,
+            reach: 10,
+            engagement: 0,
+            timestamp: new Date(now - 30 * 3_600_000),
+          },
         ],
       },
       as(manager),
@@ -47,7 +88,16 @@ describe("campaign insights", () => {
     const overview = (await campaigns.getCampaignInsights({ campaignId: c.id }, as(admin))).insights;
     expect(overview).toMatchObject({ campaignId: c.id, total: 1, mentions: 2, previousMentions: 1, averageSentiment: 0.1 });
     const insights = overview.campaigns[0];
-    expect(insights.monitoring).toMatchObject({ mentions: 2, previousMentions: 1, positive: 1, negative: 1, neutral: 0, reach: 400, averageSentiment: 0.1, previousSentiment: 0 });
+    expect(insights.monitoring).toMatchObject({
+      mentions: 2,
+      previousMentions: 1,
+      positive: 1,
+      negative: 1,
+      neutral: 0,
+      reach: 400,
+      averageSentiment: 0.1,
+      previousSentiment: 0,
+    });
     expect(insights.monitoring.topPlatforms.map((p) => p.platform).sort()).toEqual(["news", "twitter"]);
     expect(insights.generatedAt).toBeInstanceOf(Date);
 

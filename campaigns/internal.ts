@@ -79,7 +79,11 @@ export const getAlertContacts = api(
     // On the crisis-to-phone path: both reads at once.
     const [campaign, contacts] = await Promise.all([store.getCampaign(campaignId), store.listContacts(campaignId)]);
     if (!campaign) throw APIError.notFound("campaign not found");
-    return { campaignName: campaign.name, timeZone: campaign.timeZone, contacts: severity ? contacts.filter((c) => severityAtLeast(severity, c.minSeverity)) : contacts };
+    return {
+      campaignName: campaign.name,
+      timeZone: campaign.timeZone,
+      contacts: severity ? contacts.filter((c) => severityAtLeast(severity, c.minSeverity)) : contacts,
+    };
   },
 );
 

@@ -5,9 +5,9 @@ import type { Int } from "../shared/int";
 import type { MemberRole } from "../shared/access";
 import type { CampaignMetrics, CampaignStatus } from "./domain/campaign";
 import type { ContactChannel, Severity } from "./domain/contacts";
-import type { AdPlatform as AdsPlatform, BudgetPacing, DailyFigures, MetricFigure, MetricsDetail, PlatformFigures } from "./domain/metrics";
+import type { AdPlatform as AdsPlatform, BudgetPacing, DailyFigures, MetricsDetail, PlatformFigures } from "./domain/metrics";
 
-export type { AdsPlatform, BudgetPacing, CampaignMetrics, CampaignStatus, ContactChannel, DailyFigures, MemberRole, MetricFigure, MetricsDetail, PlatformFigures, Severity };
+export type { AdsPlatform, BudgetPacing, CampaignMetrics, CampaignStatus, ContactChannel, DailyFigures, MemberRole, MetricsDetail, PlatformFigures, Severity };
 
 /** An age range in whole years (seed: Demographics.ageRange). */
 export interface AgeRange {

@@ -8,7 +8,17 @@ import type { CampaignFields, CampaignMetrics, CampaignStatus } from "./domain/c
 import type { AccountSync, AdDayRow, AdPlatform, AdTotals, MetricFigure, MetricsDetail } from "./domain/metrics";
 import type { CleanKeyword } from "./domain/keywords";
 import type { ContactChannel, Severity } from "./domain/contacts";
-import type { ActiveCampaign, AdDay, AdPollCampaign, AlertContact, Campaign, CampaignAccessResponse, CampaignKeyword, CampaignMember, TargetAudience } from "./model";
+import type {
+  ActiveCampaign,
+  AdDay,
+  AdPollCampaign,
+  AlertContact,
+  Campaign,
+  CampaignAccessResponse,
+  CampaignKeyword,
+  CampaignMember,
+  TargetAudience,
+} from "./model";
 
 interface CampaignRow {
   id: string;
@@ -88,7 +98,16 @@ interface ContactRow {
 const clock = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`;
 
 function toContact(r: ContactRow): AlertContact {
-  const c: AlertContact = { id: r.id, campaignId: r.campaign_id, name: r.name, channel: r.channel, address: r.address, minSeverity: r.min_severity, digest: r.digest, createdAt: r.created_at };
+  const c: AlertContact = {
+    id: r.id,
+    campaignId: r.campaign_id,
+    name: r.name,
+    channel: r.channel,
+    address: r.address,
+    minSeverity: r.min_severity,
+    digest: r.digest,
+    createdAt: r.created_at,
+  };
   if (r.quiet_start !== null && r.quiet_end !== null) c.quietHours = { start: clock(r.quiet_start), end: clock(r.quiet_end) };
   if (r.time_zone !== null) c.timeZone = r.time_zone;
   return c;
@@ -138,7 +157,12 @@ export async function databaseName(): Promise<string> {
 // --- campaigns ---
 
 /** Stores a new campaign and makes its creator its manager, in one transaction. */
-export async function createCampaign(fields: CampaignFields<TargetAudience>, metrics: CampaignMetrics, creatorId: string, detail: MetricsDetail | null = null): Promise<Campaign> {
+export async function createCampaign(
+  fields: CampaignFields<TargetAudience>,
+  metrics: CampaignMetrics,
+  creatorId: string,
+  detail: MetricsDetail | null = null,
+): Promise<Campaign> {
   return inTransaction(db, async (tx) => {
     const row = await tx.queryRow<CampaignRow>`
       INSERT INTO campaigns (name, description, status, start_date, end_date, budget, target_audience, metrics, metrics_detail, created_by, time_zone)
@@ -254,7 +278,13 @@ async function teamState(tx: Transaction, campaignId: string, userId: string): P
 }
 
 /** Adds a member or changes their role; returns the member and their role before (null: new). */
-export async function setMember(campaignId: string, userId: string, role: MemberRole, addedBy: string, check: TeamCheck): Promise<{ member: CampaignMember; before: MemberRole | null }> {
+export async function setMember(
+  campaignId: string,
+  userId: string,
+  role: MemberRole,
+  addedBy: string,
+  check: TeamCheck,
+): Promise<{ member: CampaignMember; before: MemberRole | null }> {
   return inTransaction(db, async (tx) => {
     const { managers, before } = await teamState(tx, campaignId, userId);
     check(managers, before);
@@ -407,7 +437,11 @@ export async function listAdAccounts(campaignId: string): Promise<AdAccountRow[]
 }
 
 /** Links an account; null when it is already linked. CampaignNotFoundError when the campaign is gone. */
-export async function linkAdAccount(campaignId: string, a: { platform: AdPlatform; accountId: string; name: string; currency: string }, by: string): Promise<AdAccountRow | null> {
+export async function linkAdAccount(
+  campaignId: string,
+  a: { platform: AdPlatform; accountId: string; name: string; currency: string },
+  by: string,
+): Promise<AdAccountRow | null> {
   return inTransaction(db, async (tx) => {
     await lockCampaign(tx, campaignId);
     const row = await tx.queryRow<AdAccountDbRow>`
@@ -455,14 +489,30 @@ export async function recordAdDays(campaignId: string, platform: AdPlatform, acc
 
 /** The linked accounts' stored days within [first, last] (YYYY-MM-DD), oldest first. */
 export async function adDays(campaignId: string, first: string, last: string): Promise<AdDayRow[]> {
-  const rows = await db.queryAll<{ platform: AdPlatform; account_id: string; day: string; impressions: number; clicks: number; conversions: number; spend: number }>`
+  const rows = await db.queryAll<{
+    platform: AdPlatform;
+    account_id: string;
+    day: string;
+    impressions: number;
+    clicks: number;
+    conversions: number;
+    spend: number;
+  }>`
     SELECT d.platform, d.account_id, to_char(d.day, 'YYYY-MM-DD') AS day, d.impressions::float8 AS impressions, d.clicks::float8 AS clicks,
            d.conversions::float8 AS conversions, d.spend::float8 AS spend
     FROM campaign_ad_daily d
     JOIN campaign_ad_accounts a ON a.campaign_id = d.campaign_id AND a.platform = d.platform AND a.account_id = d.account_id
     WHERE d.campaign_id = ${campaignId} AND d.day BETWEEN ${first}::date AND ${last}::date
     ORDER BY d.day, d.platform, d.account_id`;
-  return rows.map((r) => ({ platform: r.platform, accountId: r.account_id, date: r.day, impressions: r.impressions, clicks: r.clicks, conversions: r.conversions, spend: r.spend }));
+  return rows.map((r) => ({
+    platform: r.platform,
+    accountId: r.account_id,
+    date: r.day,
+    impressions: r.impressions,
+    clicks: r.clicks,
+    conversions: r.conversions,
+    spend: r.spend,
+  }));
 }
 
 /** The linked accounts' sums within [first, last]. */
@@ -486,7 +536,9 @@ export async function valuePerConversion(campaignId: string): Promise<number | n
 export async function setValuePerConversion(campaignId: string, value: number): Promise<number | null> {
   return inTransaction(db, async (tx) => {
     await lockCampaign(tx, campaignId);
-    const before = await tx.queryRow<{ v: number | null }>`SELECT value_per_conversion::float8 AS v FROM campaign_metric_settings WHERE campaign_id = ${campaignId}`;
+    const before = await tx.queryRow<{
+      v: number | null;
+    }>`SELECT value_per_conversion::float8 AS v FROM campaign_metric_settings WHERE campaign_id = ${campaignId}`;
     await tx.exec`INSERT INTO campaign_metric_settings (campaign_id, value_per_conversion) VALUES (${campaignId}, ${value})
       ON CONFLICT (campaign_id) DO UPDATE SET value_per_conversion = EXCLUDED.value_per_conversion`;
     return before?.v ?? null;

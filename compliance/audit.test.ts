@@ -62,7 +62,17 @@ describe("the hash chain", () => {
   });
 
   test("appends queued together are written together; one bad event fails alone", async () => {
-    const event = (i: number, details: Record<string, unknown> = { i }) => ({ id: randomUUID(), occurredAt: new Date(), actorId: "system", action: "test.batch", targetType: "batch", targetId: String(i), requestId: "", service: "test", details });
+    const event = (i: number, details: Record<string, unknown> = { i }) => ({
+      id: randomUUID(),
+      occurredAt: new Date(),
+      actorId: "system",
+      action: "test.batch",
+      targetType: "batch",
+      targetId: String(i),
+      requestId: "",
+      service: "test",
+      details,
+    });
     const results = await Promise.allSettled([event(1), event(2, { bad: "nul \u0000 byte" }), event(3)].map((e) => appendAuditEvent(e)));
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     expect((await auditEventsFor("batch", "1")).length + (await auditEventsFor("batch", "3")).length).toBe(2);
@@ -124,14 +134,20 @@ describe("the hash chain", () => {
                   VALUES (${legacy}, now(), 'system', 'legacy.event', 'thing', 'x', '', 'auth')`;
     await db.exec`INSERT INTO audit_details (log_id, details) VALUES (${legacy}, '{"campaignId": "c-1"}'::jsonb)`;
     await compliance.createAuditLog({ action: "test.later" }, as(admin));
-    const row = await db.queryRow<{ chained: boolean; campaign_id: string | null }>`SELECT chain_seq IS NOT NULL AS chained, campaign_id FROM audit_log WHERE id = ${legacy}`;
+    const row = await db.queryRow<{
+      chained: boolean;
+      campaign_id: string | null;
+    }>`SELECT chain_seq IS NOT NULL AS chained, campaign_id FROM audit_log WHERE id = ${legacy}`;
     expect(row).toEqual({ chained: true, campaign_id: "c-1" });
     expect((await verify()).valid).toBe(true);
   });
 
   test("erased details leave the chain valid and the entries redacted", async () => {
     const subject = await user("viewer");
-    const { logId } = await compliance.createAuditLog({ action: "test.personal", targetType: "user", targetId: subject.id, details: { phone: "+14155550100" } }, as(admin));
+    const { logId } = await compliance.createAuditLog(
+      { action: "test.personal", targetType: "user", targetId: subject.id, details: { phone: "+14155550100" } },
+      as(admin),
+    );
     expect(await eraseAuditDetailsOf(subject.id)).toBeGreaterThanOrEqual(1);
     const result = await verify();
     expect(result.valid).toBe(true);
@@ -148,14 +164,25 @@ describe("writing and reading entries", () => {
     const theirs = await newCampaign(admin);
     await campaigns.addCampaignMember({ id: theirs, userId: writer.id, role: "manager" }, as(admin));
     const written: string[] = [];
-    for (let i = 0; i < 5; i++) written.push((await compliance.createAuditLog({ action: "outreach.call_made", campaignId: theirs, details: { page: i } }, as(writer))).logId);
+    for (let i = 0; i < 5; i++)
+      written.push((await compliance.createAuditLog({ action: "outreach.call_made", campaignId: theirs, details: { page: i } }, as(writer))).logId);
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
       const page = await compliance.getAuditLogs({ start: START, end: END, userId: writer.id, limit: 2, cursor }, as(admin));
       seen.push(...page.logs.map((l) => l.id));
-      for (const l of page.logs) expect(l).toMatchObject({ actorId: writer.id, action: "outreach.call_made", service: "compliance", targetType: "campaign", targetId: theirs, campaignId: theirs, redacted: false, userSubmitted: true });
+      for (const l of page.logs)
+        expect(l).toMatchObject({
+          actorId: writer.id,
+          action: "outreach.call_made",
+          service: "compliance",
+          targetType: "campaign",
+          targetId: theirs,
+          campaignId: theirs,
+          redacted: false,
+          userSubmitted: true,
+        });
       cursor = page.nextCursor;
       pages++;
     } while (cursor);
@@ -228,18 +255,34 @@ describe("entries users write", () => {
     const byManager = await compliance.createAuditLog({ action: "outreach.call_made", campaignId, details: { with: "county chair" } }, as(manager));
     const byAdmin = await compliance.createAuditLog({ action: "outreach.call_made", campaignId: other }, as(admin));
     const stored = await compliance.getAuditLogs({ start: START, end: END, campaignId }, as(manager));
-    expect(stored.logs.find((l) => l.id === byManager.logId)).toMatchObject({ actorId: manager.id, targetType: "campaign", targetId: campaignId, userSubmitted: true, details: { with: "county chair" } });
+    expect(stored.logs.find((l) => l.id === byManager.logId)).toMatchObject({
+      actorId: manager.id,
+      targetType: "campaign",
+      targetId: campaignId,
+      userSubmitted: true,
+      details: { with: "county chair" },
+    });
     // The services' own entries are not marked.
     expect(stored.logs.find((l) => l.action === "campaign.created")).toMatchObject({ userSubmitted: false });
     expect(byAdmin.logId).toEqual(expect.any(String));
   });
 
   test("no action of the services' vocabulary, for anyone (admins included)", async () => {
-    for (const action of ["campaign.deleted", "user.role_changed", "User.Created", "session.revoked_all", "login.locked", "alert.acknowledged", "consent.opted_out"]) {
+    for (const action of [
+      "campaign.deleted",
+      "user.role_changed",
+      "User.Created",
+      "session.revoked_all",
+      "login.locked",
+      "alert.acknowledged",
+      "consent.opted_out",
+    ]) {
       expect(await code(compliance.createAuditLog({ action, campaignId }, as(admin))), action).toBe("invalid_argument");
       expect(await code(compliance.createAuditLog({ action, campaignId }, as(manager))), action).toBe("invalid_argument");
     }
-    const refused: unknown = await compliance.createAuditLog({ action: "user.role_changed", targetType: "user", targetId: admin.id }, as(admin)).catch((e: unknown) => e);
+    const refused: unknown = await compliance
+      .createAuditLog({ action: "user.role_changed", targetType: "user", targetId: admin.id }, as(admin))
+      .catch((e: unknown) => e);
     expect(refused).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/recorded by the services themselves/) });
   });
 
@@ -253,14 +296,19 @@ describe("entries users write", () => {
       { text: "x".repeat(20_000) },
       { list: Array.from({ length: 3000 }, (_, i) => i) },
       { note: "a\u0000b" },
-      { ["k\u0000"]: 1 },
+      { "k\u0000": 1 },
       { note: "\ud800 alone" },
     ];
-    for (const details of cases) expect(await code(compliance.createAuditLog({ action: "outreach.call_made", campaignId, details }, as(manager)))).toBe("invalid_argument");
-    expect(await code(compliance.createAuditLog({ action: "outreach.call_made", campaignId, targetType: "user", targetId: "a\u0000b" }, as(manager)))).toBe("invalid_argument");
+    for (const details of cases)
+      expect(await code(compliance.createAuditLog({ action: "outreach.call_made", campaignId, details }, as(manager)))).toBe("invalid_argument");
+    expect(await code(compliance.createAuditLog({ action: "outreach.call_made", campaignId, targetType: "user", targetId: "a\u0000b" }, as(manager)))).toBe(
+      "invalid_argument",
+    );
     let ok: Record<string, unknown> = { leaf: "😀 fine" };
     for (let i = 0; i < 6; i++) ok = { d: ok };
-    await expect(compliance.createAuditLog({ action: "outreach.call_made", campaignId, details: ok }, as(manager))).resolves.toMatchObject({ logId: expect.any(String) });
+    await expect(compliance.createAuditLog({ action: "outreach.call_made", campaignId, details: ok }, as(manager))).resolves.toMatchObject({
+      logId: expect.any(String),
+    });
     expect((await verify()).valid).toBe(true);
   });
 

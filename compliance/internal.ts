@@ -47,9 +47,22 @@ export const recordConsentChange = api(
   async (req: ConsentChangeRequest): Promise<ConsentChangeResponse> => {
     if (!E164.test(req.address)) throw APIError.invalidArgument("address must be an E.164 phone number");
     const hash = addressHash(req.address);
-    const recorded = await store.recordConsentChange({ address: req.address, addressHash: hash, kind: req.kind, keyword: req.keyword.slice(0, 50), channel: req.channel, sourceId: req.sourceId?.trim() || null });
+    const recorded = await store.recordConsentChange({
+      address: req.address,
+      addressHash: hash,
+      kind: req.kind,
+      keyword: req.keyword.slice(0, 50),
+      channel: req.channel,
+      sourceId: req.sourceId?.trim() || null,
+    });
     if (recorded) {
-      await auditOwn({ actorId: "system", action: req.kind === "opt_out" ? "consent.opted_out" : "consent.opted_in", targetType: "phone", targetId: hash, details: { phone: req.address, keyword: req.keyword, channel: req.channel } });
+      await auditOwn({
+        actorId: "system",
+        action: req.kind === "opt_out" ? "consent.opted_out" : "consent.opted_in",
+        targetType: "phone",
+        targetId: hash,
+        details: { phone: req.address, keyword: req.keyword, channel: req.channel },
+      });
     }
     return { recorded };
   },

@@ -94,7 +94,7 @@ export interface AuditChainVerification {
 
 // --- communication checks ---
 
-export type { Communication, ConsentFacts, Finding, Recipient, Sender } from "./domain/rules";
+export type { Communication, Finding } from "./domain/rules";
 import type { Communication, Finding } from "./domain/rules";
 
 /** POST /api/v1/compliance/check: one communication to judge. */
@@ -114,7 +114,7 @@ export interface ComplianceCheckResponse {
 
 // --- retention ---
 
-export type { DataClass, ErasureRequest, ErasureResult, PurgeRequest, PurgeResult } from "../shared/retention";
+export type { DataClass } from "../shared/retention";
 import type { DataClass } from "../shared/retention";
 
 /** How long one class of data is kept, and why. */

@@ -50,7 +50,10 @@ describe("STOP", () => {
 
   test("a signed webhook whose form drifted from its zod schema is a clear 400 and records nothing", async () => {
     const to = phone();
-    expect(await inbound(to, "STOP", "")).toMatchObject({ status: 400, message: expect.stringMatching(/Twilio inbound message does not match its schema: MessageSid: /) });
+    expect(await inbound(to, "STOP", "")).toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/Twilio inbound message does not match its schema: MessageSid: /),
+    });
     expect(await inbound("", "STOP")).toMatchObject({ status: 400, message: expect.stringMatching(/From: a sender/) });
     expect((await compliance.getOptOut({ address: to })).optedOut).toBe(false);
   });
@@ -76,13 +79,25 @@ describe("STOP", () => {
 
     const manager = admin;
     const c = await campaigns.createCampaign(campaignRequest({ name: "STOP" }), as(manager));
-    for (const [channel, address] of [["SMS", stopped], ["WHATSAPP", stopped], ["SMS", other]] as const) {
+    for (const [channel, address] of [
+      ["SMS", stopped],
+      ["WHATSAPP", stopped],
+      ["SMS", other],
+    ] as const) {
       await campaigns.addCampaignContact({ id: c.id, name: `Contact ${++n}`, channel, address, minSeverity: "LOW" }, as(manager));
     }
-    const raised = await alerting.sendCrisisAlert({ campaignId: c.id, crisisScore: 0.9, triggers: ["spike"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.4, recommendedActions: [] }, as(manager));
+    const raised = await alerting.sendCrisisAlert(
+      { campaignId: c.id, crisisScore: 0.9, triggers: ["spike"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.4, recommendedActions: [] },
+      as(manager),
+    );
     await expect.poll(async () => (await alertingStore.getAlert(raised.alertId))?.status, { timeout: 15_000, interval: 50 }).toBe("delivered");
     const deliveries = await alertingStore.listDeliveries([raised.alertId]);
-    expect(deliveries.filter((d) => d.channel !== "PUSH").map((d) => [d.channel, d.recipient, d.status]).sort()).toEqual(
+    expect(
+      deliveries
+        .filter((d) => d.channel !== "PUSH")
+        .map((d) => [d.channel, d.recipient, d.status])
+        .sort(),
+    ).toEqual(
       [
         ["SMS", stopped, "skipped"],
         ["WHATSAPP", stopped, "skipped"],
@@ -93,7 +108,9 @@ describe("STOP", () => {
     expect(sentTo(stopped)).toEqual([]);
     expect(sentTo(other)).toHaveLength(1);
     const skipped = deliveries.find((d) => d.status === "skipped")!;
-    await expect.poll(async () => (await auditEventsFor("alert_delivery", skipped.id)).map((e) => e.action), { timeout: 15_000 }).toEqual(["alert.delivery_skipped"]);
+    await expect
+      .poll(async () => (await auditEventsFor("alert_delivery", skipped.id)).map((e) => e.action), { timeout: 15_000 })
+      .toEqual(["alert.delivery_skipped"]);
 
     // START: messages flow again.
     expect(await inbound(stopped, "START", smSid("start1"))).toMatchObject({ change: "opt_in" });

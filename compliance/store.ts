@@ -59,7 +59,8 @@ async function chainPending(tx: Transaction, head: Head | null): Promise<Head | 
       SELECT l.seq::text AS seq, l.id, l.occurred_at, l.actor_id, l.action, l.target_type, l.target_id, l.request_id,
              l.service, l.campaign_id, l.details_hash, l.user_submitted, d.details
       FROM audit_log l LEFT JOIN audit_details d ON d.log_id = l.id
-      WHERE l.chain_seq IS NULL ORDER BY l.seq LIMIT 5000`) rows.push(r);
+      WHERE l.chain_seq IS NULL ORDER BY l.seq LIMIT 5000`)
+      rows.push(r);
     if (rows.length === 0) return current;
     const links: { id: string; chain_seq: number; campaign_id: string | null; details_hash: string; prev_hash: string; hash: string }[] = [];
     for (const r of rows) {
@@ -142,9 +143,21 @@ async function writeBatch(batch: Pending[]): Promise<boolean[]> {
       const prevHash = head?.hash ?? GENESIS_HASH;
       const hash = entryHash(entry, prevHash);
       rows.push({
-        id: entry.id, chain_seq: entry.seq, occurred_at: entry.occurredAt.toISOString(), actor_id: entry.actorId, action: entry.action,
-        target_type: entry.targetType, target_id: entry.targetId, request_id: entry.requestId, service: entry.service,
-        campaign_id: entry.campaignId, details_hash: entry.detailsHash, prev_hash: prevHash, hash, user_submitted: entry.userSubmitted, details: p.details,
+        id: entry.id,
+        chain_seq: entry.seq,
+        occurred_at: entry.occurredAt.toISOString(),
+        actor_id: entry.actorId,
+        action: entry.action,
+        target_type: entry.targetType,
+        target_id: entry.targetId,
+        request_id: entry.requestId,
+        service: entry.service,
+        campaign_id: entry.campaignId,
+        details_hash: entry.detailsHash,
+        prev_hash: prevHash,
+        hash,
+        user_submitted: entry.userSubmitted,
+        details: p.details,
       });
       head = { seq: entry.seq, hash };
       return true;
@@ -182,7 +195,9 @@ function kickWriter(): void {
       queue = queue.slice(batch.length);
       try {
         const stored = await writeBatch(batch);
-        batch.forEach((p, i) => p.resolve(stored[i]!));
+        batch.forEach((p, i) => {
+          p.resolve(stored[i]!);
+        });
       } catch (err) {
         if (batch.length === 1) batch[0]!.reject(err);
         // One bad event must not fail the others: write them one by one.
@@ -248,7 +263,14 @@ export interface StoredLog {
 }
 
 /** A page of chained entries between start and end (inclusive), in chain order after chain position `afterSeq`, optionally by actor and/or campaign. */
-export async function listLogs(q: { start: Date; end: Date; actorId: string | null; campaignId: string | null; afterSeq: number; limit: number }): Promise<StoredLog[]> {
+export async function listLogs(q: {
+  start: Date;
+  end: Date;
+  actorId: string | null;
+  campaignId: string | null;
+  afterSeq: number;
+  limit: number;
+}): Promise<StoredLog[]> {
   const logs: StoredLog[] = [];
   for await (const r of db.query<LogRow>`
     SELECT l.chain_seq::text AS seq, l.id, l.occurred_at, l.recorded_at, l.actor_id, l.action, l.target_type, l.target_id, l.request_id,
@@ -258,7 +280,14 @@ export async function listLogs(q: { start: Date; end: Date; actorId: string | nu
       AND (${q.actorId}::text IS NULL OR l.actor_id = ${q.actorId})
       AND (${q.campaignId}::text IS NULL OR l.campaign_id = ${q.campaignId})
     ORDER BY l.chain_seq LIMIT ${q.limit}`) {
-    logs.push({ seq: Number(r.seq), event: toEvent(r), recordedAt: r.recorded_at, campaignId: r.campaign_id, redacted: r.details === null, userSubmitted: r.user_submitted });
+    logs.push({
+      seq: Number(r.seq),
+      event: toEvent(r),
+      recordedAt: r.recorded_at,
+      campaignId: r.campaign_id,
+      redacted: r.details === null,
+      userSubmitted: r.user_submitted,
+    });
   }
   return logs;
 }
@@ -477,17 +506,14 @@ export async function completeIfDone(requestId: string): Promise<boolean> {
   return row !== null;
 }
 
-/** Erasure requests for reports: when asked, whether and when completed. */
-export async function listErasures(limit: number): Promise<Omit<StoredErasure, "tasks" | "reason" | "userId">[]> {
-  return db.queryAll`
-    SELECT id, requested_by AS "requestedBy", status, requested_at AS "requestedAt", completed_at AS "completedAt"
-    FROM erasure_requests ORDER BY requested_at DESC LIMIT ${limit}`;
-}
-
 /** Audit entries per action (reports: consent and opt-out counts). */
 export async function actionCounts(actions: string[]): Promise<Record<string, number>> {
   const out: Record<string, number> = Object.fromEntries(actions.map((a) => [a, 0]));
-  for await (const r of db.query<{ action: string; n: number }>`SELECT action, count(*)::int AS n FROM audit_log WHERE action = ANY(${actions}::text[]) GROUP BY action`) out[r.action] = r.n;
+  for await (const r of db.query<{
+    action: string;
+    n: number;
+  }>`SELECT action, count(*)::int AS n FROM audit_log WHERE action = ANY(${actions}::text[]) GROUP BY action`)
+    out[r.action] = r.n;
   return out;
 }
 
@@ -501,7 +527,14 @@ export async function detailsAbout(userId: string): Promise<number> {
 // --- messaging consent ---
 
 /** Records an opt-out or opt-in for an address; false when this source message was already recorded. */
-export async function recordConsentChange(c: { address: string; addressHash: string; kind: "opt_out" | "opt_in"; keyword: string; channel: string; sourceId: string | null }): Promise<boolean> {
+export async function recordConsentChange(c: {
+  address: string;
+  addressHash: string;
+  kind: "opt_out" | "opt_in";
+  keyword: string;
+  channel: string;
+  sourceId: string | null;
+}): Promise<boolean> {
   return inTransaction(db, async (tx) => {
     const event = await tx.queryRow<{ id: string }>`
       INSERT INTO consent_events (address_hash, kind, keyword, channel, source_id) VALUES (${c.addressHash}, ${c.kind}, ${c.keyword}, ${c.channel}, ${c.sourceId})
@@ -537,7 +570,9 @@ export async function insertReport(regulation: string, createdBy: string, conten
   return row!.id;
 }
 
-export async function getReport(id: string): Promise<{ id: string; regulation: string; createdBy: string; createdAt: Date; content: Record<string, unknown> } | null> {
+export async function getReport(
+  id: string,
+): Promise<{ id: string; regulation: string; createdBy: string; createdAt: Date; content: Record<string, unknown> } | null> {
   return db.queryRow`SELECT id, regulation, created_by AS "createdBy", created_at AS "createdAt", content FROM compliance_reports WHERE id = ${id}`;
 }
 
@@ -559,7 +594,11 @@ export async function actionEntriesBetween(action: string, start: Date, end: Dat
 }
 
 /** The opt-out and opt-in events received in [start, end), oldest first (numbers only as hashes). */
-export async function consentEventsBetween(start: Date, end: Date, limit: number): Promise<{ kind: "opt_out" | "opt_in"; keyword: string; channel: string; receivedAt: Date; addressHash: string }[]> {
+export async function consentEventsBetween(
+  start: Date,
+  end: Date,
+  limit: number,
+): Promise<{ kind: "opt_out" | "opt_in"; keyword: string; channel: string; receivedAt: Date; addressHash: string }[]> {
   return db.queryAll`
     SELECT kind, keyword, channel, received_at AS "receivedAt", address_hash AS "addressHash" FROM consent_events
     WHERE received_at >= ${start} AND received_at < ${end} ORDER BY received_at, id LIMIT ${limit}`;

@@ -23,12 +23,12 @@ function summarize(meta: AppMeta): string {
     plural(meta.subscriptions.length, "subscription"),
     plural(meta.cronJobs.length, "cron job"),
     plural(meta.secrets.length, "secret"),
-    meta.authHandler ? "auth handler " + meta.authHandler.name : "no auth handler",
+    meta.authHandler ? `auth handler ${meta.authHandler.name}` : "no auth handler",
   ].join(", ");
 }
 
 function report(diagnostics: Diagnostic[]): number {
-  for (const d of diagnostics) process.stderr.write(formatDiagnostic(d) + "\n");
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
   process.stderr.write(`${diagnostics.length} ${diagnostics.length === 1 ? "error" : "errors"}\n`);
   return 1;
 }
@@ -78,7 +78,7 @@ export async function main(args: string[], root: string): Promise<number | null>
       const out = path.resolve(root, i >= 0 ? args[i + 1] : cmd === "openapi" ? "encore.gen/openapi.json" : "encore.gen/client.ts");
       const text =
         cmd === "openapi"
-          ? JSON.stringify((await import("./codegen/openapi.ts")).openapiDocument(meta), null, 2) + "\n"
+          ? `${JSON.stringify((await import("./codegen/openapi.ts")).openapiDocument(meta), null, 2)}\n`
           : (await import("./codegen/client.ts")).generateClient(meta);
       const { mkdirSync, writeFileSync } = await import("node:fs");
       mkdirSync(path.dirname(out), { recursive: true });

@@ -34,7 +34,7 @@ export async function deadLetters(root: string, args: string[]): Promise<number>
       process.stdout.write(`redriven: message ${redrive} on ${subscription}\n`);
       return 0;
     }
-    for (const d of await engine.deadLetters(subscription)) process.stdout.write(JSON.stringify(d) + "\n");
+    for (const d of await engine.deadLetters(subscription)) process.stdout.write(`${JSON.stringify(d)}\n`);
     return 0;
   } finally {
     await dbs.close();

@@ -210,7 +210,7 @@ export interface AppMeta {
 /** Durations in Encore's DurationString syntax ("10s", "1h30m", "500ms") → milliseconds. */
 export function parseDuration(s: string): number | null {
   const re = /(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s|m|h)/gy;
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   let total = 0;
   let matched = false;
   const text = s.trim();

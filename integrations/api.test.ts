@@ -39,7 +39,12 @@ async function newCampaign(name: string): Promise<string> {
       startDate: new Date("2026-01-01T00:00:00Z"),
       endDate: new Date("2027-11-03T00:00:00Z"),
       budget: 1000,
-      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" }, interests: [], locations: [], platforms: ["facebook"] },
+      targetAudience: {
+        demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" },
+        interests: [],
+        locations: [],
+        platforms: ["facebook"],
+      },
     },
     as(manager),
   );
@@ -53,9 +58,22 @@ beforeAll(async () => {
   [manager, analyst, outsider, viewer] = [await user("manager"), await user("analyst"), await user("analyst"), await user("viewer")];
   campaignId = await newCampaign("Rivera for Senate");
   await campaigns.addCampaignKeywords({ id: campaignId, keywords: [{ keyword: "Rivera" }] }, as(manager));
-  ml.add({ description: "Rivera wins debate", sentiment: "positive", screen_name: "paper", followers_count: 9000 }, { description: "Rivera gaffe", sentiment: "negative" }, { description: "Chen rally", campaign: "Chen" });
+  ml.add(
+    { description: "Rivera wins debate", sentiment: "positive", screen_name: "paper", followers_count: 9000 },
+    { description: "Rivera gaffe", sentiment: "negative" },
+    { description: "Chen rally", campaign: "Chen" },
+  );
   meta.campaigns.push({ id: "23851", name: "GOTV", status: "ACTIVE", objective: "OUTCOME_AWARENESS", impressions: 5000, clicks: 50, spend: 61.25 });
-  google.campaigns.push({ id: "2001", name: "Brand search", status: "ENABLED", channel: "SEARCH", impressions: 800, clicks: 40, costMicros: 20_000_000, conversions: 3 });
+  google.campaigns.push({
+    id: "2001",
+    name: "Brand search",
+    status: "ENABLED",
+    channel: "SEARCH",
+    impressions: 800,
+    clicks: 40,
+    costMicros: 20_000_000,
+    conversions: 3,
+  });
 });
 afterAll(async () => {
   await Promise.all([twilio.close(), ml.close(), meta.close(), google.close()]);
@@ -73,7 +91,12 @@ describe("reading provider data for a campaign", () => {
 
   test("Meta, no account linked: the configured default account's campaigns with insights, at the configured API version", async () => {
     const data = await integrations.fetchMetaAdsData({ campaignId }, as(manager));
-    expect(data).toMatchObject({ adAccountId: "act_1234567890", apiVersion: "v27.0", source: "default", totals: { impressions: 5000, clicks: 50, spend: 61.25 } });
+    expect(data).toMatchObject({
+      adAccountId: "act_1234567890",
+      apiVersion: "v27.0",
+      source: "default",
+      totals: { impressions: 5000, clicks: 50, spend: 61.25 },
+    });
     expect(data.campaigns[0]).toMatchObject({ id: "23851", name: "GOTV", cpc: 1.225 });
     expect(data.accounts).toEqual([{ adAccountId: "act_1234567890", campaigns: data.campaigns, totals: data.totals }]);
     expect(meta.versions.at(-1)).toBe("v27.0");
@@ -88,10 +111,25 @@ describe("reading provider data for a campaign", () => {
   test("linked accounts: each campaign gets its own accounts' data, not the default account's", async () => {
     const X = await newCampaign("Chen for Mayor");
     const Y = await newCampaign("Okafor for Council");
-    meta.addAccount("act_5550001", "Chen Meta").campaigns.push({ id: "70001", name: "Chen persuasion", status: "ACTIVE", objective: "OUTCOME_AWARENESS", impressions: 100, clicks: 4, spend: 2.5 });
-    meta.addAccount("act_5550002", "Okafor Meta").campaigns.push({ id: "70002", name: "Okafor GOTV", status: "ACTIVE", objective: "OUTCOME_ENGAGEMENT", impressions: 300, clicks: 6, spend: 9 });
-    meta.addAccount("act_5550003", "Okafor Meta 2").campaigns.push({ id: "70003", name: "Okafor video", status: "PAUSED", objective: "OUTCOME_AWARENESS", impressions: 200, clicks: 2, spend: 1.25 });
-    google.addCustomer("5550000001", "Chen Search").campaigns.push({ id: "80001", name: "Chen search", status: "ENABLED", channel: "SEARCH", impressions: 70, clicks: 7, costMicros: 3_500_000, conversions: 1 });
+    meta
+      .addAccount("act_5550001", "Chen Meta")
+      .campaigns.push({ id: "70001", name: "Chen persuasion", status: "ACTIVE", objective: "OUTCOME_AWARENESS", impressions: 100, clicks: 4, spend: 2.5 });
+    meta
+      .addAccount("act_5550002", "Okafor Meta")
+      .campaigns.push({ id: "70002", name: "Okafor GOTV", status: "ACTIVE", objective: "OUTCOME_ENGAGEMENT", impressions: 300, clicks: 6, spend: 9 });
+    meta
+      .addAccount("act_5550003", "Okafor Meta 2")
+      .campaigns.push({ id: "70003", name: "Okafor video", status: "PAUSED", objective: "OUTCOME_AWARENESS", impressions: 200, clicks: 2, spend: 1.25 });
+    google.addCustomer("5550000001", "Chen Search").campaigns.push({
+      id: "80001",
+      name: "Chen search",
+      status: "ENABLED",
+      channel: "SEARCH",
+      impressions: 70,
+      clicks: 7,
+      costMicros: 3_500_000,
+      conversions: 1,
+    });
     await campaigns.linkCampaignAdAccount({ id: X, platform: "meta", accountId: "5550001" }, as(manager));
     await campaigns.linkCampaignAdAccount({ id: X, platform: "google", accountId: "555-000-0001" }, as(manager));
     await campaigns.linkCampaignAdAccount({ id: Y, platform: "meta", accountId: "act_5550003" }, as(manager));
@@ -132,7 +170,12 @@ describe("reading provider data for a campaign", () => {
     expect(partial.totals).toEqual({ impressions: 300, clicks: 6, spend: 9 });
     expect(partial.accounts[0]).toMatchObject({ adAccountId: "act_5550002", campaigns: [{ id: "70002" }] });
     expect(partial.accounts[0].error).toBeUndefined();
-    expect(partial.accounts[1]).toMatchObject({ adAccountId: "act_5550003", campaigns: [], totals: { impressions: 0, clicks: 0, spend: 0 }, error: expect.stringContaining("does not exist") });
+    expect(partial.accounts[1]).toMatchObject({
+      adAccountId: "act_5550003",
+      campaigns: [],
+      totals: { impressions: 0, clicks: 0, spend: 0 },
+      error: expect.stringContaining("does not exist"),
+    });
     // …and refusing every one is the provider's refusal, as for a single account (400).
     meta.accounts.delete("act_5550002");
     expect(await code(integrations.fetchMetaAdsData({ campaignId: Y }, as(analyst)))).toBe("invalid_argument");

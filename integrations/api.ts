@@ -9,7 +9,17 @@ import { ProviderError } from "../shared/resilience";
 import { actId } from "./clients/meta";
 import { summarize } from "./domain/mentions";
 import { handleStatusCallback, sendVia } from "./flows/messages";
-import type { AdAccountSource, AdPlatform, AdTotals, CampaignIdParams, GoogleAdsData, MentionlyticsData, MetaAdsData, SendSmsRequest, SendSmsResponse } from "./model";
+import type {
+  AdAccountSource,
+  AdPlatform,
+  AdTotals,
+  CampaignIdParams,
+  GoogleAdsData,
+  MentionlyticsData,
+  MetaAdsData,
+  SendSmsRequest,
+  SendSmsResponse,
+} from "./model";
 import { googleAdsForAccounts, mentionlytics, metaForAccounts, toAPIError } from "./flows/providers";
 import { googleAdsSettings, metaSettings } from "./secrets";
 import { readTwilioWebhook, refuseTwilioWebhook } from "./webhook";
@@ -35,7 +45,10 @@ export const fetchMentionlyticsData = api(
     const until = new Date();
     try {
       const { mentions } = await client.mentions({ since: new Date(until.getTime() - MENTIONS_WINDOW_MS), until });
-      return summarize(mentions, keywords.map((k) => k.keyword));
+      return summarize(
+        mentions,
+        keywords.map((k) => k.keyword),
+      );
     } catch (err) {
       throw toAPIError(err);
     }
@@ -50,7 +63,11 @@ export const fetchMetaAdsData = api(
     const client = metaForAccounts();
     const configured = metaSettings().adAccountId;
     const { source, targets } = await adTargets(campaignId, "meta", configured && actId(configured));
-    const accounts = await readAccounts(targets, (account) => client.campaigns({ account }), (c) => c.spend);
+    const accounts = await readAccounts(
+      targets,
+      (account) => client.campaigns({ account }),
+      (c) => c.spend,
+    );
     return {
       adAccountId: accounts[0].accountId,
       apiVersion: client.apiVersion,
@@ -69,7 +86,11 @@ export const fetchGoogleAdsData = api(
     await campaignReader(campaignId);
     const client = googleAdsForAccounts();
     const { source, targets } = await adTargets(campaignId, "google", googleAdsSettings().customerId);
-    const accounts = await readAccounts(targets, (customerId) => client.campaigns(undefined, customerId), (c) => c.cost);
+    const accounts = await readAccounts(
+      targets,
+      (customerId) => client.campaigns(undefined, customerId),
+      (c) => c.cost,
+    );
     return {
       customerId: accounts[0].accountId,
       apiVersion: client.apiVersion,
@@ -116,7 +137,11 @@ interface AccountRead<C> extends AdTarget {
  * call fails as before (400 for a refused request, 503 for credentials). A provider that is down,
  * throttling or answering garbage fails the call at once (503).
  */
-async function readAccounts<C extends { impressions: number; clicks: number }>(targets: AdTarget[], list: (accountId: string) => Promise<C[]>, spendOf: (c: C) => number): Promise<AccountRead<C>[]> {
+async function readAccounts<C extends { impressions: number; clicks: number }>(
+  targets: AdTarget[],
+  list: (accountId: string) => Promise<C[]>,
+  spendOf: (c: C) => number,
+): Promise<AccountRead<C>[]> {
   const out: AccountRead<C>[] = [];
   let refused: unknown = null;
   for (const target of targets) {
@@ -152,14 +177,11 @@ export const sendSMSAlert = api(
 );
 
 // twilioStatusCallback receives Twilio's message status callbacks; the X-Twilio-Signature must match (else 403, logged).
-export const twilioStatusCallback = api.raw(
-  { expose: true, method: "POST", path: "/api/v1/integrations/twilio/status" },
-  async (req, resp) => {
-    const result = await handleStatusCallback(await readTwilioWebhook(req));
-    if (result.status === 204) {
-      resp.writeHead(204).end();
-      return;
-    }
-    refuseTwilioWebhook(resp, result.status, result.message);
-  },
-);
+export const twilioStatusCallback = api.raw({ expose: true, method: "POST", path: "/api/v1/integrations/twilio/status" }, async (req, resp) => {
+  const result = await handleStatusCallback(await readTwilioWebhook(req));
+  if (result.status === 204) {
+    resp.writeHead(204).end();
+    return;
+  }
+  refuseTwilioWebhook(resp, result.status, result.message);
+});

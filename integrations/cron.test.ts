@@ -19,7 +19,12 @@ beforeAll(async () => {
       startDate: new Date("2026-01-01T00:00:00Z"),
       endDate: new Date("2027-11-03T00:00:00Z"),
       budget: 1000,
-      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" }, interests: [], locations: [], platforms: [] },
+      targetAudience: {
+        demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "any", education: "any" },
+        interests: [],
+        locations: [],
+        platforms: [],
+      },
     },
     as,
   );

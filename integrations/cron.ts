@@ -45,7 +45,14 @@ async function pass(all: PollCampaign[]): Promise<PollResult[]> {
 export async function runPolls(): Promise<PollRunResponse> {
   const ads = adsConfigured();
   const platforms = (["meta", "google"] as const).filter((p) => ads[p]);
-  const total: PollRunResponse = { configured: configured().mentionlytics, campaigns: 0, polled: 0, delivered: 0, failures: 0, ads: { platforms: [...platforms], polled: 0, days: 0, failures: 0 } };
+  const total: PollRunResponse = {
+    configured: configured().mentionlytics,
+    campaigns: 0,
+    polled: 0,
+    delivered: 0,
+    failures: 0,
+    ads: { platforms: [...platforms], polled: 0, days: 0, failures: 0 },
+  };
   if (platforms.length > 0) {
     await pollAllAds(platforms, total).catch((err: Error) => {
       total.ads.failures++;
@@ -97,4 +104,8 @@ async function pollAllAds(platforms: AdPlatform[], total: PollRunResponse): Prom
 export const pollFeeds = api({ expose: false, method: "POST", path: "/internal/integrations/poll" }, (): Promise<PollRunResponse> => runPolls());
 
 // 'integrations-poll' polls Mentionlytics, Meta and Google Ads for active campaigns every minute.
-export const integrationsPoll = new CronJob("integrations-poll", { title: "Poll Mentionlytics, Meta and Google Ads for active campaigns", every: "1m", endpoint: pollFeeds });
+export const integrationsPoll = new CronJob("integrations-poll", {
+  title: "Poll Mentionlytics, Meta and Google Ads for active campaigns",
+  every: "1m",
+  endpoint: pollFeeds,
+});

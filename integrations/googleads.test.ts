@@ -17,7 +17,16 @@ let client: GoogleAdsClient;
 beforeAll(async () => {
   fake = await startFakeGoogleAds();
   for (let i = 1; i <= 23; i++) {
-    fake.campaigns.push({ id: String(20_000_000_000 + i), name: `Search ${i}`, status: i % 3 ? "ENABLED" : "PAUSED", channel: "SEARCH", impressions: 100 * i, clicks: 5 * i, costMicros: 2_500_000 * i, conversions: i / 2 });
+    fake.campaigns.push({
+      id: String(20_000_000_000 + i),
+      name: `Search ${i}`,
+      status: i % 3 ? "ENABLED" : "PAUSED",
+      channel: "SEARCH",
+      impressions: 100 * i,
+      clicks: 5 * i,
+      costMicros: 2_500_000 * i,
+      conversions: i / 2,
+    });
   }
 });
 afterAll(() => fake.close());
@@ -39,7 +48,17 @@ test("refreshes an access token, sends GAQL with the headers, and reads rows fro
   expect(search.headers["developer-token"]).toBe("dev-token");
   expect(search.headers["login-customer-id"]).toBe("9876543210");
   expect(fake.queries.at(-1)).toBe(CAMPAIGNS_QUERY);
-  expect(campaigns[3]).toMatchObject({ id: "20000000004", name: "Search 4", status: "ENABLED", channelType: "SEARCH", impressions: 400, clicks: 20, cost: 10, conversions: 2, averageCpc: 0.5 });
+  expect(campaigns[3]).toMatchObject({
+    id: "20000000004",
+    name: "Search 4",
+    status: "ENABLED",
+    channelType: "SEARCH",
+    impressions: 400,
+    clicks: 20,
+    cost: 10,
+    conversions: 2,
+    averageCpc: 0.5,
+  });
 });
 
 test("the access token is reused until it expires", async () => {
@@ -60,18 +79,30 @@ test("a revoked access token is refreshed once and the query succeeds", async ()
 
 test("an expired refresh token is a clear auth error", async () => {
   const bad = new GoogleAdsClient({ ...config, refreshToken: "1//old" }, policy);
-  await expect(bad.campaigns()).rejects.toMatchObject({ kind: "auth", code: "invalid_grant", message: expect.stringContaining("Token has been expired or revoked") });
+  await expect(bad.campaigns()).rejects.toMatchObject({
+    kind: "auth",
+    code: "invalid_grant",
+    message: expect.stringContaining("Token has been expired or revoked"),
+  });
 });
 
 test("Google's error details name the failing field", async () => {
-  await expect(client.search("SELECT foo FROM bar", z.unknown())).rejects.toMatchObject({ kind: "client", status: 400, message: expect.stringContaining("PROHIBITED_RESOURCE_TYPE_IN_FROM_CLAUSE") });
+  await expect(client.search("SELECT foo FROM bar", z.unknown())).rejects.toMatchObject({
+    kind: "client",
+    status: 400,
+    message: expect.stringContaining("PROHIBITED_RESOURCE_TYPE_IN_FROM_CLAUSE"),
+  });
   const denied = new GoogleAdsClient({ ...config, loginCustomerId: "111" }, policy);
   await expect(denied.campaigns()).rejects.toMatchObject({ kind: "auth", code: "PERMISSION_DENIED" });
 });
 
 test("429 RESOURCE_EXHAUSTED with Retry-After is honoured", async () => {
   await client.accessToken();
-  fake.inject({ kind: "rate_limit", retryAfterSeconds: 5, body: { error: { code: 429, message: "Resource has been exhausted (e.g. check quota).", status: "RESOURCE_EXHAUSTED" } } });
+  fake.inject({
+    kind: "rate_limit",
+    retryAfterSeconds: 5,
+    body: { error: { code: 429, message: "Resource has been exhausted (e.g. check quota).", status: "RESOURCE_EXHAUSTED" } },
+  });
   expect(await client.campaigns()).toHaveLength(23);
   expect(clock.sleeps).toEqual([5000]);
 });
@@ -95,9 +126,10 @@ test("a drifted row (costMicros no longer a number, campaign.id missing) is reje
   fake.inject({ kind: "status", status: 200, body: [{ results: [{ campaign: { name: "Rivera Search" }, metrics: { costMicros: { units: 5 } } }] }] });
   const err = await client.campaigns().catch((e: unknown) => e);
   expect(err).toMatchObject({ kind: "malformed" });
-  expect((err as Error).message).toMatch(/Google Ads searchStream does not match its schema: 0\.results\.0\.campaign\.id: .*0\.results\.0\.metrics\.costMicros/);
+  expect((err as Error).message).toMatch(
+    /Google Ads searchStream does not match its schema: 0\.results\.0\.campaign\.id: .*0\.results\.0\.metrics\.costMicros/,
+  );
 });
-
 
 test("the circuit opens after repeated failures and recovers", async () => {
   await client.accessToken();

@@ -17,7 +17,12 @@ const OPT_IN = new Set(["START", "UNSTOP"]);
 
 /** The consent change an inbound message asks for: its first word, case and punctuation ignored. */
 export function consentKeyword(body: string): { kind: "opt_out" | "opt_in"; keyword: string } | null {
-  const word = body.trim().split(/\s+/)[0]?.replace(/[^a-z]/gi, "").toUpperCase() ?? "";
+  const word =
+    body
+      .trim()
+      .split(/\s+/)[0]
+      ?.replace(/[^a-z]/gi, "")
+      .toUpperCase() ?? "";
   if (OPT_OUT.has(word)) return { kind: "opt_out", keyword: word };
   if (OPT_IN.has(word)) return { kind: "opt_in", keyword: word };
   return null;
@@ -60,7 +65,13 @@ export async function handleInbound(m: InboundMessage): Promise<{ status: number
   const text = form.data.Body ?? "";
   const consent = consentKeyword(text);
   if (consent) {
-    await compliance.recordConsentChange({ address, kind: consent.kind, keyword: consent.keyword, channel: whatsapp ? "whatsapp" : "sms", sourceId: form.data.MessageSid ?? form.data.SmsSid });
+    await compliance.recordConsentChange({
+      address,
+      kind: consent.kind,
+      keyword: consent.keyword,
+      channel: whatsapp ? "whatsapp" : "sms",
+      sourceId: form.data.MessageSid ?? form.data.SmsSid,
+    });
     return { status: 200, message: "", change: consent.kind, reply: "" };
   }
   const ack = ackCommand(text);
@@ -74,15 +85,12 @@ export async function handleInbound(m: InboundMessage): Promise<{ status: number
 }
 
 // twilioInbound receives Twilio's incoming-message webhook (STOP/START keywords, ACK <ref> acknowledgements); the X-Twilio-Signature must match (else 403).
-export const twilioInbound = api.raw(
-  { expose: true, method: "POST", path: "/api/v1/integrations/twilio/inbound" },
-  async (req, resp) => {
-    const result = await handleInbound(await readTwilioWebhook(req));
-    if (result.status === 200) {
-      // STOP/START: no auto-reply from us (Twilio's own opt-out handling confirms to the sender); ACK: the confirmation.
-      resp.writeHead(200, { "content-type": "text/xml" }).end(twiml(result.reply));
-      return;
-    }
-    refuseTwilioWebhook(resp, result.status, result.message);
-  },
-);
+export const twilioInbound = api.raw({ expose: true, method: "POST", path: "/api/v1/integrations/twilio/inbound" }, async (req, resp) => {
+  const result = await handleInbound(await readTwilioWebhook(req));
+  if (result.status === 200) {
+    // STOP/START: no auto-reply from us (Twilio's own opt-out handling confirms to the sender); ACK: the confirmation.
+    resp.writeHead(200, { "content-type": "text/xml" }).end(twiml(result.reply));
+    return;
+  }
+  refuseTwilioWebhook(resp, result.status, result.message);
+});

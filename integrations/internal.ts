@@ -85,7 +85,11 @@ export const listGoogleAccountCampaigns = api(
 async function checkAccount(platform: AdPlatform, raw: string): Promise<CheckAdAccountResponse> {
   const accountId = canonicalAccountId(platform, raw);
   if (!accountId) {
-    throw APIError.invalidArgument(platform === "meta" ? `a Meta ad account id is act_ followed by digits, got ${JSON.stringify(raw)}` : `a Google Ads customer id is 10 digits (123-456-7890), got ${JSON.stringify(raw)}`);
+    throw APIError.invalidArgument(
+      platform === "meta"
+        ? `a Meta ad account id is act_ followed by digits, got ${JSON.stringify(raw)}`
+        : `a Google Ads customer id is 10 digits (123-456-7890), got ${JSON.stringify(raw)}`,
+    );
   }
   try {
     if (platform === "meta") {
@@ -96,7 +100,8 @@ async function checkAccount(platform: AdPlatform, raw: string): Promise<CheckAdA
     return { reachable: true, accountId, name: c.name, currency: c.currency };
   } catch (err) {
     // The provider answered and refused this account (unknown, or no access with our credentials).
-    if (err instanceof ProviderError && (err.kind === "client" || err.kind === "auth")) return { reachable: false, accountId, name: "", currency: "", reason: err.message };
+    if (err instanceof ProviderError && (err.kind === "client" || err.kind === "auth"))
+      return { reachable: false, accountId, name: "", currency: "", reason: err.message };
     throw toAPIError(err);
   }
 }

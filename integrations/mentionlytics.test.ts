@@ -26,13 +26,26 @@ beforeAll(async () => {
       screen_name: i % 2 ? "bignews" : "smallvoice",
       followers_count: i % 2 ? 50_000 : 200,
     })),
-    ...Array.from({ length: 5 }, (_, i) => ({ pub_date: new Date(t0 + i * 1000).toISOString(), description: `Chen rally ${i}`, campaign: "Chen", sentiment: "negative" })),
+    ...Array.from({ length: 5 }, (_, i) => ({
+      pub_date: new Date(t0 + i * 1000).toISOString(),
+      description: `Chen rally ${i}`,
+      campaign: "Chen",
+      sentiment: "negative",
+    })),
   );
 });
 afterAll(() => fake.close());
 beforeEach(() => {
   clock = new FastClock();
-  policy = new ProviderPolicy({ ...DEFAULT_POLICY, provider: "mentionlytics", clock, timeoutMs: 3000, maxAttempts: 3, failureThreshold: 3, resetTimeoutMs: 5000 });
+  policy = new ProviderPolicy({
+    ...DEFAULT_POLICY,
+    provider: "mentionlytics",
+    clock,
+    timeoutMs: 3000,
+    maxAttempts: 3,
+    failureThreshold: 3,
+    resetTimeoutMs: 5000,
+  });
   client = new MentionlyticsClient({ token: fake.token, baseUrl: fake.url }, policy);
 });
 
@@ -80,12 +93,21 @@ test("a hanging page times out, is retried, and the fetch completes", async () =
 
 test("a malformed body is a clear error, a body without mentions too, and drifted mentions (zod schema)", async () => {
   fake.inject({ kind: "malformed" });
-  await expect(client.mentions({ since, until })).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("mentionlytics: malformed JSON") });
+  await expect(client.mentions({ since, until })).rejects.toMatchObject({
+    kind: "malformed",
+    message: expect.stringContaining("mentionlytics: malformed JSON"),
+  });
   fake.inject({ kind: "status", status: 200, body: { data: [] } });
-  await expect(client.mentions({ since, until })).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("Mentionlytics mentions page does not match its schema: mentions: ") });
+  await expect(client.mentions({ since, until })).rejects.toMatchObject({
+    kind: "malformed",
+    message: expect.stringContaining("Mentionlytics mentions page does not match its schema: mentions: "),
+  });
   // Every mention drifted (the date renamed, followers as text): the page is refused, nothing mapped.
   fake.inject({ kind: "status", status: 200, body: { mentions: [{ id: 1, published: "2026-11-01 10:00:00", followers_count: "many" }] } });
-  await expect(client.mentions({ since, until })).rejects.toMatchObject({ kind: "malformed", message: expect.stringMatching(/no mention of the page matches its schema \(pub_date: .*followers_count/) });
+  await expect(client.mentions({ since, until })).rejects.toMatchObject({
+    kind: "malformed",
+    message: expect.stringMatching(/no mention of the page matches its schema \(pub_date: .*followers_count/),
+  });
 });
 
 test("a wrong token is an auth error with Mentionlytics' message", async () => {
@@ -110,7 +132,13 @@ test("the cursor delivers each mention once across polls, even at equal timestam
   expect(first.fresh).toHaveLength(10);
   // The second poll sees overlapping results (the provider's window is by day) plus new ones.
   const second = advance(first.cursor, mentions);
-  expect(second.fresh.map((m) => m.id).sort()).toEqual(mentions.filter((m) => !first.fresh.includes(m)).filter((m) => m.timestamp >= first.fresh[9].timestamp).map((m) => m.id).sort());
+  expect(second.fresh.map((m) => m.id).sort()).toEqual(
+    mentions
+      .filter((m) => !first.fresh.includes(m))
+      .filter((m) => m.timestamp >= first.fresh[9].timestamp)
+      .map((m) => m.id)
+      .sort(),
+  );
   const third = advance(second.cursor, mentions);
   expect(third.fresh).toHaveLength(0);
   expect(new Set([...first.fresh, ...second.fresh].map((m) => m.id)).size).toBe(first.fresh.length + second.fresh.length);

@@ -16,14 +16,32 @@ let client: MetaClient;
 beforeAll(async () => {
   fake = await startFakeMeta();
   for (let i = 1; i <= 12; i++) {
-    fake.campaigns.push({ id: `2385000000${i}`, name: `Persuasion ${i}`, status: i % 4 ? "ACTIVE" : "PAUSED", objective: "OUTCOME_AWARENESS", daily_budget: "5000", impressions: 1000 * i, clicks: 10 * i, spend: 12.5 * i });
+    fake.campaigns.push({
+      id: `2385000000${i}`,
+      name: `Persuasion ${i}`,
+      status: i % 4 ? "ACTIVE" : "PAUSED",
+      objective: "OUTCOME_AWARENESS",
+      daily_budget: "5000",
+      impressions: 1000 * i,
+      clicks: 10 * i,
+      spend: 12.5 * i,
+    });
   }
 });
 afterAll(() => fake.close());
 beforeEach(() => {
   clock = new FastClock();
   for (const k of Object.keys(fake.headers)) delete fake.headers[k];
-  policy = new ProviderPolicy({ ...DEFAULT_POLICY, provider: "meta", clock, timeoutMs: 3000, maxAttempts: 3, failureThreshold: 3, resetTimeoutMs: 5000, maxRetryAfterMs: 120_000 });
+  policy = new ProviderPolicy({
+    ...DEFAULT_POLICY,
+    provider: "meta",
+    clock,
+    timeoutMs: 3000,
+    maxAttempts: 3,
+    failureThreshold: 3,
+    resetTimeoutMs: 5000,
+    maxRetryAfterMs: 120_000,
+  });
   client = new MetaClient({ accessToken: fake.token, baseUrl: fake.url, apiVersion: "v27.0", adAccountId: "1234567890" }, policy);
 });
 
@@ -36,7 +54,16 @@ test("campaigns and insights are read across cursor pages and joined", async () 
   expect(reqs[1].query.get("after")).toBeTruthy();
   expect(reqs[0].path).toBe("/v27.0/act_1234567890/campaigns");
   expect(reqs[3].query.get("level")).toBe("campaign");
-  expect(campaigns[2]).toMatchObject({ id: "23850000003", name: "Persuasion 3", status: "ACTIVE", dailyBudget: 50, impressions: 3000, clicks: 30, spend: 37.5, cpc: 1.25 });
+  expect(campaigns[2]).toMatchObject({
+    id: "23850000003",
+    name: "Persuasion 3",
+    status: "ACTIVE",
+    dailyBudget: 50,
+    impressions: 3000,
+    clicks: 30,
+    spend: 37.5,
+    cpc: 1.25,
+  });
   expect(campaigns[3].status).toBe("PAUSED");
 });
 
@@ -52,8 +79,14 @@ test("Graph throttling (code 80004 as a 400) waits the time Meta estimates, then
   fake.inject({
     kind: "status",
     status: 400,
-    body: { error: { message: "There have been too many calls to this ad-account.", type: "OAuthException", code: 80004, error_subcode: 2446079, fbtrace_id: "x" } },
-    headers: { "x-business-use-case-usage": JSON.stringify({ "1234567890": [{ type: "ads_management", call_count: 100, total_cputime: 20, total_time: 20, estimated_time_to_regain_access: 1 }] }) },
+    body: {
+      error: { message: "There have been too many calls to this ad-account.", type: "OAuthException", code: 80004, error_subcode: 2446079, fbtrace_id: "x" },
+    },
+    headers: {
+      "x-business-use-case-usage": JSON.stringify({
+        "1234567890": [{ type: "ads_management", call_count: 100, total_cputime: 20, total_time: 20, estimated_time_to_regain_access: 1 }],
+      }),
+    },
   });
   expect(await client.campaigns()).toHaveLength(12);
   expect(clock.sleeps[0]).toBe(60_000);
@@ -82,7 +115,10 @@ test("malformed JSON, a page without data and a drifted row are clear errors (zo
   fake.inject({ kind: "malformed" });
   await expect(client.campaigns()).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("meta: malformed JSON") });
   fake.inject({ kind: "status", status: 200, body: { campaigns: [] } });
-  await expect(client.campaigns()).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("Meta campaigns page does not match its schema: data: ") });
+  await expect(client.campaigns()).rejects.toMatchObject({
+    kind: "malformed",
+    message: expect.stringContaining("Meta campaigns page does not match its schema: data: "),
+  });
   // A campaign whose spend drifted to an object: refused, nothing mapped to a wrong number.
   fake.inject({ kind: "status", status: 200, body: { data: [{ id: "1", name: "x", daily_budget: { amount: 5 } }] } });
   await expect(client.campaigns()).rejects.toMatchObject({ kind: "malformed", message: expect.stringContaining("data.0.daily_budget") });

@@ -87,9 +87,31 @@ export async function reclaimStaleMessage(key: string, olderThan: Date, owner: s
 }
 
 export async function getMessage(key: string): Promise<MessageRow | null> {
-  const r = await db.queryRow<{ idempotency_key: string; channel: "sms" | "whatsapp"; status: string; sid: string | null; to_address: string | null; from_address: string | null; body_sha256: string | null; created_at: Date; updated_at: Date }>`
+  const r = await db.queryRow<{
+    idempotency_key: string;
+    channel: "sms" | "whatsapp";
+    status: string;
+    sid: string | null;
+    to_address: string | null;
+    from_address: string | null;
+    body_sha256: string | null;
+    created_at: Date;
+    updated_at: Date;
+  }>`
     SELECT idempotency_key, channel, status, sid, to_address, from_address, body_sha256, created_at, updated_at FROM messages WHERE idempotency_key = ${key}`;
-  return r && { idempotencyKey: r.idempotency_key, channel: r.channel, status: r.status, sid: r.sid, toAddress: r.to_address, fromAddress: r.from_address, bodySha256: r.body_sha256, createdAt: r.created_at, updatedAt: r.updated_at };
+  return (
+    r && {
+      idempotencyKey: r.idempotency_key,
+      channel: r.channel,
+      status: r.status,
+      sid: r.sid,
+      toAddress: r.to_address,
+      fromAddress: r.from_address,
+      bodySha256: r.body_sha256,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }
+  );
 }
 
 /** Records Twilio's answer to a send. */

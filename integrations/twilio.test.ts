@@ -63,7 +63,12 @@ test("a WhatsApp send uses the whatsapp: addresses", async () => {
 
 test("Twilio's error body becomes a clear, non-retried client error", async () => {
   const before = fake.requests.length;
-  await expect(client.sendMessage({ ...sms, to: "+1" })).rejects.toMatchObject({ kind: "client", status: 400, code: 21211, message: expect.stringContaining("not a valid phone number") });
+  await expect(client.sendMessage({ ...sms, to: "+1" })).rejects.toMatchObject({
+    kind: "client",
+    status: 400,
+    code: 21211,
+    message: expect.stringContaining("not a valid phone number"),
+  });
   expect(fake.requests.length - before).toBe(1);
 });
 
@@ -91,7 +96,10 @@ test("5xx is retried with backoff", async () => {
 test("a hanging Twilio times out and the send is not repeated (it may have landed)", async () => {
   fake.inject({ kind: "hang" });
   const before = fake.requests.length;
-  const quick = new TwilioClient({ accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url }, new ProviderPolicy({ ...policy.o, timeoutMs: 200 }));
+  const quick = new TwilioClient(
+    { accountSid: fake.accountSid, authToken: fake.authToken, baseUrl: fake.url },
+    new ProviderPolicy({ ...policy.o, timeoutMs: 200 }),
+  );
   await expect(quick.sendMessage(sms)).rejects.toMatchObject({ kind: "timeout" });
   expect(fake.requests.length - before).toBe(1);
 });

@@ -19,7 +19,9 @@ export interface TwilioWebhook {
 export async function readTwilioWebhook(req: IncomingMessage): Promise<TwilioWebhook> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(typeof c === "string" ? Buffer.from(c) : (c as Buffer));
-  const proto = String(req.headers["x-forwarded-proto"] ?? "http").split(",")[0].trim();
+  const proto = String(req.headers["x-forwarded-proto"] ?? "http")
+    .split(",")[0]
+    .trim();
   const host = String(req.headers["x-forwarded-host"] ?? req.headers.host ?? "");
   const header = req.headers["x-twilio-signature"];
   return { url: `${proto}://${host}${req.url ?? ""}`, signature: Array.isArray(header) ? header[0] : header, body: Buffer.concat(chunks).toString("utf8") };
@@ -51,7 +53,21 @@ const single = <S extends z.ZodType>(s: S) => s; // form fields arrive once; a r
 /** Twilio's status callback form (the fields we read; Twilio adds more, which pass). */
 export const StatusCallbackSchema = z.looseObject({
   MessageSid: single(sid("SM|MM")),
-  MessageStatus: z.enum(["accepted", "scheduled", "queued", "sending", "sent", "failed", "delivered", "undelivered", "receiving", "received", "read", "canceled", "partially_delivered"]),
+  MessageStatus: z.enum([
+    "accepted",
+    "scheduled",
+    "queued",
+    "sending",
+    "sent",
+    "failed",
+    "delivered",
+    "undelivered",
+    "receiving",
+    "received",
+    "read",
+    "canceled",
+    "partially_delivered",
+  ]),
   ErrorCode: z.string().regex(/^\d+$/, "a numeric Twilio error code").optional(),
 });
 
@@ -65,7 +81,11 @@ export const InboundMessageSchema = z.looseObject({
 });
 
 /** The webhook's parameters parsed by `schema`, or a clear 400 message (logged). */
-export function parseTwilioForm<S extends z.ZodType>(schema: S, params: Record<string, string | string[]>, what: string): { ok: true; data: z.output<S> } | { ok: false; message: string } {
+export function parseTwilioForm<S extends z.ZodType>(
+  schema: S,
+  params: Record<string, string | string[]>,
+  what: string,
+): { ok: true; data: z.output<S> } | { ok: false; message: string } {
   const parsed = schema.safeParse(params);
   if (parsed.success) return { ok: true, data: parsed.data };
   const issues = describeIssues(parsed.error);

@@ -25,7 +25,18 @@ let n = 0;
 
 function mention(over: Partial<Mention>): Mention {
   const i = ++n;
-  return { id: `a-${i}`, text: `Whitfield visits Erie ${i}`, author: `voter${i}`, platform: "twitter", url: "", sentiment: 0.2, reach: 500, engagement: 3, timestamp: new Date(Date.now() - 30 * 3_600_000), ...over };
+  return {
+    id: `a-${i}`,
+    text: `Whitfield visits Erie ${i}`,
+    author: `voter${i}`,
+    platform: "twitter",
+    url: "",
+    sentiment: 0.2,
+    reach: 500,
+    engagement: 3,
+    timestamp: new Date(Date.now() - 30 * 3_600_000),
+    ...over,
+  };
 }
 
 async function processed(id: string): Promise<void> {
@@ -42,8 +53,10 @@ async function ask(message: string) {
 
 beforeAll(async () => {
   admin = (await auth.register({ email: "analyst-admin@example.org", password: "password-for-tests", name: "Admin" })).user;
-  manager = (await users.createUser({ email: "analyst-manager@example.org", password: "password-for-tests", name: "Manager", role: "manager" }, as(admin))).user;
-  analyst = (await users.createUser({ email: "analyst-analyst@example.org", password: "password-for-tests", name: "Analyst", role: "analyst" }, as(admin))).user;
+  manager = (await users.createUser({ email: "analyst-manager@example.org", password: "password-for-tests", name: "Manager", role: "manager" }, as(admin)))
+    .user;
+  analyst = (await users.createUser({ email: "analyst-analyst@example.org", password: "password-for-tests", name: "Analyst", role: "analyst" }, as(admin)))
+    .user;
   const c = await campaigns.createCampaign(campaignRequest({ name: "Dana Whitfield for Senate", budget: 90000 }), as(manager));
   campaignId = c.id;
   await campaigns.addCampaignMember({ id: campaignId, userId: analyst.id }, as(manager));
@@ -61,8 +74,17 @@ beforeAll(async () => {
   );
   // Three days of the competitor (favourable) and of us (mildly positive), before the crisis.
   const calm: Mention[] = [];
-  for (let i = 0; i < 12; i++) calm.push(mention({ text: `Mark Kessler rally in Scranton draws a big crowd ${i}`, sentiment: 0.5, reach: 2000, timestamp: new Date(Date.now() - (10 + i * 4) * 3_600_000) }));
-  for (let i = 0; i < 8; i++) calm.push(mention({ text: `Whitfield town hall on transit ${i}`, sentiment: 0.3, reach: 800, timestamp: new Date(Date.now() - (12 + i * 5) * 3_600_000) }));
+  for (let i = 0; i < 12; i++)
+    calm.push(
+      mention({
+        text: `Mark Kessler rally in Scranton draws a big crowd ${i}`,
+        sentiment: 0.5,
+        reach: 2000,
+        timestamp: new Date(Date.now() - (10 + i * 4) * 3_600_000),
+      }),
+    );
+  for (let i = 0; i < 8; i++)
+    calm.push(mention({ text: `Whitfield town hall on transit ${i}`, sentiment: 0.3, reach: 800, timestamp: new Date(Date.now() - (12 + i * 5) * 3_600_000) }));
   await monitoring.ingestMentions({ campaignId, mentions: calm }, as(manager));
   // The crisis: a burst of hostile posts about leaked audio; one watchdog posts on news and twitter under two spellings.
   const now = Date.now();
@@ -78,23 +100,41 @@ beforeAll(async () => {
     }),
   );
   for (let i = 0; i < 4; i++) {
-    burst.push(mention({ id: `watch-${i}`, text: `Leaked audio shows Whitfield mocking pensioners, a disgrace ${i}`, author: i % 2 ? "@pghwatchdog" : "PGHWatchdog", platform: i % 2 ? "twitter" : "news", sentiment: -0.9, reach: 250_000, timestamp: new Date(now - 60_000 + i * 1000) }));
+    burst.push(
+      mention({
+        id: `watch-${i}`,
+        text: `Leaked audio shows Whitfield mocking pensioners, a disgrace ${i}`,
+        author: i % 2 ? "@pghwatchdog" : "PGHWatchdog",
+        platform: i % 2 ? "twitter" : "news",
+        sentiment: -0.9,
+        reach: 250_000,
+        timestamp: new Date(now - 60_000 + i * 1000),
+      }),
+    );
   }
   await monitoring.ingestMentions({ campaignId, mentions: burst }, as(manager));
-  await vi.waitFor(async () => expect((await monitoring.getCrises({ campaignId }, as(manager))).crises.filter((x) => x.status !== "resolved").length).toBeGreaterThan(0), { timeout: 20_000, interval: 100 });
+  await vi.waitFor(
+    async () => expect((await monitoring.getCrises({ campaignId }, as(manager))).crises.filter((x) => x.status !== "resolved").length).toBeGreaterThan(0),
+    { timeout: 20_000, interval: 100 },
+  );
   crisisTitle = (await monitoring.getCrises({ campaignId }, as(manager))).crises[0]!.title;
 
   const release = await intelligence.uploadDocument(
     {
       filename: "press-release.md",
       campaignId,
-      content: "# Statement on the leaked audio\n\nThe leaked audio was edited to remove context. Dana Whitfield has stood with pensioners for twenty years and voted to protect the state pension fund.",
+      content:
+        "# Statement on the leaked audio\n\nThe leaked audio was edited to remove context. Dana Whitfield has stood with pensioners for twenty years and voted to protect the state pension fund.",
     },
     as(analyst),
   );
   releaseId = release.id;
   const debate = await intelligence.uploadDocument(
-    { filename: "debate-transcript.txt", campaignId, content: "KESSLER: I will protect Social Security and I will never cut benefits for seniors.\n\nMODERATOR: Thank you. Next question on transit funding." },
+    {
+      filename: "debate-transcript.txt",
+      campaignId,
+      content: "KESSLER: I will protect Social Security and I will never cut benefits for seniors.\n\nMODERATOR: Thank you. Next question on transit funding.",
+    },
     as(analyst),
   );
   await Promise.all([processed(releaseId), processed(debate.id)]);
@@ -118,9 +158,18 @@ describe("the offline analyst answers the question from the app's analyses", () 
     expect(res.toolsUsed).toEqual(["compare_competitor"]);
     const { data } = await intelligence.getCompetitorData({ competitor: "Mark Kessler", campaignId, days: 7 }, as(analyst));
     expect(data.competitorMentions).toBe(12);
-    expect(res.response).toContain(`Against Mark Kessler over the last 7 day(s): Mark Kessler has ${Math.round(data.shareOfVoice * 100)}% share of voice (12 mentions against our ${data.campaignMentions})`);
-    expect(res.response).toContain(`average sentiment Mark Kessler ${data.competitorSentiment}, us ${data.campaignSentiment}: Mark Kessler is viewed more favourably`);
-    expect(res.figures).toContainEqual({ label: "Mark Kessler share of voice (last 7 d)", value: data.shareOfVoice, unit: "share", source: "intelligence competitor view (monitoring mentions)" });
+    expect(res.response).toContain(
+      `Against Mark Kessler over the last 7 day(s): Mark Kessler has ${Math.round(data.shareOfVoice * 100)}% share of voice (12 mentions against our ${data.campaignMentions})`,
+    );
+    expect(res.response).toContain(
+      `average sentiment Mark Kessler ${data.competitorSentiment}, us ${data.campaignSentiment}: Mark Kessler is viewed more favourably`,
+    );
+    expect(res.figures).toContainEqual({
+      label: "Mark Kessler share of voice (last 7 d)",
+      value: data.shareOfVoice,
+      unit: "share",
+      source: "intelligence competitor view (monitoring mentions)",
+    });
 
     const short = await ask("How do we stack up against Kessler over the last 3 days?");
     expect(short.response).toContain("Against Mark Kessler over the last 3 day(s)");
@@ -141,7 +190,9 @@ describe("the offline analyst answers the question from the app's analyses", () 
       const lines = res.response.split("\n");
       expect(lines[1]).toBe("The top hostile voices of the last 24 h, grouped by author:");
       // "PGHWatchdog" and "@pghwatchdog": one voice, four posts on two platforms.
-      expect(lines[2]).toMatch(/^- (PGHWatchdog|@pghwatchdog) \((news, twitter|twitter, news)\): 4 negative mention\(s\), audience 250000, average sentiment -0\.9/);
+      expect(lines[2]).toMatch(
+        /^- (PGHWatchdog|@pghwatchdog) \((news, twitter|twitter, news)\): 4 negative mention\(s\), audience 250000, average sentiment -0\.9/,
+      );
       expect(lines.filter((l) => /^- angry\d+ /.test(l)).length).toBe(4);
       expect(res.figures).toContainEqual({ label: `negative mentions by ${lines[2]!.slice(2).split(" ")[0]} (last 24 h)`, value: 4, source: "monitoring" });
     }
@@ -198,7 +249,10 @@ describe("the knowledge base", () => {
   });
 
   test("snippets are HTML-escaped, highlights are offsets into the plain text", async () => {
-    const doc = await intelligence.uploadDocument({ filename: "xss.md", campaignId, content: 'Harbour levy notes <img src=x onerror=alert(1)> and "quotes" & the harbour levy again.' }, as(analyst));
+    const doc = await intelligence.uploadDocument(
+      { filename: "xss.md", campaignId, content: 'Harbour levy notes <img src=x onerror=alert(1)> and "quotes" & the harbour levy again.' },
+      as(analyst),
+    );
     await processed(doc.id);
     const { results } = await intelligence.searchKnowledgeBase({ q: "harbour levy" }, as(analyst));
     const hit = results.find((r) => r.source.id === doc.id)!;

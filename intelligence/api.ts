@@ -89,7 +89,8 @@ export const threatAssessment = api(
     if (req.data !== undefined && req.data !== null) {
       const read = readContent(req.data, CONTENT_MAX_CHARS);
       if (!read.ok) throw APIError.invalidArgument(read.message);
-      if (req.campaignId !== undefined && read.campaignId !== undefined && req.campaignId !== read.campaignId) throw APIError.invalidArgument("campaignId and data.campaignId differ");
+      if (req.campaignId !== undefined && read.campaignId !== undefined && req.campaignId !== read.campaignId)
+        throw APIError.invalidArgument("campaignId and data.campaignId differ");
       const campaignId = req.campaignId ?? read.campaignId;
       const caller = campaignId !== undefined ? await campaignCaller(campaignId, "create") : requirePermission("intelligence", "create");
       return contentThreatAssessment(caller, read.content, campaignId ?? null);

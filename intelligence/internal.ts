@@ -26,7 +26,8 @@ export const purgeRetention = api(
     if (dataClass === "chat_messages") deleted = await store.purgeChatMessages(before);
     else if (dataClass === "documents") deleted = await store.purgeDocuments(before);
     else throw APIError.invalidArgument(`intelligence does not hold ${dataClass}`);
-    if (deleted > 0) await audit({ actorId: "system", action: "retention.purged", targetType: dataClass, targetId: "", details: { before: before.toISOString(), deleted } });
+    if (deleted > 0)
+      await audit({ actorId: "system", action: "retention.purged", targetType: dataClass, targetId: "", details: { before: before.toISOString(), deleted } });
     if (dataClass === "documents") await removeFiles();
     return { dataClass, deleted };
   },

@@ -15,7 +15,6 @@ const { auth, campaigns, intelligence, monitoring, users } = await import("~enco
 await import("../intelligence/subscriptions");
 const intelStore = await import("../intelligence/store");
 
-
 let n = 0;
 let admin: Profile;
 let campaignId: string;
@@ -33,7 +32,10 @@ async function failure(p: Promise<unknown>): Promise<{ code: string; message: st
 
 /** Waits until the document's processing (the document-processing subscription) has finished. */
 async function processed(id: string, who: Profile): Promise<void> {
-  await vi.waitFor(async () => expect((await intelligence.getDocument({ id }, as(who))).status, "the document processed").not.toBe("pending"), { timeout: 15_000, interval: 50 });
+  await vi.waitFor(async () => expect((await intelligence.getDocument({ id }, as(who))).status, "the document processed").not.toBe("pending"), {
+    timeout: 15_000,
+    interval: 50,
+  });
 }
 
 let owner: Profile;
@@ -49,7 +51,17 @@ beforeAll(async () => {
       campaignId,
       mentions: [
         { id: "o1", text: "Rivera is doing great", author: "fan", platform: "twitter", url: "", sentiment: 0.5, reach: 100, engagement: 1, timestamp: at },
-        { id: "o2", text: "Rivera is a disgrace", author: "critic", platform: "news", url: "https://news.example/a", sentiment: -0.7, reach: 9000, engagement: 5, timestamp: at },
+        {
+          id: "o2",
+          text: "Rivera is a disgrace",
+          author: "critic",
+          platform: "news",
+          url: "https://news.example/a",
+          sentiment: -0.7,
+          reach: 9000,
+          engagement: 5,
+          timestamp: at,
+        },
       ],
     },
     as(owner),
@@ -146,7 +158,10 @@ describe("compliance contract", () => {
     await processed(doc.id, u);
     const cutoff = new Date(Date.now() + 1000);
 
-    expect(await intelligence.purgeRetention({ dataClass: "chat_messages", before: new Date(Date.now() - 3_600_000) })).toEqual({ dataClass: "chat_messages", deleted: 0 });
+    expect(await intelligence.purgeRetention({ dataClass: "chat_messages", before: new Date(Date.now() - 3_600_000) })).toEqual({
+      dataClass: "chat_messages",
+      deleted: 0,
+    });
     const purged = await intelligence.purgeRetention({ dataClass: "chat_messages", before: cutoff });
     expect(purged.dataClass).toBe("chat_messages");
     expect(purged.deleted).toBeGreaterThanOrEqual(2);
@@ -172,10 +187,16 @@ describe("compliance contract", () => {
     await intelStore.recordUsage({ userId: u.id, sessionId: null, purpose: "chat", model: "m", promptTokens: 10, completionTokens: 5, totalTokens: 15 });
 
     const result = await intelligence.eraseUser({ requestId: "req-1", userId: u.id });
-    expect(result).toEqual({ service: "intelligence", erased: { chat_messages: 2, sessions: 1, documents: 1, passages: 1, token_usage: 1, reports_anonymised: 0 } });
+    expect(result).toEqual({
+      service: "intelligence",
+      erased: { chat_messages: 2, sessions: 1, documents: 1, passages: 1, token_usage: 1, reports_anonymised: 0 },
+    });
     expect((await failure(intelligence.getDocument({ id: doc.id }, as(u)))).code).toBe("not_found");
     expect(await intelStore.tokensUsed(u.id, new Date(0))).toBe(0);
     expect((await intelligence.getChatHistory({ sessionId: keep.sessionId }, as(other))).messages).toHaveLength(2);
-    expect(await intelligence.eraseUser({ requestId: "req-1", userId: u.id })).toEqual({ service: "intelligence", erased: { chat_messages: 0, sessions: 0, documents: 0, passages: 0, token_usage: 0, reports_anonymised: 0 } });
+    expect(await intelligence.eraseUser({ requestId: "req-1", userId: u.id })).toEqual({
+      service: "intelligence",
+      erased: { chat_messages: 0, sessions: 0, documents: 0, passages: 0, token_usage: 0, reports_anonymised: 0 },
+    });
   });
 });

@@ -1,6 +1,7 @@
 // intelligence's SQL: the only file that talks to intelligence's database. Rows come back as the
 // API's types (camelCase). Visibility (who may see a document, passage or report) is applied here,
 // in the WHERE clause, so no query can forget it.
+import { deletionQueue, type DeletionQueue } from "../shared/objects";
 import { db } from "./db";
 import { inTransaction } from "../shared/sql";
 import type { AnalysedPassage } from "./domain/analysis";
@@ -14,12 +15,6 @@ export interface Visibility {
   all: boolean;
   userId: string;
   campaignIds: string[];
-}
-
-async function all<T>(rows: AsyncGenerator<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const r of rows) out.push(r);
-  return out;
 }
 
 /** The database's own name: namespaces this deployment's cache keys (and each test file's). */
@@ -42,7 +37,11 @@ export async function createSession(userId: string, campaignId: string | null): 
 }
 
 export async function getSession(id: string): Promise<SessionRow | null> {
-  const row = await db.queryRow<{ id: string; user_id: string; campaign_id: string | null }>`SELECT id, user_id, campaign_id FROM chat_sessions WHERE id = ${id}::uuid`;
+  const row = await db.queryRow<{
+    id: string;
+    user_id: string;
+    campaign_id: string | null;
+  }>`SELECT id, user_id, campaign_id FROM chat_sessions WHERE id = ${id}::uuid`;
   return row ? { id: row.id, userId: row.user_id, campaignId: row.campaign_id } : null;
 }
 
@@ -69,7 +68,14 @@ function toMessage(r: MessageRow): ChatMessage {
   return m;
 }
 
-export async function addMessage(sessionId: string, userId: string, role: "user" | "assistant", content: string, mode: "model" | "offline" | null, figures: Figure[]): Promise<ChatMessage> {
+export async function addMessage(
+  sessionId: string,
+  userId: string,
+  role: "user" | "assistant",
+  content: string,
+  mode: "model" | "offline" | null,
+  figures: Figure[],
+): Promise<ChatMessage> {
   const row = await db.queryRow<MessageRow>`
     INSERT INTO chat_messages (session_id, user_id, role, content, mode, figures)
     VALUES (${sessionId}::uuid, ${userId}, ${role}, ${content}, ${mode}, ${JSON.stringify(figures)}::text::jsonb)
@@ -92,7 +98,11 @@ export async function recentMessages(sessionId: string, limit: number): Promise<
 }
 
 /** A page of a session's messages after `afterSeq`, oldest first; one more than `limit` tells there is a next page. */
-export async function listMessages(sessionId: string, afterSeq: string | null, limit: number): Promise<{ messages: ChatMessage[]; lastSeq: string | null; more: boolean }> {
+export async function listMessages(
+  sessionId: string,
+  afterSeq: string | null,
+  limit: number,
+): Promise<{ messages: ChatMessage[]; lastSeq: string | null; more: boolean }> {
   const rows = await db.queryAll<MessageRow>`
     SELECT id, seq::text AS seq, session_id, role, content, mode, figures, created_at FROM chat_messages
     WHERE session_id = ${sessionId}::uuid AND (${afterSeq}::text IS NULL OR seq > ${afterSeq}::text::bigint)
@@ -101,7 +111,15 @@ export async function listMessages(sessionId: string, afterSeq: string | null, l
   return { messages: page.map(toMessage), lastSeq: page.length ? page[page.length - 1]!.seq : null, more: rows.length > limit };
 }
 
-export async function recordUsage(u: { userId: string; sessionId: string | null; purpose: string; model: string; promptTokens: number; completionTokens: number; totalTokens: number }): Promise<void> {
+export async function recordUsage(u: {
+  userId: string;
+  sessionId: string | null;
+  purpose: string;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}): Promise<void> {
   await db.exec`
     INSERT INTO token_usage (user_id, session_id, purpose, model, prompt_tokens, completion_tokens, total_tokens)
     VALUES (${u.userId}, ${u.sessionId}::uuid, ${u.purpose}, ${u.model}, ${u.promptTokens}, ${u.completionTokens}, ${u.totalTokens})`;
@@ -109,7 +127,9 @@ export async function recordUsage(u: { userId: string; sessionId: string | null;
 
 /** Tokens a user spent since `since`. */
 export async function tokensUsed(userId: string, since: Date): Promise<number> {
-  const row = await db.queryRow<{ n: number }>`SELECT COALESCE(sum(total_tokens), 0)::int AS n FROM token_usage WHERE user_id = ${userId} AND created_at >= ${since}`;
+  const row = await db.queryRow<{
+    n: number;
+  }>`SELECT COALESCE(sum(total_tokens), 0)::int AS n FROM token_usage WHERE user_id = ${userId} AND created_at >= ${since}`;
   return row!.n;
 }
 
@@ -199,7 +219,15 @@ export function toDocument(r: StoredDocument, content: string): DocumentUpload {
   return d;
 }
 
-export async function insertDocument(d: { id: string; filename: string; format: DocumentUpload["format"]; objectKey: string; sizeBytes: number; uploadedBy: string; campaignId: string | null }): Promise<StoredDocument> {
+export async function insertDocument(d: {
+  id: string;
+  filename: string;
+  format: DocumentUpload["format"];
+  objectKey: string;
+  sizeBytes: number;
+  uploadedBy: string;
+  campaignId: string | null;
+}): Promise<StoredDocument> {
   const row = await db.queryRow<DocumentRow>`
     INSERT INTO documents (id, filename, format, object_key, size_bytes, uploaded_by, campaign_id)
     VALUES (${d.id}::uuid, ${d.filename}, ${d.format}, ${d.objectKey}, ${d.sizeBytes}, ${d.uploadedBy}, ${d.campaignId}::uuid)
@@ -216,7 +244,10 @@ export async function getDocument(id: string): Promise<StoredDocument | null> {
 export async function saveProcessed(id: string, text: string, summary: string, passages: PassageDraft[]): Promise<boolean> {
   const tx = await db.begin();
   try {
-    const doc = await tx.queryRow<{ uploaded_by: string; campaign_id: string | null }>`SELECT uploaded_by, campaign_id FROM documents WHERE id = ${id}::uuid FOR UPDATE`;
+    const doc = await tx.queryRow<{
+      uploaded_by: string;
+      campaign_id: string | null;
+    }>`SELECT uploaded_by, campaign_id FROM documents WHERE id = ${id}::uuid FOR UPDATE`;
     if (!doc) {
       await tx.rollback();
       return false;
@@ -254,7 +285,10 @@ export async function markEventPublished(id: string): Promise<void> {
  * the content. Files are read one at a time. When an upload fails, the rows already moved are
  * committed and the error is rethrown. Returns how many rows were moved.
  */
-export async function moveDocumentBatch(limit: number, upload: (doc: { id: string; format: DocumentUpload["format"]; content: string }) => Promise<string>): Promise<number> {
+export async function moveDocumentBatch(
+  limit: number,
+  upload: (doc: { id: string; format: DocumentUpload["format"]; content: string }) => Promise<string>,
+): Promise<number> {
   const tx = await db.begin();
   let moved = 0;
   let failure: unknown = null;
@@ -282,15 +316,8 @@ export async function moveDocumentBatch(limit: number, upload: (doc: { id: strin
   return moved;
 }
 
-/** Up to `limit` object keys queued for removal (their rows are deleted), oldest first. */
-export async function queuedObjectDeletions(limit: number): Promise<string[]> {
-  const rows = await db.queryAll<{ object_key: string }>`SELECT object_key FROM object_deletions ORDER BY queued_at, object_key LIMIT ${limit}::int`;
-  return rows.map((r) => r.object_key);
-}
-
-export async function forgetObjectDeletions(keys: string[]): Promise<void> {
-  await db.exec`DELETE FROM object_deletions WHERE object_key = ANY(${keys}::text[])`;
-}
+/** Object keys of deleted rows, queued for removal from the bucket (the `object_deletions` table). */
+export const objectDeletions: DeletionQueue = deletionQueue(db);
 
 export async function listPassages(documentId: string): Promise<AnalysedPassage[]> {
   return db.queryAll<AnalysedPassage>`SELECT id, position, heading, body FROM passages WHERE document_id = ${documentId}::uuid ORDER BY position`;
@@ -318,14 +345,31 @@ function reviveDates(content: ReportContent): ReportContent {
 }
 
 function toReport(r: ReportRow): Report {
-  const report: Report = { id: r.id, kind: r.kind, title: r.title, summary: r.summary, createdBy: r.owner_id, createdAt: r.created_at, content: reviveDates(r.content) };
+  const report: Report = {
+    id: r.id,
+    kind: r.kind,
+    title: r.title,
+    summary: r.summary,
+    createdBy: r.owner_id,
+    createdAt: r.created_at,
+    content: reviveDates(r.content),
+  };
   if (r.analysis_type) report.analysisType = r.analysis_type;
   if (r.campaign_id) report.campaignId = r.campaign_id;
   if (r.document_id) report.documentId = r.document_id;
   return report;
 }
 
-export async function insertReport(r: { kind: Report["kind"]; analysisType: Report["analysisType"] | null; documentId: string | null; campaignId: string | null; ownerId: string; title: string; summary: string; content: ReportContent }): Promise<Report> {
+export async function insertReport(r: {
+  kind: Report["kind"];
+  analysisType: Report["analysisType"] | null;
+  documentId: string | null;
+  campaignId: string | null;
+  ownerId: string;
+  title: string;
+  summary: string;
+  content: ReportContent;
+}): Promise<Report> {
   const row = await db.queryRow<ReportRow>`
     INSERT INTO reports (kind, analysis_type, document_id, campaign_id, owner_id, title, summary, content)
     VALUES (${r.kind}, ${r.analysisType}, ${r.documentId}::uuid, ${r.campaignId}::uuid, ${r.ownerId}, ${r.title}, ${r.summary}, ${JSON.stringify(r.content)}::text::jsonb)
@@ -333,7 +377,13 @@ export async function insertReport(r: { kind: Report["kind"]; analysisType: Repo
   return toReport(row!);
 }
 
-export async function listReports(v: Visibility, kind: Report["kind"] | null, campaignId: string | null, limit: number, offset: number): Promise<{ reports: Report[]; total: number }> {
+export async function listReports(
+  v: Visibility,
+  kind: Report["kind"] | null,
+  campaignId: string | null,
+  limit: number,
+  offset: number,
+): Promise<{ reports: Report[]; total: number }> {
   const rows = await db.queryAll<ReportRow & { total: number }>`
     SELECT id, kind, analysis_type, document_id, campaign_id, owner_id, title, summary, content, created_at, count(*) OVER ()::int AS total
     FROM reports
@@ -461,15 +511,27 @@ export async function purgeDocuments(before: Date): Promise<number> {
 export async function eraseUser(userId: string): Promise<Record<string, number>> {
   return inTransaction(db, async (tx) => {
     const count = async (q: Promise<{ n: number } | null>) => (await q)!.n;
-    const messages = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM chat_messages WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
-    const sessions = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM chat_sessions WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
-    const passages = await count(tx.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.uploaded_by = ${userId}`);
+    const messages = await count(
+      tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM chat_messages WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+    );
+    const sessions = await count(
+      tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM chat_sessions WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+    );
+    const passages = await count(
+      tx.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM passages p JOIN documents d ON d.id = p.document_id WHERE d.uploaded_by = ${userId}`,
+    );
     const documents = await count(tx.queryRow<{ n: number }>`
       WITH d AS (DELETE FROM documents WHERE uploaded_by = ${userId} RETURNING object_key),
       q AS (INSERT INTO object_deletions (object_key) SELECT object_key FROM d WHERE object_key IS NOT NULL ON CONFLICT DO NOTHING)
       SELECT count(*)::int AS n FROM d`);
-    const tokens = await count(tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM token_usage WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
-    const reports = await count(tx.queryRow<{ n: number }>`WITH d AS (UPDATE reports SET owner_id = 'erased-user' WHERE owner_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`);
+    const tokens = await count(
+      tx.queryRow<{ n: number }>`WITH d AS (DELETE FROM token_usage WHERE user_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+    );
+    const reports = await count(
+      tx.queryRow<{
+        n: number;
+      }>`WITH d AS (UPDATE reports SET owner_id = 'erased-user' WHERE owner_id = ${userId} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+    );
     return { chat_messages: messages, sessions, documents, passages, token_usage: tokens, reports_anonymised: reports };
   });
 }

@@ -9,7 +9,7 @@ import { auth, campaigns, monitoring, users } from "~encore/clients";
 import type { Role } from "../shared/permissions";
 import "../compliance/subscriptions";
 import { auditEventsFor } from "../compliance/store";
-import type { StreamingData } from "./events";
+import type { AlertEventData, MentionBatchData, SentimentSnapshotData, StreamingData } from "./events";
 import { liveBus } from "./live/stream";
 import { SNAPSHOT_INTERVAL_MS } from "./flows/detection";
 import { detectCrises } from "./subscriptions";
@@ -46,7 +46,12 @@ async function newCampaign(owner: Profile): Promise<string> {
       startDate: new Date("2026-01-01T00:00:00Z"),
       endDate: new Date("2026-12-01T00:00:00Z"),
       budget: 1000,
-      targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
+      targetAudience: {
+        demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" },
+        interests: [],
+        locations: [],
+        platforms: [],
+      },
     },
     as(owner),
   );
@@ -55,7 +60,18 @@ async function newCampaign(owner: Profile): Promise<string> {
 
 function mention(over: Partial<Mention> = {}): Mention {
   const i = ++n;
-  return { id: `src-${i}`, text: `Rivera visits Columbus ${i}`, author: "Maria", platform: "twitter", url: "", sentiment: 0.2, reach: 800, engagement: 12, timestamp: new Date(Date.now() - 60_000), ...over };
+  return {
+    id: `src-${i}`,
+    text: `Rivera visits Columbus ${i}`,
+    author: "Maria",
+    platform: "twitter",
+    url: "",
+    sentiment: 0.2,
+    reach: 800,
+    engagement: 12,
+    timestamp: new Date(Date.now() - 60_000),
+    ...over,
+  };
 }
 
 /** Collects the live bus's events of a campaign (the relay subscription feeds it in this process). */
@@ -65,7 +81,7 @@ async function watch(id: string): Promise<{ events: StreamingData[]; stop: () =>
   return { events, stop };
 }
 
-const mentionBatches = (events: StreamingData[]) => events.filter((e) => e.type === "MENTION" && e.data.kind === "mentions");
+const mentionBatches = (events: StreamingData[]) => events.filter((e) => e.type === "MENTION" && (e.data as MentionBatchData).kind === "mentions");
 
 beforeAll(async () => {
   admin = (await auth.register({ email: "admin@example.org", password: PASSWORD, name: "Admin" })).user;
@@ -96,14 +112,16 @@ describe("monitoring configuration", () => {
       refreshInterval: 300,
       createdBy: manager.id,
     });
-    const again = await monitoring.createMonitoringConfig(config({ refreshInterval: 60, alertThresholds: { sentimentDrop: -0.4, mentionSpike: 8, crisisScore: 0.7, engagementDrop: -0.5 } }), as(admin));
+    const again = await monitoring.createMonitoringConfig(
+      config({ refreshInterval: 60, alertThresholds: { sentimentDrop: -0.4, mentionSpike: 8, crisisScore: 0.7, engagementDrop: -0.5 } }),
+      as(admin),
+    );
     expect(again.configId).toBe(configId);
     expect(await monitoring.getMonitoringConfig({ campaignId }, as(viewer))).toMatchObject({ refreshInterval: 60, alertThresholds: { mentionSpike: 8 } });
     expect((await monitoring.listMonitoringConfigs()).configs.map((c) => c.configId)).toContain(configId);
-    await expect.poll(async () => (await auditEventsFor("monitoring_config", configId)).map((e) => e.action)).toEqual([
-      "monitoring.config_created",
-      "monitoring.config_updated",
-    ]);
+    await expect
+      .poll(async () => (await auditEventsFor("monitoring_config", configId)).map((e) => e.action))
+      .toEqual(["monitoring.config_created", "monitoring.config_updated"]);
   });
 
   test.each<[string, Record<string, unknown>]>([
@@ -134,16 +152,21 @@ describe("ingest", () => {
       expect(await monitoring.ingestMentions({ campaignId: id, mentions: batch }, as(manager))).toEqual({ accepted: 50, duplicates: 0 });
       expect(await monitoring.ingestMentions({ campaignId: id, mentions: batch }, as(manager))).toEqual({ accepted: 0, duplicates: 50 });
       // The same source id on another platform is another mention; a platform's case does not matter.
-      const mixed = [mention({ id: "dup-1", platform: "facebook" }), mention({ id: "dup-2", platform: "TWITTER" }), mention({ id: "fresh" }), mention({ id: "fresh" })];
+      const mixed = [
+        mention({ id: "dup-1", platform: "facebook" }),
+        mention({ id: "dup-2", platform: "TWITTER" }),
+        mention({ id: "fresh" }),
+        mention({ id: "fresh" }),
+      ];
       expect(await monitoring.ingestMentions({ campaignId: id, mentions: mixed }, as(admin))).toEqual({ accepted: 2, duplicates: 2 });
       expect((await monitoring.getMentionsMetrics({ campaignId: id, limit: 100 }, as(manager))).total).toBe(52);
 
       await expect.poll(() => mentionBatches(live.events).length).toBe(2);
       const [first, second] = mentionBatches(live.events);
       expect(first).toMatchObject({ campaignId: id, type: "MENTION", priority: "low" });
-      expect(first.data.mentions).toHaveLength(50);
+      expect((first.data as MentionBatchData).mentions).toHaveLength(50);
       expect(first.timestamp).toBeInstanceOf(Date);
-      expect(second.data.mentions.map((m: { id: string; platform: string }) => `${m.platform}/${m.id}`).sort()).toEqual(["facebook/dup-1", "twitter/fresh"]);
+      expect((second.data as MentionBatchData).mentions.map((m) => `${m.platform}/${m.id}`).sort()).toEqual(["facebook/dup-1", "twitter/fresh"]);
     } finally {
       live.stop();
     }
@@ -167,7 +190,10 @@ describe("ingest", () => {
   test("scores sentiment the source did not give with the local lexicon, and keeps the source's", async () => {
     const id = await newCampaign(manager);
     await monitoring.ingestMentions(
-      { campaignId: id, mentions: [mention({ id: "given", sentiment: -0.25 }), mention({ id: "scored", sentiment: undefined, text: "Rivera is a corrupt liar, a disgrace" })] },
+      {
+        campaignId: id,
+        mentions: [mention({ id: "given", sentiment: -0.25 }), mention({ id: "scored", sentiment: undefined, text: "Rivera is a corrupt liar, a disgrace" })],
+      },
       as(manager),
     );
     const { mentions } = await monitoring.getMentionsMetrics({ campaignId: id }, as(manager));
@@ -177,7 +203,7 @@ describe("ingest", () => {
     expect(byId.scored.sentiment).toBeLessThan(-0.5);
   });
 
-  test("under sentimentPolicy \"combine\" our reading decides the class, and the language is detected", async () => {
+  test('under sentimentPolicy "combine" our reading decides the class, and the language is detected', async () => {
     const id = await newCampaign(manager);
     await monitoring.ingestMentions(
       {
@@ -231,7 +257,14 @@ describe("reads", () => {
     await campaigns.addCampaignMember({ id: readId, userId: viewer.id }, as(manager));
     // 25 mentions a minute apart (the newest 1 min old), two platforms, and one 30 h old.
     const batch = Array.from({ length: 25 }, (_, i) =>
-      mention({ id: `r-${i}`, platform: i % 5 === 0 ? "news" : "twitter", sentiment: i % 5 === 0 ? -0.6 : 0.4, text: i % 2 === 0 ? `Rivera budget speech ${i}` : `Town hall ${i}`, reach: 100, timestamp: new Date(base - (i + 1) * 60_000) }),
+      mention({
+        id: `r-${i}`,
+        platform: i % 5 === 0 ? "news" : "twitter",
+        sentiment: i % 5 === 0 ? -0.6 : 0.4,
+        text: i % 2 === 0 ? `Rivera budget speech ${i}` : `Town hall ${i}`,
+        reach: 100,
+        timestamp: new Date(base - (i + 1) * 60_000),
+      }),
     );
     batch.push(mention({ id: "old", text: "Rivera budget from yesterday", timestamp: new Date(base - 30 * 3_600_000) }));
     await monitoring.ingestMentions({ campaignId: readId, mentions: batch }, as(manager));
@@ -293,7 +326,11 @@ describe("reads", () => {
     expect(await ids({ start: at(700), platform: "news", author: "daily blade" })).toEqual(["f5"]);
     const page = await monitoring.getMentionsMetrics({ campaignId: id, platform: "news", hours: 24, limit: 1 }, as(manager));
     expect(page).toMatchObject({ total: 3, mentions: [{ id: "f1" }] });
-    expect((await monitoring.getMentionsMetrics({ campaignId: id, platform: "news", hours: 24, limit: 1, cursor: page.nextCursor }, as(manager))).mentions.map((m) => m.id)).toEqual(["f2"]);
+    expect(
+      (await monitoring.getMentionsMetrics({ campaignId: id, platform: "news", hours: 24, limit: 1, cursor: page.nextCursor }, as(manager))).mentions.map(
+        (m) => m.id,
+      ),
+    ).toEqual(["f2"]);
   });
 
   test.each<[string, Record<string, unknown>, string]>([
@@ -332,7 +369,9 @@ describe("reads", () => {
     expect(sentiment.timeline.reduce((s, p) => s + p.mentions, 0)).toBe(25);
     const narrow = await monitoring.getCurrentSentiment({ campaignId: readId, start: new Date(base - 10.5 * 60_000), end: new Date(base) }, as(viewer));
     expect(narrow.sentiment.mentions).toBe(10);
-    expect(await code(monitoring.getCurrentSentiment({ campaignId: readId, start: new Date(base), end: new Date(base - 1000) }, as(viewer)))).toBe("invalid_argument");
+    expect(await code(monitoring.getCurrentSentiment({ campaignId: readId, start: new Date(base), end: new Date(base - 1000) }, as(viewer)))).toBe(
+      "invalid_argument",
+    );
     expect(await code(monitoring.getCurrentSentiment({ campaignId: readId, start: new Date(base - 40 * 86_400_000) }, as(viewer)))).toBe("invalid_argument");
   });
 
@@ -375,8 +414,17 @@ describe("reads", () => {
   test("trending ranks what rose against its own baseline", async () => {
     const id = await newCampaign(manager);
     const now = Date.now();
-    const usual = Array.from({ length: 48 }, (_, i) => mention({ id: `u-${i}`, text: "Rivera town hall on jobs", timestamp: new Date(now - (2 + i / 2) * 3_600_000) }));
-    const recent = Array.from({ length: 12 }, (_, i) => mention({ id: `s-${i}`, text: i < 2 ? "Rivera town hall on jobs" : "Rivera leaked emails", sentiment: -0.7, timestamp: new Date(now - (i + 1) * 60_000) }));
+    const usual = Array.from({ length: 48 }, (_, i) =>
+      mention({ id: `u-${i}`, text: "Rivera town hall on jobs", timestamp: new Date(now - (2 + i / 2) * 3_600_000) }),
+    );
+    const recent = Array.from({ length: 12 }, (_, i) =>
+      mention({
+        id: `s-${i}`,
+        text: i < 2 ? "Rivera town hall on jobs" : "Rivera leaked emails",
+        sentiment: -0.7,
+        timestamp: new Date(now - (i + 1) * 60_000),
+      }),
+    );
     await monitoring.ingestMentions({ campaignId: id, mentions: [...usual, ...recent] }, as(manager));
     const { trending } = await monitoring.getTrendingTopics({ campaignId: id, limit: 3 }, as(manager));
     expect(trending[0]).toMatchObject({ term: "leaked emails", mentions: 10 });
@@ -438,7 +486,7 @@ describe("crisis detection on the stream", () => {
       const { crises } = await monitoring.getCrises({ campaignId: id }, as(manager));
       expect(crises).toHaveLength(1);
       const record = crises[0];
-      expect(record).toMatchObject({ id: crisis.data.crisisId, type: "CRISIS", status: "open", alertStatus: "pending", alertVersion: 1 });
+      expect(record).toMatchObject({ id: (crisis.data as AlertEventData).crisisId, type: "CRISIS", status: "open", alertStatus: "pending", alertVersion: 1 });
       expect(record.explanation.triggers.map((t) => t.kind)).toEqual(expect.arrayContaining(["MENTION_SPIKE", "SENTIMENT_DROP"]));
       expect(record.explanation.affectedPlatforms.sort()).toEqual(["facebook", "news", "twitter"]);
       expect(record.explanation.estimatedReach).toBeGreaterThan(0);
@@ -457,7 +505,11 @@ describe("crisis detection on the stream", () => {
       expect(await monitoring.markCrisisAlerted({ crisisId: record.id, alertVersion: 1, alertId: "alert-1" })).toEqual({ marked: true, pending: false });
       expect(await monitoring.markCrisisAlerted({ crisisId: record.id, alertVersion: 1 })).toEqual({ marked: false, pending: false });
       expect((await monitoring.listPendingCrises({})).crises.map((c) => c.id)).not.toContain(record.id);
-      expect((await monitoring.getCrises({ campaignId: id }, as(manager))).crises[0]).toMatchObject({ alertStatus: "alerted", alertedVersion: 1, alertId: "alert-1" });
+      expect((await monitoring.getCrises({ campaignId: id }, as(manager))).crises[0]).toMatchObject({
+        alertStatus: "alerted",
+        alertedVersion: 1,
+        alertId: "alert-1",
+      });
       expect(await code(monitoring.markCrisisAlerted({ crisisId: "no-such-crisis", alertVersion: 1 }))).toBe("not_found");
 
       // The campaign's summary (campaigns' insights) counts it.
@@ -479,12 +531,18 @@ describe("crisis detection on the stream", () => {
       earlier.push(mention({ id: "g-old", sentiment: 1, timestamp: new Date(now - 40 * 60_000) }));
       await monitoring.ingestMentions({ campaignId: id, mentions: earlier }, as(manager));
       await expect.poll(() => live.events.filter((e) => e.type === "SENTIMENT").length).toBe(1);
-      expect(live.events.find((e) => e.type === "SENTIMENT")!.data).toMatchObject({ kind: "snapshot", mentions: 10, average: -0.6, windowMinutes: 15, newMentions: 11 });
+      expect(live.events.find((e) => e.type === "SENTIMENT")!.data).toMatchObject({
+        kind: "snapshot",
+        mentions: 10,
+        average: -0.6,
+        windowMinutes: 15,
+        newMentions: 11,
+      });
       // One glowing mention later (after the snapshot interval): the gauge moves a little, it does not jump to 0.8.
       await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_INTERVAL_MS + 100));
       await monitoring.ingestMentions({ campaignId: id, mentions: [mention({ id: "g-new", sentiment: 0.8, timestamp: new Date() })] }, as(manager));
       await expect.poll(() => live.events.filter((e) => e.type === "SENTIMENT").length, { timeout: 10_000 }).toBe(2);
-      const second = live.events.filter((e) => e.type === "SENTIMENT")[1].data;
+      const second = live.events.filter((e) => e.type === "SENTIMENT")[1].data as SentimentSnapshotData;
       expect(second).toMatchObject({ kind: "snapshot", mentions: 11, newMentions: 1 });
       expect(second.average).toBeCloseTo((10 * -0.6 + 0.8) / 11, 3);
     } finally {
@@ -501,7 +559,7 @@ describe("crisis detection on the stream", () => {
       await monitoring.ingestMentions({ campaignId: id, mentions: calm }, as(manager));
       await expect.poll(() => live.events.filter((e) => e.type === "SENTIMENT").length).toBe(1);
       expect(live.events.find((e) => e.type === "SENTIMENT")!.data).toMatchObject({ kind: "snapshot", mentions: 30, average: 0.2 });
-      expect(live.events.filter((e) => e.data.kind === "alert")).toEqual([]);
+      expect(live.events.filter((e) => (e.data as AlertEventData).kind === "alert")).toEqual([]);
       expect((await monitoring.getCrises({ campaignId: id }, as(manager))).crises).toEqual([]);
     } finally {
       live.stop();

@@ -117,18 +117,15 @@ export const getCrises = api(
 );
 
 // getDemoFeed says whether the demo feed runs and which campaign it feeds (monitoring:read; admins see every campaign).
-export const getDemoFeed = api(
-  { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/demo" },
-  async (): Promise<DemoFeedInfo> => {
-    requirePermission("monitoring", "read");
-    const setting = demoFeedSetting();
-    const campaignId = await store.demoCampaignId();
-    const info: DemoFeedInfo = { enabled: setting.enabled };
-    if (setting.reason) info.reason = setting.reason;
-    if (campaignId) {
-      info.campaignId = campaignId;
-      info.streamEndpoint = streamPath(campaignId);
-    }
-    return info;
-  },
-);
+export const getDemoFeed = api({ expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/demo" }, async (): Promise<DemoFeedInfo> => {
+  requirePermission("monitoring", "read");
+  const setting = demoFeedSetting();
+  const campaignId = await store.demoCampaignId();
+  const info: DemoFeedInfo = { enabled: setting.enabled };
+  if (setting.reason) info.reason = setting.reason;
+  if (campaignId) {
+    info.campaignId = campaignId;
+    info.streamEndpoint = streamPath(campaignId);
+  }
+  return info;
+});

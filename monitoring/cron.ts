@@ -20,13 +20,21 @@ export const advanceDetectors = api({ expose: false, method: "POST", path: "/int
   let events = 0;
   results.forEach((r, i) => {
     if (r.status === "fulfilled") events += r.value;
-    else log.error("a campaign's detector could not advance", { campaignId: campaignIds[i], error: r.reason instanceof Error ? r.reason.message : String(r.reason) });
+    else
+      log.error("a campaign's detector could not advance", {
+        campaignId: campaignIds[i],
+        error: r.reason instanceof Error ? r.reason.message : String(r.reason),
+      });
   });
   return { campaigns: campaignIds.length, events };
 });
 
 // 'monitoring-detector-clock' advances the detectors every minute.
-export const detectorClock = new CronJob("monitoring-detector-clock", { title: "Advance crisis detectors to the present", every: "1m", endpoint: advanceDetectors });
+export const detectorClock = new CronJob("monitoring-detector-clock", {
+  title: "Advance crisis detectors to the present",
+  every: "1m",
+  endpoint: advanceDetectors,
+});
 
 // forgetProcessedBatches drops detector batch ids older than the data stream's retention.
 export const forgetProcessedBatches = api({ expose: false, method: "POST", path: "/internal/monitoring/batches/forget" }, async (): Promise<void> => {
@@ -35,4 +43,8 @@ export const forgetProcessedBatches = api({ expose: false, method: "POST", path:
 });
 
 // 'monitoring-housekeeping' forgets old processed batch ids every night at 03:40.
-export const monitoringHousekeeping = new CronJob("monitoring-housekeeping", { title: "Forget old processed batch ids", schedule: "40 3 * * *", endpoint: forgetProcessedBatches });
+export const monitoringHousekeeping = new CronJob("monitoring-housekeeping", {
+  title: "Forget old processed batch ids",
+  schedule: "40 3 * * *",
+  endpoint: forgetProcessedBatches,
+});

@@ -18,7 +18,7 @@ export interface StreamingData {
   campaignId: string;
   /** When it happened: for a mention batch, when it was stored. */
   timestamp: Date;
-  data: any;
+  data: unknown;
   priority: StreamPriority;
 }
 

@@ -16,13 +16,38 @@ import * as store from "./store";
 const PAGE = 1000;
 
 const MENTIONS_CSV_HEADER = [
-  "mentionId", "sourceId", "timestamp", "platform", "author", "text", "url", "sentiment", "sentimentSource", "language", "location", "reach", "engagement", "ingestedAt",
+  "mentionId",
+  "sourceId",
+  "timestamp",
+  "platform",
+  "author",
+  "text",
+  "url",
+  "sentiment",
+  "sentimentSource",
+  "language",
+  "location",
+  "reach",
+  "engagement",
+  "ingestedAt",
 ];
 
 function row(m: StoredMention, zone: string): CsvValue[] {
   return [
-    m.mentionId, m.id, formatInZone(m.timestamp, zone), m.platform, m.author, m.text, m.url, m.sentiment, m.sentimentSource,
-    m.language ?? "", m.location ?? "", m.reach, m.engagement, formatInZone(m.ingestedAt, zone),
+    m.mentionId,
+    m.id,
+    formatInZone(m.timestamp, zone),
+    m.platform,
+    m.author,
+    m.text,
+    m.url,
+    m.sentiment,
+    m.sentimentSource,
+    m.language ?? "",
+    m.location ?? "",
+    m.reach,
+    m.engagement,
+    formatInZone(m.ingestedAt, zone),
   ];
 }
 
@@ -39,21 +64,18 @@ async function* pages(campaignId: string, filter: MentionFilter, zone: string): 
 }
 
 // exportMentionsCsv streams a campaign's mentions matching the list's filters as CSV, in the campaign's time zone (monitoring:read).
-export const exportMentionsCsv = api.raw(
-  { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/mentions/csv" },
-  async (req, resp) => {
-    const params = new URL(req.url ?? "/", "http://localhost").searchParams;
-    const unknown = unknownParams(params, ["campaignId", ...MENTION_FILTER_PARAMS]);
-    if (unknown.length > 0) throw APIError.invalidArgument(`unknown query parameter ${unknown.map((u) => `"${u}"`).join(", ")}`);
-    const campaignId = params.get("campaignId") ?? "";
-    if (campaignId === "" || params.getAll("campaignId").length > 1) throw APIError.invalidArgument("campaignId is required, once");
-    await campaignCaller(campaignId, "read");
-    const raw = filtersFromQuery(params);
-    if (!raw.ok) throw APIError.invalidArgument(raw.message);
-    const filter = await mentionFilter([campaignId], raw.raw);
-    const campaign = await campaigns.getCampaignForService({ campaignId });
-    const zone = campaignTimeZone(campaign);
-    const day = formatInZone(new Date(), zone).slice(0, 10);
-    await streamCsv(resp, `${safeFileName(campaign.name, "campaign")}-mentions-${day}.csv`, pages(campaignId, filter, zone));
-  },
-);
+export const exportMentionsCsv = api.raw({ expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/mentions/csv" }, async (req, resp) => {
+  const params = new URL(req.url ?? "/", "http://localhost").searchParams;
+  const unknown = unknownParams(params, ["campaignId", ...MENTION_FILTER_PARAMS]);
+  if (unknown.length > 0) throw APIError.invalidArgument(`unknown query parameter ${unknown.map((u) => `"${u}"`).join(", ")}`);
+  const campaignId = params.get("campaignId") ?? "";
+  if (campaignId === "" || params.getAll("campaignId").length > 1) throw APIError.invalidArgument("campaignId is required, once");
+  await campaignCaller(campaignId, "read");
+  const raw = filtersFromQuery(params);
+  if (!raw.ok) throw APIError.invalidArgument(raw.message);
+  const filter = await mentionFilter([campaignId], raw.raw);
+  const campaign = await campaigns.getCampaignForService({ campaignId });
+  const zone = campaignTimeZone(campaign);
+  const day = formatInZone(new Date(), zone).slice(0, 10);
+  await streamCsv(resp, `${safeFileName(campaign.name, "campaign")}-mentions-${day}.csv`, pages(campaignId, filter, zone));
+});

@@ -84,7 +84,9 @@ export const getMentionsForService = api(
     const pattern = keyword ? containsPattern(keyword) : null;
     const after = offsetHours ? { timestamp: new Date(endMs), mentionId: "ffffffff-ffff-ffff-ffff-ffffffffffff" } : null;
     const mentions = await store.listMentions([campaignId], basicFilter(since, pattern), after, limit ?? 500);
-    const total = (await store.countMentions([campaignId], basicFilter(since, pattern))) - (offsetHours ? await store.countMentions([campaignId], basicFilter(new Date(endMs), pattern)) : 0);
+    const total =
+      (await store.countMentions([campaignId], basicFilter(since, pattern))) -
+      (offsetHours ? await store.countMentions([campaignId], basicFilter(new Date(endMs), pattern)) : 0);
     return { mentions, total };
   },
 );
@@ -148,5 +150,8 @@ export const purgeRetention = api(
 // eraseUserData removes a War Room user from monitoring (their id on the configurations they made) for a compliance erasure request.
 export const eraseUserData = api(
   { expose: false, method: "POST", path: "/internal/monitoring/erasure" },
-  async ({ userId }: ErasureRequest): Promise<ErasureResult> => ({ service: "monitoring", erased: { config_authors: await store.eraseUserReferences(userId) } }),
+  async ({ userId }: ErasureRequest): Promise<ErasureResult> => ({
+    service: "monitoring",
+    erased: { config_authors: await store.eraseUserReferences(userId) },
+  }),
 );

@@ -133,7 +133,7 @@ export interface LiveEvent {
   campaignId: string;
   timestamp: Date;
   /** MENTION: MentionBatchData; SENTIMENT: SentimentSnapshotData or AlertEventData; CRISIS, ENGAGEMENT, COMPETITOR: AlertEventData; HEARTBEAT: HeartbeatData (events.ts). */
-  data: any;
+  data: unknown;
   priority: StreamPriority;
 }
 

@@ -32,8 +32,16 @@ async function replayThroughApi(name: CaseName, offsetMs: number, batchSize: num
   for (let minute = 0; minute < c.minutes; minute++) {
     for (const m of mentionsAt(c, minute)) {
       mentions.push({
-        id: `${run}-${m.id}`, text: m.text, author: m.author ?? "", platform: m.platform, url: "", sentiment: m.sentiment, reach: m.reach,
-        engagement: m.engagement, timestamp: new Date(+m.timestamp + shift), language: "en",
+        id: `${run}-${m.id}`,
+        text: m.text,
+        author: m.author ?? "",
+        platform: m.platform,
+        url: "",
+        sentiment: m.sentiment,
+        reach: m.reach,
+        engagement: m.engagement,
+        timestamp: new Date(+m.timestamp + shift),
+        language: "en",
       });
     }
   }
@@ -43,7 +51,10 @@ async function replayThroughApi(name: CaseName, offsetMs: number, batchSize: num
   }
   // Every batch fed to the detector (it records their ids), then the clock.
   await expect
-    .poll(async () => (await db.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM detector_batches WHERE campaign_id = ${campaign.id}::uuid`)!.n, { timeout: 60_000, interval: 200 })
+    .poll(async () => (await db.queryRow<{ n: number }>`SELECT count(*)::int AS n FROM detector_batches WHERE campaign_id = ${campaign.id}::uuid`)!.n, {
+      timeout: 60_000,
+      interval: 200,
+    })
     .toBe(batches);
   await monitoring.advanceDetectors();
   const { crises } = await monitoring.getCrises({ campaignId: campaign.id }, as(admin));
@@ -53,15 +64,23 @@ async function replayThroughApi(name: CaseName, offsetMs: number, batchSize: num
 describe("the same story through the API gets the same verdict whenever it happened", () => {
   // Offsets before now (the story's last 40 minutes are calm) and batch sizes: 0 in 1000s, 17 min 13 s
   // in 300s, 43 min 31 s in 500s (the scandal in 300s was a SENTIMENT before issue 20 point 8).
-  const runs = [[0, 1000], [17 * MINUTE + 13_000, 300], [43 * MINUTE + 31_000, 500]] as const;
+  const runs = [
+    [0, 1000],
+    [17 * MINUTE + 13_000, 300],
+    [43 * MINUTE + 31_000, 500],
+  ] as const;
 
   test.each([
     ["scandal", /^CRISIS\/(HIGH|CRITICAL)$/],
     ["positive-viral", /^MENTION_SPIKE\//],
-  ] as const)("%s", async (name, expected) => {
-    const verdicts: string[] = [];
-    for (const [offset, batchSize] of runs) verdicts.push(await replayThroughApi(name, offset, batchSize));
-    expect(verdicts[0]).toMatch(expected);
-    expect(verdicts).toEqual(runs.map(() => verdicts[0]));
-  }, 180_000);
+  ] as const)(
+    "%s",
+    async (name, expected) => {
+      const verdicts: string[] = [];
+      for (const [offset, batchSize] of runs) verdicts.push(await replayThroughApi(name, offset, batchSize));
+      expect(verdicts[0]).toMatch(expected);
+      expect(verdicts).toEqual(runs.map(() => verdicts[0]));
+    },
+    180_000,
+  );
 });

@@ -34,10 +34,7 @@ async function check(name: string, probe: () => Promise<ServiceHealth>): Promise
 }
 
 // getSystemStatus reports each service's health (database reachable, migrations applied). Public.
-export const getSystemStatus = api(
-  { expose: true, method: "GET", path: "/api/v1/status" },
-  async (): Promise<StatusResponse> => {
-    const services = await Promise.all(Object.entries(checks).map(([name, probe]) => check(name, probe)));
-    return { status: overallStatus(services), services, checkedAt: new Date() };
-  },
-);
+export const getSystemStatus = api({ expose: true, method: "GET", path: "/api/v1/status" }, async (): Promise<StatusResponse> => {
+  const services = await Promise.all(Object.entries(checks).map(([name, probe]) => check(name, probe)));
+  return { status: overallStatus(services), services, checkedAt: new Date() };
+});

@@ -66,7 +66,10 @@ function toConfig(r: ConfigRow): StoredMonitoringConfig {
 }
 
 /** Creates or replaces a campaign's config (its id stays); returns it and what it replaced. */
-export async function upsertConfig(config: MonitoringConfig, actorId: string): Promise<{ config: StoredMonitoringConfig; before: StoredMonitoringConfig | null }> {
+export async function upsertConfig(
+  config: MonitoringConfig,
+  actorId: string,
+): Promise<{ config: StoredMonitoringConfig; before: StoredMonitoringConfig | null }> {
   return inTransaction(db, async (tx) => {
     const previous = await tx.queryRow<ConfigRow>`SELECT * FROM monitoring_configs WHERE campaign_id = ${config.campaignId}::uuid FOR UPDATE`;
     const row = await tx.queryRow<ConfigRow>`
@@ -184,7 +187,8 @@ interface MentionRow {
   batch_id: string;
 }
 
-const MENTION_COLUMNS = "id, campaign_id, source_id, text, author, platform, url, sentiment::float8 AS sentiment, sentiment_scored, reach, engagement, timestamp, location, language, ingested_at, batch_id";
+const MENTION_COLUMNS =
+  "id, campaign_id, source_id, text, author, platform, url, sentiment::float8 AS sentiment, sentiment_scored, reach, engagement, timestamp, location, language, ingested_at, batch_id";
 
 function toMention(r: MentionRow): StoredMention {
   const m: StoredMention = {
@@ -225,7 +229,18 @@ const FILTER_SQL = `timestamp >= $2::timestamptz
 export type CampaignScope = string[] | null;
 
 function filterParams(campaigns: CampaignScope, f: MentionFilter): Primitive[] {
-  return [campaigns, f.since.toISOString(), f.until?.toISOString() ?? null, f.pattern, f.platforms, f.classes, f.minSentiment, f.maxSentiment, f.author, f.languages];
+  return [
+    campaigns,
+    f.since.toISOString(),
+    f.until?.toISOString() ?? null,
+    f.pattern,
+    f.platforms,
+    f.classes,
+    f.minSentiment,
+    f.maxSentiment,
+    f.author,
+    f.languages,
+  ];
 }
 
 /** One page of a campaign's mentions matching the filter, newest first, after the cursor. */
@@ -251,7 +266,10 @@ export async function listMentions(
 
 /** How many of a campaign's mentions match the filter (the same filter as listMentions). */
 export async function countMentions(campaigns: CampaignScope, filter: MentionFilter): Promise<number> {
-  const row = await db.rawQueryRow<{ n: number }>(`SELECT count(*)::int AS n FROM mentions WHERE ($1::uuid[] IS NULL OR campaign_id = ANY($1::uuid[])) AND ${FILTER_SQL}`, ...filterParams(campaigns, filter));
+  const row = await db.rawQueryRow<{ n: number }>(
+    `SELECT count(*)::int AS n FROM mentions WHERE ($1::uuid[] IS NULL OR campaign_id = ANY($1::uuid[])) AND ${FILTER_SQL}`,
+    ...filterParams(campaigns, filter),
+  );
   return row!.n;
 }
 
@@ -266,7 +284,9 @@ export async function sentimentSince(tx: Transaction, campaignId: string, start:
 /** Whether any mention of the campaign comes from this platform (the unique index answers). */
 export async function hasPlatform(campaignId: string | null, platform: string): Promise<boolean> {
   // null: any campaign (an admin's read of every campaign).
-  const row = await db.queryRow<{ found: boolean }>`SELECT EXISTS (SELECT 1 FROM mentions WHERE (${campaignId}::uuid IS NULL OR campaign_id = ${campaignId}::uuid) AND platform = ${platform}) AS found`;
+  const row = await db.queryRow<{
+    found: boolean;
+  }>`SELECT EXISTS (SELECT 1 FROM mentions WHERE (${campaignId}::uuid IS NULL OR campaign_id = ${campaignId}::uuid) AND platform = ${platform}) AS found`;
   return row!.found;
 }
 
@@ -338,7 +358,13 @@ export async function sampleWindow(campaigns: CampaignScope, start: Date, end: D
  * A stratified sample of [start, start + slots × slotMinutes): up to `perSlot` mentions from each
  * slot (index range scans, however busy the period) and each slot's exact count.
  */
-export async function sampleSlots(campaigns: CampaignScope, start: Date, slots: number, slotMinutes: number, perSlot: number): Promise<{ docs: TermDoc[]; total: number }[]> {
+export async function sampleSlots(
+  campaigns: CampaignScope,
+  start: Date,
+  slots: number,
+  slotMinutes: number,
+  perSlot: number,
+): Promise<{ docs: TermDoc[]; total: number }[]> {
   const startText = start.toISOString();
   const [docs, counts] = await Promise.all([
     db.queryAll<{ slot: number; text: string; sentiment: number }>`
@@ -424,7 +450,12 @@ export interface DetectorRecord {
 
 /** Locks a campaign's detector row (created if missing) for the transaction and reads it. */
 export async function lockDetector(tx: Transaction, campaignId: string): Promise<DetectorRecord> {
-  const row = await tx.queryRow<{ state: string | null; last_snapshot_at: Date | null; alert_thresholds: AlertThresholds | null; competitors: string[] | null }>`
+  const row = await tx.queryRow<{
+    state: string | null;
+    last_snapshot_at: Date | null;
+    alert_thresholds: AlertThresholds | null;
+    competitors: string[] | null;
+  }>`
     WITH s AS (
       INSERT INTO detector_states (campaign_id) VALUES (${campaignId}::uuid)
       ON CONFLICT (campaign_id) DO UPDATE SET campaign_id = EXCLUDED.campaign_id
@@ -472,7 +503,9 @@ export async function detectorsToAdvance(activeSince: Date): Promise<string[]> {
 
 /** Forgets processed batch ids older than the data stream's retention (a redelivery cannot come any more). */
 export async function forgetProcessedBatches(before: Date): Promise<number> {
-  const rows = await db.queryAll<{ batch_id: string }>`DELETE FROM detector_batches WHERE processed_at < ${before.toISOString()}::timestamptz RETURNING batch_id`;
+  const rows = await db.queryAll<{
+    batch_id: string;
+  }>`DELETE FROM detector_batches WHERE processed_at < ${before.toISOString()}::timestamptz RETURNING batch_id`;
   return rows.length;
 }
 
@@ -525,7 +558,10 @@ export async function applyCrisisSteps(tx: Transaction, campaignId: string, step
 }
 
 /** Refreshes the explanation of open crises (their reach and mentions keep growing). */
-export async function refreshCrises(tx: Transaction, crises: { id: string; crisisScore: number; summary: string; explanation: CrisisExplanation; updatedAt: Date }[]): Promise<void> {
+export async function refreshCrises(
+  tx: Transaction,
+  crises: { id: string; crisisScore: number; summary: string; explanation: CrisisExplanation; updatedAt: Date }[],
+): Promise<void> {
   for (const c of crises) {
     await tx.exec`
       UPDATE crises SET crisis_score = GREATEST(crisis_score, ${c.crisisScore}), summary = ${c.summary}, explanation = ${c.explanation as object}::jsonb,
@@ -735,5 +771,7 @@ export async function eraseUserReferences(userId: string): Promise<number> {
 
 /** The source ids of a campaign's stored mentions (retention checks). */
 export async function mentionSourceIds(campaignId: string): Promise<string[]> {
-  return (await db.queryAll<{ source_id: string }>`SELECT source_id FROM mentions WHERE campaign_id = ${campaignId} ORDER BY source_id`).map((r) => r.source_id);
+  return (await db.queryAll<{ source_id: string }>`SELECT source_id FROM mentions WHERE campaign_id = ${campaignId} ORDER BY source_id`).map(
+    (r) => r.source_id,
+  );
 }

@@ -23,7 +23,6 @@ function flag(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : dflt;
 }
-const has = (name) => process.argv.includes(`--${name}`);
 const BIN = path.resolve(flag("bin", path.join(HERE, "..", "host", "bin.mjs")));
 const SDK_VERSION = JSON.parse(readFileSync(path.join(HERE, "..", "node_modules", "encore.dev", "package.json"), "utf8")).version;
 
@@ -39,11 +38,13 @@ const checkTimeout = Number(flag("check-timeout", "180")) * 1000;
 const startTimeout = Number(flag("start-timeout", "90")) * 1000;
 const jobs = Number(flag("jobs", "2"));
 const only = flag("only", "")?.split(",").filter(Boolean);
-const phases = (flag("phases", "install,check,start")).split(",");
+const phases = flag("phases", "install,check,start").split(",");
 
 // An app is a folder holding encore.app (saas-starter/backend; expressjs-migration has two apps).
 const all = execFileSync("git", ["-C", repo, "ls-tree", "-r", "--name-only", "HEAD", "ts/"], { encoding: "utf8" })
-  .split("\n").filter((p) => p.endsWith("/encore.app")).map((p) => p.slice(3, -"/encore.app".length));
+  .split("\n")
+  .filter((p) => p.endsWith("/encore.app"))
+  .map((p) => p.slice(3, -"/encore.app".length));
 const apps = only?.length ? all.filter((a) => only.includes(a)) : all;
 
 /** Runs a command, resolving with {code, out, timedOut}; output is capped to the last 20 kB. */
@@ -51,27 +52,45 @@ function run(cmd, args, opts, timeoutMs) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { ...opts, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let text = "";
-    const take = (b) => { text = (text + b.toString()).slice(-20000); };
+    const take = (b) => {
+      text = (text + b.toString()).slice(-20000);
+    };
     child.stdout.on("data", take);
     child.stderr.on("data", take);
     let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; kill(child); }, timeoutMs);
-    child.on("close", (code) => { clearTimeout(timer); resolve({ code, out: text, timedOut }); });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill(child);
+    }, timeoutMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out: text, timedOut });
+    });
   });
 }
 function kill(child) {
-  try { process.kill(-child.pid, "SIGKILL"); } catch { /* gone */ }
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    /* gone */
+  }
 }
 
 function freePort() {
   return new Promise((resolve) => {
-    const s = net.createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); });
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
   });
 }
 
 /** First line that looks like an error, for the report. */
 function reason(text) {
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   const hit = lines.find((l) => /error|unsupported|not supported|cannot|ERR_|failed|must|requires|not allowed|duplicate|unknown/i.test(l) && !/^at /.test(l));
   return (hit ?? lines.at(-1) ?? "").slice(0, 400);
 }
@@ -87,11 +106,15 @@ async function startApp(dir, app) {
   };
   const child = spawn(process.execPath, [BIN, "start", "--root", dir], { cwd: path.dirname(BIN), env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let text = "";
-  const take = (b) => { text = (text + b.toString()).slice(-20000); };
+  const take = (b) => {
+    text = (text + b.toString()).slice(-20000);
+  };
   child.stdout.on("data", take);
   child.stderr.on("data", take);
   let exited = null;
-  child.on("exit", (code) => { exited = code ?? -1; });
+  child.on("exit", (code) => {
+    exited = code ?? -1;
+  });
   const deadline = Date.now() + startTimeout;
   let ok = false;
   while (Date.now() < deadline && exited === null) {
@@ -100,14 +123,20 @@ async function startApp(dir, app) {
       await res.arrayBuffer();
       ok = true; // any HTTP answer: the app is serving
       break;
-    } catch { await new Promise((r) => setTimeout(r, 500)); }
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
   if (ok) await new Promise((r) => setTimeout(r, 1000)); // a crash right after listening still counts
   const stillUp = exited === null;
   kill(child);
   await new Promise((r) => (exited !== null ? r() : child.on("exit", r)));
   if (ok && stillUp) return { ok: true };
-  return { ok: false, reason: exited !== null ? `exited ${exited}: ${reason(text)}` : `no HTTP answer in ${startTimeout / 1000}s: ${reason(text)}`, log: text.slice(-4000) };
+  return {
+    ok: false,
+    reason: exited !== null ? `exited ${exited}: ${reason(text)}` : `no HTTP answer in ${startTimeout / 1000}s: ${reason(text)}`,
+    log: text.slice(-4000),
+  };
 }
 
 /** Writes ts/<app> from the git dir into dir. Like `git archive`, but a blob the mirror lacks (large
@@ -122,7 +151,11 @@ function extract(app, dir) {
     const dest = path.join(dir, file.slice(`ts/${app}/`.length));
     mkdirSync(path.dirname(dest), { recursive: true });
     let data;
-    try { data = execFileSync("git", ["-C", repo, "cat-file", "blob", sha], { maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "ignore"] }); } catch { continue; }
+    try {
+      data = execFileSync("git", ["-C", repo, "cat-file", "blob", sha], { maxBuffer: 1 << 28, stdio: ["ignore", "pipe", "ignore"] });
+    } catch {
+      continue;
+    }
     if (mode === "120000") continue; // symlinks: none expected in the examples
     writeFileSync(dest, data, { mode: mode === "100755" ? 0o755 : 0o644 });
   }
@@ -138,7 +171,8 @@ async function one(app) {
     }
     if (!existsSync(path.join(dir, "node_modules"))) {
       const t0 = Date.now();
-      const npm = (args) => run("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, env: { ...process.env, CI: "1" } }, installTimeout);
+      const npm = (args) =>
+        run("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, env: { ...process.env, CI: "1" } }, installTimeout);
       let res = await npm(["install"]);
       if (res.code !== 0 && /E404/.test(res.out) && existsSync(path.join(dir, "package-lock.json"))) {
         // The lockfile pins a version this registry does not serve: resolve the ranges afresh.
@@ -148,14 +182,18 @@ async function one(app) {
       }
       if (res.code !== 0 && /ERESOLVE/.test(res.out)) {
         // Fresh resolution (above) can meet peer-dependency conflicts the lockfile had settled.
-        r.installNote = (r.installNote ? r.installNote + "; " : "") + "peer-dependency conflict: installed with --legacy-peer-deps";
+        r.installNote = `${r.installNote ? `${r.installNote}; ` : ""}peer-dependency conflict: installed with --legacy-peer-deps`;
         res = await npm(["install", "--no-package-lock", "--legacy-peer-deps"]);
       }
       if (res.code !== 0 && /ENOTFOUND|ECONNREFUSED|EAI_AGAIN|getaddrinfo/.test(res.out)) {
         // An install script fetches from beyond the npm registry (no network here): install
         // without scripts and say so.
-        r.installNote = (r.installNote ? r.installNote + "; " : "") + "an install script needs network beyond npm: installed with --ignore-scripts";
-        res = await npm(["install", ...(existsSync(path.join(dir, "package-lock.json")) && !r.installNote.includes("lockfile") ? [] : ["--no-package-lock"]), "--ignore-scripts"]);
+        r.installNote = `${r.installNote ? `${r.installNote}; ` : ""}an install script needs network beyond npm: installed with --ignore-scripts`;
+        res = await npm([
+          "install",
+          ...(existsSync(path.join(dir, "package-lock.json")) && !r.installNote.includes("lockfile") ? [] : ["--no-package-lock"]),
+          "--ignore-scripts",
+        ]);
       }
       r.installSeconds = Math.round((Date.now() - t0) / 1000);
       if (res.code !== 0) {
@@ -172,40 +210,54 @@ async function one(app) {
       ? JSON.parse(readFileSync(path.join(dir, "node_modules", "encore.dev", "package.json"), "utf8")).version
       : null;
     if (installed !== SDK_VERSION) {
-      const res = await run("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `encore.dev@${SDK_VERSION}`], { cwd: dir, env: { ...process.env, CI: "1" } }, installTimeout);
+      const res = await run(
+        "npm",
+        ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `encore.dev@${SDK_VERSION}`],
+        { cwd: dir, env: { ...process.env, CI: "1" } },
+        installTimeout,
+      );
       if (res.code !== 0) {
         r.install = "fail";
         r.reason = `npm install encore.dev@${SDK_VERSION} failed: ${reason(res.out)}`;
         return r;
       }
-      r.installNote = (r.installNote ? r.installNote + "; " : "") + `encore.dev ${installed ?? "missing"} → ${SDK_VERSION}, as the Encore CLI does`;
+      r.installNote = `${r.installNote ? `${r.installNote}; ` : ""}encore.dev ${installed ?? "missing"} → ${SDK_VERSION}, as the Encore CLI does`;
     }
     r.install = "ok";
   }
   if (phases.includes("check")) {
     const res = await run(process.execPath, [BIN, "check", "--root", dir], { cwd: path.dirname(BIN) }, checkTimeout);
     r.check = res.code === 0 ? "ok" : "fail";
-    if (res.code !== 0) { r.reason = res.timedOut ? "check timed out" : reason(res.out); r.checkLog = res.out.slice(-4000); return r; }
+    if (res.code !== 0) {
+      r.reason = res.timedOut ? "check timed out" : reason(res.out);
+      r.checkLog = res.out.slice(-4000);
+      return r;
+    }
   }
   if (phases.includes("start")) {
     const s = await startApp(dir, app);
     r.start = s.ok ? "ok" : "fail";
-    if (!s.ok) { r.reason = s.reason; r.startLog = s.log; }
+    if (!s.ok) {
+      r.reason = s.reason;
+      r.startLog = s.log;
+    }
   }
   return r;
 }
 
 const results = [];
 const queue = [...apps];
-await Promise.all(Array.from({ length: jobs }, async () => {
-  for (let app = queue.shift(); app; app = queue.shift()) {
-    const r = await one(app);
-    results.push(r);
-    process.stdout.write(`${app.padEnd(28)} install=${r.install ?? "-"} check=${r.check ?? "-"} start=${r.start ?? "-"} ${r.reason ?? ""}\n`);
-  }
-}));
+await Promise.all(
+  Array.from({ length: jobs }, async () => {
+    for (let app = queue.shift(); app; app = queue.shift()) {
+      const r = await one(app);
+      results.push(r);
+      process.stdout.write(`${app.padEnd(28)} install=${r.install ?? "-"} check=${r.check ?? "-"} start=${r.start ?? "-"} ${r.reason ?? ""}\n`);
+    }
+  }),
+);
 results.sort((a, b) => a.app.localeCompare(b.app));
 mkdirSync(path.dirname(reportFile), { recursive: true });
-writeFileSync(reportFile, JSON.stringify(results, null, 2) + "\n");
+writeFileSync(reportFile, `${JSON.stringify(results, null, 2)}\n`);
 const n = (k) => results.filter((r) => r[k] === "ok").length;
 process.stdout.write(`\n${results.length} apps: ${n("install")} installed, ${n("check")} pass check, ${n("start")} start\n`);

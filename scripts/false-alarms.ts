@@ -49,23 +49,125 @@ for (const [label, name, options] of quiet) {
     }
   }
   const perMonth = (alarms / (seeds * days)) * 30;
-  console.log(`  ${label}: ${alarms} alarm(s) in ${seeds * days} days = ${perMonth.toFixed(3)} per 30 days ${JSON.stringify(types)}, ${firstDay} of them on the first day (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(
+    `  ${label}: ${alarms} alarm(s) in ${seeds * days} days = ${perMonth.toFixed(3)} per 30 days ${JSON.stringify(types)}, ${firstDay} of them on the first day (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+  );
 }
 
 // ---- 2. detection delays ----
 type Delay = (c: ReferenceCase, events: DetectorEvent[]) => number | null;
 const after = (c: ReferenceCase, e: DetectorEvent | undefined, from: number) => (e ? minuteOf(c, e.at) - from : null);
 const positive: [string, CaseName, CaseOptions, Delay][] = [
-  ["scandal → CRISIS", "scandal", {}, (c, ev) => after(c, ev.find((e) => e.alert.type === "CRISIS"), c.marks.onset)],
-  ["scandal λ 45, −0.5 → CRISIS", "scandal", { burstRate: 45, burstSentiment: -0.5 }, (c, ev) => after(c, ev.find((e) => e.alert.type === "CRISIS"), c.marks.onset)],
-  ["escalation → severity up (from the wave)", "escalation", {}, (c, ev) => after(c, ev.find((e) => e.kind === "escalated" && e.previousSeverity !== e.alert.severity), c.marks.wave)],
-  ["resolution → resolved (from the end)", "resolution", {}, (c, ev) => after(c, ev.find((e) => e.kind === "resolved"), c.marks.end)],
-  ["sentiment-collapse → SENTIMENT", "sentiment-collapse", {}, (c, ev) => after(c, ev.find((e) => e.alert.triggers.some((t) => t.kind === "SENTIMENT_DROP")), c.marks.onset)],
-  ["cold-start → CRISIS (from the first mention)", "cold-start", {}, (c, ev) => after(c, ev.find((e) => e.alert.type === "CRISIS"), 0)],
-  ["positive-viral → MENTION_SPIKE", "positive-viral", {}, (c, ev) => after(c, ev.find((e) => e.alert.type === "MENTION_SPIKE"), c.marks.onset)],
-  ["engagement-drop → ENGAGEMENT_DROP", "engagement-drop", {}, (c, ev) => after(c, ev.find((e) => e.alert.type === "ENGAGEMENT_DROP"), c.marks.onset)],
-  ["custom-threshold → SENTIMENT", "custom-threshold", {}, (c, ev) => after(c, ev.find((e) => e.alert.triggers.some((t) => t.kind === "SENTIMENT_DROP")), c.marks.onset)],
-  ["competitor-surge → COMPETITOR", "competitor-surge", {}, (c, ev) => after(c, ev.find((e) => e.alert.type === "COMPETITOR"), c.marks.onset)],
+  [
+    "scandal → CRISIS",
+    "scandal",
+    {},
+    (c, ev) =>
+      after(
+        c,
+        ev.find((e) => e.alert.type === "CRISIS"),
+        c.marks.onset,
+      ),
+  ],
+  [
+    "scandal λ 45, −0.5 → CRISIS",
+    "scandal",
+    { burstRate: 45, burstSentiment: -0.5 },
+    (c, ev) =>
+      after(
+        c,
+        ev.find((e) => e.alert.type === "CRISIS"),
+        c.marks.onset,
+      ),
+  ],
+  [
+    "escalation → severity up (from the wave)",
+    "escalation",
+    {},
+    (c, ev) =>
+      after(
+        c,
+        ev.find((e) => e.kind === "escalated" && e.previousSeverity !== e.alert.severity),
+        c.marks.wave,
+      ),
+  ],
+  [
+    "resolution → resolved (from the end)",
+    "resolution",
+    {},
+    (c, ev) =>
+      after(
+        c,
+        ev.find((e) => e.kind === "resolved"),
+        c.marks.end,
+      ),
+  ],
+  [
+    "sentiment-collapse → SENTIMENT",
+    "sentiment-collapse",
+    {},
+    (c, ev) =>
+      after(
+        c,
+        ev.find((e) => e.alert.triggers.some((t) => t.kind === "SENTIMENT_DROP")),
+        c.marks.onset,
+      ),
+  ],
+  [
+    "cold-start → CRISIS (from the first mention)",
+    "cold-start",
+    {},
+    (c, ev) =>
+      after(
+        c,
+        ev.find((e) => e.alert.type === "CRISIS"),
+        0,
+      ),
+  ],
+  [
+    "positive-viral → MENTION_SPIKE",
+    "positive-viral",
+    {},
+    (c, ev) =>
+      after(
+        c,
+        ev.find((e) => e.alert.type === "MENTION_SPIKE"),
+        c.marks.onset,
+      ),
+  ],
+  [
+    "engagement-drop → ENGAGEMENT_DROP",
+    "engagement-drop",
+    {},
+    (c, ev) =>
+      after(
+        c,
+        ev.find((e) => e.alert.type === "ENGAGEMENT_DROP"),
+        c.marks.onset,
+      ),
+  ],
+  [
+    "custom-threshold → SENTIMENT",
+    "custom-threshold",
+    {},
+    (c, ev) =>
+      after(
+        c,
+        ev.find((e) => e.alert.triggers.some((t) => t.kind === "SENTIMENT_DROP")),
+        c.marks.onset,
+      ),
+  ],
+  [
+    "competitor-surge → COMPETITOR",
+    "competitor-surge",
+    {},
+    (c, ev) =>
+      after(
+        c,
+        ev.find((e) => e.alert.type === "COMPETITOR"),
+        c.marks.onset,
+      ),
+  ],
 ];
 console.log(`\nDetection delays over ${delaySeeds} seeds (minutes of event time, replayed minute by minute):`);
 for (const [label, name, options, delayOf] of positive) {
@@ -100,7 +202,9 @@ for (const [label, name, options, delayOf] of positive) {
     if (found !== null) delays.push(found);
   }
   delays.sort((a, b) => a - b);
-  console.log(`  scandal, live 5-second batches → CRISIS: median ${quantile(delays, 0.5)} s, p95 ${quantile(delays, 0.95)} s, max ${delays[delays.length - 1]} s after onset (${delaySeeds - delays.length} missed)`);
+  console.log(
+    `  scandal, live 5-second batches → CRISIS: median ${quantile(delays, 0.5)} s, p95 ${quantile(delays, 0.95)} s, max ${delays[delays.length - 1]} s after onset (${delaySeeds - delays.length} missed)`,
+  );
 }
 
 // ---- 3. cost ----
@@ -155,7 +259,9 @@ console.log("\nCost (this machine, one core, after JIT warm-up):");
       mentions += b.mentions.length;
     }
   });
-  console.log(`  ingest, λ = 1000/min in minute batches: ${(busy / mentions).toFixed(2)} µs per mention (${mentions} mentions); state ${(JSON.stringify(detector.toJSON()).length / 1024).toFixed(0)} KiB`);
+  console.log(
+    `  ingest, λ = 1000/min in minute batches: ${(busy / mentions).toFixed(2)} µs per mention (${mentions} mentions); state ${(JSON.stringify(detector.toJSON()).length / 1024).toFixed(0)} KiB`,
+  );
   const slices: { mentions: DetectorMention[]; now: number }[] = [];
   for (const b of batches.slice(180)) {
     for (let i = 0; i < b.mentions.length; i += 50) {

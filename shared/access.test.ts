@@ -52,7 +52,11 @@ describe("campaign access: role × membership", () => {
 describe("decisions for campaign-scoped calls", () => {
   test("a member reads with their role's permission; a non-member is told the campaign does not exist", () => {
     expect(decideCampaignAccess(caller("viewer"), view("member"), "monitoring", "read")).toEqual({ allowed: true });
-    expect(decideCampaignAccess(caller("viewer"), view("non-member"), "monitoring", "read")).toEqual({ allowed: false, code: "not_found", message: "campaign not found" });
+    expect(decideCampaignAccess(caller("viewer"), view("non-member"), "monitoring", "read")).toEqual({
+      allowed: false,
+      code: "not_found",
+      message: "campaign not found",
+    });
     expect(decideCampaignAccess(caller("admin"), view("non-member"), "monitoring", "read")).toEqual({ allowed: true });
   });
 
@@ -79,7 +83,9 @@ describe("decisions for campaign-scoped calls", () => {
 
   test("requireCampaignAccess throws Encore's errors", () => {
     expect(() => requireCampaignAccess(caller("analyst"), view("non-member"), "campaigns", "read")).toThrow(expect.objectContaining({ code: "not_found" }));
-    expect(() => requireCampaignAccess(caller("analyst"), view("member"), "campaigns", "update")).toThrow(expect.objectContaining({ code: "permission_denied" }));
+    expect(() => requireCampaignAccess(caller("analyst"), view("member"), "campaigns", "update")).toThrow(
+      expect.objectContaining({ code: "permission_denied" }),
+    );
     expect(() => requireCampaignAccess(caller("analyst"), view("member"), "campaigns", "read")).not.toThrow();
   });
 });

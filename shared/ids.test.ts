@@ -17,7 +17,16 @@ test("isUuid takes a UUID of any version in either case and nothing else", () =>
   expect(isUuid("2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6b")).toBe(true);
   expect(isUuid("2F1C9A3E-5B7D-4E8F-9A0B-1C2D3E4F5A6B")).toBe(true);
   expect(isUuid("00000000-0000-0000-0000-000000000000")).toBe(true);
-  for (const bad of ["", "2f1c9a3e5b7d4e8f9a0b1c2d3e4f5a6b", "{2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6b}", "2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6", "2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6g", " 2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6b", "2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6b\n", "1; DROP TABLE users"]) {
+  for (const bad of [
+    "",
+    "2f1c9a3e5b7d4e8f9a0b1c2d3e4f5a6b",
+    "{2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6b}",
+    "2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6",
+    "2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6g",
+    " 2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6b",
+    "2f1c9a3e-5b7d-4e8f-9a0b-1c2d3e4f5a6b\n",
+    "1; DROP TABLE users",
+  ]) {
     expect(isUuid(bad), JSON.stringify(bad)).toBe(false);
   }
 });

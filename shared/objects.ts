@@ -9,6 +9,7 @@
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { ObjectNotFound, type Bucket } from "encore.dev/storage/objects";
+import type { SQLDatabase } from "encore.dev/storage/sqldb";
 
 /** Uploads `data` as `key`, then runs `record` (the row's insert); when that fails, removes the object and rethrows. */
 export async function uploadThenRecord<T>(bucket: Bucket, key: string, data: Buffer, contentType: string, record: () => Promise<T>): Promise<T> {
@@ -53,6 +54,22 @@ export interface DeletionQueue {
   next(limit: number): Promise<string[]>;
   /** Forgets keys whose objects are removed. */
   done(keys: string[]): Promise<void>;
+}
+
+/**
+ * The queue of a service's database whose `object_deletions (object_key TEXT PRIMARY KEY, queued_at
+ * TIMESTAMPTZ)` table holds the keys of deleted rows' objects.
+ */
+export function deletionQueue(db: SQLDatabase): DeletionQueue {
+  return {
+    async next(limit) {
+      const rows = await db.queryAll<{ object_key: string }>`SELECT object_key FROM object_deletions ORDER BY queued_at, object_key LIMIT ${limit}::int`;
+      return rows.map((r) => r.object_key);
+    },
+    async done(keys) {
+      await db.exec`DELETE FROM object_deletions WHERE object_key = ANY(${keys}::text[])`;
+    },
+  };
 }
 
 /**

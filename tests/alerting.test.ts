@@ -53,7 +53,15 @@ beforeAll(async () => {
   }
 });
 
-const crisis = () => ({ campaignId, crisisScore: 0.92, triggers: ["mention spike", "sentiment drop"], affectedPlatforms: ["twitter"], estimatedReach: 80000, sentimentImpact: -0.5, recommendedActions: ["hold a statement"] });
+const crisis = () => ({
+  campaignId,
+  crisisScore: 0.92,
+  triggers: ["mention spike", "sentiment drop"],
+  affectedPlatforms: ["twitter"],
+  estimatedReach: 80000,
+  sentimentImpact: -0.5,
+  recommendedActions: ["hold a statement"],
+});
 
 test("a crisis alert over HTTP reaches SMS, WhatsApp, email and Slack once; the queue shows it delivered; ack works once", async () => {
   const r = await call("POST", "/api/v1/alerting/crisis", admin, crisis());
@@ -66,14 +74,26 @@ test("a crisis alert over HTTP reaches SMS, WhatsApp, email and Slack once; the 
   await poll(() => twilio.messages.filter((m) => m.to === "whatsapp:+14155558002").length).toBe(1);
   await poll(() => smtp.mails.filter((m) => m.to.includes("press@rivera.example")).length).toBe(1);
   await poll(() => slack.messages.filter((m) => m.channel === "#war-room").length).toBe(1);
-  expect(twilio.messages.find((m) => m.to === "+14155558001")!.body).toMatch(/^CRITICAL #\d+ Rivera\nCRISIS ALERT: mention spike, sentiment drop\nReply ACK \d+\n/);
+  expect(twilio.messages.find((m) => m.to === "+14155558001")!.body).toMatch(
+    /^CRITICAL #\d+ Rivera\nCRISIS ALERT: mention spike, sentiment drop\nReply ACK \d+\n/,
+  );
 
   await expect
-    .poll(async () => (await call("GET", `/api/v1/alerting/queue?campaignId=${campaignId}`, admin)).json.alerts.find((a: { id: string }) => a.id === alertId)?.status, { timeout: 15_000, interval: 100 })
+    .poll(
+      async () =>
+        (await call("GET", `/api/v1/alerting/queue?campaignId=${campaignId}`, admin)).json.alerts.find((a: { id: string }) => a.id === alertId)?.status,
+      { timeout: 15_000, interval: 100 },
+    )
     .toBe("delivered");
   const q = await call("GET", `/api/v1/alerting/queue?campaignId=${campaignId}&limit=5`, admin);
   expect(q.json).toMatchObject({ page: 1, limit: 5, total: 1 });
-  expect(q.json.alerts[0]).toMatchObject({ id: alertId, type: "CRISIS", severity: "CRITICAL", campaignId, channels: expect.arrayContaining([{ type: "SMS", recipients: ["+14155558001"], template: "crisis_sms" }]) });
+  expect(q.json.alerts[0]).toMatchObject({
+    id: alertId,
+    type: "CRISIS",
+    severity: "CRITICAL",
+    campaignId,
+    channels: expect.arrayContaining([{ type: "SMS", recipients: ["+14155558001"], template: "crisis_sms" }]),
+  });
   expect(q.json.alerts[0].deliveries).toHaveLength(4);
 
   const ack = await call("POST", `/api/v1/alerting/${alertId}/ack`, admin);

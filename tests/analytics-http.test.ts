@@ -24,7 +24,7 @@ const env = appEnv("analytics-end-to-end-secret-0123456789abcdef", ADMIN, { WARR
 const app = useFixture(ROOT, env);
 
 /** An object of the local store: `<data dir>/objects/<db prefix><bucket>/<sha256 of the key>.bin`. */
-const objectFile = (bucket: string, key: string) => path.join(dataDir, "objects", app.prefix + bucket, createHash("sha256").update(key).digest("hex") + ".bin");
+const objectFile = (bucket: string, key: string) => path.join(dataDir, "objects", app.prefix + bucket, `${createHash("sha256").update(key).digest("hex")}.bin`);
 const call = caller(app);
 
 let admin = "";
@@ -48,8 +48,15 @@ beforeAll(async () => {
   outsider = (await signUp("manager", "outsider@analytics.example")).token;
   const now = Date.now();
   const mentions = Array.from({ length: 40 }, (_, i) => ({
-    id: `http-${i}`, text: `Rivera speech ${i}`, author: `a${i % 4}`, platform: i % 2 ? "twitter" : "facebook", url: "",
-    sentiment: i % 3 === 0 ? -0.4 : 0.3, reach: 1000 + i, engagement: 10, timestamp: new Date(now - (i + 1) * 600_000).toISOString(),
+    id: `http-${i}`,
+    text: `Rivera speech ${i}`,
+    author: `a${i % 4}`,
+    platform: i % 2 ? "twitter" : "facebook",
+    url: "",
+    sentiment: i % 3 === 0 ? -0.4 : 0.3,
+    reach: 1000 + i,
+    engagement: 10,
+    timestamp: new Date(now - (i + 1) * 600_000).toISOString(),
   }));
   expect((await call("POST", "/api/v1/monitoring/ingest", admin, { campaignId, mentions })).status).toBe(200);
 });
@@ -57,7 +64,9 @@ beforeAll(async () => {
 test("a PDF report is exported, then downloaded as application/pdf by those who may see its campaign", async () => {
   const range = { campaignId, startDate: new Date(Date.now() - 86_400_000).toISOString(), endDate: new Date(Date.now() + 60_000).toISOString() };
   // The rollups follow the stream: wait until the report sees every mention.
-  await expect.poll(async () => (await call("POST", "/api/v1/analytics/reports", admin, range)).json.summary?.totalMentions, { timeout: 15_000, interval: 100 }).toBe(40);
+  await expect
+    .poll(async () => (await call("POST", "/api/v1/analytics/reports", admin, range)).json.summary?.totalMentions, { timeout: 15_000, interval: 100 })
+    .toBe(40);
   const exported = await call("POST", "/api/v1/analytics/reports", admin, { ...range, format: "pdf" });
   expect(exported.status).toBe(200);
   expect(exported.json.downloadPath).toBe(`/api/v1/analytics/reports/${exported.json.reportId}/pdf`);
@@ -90,7 +99,12 @@ test("a PDF report is exported, then downloaded as application/pdf by those who 
 test("a report stored the old way downloads the same before and after the move job; the bucket then holds it", async () => {
   const sql = postgres(databaseUrl(serverUrl(), `${app.prefix}analytics`), { max: 1, onnotice: () => {} });
   try {
-    const exported = await call("POST", "/api/v1/analytics/reports", admin, { campaignId, startDate: new Date(Date.now() - 86_400_000).toISOString(), endDate: new Date().toISOString(), format: "pdf" });
+    const exported = await call("POST", "/api/v1/analytics/reports", admin, {
+      campaignId,
+      startDate: new Date(Date.now() - 86_400_000).toISOString(),
+      endDate: new Date().toISOString(),
+      format: "pdf",
+    });
     const download = async (p: string) => {
       const res = await fetch(app.server.url + p, { headers: { authorization: `Bearer ${member}` } });
       expect(res.status).toBe(200);
@@ -108,9 +122,18 @@ test("a report stored the old way downloads the same before and after the move j
     const oldPath = `/api/v1/analytics/reports/${old.id}/pdf`;
     expect((await download(oldPath)).equals(pdf)).toBe(true);
 
-    const run = async () => (await fetch(app.server.opsUrl + "/_dev/api/cron/run", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ job: "analytics-reports-to-bucket" }) })).json();
+    const run = async () =>
+      (
+        await fetch(`${app.server.opsUrl}/_dev/api/cron/run`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ job: "analytics-reports-to-bucket" }),
+        })
+      ).json();
     expect(await run()).toMatchObject({ ok: true });
-    expect(await sql`SELECT pdf IS NULL AS moved, object_key, size_bytes FROM reports WHERE id = ${old.id}`).toEqual([{ moved: true, object_key: `${old.id}.pdf`, size_bytes: pdf.length }]);
+    expect(await sql`SELECT pdf IS NULL AS moved, object_key, size_bytes FROM reports WHERE id = ${old.id}`).toEqual([
+      { moved: true, object_key: `${old.id}.pdf`, size_bytes: pdf.length },
+    ]);
     expect(readFileSync(objectFile("analytics-reports", `${old.id}.pdf`)).equals(pdf)).toBe(true);
     expect((await download(oldPath)).equals(pdf)).toBe(true);
     // Again: nothing to move, nothing breaks.

@@ -113,7 +113,8 @@ test("an unknown provider is 404; an exchange with junk is 401; the providers ar
 });
 
 test("one address may start 30 sign-ins a minute; the 31st is 429, other addresses go on", async () => {
-  const start = (ip: string) => fetch(app.server.url + "/api/v1/auth/oauth/fake/start", { headers: { "x-real-ip": ip, "x-forwarded-for": ip } }).then((r) => r.status);
+  const start = (ip: string) =>
+    fetch(`${app.server.url}/api/v1/auth/oauth/fake/start`, { headers: { "x-real-ip": ip, "x-forwarded-for": ip } }).then((r) => r.status);
   const statuses: number[] = [];
   for (let i = 0; i < 31; i++) statuses.push(await start("203.0.113.9"));
   expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);

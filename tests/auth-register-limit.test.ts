@@ -15,7 +15,10 @@ const HOUR = 3_600_000;
 const halfPast = new Date(Math.floor(Date.now() / HOUR) * HOUR + HOUR / 2);
 const app = useFixture(ROOT, {
   // The test plays clients at several addresses, as a trusted proxy in front would forward them.
-  ...appEnv("register-limit-secret-0123456789abcdefghij", ADMIN, { REGISTRATIONS_PER_ADDRESS_PER_HOUR: "3", WARROOM_TRUSTED_PROXIES: "127.0.0.1/32,::1/128,10.0.0.0/8" }),
+  ...appEnv("register-limit-secret-0123456789abcdefghij", ADMIN, {
+    REGISTRATIONS_PER_ADDRESS_PER_HOUR: "3",
+    WARROOM_TRUSTED_PROXIES: "127.0.0.1/32,::1/128,10.0.0.0/8",
+  }),
   ...clockStartingAt(halfPast),
 });
 
@@ -23,7 +26,7 @@ let n = 0;
 const email = () => `reg-${++n}-${Date.now()}@example.org`;
 
 async function register(body: Record<string, string>, headers: Record<string, string> = {}): Promise<Reply> {
-  const res = await fetch(app.server.url + "/api/v1/auth/register", {
+  const res = await fetch(`${app.server.url}/api/v1/auth/register`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
@@ -50,7 +53,10 @@ test("past 3 attempts from one address (failures included) registration is 429 w
   // The same address (as X-Forwarded-For alone) is the same budget.
   expect((await register({ email: email(), password: "a-good-password", name: "Five" }, { "x-forwarded-for": "203.0.113.50" })).status).toBe(429);
 
-  const other = await register({ email: email(), password: "a-good-password", name: "Elsewhere" }, { "x-real-ip": "198.51.100.60", "x-forwarded-for": "198.51.100.60" });
+  const other = await register(
+    { email: email(), password: "a-good-password", name: "Elsewhere" },
+    { "x-real-ip": "198.51.100.60", "x-forwarded-for": "198.51.100.60" },
+  );
   expect(other.status).toBe(200);
   expect(other.json.user.role).toBe("viewer");
 });

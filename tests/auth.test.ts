@@ -75,7 +75,12 @@ describe("a session's life over HTTP", () => {
     const login = await call("POST", "/api/v1/auth/login", ADMIN);
     expect(login.status).toBe(200);
     expect(login.json.user.role).toBe("admin");
-    const created = await call("POST", "/api/v1/users", { email: email(), password: "a-good-password", name: "Mona", role: "manager" }, bearer(login.json.accessToken));
+    const created = await call(
+      "POST",
+      "/api/v1/users",
+      { email: email(), password: "a-good-password", name: "Mona", role: "manager" },
+      bearer(login.json.accessToken),
+    );
     expect(created.status).toBe(200);
     expect(created.json.user.role).toBe("manager");
     const list = await call("GET", "/api/v1/users?limit=5", undefined, bearer(login.json.accessToken));
@@ -117,7 +122,10 @@ describe("bad tokens are 401 on a protected endpoint", () => {
   }
 
   function forged(claims: Record<string, unknown>, header: Record<string, unknown> = { alg: "HS256", typ: "at+jwt" }) {
-    return new SignJWT(claims).setProtectedHeader(header as { alg: string }).setIssuer("war-room").setAudience("war-room-api");
+    return new SignJWT(claims)
+      .setProtectedHeader(header as { alg: string })
+      .setIssuer("war-room")
+      .setAudience("war-room-api");
   }
 
   test("a tampered token (role raised in the payload)", async () => {
@@ -140,7 +148,11 @@ describe("bad tokens are 401 on a protected endpoint", () => {
       .sign(new TextEncoder().encode(JWT_SECRET));
     expect((await call("GET", "/api/v1/auth/me", undefined, bearer(expired))).status).toBe(401);
     // The same token, still valid, is accepted: the refusal above was the expiry.
-    const fresh = await forged({ email: user.email, role: "viewer", ver: 1 }).setSubject(user.id).setIssuedAt(now).setExpirationTime(now + 600).sign(new TextEncoder().encode(JWT_SECRET));
+    const fresh = await forged({ email: user.email, role: "viewer", ver: 1 })
+      .setSubject(user.id)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 600)
+      .sign(new TextEncoder().encode(JWT_SECRET));
     expect((await call("GET", "/api/v1/auth/me", undefined, bearer(fresh))).status).toBe(200);
   });
 
@@ -175,7 +187,9 @@ describe("no lock-out by strangers", () => {
 
   test("guessing from many addresses meets the account-wide ceiling; the owner at a known address still signs in", async () => {
     const owner = email();
-    expect((await call("POST", "/api/v1/auth/register", { email: owner, password: "a-good-password", name: "Target" }, from("198.51.100.40"))).status).toBe(200);
+    expect((await call("POST", "/api/v1/auth/register", { email: owner, password: "a-good-password", name: "Target" }, from("198.51.100.40"))).status).toBe(
+      200,
+    );
     // 10 addresses × 5 guesses = the ceiling of 50 a day from addresses the account does not know.
     for (let a = 0; a < 10; a++) {
       for (let i = 0; i < 5; i++) expect((await login(owner, "wrong-password", `203.0.113.${100 + a}`)).status).toBe(401);
@@ -226,13 +240,32 @@ describe("password rules over HTTP", () => {
     const reg = await call("POST", "/api/v1/auth/register", { email: address, password: "a-good-password", name: "Pat" });
     expect(reg.status).toBe(200);
     const localPart = address.split("@")[0];
-    const change = await call("POST", "/api/v1/auth/password", { currentPassword: "a-good-password", newPassword: `${localPart}-Quarry-91` }, bearer(reg.json.accessToken));
+    const change = await call(
+      "POST",
+      "/api/v1/auth/password",
+      { currentPassword: "a-good-password", newPassword: `${localPart}-Quarry-91` },
+      bearer(reg.json.accessToken),
+    );
     expect(change.status).toBe(400);
     expect(change.json.message).toBe("password must not contain your email's name (the part before @)");
-    const weakChange = await call("POST", "/api/v1/auth/password", { currentPassword: "a-good-password", newPassword: "qwertyuiop" }, bearer(reg.json.accessToken));
+    const weakChange = await call(
+      "POST",
+      "/api/v1/auth/password",
+      { currentPassword: "a-good-password", newPassword: "qwertyuiop" },
+      bearer(reg.json.accessToken),
+    );
     expect(weakChange.status).toBe(400);
     expect(weakChange.json.message).toMatch(/^password is too weak: /);
-    expect((await call("POST", "/api/v1/auth/password", { currentPassword: "a-good-password", newPassword: "Steady-Harbor-Lantern-42" }, bearer(reg.json.accessToken))).status).toBe(200);
+    expect(
+      (
+        await call(
+          "POST",
+          "/api/v1/auth/password",
+          { currentPassword: "a-good-password", newPassword: "Steady-Harbor-Lantern-42" },
+          bearer(reg.json.accessToken),
+        )
+      ).status,
+    ).toBe(200);
 
     const admin = await signInFirstAdmin(app, ADMIN);
     const created = await call("POST", "/api/v1/users", { email: email(), password: "iloveyou2026", name: "New", role: "viewer" }, bearer(admin));

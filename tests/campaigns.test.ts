@@ -91,7 +91,9 @@ describe("a campaign's life over HTTP", () => {
     expect(back.status).toBe(400);
     expect(back.json).toMatchObject({ code: "failed_precondition", message: expect.stringContaining("from active to draft") });
 
-    const keywords = await call("POST", `/api/v1/campaigns/${id}/keywords`, tokens.manager, { keywords: [{ keyword: "Rivera", weight: 2.5 }, { keyword: "Senate race" }] });
+    const keywords = await call("POST", `/api/v1/campaigns/${id}/keywords`, tokens.manager, {
+      keywords: [{ keyword: "Rivera", weight: 2.5 }, { keyword: "Senate race" }],
+    });
     expect(keywords.status).toBe(200);
     expect(keywords.json.keywords.map((k: { keyword: string; weight: number }) => [k.keyword, k.weight])).toEqual([
       ["Rivera", 2.5],
@@ -101,7 +103,11 @@ describe("a campaign's life over HTTP", () => {
     expect(removed).toEqual({ status: 200, json: { success: true } });
     expect((await call("GET", `/api/v1/campaigns/${id}/keywords`, tokens.viewer)).json.keywords).toHaveLength(1);
 
-    const contact = await call("POST", `/api/v1/campaigns/${id}/contacts`, tokens.manager, { name: "Chief of staff", channel: "SMS", address: "+1 415 555 0123" });
+    const contact = await call("POST", `/api/v1/campaigns/${id}/contacts`, tokens.manager, {
+      name: "Chief of staff",
+      channel: "SMS",
+      address: "+1 415 555 0123",
+    });
     expect(contact).toMatchObject({ status: 200, json: { address: "+14155550123", minSeverity: "HIGH" } });
     const badPhone = await call("POST", `/api/v1/campaigns/${id}/contacts`, tokens.manager, { name: "Chief", channel: "WHATSAPP", address: "555-0123" });
     expect(badPhone).toMatchObject({ status: 400, json: { code: "invalid_argument", message: expect.stringContaining("E.164") } });

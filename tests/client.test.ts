@@ -54,7 +54,18 @@ describe("the generated client against War Room", () => {
     expect(first.type).toBe("HEARTBEAT");
     const ingest = await client.monitoring.ingestMentions({
       campaignId: campaign.id,
-      mentions: [{ id: "client-e2e-1", text: "Great town hall tonight", author: "voter", platform: "twitter", url: "", reach: 100, engagement: 3, timestamp: new Date().toISOString() }],
+      mentions: [
+        {
+          id: "client-e2e-1",
+          text: "Great town hall tonight",
+          author: "voter",
+          platform: "twitter",
+          url: "",
+          reach: 100,
+          engagement: 3,
+          timestamp: new Date().toISOString(),
+        },
+      ],
     });
     expect(ingest).toEqual({ accepted: 1, duplicates: 0 });
     let event = await stream.recv();

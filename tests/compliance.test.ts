@@ -39,7 +39,8 @@ test("STOP over Twilio's webhook, an erasure and a retention run end up in a dow
   const url = `${app.server.url}/api/v1/integrations/twilio/inbound`;
   const params = { From: "+14155557777", To: "+14155550199", Body: "STOP", MessageSid: "SM0123456789abcdef0123456789abcde1" };
   const form = new URLSearchParams(params).toString();
-  const post = (signature: string) => fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature }, body: form });
+  const post = (signature: string) =>
+    fetch(url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature }, body: form });
   expect((await post("wrong")).status).toBe(403);
   const ok = await post(twilioSdk.getExpectedTwilioSignature(twilio.authToken, url, params));
   expect(ok.status).toBe(200);
@@ -50,7 +51,9 @@ test("STOP over Twilio's webhook, an erasure and a retention run end up in a dow
   await call("POST", "/api/v1/users", admin, { email, password: "password-for-e2e", name: "Leaving", role: "viewer" });
   const self = (await call("POST", "/api/v1/auth/login", undefined, { email, password: "password-for-e2e" })).json;
   const { json: requested } = await call("POST", "/api/v1/compliance/data-deletion", self.accessToken, { userId: self.user.id, reason: "leaving" });
-  await expect.poll(async () => (await call("GET", `/api/v1/compliance/data-deletion/${requested.requestId}`, admin)).json.status, { timeout: 20_000, interval: 100 }).toBe("completed");
+  await expect
+    .poll(async () => (await call("GET", `/api/v1/compliance/data-deletion/${requested.requestId}`, admin)).json.status, { timeout: 20_000, interval: 100 })
+    .toBe("completed");
 
   // A retention run, started by an admin (the nightly job does the same).
   const run = await call("POST", "/api/v1/compliance/data-retention/runs", admin);
@@ -70,7 +73,12 @@ test("STOP over Twilio's webhook, an erasure and a retention run end up in a dow
   const asJson = await get(report.jsonUrl, admin);
   expect(asJson.headers.get("content-type")).toBe("application/json");
   const evidence = (await asJson.json()) as any;
-  expect(evidence).toMatchObject({ regulation: "gdpr", auditChain: { valid: true }, consent: { optOutEvents: 1, currentlyOptedOut: 1 }, erasure: { completed: 1, pending: 0 } });
+  expect(evidence).toMatchObject({
+    regulation: "gdpr",
+    auditChain: { valid: true },
+    consent: { optOutEvents: 1, currentlyOptedOut: 1 },
+    erasure: { completed: 1, pending: 0 },
+  });
   expect(evidence.erasure.requests[0]).toMatchObject({ requestId: requested.requestId, status: "completed", seconds: expect.any(Number) });
   expect(evidence.retention.policy).toHaveLength(6);
   expect(evidence.retention.runs.map((r: { id: string }) => r.id)).toEqual([run.json.id]);
@@ -95,7 +103,14 @@ test("STOP over Twilio's webhook, an erasure and a retention run end up in a dow
 });
 
 test("the check endpoint judges a communication; an unknown channel is a 400", async () => {
-  const data = { channel: "sms", text: "Rally at 7. Reply STOP to opt out.", sender: { name: "Rivera" }, recipients: [{ id: "r1", timeZone: "America/New_York", consent: { recorded: false } }], sendAt: "2026-01-15T15:00:00Z", region: "US" };
+  const data = {
+    channel: "sms",
+    text: "Rally at 7. Reply STOP to opt out.",
+    sender: { name: "Rivera" },
+    recipients: [{ id: "r1", timeZone: "America/New_York", consent: { recorded: false } }],
+    sendAt: "2026-01-15T15:00:00Z",
+    region: "US",
+  };
   const { status, json } = await call("POST", "/api/v1/compliance/check", admin, { data });
   expect(status).toBe(200);
   expect(json).toMatchObject({ compliant: false, findings: [{ rule: "tcpa-consent", regulation: "TCPA", recipient: "r1" }] });
@@ -119,19 +134,38 @@ test("every check is audited; a regulation report for a campaign and a period li
   // The period starts with this test: the first test's STOP and erasure were requested before it.
   const since = new Date().toISOString();
   const text = "Rally at 7. Txt STOP 2 quit";
-  const good = { channel: "sms", text, sender: { name: "Rivera" }, recipients: [{ id: "a", timeZone: "America/New_York", consent: { recorded: true } }], sendAt: "2026-01-15T15:00:00Z", region: "US", campaignId: campaign };
+  const good = {
+    channel: "sms",
+    text,
+    sender: { name: "Rivera" },
+    recipients: [{ id: "a", timeZone: "America/New_York", consent: { recorded: true } }],
+    sendAt: "2026-01-15T15:00:00Z",
+    region: "US",
+    campaignId: campaign,
+  };
   const bad = { ...good, recipients: [{ id: "b", timeZone: "America/New_York", consent: { recorded: false } }] };
   const p2p = { ...bad, autodialed: false };
   const verdicts = [];
   for (const data of [good, bad, p2p, { ...good, campaignId: other }]) verdicts.push((await call("POST", "/api/v1/compliance/check", admin, { data })).json);
   expect(verdicts.map((v) => v.compliant)).toEqual([true, false, true, true]);
   // The audit log holds who checked what and the verdict.
-  const { json: logs } = await call("GET", `/api/v1/compliance/audit-logs?start=${since}&end=${new Date(Date.now() + 60_000).toISOString()}&campaignId=${campaign}`, admin);
+  const { json: logs } = await call(
+    "GET",
+    `/api/v1/compliance/audit-logs?start=${since}&end=${new Date(Date.now() + 60_000).toISOString()}&campaignId=${campaign}`,
+    admin,
+  );
   const checks = logs.logs.filter((l: { action: string }) => l.action === "compliance.checked");
   expect(checks).toHaveLength(3);
-  expect(checks[1]).toMatchObject({ actorId: expect.any(String), details: { channel: "sms", compliant: false, findings: [{ rule: "tcpa-consent", recipient: "b" }] } });
+  expect(checks[1]).toMatchObject({
+    actorId: expect.any(String),
+    details: { channel: "sms", compliant: false, findings: [{ rule: "tcpa-consent", recipient: "b" }] },
+  });
   // The TCPA report of that campaign over the period: its three checks, not the other campaign's.
-  const { status, json: report } = await call("POST", "/api/v1/compliance/reports/tcpa", admin, { campaignId: campaign, start: since, end: new Date(Date.now() + 60_000).toISOString() });
+  const { status, json: report } = await call("POST", "/api/v1/compliance/reports/tcpa", admin, {
+    campaignId: campaign,
+    start: since,
+    end: new Date(Date.now() + 60_000).toISOString(),
+  });
   expect(status).toBe(200);
   const evidence = (await (await get(report.jsonUrl, admin)).json()) as any;
   expect(evidence.scope).toMatchObject({ campaignId: campaign, start: since });
@@ -155,11 +189,17 @@ test("audit entries users write: a viewer cannot forge a campaign's trail; its m
   await call("POST", "/api/v1/users", admin, { email: "viewer@forge.example", password: "password-for-e2e", name: "Viewer", role: "viewer" });
   const viewer = (await call("POST", "/api/v1/auth/login", undefined, { email: "viewer@forge.example", password: "password-for-e2e" })).json;
   // The issue's forgeries: a service's action about campaign A, or a role change naming an admin.
-  const forged = await call("POST", "/api/v1/compliance/audit-logs", viewer.accessToken, { action: "campaign.deleted", targetType: "campaign", targetId: campaignId });
+  const forged = await call("POST", "/api/v1/compliance/audit-logs", viewer.accessToken, {
+    action: "campaign.deleted",
+    targetType: "campaign",
+    targetId: campaignId,
+  });
   expect(forged.status).toBe(400);
   expect(forged.json).toMatchObject({ code: "invalid_argument", message: expect.stringContaining("recorded by the services themselves") });
   const adminId = (await call("GET", "/api/v1/auth/me", admin)).json.id;
-  expect((await call("POST", "/api/v1/compliance/audit-logs", viewer.accessToken, { action: "user.role_changed", targetType: "user", targetId: adminId })).status).toBe(400);
+  expect(
+    (await call("POST", "/api/v1/compliance/audit-logs", viewer.accessToken, { action: "user.role_changed", targetType: "user", targetId: adminId })).status,
+  ).toBe(400);
   // A free action name does not help: not their campaign (404, as for any campaign they may not see), nor no campaign (403).
   expect((await call("POST", "/api/v1/compliance/audit-logs", viewer.accessToken, { action: "outreach.call_made", campaignId })).status).toBe(404);
   expect((await call("POST", "/api/v1/compliance/audit-logs", viewer.accessToken, { action: "outreach.call_made" })).status).toBe(403);
@@ -167,23 +207,46 @@ test("audit entries users write: a viewer cannot forge a campaign's trail; its m
   // The campaign's manager writes one; it shows in the trail marked as user-submitted, and the chain verifies.
   const manager = (await call("POST", "/api/v1/auth/login", undefined, { email: "mgr@compliance.example", password: "password-for-e2e" })).json;
   expect((await call("POST", `/api/v1/campaigns/${campaignId}/members`, admin, { userId: manager.user.id, role: "manager" })).status).toBe(200);
-  const written = await call("POST", "/api/v1/compliance/audit-logs", manager.accessToken, { action: "outreach.call_made", campaignId, details: { with: "county chair" } });
+  const written = await call("POST", "/api/v1/compliance/audit-logs", manager.accessToken, {
+    action: "outreach.call_made",
+    campaignId,
+    details: { with: "county chair" },
+  });
   expect(written.status).toBe(200);
-  const trail = await call("GET", `/api/v1/compliance/audit-logs?start=2000-01-01T00:00:00Z&end=2100-01-01T00:00:00Z&campaignId=${campaignId}`, manager.accessToken);
+  const trail = await call(
+    "GET",
+    `/api/v1/compliance/audit-logs?start=2000-01-01T00:00:00Z&end=2100-01-01T00:00:00Z&campaignId=${campaignId}`,
+    manager.accessToken,
+  );
   expect(trail.status).toBe(200);
-  expect(trail.json.logs.find((l: { id: string }) => l.id === written.json.logId)).toMatchObject({ actorId: manager.user.id, userSubmitted: true, details: { with: "county chair" } });
+  expect(trail.json.logs.find((l: { id: string }) => l.id === written.json.logId)).toMatchObject({
+    actorId: manager.user.id,
+    userSubmitted: true,
+    details: { with: "county chair" },
+  });
   expect(trail.json.logs.filter((l: { actorId: string }) => l.actorId === viewer.user.id)).toEqual([]);
   expect(trail.json.logs.find((l: { action: string }) => l.action === "campaign.created")).toMatchObject({ userSubmitted: false });
 
   // Details nested 5,000 deep (the issue's stack overflow), too large, or with a NUL: 400, never 500.
   const deep = `${'{"d":'.repeat(5000)}{}${"}".repeat(5000)}`;
-  const res = await fetch(app.server.url + "/api/v1/compliance/audit-logs", {
+  const res = await fetch(`${app.server.url}/api/v1/compliance/audit-logs`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${manager.accessToken}` },
     body: `{"action":"outreach.call_made","campaignId":"${campaignId}","details":${deep}}`,
   });
   expect(res.status).toBe(400);
-  expect((await call("POST", "/api/v1/compliance/audit-logs", manager.accessToken, { action: "outreach.call_made", campaignId, details: { note: "x".repeat(20_000) } })).status).toBe(400);
-  expect((await call("POST", "/api/v1/compliance/audit-logs", manager.accessToken, { action: "outreach.call_made", campaignId, details: { note: "a\u0000b" } })).status).toBe(400);
+  expect(
+    (
+      await call("POST", "/api/v1/compliance/audit-logs", manager.accessToken, {
+        action: "outreach.call_made",
+        campaignId,
+        details: { note: "x".repeat(20_000) },
+      })
+    ).status,
+  ).toBe(400);
+  expect(
+    (await call("POST", "/api/v1/compliance/audit-logs", manager.accessToken, { action: "outreach.call_made", campaignId, details: { note: "a\u0000b" } }))
+      .status,
+  ).toBe(400);
   expect((await call("GET", "/api/v1/compliance/audit-logs/verify", admin)).json.valid).toBe(true);
 });

@@ -82,7 +82,7 @@ interface Ctx {
 }
 
 function deref(s: JsonSchema, ctx: Ctx): JsonSchema {
-  for (let i = 0; s && s.$ref && i < 20; i++) s = ctx.doc.components.schemas[s.$ref.slice("#/components/schemas/".length)];
+  for (let i = 0; s?.$ref && i < 20; i++) s = ctx.doc.components.schemas[s.$ref.slice("#/components/schemas/".length)];
   if (s?.allOf) return { ...deref(s.allOf.find((x: JsonSchema) => x.$ref) ?? {}, ctx), ...Object.assign({}, ...s.allOf.filter((x: JsonSchema) => !x.$ref)) };
   return s ?? {};
 }
@@ -135,10 +135,22 @@ const HUGE_STRING = "x".repeat(100_000);
 /** Malformed values for a JSON field of this schema. */
 function badJsonValues(schema: JsonSchema, ctx: Ctx): unknown[] {
   const s = deref(schema, ctx);
-  const common: unknown[] = [null, {}, [1, "two"], true, new Raw(DEEP), new Raw('{"a":' + DEEP + "}"), "a\u0000b", "\ud800", HUGE_STRING];
+  const common: unknown[] = [null, {}, [1, "two"], true, new Raw(DEEP), new Raw(`{"a":${DEEP}}`), "a\u0000b", "\ud800", HUGE_STRING];
   const type = s.type ?? (s.enum ? typeof s.enum[0] : undefined);
   if (type === "string" || s.format) {
-    return [...common, 12345, "", "\u0001\u001f\u007f\u202e", "not-a-uuid", "00000000-0000-0000-0000-00000000000g", "2026-13-45T99:99:99Z", "0000-00-00", "'; DROP TABLE users; --", "../../etc/passwd", "<img src=x onerror=alert(1)>"];
+    return [
+      ...common,
+      12345,
+      "",
+      "\u0001\u001f\u007f\u202e",
+      "not-a-uuid",
+      "00000000-0000-0000-0000-00000000000g",
+      "2026-13-45T99:99:99Z",
+      "0000-00-00",
+      "'; DROP TABLE users; --",
+      "../../etc/passwd",
+      "<img src=x onerror=alert(1)>",
+    ];
   }
   if (type === "integer" || type === "number") {
     return [...common, "12", 1.5, -1, 0, 1e308, -1e308, new Raw("99999999999999999999"), new Raw("1e400"), 2 ** 53, "NaN"];
@@ -151,7 +163,21 @@ function badJsonValues(schema: JsonSchema, ctx: Ctx): unknown[] {
 /** Malformed values for a parameter in the URL (already percent-encoded). */
 function badUrlValues(schema: JsonSchema, ctx: Ctx): string[] {
   const s = deref(schema, ctx);
-  const common = ["", "%00", "a%00b", "%ED%A0%80", "%", "%zz", "not-a-uuid", "x".repeat(4000), "..%2F..%2Fetc", "%E2%80%AE", "1.5", "99999999999999999999", "-1"];
+  const common = [
+    "",
+    "%00",
+    "a%00b",
+    "%ED%A0%80",
+    "%",
+    "%zz",
+    "not-a-uuid",
+    "x".repeat(4000),
+    "..%2F..%2Fetc",
+    "%E2%80%AE",
+    "1.5",
+    "99999999999999999999",
+    "-1",
+  ];
   if (s.type === "integer" || s.type === "number") return [...common, "abc", "1e400", "NaN", "Infinity", "0x10"];
   if (s.format === "date-time") return [...common, "2026-13-45T99:99:99Z", "yesterday"];
   return common;
@@ -191,25 +217,34 @@ function variants(op: Operation, ctx: Ctx): Variant[] {
   const json = { "content-type": "application/json" };
   const url = (pv: Record<string, string>, q: Map<string, string>) => {
     const qs = [...q].map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join("&");
-    return fill(op.path, pv) + (qs ? "?" + qs : "");
+    return fill(op.path, pv) + (qs ? `?${qs}` : "");
   };
   const bodyText = baseBody ? encodeBody(baseBody) : undefined;
-  const base = (what: string, over: Partial<Variant> = {}): Variant => ({ what, method: op.method, url: url(pathValues, queryBase), headers: bodyText ? { ...json } : {}, body: bodyText, ...over });
+  const base = (what: string, over: Partial<Variant> = {}): Variant => ({
+    what,
+    method: op.method,
+    url: url(pathValues, queryBase),
+    headers: bodyText ? { ...json } : {},
+    body: bodyText,
+    ...over,
+  });
 
   out.push(base("as documented"));
   for (const p of op.params) {
     if (p.in === "path") {
       for (const v of badUrlValues(p.schema, ctx)) out.push(base(`path ${p.name}=${v.slice(0, 20)}`, { url: url({ ...pathValues, [p.name]: v }, queryBase) }));
     } else if (p.in === "query") {
-      for (const v of badUrlValues(p.schema, ctx)) out.push(base(`query ${p.name}=${v.slice(0, 20)}`, { url: url(pathValues, new Map([...queryBase, [p.name, v]])) }));
-      out.push(base(`query ${p.name} twice`, { url: url(pathValues, queryBase) + (queryBase.size ? "&" : "?") + `${p.name}=1&${p.name}=2` }));
+      for (const v of badUrlValues(p.schema, ctx))
+        out.push(base(`query ${p.name}=${v.slice(0, 20)}`, { url: url(pathValues, new Map([...queryBase, [p.name, v]])) }));
+      out.push(base(`query ${p.name} twice`, { url: `${url(pathValues, queryBase) + (queryBase.size ? "&" : "?")}${p.name}=1&${p.name}=2` }));
       if (p.required) {
         const q = new Map(queryBase);
         q.delete(p.name);
         out.push(base(`query ${p.name} missing`, { url: url(pathValues, q) }));
       }
     } else if (p.in === "header") {
-      for (const v of ["", "x".repeat(8000), "1.5", "not-a-uuid", "\u00e9\u00ff"]) out.push(base(`header ${p.name}`, { headers: { ...base("").headers, [p.name]: v } }));
+      for (const v of ["", "x".repeat(8000), "1.5", "not-a-uuid", "\u00e9\u00ff"])
+        out.push(base(`header ${p.name}`, { headers: { ...base("").headers, [p.name]: v } }));
     }
   }
   if (baseBody && op.body) {
@@ -233,12 +268,17 @@ function variants(op: Operation, ctx: Ctx): Variant[] {
       ["body empty object", "{}"],
       ["body deep", DEEP],
       ["body with a NUL key", '{"a\\u0000":1}'],
-      ["body of 3 MiB", '{"x":"' + "y".repeat(3 * 1024 * 1024) + '"}'],
+      ["body of 3 MiB", `{"x":"${"y".repeat(3 * 1024 * 1024)}"}`],
     ] as const) {
       out.push(base(what, { body, headers: { ...json } }));
     }
     if (op.raw) {
-      out.push(base("raw form body with NUL", { body: "From=%2B1555&Body=STOP%00&To=%00", headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": "AAAA" } }));
+      out.push(
+        base("raw form body with NUL", {
+          body: "From=%2B1555&Body=STOP%00&To=%00",
+          headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": "AAAA" },
+        }),
+      );
       out.push(base("raw binary body", { body: Buffer.from([0, 255, 254, 0xed, 0xa0, 0x80]), headers: { "content-type": "application/octet-stream" } }));
     }
   }
@@ -248,7 +288,7 @@ function variants(op: Operation, ctx: Ctx): Variant[] {
 function describe(v: unknown): string {
   if (v instanceof Raw) return v.text.slice(0, 12) + (v.text.length > 12 ? "…" : "");
   const t = JSON.stringify(v) ?? String(v);
-  return t.length > 24 ? t.slice(0, 24) + "…" : t;
+  return t.length > 24 ? `${t.slice(0, 24)}…` : t;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -261,61 +301,69 @@ interface Outcome {
   body: string;
 }
 
-test(
-  "every operation answers malformed input with 4xx, never 5xx, and the server keeps answering",
-  async () => {
-    const call = caller(app);
-    let admin = await signInFirstAdmin(app, ADMIN);
-    const campaignId = await createCampaign(call, admin);
-    // The document as the runtime serves it, from the ops port.
-    const doc = (await (await fetch(app.server.opsUrl + "/openapi.json")).json()) as JsonSchema;
-    const ctx: Ctx = { doc, campaignId };
-    const ops = operations(doc);
-    // Ending the admin's sessions would leave the rest unauthenticated: those go last.
-    ops.sort((a, b) => Number(/logout|password/.test(a.path)) - Number(/logout|password/.test(b.path)));
+test("every operation answers malformed input with 4xx, never 5xx, and the server keeps answering", async () => {
+  const call = caller(app);
+  let admin = await signInFirstAdmin(app, ADMIN);
+  const campaignId = await createCampaign(call, admin);
+  // The document as the runtime serves it, from the ops port.
+  const doc = (await (await fetch(`${app.server.opsUrl}/openapi.json`)).json()) as JsonSchema;
+  const ctx: Ctx = { doc, campaignId };
+  const ops = operations(doc);
+  // Ending the admin's sessions would leave the rest unauthenticated: those go last.
+  ops.sort((a, b) => Number(/logout|password/.test(a.path)) - Number(/logout|password/.test(b.path)));
 
-    const histogram = new Map<number, number>();
-    const fivexx: Outcome[] = [];
-    const failures: Outcome[] = [];
-    let requests = 0;
-    const t0 = performance.now();
+  const histogram = new Map<number, number>();
+  const fivexx: Outcome[] = [];
+  const failures: Outcome[] = [];
+  let requests = 0;
+  const t0 = performance.now();
 
-    const send = async (op: Operation, v: Variant, who: "admin" | "anonymous") => {
-      const headers = { ...v.headers, ...(who === "admin" ? { authorization: `Bearer ${admin}` } : {}) };
-      requests++;
-      try {
-        const res = await fetch(app.server.url + v.url, { method: v.method, headers, body: v.body, redirect: "manual" });
-        const text = await res.text();
-        histogram.set(res.status, (histogram.get(res.status) ?? 0) + 1);
-        if (res.status >= 500) fivexx.push({ op: op.id, what: v.what, who, status: res.status, body: text.slice(0, 200) });
-      } catch (err) {
-        failures.push({ op: op.id, what: v.what, who, status: 0, body: String((err as Error).cause ?? err) });
-      }
-    };
-
-    for (const op of ops) {
-      const vs = variants(op, ctx).flatMap((v) => [[v, "admin"], [v, "anonymous"]] as const);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: CONCURRENCY }, async () => {
-          while (next < vs.length) {
-            const [v, who] = vs[next++];
-            await send(op, v, who);
-          }
-        }),
-      );
-      // Still answering, and still signed in (an operation may have ended the admin's sessions).
-      const status = await call("GET", "/api/v1/status");
-      if (status.status !== 200) failures.push({ op: op.id, what: "server status afterwards", who: "-", status: status.status, body: JSON.stringify(status.json).slice(0, 200) });
-      if ((await call("GET", "/api/v1/auth/me", admin)).status === 401) admin = await signInFirstAdmin(app, ADMIN);
+  const send = async (op: Operation, v: Variant, who: "admin" | "anonymous") => {
+    const headers = { ...v.headers, ...(who === "admin" ? { authorization: `Bearer ${admin}` } : {}) };
+    requests++;
+    try {
+      const res = await fetch(app.server.url + v.url, { method: v.method, headers, body: v.body, redirect: "manual" });
+      const text = await res.text();
+      histogram.set(res.status, (histogram.get(res.status) ?? 0) + 1);
+      if (res.status >= 500) fivexx.push({ op: op.id, what: v.what, who, status: res.status, body: text.slice(0, 200) });
+    } catch (err) {
+      failures.push({ op: op.id, what: v.what, who, status: 0, body: String((err as Error).cause ?? err) });
     }
+  };
 
-    const seconds = (performance.now() - t0) / 1000;
-    const hist = [...histogram].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(", ");
-    console.log(`fuzz: ${ops.length} operations, ${requests} requests in ${seconds.toFixed(1)} s; statuses ${hist}; 5xx: ${fivexx.length}; transport failures: ${failures.filter((f) => f.status === 0).length}`);
-    for (const f of [...fivexx, ...failures].slice(0, 40)) console.log(`  ${f.status} ${f.op} [${f.who}] ${f.what}: ${f.body}`);
-    expect(fivexx).toEqual([]);
-    expect(failures).toEqual([]);
-  },
-  240_000,
-);
+  for (const op of ops) {
+    const vs = variants(op, ctx).flatMap(
+      (v) =>
+        [
+          [v, "admin"],
+          [v, "anonymous"],
+        ] as const,
+    );
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < vs.length) {
+          const [v, who] = vs[next++];
+          await send(op, v, who);
+        }
+      }),
+    );
+    // Still answering, and still signed in (an operation may have ended the admin's sessions).
+    const status = await call("GET", "/api/v1/status");
+    if (status.status !== 200)
+      failures.push({ op: op.id, what: "server status afterwards", who: "-", status: status.status, body: JSON.stringify(status.json).slice(0, 200) });
+    if ((await call("GET", "/api/v1/auth/me", admin)).status === 401) admin = await signInFirstAdmin(app, ADMIN);
+  }
+
+  const seconds = (performance.now() - t0) / 1000;
+  const hist = [...histogram]
+    .sort((a, b) => a[0] - b[0])
+    .map(([s, n]) => `${s}: ${n}`)
+    .join(", ");
+  console.log(
+    `fuzz: ${ops.length} operations, ${requests} requests in ${seconds.toFixed(1)} s; statuses ${hist}; 5xx: ${fivexx.length}; transport failures: ${failures.filter((f) => f.status === 0).length}`,
+  );
+  for (const f of [...fivexx, ...failures].slice(0, 40)) console.log(`  ${f.status} ${f.op} [${f.who}] ${f.what}: ${f.body}`);
+  expect(fivexx).toEqual([]);
+  expect(failures).toEqual([]);
+}, 240_000);

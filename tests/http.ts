@@ -29,7 +29,10 @@ export function caller(app: UsedFixture): (method: string, p: string, token?: st
  * sign-in attempts. vi.waitFor rather than expect.poll: this runs in hooks, where expect.poll does not.
  */
 export async function waitForFirstAdmin(app: UsedFixture, email: string, timeoutMs = 15_000): Promise<void> {
-  await vi.waitFor(() => expect(app.server.logs(), "the first admin created").toContain(`created the first admin ${email}`), { timeout: timeoutMs, interval: 50 });
+  await vi.waitFor(() => expect(app.server.logs(), "the first admin created").toContain(`created the first admin ${email}`), {
+    timeout: timeoutMs,
+    interval: 50,
+  });
 }
 
 /** A first admin the app creates at start (WARROOM_ADMIN_EMAIL / _PASSWORD). */
@@ -63,7 +66,12 @@ export async function createCampaign(call: ReturnType<typeof caller>, token: str
     startDate: "2026-01-01T00:00:00Z",
     endDate: "2027-01-01T00:00:00Z",
     budget: 1000,
-    targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
+    targetAudience: {
+      demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" },
+      interests: [],
+      locations: [],
+      platforms: [],
+    },
     ...overrides,
   });
   if (r.status !== 200) throw new Error(`creating a campaign answered ${r.status}: ${JSON.stringify(r.json)}`);

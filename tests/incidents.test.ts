@@ -59,7 +59,9 @@ function minute(start: number, n: number, sentiment: number, hostile: boolean, s
       id,
       platform: ["twitter", "facebook", "news"][i % 3]!,
       author: `@voter${i % 40}`,
-      text: hostile ? `Leaked emails: Rivera took bribes, resign now (${i % 7})` : `Rivera visits ${["schools", "farms", "clinics", "ports"][i % 4]} today ${i % 9}`,
+      text: hostile
+        ? `Leaked emails: Rivera took bribes, resign now (${i % 7})`
+        : `Rivera visits ${["schools", "farms", "clinics", "ports"][i % 4]} today ${i % 9}`,
       url: `https://social.example/${id}`,
       sentiment: Math.max(-1, sentiment + ((i % 5) - 2) * 0.05),
       reach: 1500 + (i % 50) * 40,
@@ -86,8 +88,11 @@ async function hostileBurst(campaignId: string): Promise<{ escalate: () => Promi
   const hotStart = now - 6 * MINUTE;
   const history: unknown[] = [];
   const recent: unknown[] = [];
-  for (let t = hotStart - 300 * MINUTE; t < hotStart; t += MINUTE) (t < now - 125 * MINUTE ? history : recent).push(...minute(t, 2 + (Math.floor(t / MINUTE) % 3), 0.15, false));
-  [12, 15, 15, 18, 18, 20].forEach((n, k) => recent.push(...minute(hotStart + k * MINUTE, n, -0.6, true)));
+  for (let t = hotStart - 300 * MINUTE; t < hotStart; t += MINUTE)
+    (t < now - 125 * MINUTE ? history : recent).push(...minute(t, 2 + (Math.floor(t / MINUTE) % 3), 0.15, false));
+  [12, 15, 15, 18, 18, 20].forEach((n, k) => {
+    recent.push(...minute(hotStart + k * MINUTE, n, -0.6, true));
+  });
   await ingest(campaignId, history);
   await ingest(campaignId, recent);
   return { escalate: () => ingest(campaignId, minute(Date.now() - 20_000, 300, -0.85, true, 19_000)) };
@@ -105,7 +110,10 @@ async function inbound(from: string, body: string, sign = true): Promise<{ statu
   const params = { From: from, To: "+14155550199", Body: body, MessageSid: `SM${++seq}`, AccountSid: twilio.accountSid };
   const res = await fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": sign ? twilioSdk.getExpectedTwilioSignature(twilio.authToken, url, params) : "forged" },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-twilio-signature": sign ? twilioSdk.getExpectedTwilioSignature(twilio.authToken, url, params) : "forged",
+    },
     body: new URLSearchParams(params).toString(),
   });
   return { status: res.status, text: await res.text() };
@@ -127,7 +135,11 @@ test("a hostile burst pages once, its escalation pages once more as UPDATE, and 
   const campaignId = await createCampaign(call, admin, { name: "Rivera for Senate — Égalité 2026" });
   const duty = ["+14155559101", "+14155559102"];
   const chief = "+14155559103";
-  for (const [name, address, minSeverity] of [["Ana Duty", duty[0], "HIGH"], ["Ben Duty", duty[1], "HIGH"], ["The Chief", chief, "CRITICAL"]] as const) {
+  for (const [name, address, minSeverity] of [
+    ["Ana Duty", duty[0], "HIGH"],
+    ["Ben Duty", duty[1], "HIGH"],
+    ["The Chief", chief, "CRITICAL"],
+  ] as const) {
     expect((await call("POST", `/api/v1/campaigns/${campaignId}/contacts`, admin, { name, channel: "SMS", address, minSeverity })).status).toBe(200);
   }
 
@@ -137,10 +149,19 @@ test("a hostile burst pages once, its escalation pages once more as UPDATE, and 
   const first = await incidents(campaignId);
   expect(first.total).toBe(1);
   const incident = first.alerts[0];
-  expect(incident).toMatchObject({ type: "CRISIS", severity: "HIGH", state: "open", wave: 1, campaignName: "Rivera for Senate — Égalité 2026", ref: expect.any(Number) });
+  expect(incident).toMatchObject({
+    type: "CRISIS",
+    severity: "HIGH",
+    state: "open",
+    wave: 1,
+    campaignName: "Rivera for Senate — Égalité 2026",
+    ref: expect.any(Number),
+  });
   const ref: number = incident.ref;
   const sms = sentTo(duty[0]!)[0]!.body;
-  expect(sms.slice(0, `HIGH #${ref} Rivera for Senate - Égalité 2026\nCrisis: mentions `.length)).toBe(`HIGH #${ref} Rivera for Senate - Égalité 2026\nCrisis: mentions `);
+  expect(sms.slice(0, `HIGH #${ref} Rivera for Senate - Égalité 2026\nCrisis: mentions `.length)).toBe(
+    `HIGH #${ref} Rivera for Senate - Égalité 2026\nCrisis: mentions `,
+  );
   expect(sms).toContain(`Reply ACK ${ref}`);
   expect(sms).toContain(`https://dashboard.incidents.example/incidents/${incident.id}`);
   expect(sms).not.toMatch(/[×−—]/);
@@ -158,7 +179,14 @@ test("a hostile burst pages once, its escalation pages once more as UPDATE, and 
   expect(updated.alerts[0].history.map((h: { event: string }) => h.event)).toEqual(["raised", "severity_raised"]);
   expect(updated.alerts[0].deliveries.find((d: { recipient: string }) => d.recipient === chief)).toMatchObject({ status: "held", tier: 2, wave: 2 });
   // Seed fields kept.
-  expect(updated.alerts[0]).toMatchObject({ campaignId, title: expect.any(String), message: expect.stringContaining("Rivera for Senate"), data: expect.objectContaining({ crisisScore: expect.any(Number), estimatedReach: expect.any(Number) }), channels: expect.any(Array), timestamp: expect.any(String) });
+  expect(updated.alerts[0]).toMatchObject({
+    campaignId,
+    title: expect.any(String),
+    message: expect.stringContaining("Rivera for Senate"),
+    data: expect.objectContaining({ crisisScore: expect.any(Number), estimatedReach: expect.any(Number) }),
+    channels: expect.any(Array),
+    timestamp: expect.any(String),
+  });
 
   // A forged reply is refused; an unknown number and an unknown reference get a helpful answer and change nothing.
   expect((await inbound(duty[0]!, `ACK ${ref}`, false)).status).toBe(403);
@@ -186,7 +214,12 @@ test("a hostile burst pages once, its escalation pages once more as UPDATE, and 
   // No further pages: every delivery of the incident is settled (sent or cancelled, none held,
   // pending or being sent), so nothing is left that could page anyone, and Twilio got exactly the sent ones.
   const settled = await settledDeliveries(campaignId);
-  expect(settled.filter((d) => d.status === "sent").map((d) => d.recipient).sort()).toEqual([duty[0], duty[0], duty[1], duty[1]]);
+  expect(
+    settled
+      .filter((d) => d.status === "sent")
+      .map((d) => d.recipient)
+      .sort(),
+  ).toEqual([duty[0], duty[0], duty[1], duty[1]]);
   expect(sentTo(duty[0]!)).toHaveLength(2);
   expect(sentTo(duty[1]!)).toHaveLength(2);
   expect(sentTo(chief)).toHaveLength(0);
@@ -209,8 +242,14 @@ test("the same by the email's link: GET only shows the page, the POST acknowledg
   const campaignId = await createCampaign(call, admin, { name: "Rivera Press Office" });
   const press = "press@rivera.example";
   const chief = "+14155559203";
-  expect((await call("POST", `/api/v1/campaigns/${campaignId}/contacts`, admin, { name: "Press Desk", channel: "EMAIL", address: press, minSeverity: "HIGH" })).status).toBe(200);
-  expect((await call("POST", `/api/v1/campaigns/${campaignId}/contacts`, admin, { name: "The Chief", channel: "SMS", address: chief, minSeverity: "CRITICAL" })).status).toBe(200);
+  expect(
+    (await call("POST", `/api/v1/campaigns/${campaignId}/contacts`, admin, { name: "Press Desk", channel: "EMAIL", address: press, minSeverity: "HIGH" }))
+      .status,
+  ).toBe(200);
+  expect(
+    (await call("POST", `/api/v1/campaigns/${campaignId}/contacts`, admin, { name: "The Chief", channel: "SMS", address: chief, minSeverity: "CRITICAL" }))
+      .status,
+  ).toBe(200);
   const mailsTo = () => smtp.mails.filter((m) => m.to.includes(press));
 
   const burst = await hostileBurst(campaignId);
@@ -229,10 +268,12 @@ test("the same by the email's link: GET only shows the page, the POST acknowledg
   // Opening the link (a person, or a mail scanner) changes nothing.
   const opened = await fetch(app.server.url + link);
   expect(opened.status).toBe(200);
-  expect(await opened.text()).toContain(`<form method="post"><button type="submit" style="font-size:1.1rem;padding:.6rem 1.2rem">Acknowledge #${ref}</button></form>`);
+  expect(await opened.text()).toContain(
+    `<form method="post"><button type="submit" style="font-size:1.1rem;padding:.6rem 1.2rem">Acknowledge #${ref}</button></form>`,
+  );
   expect((await incidents(campaignId)).alerts[0].state).toBe("open");
   // A tampered token is refused.
-  expect((await fetch(app.server.url + link.slice(0, -2) + "xx", { method: "POST" })).status).toBe(404);
+  expect((await fetch(`${app.server.url + link.slice(0, -2)}xx`, { method: "POST" })).status).toBe(404);
 
   const confirmed = await fetch(app.server.url + link, { method: "POST" });
   expect(confirmed.status).toBe(200);
@@ -252,12 +293,23 @@ test("the same by the email's link: GET only shows the page, the POST acknowledg
 
 test("a campaign without contacts says so; bad input to the lifecycle endpoints is 4xx", async () => {
   const campaignId = await createCampaign(call, admin, { name: "Nobody Home" });
-  const r = await call("POST", "/api/v1/alerting/crisis", admin, { campaignId, crisisScore: 0.9, triggers: ["spike"], affectedPlatforms: [], estimatedReach: 10, sentimentImpact: -0.5, recommendedActions: [] });
+  const r = await call("POST", "/api/v1/alerting/crisis", admin, {
+    campaignId,
+    crisisScore: 0.9,
+    triggers: ["spike"],
+    affectedPlatforms: [],
+    estimatedReach: 10,
+    sentimentImpact: -0.5,
+    recommendedActions: [],
+  });
   expect(r.status).toBe(200);
   expect(r.json).toMatchObject({ deliveries: 0 });
   expect((await incidents(campaignId)).alerts[0]).toMatchObject({ id: r.json.alertId, status: "no_contacts" });
   // Contacts who follow only higher severities: said so too.
-  expect((await call("POST", `/api/v1/campaigns/${campaignId}/contacts`, admin, { name: "Chief", channel: "SMS", address: "+14155559301", minSeverity: "CRITICAL" })).status).toBe(200);
+  expect(
+    (await call("POST", `/api/v1/campaigns/${campaignId}/contacts`, admin, { name: "Chief", channel: "SMS", address: "+14155559301", minSeverity: "CRITICAL" }))
+      .status,
+  ).toBe(200);
   const medium = await call("POST", "/api/v1/alerting/send", admin, { campaignId, type: "SENTIMENT", message: "Sentiment dipped", severity: "MEDIUM" });
   expect((await incidents(campaignId)).alerts.find((a) => a.id === medium.json.alertId)).toMatchObject({ status: "below_threshold", deliveries: [] });
   expect((await call("POST", `/api/v1/alerting/${r.json.alertId}/false-alarm`, admin, {})).status).toBe(400);

@@ -7,7 +7,9 @@ import type { CreateCampaignRequest } from "../campaigns/model";
 export type Profile = UserProfile;
 
 /** The call options that make `u` the caller (the auth data the gateway would build for them). */
-export const as = (u: Pick<UserProfile, "id" | "email" | "role" | "permissions">) => ({ authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions } });
+export const as = (u: Pick<UserProfile, "id" | "email" | "role" | "permissions">) => ({
+  authData: { userID: u.id, email: u.email, role: u.role, permissions: u.permissions },
+});
 
 /** "ok" when `p` resolves, else the error's code (APIError), else the error as text. */
 export function code(p: Promise<unknown>): Promise<string> {
@@ -28,7 +30,12 @@ export function campaignRequest(overrides: Partial<CreateCampaignRequest> = {}):
     startDate: new Date("2026-01-01T00:00:00Z"),
     endDate: new Date("2026-12-01T00:00:00Z"),
     budget: 1000,
-    targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
+    targetAudience: {
+      demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" },
+      interests: [],
+      locations: [],
+      platforms: [],
+    },
     ...overrides,
   };
 }

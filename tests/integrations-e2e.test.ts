@@ -62,7 +62,11 @@ test("an SMS over HTTP reaches Twilio; Twilio's signed status callbacks are acce
   expect(app.server.logs()).toContain("refused a Twilio callback with a bad signature");
 
   // An unsigned post is refused too.
-  const unsigned = await fetch(env.TWILIO_STATUS_CALLBACK_URL, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `MessageSid=${sid}&MessageStatus=failed` });
+  const unsigned = await fetch(env.TWILIO_STATUS_CALLBACK_URL, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `MessageSid=${sid}&MessageStatus=failed`,
+  });
   expect(unsigned.status).toBe(403);
   expect(((await unsigned.json()) as { code: string }).code).toBe("permission_denied");
 });

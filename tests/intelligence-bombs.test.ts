@@ -25,7 +25,12 @@ const RSS_GROWTH_MB = 600;
 const prefix = fixturePrefix();
 let server: FixtureServer;
 const servers: FixtureServer[] = [];
-const app = { prefix, get server() { return server; } };
+const app = {
+  prefix,
+  get server() {
+    return server;
+  },
+};
 const call = caller(app);
 
 async function start(e: Record<string, string>): Promise<FixtureServer> {
@@ -138,10 +143,15 @@ test("DOCX and PDF bombs end failed with the limit they hit; status answers with
       .toBe(0),
   );
   expect(docs.docxBomb).toMatchObject({ status: "failed", error: expect.stringMatching(/^the file expands to more than 64 MB when decompressed/) });
-  expect(docs.docxLiar).toMatchObject({ status: "failed", error: expect.stringMatching(/^the file's part word\/document.xml expands beyond the size it declares/) });
+  expect(docs.docxLiar).toMatchObject({
+    status: "failed",
+    error: expect.stringMatching(/^the file's part word\/document.xml expands beyond the size it declares/),
+  });
   expect(docs.pdfStream).toMatchObject({ status: "failed", error: expect.stringMatching(/^the file expands to more than 64 MB when decompressed/) });
   expect(docs.pdfPages).toMatchObject({ status: "failed", error: expect.stringMatching(/^the PDF has 1,000,000 pages, more than the limit of 2,000/) });
-  console.log(`bombs under the checks: status worst ${Math.round(w.maxStatusMs)} ms over ${w.samples} samples; RSS ${Math.round(baseline)} MB at rest, at most ${Math.round(w.maxRssMb)} MB`);
+  console.log(
+    `bombs under the checks: status worst ${Math.round(w.maxStatusMs)} ms over ${w.samples} samples; RSS ${Math.round(baseline)} MB at rest, at most ${Math.round(w.maxRssMb)} MB`,
+  );
   expect(w.maxStatusMs).toBeLessThan(1000);
   expect(w.maxRssMb - baseline).toBeLessThan(RSS_GROWTH_MB);
 }, 120_000);
@@ -167,10 +177,15 @@ test("a bomb past the checks is stopped by the worker's heap limit, even when re
     // retrying), so nothing reads the bomb any more, and the server is still up.
     await expect.poll(documentQueue, { timeout: 30_000, interval: 100 }).toMatchObject({ backlog: 0, inFlight: 0, retrying: 0 });
   });
-  expect(doc).toMatchObject({ status: "failed", error: `reading the file needed more memory than the limit (${WORKER_HEAP_MB} MB); split it into smaller files or save it without embedded media` });
+  expect(doc).toMatchObject({
+    status: "failed",
+    error: `reading the file needed more memory than the limit (${WORKER_HEAP_MB} MB); split it into smaller files or save it without embedded media`,
+  });
   expect(server.proc.exitCode).toBeNull();
   expect((await call("GET", "/api/v1/status")).status).toBe(200);
-  console.log(`bomb past the checks after a restart: status worst ${Math.round(w.maxStatusMs)} ms over ${w.samples} samples; RSS ${Math.round(baseline)} MB at start, at most ${Math.round(w.maxRssMb)} MB`);
+  console.log(
+    `bomb past the checks after a restart: status worst ${Math.round(w.maxStatusMs)} ms over ${w.samples} samples; RSS ${Math.round(baseline)} MB at start, at most ${Math.round(w.maxRssMb)} MB`,
+  );
   expect(w.maxStatusMs).toBeLessThan(1000);
   expect(w.maxRssMb - baseline).toBeLessThan(RSS_GROWTH_MB);
 }, 180_000);

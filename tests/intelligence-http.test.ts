@@ -41,7 +41,8 @@ const app = useFixture(ROOT, env);
 afterAll(() => fake.close());
 
 /** An object of the local store: `<data dir>/objects/<db prefix><bucket>/<sha256 of the key>.bin`. */
-const objectFile = (key: string) => path.join(dataDir, "objects", app.prefix + "intelligence-documents", createHash("sha256").update(key).digest("hex") + ".bin");
+const objectFile = (key: string) =>
+  path.join(dataDir, "objects", `${app.prefix}intelligence-documents`, `${createHash("sha256").update(key).digest("hex")}.bin`);
 
 const call = caller(app);
 let admin = "";
@@ -76,7 +77,9 @@ test("a base64 PDF is processed in the background and found by search; above 5 M
   const up = await call("POST", "/api/v1/intelligence/documents/upload", admin, { filename: "briefing.pdf", content: bytes.toString("base64"), campaignId });
   expect(up.status).toBe(200);
   expect(up.json).toMatchObject({ processed: false, format: "pdf", status: "pending" });
-  await expect.poll(async () => (await call("GET", `/api/v1/intelligence/documents/${up.json.id}`, admin)).json.status, { timeout: 15_000, interval: 100 }).toBe("processed");
+  await expect
+    .poll(async () => (await call("GET", `/api/v1/intelligence/documents/${up.json.id}`, admin)).json.status, { timeout: 15_000, interval: 100 })
+    .toBe("processed");
   // The bucket holds the PDF itself (not its base64); the API still carries it as base64.
   expect(readFileSync(objectFile(`${up.json.id}.pdf`)).equals(bytes)).toBe(true);
   expect((await call("GET", `/api/v1/intelligence/documents/${up.json.id}`, admin)).json.content).toBe(bytes.toString("base64"));
@@ -86,15 +89,24 @@ test("a base64 PDF is processed in the background and found by search; above 5 M
   expect(found.json.results[0].snippet).toContain("<mark>marina</mark>");
 
   // Snippets are escaped HTML (only <mark> is markup); the plain text and the highlights' offsets come beside them.
-  const xss = await call("POST", "/api/v1/intelligence/documents/upload", admin, { filename: "xss.txt", content: "The ferry tariff memo <img src=x onerror=alert(1)> lists the ferry tariff.", campaignId });
-  await expect.poll(async () => (await call("GET", `/api/v1/intelligence/documents/${xss.json.id}`, admin)).json.status, { timeout: 15_000, interval: 100 }).toBe("processed");
+  const xss = await call("POST", "/api/v1/intelligence/documents/upload", admin, {
+    filename: "xss.txt",
+    content: "The ferry tariff memo <img src=x onerror=alert(1)> lists the ferry tariff.",
+    campaignId,
+  });
+  await expect
+    .poll(async () => (await call("GET", `/api/v1/intelligence/documents/${xss.json.id}`, admin)).json.status, { timeout: 15_000, interval: 100 })
+    .toBe("processed");
   const escaped = (await call("GET", `/api/v1/intelligence/knowledge-base/search?q=${encodeURIComponent("ferry tariff")}`, admin)).json.results[0];
   expect(escaped.snippet).not.toContain("<img");
   expect(escaped.snippet).toContain("&lt;img src=x onerror=alert(1)&gt;");
   expect(escaped.text).toContain("<img src=x onerror=alert(1)>");
   expect(escaped.highlights.map((h: { start: number; end: number }) => escaped.text.slice(h.start, h.end))).toEqual(["ferry", "tariff", "ferry", "tariff"]);
 
-  const big = await call("POST", "/api/v1/intelligence/documents/upload", admin, { filename: "big.pdf", content: Buffer.alloc(5 * 1024 * 1024 + 3, 0x25).toString("base64") });
+  const big = await call("POST", "/api/v1/intelligence/documents/upload", admin, {
+    filename: "big.pdf",
+    content: Buffer.alloc(5 * 1024 * 1024 + 3, 0x25).toString("base64"),
+  });
   expect(big.status).toBe(400);
   expect(big.json).toMatchObject({ code: "invalid_argument", message: expect.stringMatching(/document too large/) });
 });
@@ -118,7 +130,14 @@ test("a document stored the old way reads the same after the move job; the bucke
       VALUES ('old.pdf', 'pdf', ${bytes.toString("base64")}, ${bytes.length}, 'someone', ${campaignId}) RETURNING id::text AS id`;
     const before = await call("GET", `/api/v1/intelligence/documents/${old.id}`, admin);
     expect(before.json.content).toBe(bytes.toString("base64"));
-    const run = async () => (await fetch(app.server.opsUrl + "/_dev/api/cron/run", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ job: "intelligence-documents-to-bucket" }) })).json();
+    const run = async () =>
+      (
+        await fetch(`${app.server.opsUrl}/_dev/api/cron/run`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ job: "intelligence-documents-to-bucket" }),
+        })
+      ).json();
     expect(await run()).toMatchObject({ ok: true });
     expect(await sql`SELECT content, object_key FROM documents WHERE id = ${old.id}`).toEqual([{ content: null, object_key: `${old.id}.pdf` }]);
     expect(readFileSync(objectFile(`${old.id}.pdf`)).equals(bytes)).toBe(true);

@@ -111,7 +111,12 @@ async function newCampaign(token: string): Promise<string> {
     startDate: "2026-01-01T00:00:00Z",
     endDate: "2026-11-03T00:00:00Z",
     budget: 50000,
-    targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
+    targetAudience: {
+      demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" },
+      interests: [],
+      locations: [],
+      platforms: [],
+    },
   });
   expect(r.status).toBe(200);
   return r.json.id;
@@ -217,7 +222,9 @@ describe("the live stream", () => {
       }));
       const started = Date.now();
       await ingest(id, burst);
-      await expect.poll(async () => (await call("GET", `/api/v1/monitoring/crises?campaignId=${id}`, tokens.manager)).json.crises.length, { timeout: 10_000 }).toBe(1);
+      await expect
+        .poll(async () => (await call("GET", `/api/v1/monitoring/crises?campaignId=${id}`, tokens.manager)).json.crises.length, { timeout: 10_000 })
+        .toBe(1);
       const detectedMs = Date.now() - started;
       expect(detectedMs).toBeLessThan(5_000);
 
@@ -226,7 +233,9 @@ describe("the live stream", () => {
       await back.next((e) => e.type === "HEARTBEAT");
       const replayedCrisis = back.received.find((e) => e.type === "CRISIS")!;
       expect(replayedCrisis.data).toMatchObject({ kind: "alert", event: "opened", alertType: "CRISIS", replay: true });
-      expect(replayedCrisis.data.explanation.triggers.map((t: { kind: string }) => t.kind)).toEqual(expect.arrayContaining(["MENTION_SPIKE", "SENTIMENT_DROP"]));
+      expect(replayedCrisis.data.explanation.triggers.map((t: { kind: string }) => t.kind)).toEqual(
+        expect.arrayContaining(["MENTION_SPIKE", "SENTIMENT_DROP"]),
+      );
       // Every burst mention comes back (replay groups them by the batch they came in), the calm ones at most once more.
       const replayed = back.received.filter(isBatch).flatMap((e) => e.data.mentions.map((m: { id: string }) => m.id));
       expect(back.received.filter(isBatch).every((e) => e.data.replay === true)).toBe(true);
@@ -292,7 +301,11 @@ describe("campaign insights over HTTP", () => {
   test("/api/v1/campaigns/insights is its own route (not /campaigns/:id), for the campaign's members", async () => {
     const r = await call("GET", `/api/v1/campaigns/insights?campaignId=${campaignId}`, tokens.viewer);
     expect(r.status).toBe(200);
-    expect(r.json.insights.campaigns[0]).toMatchObject({ campaignId, status: "draft", monitoring: { monitored: false, windowHours: 24, mentions: expect.any(Number) } });
+    expect(r.json.insights.campaigns[0]).toMatchObject({
+      campaignId,
+      status: "draft",
+      monitoring: { monitored: false, windowHours: 24, mentions: expect.any(Number) },
+    });
     expect(r.json.insights.campaigns[0].monitoring.mentions).toBeGreaterThan(0);
     expect((await call("GET", `/api/v1/campaigns/insights?campaignId=${campaignId}`, tokens.outsider)).status).toBe(404);
     // The seed's call names no campaign: the caller's campaigns.

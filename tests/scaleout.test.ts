@@ -82,7 +82,7 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
       startTcpProxy("127.0.0.1", pgPort),
       startTcpProxy(redis.hostname, Number(redis.port || 6379)),
     ]);
-    admin = postgres(pg.url + "/postgres", { max: 1, onnotice: () => {} });
+    admin = postgres(`${pg.url}/postgres`, { max: 1, onnotice: () => {} });
     const [{ max_connections }] = await admin`SHOW max_connections`;
     expect(max_connections).toBe("100");
     // One process creates and migrates the databases; the second starts on them.
@@ -173,13 +173,23 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
     }));
   }
 
-  const crisis = (campaignId: string, n: number) => ({ campaignId, crisisScore: 0.92, triggers: [`spike ${n}`], affectedPlatforms: ["twitter"], estimatedReach: 80000, sentimentImpact: -0.5, recommendedActions: ["hold a statement"] });
+  const crisis = (campaignId: string, n: number) => ({
+    campaignId,
+    crisisScore: 0.92,
+    triggers: [`spike ${n}`],
+    affectedPlatforms: ["twitter"],
+    estimatedReach: 80000,
+    sentimentImpact: -0.5,
+    recommendedActions: ["hold a statement"],
+  });
 
   /** Client sessions each process holds on the server, seen from pg_stat_activity through its proxy. */
   async function connectionsOf(proxy: TcpProxy): Promise<number> {
     const ports = proxy.upstreamPorts();
     if (ports.length === 0) return 0;
-    const [{ n }] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND client_port = ANY(${ports})`;
+    const [{ n }] = await admin<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND client_port = ANY(${ports})`;
     return n;
   }
 
@@ -195,7 +205,10 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
   const PHONES = ["+14155559001", "+14155559002", "+14155559003"];
 
   beforeAll(async () => {
-    await vi.waitFor(() => expect(apps.a.logs() + apps.b.logs(), "the first admin created").toContain(`created the first admin ${ADMIN.email}`), { timeout: 20_000, interval: 50 });
+    await vi.waitFor(() => expect(apps.a.logs() + apps.b.logs(), "the first admin created").toContain(`created the first admin ${ADMIN.email}`), {
+      timeout: 20_000,
+      interval: 50,
+    });
     token = (await ok(apps.b, "POST", "/api/v1/auth/login", undefined, ADMIN)).accessToken;
     campaignId = (
       await ok(apps.a, "POST", "/api/v1/campaigns", token, {
@@ -204,10 +217,16 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
         startDate: "2026-01-01T00:00:00Z",
         endDate: "2027-01-01T00:00:00Z",
         budget: 1000,
-        targetAudience: { demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" }, interests: [], locations: [], platforms: [] },
+        targetAudience: {
+          demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" },
+          interests: [],
+          locations: [],
+          platforms: [],
+        },
       })
     ).id;
-    for (const [i, address] of PHONES.entries()) await ok(i % 2 ? apps.b : apps.a, "POST", `/api/v1/campaigns/${campaignId}/contacts`, token, { name: `Duty ${i}`, channel: "SMS", address });
+    for (const [i, address] of PHONES.entries())
+      await ok(i % 2 ? apps.b : apps.a, "POST", `/api/v1/campaigns/${campaignId}/contacts`, token, { name: `Duty ${i}`, channel: "SMS", address });
   }, 60_000);
 
   /** SMS the fake Twilio received per recipient for alerts whose trigger text contains `tag`. */
@@ -247,7 +266,9 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
 
     test("alerts raised through either process reach each recipient once", async () => {
       const tags = Array.from({ length: 6 }, (_, i) => `spike s${i}`);
-      await Promise.all(tags.map((tag, i) => ok(i % 2 ? apps.b : apps.a, "POST", "/api/v1/alerting/crisis", token, { ...crisis(campaignId, i), triggers: [tag] })));
+      await Promise.all(
+        tags.map((tag, i) => ok(i % 2 ? apps.b : apps.a, "POST", "/api/v1/alerting/crisis", token, { ...crisis(campaignId, i), triggers: [tag] })),
+      );
       for (const tag of tags) for (const phone of PHONES) await expect.poll(() => smsCount(phone, tag), { timeout: 15_000, interval: 50 }).toBe(1);
       await new Promise((r) => setTimeout(r, 1500)); // time for a duplicate to show up
       for (const tag of tags) for (const phone of PHONES) expect(smsCount(phone, tag)).toBe(1);
@@ -330,14 +351,18 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
       });
       // Alerts accepted just before the database goes away: their deliveries are still queued or in flight.
       const tags = Array.from({ length: 4 }, (_, i) => `outage o${i}`);
-      await Promise.all(tags.map((tag, i) => ok(i % 2 ? apps.b : apps.a, "POST", "/api/v1/alerting/crisis", token, { ...crisis(campaignId, i), triggers: [tag] })));
+      await Promise.all(
+        tags.map((tag, i) => ok(i % 2 ? apps.b : apps.a, "POST", "/api/v1/alerting/crisis", token, { ...crisis(campaignId, i), triggers: [tag] })),
+      );
       proxies.a.cut();
       proxies.b.cut();
       const cutAt = Date.now();
       try {
         // Database-backed endpoints: 503 with a retry hint.
         for (const app of [apps.a, apps.b]) {
-          await expect.poll(async () => (await call(app, "GET", `/api/v1/alerting/queue?campaignId=${campaignId}`, token)).status, { timeout: 10_000, interval: 100 }).toBe(503);
+          await expect
+            .poll(async () => (await call(app, "GET", `/api/v1/alerting/queue?campaignId=${campaignId}`, token)).status, { timeout: 10_000, interval: 100 })
+            .toBe(503);
           const r = await call(app, "GET", `/api/v1/monitoring/mentions?campaignId=${campaignId}`, token);
           expect(r.status).toBe(503);
           expect(r.json).toMatchObject({ code: "unavailable", details: { retryAfterSeconds: expect.any(Number) } });
@@ -369,8 +394,12 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
           )
           .toBe("healthy")
           .catch(async (e: Error) => {
-            const pools = await fetch(app.url + "/_dev/api/databases").then((r) => r.text(), (err: Error) => err.message);
-            const sessions = await admin`SELECT application_name AS app, state, wait_event_type AS wt, wait_event AS w, now() - xact_start AS xact, left(query, 80) AS q FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name LIKE 'warroom:analytics%'`;
+            const pools = await fetch(`${app.url}/_dev/api/databases`).then(
+              (r) => r.text(),
+              (err: Error) => err.message,
+            );
+            const sessions =
+              await admin`SELECT application_name AS app, state, wait_event_type AS wt, wait_event AS w, now() - xact_start AS xact, left(query, 80) AS q FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name LIKE 'warroom:analytics%'`;
             console.log("analytics sessions:", JSON.stringify(sessions, null, 1));
             throw new Error(`${e.message}; the last status: ${JSON.stringify(last)}; pools: ${pools}`);
           });
@@ -391,7 +420,10 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
             .toBe(1)
             .catch(async (e: Error) => {
               const queue = await call(apps.a, "GET", `/api/v1/alerting/queue?campaignId=${campaignId}&limit=20`, token);
-              const logs = (apps.a.logs() + apps.b.logs()).split("\n").filter((l) => /alert|pubsub|deliver/i.test(l) && !/"level":"info"/.test(l)).slice(-30);
+              const logs = (apps.a.logs() + apps.b.logs())
+                .split("\n")
+                .filter((l) => /alert|pubsub|deliver/i.test(l) && !/"level":"info"/.test(l))
+                .slice(-30);
               throw new Error(`${e.message} (${tag} to ${phone}); queue: ${JSON.stringify(queue.json)}; logs:\n${logs.join("\n")}`);
             });
       await ok(apps.b, "POST", "/api/v1/alerting/crisis", token, { ...crisis(campaignId, 9), triggers: ["after o9"] });
@@ -422,7 +454,8 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
     /** Whether the two processes share one rate limit: a burst on A, then one more on B is refused. */
     async function sharedLimit(): Promise<boolean> {
       const user = await newUser();
-      for (let i = 0; i < RATE_BURST; i++) expect((await call(apps.a, "POST", "/api/v1/intelligence/chat/message", user, { message: `hello ${i}` })).status).toBe(200);
+      for (let i = 0; i < RATE_BURST; i++)
+        expect((await call(apps.a, "POST", "/api/v1/intelligence/chat/message", user, { message: `hello ${i}` })).status).toBe(200);
       return (await call(apps.b, "POST", "/api/v1/intelligence/chat/message", user, { message: "one more" })).status === 429;
     }
 
@@ -468,7 +501,14 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
     test("each job runs once per tick", async () => {
       const runtime = postgres(`${pg.url}/${prefix}encore_runtime`, { max: 1, onnotice: () => {} });
       try {
-        const EVERY_MINUTE = ["monitoring-detector-clock", "alerting-sweep", "alerting-escalation", "alerting-collect-crises", "compliance-erasure-retry", "integrations-poll"];
+        const EVERY_MINUTE = [
+          "monitoring-detector-clock",
+          "alerting-sweep",
+          "alerting-escalation",
+          "alerting-collect-crises",
+          "compliance-erasure-retry",
+          "integrations-poll",
+        ];
         // Wait for a tick after both started to have run every every-minute job.
         const runs = async () =>
           runtime<{ job: string; tick: Date; instance: string; status: string }[]>`

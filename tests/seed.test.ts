@@ -22,15 +22,52 @@ const ADMIN = { email: "chief@seed.example", password: "chief-password-1" };
 
 /** The seed's 46 endpoints, as `service.name` of the generated client. */
 const SEED = [
-  "auth.login", "auth.refreshToken", "auth.me", "auth.logout", "auth.register",
-  "campaigns.createCampaign", "campaigns.getCampaigns", "campaigns.getCampaignById", "campaigns.getCampaignInsights", "campaigns.getGoogleCampaigns", "campaigns.getMetaCampaigns",
-  "monitoring.createMonitoringConfig", "monitoring.streamCampaignData", "monitoring.getCurrentSentiment", "monitoring.getMentionsMetrics", "monitoring.getTrendingTopics", "monitoring.getTrends", "monitoring.getSystemStatus",
-  "intelligence.sendChatMessage", "intelligence.getChatHistory", "intelligence.uploadDocument", "intelligence.analyzeDocument", "intelligence.getIntelligenceReports", "intelligence.threatAssessment", "intelligence.searchKnowledgeBase", "intelligence.getCompetitorData",
-  "alerting.sendCrisisAlert", "alerting.getAlertQueue", "alerting.sendAlert",
-  "integrations.fetchMentionlyticsData", "integrations.fetchMetaAdsData", "integrations.sendSMSAlert",
-  "compliance.complianceCheck", "compliance.getAuditLogs", "compliance.generateComplianceReport", "compliance.createAuditLog", "compliance.getDataRetentionPolicy", "compliance.requestDataDeletion",
-  "users.getUsers", "users.getUserById", "users.createUser", "users.updateUser", "users.deleteUser",
-  "analytics.getAnalyticsSummary", "analytics.getAnalyticsSentiment", "analytics.generateAnalyticsReport",
+  "auth.login",
+  "auth.refreshToken",
+  "auth.me",
+  "auth.logout",
+  "auth.register",
+  "campaigns.createCampaign",
+  "campaigns.getCampaigns",
+  "campaigns.getCampaignById",
+  "campaigns.getCampaignInsights",
+  "campaigns.getGoogleCampaigns",
+  "campaigns.getMetaCampaigns",
+  "monitoring.createMonitoringConfig",
+  "monitoring.streamCampaignData",
+  "monitoring.getCurrentSentiment",
+  "monitoring.getMentionsMetrics",
+  "monitoring.getTrendingTopics",
+  "monitoring.getTrends",
+  "monitoring.getSystemStatus",
+  "intelligence.sendChatMessage",
+  "intelligence.getChatHistory",
+  "intelligence.uploadDocument",
+  "intelligence.analyzeDocument",
+  "intelligence.getIntelligenceReports",
+  "intelligence.threatAssessment",
+  "intelligence.searchKnowledgeBase",
+  "intelligence.getCompetitorData",
+  "alerting.sendCrisisAlert",
+  "alerting.getAlertQueue",
+  "alerting.sendAlert",
+  "integrations.fetchMentionlyticsData",
+  "integrations.fetchMetaAdsData",
+  "integrations.sendSMSAlert",
+  "compliance.complianceCheck",
+  "compliance.getAuditLogs",
+  "compliance.generateComplianceReport",
+  "compliance.createAuditLog",
+  "compliance.getDataRetentionPolicy",
+  "compliance.requestDataDeletion",
+  "users.getUsers",
+  "users.getUserById",
+  "users.createUser",
+  "users.updateUser",
+  "users.deleteUser",
+  "analytics.getAnalyticsSummary",
+  "analytics.getAnalyticsSentiment",
+  "analytics.generateAnalyticsReport",
 ] as const;
 
 let twilio: FakeTwilio;
@@ -79,7 +116,12 @@ test("every one of the seed's 46 endpoints, by its name and request shape, answe
   const status = await seed(anonymous, "monitoring.getSystemStatus");
   expect(status).toMatchObject({ status: expect.stringMatching(/healthy|degraded/), services: expect.any(Array) });
   const registered = await seed(anonymous, "auth.register", { email: "volunteer@seed.example", password: "Rally-at-7-on-Main-St", name: "Volunteer" });
-  expect(registered).toMatchObject({ accessToken: expect.any(String), refreshToken: expect.any(String), expiresIn: expect.any(Number), user: { role: "viewer" } });
+  expect(registered).toMatchObject({
+    accessToken: expect.any(String),
+    refreshToken: expect.any(String),
+    expiresIn: expect.any(Number),
+    user: { role: "viewer" },
+  });
   await waitForFirstAdmin(app, ADMIN.email);
   const session = await seed(anonymous, "auth.login", { email: ADMIN.email, password: ADMIN.password });
   const refreshed = await seed(anonymous, "auth.refreshToken", { refreshToken: session.refreshToken });
@@ -88,7 +130,12 @@ test("every one of the seed's 46 endpoints, by its name and request shape, answe
   expect(await seed(admin, "auth.me")).toMatchObject({ email: ADMIN.email, role: "admin", permissions: expect.any(Array) });
 
   // --- users (the seed's DataService) ---
-  const { user: staffer } = await seed(admin, "users.createUser", { email: "staffer@seed.example", password: "Keystone-Plan-2026-x", name: "Staffer", role: "manager" });
+  const { user: staffer } = await seed(admin, "users.createUser", {
+    email: "staffer@seed.example",
+    password: "Keystone-Plan-2026-x",
+    name: "Staffer",
+    role: "manager",
+  });
   expect((await seed(admin, "users.getUsers")).users.map((u: { id: string }) => u.id)).toContain(staffer.id);
   expect((await seed(admin, "users.getUserById", { id: staffer.id })).user).toMatchObject({ id: staffer.id });
   expect((await seed(admin, "users.updateUser", { id: staffer.id, name: "Staff Lead" })).user).toMatchObject({ name: "Staff Lead" });
@@ -126,11 +173,34 @@ test("every one of the seed's 46 endpoints, by its name and request shape, answe
   await admin.monitoring.ingestMentions({
     campaignId,
     mentions: [
-      { id: "seed-1", text: "Rivera's jobs plan is strong", author: "voter1", platform: "twitter", url: "", sentiment: 0.6, reach: 1200, engagement: 30, timestamp: new Date(now - 5 * 60_000).toISOString() },
-      { id: "seed-2", text: "Jordan Blake attacks Rivera on taxes", author: "OhioPolitics", platform: "facebook", url: "", sentiment: -0.5, reach: 7000, engagement: 80, timestamp: new Date(now - 3 * 60_000).toISOString() },
+      {
+        id: "seed-1",
+        text: "Rivera's jobs plan is strong",
+        author: "voter1",
+        platform: "twitter",
+        url: "",
+        sentiment: 0.6,
+        reach: 1200,
+        engagement: 30,
+        timestamp: new Date(now - 5 * 60_000).toISOString(),
+      },
+      {
+        id: "seed-2",
+        text: "Jordan Blake attacks Rivera on taxes",
+        author: "OhioPolitics",
+        platform: "facebook",
+        url: "",
+        sentiment: -0.5,
+        reach: 7000,
+        engagement: 80,
+        timestamp: new Date(now - 3 * 60_000).toISOString(),
+      },
     ],
   });
-  expect(await seed(admin, "monitoring.streamCampaignData", { campaignId })).toMatchObject({ streamEndpoint: `/ws/campaigns/${campaignId}/stream`, heartbeatInterval: 30_000 });
+  expect(await seed(admin, "monitoring.streamCampaignData", { campaignId })).toMatchObject({
+    streamEndpoint: `/ws/campaigns/${campaignId}/stream`,
+    heartbeatInterval: 30_000,
+  });
   const { sentiment } = await seed(admin, "monitoring.getCurrentSentiment");
   expect(sentiment.byCampaign.find((c: { campaignId: string }) => c.campaignId === campaignId)).toMatchObject({ mentions: 2 });
   expect((await seed(admin, "monitoring.getMentionsMetrics", { keyword: "Rivera", hours: 24 })).mentions).toHaveLength(2);
@@ -149,44 +219,84 @@ test("every one of the seed's 46 endpoints, by its name and request shape, answe
   const chat = await seed(admin, "intelligence.sendChatMessage", { message: "How is sentiment on Rivera today?" });
   expect(chat).toMatchObject({ message: { role: "user" }, response: expect.any(String), sessionId: expect.any(String) });
   expect((await seed(admin, "intelligence.getChatHistory", { sessionId: chat.sessionId })).messages).toHaveLength(2);
-  const doc = await seed(admin, "intelligence.uploadDocument", { filename: "brief.md", content: "# Brief\n\nRivera voted for the 2023 budget, which raised school funding by 12%. Jordan Blake opposed it." });
+  const doc = await seed(admin, "intelligence.uploadDocument", {
+    filename: "brief.md",
+    content: "# Brief\n\nRivera voted for the 2023 budget, which raised school funding by 12%. Jordan Blake opposed it.",
+  });
   await expect.poll(async () => (await admin.intelligence.getDocument({ id: doc.id })).processed, { timeout: 20_000, interval: 100 }).toBe(true);
-  expect(await seed(admin, "intelligence.analyzeDocument", { documentId: doc.id, analysisType: "summary" })).toMatchObject({ results: { analysisType: "summary" } });
-  expect(await seed(admin, "intelligence.threatAssessment", { data: "Jordan Blake says Rivera is under investigation for fraud over the campaign's funds." })).toMatchObject({ assessment: { threatLevel: expect.any(String) } });
+  expect(await seed(admin, "intelligence.analyzeDocument", { documentId: doc.id, analysisType: "summary" })).toMatchObject({
+    results: { analysisType: "summary" },
+  });
+  expect(
+    await seed(admin, "intelligence.threatAssessment", { data: "Jordan Blake says Rivera is under investigation for fraud over the campaign's funds." }),
+  ).toMatchObject({ assessment: { threatLevel: expect.any(String) } });
   expect((await seed(admin, "intelligence.getIntelligenceReports")).reports.length).toBeGreaterThanOrEqual(2);
   expect(await seed(admin, "intelligence.searchKnowledgeBase", { q: "budget" })).toMatchObject({ results: expect.any(Array) });
   expect(await seed(admin, "intelligence.getCompetitorData", { competitor: "Jordan Blake" })).toMatchObject({ data: expect.any(Object) });
 
   // --- alerting ---
-  const crisis = await seed(admin, "alerting.sendCrisisAlert", { campaignId, crisisScore: 0.9, triggers: ["mention spike"], affectedPlatforms: ["twitter"], estimatedReach: 50_000, sentimentImpact: -0.4, recommendedActions: ["hold a statement"] });
+  const crisis = await seed(admin, "alerting.sendCrisisAlert", {
+    campaignId,
+    crisisScore: 0.9,
+    triggers: ["mention spike"],
+    affectedPlatforms: ["twitter"],
+    estimatedReach: 50_000,
+    sentimentImpact: -0.4,
+    recommendedActions: ["hold a statement"],
+  });
   expect(crisis).toMatchObject({ alertId: expect.any(String), sent: true });
   expect((await seed(admin, "alerting.getAlertQueue")).alerts.map((a: { id: string }) => a.id)).toContain(crisis.alertId);
-  expect(await seed(admin, "alerting.sendAlert", { type: "SENTIMENT", message: "Press call at 6", recipients: ["+14155550123"] })).toMatchObject({ sent: true });
+  expect(await seed(admin, "alerting.sendAlert", { type: "SENTIMENT", message: "Press call at 6", recipients: ["+14155550123"] })).toMatchObject({
+    sent: true,
+  });
   await expect.poll(() => twilio.messages.filter((m) => m.to === "+14155550123").length, { timeout: 15_000 }).toBe(1);
 
   // --- integrations ---
-  expect(await seed(admin, "integrations.fetchMentionlyticsData", { campaignId })).toMatchObject({ mentions: expect.any(Array), totalMentions: expect.any(Number) });
+  expect(await seed(admin, "integrations.fetchMentionlyticsData", { campaignId })).toMatchObject({
+    mentions: expect.any(Array),
+    totalMentions: expect.any(Number),
+  });
   expect(await seed(admin, "integrations.fetchMetaAdsData", { campaignId })).toEqual(expect.any(Object));
   const sms = await seed(admin, "integrations.sendSMSAlert", { to: "+14155550124", message: "Polls close at 8" });
   expect(twilio.messages.find((m) => m.sid === sms.messageId)?.body).toBe("Polls close at 8");
 
   // --- compliance ---
   const check = await seed(admin, "compliance.complianceCheck", {
-    data: { channel: "sms", text: "Rally at 7, Main St. Txt STOP 2 quit", sender: { name: "Rivera for Senate" }, recipients: [{ id: "r1", timeZone: "America/New_York", consent: { recorded: true } }], sendAt: "2026-01-15T15:00:00Z", region: "US" },
+    data: {
+      channel: "sms",
+      text: "Rally at 7, Main St. Txt STOP 2 quit",
+      sender: { name: "Rivera for Senate" },
+      recipients: [{ id: "r1", timeZone: "America/New_York", consent: { recorded: true } }],
+      sendAt: "2026-01-15T15:00:00Z",
+      region: "US",
+    },
   });
   expect(check).toMatchObject({ compliant: true, issues: [] });
-  expect(await seed(admin, "compliance.createAuditLog", { action: "briefing.held", details: { topic: "debate prep" } })).toMatchObject({ logId: expect.any(String) });
-  const { logs } = await seed(admin, "compliance.getAuditLogs", { start: new Date(now - 3_600_000).toISOString(), end: new Date(Date.now() + 60_000).toISOString() });
+  expect(await seed(admin, "compliance.createAuditLog", { action: "briefing.held", details: { topic: "debate prep" } })).toMatchObject({
+    logId: expect.any(String),
+  });
+  const { logs } = await seed(admin, "compliance.getAuditLogs", {
+    start: new Date(now - 3_600_000).toISOString(),
+    end: new Date(Date.now() + 60_000).toISOString(),
+  });
   expect(logs.map((l: { action: string }) => l.action)).toContain("compliance.checked");
   expect(await seed(admin, "compliance.generateComplianceReport", { regulation: "gdpr" })).toMatchObject({ reportUrl: expect.stringContaining("/download") });
   expect((await seed(admin, "compliance.getDataRetentionPolicy")).policy.length).toBeGreaterThan(0);
   const volunteer = new Client(app.server.url, { auth: registered.accessToken });
-  expect(await seed(volunteer, "compliance.requestDataDeletion", { userId: registered.user.id, reason: "leaving the campaign" })).toMatchObject({ requestId: expect.any(String) });
+  expect(await seed(volunteer, "compliance.requestDataDeletion", { userId: registered.user.id, reason: "leaving the campaign" })).toMatchObject({
+    requestId: expect.any(String),
+  });
 
   // --- analytics ---
   expect(await seed(admin, "analytics.getAnalyticsSummary")).toMatchObject({ summary: { campaigns: expect.any(Array) } });
   expect(await seed(admin, "analytics.getAnalyticsSentiment")).toMatchObject({ sentiment: { campaigns: expect.any(Array) } });
-  const report = await seed(admin, "analytics.generateAnalyticsReport", { campaignId, startDate: new Date(now - 7 * 86_400_000).toISOString(), endDate: new Date(now).toISOString(), includeCompetitors: true, includeInfluencers: true });
+  const report = await seed(admin, "analytics.generateAnalyticsReport", {
+    campaignId,
+    startDate: new Date(now - 7 * 86_400_000).toISOString(),
+    endDate: new Date(now).toISOString(),
+    includeCompetitors: true,
+    includeInfluencers: true,
+  });
   expect(report).toMatchObject({ campaignId, summary: expect.any(Object), recommendations: expect.any(Array) });
 
   // --- last: a deletion and the sign-out ---

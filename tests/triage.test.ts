@@ -51,16 +51,27 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(cell), (cell = "");
-    else if (c === "\r" && text[i + 1] === "\n") {
-      row.push(cell), rows.push(row), (row = []), (cell = ""), i++;
+    else if (c === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = "";
+      i++;
     } else cell += c;
   }
-  if (cell !== "" || row.length > 0) row.push(cell), rows.push(row);
+  if (cell !== "" || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -79,8 +90,13 @@ beforeAll(async () => {
   outsider = (await signUp("manager", "outsider@triage.example")).token;
   const base = { url: "", reach: 100, engagement: 1 };
   const bulk = Array.from({ length: BULK }, (_, i) => ({
-    ...base, id: `b-${i}`, text: `Rivera town hall ${i}`, author: `voter${i % 7}`, platform: i % 4 === 0 ? "news" : "facebook",
-    sentiment: i % 4 === 0 ? -0.5 : 0.3, timestamp: new Date(now - 3_600_000 - i * 1_000).toISOString(),
+    ...base,
+    id: `b-${i}`,
+    text: `Rivera town hall ${i}`,
+    author: `voter${i % 7}`,
+    platform: i % 4 === 0 ? "news" : "facebook",
+    sentiment: i % 4 === 0 ? -0.5 : 0.3,
+    timestamp: new Date(now - 3_600_000 - i * 1_000).toISOString(),
   }));
   for (let i = 0; i < bulk.length; i += 1000) {
     expect((await call("POST", "/api/v1/monitoring/ingest", admin, { campaignId, mentions: bulk.slice(i, i + 1000) })).status).toBe(200);
@@ -97,7 +113,11 @@ describe("the mentions list's filters over HTTP", () => {
     expect(r.json.mentions.every((m: { platform: string; sentiment: number }) => m.platform === "news" && m.sentiment < -0.05)).toBe(true);
     const es = await call("GET", `/api/v1/monitoring/mentions?campaignId=${campaignId}&language=es&author=-DASH&minSentiment=-0.2&maxSentiment=0`, member);
     expect(es.json.mentions.map((m: { id: string }) => m.id)).toEqual(["t-plus"]);
-    const window = await call("GET", `/api/v1/monitoring/mentions?campaignId=${campaignId}&start=${new Date(now - 150_000).toISOString()}&end=${new Date(now).toISOString()}`, member);
+    const window = await call(
+      "GET",
+      `/api/v1/monitoring/mentions?campaignId=${campaignId}&start=${new Date(now - 150_000).toISOString()}&end=${new Date(now).toISOString()}`,
+      member,
+    );
     expect(window.json.mentions.map((m: { id: string }) => m.id)).toEqual(["t-comma", "t-formula"]);
   });
 
@@ -167,7 +187,14 @@ describe("the analytics report CSV export", () => {
   test("is the report's tables as CSV, for those who may see the campaign", async () => {
     // The rollups follow the stream: wait until the report sees every mention.
     const total = BULK + tricky.length;
-    await expect.poll(async () => (await call("POST", "/api/v1/analytics/reports", member, { campaignId, startDate: new Date(now - 86_400_000), endDate: new Date(now + 60_000) })).json.summary?.totalMentions, { timeout: 20_000, interval: 200 }).toBe(total);
+    await expect
+      .poll(
+        async () =>
+          (await call("POST", "/api/v1/analytics/reports", member, { campaignId, startDate: new Date(now - 86_400_000), endDate: new Date(now + 60_000) })).json
+            .summary?.totalMentions,
+        { timeout: 20_000, interval: 200 },
+      )
+      .toBe(total);
     const res = await get(`/api/v1/analytics/reports/csv?campaignId=${campaignId}&${range()}&includeInfluencers=true`, member);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");

@@ -33,7 +33,11 @@ describe("user management", () => {
     expect((await users.getUsers({}, authData(admin))).users.map((u) => u.id)).toContain(user.id);
     expect((await users.getUserById({ id: user.id }, authData(admin))).user).toEqual(user);
     const updated = await users.updateUser({ id: user.id, name: "Renamed", role: "analyst" }, authData(admin));
-    expect(updated.user).toMatchObject({ name: "Renamed", role: "analyst", permissions: expect.arrayContaining([{ resource: "analytics", actions: ["read", "create"] }]) });
+    expect(updated.user).toMatchObject({
+      name: "Renamed",
+      role: "analyst",
+      permissions: expect.arrayContaining([{ resource: "analytics", actions: ["read", "create"] }]),
+    });
     expect(await users.deleteUser({ id: user.id }, authData(admin))).toEqual({ success: true });
     expect(await code(users.getUserById({ id: user.id }, authData(admin)))).toBe("not_found");
   });
@@ -62,7 +66,9 @@ describe("user management", () => {
     expect(await code(users.updateUser({ id: admin.user.id, name: "Pwned" }, authData(viewer)))).toBe("permission_denied");
     expect((await users.getUserById({ id: viewer.user.id }, authData(manager))).user.id).toBe(viewer.user.id);
     expect(await code(users.updateUser({ id: viewer.user.id, name: "x" }, authData(manager)))).toBe("permission_denied");
-    expect(await code(users.createUser({ email: "x@example.org", password: PASSWORD, name: "X", role: "viewer" }, authData(manager)))).toBe("permission_denied");
+    expect(await code(users.createUser({ email: "x@example.org", password: PASSWORD, name: "X", role: "viewer" }, authData(manager)))).toBe(
+      "permission_denied",
+    );
   });
 
   test("deleting a user ends their sessions; admins cannot delete themselves or the last admin", async () => {
@@ -83,7 +89,9 @@ describe("user management", () => {
     expect(await code(users.deleteUser({ id: "nope" }, authData(admin)))).toBe("not_found");
     expect(await code(users.createUser({ email: admin.user.email, password: PASSWORD, name: "Dup", role: "viewer" }, authData(admin)))).toBe("already_exists");
     expect(await code(users.createUser({ email: "bad", password: PASSWORD, name: "X", role: "viewer" }, authData(admin)))).toBe("invalid_argument");
-    expect(await code(users.createUser({ email: "ok@example.org", password: PASSWORD, name: "X", role: "superuser" as Role }, authData(admin)))).toBe("invalid_argument");
+    expect(await code(users.createUser({ email: "ok@example.org", password: PASSWORD, name: "X", role: "superuser" as Role }, authData(admin)))).toBe(
+      "invalid_argument",
+    );
   });
 
   test("every endpoint needs a signed-in caller", async () => {

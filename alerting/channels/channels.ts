@@ -6,7 +6,10 @@ import type { Rendered } from "../domain/templates";
 
 /** A failed send; permanent ones are not retried. */
 export class ChannelError extends Error {
-  constructor(message: string, readonly permanent: boolean) {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+  ) {
     super(message);
     this.name = "ChannelError";
   }
@@ -18,7 +21,10 @@ export class ChannelError extends Error {
  * waits `retryAfterMs` and tries again without using up its attempts.
  */
 export class DeferredError extends Error {
-  constructor(message: string, readonly retryAfterMs: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
     super(message);
     this.name = "DeferredError";
   }
@@ -55,7 +61,12 @@ const HTTP_TIMEOUT_MS = 10_000;
 async function postJson(url: string, body: unknown, headers: Record<string, string>, what: string): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
+    });
   } catch (err) {
     throw new ChannelError(`${what} unreachable: ${err instanceof Error ? err.message : String(err)}`, false);
   }
@@ -78,7 +89,12 @@ export function slackSender(webhookUrl: string): Sender {
 export function pushSender(webhookUrl: string): Sender {
   return async (out) => {
     if (!webhookUrl) throw new ChannelError("push is not configured (PUSH_WEBHOOK_URL)", true);
-    const res = await postJson(webhookUrl, { ...out.message.json, recipient: out.recipient, deliveryId: out.deliveryId }, { "idempotency-key": out.deliveryId }, "push webhook");
+    const res = await postJson(
+      webhookUrl,
+      { ...out.message.json, recipient: out.recipient, deliveryId: out.deliveryId },
+      { "idempotency-key": out.deliveryId },
+      "push webhook",
+    );
     const body = (await res.json().catch(() => null)) as { id?: unknown } | null;
     return { providerMessageId: typeof body?.id === "string" ? body.id : null };
   };
@@ -89,7 +105,12 @@ export function emailSender(smtpUrl: string, from: string): Sender {
   let transport: Transporter | undefined;
   return async (out) => {
     if (!smtpUrl) throw new ChannelError("email is not configured (SMTP_URL)", true);
-    transport ??= nodemailer.createTransport({ url: smtpUrl, connectionTimeout: HTTP_TIMEOUT_MS, greetingTimeout: HTTP_TIMEOUT_MS, socketTimeout: HTTP_TIMEOUT_MS });
+    transport ??= nodemailer.createTransport({
+      url: smtpUrl,
+      connectionTimeout: HTTP_TIMEOUT_MS,
+      greetingTimeout: HTTP_TIMEOUT_MS,
+      socketTimeout: HTTP_TIMEOUT_MS,
+    });
     try {
       const info = await transport.sendMail({
         from,
@@ -121,7 +142,12 @@ export type MessageSend = (req: { channel: "sms" | "whatsapp"; to: string; body:
 export function twilioSender(send: MessageSend): Sender {
   return async (out) => {
     try {
-      const { messageId } = await send({ channel: out.channel === "WHATSAPP" ? "whatsapp" : "sms", to: out.recipient, body: out.message.text, idempotencyKey: out.deliveryId });
+      const { messageId } = await send({
+        channel: out.channel === "WHATSAPP" ? "whatsapp" : "sms",
+        to: out.recipient,
+        body: out.message.text,
+        idempotencyKey: out.deliveryId,
+      });
       return { providerMessageId: messageId };
     } catch (err) {
       const e = err as { code?: string; message?: string; details?: { inFlight?: boolean; provider?: string; retryAfterSeconds?: number } | null };

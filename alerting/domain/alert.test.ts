@@ -1,5 +1,15 @@
 import { describe, expect, test } from "vitest";
-import { afterDeferral, afterFailure, crisisSeverity, DEFER_WINDOW_MS, crisisWording, normalizeRecipient, planDeliveries, settledStatus, type ContactRef } from "./alert";
+import {
+  afterDeferral,
+  afterFailure,
+  crisisSeverity,
+  DEFER_WINDOW_MS,
+  crisisWording,
+  normalizeRecipient,
+  planDeliveries,
+  settledStatus,
+  type ContactRef,
+} from "./alert";
 
 describe("crisis alerts", () => {
   test("a crisis scoring above 0.8 is CRITICAL, 0.8 and below HIGH", () => {
@@ -9,15 +19,32 @@ describe("crisis alerts", () => {
   });
 
   test("the wording names triggers, score, platforms, reach and actions", () => {
-    const w = crisisWording({ crisisScore: 0.91, triggers: ["mention spike", "sentiment drop"], affectedPlatforms: ["twitter"], estimatedReach: 120000, sentimentImpact: -0.42, recommendedActions: ["hold statement"] });
+    const w = crisisWording({
+      crisisScore: 0.91,
+      triggers: ["mention spike", "sentiment drop"],
+      affectedPlatforms: ["twitter"],
+      estimatedReach: 120000,
+      sentimentImpact: -0.42,
+      recommendedActions: ["hold statement"],
+    });
     expect(w.title).toBe("CRISIS ALERT: mention spike, sentiment drop");
     expect(w.message).toBe("Crisis score 91%, on twitter, estimated reach 120,000, sentiment impact -0.42. Recommended: hold statement.");
   });
 });
 
 describe("planning deliveries", () => {
-  const c = (name: string, channel: ContactRef["channel"], address: string, minSeverity: ContactRef["minSeverity"]): ContactRef => ({ name, channel, address, minSeverity });
-  const contacts = [c("Ops", "SMS", "+14155550100", "HIGH"), c("Room", "SLACK", "#crisis", "LOW"), c("Chief", "SMS", "+14155550199", "CRITICAL"), c("Ops again", "SMS", "+14155550100", "MEDIUM")];
+  const c = (name: string, channel: ContactRef["channel"], address: string, minSeverity: ContactRef["minSeverity"]): ContactRef => ({
+    name,
+    channel,
+    address,
+    minSeverity,
+  });
+  const contacts = [
+    c("Ops", "SMS", "+14155550100", "HIGH"),
+    c("Room", "SLACK", "#crisis", "LOW"),
+    c("Chief", "SMS", "+14155550199", "CRITICAL"),
+    c("Ops again", "SMS", "+14155550100", "MEDIUM"),
+  ];
 
   test("a CRITICAL alert reaches the duty team first and CRITICAL-only contacts as tier 2", () => {
     const plan = planDeliveries("CRITICAL", contacts);
@@ -31,7 +58,10 @@ describe("planning deliveries", () => {
 
   test("a HIGH alert reaches only contacts following HIGH or lower, all at once", () => {
     const plan = planDeliveries("HIGH", contacts);
-    expect(plan).toEqual({ maxTier: 1, deliveries: [expect.objectContaining({ recipient: "+14155550100", tier: 1 }), expect.objectContaining({ recipient: "#crisis", tier: 1 })] });
+    expect(plan).toEqual({
+      maxTier: 1,
+      deliveries: [expect.objectContaining({ recipient: "+14155550100", tier: 1 }), expect.objectContaining({ recipient: "#crisis", tier: 1 })],
+    });
   });
 
   test("with only CRITICAL-only contacts, a CRITICAL alert reaches them at once", () => {

@@ -33,7 +33,7 @@ export function crisisWording(c: CrisisFacts): { title: string; message: string 
     `estimated reach ${c.estimatedReach.toLocaleString("en-US")}`,
     `sentiment impact ${c.sentimentImpact > 0 ? "+" : ""}${c.sentimentImpact.toFixed(2)}`,
   ].filter(Boolean);
-  let message = parts.join(", ") + ".";
+  let message = `${parts.join(", ")}.`;
   if (c.recommendedActions.length) message += ` Recommended: ${c.recommendedActions.join("; ")}.`;
   return { title, message };
 }
@@ -101,14 +101,20 @@ export function normalizeRecipient(channel: Channel, recipient: string): { ok: t
     case "SMS":
     case "WHATSAPP": {
       const number = raw.replace(/^whatsapp:/i, "").replace(/[\s().-]/g, "");
-      return E164.test(number) ? { ok: true, recipient: number } : { ok: false, message: `${channel} recipients are E.164 phone numbers like +14155550123 (got "${recipient}")` };
+      return E164.test(number)
+        ? { ok: true, recipient: number }
+        : { ok: false, message: `${channel} recipients are E.164 phone numbers like +14155550123 (got "${recipient}")` };
     }
     case "EMAIL": {
       const email = raw.toLowerCase();
-      return email.length <= 254 && EMAIL.test(email) ? { ok: true, recipient: email } : { ok: false, message: `EMAIL recipients are email addresses (got "${recipient}")` };
+      return email.length <= 254 && EMAIL.test(email)
+        ? { ok: true, recipient: email }
+        : { ok: false, message: `EMAIL recipients are email addresses (got "${recipient}")` };
     }
     case "SLACK":
-      return SLACK.test(raw) ? { ok: true, recipient: raw } : { ok: false, message: `SLACK recipients are channels like #crisis-room or channel ids (got "${recipient}")` };
+      return SLACK.test(raw)
+        ? { ok: true, recipient: raw }
+        : { ok: false, message: `SLACK recipients are channels like #crisis-room or channel ids (got "${recipient}")` };
     case "PUSH":
       return raw.length > 0 && raw.length <= 200 ? { ok: true, recipient: raw } : { ok: false, message: "PUSH recipients are 1-200 characters" };
   }
@@ -126,7 +132,12 @@ export interface RetrySchedule {
  * What happens after failed attempt number `attempts` (1-based): another try after an exponential
  * delay with ±20 % jitter (`random` in [0, 1)), or give up. Permanent errors give up at once.
  */
-export function afterFailure(schedule: RetrySchedule, attempts: number, permanent: boolean, random: number): { retry: true; delayMs: number } | { retry: false } {
+export function afterFailure(
+  schedule: RetrySchedule,
+  attempts: number,
+  permanent: boolean,
+  random: number,
+): { retry: true; delayMs: number } | { retry: false } {
   if (permanent || attempts >= schedule.maxAttempts) return { retry: false };
   const exp = Math.min(schedule.maxDelayMs, schedule.baseDelayMs * 2 ** (attempts - 1));
   return { retry: true, delayMs: Math.round(exp * (0.8 + 0.4 * random)) };

@@ -16,7 +16,8 @@ export function ackToken(secret: string, deliveryId: string, expires: number): s
 /** The delivery a token names, or why it is refused ("invalid", "expired"). */
 export function readAckToken(secret: string, token: string, now: number): { ok: true; deliveryId: string } | { ok: false; reason: "invalid" | "expired" } {
   const [deliveryId, seconds, signature, ...rest] = token.split(".");
-  if (!secret || rest.length || !deliveryId || !isUuid(deliveryId) || !seconds || !/^\d{1,12}$/.test(seconds) || !signature) return { ok: false, reason: "invalid" };
+  if (!secret || rest.length || !deliveryId || !isUuid(deliveryId) || !seconds || !/^\d{1,12}$/.test(seconds) || !signature)
+    return { ok: false, reason: "invalid" };
   const expected = Buffer.from(sign(secret, deliveryId, Number(seconds)));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: "invalid" };

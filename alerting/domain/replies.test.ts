@@ -3,7 +3,14 @@ import { decideReply, replyText, type PagedIncident } from "./replies";
 import { isGsm7, smsSegments } from "./sms";
 
 const incident = (ref: number, state: PagedIncident["state"] = "open", over: Partial<PagedIncident> = {}): PagedIncident => ({
-  id: `id-${ref}`, ref, campaignName: "Łódź for Mayor", severity: "CRITICAL", state, acknowledgedName: null, acknowledgedBy: null, ...over,
+  id: `id-${ref}`,
+  ref,
+  campaignName: "Łódź for Mayor",
+  severity: "CRITICAL",
+  state,
+  acknowledgedName: null,
+  acknowledgedBy: null,
+  ...over,
 });
 
 describe("acknowledging by reply", () => {

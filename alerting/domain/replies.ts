@@ -39,7 +39,11 @@ export function decideReply(paged: readonly PagedIncident[], ref: number | undef
   return { kind: "closed", incident };
 }
 
-const refs = (open: readonly PagedIncident[]) => open.slice(0, 3).map((p) => `#${p.ref}`).join(", ");
+const refs = (open: readonly PagedIncident[]) =>
+  open
+    .slice(0, 3)
+    .map((p) => `#${p.ref}`)
+    .join(", ");
 
 /** The one-line answer (GSM-7, one segment). `by` names who acknowledged when it is this reply. */
 export function replyText(d: ReplyDecision, by: string | null): string {
@@ -55,7 +59,8 @@ export function replyText(d: ReplyDecision, by: string | null): string {
       text = `War Room: #${d.incident.ref} is already ${d.incident.state === "resolved" ? "resolved" : "closed as a false alarm"}. Nothing to acknowledge.`;
       break;
     case "unknown_number":
-      text = "War Room: this number has not been paged for any incident, so there is nothing to acknowledge. Ask your campaign manager to add it as an alert contact.";
+      text =
+        "War Room: this number has not been paged for any incident, so there is nothing to acknowledge. Ask your campaign manager to add it as an alert contact.";
       break;
     case "unknown_ref":
       text = d.open.length

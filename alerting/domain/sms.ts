@@ -6,8 +6,7 @@
 // 70 UTF-16 units in one segment, 67 per part, and a surrogate pair (emoji) is never split.
 
 const GSM_BASIC =
-  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
-  "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\u001bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
 const GSM_EXTENDED = "^{}\\[~]|€\f";
 const BASIC = new Set(GSM_BASIC);
 const EXTENDED = new Set(GSM_EXTENDED);
@@ -84,18 +83,116 @@ export function fitSms(text: string, maxSegments = 1): string {
 // stripped of its accents (NFD), then spelt from these tables, then replaced by "?": one stray
 // character must never turn a whole alert into UCS-2 (70 characters a segment).
 const SPELLING: Record<string, string> = {
-  "×": "x", "−": "-", "–": "-", "—": "-", "‐": "-", "‑": "-", "‒": "-", "‘": "'", "’": "'", "‚": "'", "′": "'", "´": "'", "`": "'",
-  "“": '"', "”": '"', "„": '"', "″": '"', "«": '"', "»": '"', "‹": "'", "›": "'", "…": "...", "•": "*", "·": "-", "÷": "/",
-  "≥": ">=", "≤": "<=", "≠": "!=", "±": "+/-", "→": "->", "←": "<-", "‰": " per mille", "°": " deg", "©": "(c)", "®": "(R)", "™": "TM",
-  "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i", "ĳ": "ij", "Ĳ": "IJ",
-  "ŀ": "l", "Ŀ": "L", "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ſ": "s", "ƒ": "f", "¢": "c", "₹": "Rs", "₽": "RUB", "₩": "W", "₺": "TL",
+  "×": "x",
+  "−": "-",
+  "–": "-",
+  "—": "-",
+  "‐": "-",
+  "‑": "-",
+  "‒": "-",
+  "‘": "'",
+  "’": "'",
+  "‚": "'",
+  "′": "'",
+  "´": "'",
+  "`": "'",
+  "“": '"',
+  "”": '"',
+  "„": '"',
+  "″": '"',
+  "«": '"',
+  "»": '"',
+  "‹": "'",
+  "›": "'",
+  "…": "...",
+  "•": "*",
+  "·": "-",
+  "÷": "/",
+  "≥": ">=",
+  "≤": "<=",
+  "≠": "!=",
+  "±": "+/-",
+  "→": "->",
+  "←": "<-",
+  "‰": " per mille",
+  "°": " deg",
+  "©": "(c)",
+  "®": "(R)",
+  "™": "TM",
+  œ: "oe",
+  Œ: "OE",
+  ł: "l",
+  Ł: "L",
+  đ: "d",
+  Đ: "D",
+  ð: "d",
+  Ð: "D",
+  þ: "th",
+  Þ: "Th",
+  ı: "i",
+  ĳ: "ij",
+  Ĳ: "IJ",
+  ŀ: "l",
+  Ŀ: "L",
+  ħ: "h",
+  Ħ: "H",
+  ŧ: "t",
+  Ŧ: "T",
+  ſ: "s",
+  ƒ: "f",
+  "¢": "c",
+  "₹": "Rs",
+  "₽": "RUB",
+  "₩": "W",
+  "₺": "TL",
 };
 // Cyrillic and the Greek small letters (GSM-7 has only some Greek capitals), spelt in Latin letters.
 const CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяєіїґ";
-const CYRILLIC_LATIN = ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "ye", "i", "yi", "g"];
+const CYRILLIC_LATIN = [
+  "a",
+  "b",
+  "v",
+  "g",
+  "d",
+  "e",
+  "yo",
+  "zh",
+  "z",
+  "i",
+  "y",
+  "k",
+  "l",
+  "m",
+  "n",
+  "o",
+  "p",
+  "r",
+  "s",
+  "t",
+  "u",
+  "f",
+  "kh",
+  "ts",
+  "ch",
+  "sh",
+  "shch",
+  "",
+  "y",
+  "",
+  "e",
+  "yu",
+  "ya",
+  "ye",
+  "i",
+  "yi",
+  "g",
+];
 const GREEK = "αβγδεζηθικλμνξοπρσςτυφχψω";
 const GREEK_LATIN = ["a", "v", "g", "d", "e", "z", "i", "th", "i", "k", "l", "m", "n", "x", "o", "p", "r", "s", "s", "t", "y", "f", "ch", "ps", "o"];
-for (const [letters, latin] of [[CYRILLIC, CYRILLIC_LATIN], [GREEK, GREEK_LATIN]] as const) {
+for (const [letters, latin] of [
+  [CYRILLIC, CYRILLIC_LATIN],
+  [GREEK, GREEK_LATIN],
+] as const) {
   Array.from(letters).forEach((ch, i) => {
     const l = latin[i]!;
     SPELLING[ch] = l;
@@ -123,7 +220,10 @@ export function toGsm7(text: string): string {
     }
     // "ą" → "a", "ő" → "o", but "é" stays (it is GSM-7 itself, checked above).
     const base = ch.normalize("NFD").replace(/\p{M}+/gu, "");
-    const kept = Array.from(base).filter((c) => BASIC.has(c) || EXTENDED.has(c) || SPELLING[c] !== undefined).map((c) => SPELLING[c] ?? c).join("");
+    const kept = Array.from(base)
+      .filter((c) => BASIC.has(c) || EXTENDED.has(c) || SPELLING[c] !== undefined)
+      .map((c) => SPELLING[c] ?? c)
+      .join("");
     out += kept || (/[\p{Cc}\p{Cf}]/u.test(ch) ? "" : "?");
   }
   return out;
@@ -149,5 +249,5 @@ export function clipSeptets(text: string, max: number): string {
     kept += ch;
     cost += c;
   }
-  return kept.trimEnd() + "...";
+  return `${kept.trimEnd()}...`;
 }

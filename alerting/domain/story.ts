@@ -64,7 +64,13 @@ export interface Story {
   statistics: string[];
 }
 
-const LABEL: Record<AlertType, string> = { CRISIS: "Crisis", SENTIMENT: "Sentiment drop", MENTION_SPIKE: "Mention spike", ENGAGEMENT_DROP: "Engagement drop", COMPETITOR: "Competitor surge" };
+const LABEL: Record<AlertType, string> = {
+  CRISIS: "Crisis",
+  SENTIMENT: "Sentiment drop",
+  MENTION_SPIKE: "Mention spike",
+  ENGAGEMENT_DROP: "Engagement drop",
+  COMPETITOR: "Competitor surge",
+};
 
 /** A finite number, else 0 (explanations travel as JSON). */
 const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x) ? x : 0);
@@ -73,7 +79,12 @@ const num = (x: unknown): number => (typeof x === "number" && Number.isFinite(x)
 export function compactNumber(n: number): string {
   const x = Math.max(0, num(n));
   if (x < 1000) return String(Math.round(x));
-  const units: [number, string][] = [[1e3, "K"], [1e6, "M"], [1e9, "B"], [1e12, "T"]];
+  const units: [number, string][] = [
+    [1e3, "K"],
+    [1e6, "M"],
+    [1e9, "B"],
+    [1e12, "T"],
+  ];
   for (const [size, unit] of units) {
     const v = x / size;
     const shown = v >= 100 ? Math.round(v) : round1(v);
@@ -115,7 +126,10 @@ function figureOf(t: ExplanationTrigger, competitor: string | undefined): Figure
     case "MENTION_SPIKE":
       return { words: `mentions ${multiple(t.change)} usual`, detail: `${perMinute(t.observed)} vs ${perMinute(t.baseline)} usual over ${minutes} min` };
     case "COMPETITOR_SPIKE":
-      return { words: `mentions of ${competitor ?? "a competitor"} ${multiple(t.change)} usual`, detail: `${perMinute(t.observed)} vs ${perMinute(t.baseline)} usual over ${minutes} min` };
+      return {
+        words: `mentions of ${competitor ?? "a competitor"} ${multiple(t.change)} usual`,
+        detail: `${perMinute(t.observed)} vs ${perMinute(t.baseline)} usual over ${minutes} min`,
+      };
     case "SENTIMENT_DROP": {
       const now = sentimentWords(t.observed);
       const usual = sentimentWords(t.baseline);
@@ -123,14 +137,19 @@ function figureOf(t: ExplanationTrigger, competitor: string | undefined): Figure
       return { words, detail: `mean ${signed(t.observed)} vs ${signed(t.baseline)} usual over the last ${Math.round(num(t.mentions))} mentions` };
     }
     case "ENGAGEMENT_DROP":
-      return { words: `engagement per mention down ${Math.abs(Math.round(num(t.change) * 100))}%`, detail: `${round1(num(t.observed))} vs ${round1(num(t.baseline))} usual per mention` };
+      return {
+        words: `engagement per mention down ${Math.abs(Math.round(num(t.change) * 100))}%`,
+        detail: `${round1(num(t.observed))} vs ${round1(num(t.baseline))} usual per mention`,
+      };
     default:
       return null;
   }
 }
 
 function statisticOf(t: ExplanationTrigger): string {
-  const parts = [`${t.kind}: observed ${Number(num(t.observed).toPrecision(3))}, usual ${Number(num(t.baseline).toPrecision(3))}, change ${Number(num(t.change).toPrecision(3))}`];
+  const parts = [
+    `${t.kind}: observed ${Number(num(t.observed).toPrecision(3))}, usual ${Number(num(t.baseline).toPrecision(3))}, change ${Number(num(t.change).toPrecision(3))}`,
+  ];
   if (t.pValue !== undefined) parts.push(`p = ${pWords(t.pValue)}`);
   if (t.zScore !== undefined) parts.push(`z = ${round1(num(t.zScore))}`);
   parts.push(`window ${round1(num(t.windowMinutes))} min, ${Math.round(num(t.mentions))} mentions`);
@@ -147,7 +166,10 @@ export function storyOf(type: AlertType, e: Explanation): Story {
   return {
     label: type === "COMPETITOR" && e.competitor ? `Competitor surge: ${e.competitor}` : LABEL[type],
     figures: triggers.map((t) => figureOf(t, e.competitor)).filter((f): f is Figure => f !== null),
-    terms: (e.topTerms ?? []).map((t) => t.term).filter(Boolean).slice(0, 5),
+    terms: (e.topTerms ?? [])
+      .map((t) => t.term)
+      .filter(Boolean)
+      .slice(0, 5),
     platforms: (e.affectedPlatforms ?? []).slice(0, 5),
     reach: num(e.estimatedReach),
     posts: (e.topMentions ?? []).slice(0, 3),
@@ -168,7 +190,12 @@ export function storyTitle(s: Story): string {
 
 /** What happened, in one sentence (the campaign named, never its id). */
 export function storySentence(campaignName: string, severity: Severity, s: Story): string {
-  const about = s.terms.length ? `, about ${s.terms.slice(0, 3).map((t) => `"${t}"`).join(", ")}` : "";
+  const about = s.terms.length
+    ? `, about ${s.terms
+        .slice(0, 3)
+        .map((t) => `"${t}"`)
+        .join(", ")}`
+    : "";
   const where = s.platforms.length ? ` on ${s.platforms.slice(0, 3).join(", ")}` : "";
   const figures = s.figures.length ? `: ${s.figures.map((f) => f.words).join(", ")}` : "";
   return `${severity} ${s.label.toLowerCase()} for ${campaignName}${figures}${where}${about}; estimated reach ${compactNumber(s.reach)}.`;

@@ -26,9 +26,21 @@ const explanationOf = (e: DetectorEvent): Explanation => JSON.parse(JSON.stringi
 
 function content(e: DetectorEvent, over: Partial<AlertContent> = {}, explanation = explanationOf(e)): AlertContent {
   return {
-    id: "3f2a9c1e-0000-4000-8000-000000000000", ref: 4821, type: e.alert.type, severity: e.alert.severity, campaignId: CAMPAIGN_ID, campaignName: NAMES.plain,
-    title: "t", message: "m", createdAt: new Date("2026-11-03T02:14:00Z"), tier: 1, update: false, story: storyOf(e.alert.type, explanation),
-    incidentUrl: "https://war-room.example.org/incidents/3f2a9c1e-0000-4000-8000-000000000000", ackUrl: "https://api.war-room.example.org/api/v1/alerting/ack/token", ...over,
+    id: "3f2a9c1e-0000-4000-8000-000000000000",
+    ref: 4821,
+    type: e.alert.type,
+    severity: e.alert.severity,
+    campaignId: CAMPAIGN_ID,
+    campaignName: NAMES.plain,
+    title: "t",
+    message: "m",
+    createdAt: new Date("2026-11-03T02:14:00Z"),
+    tier: 1,
+    update: false,
+    story: storyOf(e.alert.type, explanation),
+    incidentUrl: "https://war-room.example.org/incidents/3f2a9c1e-0000-4000-8000-000000000000",
+    ackUrl: "https://api.war-room.example.org/api/v1/alerting/ack/token",
+    ...over,
   };
 }
 
@@ -89,8 +101,8 @@ describe("SMS and WhatsApp from the detector's explanations", () => {
   test("a non-ASCII campaign name is transliterated, never UCS-2", () => {
     const a = content(eventsOf("scandal")[0]!, { campaignName: NAMES.nonAscii });
     const text = render(a, "SMS").text;
-    expect(text).toContain("Lodz - \"Ça va\" Vybory 2026");
-    expect(toGsm7(NAMES.nonAscii)).toBe("Lodz - \"Ça va\" Vybory 2026 ? ?? Zoe's Ñandu");
+    expect(text).toContain('Lodz - "Ça va" Vybory 2026');
+    expect(toGsm7(NAMES.nonAscii)).toBe('Lodz - "Ça va" Vybory 2026 ? ?? Zoe\'s Ñandu');
     expectLockScreenSms(text, a);
   });
 
@@ -117,7 +129,10 @@ describe("SMS and WhatsApp from the detector's explanations", () => {
     const e = eventsOf("escalation").at(-1)!;
     expect(render(content(e, { update: true }), "SMS").text.startsWith(`UPDATE ${e.alert.severity} #4821 `)).toBe(true);
     expect(render(content(e, { tier: 2 }), "SMS").text.startsWith(`ESCALATED ${e.alert.severity} #4821 `)).toBe(true);
-    const adhoc = render(content(e, { story: null, title: "Debate moved to 9 pm", message: "The venue changed: be at the Civic Center by 8 pm ✔." }), "SMS").text;
+    const adhoc = render(
+      content(e, { story: null, title: "Debate moved to 9 pm", message: "The venue changed: be at the Civic Center by 8 pm ✔." }),
+      "SMS",
+    ).text;
     expect(adhoc).toContain("Debate moved to 9 pm");
     expect(adhoc).toContain("be at the Civic Center by 8 pm ?.");
     expect(isGsm7(adhoc)).toBe(true);
@@ -156,12 +171,20 @@ describe("email and Slack tell the story", () => {
 
   test("Slack: Block Kit with the story, figures, posts, actions, an acknowledge button and a details footer", () => {
     const a = content(crisis(), { campaignName: NAMES.long });
-    const slack = render(a, "SLACK").json as { text: string; blocks: { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { url?: string; text: unknown }[] }[] };
+    const slack = render(a, "SLACK").json as {
+      text: string;
+      blocks: { type: string; text?: { text: string }; fields?: { text: string }[]; elements?: { url?: string; text: unknown }[] }[];
+    };
     expect(slack.text).toContain(NAMES.long);
     expect(slack.blocks[0]).toMatchObject({ type: "header" });
-    expect((slack.blocks[0]!.text!.text).length).toBeLessThanOrEqual(150);
+    expect(slack.blocks[0]!.text!.text.length).toBeLessThanOrEqual(150);
     expect(slack.blocks[1]!.text!.text).toContain(NAMES.long);
-    expect(slack.blocks.find((b) => b.fields)!.fields!.map((f) => f.text).join(" ")).toContain(a.story!.figures[0]!.words);
+    expect(
+      slack.blocks
+        .find((b) => b.fields)!
+        .fields!.map((f) => f.text)
+        .join(" "),
+    ).toContain(a.story!.figures[0]!.words);
     expect(JSON.stringify(slack.blocks)).toContain("*Top posts*");
     expect(JSON.stringify(slack.blocks)).toContain("*What to do*");
     const actions = slack.blocks.find((b) => b.type === "actions")!;
@@ -181,7 +204,8 @@ describe("email and Slack tell the story", () => {
         for (const channel of CHANNELS) {
           const r = render(a, channel);
           expect(r.text.length).toBeGreaterThan(10);
-          if (channel !== "PUSH") expect(r.text + (r.html ?? "") + (r.subject ?? "") + (channel === "SLACK" ? JSON.stringify(r.json) : "")).not.toContain(CAMPAIGN_ID);
+          if (channel !== "PUSH")
+            expect(r.text + (r.html ?? "") + (r.subject ?? "") + (channel === "SLACK" ? JSON.stringify(r.json) : "")).not.toContain(CAMPAIGN_ID);
         }
       }
     }

@@ -45,7 +45,12 @@ export interface Rendered {
   json?: Record<string, unknown>;
 }
 
-const SLACK_EMOJI: Record<Severity, string> = { CRITICAL: ":rotating_light:", HIGH: ":warning:", MEDIUM: ":large_orange_diamond:", LOW: ":information_source:" };
+const SLACK_EMOJI: Record<Severity, string> = {
+  CRITICAL: ":rotating_light:",
+  HIGH: ":warning:",
+  MEDIUM: ":large_orange_diamond:",
+  LOW: ":information_source:",
+};
 const COLOR: Record<Severity, string> = { CRITICAL: "#b00020", HIGH: "#e65100", MEDIUM: "#f9a825", LOW: "#1565c0" };
 
 /** The SMS budget: the first segment of a split message holds 153 septets; two segments at most. */
@@ -63,7 +68,10 @@ function escapeSlack(s: string): string {
 
 /** One line: control characters and line breaks become spaces. */
 export function oneLine(s: string): string {
-  return s.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ").replace(/\s+/g, " ").trim();
+  return s
+    .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 function templateName(a: AlertContent, channel: Channel): string {
@@ -139,7 +147,10 @@ function email(a: AlertContent): { subject: string; text: string; html: string }
   const figures = s ? [...s.figures.map((f) => `${f.words} (${f.detail})`), `estimated reach ${compactNumber(s.reach)}`] : [];
   const posts = s?.posts ?? [];
   const actions = s?.actions ?? [];
-  const details = [`Incident #${a.ref} (${a.id}), ${a.type}, ${a.severity}${a.tier > 1 ? `, escalation tier ${a.tier}` : ""}, raised ${a.createdAt.toISOString()}`, ...(s?.statistics ?? [])];
+  const details = [
+    `Incident #${a.ref} (${a.id}), ${a.type}, ${a.severity}${a.tier > 1 ? `, escalation tier ${a.tier}` : ""}, raised ${a.createdAt.toISOString()}`,
+    ...(s?.statistics ?? []),
+  ];
 
   const lines: string[] = [sentenceOf(a), ""];
   if (!s && oneLine(a.message)) lines.push(a.message.trim(), "");
@@ -192,10 +203,15 @@ function slack(a: AlertContent): { text: string; json: Record<string, unknown> }
       blocks.push({ type: "section", text: { type: "mrkdwn", text: `*Top posts*\n${posts.join("\n")}`.slice(0, 3000) } });
     }
     if (s.platforms.length) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: `Platforms: ${escapeSlack(s.platforms.join(", "))}` }] });
-    if (s.actions.length) blocks.push({ type: "section", text: { type: "mrkdwn", text: `*What to do*\n${s.actions.map((x, i) => `${i + 1}. ${escapeSlack(x)}`).join("\n")}`.slice(0, 3000) } });
+    if (s.actions.length)
+      blocks.push({
+        type: "section",
+        text: { type: "mrkdwn", text: `*What to do*\n${s.actions.map((x, i) => `${i + 1}. ${escapeSlack(x)}`).join("\n")}`.slice(0, 3000) },
+      });
   }
   const buttons: Record<string, unknown>[] = [];
-  if (a.ackUrl) buttons.push({ type: "button", style: "danger", text: { type: "plain_text", text: `Acknowledge #${a.ref}` }, url: a.ackUrl, action_id: "acknowledge" });
+  if (a.ackUrl)
+    buttons.push({ type: "button", style: "danger", text: { type: "plain_text", text: `Acknowledge #${a.ref}` }, url: a.ackUrl, action_id: "acknowledge" });
   if (a.incidentUrl) buttons.push({ type: "button", text: { type: "plain_text", text: "Open the incident" }, url: a.incidentUrl, action_id: "open" });
   if (buttons.length) blocks.push({ type: "actions", elements: buttons });
   const details = [`incident #${a.ref} · ${a.type} · raised ${a.createdAt.toISOString()}`, ...(s?.statistics ?? [])];
@@ -219,7 +235,19 @@ export function render(a: AlertContent, channel: Channel): Rendered {
       return {
         template,
         text: title,
-        json: { alertId: a.id, ref: a.ref, campaignId: a.campaignId, campaignName: a.campaignName, type: a.type, severity: a.severity, update: a.update, title: title.slice(0, 200), body: sentenceOf(a).slice(0, 1000), url: a.incidentUrl, timestamp: a.createdAt.toISOString() },
+        json: {
+          alertId: a.id,
+          ref: a.ref,
+          campaignId: a.campaignId,
+          campaignName: a.campaignName,
+          type: a.type,
+          severity: a.severity,
+          update: a.update,
+          title: title.slice(0, 200),
+          body: sentenceOf(a).slice(0, 1000),
+          url: a.incidentUrl,
+          timestamp: a.createdAt.toISOString(),
+        },
       };
     }
   }
@@ -246,7 +274,17 @@ export function renderDigest(items: AlertContent[], channel: Channel): Rendered 
     }
     case "SLACK": {
       const lines = items.map((a) => `• ${escapeSlack(line(a))}`).join("\n");
-      return { template, text: heading, json: { text: heading, blocks: [{ type: "header", text: { type: "plain_text", text: heading.slice(0, 150) } }, { type: "section", text: { type: "mrkdwn", text: lines.slice(0, 3000) } }] } };
+      return {
+        template,
+        text: heading,
+        json: {
+          text: heading,
+          blocks: [
+            { type: "header", text: { type: "plain_text", text: heading.slice(0, 150) } },
+            { type: "section", text: { type: "mrkdwn", text: lines.slice(0, 3000) } },
+          ],
+        },
+      };
     }
     case "PUSH":
       return { template, text: heading, json: { title: heading, body: items.map(line).join("\n").slice(0, 1000) } };

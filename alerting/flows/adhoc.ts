@@ -31,7 +31,12 @@ export async function sendAdHocAlert(a: AdHocAlert): Promise<{ alertId: string; 
   const outcomes: { recipient: string; status: "sent" | "skipped" | "failed"; messageId?: string; error?: string }[] = [];
   for (const to of a.recipients) {
     try {
-      const { messageId } = await integrations.sendMessage({ channel: a.channel === "SMS" ? "sms" : "whatsapp", to, body, idempotencyKey: `adhoc:${alertId}:${to}` });
+      const { messageId } = await integrations.sendMessage({
+        channel: a.channel === "SMS" ? "sms" : "whatsapp",
+        to,
+        body,
+        idempotencyKey: `adhoc:${alertId}:${to}`,
+      });
       outcomes.push({ recipient: to, status: "sent", messageId });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -50,6 +55,7 @@ export async function sendAdHocAlert(a: AdHocAlert): Promise<{ alertId: string; 
     targetId: alertId,
     details: { type: a.type, severity: a.severity, channel: a.channel, title: a.title, deliveries: outcomes },
   });
-  if (count("sent") === 0 && count("failed") > 0) throw APIError.unavailable(`the alert reached none of its recipients: ${outcomes.find((o) => o.error)?.error ?? "unknown error"}`);
+  if (count("sent") === 0 && count("failed") > 0)
+    throw APIError.unavailable(`the alert reached none of its recipients: ${outcomes.find((o) => o.error)?.error ?? "unknown error"}`);
   return { alertId, sent: count("sent"), skipped: count("skipped"), failed: count("failed") };
 }

@@ -29,7 +29,13 @@ export function sendersByChannel(): Record<Channel, Sender> {
   if (senders) return senders;
   const cfg = channelConfig();
   const twilio = twilioSender((req) => integrations.sendMessage(req));
-  senders = { SMS: twilio, WHATSAPP: twilio, EMAIL: emailSender(cfg.smtpUrl, cfg.emailFrom), SLACK: slackSender(cfg.slackWebhookUrl), PUSH: pushSender(cfg.pushWebhookUrl) };
+  senders = {
+    SMS: twilio,
+    WHATSAPP: twilio,
+    EMAIL: emailSender(cfg.smtpUrl, cfg.emailFrom),
+    SLACK: slackSender(cfg.slackWebhookUrl),
+    PUSH: pushSender(cfg.pushWebhookUrl),
+  };
   return senders;
 }
 
@@ -47,7 +53,10 @@ export class DeliveriesOpen extends Error {
  * runs out. Bounded well inside that lease.
  */
 function record(fn: () => Promise<void>): Promise<void> {
-  return persist(fn, { deadlineMs: (sendLease() * 1000) / 2, onRetry: (err, delayMs) => log.warn("alert delivery: the database is unavailable; recording the outcome again", { delayMs, error: String(err) }) });
+  return persist(fn, {
+    deadlineMs: (sendLease() * 1000) / 2,
+    onRetry: (err, delayMs) => log.warn("alert delivery: the database is unavailable; recording the outcome again", { delayMs, error: String(err) }),
+  });
 }
 
 /** Sends one claimed delivery and records the outcome. */
@@ -55,7 +64,14 @@ async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> 
   const message = render(contentOf(alert, d), d.channel);
   const details = { alertId: alert.id, channel: d.channel, tier: d.tier, attempt: d.attempts, template: message.template };
   try {
-    const sent = await sendersByChannel()[d.channel]({ deliveryId: d.id, alertId: alert.id, channel: d.channel, recipient: d.recipient, recipientName: d.recipientName, message });
+    const sent = await sendersByChannel()[d.channel]({
+      deliveryId: d.id,
+      alertId: alert.id,
+      channel: d.channel,
+      recipient: d.recipient,
+      recipientName: d.recipientName,
+      message,
+    });
     await record(() => store.markSent(d.id, sent.providerMessageId));
     deliveriesSent.with({ channel: d.channel }).increment();
     deliveryLatencyMs.with({ channel: d.channel }).increment(Math.max(0, Date.now() - alert.createdAt.getTime()));
@@ -64,7 +80,13 @@ async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> 
     if (err instanceof OptedOutError) {
       log.info("alert delivery skipped: the recipient opted out", details);
       await record(() => store.markSkipped(d.id, "opted_out"));
-      await audit({ actorId: "system", action: "alert.delivery_skipped", targetType: "alert_delivery", targetId: d.id, details: { ...details, reason: "opted_out" } });
+      await audit({
+        actorId: "system",
+        action: "alert.delivery_skipped",
+        targetType: "alert_delivery",
+        targetId: d.id,
+        details: { ...details, reason: "opted_out" },
+      });
       return;
     }
     const deferred = err instanceof DeferredError ? afterDeferral(err.retryAfterMs, Date.now() - alert.createdAt.getTime(), Math.random()) : null;
@@ -83,7 +105,13 @@ async function deliverOne(alert: store.Alert, d: store.Delivery): Promise<void> 
     } else {
       log.error("alert delivery failed for good", { ...details, permanent, error: reason });
       await record(() => store.markFailed(d.id, reason));
-      await audit({ actorId: "system", action: "alert.delivery_failed", targetType: "alert_delivery", targetId: d.id, details: { ...details, permanent, error: reason } });
+      await audit({
+        actorId: "system",
+        action: "alert.delivery_failed",
+        targetType: "alert_delivery",
+        targetId: d.id,
+        details: { ...details, permanent, error: reason },
+      });
     }
   }
 }

@@ -36,18 +36,32 @@ export async function sendDigests(): Promise<DigestResponse> {
     const rows = await store.claimDigest(channel, recipient, sendLease());
     if (rows.length === 0) continue;
     const alerts = new Map<string, store.Alert>();
-    for (const d of rows) if (!alerts.has(d.alertId)) {
-      const a = await store.getAlert(d.alertId);
-      if (a) alerts.set(a.id, a);
-    }
+    for (const d of rows)
+      if (!alerts.has(d.alertId)) {
+        const a = await store.getAlert(d.alertId);
+        if (a) alerts.set(a.id, a);
+      }
     const items = rows.filter((d) => alerts.has(d.alertId)).map((d) => contentOf(alerts.get(d.alertId)!, { ...d, isUpdate: false }));
     const first = rows[0]!;
     try {
-      const sent = await sendersByChannel()[channel]({ deliveryId: first.id, alertId: first.alertId, channel, recipient, recipientName: first.recipientName, message: renderDigest(items, channel) });
+      const sent = await sendersByChannel()[channel]({
+        deliveryId: first.id,
+        alertId: first.alertId,
+        channel,
+        recipient,
+        recipientName: first.recipientName,
+        message: renderDigest(items, channel),
+      });
       for (const d of rows) await store.markSent(d.id, sent.providerMessageId);
       result.sent++;
       result.alerts += alerts.size;
-      await audit({ actorId: "system", action: "alert.digest_sent", targetType: "alert_delivery", targetId: first.id, details: { channel, deliveries: rows.length, alertIds: [...alerts.keys()] } });
+      await audit({
+        actorId: "system",
+        action: "alert.digest_sent",
+        targetType: "alert_delivery",
+        targetId: first.id,
+        details: { channel, deliveries: rows.length, alertIds: [...alerts.keys()] },
+      });
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       result.failed++;

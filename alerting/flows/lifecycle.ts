@@ -51,7 +51,21 @@ async function audienceOf(campaignId: string): Promise<{ campaignName: string; c
 function channelsOf(deliveries: PlannedDelivery[], content: { type: AlertType; severity: Severity }): AlertChannel[] {
   const by = new Map<Channel, string[]>();
   for (const d of deliveries) by.set(d.channel, [...(by.get(d.channel) ?? []), d.recipient]);
-  const probe = { id: "", ref: 0, campaignId: "", campaignName: "", title: "", message: "", createdAt: new Date(0), tier: 1, update: false, story: null, incidentUrl: null, ackUrl: null, ...content };
+  const probe = {
+    id: "",
+    ref: 0,
+    campaignId: "",
+    campaignName: "",
+    title: "",
+    message: "",
+    createdAt: new Date(0),
+    tier: 1,
+    update: false,
+    story: null,
+    incidentUrl: null,
+    ackUrl: null,
+    ...content,
+  };
   return [...by].map(([type, recipients]) => ({ type, recipients, template: render(probe, type).template }));
 }
 
@@ -59,7 +73,9 @@ function channelsOf(deliveries: PlannedDelivery[], content: { type: AlertType; s
  * Raises an incident, or updates the one of the same story, then publishes it when people are to
  * be paged (a new incident, or a severity rise). Persisted before published.
  */
-export async function raiseAlert(input: RaiseInput): Promise<{ alert: store.Alert; created: boolean; deliveries: number; outcome: store.RaiseOutcome["outcome"] }> {
+export async function raiseAlert(
+  input: RaiseInput,
+): Promise<{ alert: store.Alert; created: boolean; deliveries: number; outcome: store.RaiseOutcome["outcome"] }> {
   let deliveries: PlannedDelivery[];
   let maxTier = 1;
   const audience = await audienceOf(input.campaignId);
@@ -71,9 +87,13 @@ export async function raiseAlert(input: RaiseInput): Promise<{ alert: store.Aler
     maxTier = plan.maxTier;
   }
   // Push goes to the campaign's people through the configured webhook, with the first tier (not for ad-hoc sends to listed recipients).
-  if (!input.recipients && channelConfig().pushWebhookUrl) deliveries.push({ channel: "PUSH", recipient: `campaign:${input.campaignId}`, recipientName: "", tier: 1 });
+  if (!input.recipients && channelConfig().pushWebhookUrl)
+    deliveries.push({ channel: "PUSH", recipient: `campaign:${input.campaignId}`, recipientName: "", tier: 1 });
   if (deliveries.length === 0) {
-    log.warn(audience.contacts.length === 0 ? "alert reaches nobody: no contacts for this campaign" : "alert reaches nobody: no contact follows this severity", { campaignId: input.campaignId, severity: input.severity });
+    log.warn(
+      audience.contacts.length === 0 ? "alert reaches nobody: no contacts for this campaign" : "alert reaches nobody: no contact follows this severity",
+      { campaignId: input.campaignId, severity: input.severity },
+    );
   }
   const escalateAt = maxTier > 1 ? new Date(Date.now() + escalationDelay() * 1000) : null;
   const { wording, ...fields } = input;
@@ -89,9 +109,28 @@ export async function raiseAlert(input: RaiseInput): Promise<{ alert: store.Aler
   });
   const { alert, outcome, paged } = result;
   if (outcome === "created") {
-    await audit({ actorId: input.raisedBy, action: "alert.raised", targetType: "alert", targetId: alert.id, details: { campaignId: alert.campaignId, type: alert.type, severity: alert.severity, deliveries: paged, sourceKey: input.sourceKey, ref: alert.ref } });
+    await audit({
+      actorId: input.raisedBy,
+      action: "alert.raised",
+      targetType: "alert",
+      targetId: alert.id,
+      details: { campaignId: alert.campaignId, type: alert.type, severity: alert.severity, deliveries: paged, sourceKey: input.sourceKey, ref: alert.ref },
+    });
   } else if (outcome !== "duplicate") {
-    await audit({ actorId: input.raisedBy, action: "alert.updated", targetType: "alert", targetId: alert.id, details: { campaignId: alert.campaignId, type: alert.type, severity: alert.severity, deliveries: paged, sourceKey: input.sourceKey, repaged: outcome === "repaged" } });
+    await audit({
+      actorId: input.raisedBy,
+      action: "alert.updated",
+      targetType: "alert",
+      targetId: alert.id,
+      details: {
+        campaignId: alert.campaignId,
+        type: alert.type,
+        severity: alert.severity,
+        deliveries: paged,
+        sourceKey: input.sourceKey,
+        repaged: outcome === "repaged",
+      },
+    });
   }
   if (outcome === "created" || outcome === "repaged") {
     // Nobody to tell: the incident says so at once instead of waiting for a delivery to settle it.
@@ -131,7 +170,19 @@ export async function acknowledge(alertId: string, who: store.Acknowledger): Pro
   if (result.acknowledgedNow) {
     // The actor is a user id, or the channel only for replies and links (never the address).
     const actorId = who.via === "api" ? who.by : `${who.via}:contact`;
-    await audit({ actorId, action: "alert.acknowledged", targetType: "alert", targetId: alertId, details: { campaignId: result.alert.campaignId, severity: result.alert.severity, tier: result.alert.tier, via: who.via, cancelledDeliveries: result.cancelled } });
+    await audit({
+      actorId,
+      action: "alert.acknowledged",
+      targetType: "alert",
+      targetId: alertId,
+      details: {
+        campaignId: result.alert.campaignId,
+        severity: result.alert.severity,
+        tier: result.alert.tier,
+        via: who.via,
+        cancelledDeliveries: result.cancelled,
+      },
+    });
   }
   const a = result.alert;
   return {
@@ -148,10 +199,21 @@ export async function acknowledge(alertId: string, who: store.Acknowledger): Pro
 }
 
 /** Resolves an incident or marks it a false alarm, with a reason (once; audited); escalation stops. */
-export async function closeIncident(alertId: string, state: "resolved" | "false_alarm", userId: string, reason: string): Promise<{ alert: store.Alert; closedNow: boolean; cancelled: number } | null> {
+export async function closeIncident(
+  alertId: string,
+  state: "resolved" | "false_alarm",
+  userId: string,
+  reason: string,
+): Promise<{ alert: store.Alert; closedNow: boolean; cancelled: number } | null> {
   const result = await store.closeIncident(alertId, state, userId, reason);
   if (result?.closedNow) {
-    await audit({ actorId: userId, action: state === "resolved" ? "alert.resolved" : "alert.false_alarm", targetType: "alert", targetId: alertId, details: { campaignId: result.alert.campaignId, severity: result.alert.severity, reason, cancelledDeliveries: result.cancelled } });
+    await audit({
+      actorId: userId,
+      action: state === "resolved" ? "alert.resolved" : "alert.false_alarm",
+      targetType: "alert",
+      targetId: alertId,
+      details: { campaignId: result.alert.campaignId, severity: result.alert.severity, reason, cancelledDeliveries: result.cancelled },
+    });
   }
   return result;
 }
@@ -178,7 +240,13 @@ export async function escalateDue(): Promise<EscalateResponse> {
   let escalated = 0;
   for (let alert = await store.escalateNext(escalationDelay()); alert; alert = await store.escalateNext(escalationDelay())) {
     escalated++;
-    await audit({ actorId: "system", action: "alert.escalated", targetType: "alert", targetId: alert.id, details: { campaignId: alert.campaignId, tier: alert.tier } });
+    await audit({
+      actorId: "system",
+      action: "alert.escalated",
+      targetType: "alert",
+      targetId: alert.id,
+      details: { campaignId: alert.campaignId, tier: alert.tier },
+    });
     await publishAlert(alert);
   }
   return { escalated };

@@ -45,7 +45,8 @@ export function reportCsvRows(r: AnalyticsReport, zone: string): CsvValue[][] {
   for (const k of r.keywordPerformance) rows.push([k.keyword, k.mentions, k.averageSentiment, k.reach]);
   if (r.competitorComparison.length > 0) {
     rows.push([], ["Competitors"], ["competitor", "mentions", "shareOfVoice", "averageSentiment", "reach", "engagement", "positive", "negative"]);
-    for (const c of r.competitorComparison) rows.push([c.competitor, c.mentions, c.shareOfVoice, c.averageSentiment, c.reach, c.engagement, c.positive, c.negative]);
+    for (const c of r.competitorComparison)
+      rows.push([c.competitor, c.mentions, c.shareOfVoice, c.averageSentiment, c.reach, c.engagement, c.positive, c.negative]);
   }
   if (r.influencerPerformance.length > 0) {
     rows.push([], ["Influencers"], ["author", "platform", "mentions", "reach", "engagement", "averageSentiment"]);

@@ -2,9 +2,22 @@ import { describe, expect, test } from "vitest";
 import { buckets, checkRange, growthRate, periodHours, recommend, RULES, trendDrop, type Figures } from "./report";
 
 const base: Figures = {
-  totalMentions: 1000, averageSentiment: 0.1, positive: 400, negative: 100, growthRate: 10, previousPeriodMentions: 900,
-  engagementRate: 0.05, crisisEvents: 0, platforms: [{ platform: "twitter", mentions: 500, share: 0.5, averageSentiment: 0.1, reach: 1, engagement: 1 }, { platform: "facebook", mentions: 500, share: 0.5, averageSentiment: 0.1, reach: 1, engagement: 1 }],
-  trend: [], competitors: [], ownShareOfVoice: 1, keywords: [],
+  totalMentions: 1000,
+  averageSentiment: 0.1,
+  positive: 400,
+  negative: 100,
+  growthRate: 10,
+  previousPeriodMentions: 900,
+  engagementRate: 0.05,
+  crisisEvents: 0,
+  platforms: [
+    { platform: "twitter", mentions: 500, share: 0.5, averageSentiment: 0.1, reach: 1, engagement: 1 },
+    { platform: "facebook", mentions: 500, share: 0.5, averageSentiment: 0.1, reach: 1, engagement: 1 },
+  ],
+  trend: [],
+  competitors: [],
+  ownShareOfVoice: 1,
+  keywords: [],
 };
 
 describe("checkRange", () => {
@@ -33,9 +46,15 @@ describe("growth and buckets", () => {
   });
 
   test("daily buckets cover the period, empty ones included", () => {
-    const rows = [{ hour: new Date("2026-11-02T05:00:00Z"), platform: "x", mentions: 3, sentimentMilli: 300, positive: 3, negative: 0, reach: 9, engagement: 1 }];
+    const rows = [
+      { hour: new Date("2026-11-02T05:00:00Z"), platform: "x", mentions: 3, sentimentMilli: 300, positive: 3, negative: 0, reach: 9, engagement: 1 },
+    ];
     const b = buckets(rows, new Date("2026-11-01T00:00:00Z"), new Date("2026-11-04T00:00:00Z"), "day");
-    expect(b.map((x) => [x.date.toISOString().slice(0, 10), x.mentions])).toEqual([["2026-11-01", 0], ["2026-11-02", 3], ["2026-11-03", 0]]);
+    expect(b.map((x) => [x.date.toISOString().slice(0, 10), x.mentions])).toEqual([
+      ["2026-11-01", 0],
+      ["2026-11-02", 3],
+      ["2026-11-03", 0],
+    ]);
   });
 });
 
@@ -66,10 +85,16 @@ describe("recommend", () => {
       { platform: "x", mentions: 300, share: 0.3, averageSentiment: 0.2, reach: 1, engagement: 1 },
     ];
     const a = recommend({ ...base, platforms });
-    expect(a.map((x) => [x.rule, x.subject])).toEqual([["platform-negative", "tiktok"], ["platform-concentration", "tiktok"]]);
+    expect(a.map((x) => [x.rule, x.subject])).toEqual([
+      ["platform-negative", "tiktok"],
+      ["platform-concentration", "tiktok"],
+    ]);
     const competitors = [{ competitor: "smith", mentions: 900, shareOfVoice: 0.6, averageSentiment: 0, reach: 0, engagement: 0, positive: 0, negative: 0 }];
     expect(recommend({ ...base, competitors, ownShareOfVoice: 0.4 }).map((x) => [x.figure, x.subject])).toEqual([["shareOfVoice", "smith"]]);
-    const keywords = [{ keyword: "taxes", mentions: 20, averageSentiment: -0.5, reach: 1 }, { keyword: "rare", mentions: 2, averageSentiment: -0.9, reach: 1 }];
+    const keywords = [
+      { keyword: "taxes", mentions: 20, averageSentiment: -0.5, reach: 1 },
+      { keyword: "rare", mentions: 2, averageSentiment: -0.9, reach: 1 },
+    ];
     expect(recommend({ ...base, keywords }).map((x) => [x.figure, x.subject])).toEqual([["keywordSentiment", "taxes"]]);
   });
 

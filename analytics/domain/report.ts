@@ -204,7 +204,14 @@ export interface InfluencerFigure {
 /** The loudest authors first (reach, then mentions). */
 export function influencers(rows: readonly AuthorRow[], limit: number): InfluencerFigure[] {
   return rows
-    .map((a) => ({ author: a.author, platform: a.platform, mentions: a.mentions, reach: a.reach, engagement: a.engagement, averageSentiment: average(a.sentimentMilli, a.mentions) }))
+    .map((a) => ({
+      author: a.author,
+      platform: a.platform,
+      mentions: a.mentions,
+      reach: a.reach,
+      engagement: a.engagement,
+      averageSentiment: average(a.sentimentMilli, a.mentions),
+    }))
     .sort((a, b) => b.reach - a.reach || b.mentions - a.mentions || (a.author < b.author ? -1 : a.author > b.author ? 1 : a.platform < b.platform ? -1 : 1))
     .slice(0, limit);
 }
@@ -279,56 +286,93 @@ export function recommend(f: Figures): Advice[] {
   const out: Advice[] = [];
   if (f.totalMentions === 0) {
     out.push({
-      rule: "no-mentions", priority: "medium", figure: "totalMentions", value: 0, threshold: 0,
+      rule: "no-mentions",
+      priority: "medium",
+      figure: "totalMentions",
+      value: 0,
+      threshold: 0,
       message: "No mentions were recorded in this period (totalMentions = 0): check the monitoring configuration's keywords and platforms.",
     });
     return out;
   }
   if (f.crisisEvents > 0) {
     out.push({
-      rule: "crisis-review", priority: "high", figure: "crisisEvents", value: f.crisisEvents, threshold: 0,
+      rule: "crisis-review",
+      priority: "high",
+      figure: "crisisEvents",
+      value: f.crisisEvents,
+      threshold: 0,
       message: `${f.crisisEvents} crisis event${f.crisisEvents === 1 ? " was" : "s were"} opened in this period (crisisEvents = ${f.crisisEvents}): review each response and update the rapid-response playbook.`,
     });
   }
   if (f.averageSentiment <= RULES.negativeSentiment) {
     out.push({
-      rule: "negative-sentiment", priority: "high", figure: "averageSentiment", value: f.averageSentiment, threshold: RULES.negativeSentiment,
+      rule: "negative-sentiment",
+      priority: "high",
+      figure: "averageSentiment",
+      value: f.averageSentiment,
+      threshold: RULES.negativeSentiment,
       message: `Average sentiment is negative (averageSentiment = ${f.averageSentiment}, at or below ${RULES.negativeSentiment}): prioritise rebuttal and positive messaging on the main issues.`,
     });
   } else if (f.averageSentiment >= RULES.positiveSentiment) {
     out.push({
-      rule: "positive-sentiment", priority: "low", figure: "averageSentiment", value: f.averageSentiment, threshold: RULES.positiveSentiment,
+      rule: "positive-sentiment",
+      priority: "low",
+      figure: "averageSentiment",
+      value: f.averageSentiment,
+      threshold: RULES.positiveSentiment,
       message: `Sentiment is strongly positive (averageSentiment = ${f.averageSentiment}, at or above ${RULES.positiveSentiment}): amplify the messages that are working.`,
     });
   }
   const negativeShare = f.negative / f.totalMentions;
   if (negativeShare >= RULES.negativeShare) {
     out.push({
-      rule: "negative-share", priority: "high", figure: "negativeShare", value: round(negativeShare, 4), threshold: RULES.negativeShare,
+      rule: "negative-share",
+      priority: "high",
+      figure: "negativeShare",
+      value: round(negativeShare, 4),
+      threshold: RULES.negativeShare,
       message: `${pct(negativeShare)} of mentions are negative (negativeShare, threshold ${pct(RULES.negativeShare)}): identify the recurring complaints and address them directly.`,
     });
   }
   if (f.previousPeriodMentions > 0 && f.growthRate >= RULES.surge) {
     out.push({
-      rule: "volume-surge", priority: "medium", figure: "growthRate", value: f.growthRate, threshold: RULES.surge,
+      rule: "volume-surge",
+      priority: "medium",
+      figure: "growthRate",
+      value: f.growthRate,
+      threshold: RULES.surge,
       message: `Mention volume grew ${signed(f.growthRate)}% on the previous period (growthRate, threshold +${RULES.surge}%): find what drove it and staff the response team accordingly.`,
     });
   } else if (f.previousPeriodMentions > 0 && f.growthRate <= RULES.decline) {
     out.push({
-      rule: "volume-decline", priority: "medium", figure: "growthRate", value: f.growthRate, threshold: RULES.decline,
+      rule: "volume-decline",
+      priority: "medium",
+      figure: "growthRate",
+      value: f.growthRate,
+      threshold: RULES.decline,
       message: `Mention volume fell ${f.growthRate}% on the previous period (growthRate, threshold ${RULES.decline}%): increase outreach to keep the campaign visible.`,
     });
   }
   if (f.engagementRate < RULES.lowEngagement) {
     out.push({
-      rule: "low-engagement", priority: "low", figure: "engagementRate", value: f.engagementRate, threshold: RULES.lowEngagement,
+      rule: "low-engagement",
+      priority: "low",
+      figure: "engagementRate",
+      value: f.engagementRate,
+      threshold: RULES.lowEngagement,
       message: `Engagement is low (engagementRate = ${f.engagementRate}, below ${RULES.lowEngagement}): test more interactive content (questions, polls, live events).`,
     });
   }
   const top = f.platforms[0];
   if (top && f.platforms.length > 1 && top.share >= RULES.platformConcentration) {
     out.push({
-      rule: "platform-concentration", priority: "low", figure: "platformShare", subject: top.platform, value: top.share, threshold: RULES.platformConcentration,
+      rule: "platform-concentration",
+      priority: "low",
+      figure: "platformShare",
+      subject: top.platform,
+      value: top.share,
+      threshold: RULES.platformConcentration,
       message: `${pct(top.share)} of mentions come from ${top.platform} (platformShare, threshold ${pct(RULES.platformConcentration)}): diversify outreach to other platforms.`,
     });
   }
@@ -337,21 +381,35 @@ export function recommend(f: Figures): Advice[] {
     .sort((a, b) => a.averageSentiment - b.averageSentiment)[0];
   if (worst) {
     out.push({
-      rule: "platform-negative", priority: "medium", figure: "platformSentiment", subject: worst.platform, value: worst.averageSentiment, threshold: RULES.platformNegative,
+      rule: "platform-negative",
+      priority: "medium",
+      figure: "platformSentiment",
+      subject: worst.platform,
+      value: worst.averageSentiment,
+      threshold: RULES.platformNegative,
       message: `Sentiment on ${worst.platform} is negative (averageSentiment ${worst.averageSentiment}, at or below ${RULES.platformNegative}): focus response resources there.`,
     });
   }
   const drop = trendDrop(f.trend);
   if (drop !== null && drop >= RULES.trendDrop) {
     out.push({
-      rule: "sentiment-decline", priority: "high", figure: "sentimentTrend", value: round(-drop), threshold: -RULES.trendDrop,
+      rule: "sentiment-decline",
+      priority: "high",
+      figure: "sentimentTrend",
+      value: round(-drop),
+      threshold: -RULES.trendDrop,
       message: `Sentiment fell by ${round(drop)} from the first to the last third of the period (sentimentTrend, threshold -${RULES.trendDrop}): find the turning point and respond.`,
     });
   }
   const leader = f.competitors.find((c) => c.shareOfVoice > f.ownShareOfVoice);
   if (leader) {
     out.push({
-      rule: "share-of-voice", priority: "medium", figure: "shareOfVoice", subject: leader.competitor, value: leader.shareOfVoice, threshold: f.ownShareOfVoice,
+      rule: "share-of-voice",
+      priority: "medium",
+      figure: "shareOfVoice",
+      subject: leader.competitor,
+      value: leader.shareOfVoice,
+      threshold: f.ownShareOfVoice,
       message: `${leader.competitor} has a larger share of voice (${pct(leader.shareOfVoice)}) than the campaign (${pct(f.ownShareOfVoice)}) (shareOfVoice): raise the campaign's visibility on the topics it leads.`,
     });
   }
@@ -360,12 +418,20 @@ export function recommend(f: Figures): Advice[] {
     .sort((a, b) => a.averageSentiment - b.averageSentiment)[0];
   if (keyword) {
     out.push({
-      rule: "keyword-negative", priority: "medium", figure: "keywordSentiment", subject: keyword.keyword, value: keyword.averageSentiment, threshold: RULES.keywordNegative,
+      rule: "keyword-negative",
+      priority: "medium",
+      figure: "keywordSentiment",
+      subject: keyword.keyword,
+      value: keyword.averageSentiment,
+      threshold: RULES.keywordNegative,
       message: `Mentions of "${keyword.keyword}" are negative (averageSentiment ${keyword.averageSentiment}, at or below ${RULES.keywordNegative}): prepare talking points on it.`,
     });
   }
   const order = { high: 0, medium: 1, low: 2 };
-  return out.map((a, i) => ({ a, i })).sort((x, y) => order[x.a.priority] - order[y.a.priority] || x.i - y.i).map((x) => x.a);
+  return out
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => order[x.a.priority] - order[y.a.priority] || x.i - y.i)
+    .map((x) => x.a);
 }
 
 /** Mean sentiment of the first third of the buckets minus the last third's (weighted by mentions); null with too few mentions. */

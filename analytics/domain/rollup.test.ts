@@ -6,8 +6,16 @@ let n = 0;
 function m(over: Partial<RollupMention> = {}): RollupMention {
   n++;
   return {
-    mentionId: `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`, platform: "twitter", author: `user${n}`, text: "Rivera on jobs",
-    url: "", sentiment: 0.2, reach: 100, engagement: 5, timestamp: "2026-11-03T10:15:00.000Z", ...over,
+    mentionId: `00000000-0000-7000-8000-${String(n).padStart(12, "0")}`,
+    platform: "twitter",
+    author: `user${n}`,
+    text: "Rivera on jobs",
+    url: "",
+    sentiment: 0.2,
+    reach: 100,
+    engagement: 5,
+    timestamp: "2026-11-03T10:15:00.000Z",
+    ...over,
   };
 }
 
@@ -60,7 +68,9 @@ describe("rollUp", () => {
   });
 
   test("rolling up in parts and adding the parts equals rolling up at once", () => {
-    const all = Array.from({ length: 50 }, (_, i) => m({ sentiment: ((i * 37) % 200) / 100 - 1, timestamp: new Date(Date.UTC(2026, 10, 3, i % 30)).toISOString(), platform: i % 2 ? "a" : "b" }));
+    const all = Array.from({ length: 50 }, (_, i) =>
+      m({ sentiment: ((i * 37) % 200) / 100 - 1, timestamp: new Date(Date.UTC(2026, 10, 3, i % 30)).toISOString(), platform: i % 2 ? "a" : "b" }),
+    );
     const whole = rollUp(all, targets);
     const parts = [rollUp(all.slice(0, 20), targets), rollUp(all.slice(20), targets)];
     const sum = (days: typeof whole) => days.flatMap((d) => d.hours).reduce((s, h) => s + h.mentions * 1e6 + h.sentimentMilli, 0);
@@ -75,7 +85,11 @@ describe("rollUp", () => {
 
 describe("fromDayFigures", () => {
   test("gives the same cells as rollUp for the same mentions", () => {
-    const mentions = [m({ text: "Rivera Smith", sentiment: -0.7, reach: 20_000 }), m({ text: "jobs jobs", timestamp: "2026-11-03T22:00:00.000Z" }), m({ author: "@ANCHOR" })];
+    const mentions = [
+      m({ text: "Rivera Smith", sentiment: -0.7, reach: 20_000 }),
+      m({ text: "jobs jobs", timestamp: "2026-11-03T22:00:00.000Z" }),
+      m({ author: "@ANCHOR" }),
+    ];
     const [day] = rollUp(mentions, targets);
     const figures = {
       date: day.date,

@@ -179,7 +179,10 @@ export function rollUp(mentions: readonly RollupMention[], targets: Targets): Da
 
     if (keywords.length > 0 || competitors.length > 0) {
       const lowered = m.text.toLowerCase();
-      for (const [kind, list] of [["keyword", keywords], ["competitor", competitors]] as const) {
+      for (const [kind, list] of [
+        ["keyword", keywords],
+        ["competitor", competitors],
+      ] as const) {
         for (const term of list) {
           if (!lowered.includes(term)) continue;
           const key = `${kind}\u0000${term}`;
@@ -203,8 +206,15 @@ export function rollUp(mentions: readonly RollupMention[], targets: Targets): Da
     const candidate = { reach: m.reach, mentionId: m.mentionId };
     if (acc.top.length < TOP_PER_DAY || compareTop(candidate, acc.top[acc.top.length - 1]) < 0) {
       acc.top.push({
-        mentionId: m.mentionId, platform: m.platform, author: m.author, text: clip(m.text), url: m.url,
-        sentimentMilli: s, reach: m.reach, engagement: m.engagement, at: new Date(ms).toISOString(),
+        mentionId: m.mentionId,
+        platform: m.platform,
+        author: m.author,
+        text: clip(m.text),
+        url: m.url,
+        sentimentMilli: s,
+        reach: m.reach,
+        engagement: m.engagement,
+        at: new Date(ms).toISOString(),
       });
       acc.top.sort(compareTop);
       if (acc.top.length > TOP_PER_DAY) acc.top.length = TOP_PER_DAY;
@@ -223,38 +233,89 @@ export interface DayFigures {
   /** Per lower-cased term, whichever list it came from. */
   terms: readonly ({ term: string } & Counts)[];
   authors: readonly AuthorCell[];
-  top: readonly { mentionId: string; platform: string; author: string; text: string; url: string; sentiment: number; reach: number; engagement: number; timestamp: Date }[];
+  top: readonly {
+    mentionId: string;
+    platform: string;
+    author: string;
+    text: string;
+    url: string;
+    sentiment: number;
+    reach: number;
+    engagement: number;
+    timestamp: Date;
+  }[];
 }
 
 const byKey = <T>(items: T[], key: (t: T) => string): T[] =>
-  items.map((t) => ({ t, k: key(t) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)).map((x) => x.t);
+  items
+    .map((t) => ({ t, k: key(t) }))
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
+    .map((x) => x.t);
 
 /** The same cells as rollUp, from monitoring's figures for one day and the targets they were counted for. */
 export function fromDayFigures(f: DayFigures, targets: Targets): DayRollup {
   const counted = new Map(f.terms.map((t) => [t.term, t]));
   const terms: TermCell[] = [];
-  for (const [kind, list] of [["keyword", normaliseTerms(targets.keywords)], ["competitor", normaliseTerms(targets.competitors)]] as const) {
+  for (const [kind, list] of [
+    ["keyword", normaliseTerms(targets.keywords)],
+    ["competitor", normaliseTerms(targets.competitors)],
+  ] as const) {
     for (const term of list) {
       const c = counted.get(term);
-      if (c && c.mentions > 0) terms.push({ kind, term, mentions: c.mentions, sentimentMilli: c.sentimentMilli, positive: c.positive, negative: c.negative, reach: c.reach, engagement: c.engagement });
+      if (c && c.mentions > 0)
+        terms.push({
+          kind,
+          term,
+          mentions: c.mentions,
+          sentimentMilli: c.sentimentMilli,
+          positive: c.positive,
+          negative: c.negative,
+          reach: c.reach,
+          engagement: c.engagement,
+        });
     }
   }
   const top = f.top
-    .map((m): TopMentionCell => ({
-      mentionId: m.mentionId, platform: m.platform, author: m.author, text: clip(m.text), url: m.url,
-      sentimentMilli: milli(m.sentiment), reach: m.reach, engagement: m.engagement, at: m.timestamp.toISOString(),
-    }))
+    .map(
+      (m): TopMentionCell => ({
+        mentionId: m.mentionId,
+        platform: m.platform,
+        author: m.author,
+        text: clip(m.text),
+        url: m.url,
+        sentimentMilli: milli(m.sentiment),
+        reach: m.reach,
+        engagement: m.engagement,
+        at: m.timestamp.toISOString(),
+      }),
+    )
     .sort(compareTop)
     .slice(0, TOP_PER_DAY);
   return {
     date: f.date,
     hours: byKey(
-      f.hours.map((h) => ({ hour: h.hour.toISOString(), platform: h.platform, mentions: h.mentions, sentimentMilli: h.sentimentMilli, positive: h.positive, negative: h.negative, reach: h.reach, engagement: h.engagement })),
+      f.hours.map((h) => ({
+        hour: h.hour.toISOString(),
+        platform: h.platform,
+        mentions: h.mentions,
+        sentimentMilli: h.sentimentMilli,
+        positive: h.positive,
+        negative: h.negative,
+        reach: h.reach,
+        engagement: h.engagement,
+      })),
       (h) => `${h.hour}\u0000${h.platform}`,
     ),
     terms: byKey(terms, (t) => `${t.kind}\u0000${t.term}`),
     authors: byKey(
-      f.authors.map((a) => ({ author: a.author, platform: a.platform, mentions: a.mentions, sentimentMilli: a.sentimentMilli, reach: a.reach, engagement: a.engagement })),
+      f.authors.map((a) => ({
+        author: a.author,
+        platform: a.platform,
+        mentions: a.mentions,
+        sentimentMilli: a.sentimentMilli,
+        reach: a.reach,
+        engagement: a.engagement,
+      })),
       (a) => `${a.author}\u0000${a.platform}`,
     ),
     top,

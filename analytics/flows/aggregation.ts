@@ -57,7 +57,11 @@ export async function finaliseDays(first: string, last: string, campaignId?: str
         if ((await finaliseDay(id, date)) === "replaced") result.repaired++;
       } catch (err) {
         result.failed++;
-        log.error("a campaign's day could not be finalised; the next run retries it", { campaignId: id, date, error: err instanceof Error ? err.message : String(err) });
+        log.error("a campaign's day could not be finalised; the next run retries it", {
+          campaignId: id,
+          date,
+          error: err instanceof Error ? err.message : String(err),
+        });
       }
     }
   }

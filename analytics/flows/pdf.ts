@@ -34,7 +34,7 @@ export function printable(text: string): string {
 }
 
 /** The text, shortened with an ellipsis to fit `width` in the current font and size (one line). */
-function fit(doc: Doc, text: string, width: number): string {
+function fitText(doc: Doc, text: string, width: number): string {
   let t = printable(text);
   if (doc.widthOfString(t) <= width) return t;
   while (t.length > 1 && doc.widthOfString(`${t}…`) > width) t = t.slice(0, -1);
@@ -59,8 +59,18 @@ function tick(d: Date, hourly: boolean): string {
 
 function heading(doc: Doc, title: string, subtitle?: string): void {
   doc.fillColor(INK).font("Helvetica-Bold").fontSize(18).text(title, M, M, { width: W });
-  if (subtitle) doc.fillColor(MUTED).font("Helvetica").fontSize(10).text(printable(subtitle), M, doc.y + 2, { width: W });
-  doc.moveTo(M, doc.y + 6).lineTo(M + W, doc.y + 6).lineWidth(1).strokeColor(GRID).stroke();
+  if (subtitle)
+    doc
+      .fillColor(MUTED)
+      .font("Helvetica")
+      .fontSize(10)
+      .text(printable(subtitle), M, doc.y + 2, { width: W });
+  doc
+    .moveTo(M, doc.y + 6)
+    .lineTo(M + W, doc.y + 6)
+    .lineWidth(1)
+    .strokeColor(GRID)
+    .stroke();
   doc.y += 16;
 }
 
@@ -95,7 +105,12 @@ function volumeChart(doc: Doc, r: AnalyticsReport, x: number, y: number, width: 
   doc.font("Helvetica").fontSize(7).fillColor(MUTED);
   for (let i = 0; i <= 4; i++) {
     const gy = y + height - (i * height) / 4;
-    doc.moveTo(left, gy).lineTo(left + plotW, gy).lineWidth(0.5).strokeColor(GRID).stroke();
+    doc
+      .moveTo(left, gy)
+      .lineTo(left + plotW, gy)
+      .lineWidth(0.5)
+      .strokeColor(GRID)
+      .stroke();
     doc.fillColor(MUTED).text(int((max * i) / 4), x, gy - 3, { width: 36, align: "right", lineBreak: false });
   }
   const n = Math.max(1, data.length);
@@ -103,9 +118,18 @@ function volumeChart(doc: Doc, r: AnalyticsReport, x: number, y: number, width: 
   const bar = Math.max(0.5, slot * 0.75);
   data.forEach((d, i) => {
     const h = (d.mentions / max) * height;
-    if (h > 0) doc.rect(left + i * slot + (slot - bar) / 2, y + height - h, bar, h).fillColor(ACCENT).fill();
+    if (h > 0)
+      doc
+        .rect(left + i * slot + (slot - bar) / 2, y + height - h, bar, h)
+        .fillColor(ACCENT)
+        .fill();
   });
-  doc.moveTo(left, y + height).lineTo(left + plotW, y + height).lineWidth(0.8).strokeColor(INK).stroke();
+  doc
+    .moveTo(left, y + height)
+    .lineTo(left + plotW, y + height)
+    .lineWidth(0.8)
+    .strokeColor(INK)
+    .stroke();
   axisLabels(doc, data.length, left, plotW, y + height + 4, (i) => tick(data[i].date, r.granularity === "hour"));
 }
 
@@ -117,11 +141,23 @@ function sentimentChart(doc: Doc, r: AnalyticsReport, x: number, y: number, widt
   const yOf = (v: number) => y + ((1 - v) / 2) * height;
   doc.font("Helvetica").fontSize(7);
   for (const v of [1, 0.5, 0, -0.5, -1]) {
-    doc.moveTo(left, yOf(v)).lineTo(left + plotW, yOf(v)).lineWidth(v === 0 ? 1 : 0.5).strokeColor(v === 0 ? MUTED : GRID).stroke();
+    doc
+      .moveTo(left, yOf(v))
+      .lineTo(left + plotW, yOf(v))
+      .lineWidth(v === 0 ? 1 : 0.5)
+      .strokeColor(v === 0 ? MUTED : GRID)
+      .stroke();
     doc.fillColor(MUTED).text(v.toFixed(1), x, yOf(v) - 3, { width: 36, align: "right", lineBreak: false });
   }
-  doc.rect(left, y, plotW, height / 2).fillOpacity(0.05).fillColor(POSITIVE).fill();
-  doc.rect(left, y + height / 2, plotW, height / 2).fillColor(NEGATIVE).fill();
+  doc
+    .rect(left, y, plotW, height / 2)
+    .fillOpacity(0.05)
+    .fillColor(POSITIVE)
+    .fill();
+  doc
+    .rect(left, y + height / 2, plotW, height / 2)
+    .fillColor(NEGATIVE)
+    .fill();
   doc.fillOpacity(1);
   const n = Math.max(1, data.length);
   const xOf = (i: number) => left + ((i + 0.5) * plotW) / n;
@@ -157,10 +193,16 @@ function platformChart(doc: Doc, r: AnalyticsReport, x: number, y: number, width
   rows.forEach((p, i) => {
     const ry = y + i * 24;
     doc.font("Helvetica").fontSize(9).fillColor(INK);
-    doc.text(fit(doc, p.platform, labelW - 6), x, ry + 4, { lineBreak: false });
+    doc.text(fitText(doc, p.platform, labelW - 6), x, ry + 4, { lineBreak: false });
     const w = max > 0 ? Math.max(1, (p.mentions / max) * barW) : 1;
-    doc.rect(x + labelW, ry, w, 16).fillColor(PALETTE[i % PALETTE.length]).fill();
-    doc.fillColor(INK).text(`${int(p.mentions)} (${pct(p.share)}), sentiment ${fixed(p.averageSentiment, 2)}`, x + labelW + w + 6, ry + 4, { width: valueW + barW - w, lineBreak: false });
+    doc
+      .rect(x + labelW, ry, w, 16)
+      .fillColor(PALETTE[i % PALETTE.length])
+      .fill();
+    doc.fillColor(INK).text(`${int(p.mentions)} (${pct(p.share)}), sentiment ${fixed(p.averageSentiment, 2)}`, x + labelW + w + 6, ry + 4, {
+      width: valueW + barW - w,
+      lineBreak: false,
+    });
   });
   return y + rows.length * 24 + 6;
 }
@@ -169,12 +211,18 @@ function platformChart(doc: Doc, r: AnalyticsReport, x: number, y: number, width
 function shareOfVoiceChart(doc: Doc, r: AnalyticsReport, x: number, y: number, width: number): void {
   const competitors = r.competitorComparison;
   if (competitors.length === 0) {
-    doc.font("Helvetica").fontSize(10).fillColor(MUTED)
+    doc
+      .font("Helvetica")
+      .fontSize(10)
+      .fillColor(MUTED)
       .text("No competitor mentions (competitors are included when the report asks for them and the monitoring configuration names them).", x, y, { width });
     return;
   }
   const others = competitors.reduce((s, c) => s + c.shareOfVoice, 0);
-  const slices = [{ label: r.campaignName, share: Math.max(0, 1 - others), mentions: r.summary.totalMentions }, ...competitors.slice(0, 7).map((c) => ({ label: c.competitor, share: c.shareOfVoice, mentions: c.mentions }))];
+  const slices = [
+    { label: r.campaignName, share: Math.max(0, 1 - others), mentions: r.summary.totalMentions },
+    ...competitors.slice(0, 7).map((c) => ({ label: c.competitor, share: c.shareOfVoice, mentions: c.mentions })),
+  ];
   const rest = competitors.slice(7).reduce((s, c) => s + c.shareOfVoice, 0);
   if (rest > 0) slices.push({ label: "other competitors", share: rest, mentions: competitors.slice(7).reduce((s, c) => s + c.mentions, 0) });
   const radius = 80;
@@ -202,10 +250,13 @@ function shareOfVoiceChart(doc: Doc, r: AnalyticsReport, x: number, y: number, w
   const lx = x + 2 * radius + 40;
   slices.forEach((s, i) => {
     const ly = y + 10 + i * 20;
-    doc.rect(lx, ly, 10, 10).fillColor(PALETTE[i % PALETTE.length]).fill();
+    doc
+      .rect(lx, ly, 10, 10)
+      .fillColor(PALETTE[i % PALETTE.length])
+      .fill();
     doc.font("Helvetica").fontSize(9).fillColor(INK);
     const figures = `: ${pct(s.share)} (${int(s.mentions)} mentions)`;
-    doc.text(fit(doc, s.label, width - (lx - x) - 16 - doc.widthOfString(figures)) + figures, lx + 16, ly + 1, { lineBreak: false });
+    doc.text(fitText(doc, s.label, width - (lx - x) - 16 - doc.widthOfString(figures)) + figures, lx + 16, ly + 1, { lineBreak: false });
   });
 }
 
@@ -226,7 +277,11 @@ function table(doc: Doc, columns: Column[], rows: string[][], x: number, y: numb
   }
   let ry = y + 18;
   if (rows.length === 0) {
-    doc.font("Helvetica").fontSize(9).fillColor(MUTED).text(empty, x + 4, ry + 6, { width: W - 8 });
+    doc
+      .font("Helvetica")
+      .fontSize(9)
+      .fillColor(MUTED)
+      .text(empty, x + 4, ry + 6, { width: W - 8 });
     return ry + 24;
   }
   doc.font("Helvetica").fontSize(8);
@@ -240,7 +295,12 @@ function table(doc: Doc, columns: Column[], rows: string[][], x: number, y: numb
       doc.fillColor(INK).text(printable(cell), px + 4, ry + 4, { width: c.width - 8, height: rowHeight - 6, align: c.align ?? "left", ellipsis: true });
       px += c.width;
     });
-    doc.moveTo(x, ry + rowHeight).lineTo(x + W, ry + rowHeight).lineWidth(0.5).strokeColor(GRID).stroke();
+    doc
+      .moveTo(x, ry + rowHeight)
+      .lineTo(x + W, ry + rowHeight)
+      .lineWidth(0.5)
+      .strokeColor(GRID)
+      .stroke();
     ry += rowHeight;
   });
   return ry + 8;
@@ -249,7 +309,11 @@ function table(doc: Doc, columns: Column[], rows: string[][], x: number, y: numb
 /** Positive, neutral and negative mentions as one stacked bar with a legend; returns the y below it. */
 function sentimentSplit(doc: Doc, positive: number, neutral: number, negative: number, x: number, y: number, width: number): number {
   const total = positive + neutral + negative;
-  const parts: [string, number, string][] = [["positive", positive, POSITIVE], ["neutral", neutral, NEUTRAL], ["negative", negative, NEGATIVE]];
+  const parts: [string, number, string][] = [
+    ["positive", positive, POSITIVE],
+    ["neutral", neutral, NEUTRAL],
+    ["negative", negative, NEGATIVE],
+  ];
   if (total === 0) {
     doc.rect(x, y, width, 14).fillColor(GRID).fill();
   } else {
@@ -263,7 +327,10 @@ function sentimentSplit(doc: Doc, positive: number, neutral: number, negative: n
   let lx = x;
   doc.font("Helvetica").fontSize(8);
   for (const [label, n, color] of parts) {
-    doc.rect(lx, y + 21, 8, 8).fillColor(color).fill();
+    doc
+      .rect(lx, y + 21, 8, 8)
+      .fillColor(color)
+      .fill();
     const text = `${label} ${int(n)} (${pct(total > 0 ? n / total : 0)})`;
     doc.fillColor(INK).text(text, lx + 12, y + 21, { lineBreak: false });
     lx += 12 + doc.widthOfString(text) + 18;
@@ -273,11 +340,15 @@ function sentimentSplit(doc: Doc, positive: number, neutral: number, negative: n
 
 function figureBox(doc: Doc, x: number, y: number, w: number, label: string, value: string, note: string): void {
   doc.roundedRect(x, y, w, 62, 4).lineWidth(0.8).strokeColor(GRID).stroke();
-  doc.font("Helvetica").fontSize(8).fillColor(MUTED).text(label.toUpperCase(), x + 10, y + 8, { width: w - 20, lineBreak: false });
+  doc
+    .font("Helvetica")
+    .fontSize(8)
+    .fillColor(MUTED)
+    .text(label.toUpperCase(), x + 10, y + 8, { width: w - 20, lineBreak: false });
   doc.font("Helvetica-Bold").fontSize(18).fillColor(INK);
-  doc.text(fit(doc, value, w - 20), x + 10, y + 21, { lineBreak: false });
+  doc.text(fitText(doc, value, w - 20), x + 10, y + 21, { lineBreak: false });
   doc.font("Helvetica").fontSize(8).fillColor(MUTED);
-  doc.text(fit(doc, note, w - 20), x + 10, y + 45, { lineBreak: false });
+  doc.text(fitText(doc, note, w - 20), x + 10, y + 45, { lineBreak: false });
 }
 
 /** Renders the report; resolves to the PDF's bytes. */
@@ -309,11 +380,17 @@ export function renderReportPdf(r: AnalyticsReport, reportId: string): Promise<B
   doc.font("Helvetica").text(`${dateLabel(r.generatedAt, true)} UTC`, M, 378);
   doc.font("Helvetica-Bold").text("Report", M, 410);
   doc.font("Helvetica").text(reportId, M, 428);
-  doc.font("Helvetica").fontSize(9).fillColor(MUTED).text(
-    "Figures come from War Room's rollups of every monitored mention (UTC hours and days). Sentiment ranges from -1 (negative) to +1 (positive); " +
-      "engagement rate is engagement per person reached; growth compares the period with the equally long period before it.",
-    M, 700, { width: W },
-  );
+  doc
+    .font("Helvetica")
+    .fontSize(9)
+    .fillColor(MUTED)
+    .text(
+      "Figures come from War Room's rollups of every monitored mention (UTC hours and days). Sentiment ranges from -1 (negative) to +1 (positive); " +
+        "engagement rate is engagement per person reached; growth compares the period with the equally long period before it.",
+      M,
+      700,
+      { width: W },
+    );
 
   // 2. Summary and recommendations.
   doc.addPage();
@@ -324,12 +401,24 @@ export function renderReportPdf(r: AnalyticsReport, reportId: string): Promise<B
     s.previousPeriodMentions > 0
       ? ["Growth rate", signedPct(s.growthRate), "mentions vs the previous period"]
       : ["Growth rate", "n/a", "no mentions in the previous period"],
-    ["Average sentiment", fixed(s.averageSentiment, 3), `${int(s.positiveMentions)} positive, ${int(s.neutralMentions)} neutral, ${int(s.negativeMentions)} negative`],
+    [
+      "Average sentiment",
+      fixed(s.averageSentiment, 3),
+      `${int(s.positiveMentions)} positive, ${int(s.neutralMentions)} neutral, ${int(s.negativeMentions)} negative`,
+    ],
     ["Total reach", int(s.totalReach), `${int(s.totalEngagement)} engagements`],
     ["Engagement rate", fixed(s.engagementRate, 4), "engagement per person reached"],
     ["Crisis events", int(s.crisisEvents), "crises opened in the period"],
-    ["Top keywords", s.topKeywords.length > 0 ? s.topKeywords.slice(0, 3).join(", ") : "none", s.topKeywords.length > 3 ? `also: ${s.topKeywords.slice(3).join(", ")}` : "tracked keywords mentioned most"],
-    ["Platforms", int(r.platformBreakdown.length), r.platformBreakdown[0] ? `busiest: ${r.platformBreakdown[0].platform} (${pct(r.platformBreakdown[0].share)})` : "no mentions"],
+    [
+      "Top keywords",
+      s.topKeywords.length > 0 ? s.topKeywords.slice(0, 3).join(", ") : "none",
+      s.topKeywords.length > 3 ? `also: ${s.topKeywords.slice(3).join(", ")}` : "tracked keywords mentioned most",
+    ],
+    [
+      "Platforms",
+      int(r.platformBreakdown.length),
+      r.platformBreakdown[0] ? `busiest: ${r.platformBreakdown[0].platform} (${pct(r.platformBreakdown[0].share)})` : "no mentions",
+    ],
   ];
   let by = doc.y;
   boxes.forEach(([label, value, note], i) => {
@@ -344,9 +433,20 @@ export function renderReportPdf(r: AnalyticsReport, reportId: string): Promise<B
   for (const a of r.recommendationDetails.slice(0, 8)) {
     if (ry > A4.height - 110) break;
     const color = a.priority === "high" ? NEGATIVE : a.priority === "medium" ? "#b45309" : MUTED;
-    doc.rect(M, ry + 2, 4, 24).fillColor(color).fill();
-    doc.font("Helvetica-Bold").fontSize(8).fillColor(color).text(`${a.priority.toUpperCase()}  ·  ${a.figure}${a.subject ? ` (${printable(a.subject)})` : ""}`.replace("·", "-"), M + 10, ry, { width: W - 10 });
-    doc.font("Helvetica").fontSize(9).fillColor(INK).text(printable(a.message), M + 10, doc.y + 1, { width: W - 10, height: 36, ellipsis: true });
+    doc
+      .rect(M, ry + 2, 4, 24)
+      .fillColor(color)
+      .fill();
+    doc
+      .font("Helvetica-Bold")
+      .fontSize(8)
+      .fillColor(color)
+      .text(`${a.priority.toUpperCase()}  ·  ${a.figure}${a.subject ? ` (${printable(a.subject)})` : ""}`.replace("·", "-"), M + 10, ry, { width: W - 10 });
+    doc
+      .font("Helvetica")
+      .fontSize(9)
+      .fillColor(INK)
+      .text(printable(a.message), M + 10, doc.y + 1, { width: W - 10, height: 36, ellipsis: true });
     ry = doc.y + 8;
   }
 
@@ -376,8 +476,13 @@ export function renderReportPdf(r: AnalyticsReport, reportId: string): Promise<B
         { title: "Positive", width: 55, align: "right" },
         { title: "Negative", width: W - 440, align: "right" },
       ],
-      r.competitorComparison.slice(0, 10).map((c) => [c.competitor, int(c.mentions), pct(c.shareOfVoice), fixed(c.averageSentiment, 3), int(c.positive), int(c.negative)]),
-      M, cy + 190, 20, "",
+      r.competitorComparison
+        .slice(0, 10)
+        .map((c) => [c.competitor, int(c.mentions), pct(c.shareOfVoice), fixed(c.averageSentiment, 3), int(c.positive), int(c.negative)]),
+      M,
+      cy + 190,
+      20,
+      "",
     );
   }
 
@@ -394,8 +499,18 @@ export function renderReportPdf(r: AnalyticsReport, reportId: string): Promise<B
       { title: "Sent.", width: 38, align: "right" },
       { title: "Mention", width: W - 256 },
     ],
-    r.topMentions.map((m, i) => [String(i + 1), m.platform, m.author || "-", int(m.reach), fixed(m.sentiment, 2), `${dateLabel(m.timestamp, true)}  ${m.text}`]),
-    M, doc.y, 50, "No mentions in this period.",
+    r.topMentions.map((m, i) => [
+      String(i + 1),
+      m.platform,
+      m.author || "-",
+      int(m.reach),
+      fixed(m.sentiment, 2),
+      `${dateLabel(m.timestamp, true)}  ${m.text}`,
+    ]),
+    M,
+    doc.y,
+    50,
+    "No mentions in this period.",
   );
 
   // 6. Influencers and keywords.
@@ -412,8 +527,19 @@ export function renderReportPdf(r: AnalyticsReport, reportId: string): Promise<B
       { title: "Engagement", width: 65, align: "right" },
       { title: "Sent.", width: W - 455, align: "right" },
     ],
-    r.influencerPerformance.map((p, i) => [String(i + 1), p.author, p.platform, int(p.mentions), int(p.reach), int(p.engagement), fixed(p.averageSentiment, 2)]),
-    M, doc.y, 22, "No influencer figures (included when the report asks for them).",
+    r.influencerPerformance.map((p, i) => [
+      String(i + 1),
+      p.author,
+      p.platform,
+      int(p.mentions),
+      int(p.reach),
+      int(p.engagement),
+      fixed(p.averageSentiment, 2),
+    ]),
+    M,
+    doc.y,
+    22,
+    "No influencer figures (included when the report asks for them).",
   );
   ty = section(doc, "Tracked keywords", ty + 10);
   table(
@@ -425,7 +551,10 @@ export function renderReportPdf(r: AnalyticsReport, reportId: string): Promise<B
       { title: "Avg. sentiment", width: W - 410, align: "right" },
     ],
     r.keywordPerformance.slice(0, 12).map((k) => [k.keyword, int(k.mentions), int(k.reach), fixed(k.averageSentiment, 3)]),
-    M, ty, 20, "No tracked keyword was mentioned.",
+    M,
+    ty,
+    20,
+    "No tracked keyword was mentioned.",
   );
 
   // Page numbers (not on the title page).
@@ -435,7 +564,7 @@ export function renderReportPdf(r: AnalyticsReport, reportId: string): Promise<B
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc.font("Helvetica").fontSize(8).fillColor(MUTED);
-    doc.text(fit(doc, `${r.campaignName} - analytics report`, W / 2 - 10), M, A4.height - 35, { lineBreak: false });
+    doc.text(fitText(doc, `${r.campaignName} - analytics report`, W / 2 - 10), M, A4.height - 35, { lineBreak: false });
     doc.text(`Page ${i + 1} of ${pages.count}`, M + W / 2, A4.height - 35, { width: W / 2, align: "right", lineBreak: false });
     doc.page.margins.bottom = bottom;
   }

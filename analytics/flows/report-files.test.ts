@@ -27,7 +27,11 @@ let manager: Profile;
 let campaignId: string;
 
 async function row(id: string) {
-  return db.queryRow<{ pdf: Buffer | null; object_key: string | null; size_bytes: number | null }>`SELECT pdf, object_key, size_bytes FROM reports WHERE id = ${id}::uuid`;
+  return db.queryRow<{
+    pdf: Buffer | null;
+    object_key: string | null;
+    size_bytes: number | null;
+  }>`SELECT pdf, object_key, size_bytes FROM reports WHERE id = ${id}::uuid`;
 }
 
 /** The local store's object files under the data directory. */
@@ -64,7 +68,16 @@ describe("exports", () => {
     const id = randomUUID();
     const bytes = await pdf(["never stored"]);
     // A campaign id that is not a UUID: PostgreSQL refuses the insert after the upload succeeded.
-    const write = storeReport({ id, campaignId: "not-a-uuid", start: new Date(), end: new Date(), fileName: "x.pdf", pdf: bytes, pages: 1, createdBy: manager.id });
+    const write = storeReport({
+      id,
+      campaignId: "not-a-uuid",
+      start: new Date(),
+      end: new Date(),
+      fileName: "x.pdf",
+      pdf: bytes,
+      pages: 1,
+      createdBy: manager.id,
+    });
     await expect(write).rejects.toThrow();
     expect(await reportFiles.exists(`${id}.pdf`)).toBe(false);
     expect(await row(id)).toBeNull();

@@ -12,10 +12,29 @@ const PDF = "application/pdf";
 export const reportKey = (reportId: string) => `${reportId}.pdf`;
 
 /** Stores an exported report: its PDF first, then its row; when the row cannot be written the PDF is removed again. */
-export function storeReport(r: { id: string; campaignId: string; start: Date; end: Date; fileName: string; pdf: Buffer; pages: number; createdBy: string }): Promise<string> {
+export function storeReport(r: {
+  id: string;
+  campaignId: string;
+  start: Date;
+  end: Date;
+  fileName: string;
+  pdf: Buffer;
+  pages: number;
+  createdBy: string;
+}): Promise<string> {
   const key = reportKey(r.id);
   return uploadThenRecord(reportFiles, key, r.pdf, PDF, () =>
-    store.insertReport({ id: r.id, campaignId: r.campaignId, start: r.start, end: r.end, fileName: r.fileName, objectKey: key, sizeBytes: r.pdf.length, pages: r.pages, createdBy: r.createdBy }),
+    store.insertReport({
+      id: r.id,
+      campaignId: r.campaignId,
+      start: r.start,
+      end: r.end,
+      fileName: r.fileName,
+      objectKey: key,
+      sizeBytes: r.pdf.length,
+      pages: r.pages,
+      createdBy: r.createdBy,
+    }),
   );
 }
 
@@ -27,7 +46,7 @@ export async function reportPdf(report: Pick<store.StoredReport, "objectKey" | "
 
 /** Removes the PDFs of deleted reports (queued by the retention purge's transaction); returns how many. */
 export function removeDeletedFiles(): Promise<number> {
-  return drainDeletions(reportFiles, { next: store.queuedObjectDeletions, done: store.forgetObjectDeletions });
+  return drainDeletions(reportFiles, store.objectDeletions);
 }
 
 /**

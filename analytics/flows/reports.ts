@@ -3,14 +3,7 @@
 // the caller's access; arithmetic is in domain/report.ts.
 import { APIError } from "encore.dev/api";
 import * as calc from "../domain/report";
-import type {
-  AnalyticsReport,
-  CampaignSentiment,
-  CampaignSummary,
-  ReportRequest,
-  WindowSentiment,
-  WindowSummary,
-} from "../model";
+import type { AnalyticsReport, CampaignSentiment, CampaignSummary, ReportRequest, WindowSentiment, WindowSummary } from "../model";
 import { analyticsCache } from "../secrets";
 import * as store from "../store";
 
@@ -95,8 +88,15 @@ export async function buildReport(req: ReportRequest, campaignName: string): Pro
     platformBreakdown: platforms,
     keywordPerformance: keywords,
     topMentions: top.map((m) => ({
-      mentionId: m.mentionId, platform: m.platform, author: m.author, text: m.text, url: m.url,
-      sentiment: m.sentimentMilli / 1000, reach: m.reach, engagement: m.engagement, timestamp: m.at,
+      mentionId: m.mentionId,
+      platform: m.platform,
+      author: m.author,
+      text: m.text,
+      url: m.url,
+      sentiment: m.sentimentMilli / 1000,
+      reach: m.reach,
+      engagement: m.engagement,
+      timestamp: m.at,
     })),
     recommendations: advice.map((a) => a.message),
     recommendationDetails: advice,
@@ -144,7 +144,16 @@ export async function summary(campaignIds: readonly string[], days: number): Pro
         const [rows, keywords] = await Promise.all([store.dailyRows([id], w.prevFirst, w.last), store.keywordTotals([id], w.first, w.last)]);
         const current = rows.filter((r) => r.date >= w.first);
         const previous = rows.filter((r) => r.date < w.first).reduce((s, r) => s + r.mentions, 0);
-        return { current, previous, summary: summarise(id, current, previous, keywords.map((k) => k.term)) };
+        return {
+          current,
+          previous,
+          summary: summarise(
+            id,
+            current,
+            previous,
+            keywords.map((k) => k.term),
+          ),
+        };
       }),
     ),
   );
@@ -152,7 +161,12 @@ export async function summary(campaignIds: readonly string[], days: number): Pro
   const allPrevious = perCampaign.reduce((s, p) => s + p.previous, 0);
   const keywordCounts = new Map<string, number>();
   for (const p of perCampaign) for (const k of p.summary.topKeywords) keywordCounts.set(k, (keywordCounts.get(k) ?? 0) + 1);
-  const totals = summarise("", allCurrent, allPrevious, [...keywordCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k));
+  const totals = summarise(
+    "",
+    allCurrent,
+    allPrevious,
+    [...keywordCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k),
+  );
   return { start: w.start, end: w.end, days, campaigns: perCampaign.map((p) => p.summary), totals };
 }
 
@@ -176,10 +190,18 @@ export async function sentiment(campaignIds: readonly string[], days: number): P
           neutral: m - pos - neg,
           negative: neg,
           daily: rows.map((r) => ({
-            date: r.date, mentions: r.mentions, averageSentiment: calc.averageSentiment(r.sentimentMilli, r.mentions),
-            positive: r.positive, neutral: r.mentions - r.positive - r.negative, negative: r.negative,
+            date: r.date,
+            mentions: r.mentions,
+            averageSentiment: calc.averageSentiment(r.sentimentMilli, r.mentions),
+            positive: r.positive,
+            neutral: r.mentions - r.positive - r.negative,
+            negative: r.negative,
           })),
-          byPlatform: platforms.map((p) => ({ platform: p.platform, mentions: p.mentions, averageSentiment: round(p.sentimentMilli / Math.max(1, p.mentions) / 1000) })),
+          byPlatform: platforms.map((p) => ({
+            platform: p.platform,
+            mentions: p.mentions,
+            averageSentiment: round(p.sentimentMilli / Math.max(1, p.mentions) / 1000),
+          })),
         };
       }),
     ),

@@ -10,9 +10,9 @@ const NONE: Targets = { keywords: [], competitors: [], influencers: [] };
 let memo: { at: number; byCampaign: Promise<Map<string, Targets>> } | undefined;
 
 function load(): Promise<Map<string, Targets>> {
-  return monitoring.listMonitoringConfigs().then(
-    ({ configs }) => new Map(configs.map((c) => [c.campaignId, { keywords: c.keywords, competitors: c.competitors, influencers: c.influencers }])),
-  );
+  return monitoring
+    .listMonitoringConfigs()
+    .then(({ configs }) => new Map(configs.map((c) => [c.campaignId, { keywords: c.keywords, competitors: c.competitors, influencers: c.influencers }])));
 }
 
 /** The campaign's targets (none when it has no monitoring configuration). */

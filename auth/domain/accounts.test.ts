@@ -22,7 +22,17 @@ describe("account rules", () => {
 
   test("the profile carries the role's permissions and never the hash", () => {
     const now = new Date();
-    const p = toProfile({ id: "i", email: "e", name: "n", role: "viewer", sessionVersion: 1, createdAt: now, updatedAt: now, lastLoginAt: null, deletedAt: null });
+    const p = toProfile({
+      id: "i",
+      email: "e",
+      name: "n",
+      role: "viewer",
+      sessionVersion: 1,
+      createdAt: now,
+      updatedAt: now,
+      lastLoginAt: null,
+      deletedAt: null,
+    });
     expect(p.permissions).toContainEqual({ resource: "campaigns", actions: ["read"] });
     expect(Object.keys(p).sort()).toEqual(["createdAt", "email", "id", "lastLoginAt", "name", "permissions", "role"]);
   });

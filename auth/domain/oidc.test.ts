@@ -132,7 +132,17 @@ describe("ID token claims", () => {
   const now = new Date("2026-11-25T12:00:00Z");
   const t = now.getTime() / 1000;
   const expect_: IdTokenExpectations = { issuer: "https://idp.example", clientId: "client-1", nonce: "n-1", now };
-  const claims = { iss: "https://idp.example", aud: "client-1", sub: "s-1", exp: t + 300, iat: t, nonce: "n-1", email: "A@Campaign.Example", email_verified: true, name: " Ann " };
+  const claims = {
+    iss: "https://idp.example",
+    aud: "client-1",
+    sub: "s-1",
+    exp: t + 300,
+    iat: t,
+    nonce: "n-1",
+    email: "A@Campaign.Example",
+    email_verified: true,
+    name: " Ann ",
+  };
 
   test("a good token gives the identity, email normalised", () => {
     expect(checkIdTokenClaims(claims, expect_)).toEqual({ subject: "s-1", email: "a@campaign.example", emailVerified: true, name: "Ann" });
@@ -170,7 +180,13 @@ describe("ID token claims", () => {
 
 describe("which account", () => {
   const provider = { name: "Google", allowedDomains: ["campaign.example"], defaultRole: "analyst" as const };
-  const id = (over: Partial<ProviderIdentity> = {}): ProviderIdentity => ({ subject: "s", email: "a@campaign.example", emailVerified: true, name: null, ...over });
+  const id = (over: Partial<ProviderIdentity> = {}): ProviderIdentity => ({
+    subject: "s",
+    email: "a@campaign.example",
+    emailVerified: true,
+    name: null,
+    ...over,
+  });
   const none = { linkedAccountId: null, accountWithEmail: null };
 
   test("a linked identity signs in to its account", () => {
@@ -193,7 +209,10 @@ describe("which account", () => {
   });
 
   test("a domain the provider does not admit, or no email, is refused, even for a linked identity", () => {
-    expect(decideLink(provider, id({ email: "a@elsewhere.example" }), { linkedAccountId: "u1", accountWithEmail: null })).toMatchObject({ kind: "refuse", reason: expect.stringContaining("elsewhere.example") });
+    expect(decideLink(provider, id({ email: "a@elsewhere.example" }), { linkedAccountId: "u1", accountWithEmail: null })).toMatchObject({
+      kind: "refuse",
+      reason: expect.stringContaining("elsewhere.example"),
+    });
     expect(decideLink(provider, id({ email: "a@sub.campaign.example" }), none).kind).toBe("refuse");
     expect(decideLink(provider, id({ email: null }), none).kind).toBe("refuse");
   });
@@ -212,11 +231,19 @@ describe("the callback's answer", () => {
   test("with a frontend URL: a redirect with the code, or with the error", () => {
     const ok = callbackReply({ code: "c0de", expiresIn: 60 }, "https://app.example/signed-in?x=1");
     expect(ok.status).toBe(302);
-    expect(ok.headers).toMatchObject({ location: "https://app.example/signed-in?x=1&code=c0de", "cache-control": "no-store", "referrer-policy": "no-referrer" });
+    expect(ok.headers).toMatchObject({
+      location: "https://app.example/signed-in?x=1&code=c0de",
+      "cache-control": "no-store",
+      "referrer-policy": "no-referrer",
+    });
     const bad = callbackReply({ errorCode: "permission_denied", message: "no & no" }, "https://app.example/signed-in");
     expect(bad.status).toBe(302);
     const to = new URL(bad.headers.location);
-    expect([to.searchParams.get("error"), to.searchParams.get("error_description"), to.searchParams.get("code")]).toEqual(["permission_denied", "no & no", null]);
+    expect([to.searchParams.get("error"), to.searchParams.get("error_description"), to.searchParams.get("code")]).toEqual([
+      "permission_denied",
+      "no & no",
+      null,
+    ]);
   });
 
   test("without one: JSON, errors with Encore's body and status", () => {
@@ -225,8 +252,14 @@ describe("the callback's answer", () => {
       headers: { "cache-control": "no-store", "referrer-policy": "no-referrer", "content-type": "application/json" },
       body: JSON.stringify({ code: "c0de", expiresIn: 60 }),
     });
-    const statuses = ["invalid_argument", "unauthenticated", "permission_denied", "not_found", "unavailable", "internal"].map((c) => callbackReply({ errorCode: c, message: "m" }, null).status);
+    const statuses = ["invalid_argument", "unauthenticated", "permission_denied", "not_found", "unavailable", "internal"].map(
+      (c) => callbackReply({ errorCode: c, message: "m" }, null).status,
+    );
     expect(statuses).toEqual([400, 401, 403, 404, 503, 500]);
-    expect(JSON.parse(callbackReply({ errorCode: "unauthenticated", message: "m" }, null).body)).toEqual({ code: "unauthenticated", message: "m", details: null });
+    expect(JSON.parse(callbackReply({ errorCode: "unauthenticated", message: "m" }, null).body)).toEqual({
+      code: "unauthenticated",
+      message: "m",
+      details: null,
+    });
   });
 });

@@ -121,7 +121,9 @@ export function parseProviders(json: string, production: boolean): ProviderConfi
     const roleIn = e.defaultRole === undefined ? "viewer" : e.defaultRole;
     if (!isRole(roleIn)) problems.push(`defaultRole ${JSON.stringify(roleIn)} is not a role`);
     else if (!roleAtLeast(MAX_PROVIDER_ROLE, roleIn)) problems.push(`defaultRole may be at most ${MAX_PROVIDER_ROLE} (admins promote people afterwards)`);
-    const scopesIn = Array.isArray(e.scopes) ? e.scopes.filter((s): s is string => typeof s === "string" && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) : ["email", "profile"];
+    const scopesIn = Array.isArray(e.scopes)
+      ? e.scopes.filter((s): s is string => typeof s === "string" && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s))
+      : ["email", "profile"];
     if (problems.length > 0) {
       errors.push(`${label} is ignored: ${problems.join("; ")}`);
       return;
@@ -275,7 +277,8 @@ export function checkIdTokenClaims(claims: Record<string, unknown>, expect: IdTo
   if (typeof sub !== "string" || sub.length === 0 || sub.length > 255) return "the ID token has no usable subject";
   const email = typeof claims.email === "string" && claims.email.includes("@") ? normalizeEmail(claims.email) : null;
   // Google sends email_verified; Microsoft Entra sends xms_edov (the domain owner verified it) when configured.
-  const emailVerified = email !== null && (claims.email_verified === true || claims.email_verified === "true" || claims.xms_edov === true || claims.xms_edov === "1");
+  const emailVerified =
+    email !== null && (claims.email_verified === true || claims.email_verified === "true" || claims.xms_edov === true || claims.xms_edov === "1");
   const name = typeof claims.name === "string" && claims.name.trim() !== "" ? claims.name.trim().slice(0, 255) : null;
   return { subject: sub, email, emailVerified, name };
 }
@@ -306,13 +309,20 @@ export type LinkDecision =
  *   email, or a new account is created with the provider's default role (at most analyst).
  *   An unverified email neither links nor creates: whoever controls it would take over the address.
  */
-export function decideLink(provider: Pick<OidcProvider, "name" | "allowedDomains" | "defaultRole">, identity: ProviderIdentity, facts: LinkFacts): LinkDecision {
+export function decideLink(
+  provider: Pick<OidcProvider, "name" | "allowedDomains" | "defaultRole">,
+  identity: ProviderIdentity,
+  facts: LinkFacts,
+): LinkDecision {
   if (!identity.email) return { kind: "refuse", reason: `${provider.name} did not share an email address` };
   const domain = emailDomain(identity.email);
   if (!provider.allowedDomains.includes(domain)) return { kind: "refuse", reason: `accounts of ${domain} may not sign in with ${provider.name}` };
   if (facts.linkedAccountId) return { kind: "sign-in", accountId: facts.linkedAccountId };
   if (!identity.emailVerified) {
-    return { kind: "refuse", reason: `${provider.name} has not verified ${identity.email}: an unverified email is never linked to an account or used for a new one` };
+    return {
+      kind: "refuse",
+      reason: `${provider.name} has not verified ${identity.email}: an unverified email is never linked to an account or used for a new one`,
+    };
   }
   if (facts.accountWithEmail) return { kind: "link", accountId: facts.accountWithEmail };
   return { kind: "create", role: roleAtLeast(MAX_PROVIDER_ROLE, provider.defaultRole) ? provider.defaultRole : MAX_PROVIDER_ROLE };
@@ -349,7 +359,14 @@ export interface CallbackReply {
 }
 
 // The HTTP status of every error the callback can end with, as Encore maps these codes.
-const STATUS: Record<string, number> = { invalid_argument: 400, failed_precondition: 400, unauthenticated: 401, permission_denied: 403, not_found: 404, unavailable: 503 };
+const STATUS: Record<string, number> = {
+  invalid_argument: 400,
+  failed_precondition: 400,
+  unauthenticated: 401,
+  permission_denied: 403,
+  not_found: 404,
+  unavailable: 503,
+};
 
 /**
  * The callback's answer. With a frontend URL: a redirect there with `?code=` (or `?error=` and

@@ -23,11 +23,11 @@ describe("passwords", () => {
   });
 
   test("past bcrypt's 72 bytes every character still counts (pre-hashed), and short passwords hash as before", async () => {
-    const long = "Steady-Harbor-Lantern-".repeat(4) + "end"; // 91 bytes
+    const long = `${"Steady-Harbor-Lantern-".repeat(4)}end`; // 91 bytes
     const hash = await hashPassword(long, 4);
     expect(await verifyPassword(long, hash)).toBe(true);
     // Same first 72 bytes, different end: bcrypt alone would accept it.
-    expect(await verifyPassword(long.slice(0, -3) + "END", hash)).toBe(false);
+    expect(await verifyPassword(`${long.slice(0, -3)}END`, hash)).toBe(false);
     // A hash made by plain bcrypt (every hash made before long passwords were allowed) still verifies.
     const { default: bcrypt } = await import("bcryptjs");
     expect(await verifyPassword("correct horse", await bcrypt.hash("correct horse", 4))).toBe(true);
@@ -57,7 +57,9 @@ describe("the password rules", () => {
     expect(passwordProblem("Xq7#vL2", alice)).toBe("password must be at least 8 characters");
     expect(passwordProblem("🔐🗝️🔑🚪", alice)).toMatch(/at least 8 characters/); // 8 UTF-16 units, fewer characters
     expect(passwordProblem("Tangerine-Owl-".repeat(10), alice)).toBe("password must be at most 128 characters");
-    expect(passwordProblem("Steady harbor lanterns guide the quiet fleet home while orchards bloom beyond the granite ridge near Tallowmere in May!", alice)).toBeNull(); // 123
+    expect(
+      passwordProblem("Steady harbor lanterns guide the quiet fleet home while orchards bloom beyond the granite ridge near Tallowmere in May!", alice),
+    ).toBeNull(); // 123
     expect(passwordProblem("Éléphant-Rêveur-Château-Forêt-Crème-Brûlée-Été-Noël-Hôtel-Île-Ça-Va", alice)).toBeNull(); // 82 bytes: fine now
     // A repeated character stays weak however long.
     expect(passwordProblem("é".repeat(100), alice)).toMatch(/too weak/);

@@ -40,10 +40,16 @@ export function decideCost(configured: string, production: boolean): CostDecisio
   if (configured.trim() === "") return { cost: MIN_PRODUCTION_COST };
   const n = Number(configured);
   if (!Number.isInteger(n) || n < MIN_COST || n > MAX_COST) {
-    return { cost: MIN_PRODUCTION_COST, warning: `BCRYPT_COST "${configured}" is not an integer from ${MIN_COST} to ${MAX_COST}; using ${MIN_PRODUCTION_COST}` };
+    return {
+      cost: MIN_PRODUCTION_COST,
+      warning: `BCRYPT_COST "${configured}" is not an integer from ${MIN_COST} to ${MAX_COST}; using ${MIN_PRODUCTION_COST}`,
+    };
   }
   if (n < MIN_PRODUCTION_COST && production) {
-    return { cost: MIN_PRODUCTION_COST, warning: `BCRYPT_COST ${n} is below ${MIN_PRODUCTION_COST}, which production does not allow; using ${MIN_PRODUCTION_COST}` };
+    return {
+      cost: MIN_PRODUCTION_COST,
+      warning: `BCRYPT_COST ${n} is below ${MIN_PRODUCTION_COST}, which production does not allow; using ${MIN_PRODUCTION_COST}`,
+    };
   }
   if (n < MIN_PRODUCTION_COST) return { cost: n, warning: `BCRYPT_COST is ${n}: password hashes are weak (fine for tests, never for production)` };
   return { cost: n };

@@ -104,7 +104,9 @@ describe("access tokens", () => {
   });
 
   test("a token signed with another key, or another algorithm than the configured one, is refused", async () => {
-    await expect(verifyAccessToken(hs256(), await signAccessToken(hs256("another-secret-that-is-32-bytes-long"), claims))).rejects.toBeInstanceOf(InvalidTokenError);
+    await expect(verifyAccessToken(hs256(), await signAccessToken(hs256("another-secret-that-is-32-bytes-long"), claims))).rejects.toBeInstanceOf(
+      InvalidTokenError,
+    );
     await expect(verifyAccessToken(ed25519(), await signAccessToken(hs256(), claims))).rejects.toBeInstanceOf(InvalidTokenError);
   });
 

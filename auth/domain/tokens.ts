@@ -172,5 +172,8 @@ export function isStreamHandshake(path: string, headers: Record<string, string |
   if (!path.startsWith("/ws/")) return false;
   const upgrade = headers.upgrade ?? headers.Upgrade;
   const value = Array.isArray(upgrade) ? upgrade.join(",") : (upgrade ?? "");
-  return value.toLowerCase().split(",").some((v) => v.trim() === "websocket");
+  return value
+    .toLowerCase()
+    .split(",")
+    .some((v) => v.trim() === "websocket");
 }

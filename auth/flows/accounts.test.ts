@@ -32,7 +32,13 @@ describe("the first admin", () => {
 describe("managing accounts", () => {
   test("create, read, rename, change role, list, delete", async () => {
     const admin = (await store.findLiveAccountByEmail(DEFAULT_ADMIN_EMAIL))!;
-    const created = await createAccount({ email: "Analyst@Example.org", password: "Steady-Harbor-Lantern-42", name: " Ana ", role: "analyst", actorId: admin.id });
+    const created = await createAccount({
+      email: "Analyst@Example.org",
+      password: "Steady-Harbor-Lantern-42",
+      name: " Ana ",
+      role: "analyst",
+      actorId: admin.id,
+    });
     expect(created).toMatchObject({ email: "analyst@example.org", name: "Ana", role: "analyst" });
     expect(await getAccount(created.id)).toEqual(created);
     const renamed = await updateAccount({ id: created.id, name: "Ana Lyst", actorId: admin.id });
@@ -43,7 +49,13 @@ describe("managing accounts", () => {
     expect(await code(getAccount(created.id))).toBe("not_found");
     expect((await listAccounts(200, 0)).accounts.map((a) => a.id)).not.toContain(created.id);
     // The email is free again after deletion.
-    const again = await createAccount({ email: "analyst@example.org", password: "Steady-Harbor-Lantern-42", name: "New Ana", role: "viewer", actorId: admin.id });
+    const again = await createAccount({
+      email: "analyst@example.org",
+      password: "Steady-Harbor-Lantern-42",
+      name: "New Ana",
+      role: "viewer",
+      actorId: admin.id,
+    });
     expect(again.id).not.toBe(created.id);
   });
 
@@ -52,14 +64,22 @@ describe("managing accounts", () => {
     expect(await code(getAccount("00000000-0000-4000-8000-000000000000"))).toBe("not_found");
     expect(await code(updateAccount({ id: "00000000-0000-4000-8000-000000000000", name: "x", actorId: "a" }))).toBe("not_found");
     expect(await code(deleteAccount("nope", "a"))).toBe("not_found");
-    expect(await code(createAccount({ email: DEFAULT_ADMIN_EMAIL, password: "Steady-Harbor-Lantern-42", name: "Dup", role: "viewer", actorId: "a" }))).toBe("already_exists");
+    expect(await code(createAccount({ email: DEFAULT_ADMIN_EMAIL, password: "Steady-Harbor-Lantern-42", name: "Dup", role: "viewer", actorId: "a" }))).toBe(
+      "already_exists",
+    );
   });
 
   test("the last admin can be neither demoted nor deleted; with two, one can", async () => {
     const admin = (await store.findLiveAccountByEmail(DEFAULT_ADMIN_EMAIL))!;
     expect(await code(updateAccount({ id: admin.id, role: "manager", actorId: admin.id }))).toBe("failed_precondition");
     expect(await code(deleteAccount(admin.id, admin.id))).toBe("failed_precondition");
-    const second = await createAccount({ email: "second-admin@example.org", password: "Steady-Harbor-Lantern-42", name: "Second", role: "admin", actorId: admin.id });
+    const second = await createAccount({
+      email: "second-admin@example.org",
+      password: "Steady-Harbor-Lantern-42",
+      name: "Second",
+      role: "admin",
+      actorId: admin.id,
+    });
     // Both demoted at once: the lock lets one through and refuses the other.
     const results = await Promise.all([
       code(updateAccount({ id: admin.id, role: "manager", actorId: second.id })),

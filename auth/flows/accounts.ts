@@ -113,7 +113,10 @@ export async function ensureFirstAdmin(): Promise<store.AdminSeed> {
     action: seed.kind === "created" ? "user.created" : "user.updated",
     targetType: "user",
     targetId: seed.account.id,
-    details: seed.kind === "created" ? { via: "first-admin", after: summary(seed.account) } : { via: "first-admin", before: summary(seed.before), after: summary(seed.account) },
+    details:
+      seed.kind === "created"
+        ? { via: "first-admin", after: summary(seed.account) }
+        : { via: "first-admin", before: summary(seed.before), after: summary(seed.account) },
   });
   if (generated) {
     log.warn(

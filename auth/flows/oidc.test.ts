@@ -30,7 +30,13 @@ async function authorize(user: FakeOidcUser, provider = "fake") {
   const res = await fetch(started.authorizationUrl, { redirect: "manual" });
   expect(res.status).toBe(302);
   const back = new URL(res.headers.get("location")!);
-  return { flowToken: started.flowToken, authorizationUrl: started.authorizationUrl, back, code: back.searchParams.get("code")!, state: back.searchParams.get("state")! };
+  return {
+    flowToken: started.flowToken,
+    authorizationUrl: started.authorizationUrl,
+    back,
+    code: back.searchParams.get("code")!,
+    state: back.searchParams.get("state")!,
+  };
 }
 
 /** The whole flow: authorize, callback, exchange. */
@@ -91,7 +97,9 @@ describe("the flow", () => {
     expect((await authHandler({ authorization: `Bearer ${session.accessToken}` }))?.userID).toBe(session.user.id);
     expect((await authClient.refreshToken({ refreshToken: session.refreshToken })).accessToken).toBeTruthy();
     const linked = await authClient.listIdentities(as(session));
-    expect(linked.identities).toEqual([{ id: expect.any(String), provider: "fake", email: user.email, linkedAt: expect.any(Date), lastUsedAt: expect.any(Date) }]);
+    expect(linked.identities).toEqual([
+      { id: expect.any(String), provider: "fake", email: user.email, linkedAt: expect.any(Date), lastUsedAt: expect.any(Date) },
+    ]);
     // The same identity signs in to the same account again, without a second link.
     const again = await signIn(user);
     expect(again.user.id).toBe(session.user.id);
@@ -292,6 +300,8 @@ describe("domains that must use single sign-on", () => {
     expect(await authClient.releaseSsoDomain({ domain: "narrow.example" }, as(admin))).toEqual({ success: true });
     expect(await code(authClient.releaseSsoDomain({ domain: "narrow.example" }, as(admin)))).toBe("not_found");
     expect(await code(authClient.login({ email, password: PASSWORD }))).toBe("ok");
-    await expect.poll(async () => (await auditEventsFor("sso_domain", "narrow.example")).map((e) => e.action), { timeout: 15_000 }).toEqual(["sso.required", "sso.released"]);
+    await expect
+      .poll(async () => (await auditEventsFor("sso_domain", "narrow.example")).map((e) => e.action), { timeout: 15_000 })
+      .toEqual(["sso.required", "sso.released"]);
   });
 });

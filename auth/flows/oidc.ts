@@ -8,7 +8,7 @@ import log from "encore.dev/log";
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { audit } from "../audit";
 import { isUuid } from "../../shared/ids";
-import { normalizeEmail, type Account } from "../domain/accounts";
+import type { Account } from "../domain/accounts";
 import {
   EXCHANGE_CODE_TTL_SECONDS,
   FLOW_TTL_SECONDS,
@@ -118,7 +118,8 @@ async function redeemCode(p: OidcProvider, doc: DiscoveryDocument, code: string,
   if (!res.ok) {
     const error = typeof body.error === "string" ? body.error : `HTTP ${res.status}`;
     log.info("OIDC token request refused", { provider: p.id, error });
-    if (error === "invalid_client" || error === "unauthorized_client") log.error(`OIDC provider "${p.id}" refuses our client credentials: check clientId/clientSecret`);
+    if (error === "invalid_client" || error === "unauthorized_client")
+      log.error(`OIDC provider "${p.id}" refuses our client credentials: check clientId/clientSecret`);
     throw APIError.unauthenticated(`${p.name} refused the sign-in code (${error}): it may have been used already or have expired; sign in again`);
   }
   if (typeof body.id_token !== "string") throw APIError.unauthenticated(`${p.name} sent no ID token`);
@@ -315,7 +316,12 @@ export async function identities(userId: string): Promise<LinkedIdentity[]> {
 /** Removes one of the caller's identities (404 when not theirs; refused when it is their last way to sign in). */
 export async function unlink(userId: string, identityId: string): Promise<void> {
   if (!isUuid(identityId)) throw APIError.notFound("no such linked identity");
-  const outcome = await store.unlinkIdentityChecked(userId, identityId, (facts) => unlinkProblem(facts), (email) => emailDomain(email));
+  const outcome = await store.unlinkIdentityChecked(
+    userId,
+    identityId,
+    (facts) => unlinkProblem(facts),
+    (email) => emailDomain(email),
+  );
   if (outcome.kind === "not-found") throw APIError.notFound("no such linked identity");
   if (outcome.kind === "refused") throw APIError.failedPrecondition(outcome.reason);
   await audit({

@@ -47,7 +47,13 @@ export async function startSession(account: Account, how: "register" | "login" |
   const refresh = newRefreshToken();
   const accessToken = await signAccessToken(keys, { userID: account.id, email: account.email, role: account.role, sessionVersion: account.sessionVersion });
   await store.insertRefreshToken({ userId: account.id, familyId, hash: refresh.hash, expiresAt: refreshExpiry() });
-  await audit({ actorId: account.id, action: "session.created", targetType: "session", targetId: familyId, details: { userId: account.id, via: how, ...extra } });
+  await audit({
+    actorId: account.id,
+    action: "session.created",
+    targetType: "session",
+    targetId: familyId,
+    details: { userId: account.id, via: how, ...extra },
+  });
   return { accessToken, refreshToken: refresh.token, user: toProfile(account), expiresIn: ACCESS_TOKEN_TTL_SECONDS };
 }
 
@@ -163,7 +169,13 @@ export async function login(req: LoginRequest, address: string | null): Promise<
         action: "login.locked",
         targetType: "login",
         targetId: `${l.kind}:${createHash("sha256").update(l.key).digest("hex").slice(0, 32)}`,
-        details: { subject: l.kind, ...(l.kind !== "address" ? { email } : {}), ...(l.kind !== "account" ? { address: address ?? UNKNOWN_ADDRESS } : {}), failures: l.failures, lockSeconds: l.seconds },
+        details: {
+          subject: l.kind,
+          ...(l.kind !== "address" ? { email } : {}),
+          ...(l.kind !== "account" ? { address: address ?? UNKNOWN_ADDRESS } : {}),
+          failures: l.failures,
+          lockSeconds: l.seconds,
+        },
       });
     }
     throw APIError.unauthenticated(INVALID_CREDENTIALS);
@@ -245,7 +257,7 @@ export async function forgetAccountState(userId: string): Promise<void> {
  */
 export async function authenticate(token: string): Promise<CallerIdentity> {
   const keys = signingKeys();
-  let claims;
+  let claims: Awaited<ReturnType<typeof verifyAccessToken>>;
   try {
     claims = await verifyAccessToken(keys, token);
   } catch {
@@ -253,7 +265,7 @@ export async function authenticate(token: string): Promise<CallerIdentity> {
   }
   if (!isUuid(claims.userID)) throw APIError.unauthenticated("invalid or expired token");
   const state = await accountState(claims.userID);
-  if (!state || !state.live || state.sessionVersion !== claims.sessionVersion) {
+  if (!state?.live || state.sessionVersion !== claims.sessionVersion) {
     throw APIError.unauthenticated("this session has ended; sign in again");
   }
   return { userID: state.id, email: state.email, role: state.role, permissions: permissionsFor(state.role) };

@@ -13,7 +13,13 @@ const REDIS_URL = redisForTests("the throttle tests on Redis");
 function deadCache() {
   const health = { failures: 0 };
   // Nothing listens on port 1: every operation fails at once.
-  const cache = createCache({ redisUrl: "redis://127.0.0.1:1", namespace: `t-${randomUUID()}`, errorIntervalMs: 0, onError: () => health.failures++, operationTimeoutMs: 100 });
+  const cache = createCache({
+    redisUrl: "redis://127.0.0.1:1",
+    namespace: `t-${randomUUID()}`,
+    errorIntervalMs: 0,
+    onError: () => health.failures++,
+    operationTimeoutMs: 100,
+  });
   return { cache, health };
 }
 

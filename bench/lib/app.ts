@@ -50,10 +50,12 @@ export async function startBenchApp(root: string, env: Record<string, string> = 
   try {
     let token = "";
     for (const deadline = Date.now() + 15_000; !token; await new Promise((r) => setTimeout(r, 100))) {
-      token = (await call(`${server.url}/api/v1/auth/login`, null, { email: BENCH_ADMIN_EMAIL, password }).catch((err) => {
-        if (Date.now() > deadline) throw err;
-        return { accessToken: "" };
-      })).accessToken;
+      token = (
+        await call(`${server.url}/api/v1/auth/login`, null, { email: BENCH_ADMIN_EMAIL, password }).catch((err) => {
+          if (Date.now() > deadline) throw err;
+          return { accessToken: "" };
+        })
+      ).accessToken;
     }
     return { server, url: server.url, prefix, token, close };
   } catch (err) {
@@ -69,6 +71,14 @@ export function audience(min = 18, max = 65) {
 
 /** Creates a campaign (2026-01-01 to 2027-01-01, budget 1000, `audience()`, overridable) and returns its id. */
 export async function createCampaign(app: BenchApp, name: string, overrides: Record<string, unknown> = {}): Promise<string> {
-  const body = { name, description: "", startDate: "2026-01-01T00:00:00Z", endDate: "2027-01-01T00:00:00Z", budget: 1000, targetAudience: audience(), ...overrides };
+  const body = {
+    name,
+    description: "",
+    startDate: "2026-01-01T00:00:00Z",
+    endDate: "2027-01-01T00:00:00Z",
+    budget: 1000,
+    targetAudience: audience(),
+    ...overrides,
+  };
   return (await call(`${app.url}/api/v1/campaigns`, app.token, body)).id;
 }

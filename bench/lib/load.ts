@@ -23,7 +23,11 @@ function prosePdf(paragraphs: number): Promise<Buffer> {
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
     for (let i = 0; i < paragraphs; i++) {
-      if (i % 40 === 0) doc.fontSize(14).text(`Section ${i / 40 + 1}`).fontSize(10);
+      if (i % 40 === 0)
+        doc
+          .fontSize(14)
+          .text(`Section ${i / 40 + 1}`)
+          .fontSize(10);
       doc.text(`${i}. ${SENTENCES[i % 4]} ${SENTENCES[(i + 1) % 4]}`);
     }
     doc.end();
@@ -63,8 +67,15 @@ export async function startLoad(app: BenchApp, reports = 4, documents = 1): Prom
   const now = Date.now();
   // Some mentions so that the reports have charts and tables to draw.
   const mentions = Array.from({ length: 500 }, (_, i) => ({
-    id: `load-${i}`, text: `Rivera ${SENTENCES[i % 4]}`, author: `voter${i % 97}`, platform: ["twitter", "facebook", "news"][i % 3], url: `https://example.org/l/${i}`,
-    sentiment: ((i % 7) - 3) / 10, reach: 100 + i, engagement: i % 30, timestamp: new Date(now - (i % 29) * 86_400_000 - 3_600_000),
+    id: `load-${i}`,
+    text: `Rivera ${SENTENCES[i % 4]}`,
+    author: `voter${i % 97}`,
+    platform: ["twitter", "facebook", "news"][i % 3],
+    url: `https://example.org/l/${i}`,
+    sentiment: ((i % 7) - 3) / 10,
+    reach: 100 + i,
+    engagement: i % 30,
+    timestamp: new Date(now - (i % 29) * 86_400_000 - 3_600_000),
   }));
   await call(`${app.url}/api/v1/monitoring/ingest`, app.token, { campaignId, mentions });
   const pdf = await pdfOfSize(5 * MIB);

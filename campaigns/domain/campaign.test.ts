@@ -44,7 +44,12 @@ describe("status transitions", () => {
 
 describe("a new campaign", () => {
   test("starts as a draft, name trimmed and audience de-duplicated, with zero metrics", () => {
-    const made = newCampaign({ ...input(), name: "  Re-elect   Rivera ", budget: 100.005, targetAudience: { ...audience(), interests: ["policy", " Policy ", ""] } });
+    const made = newCampaign({
+      ...input(),
+      name: "  Re-elect   Rivera ",
+      budget: 100.005,
+      targetAudience: { ...audience(), interests: ["policy", " Policy ", ""] },
+    });
     expect(made).toMatchObject({ ok: true, fields: { name: "Re-elect Rivera", status: "draft", budget: 100.01, targetAudience: { interests: ["policy"] } } });
     expect(Object.values(emptyMetrics()).every((v) => v === 0)).toBe(true);
   });
@@ -52,7 +57,11 @@ describe("a new campaign", () => {
   test("has a time zone: UTC unless given, given names in their canonical form; a patch may change it", () => {
     expect(newCampaign(input())).toMatchObject({ ok: true, fields: { timeZone: "UTC" } });
     expect(newCampaign({ ...input(), timeZone: "america/new_york" })).toMatchObject({ ok: true, fields: { timeZone: "America/New_York" } });
-    expect(applyPatch(current(), { timeZone: "Europe/Paris" })).toMatchObject({ ok: true, next: { timeZone: "Europe/Paris" }, changed: { timeZone: { before: "UTC", after: "Europe/Paris" } } });
+    expect(applyPatch(current(), { timeZone: "Europe/Paris" })).toMatchObject({
+      ok: true,
+      next: { timeZone: "Europe/Paris" },
+      changed: { timeZone: { before: "UTC", after: "Europe/Paris" } },
+    });
     expect(applyPatch(current(), { timeZone: "Nowhere/Else" })).toMatchObject({ ok: false, code: "invalid_argument" });
   });
 
@@ -65,7 +74,11 @@ describe("a new campaign", () => {
     ["a budget above a million", { budget: 1_000_000.01 }, "budget must be between"],
     ["a NaN budget", { budget: Number.NaN }, "budget must be between"],
     ["a description over 1000 characters", { description: "x".repeat(1001) }, "description must be at most 1000"],
-    ["an age range upside down", { targetAudience: { ...audience(), demographics: { ...audience().demographics, ageRange: { min: 40, max: 30 } } } }, "ageRange.min (40) is above max (30)"],
+    [
+      "an age range upside down",
+      { targetAudience: { ...audience(), demographics: { ...audience().demographics, ageRange: { min: 40, max: 30 } } } },
+      "ageRange.min (40) is above max (30)",
+    ],
     ["fractional ages", { targetAudience: { ...audience(), demographics: { ...audience().demographics, ageRange: { min: 18.5, max: 30 } } } }, "whole years"],
     ["an unknown time zone", { timeZone: "Mars/Olympus_Mons" }, "timeZone must be an IANA time zone"],
   ])("refuses %s", (_, change, message) => {
@@ -91,12 +104,20 @@ describe("partial updates", () => {
   });
 
   test("dates are checked as a pair: moving only the end before the stored start is refused", () => {
-    expect(applyPatch(current(), { endDate: new Date("2025-06-01T00:00:00Z") })).toMatchObject({ ok: false, code: "invalid_argument", message: "endDate must be after startDate" });
+    expect(applyPatch(current(), { endDate: new Date("2025-06-01T00:00:00Z") })).toMatchObject({
+      ok: false,
+      code: "invalid_argument",
+      message: "endDate must be after startDate",
+    });
     expect(applyPatch(current(), { startDate: new Date("2025-01-01T00:00:00Z"), endDate: new Date("2025-06-01T00:00:00Z") })).toMatchObject({ ok: true });
   });
 
   test("a forbidden transition is failed_precondition, naming it", () => {
-    expect(applyPatch(current("completed"), { status: "active" })).toMatchObject({ ok: false, code: "failed_precondition", message: expect.stringContaining("from completed to active") });
+    expect(applyPatch(current("completed"), { status: "active" })).toMatchObject({
+      ok: false,
+      code: "failed_precondition",
+      message: expect.stringContaining("from completed to active"),
+    });
     expect(applyPatch(current("draft"), { status: "completed" })).toMatchObject({ ok: false, code: "failed_precondition" });
   });
 

@@ -117,7 +117,8 @@ export function normalizeAudience<A extends Audience>(a: A): { ok: true; audienc
 function cleanName(name: string): { ok: true; name: string } | { ok: false; message: string } {
   const trimmed = name.trim().replace(/\s+/g, " ");
   const length = [...trimmed].length;
-  if (length < NAME_MIN || length > NAME_MAX) return { ok: false, message: `name must be ${NAME_MIN} to ${NAME_MAX} characters (not counting surrounding spaces)` };
+  if (length < NAME_MIN || length > NAME_MAX)
+    return { ok: false, message: `name must be ${NAME_MIN} to ${NAME_MAX} characters (not counting surrounding spaces)` };
   return { ok: true, name: trimmed };
 }
 
@@ -137,14 +138,17 @@ export type NewCampaignInput<A extends Audience = Audience> = Omit<CampaignField
 /** The canonical time zone, or the refusal. */
 function checkTimeZone(name: string): { ok: true; timeZone: string } | { ok: false; message: string } {
   const tz = normalizeTimeZone(name);
-  return tz ? { ok: true, timeZone: tz } : { ok: false, message: `timeZone must be an IANA time zone like "America/New_York" or "UTC" (got ${JSON.stringify(name)})` };
+  return tz
+    ? { ok: true, timeZone: tz }
+    : { ok: false, message: `timeZone must be an IANA time zone like "America/New_York" or "UTC" (got ${JSON.stringify(name)})` };
 }
 
 /** A new campaign's fields (status draft), cleaned, or the first rule it breaks. */
 export function newCampaign<A extends Audience>(input: NewCampaignInput<A>): { ok: true; fields: CampaignFields<A> } | ({ ok: false } & RuleViolation) {
   const name = cleanName(input.name);
   if (!name.ok) return { ok: false, code: "invalid_argument", message: name.message };
-  if ([...input.description].length > DESCRIPTION_MAX) return { ok: false, code: "invalid_argument", message: `description must be at most ${DESCRIPTION_MAX} characters` };
+  if ([...input.description].length > DESCRIPTION_MAX)
+    return { ok: false, code: "invalid_argument", message: `description must be at most ${DESCRIPTION_MAX} characters` };
   const range = dateRangeError(input.startDate, input.endDate);
   if (range) return { ok: false, code: "invalid_argument", message: range };
   const budget = budgetError(input.budget);
@@ -194,7 +198,8 @@ export function applyPatch<A extends Audience>(current: CampaignFields<A>, patch
     next.name = name.name;
   }
   if (patch.description !== undefined) {
-    if ([...patch.description].length > DESCRIPTION_MAX) return { ok: false, code: "invalid_argument", message: `description must be at most ${DESCRIPTION_MAX} characters` };
+    if ([...patch.description].length > DESCRIPTION_MAX)
+      return { ok: false, code: "invalid_argument", message: `description must be at most ${DESCRIPTION_MAX} characters` };
     next.description = patch.description.trim();
   }
   if (patch.startDate !== undefined) next.startDate = patch.startDate;

@@ -59,13 +59,18 @@ export interface PreferencesInput {
 }
 
 /** The preferences in stored form (quiet hours as minutes of the day), or why they are not valid. */
-export function contactPreferences(p: PreferencesInput): { ok: true; preferences: { quietStart: number | null; quietEnd: number | null; timeZone: string | null; digest: boolean } } | { ok: false; message: string } {
+export function contactPreferences(
+  p: PreferencesInput,
+):
+  | { ok: true; preferences: { quietStart: number | null; quietEnd: number | null; timeZone: string | null; digest: boolean } }
+  | { ok: false; message: string } {
   let quietStart: number | null = null;
   let quietEnd: number | null = null;
   if (p.quietHours !== undefined) {
     quietStart = parseClock(p.quietHours.start);
     quietEnd = parseClock(p.quietHours.end);
-    if (quietStart === null || quietEnd === null) return { ok: false, message: `quietHours are "HH:MM" on a 24-hour clock, like {"start": "22:00", "end": "07:00"}` };
+    if (quietStart === null || quietEnd === null)
+      return { ok: false, message: `quietHours are "HH:MM" on a 24-hour clock, like {"start": "22:00", "end": "07:00"}` };
     if (quietStart === quietEnd) return { ok: false, message: "quietHours must not start and end at the same time" };
   }
   let timeZone: string | null = null;

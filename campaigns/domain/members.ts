@@ -16,7 +16,9 @@ export function memberRoleError(platformRole: Role, memberRole: MemberRole): str
  */
 export function teamChangeError(managers: number, before: MemberRole | null, after: MemberRole | null): string | null {
   if (before === "manager" && after !== "manager" && managers <= 1) {
-    return after === null ? "cannot remove the campaign's last manager: make someone else a manager first" : "cannot demote the campaign's last manager: make someone else a manager first";
+    return after === null
+      ? "cannot remove the campaign's last manager: make someone else a manager first"
+      : "cannot demote the campaign's last manager: make someone else a manager first";
   }
   return null;
 }

@@ -37,10 +37,12 @@ const input = (over: Partial<MetricsInput> = {}): MetricsInput => ({
 
 describe("sums and ratios", () => {
   test("rows are summed across platforms and days, money to the cent", () => {
-    expect(sumRows([
-      { impressions: 1000, clicks: 10, conversions: 1, spend: 10.105 },
-      { impressions: 500, clicks: 0, conversions: 0.5, spend: 0.2 },
-    ])).toEqual({ impressions: 1500, clicks: 10, conversions: 1.5, spend: 10.31 });
+    expect(
+      sumRows([
+        { impressions: 1000, clicks: 10, conversions: 1, spend: 10.105 },
+        { impressions: 500, clicks: 0, conversions: 0.5, spend: 0.2 },
+      ]),
+    ).toEqual({ impressions: 1500, clicks: 10, conversions: 1.5, spend: 10.31 });
   });
 
   test("ctr, cpc and roi, and none of them NaN or Infinity on zeros", () => {
@@ -59,7 +61,12 @@ describe("computeMetrics", () => {
   test("every figure from its sources, with freshness", () => {
     const { metrics, detail } = computeMetrics(input());
     expect(metrics).toEqual({ impressions: 10_000, clicks: 250, conversions: 20, ctr: 0.025, cpc: 2, roi: 1, sentimentScore: 0.25, engagementRate: 0.05 });
-    expect(detail.impressions).toEqual({ value: 10_000, lastUpdated: new Date("2026-11-20T11:00:00Z"), sources: ["meta:act_1", "google:1234567890"], stale: false });
+    expect(detail.impressions).toEqual({
+      value: 10_000,
+      lastUpdated: new Date("2026-11-20T11:00:00Z"),
+      sources: ["meta:act_1", "google:1234567890"],
+      stale: false,
+    });
     expect(detail.sentimentScore).toMatchObject({ value: 0.25, sources: ["monitoring"], stale: false, lastUpdated: now });
     expect(detail.spend.value).toBe(500);
   });
@@ -82,7 +89,10 @@ describe("computeMetrics", () => {
   });
 
   test("roi absent until the value per conversion is set", () => {
-    expect(computeMetrics(input({ valuePerConversion: null })).detail.roi).toMatchObject({ value: null, reason: expect.stringContaining("value per conversion") });
+    expect(computeMetrics(input({ valuePerConversion: null })).detail.roi).toMatchObject({
+      value: null,
+      reason: expect.stringContaining("value per conversion"),
+    });
   });
 
   test("a source failing: the figures stay (last good), marked stale with why", () => {
@@ -94,7 +104,12 @@ describe("computeMetrics", () => {
   });
 
   test("linked but never fetched: absent, stale, 'not fetched yet'", () => {
-    const { detail } = computeMetrics(input({ accounts: [synced("meta", "act_1", { lastSyncedAt: null, lastAttemptAt: null })], totals: { impressions: 0, clicks: 0, conversions: 0, spend: 0 } }));
+    const { detail } = computeMetrics(
+      input({
+        accounts: [synced("meta", "act_1", { lastSyncedAt: null, lastAttemptAt: null })],
+        totals: { impressions: 0, clicks: 0, conversions: 0, spend: 0 },
+      }),
+    );
     expect(detail.impressions).toMatchObject({ value: null, stale: true });
     expect(detail.impressions.reason).toContain("not fetched yet");
   });
@@ -154,7 +169,17 @@ describe("trend, split, pacing", () => {
 
   test("a half-spent campaign halfway through is on track, projected to its budget", () => {
     const p = budgetPacing(1000, new Date("2026-11-01T00:00:00Z"), new Date("2026-11-11T00:00:00Z"), 500, new Date("2026-11-06T00:00:00Z"));
-    expect(p).toEqual({ budget: 1000, spent: 500, remaining: 500, totalDays: 10, elapsedDays: 5, expectedSpend: 500, paceRatio: 1, projectedSpend: 1000, status: "on_track" });
+    expect(p).toEqual({
+      budget: 1000,
+      spent: 500,
+      remaining: 500,
+      totalDays: 10,
+      elapsedDays: 5,
+      expectedSpend: 500,
+      paceRatio: 1,
+      projectedSpend: 1000,
+      status: "on_track",
+    });
   });
 
   test("over and under pacing, before the start, after the end", () => {
@@ -162,7 +187,12 @@ describe("trend, split, pacing", () => {
     const end = new Date("2026-11-11T00:00:00Z");
     expect(budgetPacing(1000, start, end, 800, new Date("2026-11-06T00:00:00Z"))).toMatchObject({ status: "over_pacing", projectedSpend: 1600 });
     expect(budgetPacing(1000, start, end, 100, new Date("2026-11-06T00:00:00Z"))).toMatchObject({ status: "under_pacing", projectedSpend: 200 });
-    expect(budgetPacing(1000, start, end, 0, new Date("2026-10-01T00:00:00Z"))).toMatchObject({ status: "not_started", projectedSpend: null, paceRatio: null, elapsedDays: 0 });
+    expect(budgetPacing(1000, start, end, 0, new Date("2026-10-01T00:00:00Z"))).toMatchObject({
+      status: "not_started",
+      projectedSpend: null,
+      paceRatio: null,
+      elapsedDays: 0,
+    });
     expect(budgetPacing(1000, start, end, 900, new Date("2026-12-01T00:00:00Z"))).toMatchObject({ status: "finished", projectedSpend: 900, elapsedDays: 10 });
   });
 

@@ -82,7 +82,12 @@ const round = (n: number, digits: number) => {
 
 /** Adds figures (money kept to the cent). */
 export function addTotals(a: AdTotals, b: AdTotals): AdTotals {
-  return { impressions: a.impressions + b.impressions, clicks: a.clicks + b.clicks, conversions: round(a.conversions + b.conversions, 2), spend: round(a.spend + b.spend, 2) };
+  return {
+    impressions: a.impressions + b.impressions,
+    clicks: a.clicks + b.clicks,
+    conversions: round(a.conversions + b.conversions, 2),
+    spend: round(a.spend + b.spend, 2),
+  };
 }
 
 /** Sums rows (any number of platforms, accounts, days). */
@@ -149,7 +154,8 @@ function figure(value: number | null, base: Omit<MetricFigure, "value">, reason?
 
 /** The ads part: what all ads figures share (sources, freshness), or why they are absent. */
 function adsBase(accounts: AccountSync[], now: Date): { base: Omit<MetricFigure, "value">; present: boolean } {
-  if (accounts.length === 0) return { base: { lastUpdated: null, sources: [], stale: false, reason: "no ad account is linked to this campaign" }, present: false };
+  if (accounts.length === 0)
+    return { base: { lastUpdated: null, sources: [], stale: false, reason: "no ad account is linked to this campaign" }, present: false };
   const sources = accounts.map(sourceOf);
   const synced = accounts.filter((a) => a.lastSyncedAt);
   const stale = accounts.filter((a) => accountStale(a, now));
@@ -180,7 +186,13 @@ export function computeMetrics(input: MetricsInput): { metrics: CampaignMetrics;
   } else {
     const why = `monitoring unavailable${input.socialError ? ` (${input.socialError})` : ""}`;
     const keep = (p: MetricFigure | undefined): MetricFigure => {
-      const f: MetricFigure = { value: p?.value ?? null, lastUpdated: p?.lastUpdated ?? null, sources: ["monitoring"], stale: true, reason: p?.lastUpdated ? `${why}; value as of ${new Date(p.lastUpdated).toISOString()}` : why };
+      const f: MetricFigure = {
+        value: p?.value ?? null,
+        lastUpdated: p?.lastUpdated ?? null,
+        sources: ["monitoring"],
+        stale: true,
+        reason: p?.lastUpdated ? `${why}; value as of ${new Date(p.lastUpdated).toISOString()}` : why,
+      };
       return f;
     };
     sentimentScore = keep(input.previous?.sentimentScore);
@@ -309,5 +321,12 @@ export function campaignDays(start: Date, end: Date): { first: string; last: str
 
 /** A new campaign's metrics: no account linked, no mention possible yet (zeros in `metrics`, each figure absent with its reason). */
 export function initialMetrics(now: Date): { metrics: CampaignMetrics; detail: MetricsDetail } {
-  return computeMetrics({ accounts: [], totals: ZERO, valuePerConversion: null, social: { mentions: 0, averageSentiment: 0, reach: 0, engagement: 0 }, previous: null, now });
+  return computeMetrics({
+    accounts: [],
+    totals: ZERO,
+    valuePerConversion: null,
+    social: { mentions: 0, averageSentiment: 0, reach: 0, engagement: 0 },
+    previous: null,
+    now,
+  });
 }

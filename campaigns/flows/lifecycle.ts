@@ -53,7 +53,13 @@ export async function createCampaign(actorId: string, req: CreateCampaignRequest
   if (!checked.ok) throw refuse(checked);
   const { metrics, detail } = initialMetrics(new Date());
   const campaign = await store.createCampaign(checked.fields, metrics, actorId, detail);
-  await committed({ actorId, action: "campaign.created", targetType: "campaign", targetId: campaign.id, details: { name: campaign.name, status: campaign.status } });
+  await committed({
+    actorId,
+    action: "campaign.created",
+    targetType: "campaign",
+    targetId: campaign.id,
+    details: { name: campaign.name, status: campaign.status },
+  });
   return campaign;
 }
 
@@ -88,7 +94,13 @@ export async function addKeywords(actorId: string, req: AddKeywordsRequest): Pro
 export async function deleteKeyword(actorId: string, campaignId: string, keywordId: string): Promise<void> {
   const removed = isUuid(keywordId) ? await store.deleteKeyword(campaignId, keywordId) : null;
   if (!removed) throw APIError.notFound("keyword not found");
-  await committed({ actorId, action: "campaign.keyword_removed", targetType: "campaign", targetId: campaignId, details: { keywordId, keyword: removed.keyword } });
+  await committed({
+    actorId,
+    action: "campaign.keyword_removed",
+    targetType: "campaign",
+    targetId: campaignId,
+    details: { keywordId, keyword: removed.keyword },
+  });
 }
 
 // --- alert contacts ---
@@ -105,7 +117,13 @@ export async function addContact(actorId: string, req: AddContactRequest): Promi
     .addContact(req.id, { name, channel: req.channel, address: address.address, minSeverity: req.minSeverity ?? "HIGH", ...prefs.preferences }, MAX_CONTACTS)
     .catch((err) => Promise.reject(storeError(err)));
   // Contact details are personal data: the audit log records that a contact was added, not the number.
-  await committed({ actorId, action: "campaign.contact_added", targetType: "campaign", targetId: req.id, details: { contactId: contact.id, channel: contact.channel } });
+  await committed({
+    actorId,
+    action: "campaign.contact_added",
+    targetType: "campaign",
+    targetId: req.id,
+    details: { contactId: contact.id, channel: contact.channel },
+  });
   return contact;
 }
 
@@ -113,7 +131,13 @@ export async function addContact(actorId: string, req: AddContactRequest): Promi
 export async function deleteContact(actorId: string, campaignId: string, contactId: string): Promise<void> {
   const removed = isUuid(contactId) ? await store.deleteContact(campaignId, contactId) : null;
   if (!removed) throw APIError.notFound("contact not found");
-  await committed({ actorId, action: "campaign.contact_removed", targetType: "campaign", targetId: campaignId, details: { contactId, channel: removed.channel } });
+  await committed({
+    actorId,
+    action: "campaign.contact_removed",
+    targetType: "campaign",
+    targetId: campaignId,
+    details: { contactId, channel: removed.channel },
+  });
 }
 
 // --- members ---

@@ -63,7 +63,16 @@ beforeAll(async () => {
   a111.campaigns.push({ id: "23850001", name: "Persuasion", status: "ACTIVE", objective: "OUTCOME_AWARENESS", impressions: 3000, clicks: 50, spend: 25.5 });
   const g = google.addCustomer("1112223333", "Rivera Search", "USD");
   g.days.push({ date: day(-3), impressions: 3000, clicks: 150, costMicros: 74_500_000, conversions: 3.5 });
-  g.campaigns.push({ id: "9001", name: "Brand search", status: "ENABLED", channel: "SEARCH", impressions: 3000, clicks: 150, costMicros: 74_500_000, conversions: 3.5 });
+  g.campaigns.push({
+    id: "9001",
+    name: "Brand search",
+    status: "ENABLED",
+    channel: "SEARCH",
+    impressions: 3000,
+    clicks: 150,
+    costMicros: 74_500_000,
+    conversions: 3.5,
+  });
   meta.addAccount("act_222", "GOTV Meta").days.push({ date: day(-4), impressions: 500, clicks: 0, spend: 0, conversions: 0 });
 });
 afterAll(async () => {
@@ -73,7 +82,15 @@ afterAll(async () => {
 describe("linking ad accounts", () => {
   test("an account the provider confirms is linked, with its name; ids are normalised", async () => {
     const m = await campaigns.linkCampaignAdAccount({ id: A, platform: "meta", accountId: "111" }, as(manager));
-    expect(m).toMatchObject({ platform: "meta", accountId: "act_111", name: "Rivera Meta", currency: "USD", linkedBy: manager.id, lastSyncedAt: null, stale: true });
+    expect(m).toMatchObject({
+      platform: "meta",
+      accountId: "act_111",
+      name: "Rivera Meta",
+      currency: "USD",
+      linkedBy: manager.id,
+      lastSyncedAt: null,
+      stale: true,
+    });
     const g = await campaigns.linkCampaignAdAccount({ id: A, platform: "google", accountId: "111-222-3333" }, as(manager));
     expect(g).toMatchObject({ accountId: "1112223333", name: "Rivera Search" });
     expect(meta.requests.some((r) => r.path === "/v27.0/act_111" && r.query.get("fields")?.includes("currency"))).toBe(true);
@@ -183,7 +200,15 @@ describe("metrics from Meta and Google", () => {
 
   test("a provider outage keeps the last good figures, marked stale, until it recovers", async () => {
     const campaign = await campaigns.getCampaignById({ id: A }, as(manager));
-    const ref = { id: A, startDate: campaign.startDate, endDate: campaign.endDate, accounts: [{ platform: "meta" as const, accountId: "act_111" }, { platform: "google" as const, accountId: "1112223333" }] };
+    const ref = {
+      id: A,
+      startDate: campaign.startDate,
+      endDate: campaign.endDate,
+      accounts: [
+        { platform: "meta" as const, accountId: "act_111" },
+        { platform: "google" as const, accountId: "1112223333" },
+      ],
+    };
     meta.inject({ kind: "status", status: 500 }, 4);
     const { results } = await integrations.refreshCampaignAds({ campaign: ref });
     expect(results.find((r) => r.platform === "meta")).toMatchObject({ ok: false, error: expect.stringContaining("500") });
@@ -223,7 +248,8 @@ describe("insights", () => {
     const now = Date.now();
     const P = await campaign("Rivera Pacing", new Date(now - 5 * DAY), new Date(now + 5 * DAY), 1000);
     const acct = meta.addAccount("act_333", "Pacing");
-    for (let i = 1; i <= 5; i++) acct.days.push({ date: new Date(now - i * DAY).toISOString().slice(0, 10), impressions: 1000, clicks: 10, spend: 100, conversions: 0 });
+    for (let i = 1; i <= 5; i++)
+      acct.days.push({ date: new Date(now - i * DAY).toISOString().slice(0, 10), impressions: 1000, clicks: 10, spend: 100, conversions: 0 });
     await campaigns.linkCampaignAdAccount({ id: P, platform: "meta", accountId: "act_333" }, as(manager));
     await campaigns.refreshCampaignMetrics({ id: P }, as(manager));
     const { pacing, daily } = (await campaigns.getCampaignInsights({ campaignId: P }, as(manager))).insights.campaigns[0];
@@ -270,7 +296,9 @@ describe("GET /api/v1/integrations/meta|google/:campaignId: the campaign's linke
     try {
       const a = await integrations.fetchMetaAdsData({ campaignId: A }, as(analyst));
       expect(a).toMatchObject({ adAccountId: "act_111", source: "linked", totals: { impressions: 3000, clicks: 50, spend: 25.5 } });
-      expect(a.accounts.map((x) => [x.adAccountId, x.name, x.currency, x.campaigns.map((c) => c.name)])).toEqual([["act_111", "Rivera Meta", "USD", ["Persuasion"]]]);
+      expect(a.accounts.map((x) => [x.adAccountId, x.name, x.currency, x.campaigns.map((c) => c.name)])).toEqual([
+        ["act_111", "Rivera Meta", "USD", ["Persuasion"]],
+      ]);
       const b = await integrations.fetchMetaAdsData({ campaignId: B }, as(analyst));
       expect(b).toMatchObject({ adAccountId: "act_222", source: "linked", totals: { impressions: 500, clicks: 5, spend: 12 } });
       expect(b.campaigns.map((c) => [c.id, c.name])).toEqual([["23850002", "GOTV push"]]);
@@ -284,8 +312,14 @@ describe("GET /api/v1/integrations/meta|google/:campaignId: the campaign's linke
 
   test("nothing linked on that platform and no default account configured: 400 failed_precondition, no provider call", async () => {
     const before = [meta.requests.length, google.requests.length];
-    for (const [p, id] of [["meta", C], ["google", C], ["google", B]] as const) {
-      const f = await failure(p === "meta" ? integrations.fetchMetaAdsData({ campaignId: id }, as(manager)) : integrations.fetchGoogleAdsData({ campaignId: id }, as(manager)));
+    for (const [p, id] of [
+      ["meta", C],
+      ["google", C],
+      ["google", B],
+    ] as const) {
+      const f = await failure(
+        p === "meta" ? integrations.fetchMetaAdsData({ campaignId: id }, as(manager)) : integrations.fetchGoogleAdsData({ campaignId: id }, as(manager)),
+      );
       expect(f).toMatchObject({ code: "failed_precondition", message: `no ${p} ad account is linked to this campaign` });
     }
     expect([meta.requests.length, google.requests.length]).toEqual(before);
@@ -315,7 +349,16 @@ describe("GET /api/v1/campaigns/meta and /google", () => {
     const after = await campaigns.getCampaignMetrics({ id: A }, as(manager));
     expect(after.metrics).toMatchObject({ impressions: 3000, clicks: 50 });
     const actions = async () => (await auditEventsFor("campaign", A)).map((e) => e.action);
-    await expect.poll(actions, { timeout: 15_000 }).toEqual(expect.arrayContaining(["campaign.ad_account_linked", "campaign.ad_account_unlinked", "campaign.metrics_refreshed", "campaign.metrics_settings_changed"]));
+    await expect
+      .poll(actions, { timeout: 15_000 })
+      .toEqual(
+        expect.arrayContaining([
+          "campaign.ad_account_linked",
+          "campaign.ad_account_unlinked",
+          "campaign.metrics_refreshed",
+          "campaign.metrics_settings_changed",
+        ]),
+      );
   });
 
   test("a provider that is down answers 503", async () => {

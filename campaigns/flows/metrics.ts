@@ -6,8 +6,27 @@ import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { integrations, monitoring } from "~encore/clients";
 import { audit } from "../audit";
-import { budgetPacing, campaignDays, computeMetrics, dailyTrend, accountStale, platformSplit, type AdPlatform, type MetricsDetail, type SocialTotals } from "../domain/metrics";
-import type { AdAccountLink, AdFiguresDelivery, AdSyncResult, Campaign, CampaignMetrics, CampaignMetricsResponse, LinkAdAccountRequest, RefreshMetricsResponse } from "../model";
+import {
+  budgetPacing,
+  campaignDays,
+  computeMetrics,
+  dailyTrend,
+  accountStale,
+  platformSplit,
+  type AdPlatform,
+  type MetricsDetail,
+  type SocialTotals,
+} from "../domain/metrics";
+import type {
+  AdAccountLink,
+  AdFiguresDelivery,
+  AdSyncResult,
+  Campaign,
+  CampaignMetrics,
+  CampaignMetricsResponse,
+  LinkAdAccountRequest,
+  RefreshMetricsResponse,
+} from "../model";
 import * as reads from "./reads";
 import * as store from "../store";
 
@@ -76,26 +95,42 @@ export async function metricsOf(campaignId: string): Promise<CampaignMetricsResp
 export async function linkAccount(actorId: string, req: LinkAdAccountRequest): Promise<AdAccountLink> {
   if (req.platform !== "meta" && req.platform !== "google") throw APIError.invalidArgument('platform must be "meta" or "google"');
   const checked = await integrations.checkAdAccount({ platform: req.platform, accountId: req.accountId }).catch((err: unknown) => {
-    if (err instanceof APIError && err.code === "unavailable") throw APIError.unavailable(`cannot check the account with ${req.platform === "meta" ? "Meta" : "Google Ads"} now: ${err.message}`);
+    if (err instanceof APIError && err.code === "unavailable")
+      throw APIError.unavailable(`cannot check the account with ${req.platform === "meta" ? "Meta" : "Google Ads"} now: ${err.message}`);
     throw err;
   });
   const label = req.platform === "meta" ? "Meta ad account" : "Google Ads customer";
-  if (!checked.reachable) throw APIError.failedPrecondition(`${label} ${checked.accountId} is not reachable with the configured credentials: ${checked.reason ?? "refused by the provider"}`);
+  if (!checked.reachable)
+    throw APIError.failedPrecondition(
+      `${label} ${checked.accountId} is not reachable with the configured credentials: ${checked.reason ?? "refused by the provider"}`,
+    );
   // Spend is summed across accounts as reported: every account of a campaign must bill in one currency.
   const other = (await store.listAdAccounts(req.id)).find((a) => a.currency && checked.currency && a.currency !== checked.currency);
   if (other) {
-    throw APIError.failedPrecondition(`${label} ${checked.accountId} bills in ${checked.currency}, the campaign's other accounts in ${other.currency}: spend across them cannot be summed`);
+    throw APIError.failedPrecondition(
+      `${label} ${checked.accountId} bills in ${checked.currency}, the campaign's other accounts in ${other.currency}: spend across them cannot be summed`,
+    );
   }
   let linked: store.AdAccountRow | null;
   try {
-    linked = await store.linkAdAccount(req.id, { platform: req.platform, accountId: checked.accountId, name: checked.name, currency: checked.currency }, actorId);
+    linked = await store.linkAdAccount(
+      req.id,
+      { platform: req.platform, accountId: checked.accountId, name: checked.name, currency: checked.currency },
+      actorId,
+    );
   } catch (err) {
     if (err instanceof store.CampaignNotFoundError) throw APIError.notFound("campaign not found");
     throw err;
   }
   if (!linked) throw APIError.alreadyExists(`${label} ${checked.accountId} is already linked to this campaign`);
   await recompute(req.id);
-  await audit({ actorId, action: "campaign.ad_account_linked", targetType: "campaign", targetId: req.id, details: { platform: req.platform, accountId: checked.accountId, name: checked.name } });
+  await audit({
+    actorId,
+    action: "campaign.ad_account_linked",
+    targetType: "campaign",
+    targetId: req.id,
+    details: { platform: req.platform, accountId: checked.accountId, name: checked.name },
+  });
   return toLink(linked, new Date());
 }
 
@@ -120,7 +155,14 @@ export async function setValuePerConversion(actorId: string, campaignId: string,
   }
   const out = await recompute(campaignId);
   if (!out) throw APIError.notFound("campaign not found");
-  if (before !== rounded) await audit({ actorId, action: "campaign.metrics_settings_changed", targetType: "campaign", targetId: campaignId, details: { valuePerConversion: { before, after: rounded } } });
+  if (before !== rounded)
+    await audit({
+      actorId,
+      action: "campaign.metrics_settings_changed",
+      targetType: "campaign",
+      targetId: campaignId,
+      details: { valuePerConversion: { before, after: rounded } },
+    });
   return { campaignId, metrics: out.metrics, metricsDetail: out.detail, valuePerConversion: rounded };
 }
 
@@ -134,7 +176,9 @@ export async function refresh(actorId: string, campaignId: string): Promise<Refr
   if (!c) throw APIError.notFound("campaign not found");
   const wait = await store.claimRefresh(campaignId, REFRESH_INTERVAL_SECONDS);
   if (wait > 0) {
-    throw APIError.resourceExhausted(`this campaign's metrics were refreshed moments ago; try again in ${wait} seconds`).withDetails({ retryAfterSeconds: wait });
+    throw APIError.resourceExhausted(`this campaign's metrics were refreshed moments ago; try again in ${wait} seconds`).withDetails({
+      retryAfterSeconds: wait,
+    });
   }
   const accounts = await store.listAdAccounts(campaignId);
   let sync: AdSyncResult[] = [];
@@ -165,7 +209,8 @@ export async function refresh(actorId: string, campaignId: string): Promise<Refr
 /** Stores a delivery from integrations' pollers (idempotent per day) and recomputes the campaign. */
 export async function recordFigures(d: AdFiguresDelivery): Promise<number> {
   for (const day of d.days) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day.date) || Number.isNaN(Date.parse(`${day.date}T00:00:00Z`))) throw APIError.invalidArgument(`date must be YYYY-MM-DD, got ${JSON.stringify(day.date)}`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day.date) || Number.isNaN(Date.parse(`${day.date}T00:00:00Z`)))
+      throw APIError.invalidArgument(`date must be YYYY-MM-DD, got ${JSON.stringify(day.date)}`);
     for (const k of ["impressions", "clicks", "conversions", "spend"] as const) {
       if (!Number.isFinite(day[k]) || day[k] < 0) throw APIError.invalidArgument(`${k} must be a number ≥ 0`);
     }
@@ -191,7 +236,9 @@ export async function recomputeActive(): Promise<{ campaigns: number; failures: 
 }
 
 /** The ads part of a campaign's insights: daily trend, split per platform, pacing. */
-export async function adInsights(c: Campaign): Promise<{ daily: ReturnType<typeof dailyTrend>; platforms: ReturnType<typeof platformSplit>; pacing: ReturnType<typeof budgetPacing> }> {
+export async function adInsights(
+  c: Campaign,
+): Promise<{ daily: ReturnType<typeof dailyTrend>; platforms: ReturnType<typeof platformSplit>; pacing: ReturnType<typeof budgetPacing> }> {
   const now = new Date();
   const { first, last } = campaignDays(c.startDate, c.endDate);
   const { accounts, rows } = await reads.adFigures(c.id, first, last);

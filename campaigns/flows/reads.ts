@@ -53,7 +53,12 @@ export function access(campaignId: string, userId: string): Promise<CampaignAcce
 }
 
 /** One page of the campaigns `memberId` sees (null: every campaign, for admins). */
-export function campaigns(memberId: string | null, status: CampaignStatus | undefined, limit: number, offset: number): Promise<{ campaigns: Campaign[]; total: number }> {
+export function campaigns(
+  memberId: string | null,
+  status: CampaignStatus | undefined,
+  limit: number,
+  offset: number,
+): Promise<{ campaigns: Campaign[]; total: number }> {
   return cached(`list:${memberId ?? "*"}:${status ?? "*"}:${limit}:${offset}`, () => store.listCampaigns({ memberId, status }, limit, offset));
 }
 

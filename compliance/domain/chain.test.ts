@@ -7,7 +7,19 @@ function chain(n: number): StoredEntry[] {
   let prev = GENESIS_HASH;
   for (let i = 1; i <= n; i++) {
     const details = { n: i, who: `person ${i}` };
-    const e = { seq: i, id: `id-${i}`, occurredAt: new Date(1_700_000_000_000 + i), actorId: "u1", action: "thing.done", targetType: "thing", targetId: `t${i}`, requestId: "", service: "test", campaignId: null, detailsHash: detailsHash(details) };
+    const e = {
+      seq: i,
+      id: `id-${i}`,
+      occurredAt: new Date(1_700_000_000_000 + i),
+      actorId: "u1",
+      action: "thing.done",
+      targetType: "thing",
+      targetId: `t${i}`,
+      requestId: "",
+      service: "test",
+      campaignId: null,
+      detailsHash: detailsHash(details),
+    };
     const hash = entryHash(e, prev);
     out.push({ ...e, prevHash: prev, hash, details });
     prev = hash;
@@ -17,7 +29,7 @@ function chain(n: number): StoredEntry[] {
 
 function verify(entries: StoredEntry[], head = { seq: entries.at(-1)?.seq ?? 0, hash: entries.at(-1)?.hash ?? GENESIS_HASH }) {
   const v = new ChainVerifier();
-  entries.forEach((e) => v.add(e));
+  for (const e of entries) v.add(e);
   v.finish(head);
   return v;
 }

@@ -55,7 +55,19 @@ export function detailsHash(details: Record<string, unknown>): string {
  * they did before the flag existed.
  */
 export function entryHash(e: ChainedEntry, prevHash: string): string {
-  const content: unknown[] = [e.seq, e.id, e.occurredAt.toISOString(), e.actorId, e.action, e.targetType, e.targetId, e.requestId, e.service, e.campaignId, e.detailsHash];
+  const content: unknown[] = [
+    e.seq,
+    e.id,
+    e.occurredAt.toISOString(),
+    e.actorId,
+    e.action,
+    e.targetType,
+    e.targetId,
+    e.requestId,
+    e.service,
+    e.campaignId,
+    e.detailsHash,
+  ];
   if (e.userSubmitted) content.push("user-submitted");
   return sha256(`${prevHash}\n${JSON.stringify(content)}`);
 }

@@ -56,16 +56,31 @@ export function isRegulation(value: string): value is Regulation {
 }
 
 export function rulesFor(regulation: Regulation): { id: string; regulation: string; citation: string; requirement: string }[] {
-  return RULES.filter((r) => RULES_OF[regulation].includes(r.regulation)).map((r) => ({ id: r.id, regulation: r.regulation, citation: r.citation, requirement: r.requirement }));
+  return RULES.filter((r) => RULES_OF[regulation].includes(r.regulation)).map((r) => ({
+    id: r.id,
+    regulation: r.regulation,
+    citation: r.citation,
+    requirement: r.requirement,
+  }));
 }
 
 /** Completion-time figures of erasure requests (seconds), over the completed ones. */
-export function erasureTimings(requests: { requestedAt: Date; completedAt: Date | null }[]): { completed: number; pending: number; medianSeconds: number | null; maxSeconds: number | null } {
+export function erasureTimings(requests: { requestedAt: Date; completedAt: Date | null }[]): {
+  completed: number;
+  pending: number;
+  medianSeconds: number | null;
+  maxSeconds: number | null;
+} {
   const durations = requests
     .filter((r) => r.completedAt)
     .map((r) => (r.completedAt!.getTime() - r.requestedAt.getTime()) / 1000)
     .sort((a, b) => a - b);
-  const median = durations.length === 0 ? null : durations.length % 2 ? durations[(durations.length - 1) / 2]! : (durations[durations.length / 2 - 1]! + durations[durations.length / 2]!) / 2;
+  const median =
+    durations.length === 0
+      ? null
+      : durations.length % 2
+        ? durations[(durations.length - 1) / 2]!
+        : (durations[durations.length / 2 - 1]! + durations[durations.length / 2]!) / 2;
   return { completed: durations.length, pending: requests.length - durations.length, medianSeconds: median, maxSeconds: durations.at(-1) ?? null };
 }
 
@@ -81,7 +96,10 @@ export interface CheckEntry {
 }
 
 /** The checks of a period that concern a regulation (a rule of it applied), with the verdicts per rule. */
-export function summariseChecks(regulation: Regulation, entries: CheckEntry[]): { total: number; compliant: number; nonCompliant: number; byRule: { rule: string; applied: number; failed: number }[]; entries: CheckEntry[] } {
+export function summariseChecks(
+  regulation: Regulation,
+  entries: CheckEntry[],
+): { total: number; compliant: number; nonCompliant: number; byRule: { rule: string; applied: number; failed: number }[]; entries: CheckEntry[] } {
   const ruleIds = new Set(rulesFor(regulation).map((r) => r.id));
   const relevant = entries.filter((e) => e.rulesApplied.some((r) => ruleIds.has(r)));
   const byRule = new Map<string, { rule: string; applied: number; failed: number }>();
@@ -94,5 +112,11 @@ export function summariseChecks(regulation: Regulation, entries: CheckEntry[]): 
     }
   }
   const compliant = relevant.filter((e) => e.compliant).length;
-  return { total: relevant.length, compliant, nonCompliant: relevant.length - compliant, byRule: [...byRule.values()].sort((a, b) => (a.rule < b.rule ? -1 : 1)), entries: relevant };
+  return {
+    total: relevant.length,
+    compliant,
+    nonCompliant: relevant.length - compliant,
+    byRule: [...byRule.values()].sort((a, b) => (a.rule < b.rule ? -1 : 1)),
+    entries: relevant,
+  };
 }

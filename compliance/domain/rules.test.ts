@@ -1,7 +1,16 @@
 // The communication rules (pure): for every rule, a communication that passes it and one that fails
 // it; unknown channels and time zones are input errors.
 import { describe, expect, test } from "vitest";
-import { checkCommunication, CheckInputError, hasOptOutInstruction, isEuRegion, localHour, missingDisclaimerElements, RULES, type Communication } from "./rules";
+import {
+  checkCommunication,
+  CheckInputError,
+  hasOptOutInstruction,
+  isEuRegion,
+  localHour,
+  missingDisclaimerElements,
+  RULES,
+  type Communication,
+} from "./rules";
 
 // 15:00 UTC = 10:00 in New York (EST, January), 16:00 in Berlin, 07:00 in Los Angeles.
 const NOON_ISH = new Date("2026-01-15T15:00:00Z");
@@ -24,7 +33,15 @@ const email: Communication = {
   region: "US",
   unsubscribeUrl: "https://rivera.example/u",
 };
-const ad: Communication = { channel: "ad", text: "Vote Rivera. Paid for by Rivera for Senate.", sender: { name: "Rivera for Senate" }, recipients: [], sendAt: NOON_ISH, region: "US", paid: true };
+const ad: Communication = {
+  channel: "ad",
+  text: "Vote Rivera. Paid for by Rivera for Senate.",
+  sender: { name: "Rivera for Senate" },
+  recipients: [],
+  sendAt: NOON_ISH,
+  region: "US",
+  paid: true,
+};
 // A German supporter, the issue's case: a political email on "legitimate interests".
 const german = { id: "de1", region: "DE", consent: { recorded: true } };
 const euEmail: Communication = { ...email, region: "EU", lawfulBasis: "consent", recipients: [german] };
@@ -75,7 +92,13 @@ describe("communication rules", () => {
   });
 
   test("an opted-out recipient is refused (revocation); a missing time zone is a finding", () => {
-    const r = checkCommunication({ ...sms, recipients: [{ ...consenting, consent: { recorded: true, optedOut: true } }, { id: "nz", consent: { recorded: true } }] });
+    const r = checkCommunication({
+      ...sms,
+      recipients: [
+        { ...consenting, consent: { recorded: true, optedOut: true } },
+        { id: "nz", consent: { recorded: true } },
+      ],
+    });
     expect(r.findings.map((f) => [f.rule, f.recipient])).toEqual([
       ["tcpa-revocation", "r1"],
       ["tcpa-quiet-hours", "nz"],
@@ -89,10 +112,15 @@ describe("communication rules", () => {
     expect(checkCommunication({ ...sms, autodialed: true, recipients: [noConsent] }).findings.map((f) => f.rule)).toEqual(["tcpa-consent"]);
     // Person-to-person: no consent rule, but quiet hours and opt-outs still hold.
     const p2p = { ...sms, autodialed: false };
-    expect(checkCommunication({ ...p2p, recipients: [noConsent] })).toMatchObject({ compliant: true, rulesApplied: ["tcpa-revocation", "tcpa-quiet-hours", "ctia-opt-out"] });
+    expect(checkCommunication({ ...p2p, recipients: [noConsent] })).toMatchObject({
+      compliant: true,
+      rulesApplied: ["tcpa-revocation", "tcpa-quiet-hours", "ctia-opt-out"],
+    });
     const late = new Date("2026-01-16T03:30:00Z"); // 22:30 New York
     expect(checkCommunication({ ...p2p, sendAt: late, recipients: [noConsent] }).findings.map((f) => f.rule)).toEqual(["tcpa-quiet-hours"]);
-    expect(checkCommunication({ ...p2p, recipients: [{ ...noConsent, consent: { recorded: false, optedOut: true } }] }).findings.map((f) => f.rule)).toEqual(["tcpa-revocation"]);
+    expect(checkCommunication({ ...p2p, recipients: [{ ...noConsent, consent: { recorded: false, optedOut: true } }] }).findings.map((f) => f.rule)).toEqual([
+      "tcpa-revocation",
+    ]);
   });
 
   test("GDPR applies to EU recipients too, and consent as a basis needs recorded consent", () => {
@@ -105,7 +133,9 @@ describe("communication rules", () => {
 
   test("non-commercial email and unpaid posts skip the rules that do not apply", () => {
     expect(checkCommunication({ ...email, commercial: false, sender: { name: "x" }, unsubscribeUrl: undefined, text: "Paid for by X" }).compliant).toBe(true);
-    expect(checkCommunication({ channel: "post", text: "Great rally!", sender: { name: "x" }, recipients: [], sendAt: NOON_ISH, region: "US" }).rulesApplied).toEqual([]);
+    expect(
+      checkCommunication({ channel: "post", text: "Great rally!", sender: { name: "x" }, recipients: [], sendAt: NOON_ISH, region: "US" }).rulesApplied,
+    ).toEqual([]);
   });
 
   test("the issue's German case: a political email on legitimate interests is not compliant (Art. 9, ePrivacy Art. 13)", () => {
@@ -118,10 +148,16 @@ describe("communication rules", () => {
     expect(r.findings[0]!.message).toMatch(/legitimate_interests does not lift Art. 9/);
     // With recorded explicit consent it passes; a member of the party needs no Art. 9 consent (9(2)(d)) but still ePrivacy consent.
     expect(checkCommunication({ ...email, lawfulBasis: "consent", recipients: [german] }).compliant).toBe(true);
-    const member = checkCommunication({ ...email, lawfulBasis: "legitimate_interests", recipients: [{ id: "m1", region: "DE", member: true, consent: { recorded: true } }] });
+    const member = checkCommunication({
+      ...email,
+      lawfulBasis: "legitimate_interests",
+      recipients: [{ id: "m1", region: "DE", member: true, consent: { recorded: true } }],
+    });
     expect(member.compliant).toBe(true);
     // A non-political message is not special-category.
-    expect(checkCommunication({ ...email, political: false, lawfulBasis: "legitimate_interests", recipients: [{ id: "de1", region: "DE" }] }).rulesApplied).not.toContain("gdpr-special-category");
+    expect(
+      checkCommunication({ ...email, political: false, lawfulBasis: "legitimate_interests", recipients: [{ id: "de1", region: "DE" }] }).rulesApplied,
+    ).not.toContain("gdpr-special-category");
   });
 
   test("FEC disclaimers by sender type (11 CFR 110.11(b)(1)-(3))", () => {
@@ -136,14 +172,21 @@ describe("communication rules", () => {
     expect(onlyPaid.findings[0]!.message).toMatch(/110\.11\(b\)\(3\).*not authorized by any candidate.*street address, telephone number or web address/);
     const full = "Paid for by Keystone Future PAC, 200 Market St, Harrisburg, PA. Not authorized by any candidate or candidate's committee.";
     expect(checkCommunication({ ...ad, text: full, sender: pac }).compliant).toBe(true);
-    expect(missingDisclaimerElements("Paid for by Keystone Future PAC (keystonefuture.org). Not authorized by any candidate or candidate's committee.", pac)).toEqual([]);
+    expect(
+      missingDisclaimerElements("Paid for by Keystone Future PAC (keystonefuture.org). Not authorized by any candidate or candidate's committee.", pac),
+    ).toEqual([]);
     expect(missingDisclaimerElements("Paid for by Keystone Future PAC, 717-555-0142. Not authorized by any candidate.", pac)).toEqual([]);
     // (b)(2) a party, authorized by the candidate.
     const party = { name: "Ohio Democratic Party", type: "party", authorized: true };
     expect(missingDisclaimerElements("Paid for by the Ohio Democratic Party and authorized by Rivera for Senate.", party)).toEqual([]);
     expect(missingDisclaimerElements("Paid for by the Ohio Democratic Party.", party)).toEqual([expect.stringMatching(/authorized/)]);
     // Other payers follow the same split; the payer must be the one named.
-    expect(missingDisclaimerElements("Paid for by Jane Doe, janedoe.com. Not authorized by any candidate or candidate's committee.", { name: "Jane Doe", type: "other" })).toEqual([]);
+    expect(
+      missingDisclaimerElements("Paid for by Jane Doe, janedoe.com. Not authorized by any candidate or candidate's committee.", {
+        name: "Jane Doe",
+        type: "other",
+      }),
+    ).toEqual([]);
     expect(missingDisclaimerElements("Paid for by Someone Else", committee)).toEqual([expect.stringMatching(/Rivera for Senate/)]);
     expect(() => checkCommunication({ ...ad, sender: { name: "x", type: "superhero" } })).toThrow(CheckInputError);
   });
@@ -164,9 +207,12 @@ describe("communication rules", () => {
     expect(hasOptOutInstruction(`Rally at 7, Main St. ${text}`)).toBe(true);
   });
 
-  test.each(["Rally at 7, Main St.", "We will never stop fighting for you", "Don't stop believing", "Text me at 555-0100", "Stop by our office"])("%j is no opt-out instruction", (text) => {
-    expect(hasOptOutInstruction(text)).toBe(false);
-  });
+  test.each(["Rally at 7, Main St.", "We will never stop fighting for you", "Don't stop believing", "Text me at 555-0100", "Stop by our office"])(
+    "%j is no opt-out instruction",
+    (text) => {
+      expect(hasOptOutInstruction(text)).toBe(false);
+    },
+  );
 
   test("an unknown channel or time zone is an input error", () => {
     expect(() => checkCommunication({ ...sms, channel: "fax" })).toThrow(CheckInputError);

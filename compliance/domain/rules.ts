@@ -85,7 +85,35 @@ export class CheckInputError extends Error {
   override readonly name = "CheckInputError";
 }
 
-const EU = new Set(["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"]);
+const EU = new Set([
+  "AT",
+  "BE",
+  "BG",
+  "HR",
+  "CY",
+  "CZ",
+  "DK",
+  "EE",
+  "FI",
+  "FR",
+  "DE",
+  "GR",
+  "HU",
+  "IE",
+  "IT",
+  "LV",
+  "LT",
+  "LU",
+  "MT",
+  "NL",
+  "PL",
+  "PT",
+  "RO",
+  "SK",
+  "SI",
+  "ES",
+  "SE",
+]);
 
 /** True for "EU", "EU-…", or an EU member state's ISO code (optionally with a subdivision: "DE-BY"). */
 export function isEuRegion(region: string | undefined): boolean {
@@ -112,7 +140,8 @@ const PAID_FOR_BY = /\bpaid\s+for\s+by\s+\S+/i;
 const AUTHORIZED_BY = /\bauthori[sz]ed\s+by\s+\S+/i;
 const NOT_AUTHORIZED = /\bnot\s+authori[sz]ed\s+by\s+any\s+candidate(\s+or\s+candidate'?s?\s+committee)?/i;
 /** How to reach the payer (§ 110.11(b)(3)): a street address, a telephone number or a web address. */
-const STREET_ADDRESS = /\b\d{1,6}\s+(?:[A-Z0-9][\w.'-]*\s+){1,5}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Pl|Place|Ct|Court|Pkwy|Parkway|Hwy|Highway|Sq|Square|Ter|Terrace)\b\.?/i;
+const STREET_ADDRESS =
+  /\b\d{1,6}\s+(?:[A-Z0-9][\w.'-]*\s+){1,5}(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Pl|Place|Ct|Court|Pkwy|Parkway|Hwy|Highway|Sq|Square|Ter|Terrace)\b\.?/i;
 const PHONE = /(?:\+?1[\s.-]?)?\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b/;
 const WEB_ADDRESS = /\b(?:https?:\/\/)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|us|gov|info|co|io|vote|party|pac)\b/i;
 /**
@@ -136,7 +165,8 @@ export function hasOptOutInstruction(text: string): boolean {
 /** The sender's type ("candidate_committee" when not given); CheckInputError for an unknown one. */
 export function senderType(s: Sender): SenderType {
   const t = (s.type ?? "candidate_committee").trim().toLowerCase();
-  if (!(SENDER_TYPES as readonly string[]).includes(t)) throw new CheckInputError(`unknown sender.type ${JSON.stringify(s.type)}: use one of ${SENDER_TYPES.join(", ")}`);
+  if (!(SENDER_TYPES as readonly string[]).includes(t))
+    throw new CheckInputError(`unknown sender.type ${JSON.stringify(s.type)}: use one of ${SENDER_TYPES.join(", ")}`);
   return t as SenderType;
 }
 
@@ -154,11 +184,13 @@ export function missingDisclaimerElements(text: string, sender: Sender): string[
   else if (name && !text.toLowerCase().includes(name.toLowerCase())) missing.push(`the payer's full name as registered (${name})`);
   if (type === "candidate_committee") return missing;
   if (sender.authorized === true) {
-    if (!AUTHORIZED_BY.test(text) || NOT_AUTHORIZED.test(text)) missing.push('that the candidate authorized it ("and authorized by <candidate> for <office>" / "Authorized by <committee>")');
+    if (!AUTHORIZED_BY.test(text) || NOT_AUTHORIZED.test(text))
+      missing.push('that the candidate authorized it ("and authorized by <candidate> for <office>" / "Authorized by <committee>")');
     return missing;
   }
   if (!NOT_AUTHORIZED.test(text)) missing.push("that it is not authorized by any candidate or candidate's committee");
-  if (!STREET_ADDRESS.test(text) && !PHONE.test(text) && !WEB_ADDRESS.test(text)) missing.push("the payer's permanent street address, telephone number or web address");
+  if (!STREET_ADDRESS.test(text) && !PHONE.test(text) && !WEB_ADDRESS.test(text))
+    missing.push("the payer's permanent street address, telephone number or web address");
   return missing;
 }
 
@@ -178,7 +210,8 @@ const isMessage = (c: { channel: Channel }) => c.channel === "sms" || c.channel 
 const isElectronicMail = (c: { channel: Channel }) => c.channel === "email" || isMessage(c);
 const isPolitical = (c: Communication) => c.political !== false;
 /** The EU recipients of a communication: those in the EU, or all of them when it targets the EU. */
-const euRecipients = (c: Communication) => c.recipients.map((r, i) => ({ r, i })).filter(({ r }) => isEuRegion(r.region) || (!r.region && isEuRegion(c.region)));
+const euRecipients = (c: Communication) =>
+  c.recipients.map((r, i) => ({ r, i })).filter(({ r }) => isEuRegion(r.region) || (!r.region && isEuRegion(c.region)));
 
 /** The rule set. Order is the order of findings. */
 export const RULES: readonly Rule[] = [
@@ -195,17 +228,31 @@ export const RULES: readonly Rule[] = [
       const what = c.channel === "post" ? "paid post" : c.channel;
       const type = senderType(c.sender);
       const clause = type === "candidate_committee" ? "(b)(1)" : c.sender.authorized ? "(b)(2)" : "(b)(3)";
-      return [{ message: `the ${what}'s disclaimer (11 CFR § 110.11${clause}, ${type.replace("_", " ")}${type === "candidate_committee" ? "" : c.sender.authorized ? ", authorized" : ", not authorized"}) lacks ${missing.join("; ")}` }];
+      return [
+        {
+          message: `the ${what}'s disclaimer (11 CFR § 110.11${clause}, ${type.replace("_", " ")}${type === "candidate_committee" ? "" : c.sender.authorized ? ", authorized" : ", not authorized"}) lacks ${missing.join("; ")}`,
+        },
+      ];
     },
   },
   {
     id: "tcpa-consent",
     regulation: "TCPA",
     citation: "47 U.S.C. § 227(b)(1)(A)(iii); 47 CFR § 64.1200(a)(1)(iii), (a)(2)",
-    requirement: "Autodialed or mass SMS/WhatsApp (autodialed, the default) only to recipients with recorded prior express consent; a person-to-person text (autodialed: false) needs none.",
+    requirement:
+      "Autodialed or mass SMS/WhatsApp (autodialed, the default) only to recipients with recorded prior express consent; a person-to-person text (autodialed: false) needs none.",
     applies: (c) => isMessage(c) && c.autodialed !== false,
     check: (c) =>
-      c.recipients.flatMap((r, i) => (r.consent?.recorded ? [] : [{ recipient: recipientName(r, i), message: `no recorded prior express consent for recipient ${recipientName(r, i)} (required for an autodialed or mass text)` }])),
+      c.recipients.flatMap((r, i) =>
+        r.consent?.recorded
+          ? []
+          : [
+              {
+                recipient: recipientName(r, i),
+                message: `no recorded prior express consent for recipient ${recipientName(r, i)} (required for an autodialed or mass text)`,
+              },
+            ],
+      ),
   },
   {
     id: "tcpa-revocation",
@@ -213,7 +260,10 @@ export const RULES: readonly Rule[] = [
     citation: "47 CFR § 64.1200(a)(10)",
     requirement: "No SMS/WhatsApp, autodialed or person-to-person, to a recipient who has revoked consent (replied STOP or otherwise opted out).",
     applies: isMessage,
-    check: (c) => c.recipients.flatMap((r, i) => (r.consent?.optedOut ? [{ recipient: recipientName(r, i), message: `recipient ${recipientName(r, i)} has opted out` }] : [])),
+    check: (c) =>
+      c.recipients.flatMap((r, i) =>
+        r.consent?.optedOut ? [{ recipient: recipientName(r, i), message: `recipient ${recipientName(r, i)} has opted out` }] : [],
+      ),
   },
   {
     id: "tcpa-quiet-hours",
@@ -223,10 +273,16 @@ export const RULES: readonly Rule[] = [
     applies: isMessage,
     check: (c) =>
       c.recipients.flatMap((r, i) => {
-        if (!r.timeZone?.trim()) return [{ recipient: recipientName(r, i), message: `recipient ${recipientName(r, i)} has no time zone: quiet hours cannot be checked` }];
+        if (!r.timeZone?.trim())
+          return [{ recipient: recipientName(r, i), message: `recipient ${recipientName(r, i)} has no time zone: quiet hours cannot be checked` }];
         const hour = localHour(c.sendAt, r.timeZone.trim());
         return hour >= QUIET_HOURS.from || hour < QUIET_HOURS.until
-          ? [{ recipient: recipientName(r, i), message: `it is ${String(hour).padStart(2, "0")}:xx for recipient ${recipientName(r, i)} (${r.timeZone}): send between 08:00 and 21:00 local time` }]
+          ? [
+              {
+                recipient: recipientName(r, i),
+                message: `it is ${String(hour).padStart(2, "0")}:xx for recipient ${recipientName(r, i)} (${r.timeZone}): send between 08:00 and 21:00 local time`,
+              },
+            ]
           : [];
       }),
   },
@@ -236,7 +292,8 @@ export const RULES: readonly Rule[] = [
     citation: "CTIA Messaging Principles and Best Practices § 5.1.1-5.1.2; 47 CFR § 64.1200(a)(9)",
     requirement: 'SMS/WhatsApp include opt-out instructions in any clear form ("Reply STOP to opt out", "Txt STOP 2 quit", "Text STOP to end", "STOP to end").',
     applies: isMessage,
-    check: (c) => (hasOptOutInstruction(c.text) ? [] : [{ message: 'the message must tell recipients how to opt out (e.g. "Reply STOP to opt out", "Txt STOP 2 quit")' }]),
+    check: (c) =>
+      hasOptOutInstruction(c.text) ? [] : [{ message: 'the message must tell recipients how to opt out (e.g. "Reply STOP to opt out", "Txt STOP 2 quit")' }],
   },
   {
     id: "can-spam-address",
@@ -244,7 +301,8 @@ export const RULES: readonly Rule[] = [
     citation: "15 U.S.C. § 7704(a)(5)(A)(iii)",
     requirement: "Commercial email shows the sender's valid physical postal address.",
     applies: (c) => c.channel === "email" && c.commercial !== false,
-    check: (c) => (c.sender.physicalAddress?.trim() ? [] : [{ message: "a commercial email must include the sender's physical postal address (sender.physicalAddress)" }]),
+    check: (c) =>
+      c.sender.physicalAddress?.trim() ? [] : [{ message: "a commercial email must include the sender's physical postal address (sender.physicalAddress)" }],
   },
   {
     id: "can-spam-unsubscribe",
@@ -252,21 +310,28 @@ export const RULES: readonly Rule[] = [
     citation: "15 U.S.C. § 7704(a)(3), (a)(5)(A)(ii)",
     requirement: "Commercial email offers a working unsubscribe mechanism.",
     applies: (c) => c.channel === "email" && c.commercial !== false,
-    check: (c) => (c.unsubscribeUrl?.trim() || UNSUBSCRIBE.test(c.text) ? [] : [{ message: "a commercial email must offer a way to unsubscribe (unsubscribeUrl or an unsubscribe notice)" }]),
+    check: (c) =>
+      c.unsubscribeUrl?.trim() || UNSUBSCRIBE.test(c.text)
+        ? []
+        : [{ message: "a commercial email must offer a way to unsubscribe (unsubscribeUrl or an unsubscribe notice)" }],
   },
   {
     id: "gdpr-lawful-basis",
     regulation: "GDPR",
     citation: "Regulation (EU) 2016/679, Art. 6(1)",
-    requirement: "Processing personal data of EU residents has a lawful basis under Art. 6(1); with consent as the basis, each recipient's consent is recorded.",
+    requirement:
+      "Processing personal data of EU residents has a lawful basis under Art. 6(1); with consent as the basis, each recipient's consent is recorded.",
     applies: (c) => isEuRegion(c.region) || c.recipients.some((r) => isEuRegion(r.region)),
     check: (c) => {
       const basis = c.lawfulBasis?.trim();
       if (!basis) return [{ message: `EU residents' personal data needs a lawful basis (lawfulBasis: ${LAWFUL_BASES.join(", ")})` }];
-      if (!(LAWFUL_BASES as readonly string[]).includes(basis)) return [{ message: `"${basis}" is not a lawful basis under Art. 6(1) (${LAWFUL_BASES.join(", ")})` }];
+      if (!(LAWFUL_BASES as readonly string[]).includes(basis))
+        return [{ message: `"${basis}" is not a lawful basis under Art. 6(1) (${LAWFUL_BASES.join(", ")})` }];
       if (basis !== "consent") return [];
       return c.recipients.flatMap((r, i) =>
-        (isEuRegion(r.region) || isEuRegion(c.region)) && !r.consent?.recorded ? [{ recipient: recipientName(r, i), message: `lawful basis is consent, but none is recorded for recipient ${recipientName(r, i)}` }] : [],
+        (isEuRegion(r.region) || isEuRegion(c.region)) && !r.consent?.recorded
+          ? [{ recipient: recipientName(r, i), message: `lawful basis is consent, but none is recorded for recipient ${recipientName(r, i)}` }]
+          : [],
       );
     },
   },
@@ -281,19 +346,35 @@ export const RULES: readonly Rule[] = [
       euRecipients(c).flatMap(({ r, i }) => {
         if (r.member) return [];
         if (c.lawfulBasis?.trim() === "consent" && r.consent?.recorded && !r.consent.optedOut) return [];
-        const why = c.lawfulBasis?.trim() && c.lawfulBasis.trim() !== "consent" ? `lawful basis ${c.lawfulBasis.trim()} does not lift Art. 9's prohibition` : "no explicit consent is recorded";
-        return [{ recipient: recipientName(r, i), message: `recipient ${recipientName(r, i)} is in the EU and a political message reveals political opinions: ${why} (explicit consent, or membership of the political body, is required)` }];
+        const why =
+          c.lawfulBasis?.trim() && c.lawfulBasis.trim() !== "consent"
+            ? `lawful basis ${c.lawfulBasis.trim()} does not lift Art. 9's prohibition`
+            : "no explicit consent is recorded";
+        return [
+          {
+            recipient: recipientName(r, i),
+            message: `recipient ${recipientName(r, i)} is in the EU and a political message reveals political opinions: ${why} (explicit consent, or membership of the political body, is required)`,
+          },
+        ];
       }),
   },
   {
     id: "eprivacy-consent",
     regulation: "ePrivacy",
     citation: "Directive 2002/58/EC, Art. 13(1) and 13(3)",
-    requirement: "Unsolicited electronic messages (email, SMS, WhatsApp) for political campaigning to EU recipients need their prior consent, and none after they object.",
+    requirement:
+      "Unsolicited electronic messages (email, SMS, WhatsApp) for political campaigning to EU recipients need their prior consent, and none after they object.",
     applies: (c) => isElectronicMail(c) && isPolitical(c) && euRecipients(c).length > 0,
     check: (c) =>
       euRecipients(c).flatMap(({ r, i }) =>
-        r.consent?.recorded && !r.consent.optedOut ? [] : [{ recipient: recipientName(r, i), message: `recipient ${recipientName(r, i)} is in the EU: an electronic political message needs their prior consent${r.consent?.optedOut ? " (they have objected)" : ""}` }],
+        r.consent?.recorded && !r.consent.optedOut
+          ? []
+          : [
+              {
+                recipient: recipientName(r, i),
+                message: `recipient ${recipientName(r, i)} is in the EU: an electronic political message needs their prior consent${r.consent?.optedOut ? " (they have objected)" : ""}`,
+              },
+            ],
       ),
   },
 ];
@@ -309,7 +390,8 @@ export interface CheckResult {
 /** Runs every applicable rule. Throws CheckInputError for an unknown channel or time zone. */
 export function checkCommunication(c: Communication): CheckResult {
   const channel = c.channel?.trim().toLowerCase();
-  if (!(CHANNELS as readonly string[]).includes(channel)) throw new CheckInputError(`unknown channel ${JSON.stringify(c.channel)}: use one of ${CHANNELS.join(", ")}`);
+  if (!(CHANNELS as readonly string[]).includes(channel))
+    throw new CheckInputError(`unknown channel ${JSON.stringify(c.channel)}: use one of ${CHANNELS.join(", ")}`);
   if (Number.isNaN(new Date(c.sendAt).getTime())) throw new CheckInputError("sendAt must be a valid time");
   senderType(c.sender ?? { name: "" });
   const comm = { ...c, channel: channel as Channel, sendAt: new Date(c.sendAt) };

@@ -50,7 +50,10 @@ describe("a user's entry", () => {
       targetId: CAMPAIGN,
       details: {},
     });
-    expect(checkSubmittedEntry({ action: "outreach.call_made", targetType: "Campaign", targetId: CAMPAIGN.toUpperCase() }, CALLER)).toMatchObject({ campaignId: CAMPAIGN, targetId: CAMPAIGN });
+    expect(checkSubmittedEntry({ action: "outreach.call_made", targetType: "Campaign", targetId: CAMPAIGN.toUpperCase() }, CALLER)).toMatchObject({
+      campaignId: CAMPAIGN,
+      targetId: CAMPAIGN,
+    });
     // About someone, within a campaign: the campaign goes into details, where the store files it.
     expect(checkSubmittedEntry({ action: "volunteer.briefed", campaignId: CAMPAIGN, targetType: "person", targetId: "p-1" }, CALLER)).toEqual({
       action: "volunteer.briefed",
@@ -59,8 +62,12 @@ describe("a user's entry", () => {
       targetId: "p-1",
       details: { campaignId: CAMPAIGN },
     });
-    expect(checkSubmittedEntry({ action: "a.b", campaignId: CAMPAIGN, targetType: "campaign", targetId: OTHER }, CALLER)).toEqual({ problem: expect.stringMatching(/same campaign/) });
-    expect(checkSubmittedEntry({ action: "a.b", campaignId: CAMPAIGN, details: { campaignId: OTHER } }, CALLER)).toEqual({ problem: expect.stringMatching(/same campaign/) });
+    expect(checkSubmittedEntry({ action: "a.b", campaignId: CAMPAIGN, targetType: "campaign", targetId: OTHER }, CALLER)).toEqual({
+      problem: expect.stringMatching(/same campaign/),
+    });
+    expect(checkSubmittedEntry({ action: "a.b", campaignId: CAMPAIGN, details: { campaignId: OTHER } }, CALLER)).toEqual({
+      problem: expect.stringMatching(/same campaign/),
+    });
     expect(checkSubmittedEntry({ action: "a.b", details: { campaignId: 7 } }, CALLER)).toEqual({ problem: expect.stringMatching(/UUID|same campaign/) });
     expect(checkSubmittedEntry({ action: "a.b", campaignId: "nope" }, CALLER)).toEqual({ problem: "campaignId must be a campaign's UUID" });
     expect(checkSubmittedEntry({ action: "a.b", targetType: "campaign" }, CALLER)).toEqual({ problem: expect.stringMatching(/campaign target needs/) });
@@ -69,7 +76,9 @@ describe("a user's entry", () => {
   test("without a campaign the entry is about its target, or the caller (the endpoint lets only admins do that)", () => {
     expect(checkSubmittedEntry({ action: "a.b" }, CALLER)).toMatchObject({ campaignId: null, targetType: "user", targetId: CALLER });
     expect(checkSubmittedEntry({ action: "a.b", targetId: "x" }, CALLER)).toEqual({ problem: "targetType and targetId go together" });
-    expect(checkSubmittedEntry({ action: "a.b", targetType: "user", targetId: "a\u0000" }, CALLER)).toEqual({ problem: "targetId contains a control character" });
+    expect(checkSubmittedEntry({ action: "a.b", targetType: "user", targetId: "a\u0000" }, CALLER)).toEqual({
+      problem: "targetId contains a control character",
+    });
     expect(checkSubmittedEntry({ action: "a.b", targetType: "has space", targetId: "x" }, CALLER)).toEqual({ problem: expect.stringMatching(/targetType/) });
   });
 });

@@ -67,7 +67,9 @@ export function detailsProblem(details: unknown): string | null {
     if (value === null || typeof value !== "object") continue;
     if (depth > MAX_DETAILS_DEPTH) return `details may be nested at most ${MAX_DETAILS_DEPTH} levels deep (${path} is deeper)`;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => stack.push({ value: v, depth: depth + 1, path: `${path}[${i}]` }));
+      value.forEach((v, i) => {
+        stack.push({ value: v, depth: depth + 1, path: `${path}[${i}]` });
+      });
       continue;
     }
     for (const [k, v] of Object.entries(value)) {
@@ -92,7 +94,9 @@ export function checkSubmittedEntry(req: SubmittedEntryInput, callerId: string):
   const action = req.action.trim();
   if (!ACTION.test(action)) return { problem: 'action must look like "thing.verb" (letters, digits, "_", "-", dot-separated)' };
   if (isServiceAction(action)) {
-    return { problem: `"${action.split(".")[0]}.*" actions are recorded by the services themselves; describe what you did in another namespace, e.g. "outreach.call_made"` };
+    return {
+      problem: `"${action.split(".")[0]}.*" actions are recorded by the services themselves; describe what you did in another namespace, e.g. "outreach.call_made"`,
+    };
   }
   const details = req.details ?? {};
   const problem = detailsProblem(details);
@@ -117,7 +121,8 @@ export function checkSubmittedEntry(req: SubmittedEntryInput, callerId: string):
   const campaignId = named[0] ?? null;
   if (campaignId !== null) {
     if (!isUuid(campaignId)) return { problem: "campaignId must be a campaign's UUID" };
-    if (named.some((c) => c.toLowerCase() !== campaignId.toLowerCase())) return { problem: "campaignId, a campaign target and details.campaignId must name the same campaign" };
+    if (named.some((c) => c.toLowerCase() !== campaignId.toLowerCase()))
+      return { problem: "campaignId, a campaign target and details.campaignId must name the same campaign" };
   }
 
   const campaign = campaignId?.toLowerCase() ?? null;

@@ -36,7 +36,9 @@ export async function check(caller: NonNullable<AuthData>, req: ComplianceCheckR
     throw err;
   }
   // The text itself is not kept (it may hold personal data): its fingerprint ties the entry to it.
-  const fingerprint = createHash("sha256").update(JSON.stringify({ channel: data.channel, text: data.text, sender: data.sender })).digest("hex");
+  const fingerprint = createHash("sha256")
+    .update(JSON.stringify({ channel: data.channel, text: data.text, sender: data.sender }))
+    .digest("hex");
   const checkId = await auditOwn({
     actorId: caller.userID,
     action: CHECK_ACTION,
@@ -52,5 +54,11 @@ export async function check(caller: NonNullable<AuthData>, req: ComplianceCheckR
       findings: result.findings.map((f) => ({ rule: f.rule, regulation: f.regulation, ...(f.recipient ? { recipient: f.recipient } : {}) })),
     },
   });
-  return { compliant: result.compliant, issues: result.findings.map((f) => `${f.message} [${f.regulation}: ${f.citation}]`), findings: result.findings, rulesApplied: result.rulesApplied, checkId };
+  return {
+    compliant: result.compliant,
+    issues: result.findings.map((f) => `${f.message} [${f.regulation}: ${f.citation}]`),
+    findings: result.findings,
+    rulesApplied: result.rulesApplied,
+    checkId,
+  };
 }

@@ -68,13 +68,20 @@ test("a service that is down keeps the request pending and is retried until it a
     // intelligence fails (its database refuses connections) and waits for its retry.
     const intelTask = async () => (await compliance.getDataDeletion({ requestId }, as(admin))).services.find((t) => t.service === "intelligence")!;
     await expect
-      .poll(async () => {
-        await retryNow(requestId);
-        await compliance.processErasures();
-        const s = await compliance.getDataDeletion({ requestId }, as(admin));
-        const others = s.services.filter((t) => t.service !== "intelligence" && t.service !== "auth");
-        return others.length === ERASURE_SERVICES.length - 2 && others.every((t) => t.status === "done") && Boolean(s.services.find((t) => t.service === "intelligence")?.lastError);
-      }, { timeout: 30_000, interval: 50 })
+      .poll(
+        async () => {
+          await retryNow(requestId);
+          await compliance.processErasures();
+          const s = await compliance.getDataDeletion({ requestId }, as(admin));
+          const others = s.services.filter((t) => t.service !== "intelligence" && t.service !== "auth");
+          return (
+            others.length === ERASURE_SERVICES.length - 2 &&
+            others.every((t) => t.status === "done") &&
+            Boolean(s.services.find((t) => t.service === "intelligence")?.lastError)
+          );
+        },
+        { timeout: 30_000, interval: 50 },
+      )
       .toBe(true);
     const pending = await compliance.getDataDeletion({ requestId }, as(admin));
     expect(pending.status).toBe("pending");
@@ -92,13 +99,25 @@ test("a service that is down keeps the request pending and is retried until it a
   }
 
   // Back up (once intelligence's pool connects again): the next retry erases, and the request completes.
-  await expect.poll(() => intelligenceDb.queryRow`SELECT 1 AS ok`.then(() => true, () => false), { timeout: 10_000, interval: 50 }).toBe(true);
   await expect
-    .poll(async () => {
-      await retryNow(requestId);
-      await compliance.processErasures();
-      return (await compliance.getDataDeletion({ requestId }, as(admin))).status;
-    }, { timeout: 30_000, interval: 50 })
+    .poll(
+      () =>
+        intelligenceDb.queryRow`SELECT 1 AS ok`.then(
+          () => true,
+          () => false,
+        ),
+      { timeout: 10_000, interval: 50 },
+    )
+    .toBe(true);
+  await expect
+    .poll(
+      async () => {
+        await retryNow(requestId);
+        await compliance.processErasures();
+        return (await compliance.getDataDeletion({ requestId }, as(admin))).status;
+      },
+      { timeout: 30_000, interval: 50 },
+    )
     .toBe("completed");
   const done = await compliance.getDataDeletion({ requestId }, as(admin));
   expect(done.services.find((t) => t.service === "intelligence")).toMatchObject({ status: "done", erased: { chat_messages: 2, documents: 1 } });

@@ -30,10 +30,13 @@ async function user(role: Role, email = `era-${++n}@example.org`): Promise<Profi
 /** Runs erasure passes (as the retry cron job would) until the request completes. */
 async function settle(requestId: string, by: Profile) {
   await expect
-    .poll(async () => {
-      await compliance.processErasures();
-      return (await compliance.getDataDeletion({ requestId }, as(by))).status;
-    }, { timeout: 20_000, interval: 50 })
+    .poll(
+      async () => {
+        await compliance.processErasures();
+        return (await compliance.getDataDeletion({ requestId }, as(by))).status;
+      },
+      { timeout: 20_000, interval: 50 },
+    )
     .toBe("completed");
   return compliance.getDataDeletion({ requestId }, as(by));
 }
@@ -52,12 +55,26 @@ describe("erasure requests", () => {
     await campaigns.addCampaignMember({ id: campaignId, userId: subject.id }, as(manager));
     await campaigns.addCampaignContact({ id: campaignId, name: "Maria", channel: "EMAIL", address: email.toUpperCase(), minSeverity: "LOW" }, as(manager));
     await monitoring.createMonitoringConfig(
-      { campaignId, keywords: ["Rivera"], competitors: [], influencers: [], platforms: ["twitter"], alertThresholds: { sentimentDrop: -0.3, mentionSpike: 5, crisisScore: 0.8, engagementDrop: -0.5 }, refreshInterval: 300 },
+      {
+        campaignId,
+        keywords: ["Rivera"],
+        competitors: [],
+        influencers: [],
+        platforms: ["twitter"],
+        alertThresholds: { sentimentDrop: -0.3, mentionSpike: 5, crisisScore: 0.8, engagementDrop: -0.5 },
+        refreshInterval: 300,
+      },
       as(subject),
     );
-    const raised = await alerting.sendCrisisAlert({ campaignId, crisisScore: 0.9, triggers: ["t"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.5, recommendedActions: [] }, as(manager));
+    const raised = await alerting.sendCrisisAlert(
+      { campaignId, crisisScore: 0.9, triggers: ["t"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.5, recommendedActions: [] },
+      as(manager),
+    );
     expect(raised.deliveries).toBeGreaterThan(0);
-    await compliance.createAuditLog({ action: "profile.viewed", campaignId, targetType: "user", targetId: subject.id, details: { phone: "+14155550123", email } }, as(manager));
+    await compliance.createAuditLog(
+      { action: "profile.viewed", campaignId, targetType: "user", targetId: subject.id, details: { phone: "+14155550123", email } },
+      as(manager),
+    );
     // Before: the person is everywhere.
     expect(await alertingStore.deliveriesTo([email])).toBe(1);
     expect(await campaignsStore.personalDataOf(subject.id, [email])).toEqual({ memberships: 1, contacts: 1 });
@@ -78,7 +95,12 @@ describe("erasure requests", () => {
     for (const s of status.services.filter((s) => s.service !== "auth")) expect(s.completedAt!.getTime()).toBeLessThanOrEqual(auth_.completedAt!.getTime());
 
     // After: nothing personal is left in any database.
-    expect(await authStore.personalDataOf(subject.id)).toEqual({ email: `erased-${subject.id}@erased.invalid`, name: "Erased user", sessions: 0, identities: 0 });
+    expect(await authStore.personalDataOf(subject.id)).toEqual({
+      email: `erased-${subject.id}@erased.invalid`,
+      name: "Erased user",
+      sessions: 0,
+      identities: 0,
+    });
     expect(await authStore.accountAddresses(subject.id)).toEqual([]);
     expect(await campaignsStore.personalDataOf(subject.id, [email])).toEqual({ memberships: 0, contacts: 0 });
     expect(await alertingStore.deliveriesTo([email])).toBe(0);
@@ -115,11 +137,17 @@ describe("erasure requests", () => {
     // The only admin asks to be erased: auth refuses (the platform needs an admin) while the others erase.
     const { requestId } = await compliance.requestDataDeletion({ userId: admin.id, reason: "stepping down" }, as(admin));
     await expect
-      .poll(async () => {
-        await compliance.processErasures();
-        const s = await compliance.getDataDeletion({ requestId }, as(admin));
-        return s.services.filter((t) => t.status === "done").length === ERASURE_SERVICES.length - 1 && Boolean(s.services.find((t) => t.service === "auth")?.lastError);
-      }, { timeout: 20_000, interval: 50 })
+      .poll(
+        async () => {
+          await compliance.processErasures();
+          const s = await compliance.getDataDeletion({ requestId }, as(admin));
+          return (
+            s.services.filter((t) => t.status === "done").length === ERASURE_SERVICES.length - 1 &&
+            Boolean(s.services.find((t) => t.service === "auth")?.lastError)
+          );
+        },
+        { timeout: 20_000, interval: 50 },
+      )
       .toBe(true);
     const stuck = await compliance.getDataDeletion({ requestId }, as(admin));
     expect(stuck.status).toBe("pending");

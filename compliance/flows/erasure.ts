@@ -31,7 +31,13 @@ export async function requestErasure(caller: NonNullable<AuthData>, req: DataDel
   const contact = await auth.getAccountContact({ id: userId });
   if (!contact.exists) throw APIError.notFound("no such user");
   const requestId = await store.createErasure(userId, reason, caller.userID, ERASURE_SERVICES);
-  await auditOwn({ actorId: caller.userID, action: "erasure.requested", targetType: "user", targetId: userId, details: { requestId, services: ERASURE_SERVICES } });
+  await auditOwn({
+    actorId: caller.userID,
+    action: "erasure.requested",
+    targetType: "user",
+    targetId: userId,
+    details: { requestId, services: ERASURE_SERVICES },
+  });
   // Processed at once in the background; the cron job retries what fails.
   void processDue().catch((err) => log.error("erasure processing failed", { error: err instanceof Error ? err.message : String(err) }));
   return requestId;
@@ -76,17 +82,35 @@ export async function processDue(): Promise<ErasureProcessResult> {
           if (!p?.erase) throw new Error(`${t.service} has no erasure endpoint`);
           const r = await p.erase({ requestId: t.requestId, userId: t.userId });
           await store.taskDone(t.requestId, t.service, r.erased);
-          await auditOwn({ actorId: "system", action: "erasure.service_completed", targetType: "erasure_request", targetId: t.requestId, details: { service: t.service, erased: r.erased, attempts: t.attempts } });
+          await auditOwn({
+            actorId: "system",
+            action: "erasure.service_completed",
+            targetType: "erasure_request",
+            targetId: t.requestId,
+            details: { service: t.service, erased: r.erased, attempts: t.attempts },
+          });
           result.succeeded++;
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           const delay = retryDelaySeconds(t.attempts);
-          log.warn("erasure task failed; will retry", { requestId: t.requestId, service: t.service, attempts: t.attempts, retryInSeconds: delay, error: message });
+          log.warn("erasure task failed; will retry", {
+            requestId: t.requestId,
+            service: t.service,
+            attempts: t.attempts,
+            retryInSeconds: delay,
+            error: message,
+          });
           await store.taskFailed(t.requestId, t.service, message, delay);
           result.failed++;
         }
         if (await store.completeIfDone(t.requestId)) {
-          await auditOwn({ actorId: "system", action: "erasure.completed", targetType: "erasure_request", targetId: t.requestId, details: { services: ERASURE_SERVICES } });
+          await auditOwn({
+            actorId: "system",
+            action: "erasure.completed",
+            targetType: "erasure_request",
+            targetId: t.requestId,
+            details: { services: ERASURE_SERVICES },
+          });
           result.completedRequests++;
         }
       }),

@@ -23,14 +23,13 @@ export async function createLog(caller: NonNullable<AuthData>, req: CreateAuditL
     if (caller.role !== "admin") throw APIError.permissionDenied("entries you write must concern a campaign you manage: pass campaignId");
   } else {
     const decision = decideCampaignManagement(caller, await campaigns.getCampaignAccess({ campaignId: entry.campaignId, userID: caller.userID }));
-    if (!decision.allowed && decision.code === "permission_denied") throw APIError.permissionDenied("only admins and the campaign's managers may write its audit entries");
+    if (!decision.allowed && decision.code === "permission_denied")
+      throw APIError.permissionDenied("only admins and the campaign's managers may write its audit entries");
     enforceAccess(decision);
   }
-  return auditOwn(
-    { actorId: caller.userID, action: entry.action, targetType: entry.targetType, targetId: entry.targetId, details: entry.details },
-    undefined,
-    { userSubmitted: true },
-  );
+  return auditOwn({ actorId: caller.userID, action: entry.action, targetType: entry.targetType, targetId: entry.targetId, details: entry.details }, undefined, {
+    userSubmitted: true,
+  });
 }
 
 function parseTime(name: string, value: string): Date {

@@ -41,8 +41,11 @@ export function renderReportPdf(r: ReportContent): Promise<Buffer> {
 
   h("Audit log integrity (hash chain)");
   p(`Hash chain: ${r.auditChain.valid ? "VALID" : "BROKEN"}`, r.auditChain.valid ? GOOD : BAD);
-  p(`Entries verified: ${r.auditChain.checked}; redacted by retention or erasure (not broken): ${r.auditChain.redacted}; head entry ${r.auditChain.headSeq}; verified at ${r.auditChain.verifiedAt}.`);
-  if (r.auditChain.firstBroken) p(`First broken link: entry ${r.auditChain.firstBroken.seq} (${r.auditChain.firstBroken.reason}): ${r.auditChain.firstBroken.message}`, BAD);
+  p(
+    `Entries verified: ${r.auditChain.checked}; redacted by retention or erasure (not broken): ${r.auditChain.redacted}; head entry ${r.auditChain.headSeq}; verified at ${r.auditChain.verifiedAt}.`,
+  );
+  if (r.auditChain.firstBroken)
+    p(`First broken link: entry ${r.auditChain.firstBroken.seq} (${r.auditChain.firstBroken.reason}): ${r.auditChain.firstBroken.message}`, BAD);
 
   h("Retention policy");
   for (const c of r.retention.policy) p(`• ${c.dataClass} (held by ${c.owner}): ${c.periodDays} days. ${c.legalBasis}`);
@@ -57,7 +60,10 @@ export function renderReportPdf(r: ReportContent): Promise<Buffer> {
     h(`Compliance checks run in the period (${r.checks.total})`);
     p(`Compliant: ${r.checks.compliant}; not compliant: ${r.checks.nonCompliant}.`, r.checks.nonCompliant ? BAD : GOOD);
     for (const x of r.checks.byRule) p(`• ${x.rule}: applied ${x.applied}, failed ${x.failed}`);
-    for (const e of r.checks.entries.slice(0, 60)) p(`• ${e.at} ${e.channel} by ${e.actorId}${e.campaignId ? ` (campaign ${e.campaignId})` : ""}: ${e.compliant ? "compliant" : `NOT compliant (${[...new Set(e.findings.map((f) => f.rule))].join(", ")})`}`);
+    for (const e of r.checks.entries.slice(0, 60))
+      p(
+        `• ${e.at} ${e.channel} by ${e.actorId}${e.campaignId ? ` (campaign ${e.campaignId})` : ""}: ${e.compliant ? "compliant" : `NOT compliant (${[...new Set(e.findings.map((f) => f.rule))].join(", ")})`}`,
+      );
   }
   if (r.optOuts) {
     h("Opt-outs and opt-ins received in the period");
@@ -66,11 +72,16 @@ export function renderReportPdf(r: ReportContent): Promise<Buffer> {
   }
 
   h("Erasure requests in the period");
-  p(`Completed: ${r.erasure.completed}; pending: ${r.erasure.pending}; median completion: ${r.erasure.medianSeconds === null ? "n/a" : `${r.erasure.medianSeconds.toFixed(1)} s`}; longest: ${r.erasure.maxSeconds === null ? "n/a" : `${r.erasure.maxSeconds.toFixed(1)} s`}.`);
-  for (const e of r.erasure.requests.slice(0, 40)) p(`• ${e.requestId}: requested ${e.requestedAt}, ${e.completedAt ? `completed ${e.completedAt} (${e.seconds!.toFixed(1)} s)` : "pending"}`);
+  p(
+    `Completed: ${r.erasure.completed}; pending: ${r.erasure.pending}; median completion: ${r.erasure.medianSeconds === null ? "n/a" : `${r.erasure.medianSeconds.toFixed(1)} s`}; longest: ${r.erasure.maxSeconds === null ? "n/a" : `${r.erasure.maxSeconds.toFixed(1)} s`}.`,
+  );
+  for (const e of r.erasure.requests.slice(0, 40))
+    p(`• ${e.requestId}: requested ${e.requestedAt}, ${e.completedAt ? `completed ${e.completedAt} (${e.seconds!.toFixed(1)} s)` : "pending"}`);
 
   h("Consent and opt-outs (SMS/WhatsApp)");
-  p(`Opt-outs received: ${r.consent.optOutEvents}; opt-ins received: ${r.consent.optInEvents}; numbers currently opted out: ${r.consent.currentlyOptedOut}; alert deliveries skipped for an opt-out: ${r.consent.deliveriesSkippedForOptOut}.`);
+  p(
+    `Opt-outs received: ${r.consent.optOutEvents}; opt-ins received: ${r.consent.optInEvents}; numbers currently opted out: ${r.consent.currentlyOptedOut}; alert deliveries skipped for an opt-out: ${r.consent.deliveriesSkippedForOptOut}.`,
+  );
 
   if (r.rules.length > 0) {
     h("Communication rules enforced by POST /api/v1/compliance/check");

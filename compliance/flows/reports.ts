@@ -24,10 +24,23 @@ export interface ReportContent {
   scope: { campaignId: string | null; start: string; end: string };
   obligations: string[];
   rules: { id: string; regulation: string; citation: string; requirement: string }[];
-  auditChain: { valid: boolean; checked: number; redacted: number; headSeq: number; firstBroken: { seq: number; reason: string; message: string } | null; verifiedAt: string };
+  auditChain: {
+    valid: boolean;
+    checked: number;
+    redacted: number;
+    headSeq: number;
+    firstBroken: { seq: number; reason: string; message: string } | null;
+    verifiedAt: string;
+  };
   retention: {
     policy: { dataClass: string; owner: string; periodDays: number; legalBasis: string }[];
-    runs: { id: string; startedAt: string; finishedAt: string | null; status: string; results: { dataClass: string; service: string; before: string; deleted?: number; error?: string }[] }[];
+    runs: {
+      id: string;
+      startedAt: string;
+      finishedAt: string | null;
+      status: string;
+      results: { dataClass: string; service: string; before: string; deleted?: number; error?: string }[];
+    }[];
   };
   erasure: {
     requests: { requestId: string; status: string; requestedAt: string; completedAt: string | null; seconds: number | null }[];
@@ -71,7 +84,15 @@ export async function generateReport(caller: NonNullable<AuthData>, req: ReportR
   ]);
   const checkEntries: CheckEntry[] = checkEvents.map((e) => {
     const d = e.details as { campaignId?: string; channel?: string; compliant?: boolean; rulesApplied?: string[]; findings?: CheckEntry["findings"] };
-    return { at: e.occurredAt.toISOString(), actorId: e.actorId, campaignId: d.campaignId ?? null, channel: d.channel ?? "", compliant: d.compliant === true, rulesApplied: d.rulesApplied ?? [], findings: d.findings ?? [] };
+    return {
+      at: e.occurredAt.toISOString(),
+      actorId: e.actorId,
+      campaignId: d.campaignId ?? null,
+      channel: d.channel ?? "",
+      compliant: d.compliant === true,
+      rulesApplied: d.rulesApplied ?? [],
+      findings: d.findings ?? [],
+    };
   });
   const timings = erasureTimings(erasures);
   const content: Omit<ReportContent, "reportId"> = {
@@ -92,7 +113,13 @@ export async function generateReport(caller: NonNullable<AuthData>, req: ReportR
     },
     retention: {
       policy: policy.map((p) => ({ dataClass: p.dataClass, owner: p.owner, periodDays: p.periodDays, legalBasis: p.legalBasis })),
-      runs: recentRuns.map((r) => ({ id: r.id, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, status: r.status, results: r.results })),
+      runs: recentRuns.map((r) => ({
+        id: r.id,
+        startedAt: r.startedAt.toISOString(),
+        finishedAt: r.finishedAt?.toISOString() ?? null,
+        status: r.status,
+        results: r.results,
+      })),
     },
     erasure: {
       requests: erasures.map((e) => ({
@@ -113,7 +140,13 @@ export async function generateReport(caller: NonNullable<AuthData>, req: ReportR
     },
   };
   const reportId = await store.insertReport(reg, caller.userID, content);
-  await auditOwn({ actorId: caller.userID, action: "compliance_report.generated", targetType: "compliance_report", targetId: reportId, details: { regulation: reg, chainValid: chain.valid, ...(campaignId ? { campaignId } : {}), start: start.toISOString(), end: end.toISOString() } });
+  await auditOwn({
+    actorId: caller.userID,
+    action: "compliance_report.generated",
+    targetType: "compliance_report",
+    targetId: reportId,
+    details: { regulation: reg, chainValid: chain.valid, ...(campaignId ? { campaignId } : {}), start: start.toISOString(), end: end.toISOString() },
+  });
   return { reportId, reportUrl: downloadPath(reportId, "pdf"), jsonUrl: downloadPath(reportId, "json") };
 }
 

@@ -26,7 +26,17 @@ async function user(role: Role): Promise<Profile> {
 }
 
 function mention(sourceId: string, ageDays: number) {
-  return { id: sourceId, text: `Rivera in Columbus ${sourceId}`, author: "someone", platform: "twitter", url: "", sentiment: 0.1, reach: 10, engagement: 1, timestamp: new Date(Date.now() - ageDays * DAY) };
+  return {
+    id: sourceId,
+    text: `Rivera in Columbus ${sourceId}`,
+    author: "someone",
+    platform: "twitter",
+    url: "",
+    sentiment: 0.1,
+    reach: 10,
+    engagement: 1,
+    timestamp: new Date(Date.now() - ageDays * DAY),
+  };
 }
 
 beforeAll(async () => {
@@ -44,16 +54,25 @@ describe("the retention policy", () => {
   });
 
   test("admins update it (audited); others may not; bad input is refused", async () => {
-    const { policy } = await compliance.updateDataRetention({ policy: [{ dataClass: "documents", periodDays: 90, legalBasis: "GDPR Art. 6(1)(f): research kept 90 days" }] }, as(admin));
+    const { policy } = await compliance.updateDataRetention(
+      { policy: [{ dataClass: "documents", periodDays: 90, legalBasis: "GDPR Art. 6(1)(f): research kept 90 days" }] },
+      as(admin),
+    );
     expect(policy.find((p) => p.dataClass === "documents")).toMatchObject({ periodDays: 90, updatedBy: admin.id });
-    await expect.poll(async () => (await auditEventsFor("retention_policy", "documents")).map((e) => e.details)).toEqual([
-      { before: { periodDays: 730, legalBasis: expect.any(String) }, after: { periodDays: 90, legalBasis: "GDPR Art. 6(1)(f): research kept 90 days" } },
-    ]);
+    await expect
+      .poll(async () => (await auditEventsFor("retention_policy", "documents")).map((e) => e.details))
+      .toEqual([
+        { before: { periodDays: 730, legalBasis: expect.any(String) }, after: { periodDays: 90, legalBasis: "GDPR Art. 6(1)(f): research kept 90 days" } },
+      ]);
     const change = { policy: [{ dataClass: "documents" as const, periodDays: 30, legalBasis: "because" }] };
     expect(await code(compliance.updateDataRetention(change, as(manager)))).toBe("permission_denied");
     expect(await code(compliance.getDataRetentionPolicy(as(analyst)))).toBe("permission_denied");
-    expect(await code(compliance.updateDataRetention({ policy: [{ dataClass: "secrets" as never, periodDays: 30, legalBasis: "because" }] }, as(admin)))).toBe("invalid_argument");
-    expect(await code(compliance.updateDataRetention({ policy: [{ dataClass: "documents", periodDays: 0, legalBasis: "because" }] }, as(admin)))).toBe("invalid_argument");
+    expect(await code(compliance.updateDataRetention({ policy: [{ dataClass: "secrets" as never, periodDays: 30, legalBasis: "because" }] }, as(admin)))).toBe(
+      "invalid_argument",
+    );
+    expect(await code(compliance.updateDataRetention({ policy: [{ dataClass: "documents", periodDays: 0, legalBasis: "because" }] }, as(admin)))).toBe(
+      "invalid_argument",
+    );
     expect(await code(compliance.updateDataRetention({ policy: [] }, as(admin)))).toBe("invalid_argument");
   });
 });
@@ -61,7 +80,11 @@ describe("the retention policy", () => {
 describe("purges in the owning services", () => {
   test("alerting deletes exactly the alerts (and their deliveries) created before the cut-off; again deletes nothing", async () => {
     await campaigns.addCampaignContact({ id: campaignId, name: "Duty", channel: "EMAIL", address: "duty@example.org", minSeverity: "LOW" }, as(manager));
-    const raise = () => alerting.sendCrisisAlert({ campaignId, crisisScore: 0.9, triggers: ["t"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.5, recommendedActions: [] }, as(manager));
+    const raise = () =>
+      alerting.sendCrisisAlert(
+        { campaignId, crisisScore: 0.9, triggers: ["t"], affectedPlatforms: [], estimatedReach: 1, sentimentImpact: -0.5, recommendedActions: [] },
+        as(manager),
+      );
     const old = await raise();
     const cutoff = new Date(Date.now() + 5);
     while (Date.now() <= cutoff.getTime() + 5) await new Promise((r) => setImmediate(r));

@@ -15,14 +15,17 @@ export async function policies(): Promise<RetentionPolicy[]> {
   const stored = await store.listPolicies();
   return DATA_CLASSES.flatMap((dataClass) => {
     const p = stored.find((s) => s.dataClass === dataClass);
-    return p ? [{ dataClass, owner: DATA_CLASS_OWNER[dataClass], periodDays: p.periodDays, legalBasis: p.legalBasis, updatedBy: p.updatedBy, updatedAt: p.updatedAt }] : [];
+    return p
+      ? [{ dataClass, owner: DATA_CLASS_OWNER[dataClass], periodDays: p.periodDays, legalBasis: p.legalBasis, updatedBy: p.updatedBy, updatedAt: p.updatedAt }]
+      : [];
   });
 }
 
 export async function updatePolicies(actorId: string, req: UpdateRetentionRequest): Promise<RetentionPolicy[]> {
   const seen = new Set<string>();
   for (const c of req.policy) {
-    if (!(DATA_CLASSES as readonly string[]).includes(c.dataClass)) throw APIError.invalidArgument(`unknown data class ${JSON.stringify(c.dataClass)}: use one of ${DATA_CLASSES.join(", ")}`);
+    if (!(DATA_CLASSES as readonly string[]).includes(c.dataClass))
+      throw APIError.invalidArgument(`unknown data class ${JSON.stringify(c.dataClass)}: use one of ${DATA_CLASSES.join(", ")}`);
     if (seen.has(c.dataClass)) throw APIError.invalidArgument(`${c.dataClass} appears twice`);
     if (!Number.isInteger(c.periodDays)) throw APIError.invalidArgument("periodDays must be a whole number of days");
     if (!c.legalBasis.trim()) throw APIError.invalidArgument("legalBasis is required");
@@ -35,7 +38,10 @@ export async function updatePolicies(actorId: string, req: UpdateRetentionReques
       action: "retention.policy_updated",
       targetType: "retention_policy",
       targetId: c.dataClass,
-      details: { before: before ? { periodDays: before.periodDays, legalBasis: before.legalBasis } : null, after: { periodDays: c.periodDays, legalBasis: c.legalBasis.trim() } },
+      details: {
+        before: before ? { periodDays: before.periodDays, legalBasis: before.legalBasis } : null,
+        after: { periodDays: c.periodDays, legalBasis: c.legalBasis.trim() },
+      },
     });
   }
   return policies();
@@ -72,7 +78,11 @@ export async function enforce(triggeredBy: string, now = new Date()): Promise<Re
     action: "retention.run",
     targetType: "retention_run",
     targetId: runId,
-    details: { status, deleted: Object.fromEntries(results.filter((r) => r.deleted !== undefined).map((r) => [r.dataClass, r.deleted])), failed: results.filter((r) => r.error).map((r) => r.dataClass) },
+    details: {
+      status,
+      deleted: Object.fromEntries(results.filter((r) => r.deleted !== undefined).map((r) => [r.dataClass, r.deleted])),
+      failed: results.filter((r) => r.error).map((r) => r.dataClass),
+    },
   });
   return { id: runId, startedAt, finishedAt: new Date(), status, triggeredBy, results };
 }

@@ -22,7 +22,7 @@ const server = http.createServer({ keepAliveTimeout: 65_000 }, async (req, res) 
       return send(res, 200, { id: row.id, name: row.name, price: row.price, createdAt: row.created_at });
     }
     send(res, 404, { code: "not_found", message: "endpoint not found", details: null });
-  } catch (err) {
+  } catch {
     send(res, 500, { code: "internal", message: "an internal error occurred", details: null });
   }
 });

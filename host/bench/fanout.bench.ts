@@ -31,7 +31,6 @@ interface Options {
   settleMs: number;
 }
 
-
 function parseOptions(args: string[]): Options {
   return {
     subscribers: Math.floor(option(args, "--subscribers", 2000, 1)),
@@ -54,7 +53,16 @@ interface Phase {
 type FromWorker =
   | { kind: "ready"; opened: number; failed: number; firstError: string | null }
   | { kind: "got"; seq: number }
-  | { kind: "report"; seqs: Int32Array; latencies: Float64Array; reached: Uint32Array; missing: number; duplicates: number; unexpected: number; closedEarly: number };
+  | {
+      kind: "report";
+      seqs: Int32Array;
+      latencies: Float64Array;
+      reached: Uint32Array;
+      missing: number;
+      duplicates: number;
+      unexpected: number;
+      closedEarly: number;
+    };
 
 type Report = Extract<FromWorker, { kind: "report" }>;
 
@@ -164,7 +172,10 @@ class ClientPool {
     const summary = { opened: 0, failed: 0, firstError: null as string | null };
     let resolveReady!: (s: typeof summary) => void;
     let rejectReady!: (err: Error) => void;
-    this.ready = new Promise((resolve, reject) => ((resolveReady = resolve), (rejectReady = reject)));
+    this.ready = new Promise((resolve, reject) => {
+      resolveReady = resolve;
+      rejectReady = reject;
+    });
     for (const count of counts) {
       const worker = new Worker(CLIENT_WORKER, { eval: true, workerData: { url, count, total, wsModule } });
       worker.on("message", (m: FromWorker) => {
@@ -193,7 +204,10 @@ class ClientPool {
   async collect(): Promise<Report[]> {
     if (this.failure) throw this.failure;
     this.reports = [];
-    const all = new Promise<void>((resolve, reject) => ((this.onReport = resolve), (this.onFailure = reject)));
+    const all = new Promise<void>((resolve, reject) => {
+      this.onReport = resolve;
+      this.onFailure = reject;
+    });
     for (const w of this.workers) w.postMessage("report");
     await all;
     return this.reports;
@@ -338,7 +352,18 @@ function summarize(run: PhaseRun, reports: Report[], subscribers: number): Phase
 
 function printTable(results: PhaseResult[]): void {
   const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "-");
-  const header = ["phase", "events", "deliveries", "lost", "latency p50/p99/max ms", "reach-all p50/p99/max ms", "from POST p50/p99 ms", "deliveries/s", "POST p50/p99 ms", "server CPU"];
+  const header = [
+    "phase",
+    "events",
+    "deliveries",
+    "lost",
+    "latency p50/p99/max ms",
+    "reach-all p50/p99/max ms",
+    "from POST p50/p99 ms",
+    "deliveries/s",
+    "POST p50/p99 ms",
+    "server CPU",
+  ];
   const rows = results.map((r) => [
     r.phase,
     String(r.events),
@@ -353,7 +378,7 @@ function printTable(results: PhaseResult[]): void {
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
-  process.stdout.write(line(header) + "\n" + rows.map(line).join("\n") + "\n");
+  process.stdout.write(`${line(header)}\n${rows.map(line).join("\n")}\n`);
 }
 
 const load = () =>
@@ -372,7 +397,11 @@ export async function runFanout(root: string, args: string[]): Promise<number> {
   }
   const phases: Phase[] = [];
   let next = 0;
-  for (const [name, n] of [["warm-up", opts.warmup], ["steady", opts.events], ["burst", opts.burst]] as const) {
+  for (const [name, n] of [
+    ["warm-up", opts.warmup],
+    ["steady", opts.events],
+    ["burst", opts.burst],
+  ] as const) {
     if (n > 0) phases.push({ name, from: next, to: (next += n) });
   }
   const total = next;

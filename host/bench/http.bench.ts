@@ -31,9 +31,8 @@ function arg(args: string[], name: string, fallback: number): number {
 
 function load(url: string, pathFor: () => string, duration: number, connections: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon(
-      { url, connections, duration, pipelining: 1, requests: [{ setupRequest: (req) => ({ ...req, path: pathFor() }) }] },
-      (err, res) => (err ? reject(err) : resolve(res)),
+    autocannon({ url, connections, duration, pipelining: 1, requests: [{ setupRequest: (req) => ({ ...req, path: pathFor() }) }] }, (err, res) =>
+      err ? reject(err) : resolve(res),
     );
   });
 }
@@ -57,7 +56,7 @@ export async function runHttpBench(root: string, args: string[]): Promise<number
   const connections = arg(args, "--connections", 64);
   const prefix = fixturePrefix();
   const ours = await startFixture(APP, prefix, { WARROOM_CRON: "off", WARROOM_DB_POOL_SIZE: String(POOL) });
-  const dbUrl = databaseUrl(serverUrl(), prefix + "bench");
+  const dbUrl = databaseUrl(serverUrl(), `${prefix}bench`);
   const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
   await sql`INSERT INTO items (id, name, price) SELECT g, 'item ' || g, g * 3 FROM generate_series(1, ${ROWS}) g`;
   await sql.end();
@@ -84,7 +83,9 @@ export async function runHttpBench(root: string, args: string[]): Promise<number
         await load(url, pathFor, 2, connections); // warm-up
         const r = await load(url, pathFor, duration, connections);
         results.push({ target, endpoint, rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
-        process.stdout.write(`${endpoint.padEnd(24)} ${target.padEnd(20)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors + r.non2xx}\n`);
+        process.stdout.write(
+          `${endpoint.padEnd(24)} ${target.padEnd(20)} ${String(Math.round(r.requests.average)).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  errors ${r.errors + r.non2xx}\n`,
+        );
       }
     }
   } finally {

@@ -8,7 +8,13 @@ export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorte
 /** Count, p50, p99, min and max (ms, one decimal) of `ms`. */
 export function summary(ms: number[]): Record<string, number> {
   const sorted = [...ms].sort((a, b) => a - b);
-  return { count: sorted.length, p50Ms: +percentile(sorted, 50).toFixed(1), p99Ms: +percentile(sorted, 99).toFixed(1), minMs: +sorted[0]!.toFixed(1), maxMs: +sorted.at(-1)!.toFixed(1) };
+  return {
+    count: sorted.length,
+    p50Ms: +percentile(sorted, 50).toFixed(1),
+    p99Ms: +percentile(sorted, 99).toFixed(1),
+    minMs: +sorted[0]!.toFixed(1),
+    maxMs: +sorted.at(-1)!.toFixed(1),
+  };
 }
 
 /** Writes `data` as <root>/bench-results/<name>-<timestamp>.json and returns the file's path. */

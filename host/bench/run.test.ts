@@ -24,7 +24,10 @@ function appRoot(files: Record<string, string>): string {
 
 function stderr(): () => string {
   let out = "";
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    out += String(chunk);
+    return true;
+  });
   return () => out;
 }
 

@@ -18,14 +18,19 @@ type Bench = (root: string, args: string[]) => Promise<number>;
  * A micro-benchmark script of the runtime, run as `node --import tsx FILE ARGS...` in the app's root.
  * Such scripts take their options positionally: they get what follows the name, without --root.
  */
-const script = (file: string): Bench => (root, args) => {
-  const rest = args.slice(nameIndex(args) + 1).filter((a, i, all) => a !== "--root" && all[i - 1] !== "--root");
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.resolve(import.meta.dirname, file), ...rest], { cwd: root, stdio: "inherit" });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-  });
-};
+const script =
+  (file: string): Bench =>
+  (root, args) => {
+    const rest = args.slice(nameIndex(args) + 1).filter((a, i, all) => a !== "--root" && all[i - 1] !== "--root");
+    const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.resolve(import.meta.dirname, file), ...rest], {
+      cwd: root,
+      stdio: "inherit",
+    });
+    return new Promise((resolve, reject) => {
+      child.once("error", reject);
+      child.once("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    });
+  };
 
 const RUNTIME_BENCHES: Record<string, Bench> = {
   http: async (root, args) => (await import("./http.bench.ts")).runHttpBench(root, args),
@@ -70,6 +75,8 @@ export async function runBench(root: string, args: string[]): Promise<number> {
     }
     return (mod.default as Bench)(root, args);
   }
-  process.stderr.write(`unknown benchmark "${name}". The runtime's: ${Object.keys(RUNTIME_BENCHES).join(", ")}; the app's (bench/*.ts): ${app.join(", ") || "none"}\n`);
+  process.stderr.write(
+    `unknown benchmark "${name}". The runtime's: ${Object.keys(RUNTIME_BENCHES).join(", ")}; the app's (bench/*.ts): ${app.join(", ") || "none"}\n`,
+  );
   return 2;
 }

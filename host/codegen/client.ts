@@ -48,12 +48,14 @@ export function tsType(s: Schema): string {
 }
 
 function typeName(name: string): string {
-  return ident(name.replace(/<.*$/, "")) + (name.includes("<") ? "_" + ident(name.slice(name.indexOf("<"))) : "");
+  return ident(name.replace(/<.*$/, "")) + (name.includes("<") ? `_${ident(name.slice(name.indexOf("<")))}` : "");
 }
 
 function objectType(fields: FieldMeta[], indent = "  "): string {
   if (fields.length === 0) return "{}";
-  const lines = fields.map((f) => `${indent}${f.doc ? `/** ${f.doc.replace(/\*\//g, "* /")} */ ` : ""}${quoteKey(f.name)}${f.optional ? "?" : ""}: ${tsType(f.schema)};`);
+  const lines = fields.map(
+    (f) => `${indent}${f.doc ? `/** ${f.doc.replace(/\*\//g, "* /")} */ ` : ""}${quoteKey(f.name)}${f.optional ? "?" : ""}: ${tsType(f.schema)};`,
+  );
   return `{\n${lines.join("\n")}\n${indent.slice(2)}}`;
 }
 
@@ -70,9 +72,13 @@ function paramsType(ep: EndpointMeta, p: ParamsMeta): string {
 /** The TypeScript expression building the request path, with path parameters encoded. */
 function pathExpr(ep: EndpointMeta): string {
   const parts = ep.segments.map((seg) =>
-    seg.type === "literal" ? seg.value : seg.type === "param" ? `\${encodeURIComponent(String(params.${seg.value}))}` : `\${String(params.${seg.value}).split("/").map(encodeURIComponent).join("/")}`,
+    seg.type === "literal"
+      ? seg.value
+      : seg.type === "param"
+        ? `\${encodeURIComponent(String(params.${seg.value}))}`
+        : `\${String(params.${seg.value}).split("/").map(encodeURIComponent).join("/")}`,
   );
-  return "`/" + parts.join("/") + "`";
+  return `\`/${parts.join("/")}\``;
 }
 
 function methodFor(ep: EndpointMeta): string {
@@ -95,7 +101,10 @@ function endpointMethod(ep: EndpointMeta): string {
     const access = `params[${JSON.stringify(f.name)}]`;
     if (loc === "query") query.push(`[${wire}, ${access}]`);
     else if (loc === "header") headers.push(`[${wire}, ${access}]`);
-    else if (loc === "cookie") headers.push(`["Cookie", ${access} === undefined ? undefined : ${JSON.stringify((f.wireName ?? f.name) + "=")} + encodeURIComponent(String((${access} as any)?.value ?? ${access}))]`);
+    else if (loc === "cookie")
+      headers.push(
+        `["Cookie", ${access} === undefined ? undefined : ${JSON.stringify(`${f.wireName ?? f.name}=`)} + encodeURIComponent(String((${access} as any)?.value ?? ${access}))]`,
+      );
     else if (loc === "body") body.push(`${JSON.stringify(f.name)}: ${access}`);
   }
   const req = `{ query: [${query.join(", ")}], headers: [${headers.join(", ")}]${body.length ? `, body: { ${body.join(", ")} }` : ""} }`;
@@ -108,8 +117,17 @@ function endpointMethod(ep: EndpointMeta): string {
     return `${doc}  async ${ident(ep.name)}(init?: RequestInit & { path?: string }): Promise<Response> {\n    return this.base.rawRequest(${JSON.stringify(method)}, ${JSON.stringify(ep.path)}, init);\n  }\n`;
   }
   const resp = ep.response;
-  const respType = resp ? (resp.typeName && !resp.typeName.includes("{") ? `${ep.service}.${typeName(resp.typeName)}` : objectType(resp.fields.filter((f) => !f.httpStatus && f.location !== "header"), "    ")) : "void";
-  const respHeaders = (resp?.fields ?? []).filter((f) => f.location === "header").map((f) => `[${JSON.stringify(f.name)}, ${JSON.stringify(f.wireName ?? f.name)}]`);
+  const respType = resp
+    ? resp.typeName && !resp.typeName.includes("{")
+      ? `${ep.service}.${typeName(resp.typeName)}`
+      : objectType(
+          resp.fields.filter((f) => !f.httpStatus && f.location !== "header"),
+          "    ",
+        )
+    : "void";
+  const respHeaders = (resp?.fields ?? [])
+    .filter((f) => f.location === "header")
+    .map((f) => `[${JSON.stringify(f.name)}, ${JSON.stringify(f.wireName ?? f.name)}]`);
   return `${doc}  async ${ident(ep.name)}(${sig}): Promise<${respType}> {\n    return this.base.call(${JSON.stringify(method)}, ${pathExpr(ep)}, ${req}, ${resp ? "true" : "false"}, [${respHeaders.join(", ")}]) as Promise<${respType}>;\n  }\n`;
 }
 
@@ -299,13 +317,13 @@ export function generateClient(meta: AppMeta): string {
       } else if (s.kind === "union") s.types.forEach(visit);
       else if (s.kind === "array") visit(s.elem);
       else if (s.kind === "record") visit(s.value);
-      else if (s.kind === "object") s.fields.forEach((f) => visit(f.schema));
+      else if (s.kind === "object") for (const f of s.fields) visit(f.schema);
     };
     const declared: string[] = [];
     for (const ep of eps) {
       for (const p of [ep.request, ep.response, ep.handshake ?? null]) {
         if (!p) continue;
-        p.fields.forEach((f) => visit(f.schema));
+        for (const f of p.fields) visit(f.schema);
         if (p.typeName && !p.typeName.includes("{") && !declared.includes(p.typeName)) declared.push(p.typeName);
       }
       visit(ep.streamIn);

@@ -1,4 +1,17 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,14 +85,14 @@ describe("encore.gen", () => {
   test("each endpoint's client calls the SDK by service and name, with params only when it has some", () => {
     const js = read("internal/clients/users/endpoints.js");
     expect(js).toContain('import { apiCall, streamIn, streamOut, streamInOut } from "encore.dev/internal/codegen/api";');
-    expect(js).toContain('export async function getUser(params, opts) {');
+    expect(js).toContain("export async function getUser(params, opts) {");
     expect(js).toContain('return apiCall("users", "getUser", params, opts);');
     expect(js).toContain("export async function ping(opts) {\n    const params = undefined;\n");
     expect(js).toContain("export async function webhook(opts) {");
     // A stream the client reads is the SDK's streamOut; one it writes, streamIn.
-    expect(js).toContain('export async function watch(params, opts) {');
+    expect(js).toContain("export async function watch(params, opts) {");
     expect(js).toContain('return streamOut("users", "watch", params, opts);');
-    expect(js).toContain('export async function upload(opts) {');
+    expect(js).toContain("export async function upload(opts) {");
     expect(js).toContain('return streamIn("users", "upload", params, opts);');
     expect(js).toContain('return streamInOut("users", "chat", params, opts);');
     expect(js).toContain("    this.chat = chat;\n");
@@ -103,9 +116,7 @@ describe("encore.gen", () => {
     const t = read("internal/clients/users/endpoints_testing.js");
     expect(t).toContain('import * as users_service from "../../../../users/encore.service";');
     expect(t).toContain('const handler = (await import("../../../../users/api")).createUser;');
-    expect(t).toContain(
-      'apiRoute: { service: "users", name: "createUser", raw: false, handler, streamingRequest: false, streamingResponse: false },',
-    );
+    expect(t).toContain('apiRoute: { service: "users", name: "createUser", raw: false, handler, streamingRequest: false, streamingResponse: false },');
     expect(t).toContain('endpointOptions: {"expose":true,"auth":true,"isRaw":false,"isStream":false,"tags":["admin","write"]},');
     expect(t).toContain("middlewares: serviceMiddlewares(users_service),");
   });

@@ -7,16 +7,7 @@ import type { AppMeta } from "../meta.ts";
 import { META_VERSION } from "../meta.ts";
 import { isAppSourceFile, walkApp } from "../parser/files.ts";
 import { parseApp, type Diagnostic } from "../parser/index.ts";
-import {
-  authIndexTs,
-  authTs,
-  clientsIndexDts,
-  clientsIndexJs,
-  combinedMainTs,
-  endpointsDts,
-  endpointsJs,
-  endpointsTestingJs,
-} from "./templates.ts";
+import { authIndexTs, authTs, clientsIndexDts, clientsIndexJs, combinedMainTs, endpointsDts, endpointsJs, endpointsTestingJs } from "./templates.ts";
 
 /** Bump when the parser's or generator's output changes shape without a source change here noticing. */
 export const PARSER_VERSION = "warroom-parser/2";
@@ -37,11 +28,11 @@ export function renderFiles(meta: AppMeta): Map<string, string> {
   files.set("auth/index.ts", authIndexTs());
   files.set("internal/auth/auth.ts", authTs(meta));
   files.set("internal/entrypoints/combined/main.ts", combinedMainTs(meta));
-  files.set("meta.json", JSON.stringify(meta, null, 2) + "\n");
+  files.set("meta.json", `${JSON.stringify(meta, null, 2)}\n`);
   // encore.gen is ES modules whatever the app's package.json says: in a CommonJS app (no
   // "type": "module") its .ts and .js files would otherwise load as CommonJS, and the entrypoint's
   // top-level await cannot (Encore bundles the app as ES modules, so it never meets the question).
-  files.set("package.json", JSON.stringify({ type: "module" }) + "\n");
+  files.set("package.json", `${JSON.stringify({ type: "module" })}\n`);
   return files;
 }
 
@@ -151,7 +142,7 @@ export function ensureGenerated(root: string, opts: { force?: boolean } = {}): E
   const { meta, diagnostics } = parseApp(abs);
   if (diagnostics.length > 0) return { meta, diagnostics, cached: false };
   generate(abs, meta);
-  writeAtomic(path.join(genDir, CACHE_KEY_FILE), key + "\n");
+  writeAtomic(path.join(genDir, CACHE_KEY_FILE), `${key}\n`);
   return { meta, diagnostics, cached: false };
 }
 

@@ -38,7 +38,10 @@ describe("the OpenAPI document", () => {
     expect(body.required).toEqual(expect.arrayContaining(["name", "email", "when", "tags", "level", "nested"]));
     expect(doc.paths["/echo/search"].get.parameters).toContainEqual({ name: "page", in: "query", required: true, schema: { type: "number" } });
     expect(doc.paths["/echo/search"].get.requestBody).toBeUndefined();
-    expect(toJsonSchema({ kind: "string", validate: { startsWith: "a.b", endsWith: "!" } })).toEqual({ type: "string", allOf: [{ pattern: "^a\\.b" }, { pattern: "!$" }] });
+    expect(toJsonSchema({ kind: "string", validate: { startsWith: "a.b", endsWith: "!" } })).toEqual({
+      type: "string",
+      allOf: [{ pattern: "^a\\.b" }, { pattern: "!$" }],
+    });
     expect(toJsonSchema({ kind: "number", integer: true, validate: { minValue: 1, maxValue: 100 } })).toEqual({ type: "integer", minimum: 1, maximum: 100 });
   });
 

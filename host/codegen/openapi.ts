@@ -21,8 +21,8 @@ function validationKeywords(v: Validation | undefined, kind: "string" | "number"
     if (v.isURL) out.format = "uri";
     const patterns: string[] = [];
     if (v.matchesRegexp !== undefined) patterns.push(v.matchesRegexp);
-    if (v.startsWith !== undefined) patterns.push("^" + escapeRegExp(v.startsWith));
-    if (v.endsWith !== undefined) patterns.push(escapeRegExp(v.endsWith) + "$");
+    if (v.startsWith !== undefined) patterns.push(`^${escapeRegExp(v.startsWith)}`);
+    if (v.endsWith !== undefined) patterns.push(`${escapeRegExp(v.endsWith)}$`);
     if (patterns.length === 1) out.pattern = patterns[0];
     if (patterns.length > 1) out.allOf = patterns.map((pattern) => ({ pattern }));
   } else if (kind === "array") {
@@ -35,7 +35,7 @@ function validationKeywords(v: Validation | undefined, kind: "string" | "number"
 }
 
 export function schemaRef(name: string): string {
-  return "#/components/schemas/" + encodeURIComponent(name).replace(/%/g, "_");
+  return `#/components/schemas/${encodeURIComponent(name).replace(/%/g, "_")}`;
 }
 
 /** A metadata Schema as JSON Schema (2020-12, as OpenAPI 3.1 uses it). */
@@ -91,7 +91,7 @@ function openapiPath(ep: EndpointMeta): string {
   return (
     ep.segments
       .map((seg) => (seg.type === "literal" ? seg.value : `{${seg.value}}`))
-      .map((p) => "/" + p)
+      .map((p) => `/${p}`)
       .join("") || "/"
   );
 }
@@ -115,7 +115,13 @@ function operation(ep: EndpointMeta, method: string): JsonSchema {
   for (const f of params?.fields ?? []) {
     const loc = locationOf(f, method);
     if (loc === "body") bodyFields.push(f);
-    else parameters.push({ name: loc === "path" ? f.name : (f.wireName ?? f.name), in: loc, required: loc === "path" || !f.optional, schema: toJsonSchema(f.schema) });
+    else
+      parameters.push({
+        name: loc === "path" ? f.name : (f.wireName ?? f.name),
+        in: loc,
+        required: loc === "path" || !f.optional,
+        schema: toJsonSchema(f.schema),
+      });
   }
   for (const seg of ep.segments) {
     if ((seg.type === "wildcard" || seg.type === "fallback") && !parameters.some((p) => p.name === seg.value)) {
@@ -179,7 +185,26 @@ export function openapiDocument(meta: AppMeta, opts: { title?: string; version?:
     type: "object",
     description: "Encore's error body",
     properties: {
-      code: { enum: ["canceled", "unknown", "invalid_argument", "deadline_exceeded", "not_found", "already_exists", "permission_denied", "resource_exhausted", "failed_precondition", "aborted", "out_of_range", "unimplemented", "internal", "unavailable", "data_loss", "unauthenticated"] },
+      code: {
+        enum: [
+          "canceled",
+          "unknown",
+          "invalid_argument",
+          "deadline_exceeded",
+          "not_found",
+          "already_exists",
+          "permission_denied",
+          "resource_exhausted",
+          "failed_precondition",
+          "aborted",
+          "out_of_range",
+          "unimplemented",
+          "internal",
+          "unavailable",
+          "data_loss",
+          "unauthenticated",
+        ],
+      },
       message: { type: "string" },
       details: {},
     },
@@ -192,7 +217,9 @@ export function openapiDocument(meta: AppMeta, opts: { title?: string; version?:
     paths,
     components: {
       schemas,
-      responses: { APIError: { description: "an error, in Encore's format", content: { "application/json": { schema: { $ref: "#/components/schemas/APIError" } } } } },
+      responses: {
+        APIError: { description: "an error, in Encore's format", content: { "application/json": { schema: { $ref: "#/components/schemas/APIError" } } } },
+      },
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
     },
     tags: meta.services.map((s) => ({ name: s.name })),

@@ -83,9 +83,7 @@ async function testEndpoints() {
 
 `;
   for (const ep of callable(svc)) {
-    out += hasParams(ep)
-      ? `export async function ${ep.name}(params, opts) {\n`
-      : `export async function ${ep.name}(opts) {\n    const params = undefined;\n`;
+    out += hasParams(ep) ? `export async function ${ep.name}(params, opts) {\n` : `export async function ${ep.name}(opts) {\n    const params = undefined;\n`;
     out += `    if (typeof ENCORE_DROP_TESTS === "undefined" && process.env.NODE_ENV === "test") {
         return (await testEndpoints()).${ep.name}(params, opts);
     }
@@ -97,7 +95,9 @@ async function testEndpoints() {
   out += `
 export class Client {
   constructor() {
-${callable(svc).map((ep) => `    this.${ep.name} = ${ep.name};\n`).join("")}  }
+${callable(svc)
+  .map((ep) => `    this.${ep.name} = ${ep.name};\n`)
+  .join("")}  }
 }
 
 let _client_instance;
@@ -184,7 +184,9 @@ export declare const ${n}: ${n}_Type;
   out += `export class Client {
   private constructor();
 
-${callable(svc).map((ep) => `  readonly ${ep.name}: ${ep.name}_Type;\n`).join("")}}
+${callable(svc)
+  .map((ep) => `  readonly ${ep.name}: ${ep.name}_Type;\n`)
+  .join("")}}
 
 export declare function ref(): Client;
 `;

@@ -88,7 +88,15 @@ export async function releaseLease(sql: Sql, job: string, instance: string): Pro
   await sql`DELETE FROM cron_lease WHERE job = ${job} AND holder = ${instance}`;
 }
 
-export async function finishRun(sql: Sql, job: string, tick: Date, status: CronRunStatus, endedAt: Date, durationMs: number, error: string | null): Promise<void> {
+export async function finishRun(
+  sql: Sql,
+  job: string,
+  tick: Date,
+  status: CronRunStatus,
+  endedAt: Date,
+  durationMs: number,
+  error: string | null,
+): Promise<void> {
   await sql`
     UPDATE cron_runs SET status = ${status}, ended_at = ${endedAt}, duration_ms = ${Math.round(durationMs)}, error = ${error}
     WHERE job = ${job} AND tick = ${tick} AND status IN ('running', 'interrupted')`;

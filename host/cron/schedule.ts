@@ -97,7 +97,10 @@ const DAYS_IN_MONTH = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]; // Fe
 
 /** Parses a 5-field cron expression; throws CronSyntaxError with the field and reason. */
 export function parseCron(expr: string): CronSchedule {
-  const parts = expr.trim().split(/\s+/).filter((p) => p !== "");
+  const parts = expr
+    .trim()
+    .split(/\s+/)
+    .filter((p) => p !== "");
   if (parts.length !== 5) {
     throw new CronSyntaxError(expr, `expected 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}`);
   }
@@ -170,7 +173,7 @@ export function nextEveryTime(everyMs: number, after: number): number {
   }
   const midnight = Math.floor(after / DAY) * DAY;
   const next = midnight + (Math.floor((after - midnight) / everyMs) + 1) * everyMs;
-  return next < midnight + DAY ? next : midnight + DAY; // an interval not dividing 24 h restarts at midnight
+  return Math.min(next, midnight + DAY); // an interval not dividing 24 h restarts at midnight
 }
 
 const parsed = new Map<string, CronSchedule>();

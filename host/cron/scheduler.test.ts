@@ -41,8 +41,7 @@ async function scheduler(opts: Partial<CronSchedulerOptions> & { jobs: CronJobSp
   return { s, log, calls };
 }
 
-const ticksOf = async (job: string) =>
-  (await listRuns(db.sql, job)).map((r) => [r.tick.toISOString(), r.status]).reverse();
+const ticksOf = async (job: string) => (await listRuns(db.sql, job)).map((r) => [r.tick.toISOString(), r.status]).reverse();
 
 /** Waits until every scheduler has finished what its clock started, then returns the job's runs. */
 async function settled(job: string, count: number) {
@@ -233,11 +232,7 @@ describe("cron scheduler", () => {
     expect(log.entries.some((e) => e.level === "warn" && e.msg === "cron: tick missed")).toBe(true);
     clock.advanceTo(at("2024-05-01T01:00:00Z"));
     await settled("stalled", 3);
-    expect((await ticksOf("stalled")).map(([tick]) => tick)).toEqual([
-      "2024-05-01T00:00:00.000Z",
-      "2024-05-01T00:30:00.000Z",
-      "2024-05-01T01:00:00.000Z",
-    ]);
+    expect((await ticksOf("stalled")).map(([tick]) => tick)).toEqual(["2024-05-01T00:00:00.000Z", "2024-05-01T00:30:00.000Z", "2024-05-01T01:00:00.000Z"]);
   });
 
   test("stop waits a bounded time, then marks a still-running run interrupted and releases its lease", async () => {

@@ -68,7 +68,8 @@ export class CronScheduler {
     if (this.stopped) return;
     for (const job of this.opts.jobs) {
       const first = nextRun(job, this.clock.now() - this.graceMs - 1);
-      if (first <= this.clock.now()) this.onTimer(job, first); // the current tick, if still within grace
+      if (first <= this.clock.now())
+        this.onTimer(job, first); // the current tick, if still within grace
       else this.arm(job, first);
     }
     this.opts.log.info("cron: scheduler started", { instance: this.instanceId, jobs: this.opts.jobs.map((j) => j.name) });
@@ -97,14 +98,20 @@ export class CronScheduler {
 
   private arm(job: CronJobSpec, tick: number): void {
     const delay = Math.min(Math.max(0, tick - this.clock.now()), MAX_TIMER_MS);
-    this.timers.set(job.name, this.clock.setTimeout(() => this.onTimer(job, tick), delay));
+    this.timers.set(
+      job.name,
+      this.clock.setTimeout(() => this.onTimer(job, tick), delay),
+    );
   }
 
   private onTimer(job: CronJobSpec, tick: number): void {
     this.timers.delete(job.name);
     if (this.stopped) return;
     const now = this.clock.now();
-    if (now < tick) return this.arm(job, tick);
+    if (now < tick) {
+      this.arm(job, tick);
+      return;
+    }
     // Only the latest due tick runs; ticks skipped over (a stalled process) are not replayed.
     let due = tick;
     let missed = 0;
@@ -132,7 +139,7 @@ export class CronScheduler {
       if (!runningHere && this.busy.get(job.name) === tick) this.busy.delete(job.name);
     };
     const now = this.clock.now();
-    let outcome;
+    let outcome: Awaited<ReturnType<typeof claimTick>>;
     try {
       outcome = await claimTick(this.opts.sql, job.name, tick, this.instanceId, new Date(now), new Date(now + this.leaseMs), runningHere);
     } catch (err) {
@@ -168,14 +175,17 @@ export class CronScheduler {
     let finished = false;
     let renewal: unknown;
     const scheduleRenewal = () => {
-      renewal = this.clock.setTimeout(() => {
-        void renewLease(sql, job.name, this.instanceId, new Date(this.clock.now() + this.leaseMs))
-          .then((held) => {
-            if (!held && !finished) log.warn("cron: lease lost while running; another run may overlap", { job: job.name });
-          })
-          .catch((err) => log.error("cron: lease renewal failed", { job: job.name, error: String(err) }))
-          .finally(() => !finished && scheduleRenewal());
-      }, Math.max(1, Math.floor(this.leaseMs / 3)));
+      renewal = this.clock.setTimeout(
+        () => {
+          void renewLease(sql, job.name, this.instanceId, new Date(this.clock.now() + this.leaseMs))
+            .then((held) => {
+              if (!held && !finished) log.warn("cron: lease lost while running; another run may overlap", { job: job.name });
+            })
+            .catch((err) => log.error("cron: lease renewal failed", { job: job.name, error: String(err) }))
+            .finally(() => !finished && scheduleRenewal());
+        },
+        Math.max(1, Math.floor(this.leaseMs / 3)),
+      );
     };
     scheduleRenewal();
     let error: string | null = null;

@@ -23,7 +23,9 @@ const opened: SqlDatabase[] = [];
 
 /** A database handle on the test database with its own application_name prefix (`warroom:<name>`). */
 function db(name: string, budget: ConnectionBudget, over: { poolSize?: number; idleTimeoutMs?: number; acquireTimeoutMs?: number } = {}): SqlDatabase {
-  const d = new SqlDatabase(`${name}_${process.pid}`, { config: { url: URL_, poolSize: over.poolSize ?? 10, budget, idleTimeoutMs: over.idleTimeoutMs ?? 60_000, acquireTimeoutMs: over.acquireTimeoutMs ?? 2_000 } });
+  const d = new SqlDatabase(`${name}_${process.pid}`, {
+    config: { url: URL_, poolSize: over.poolSize ?? 10, budget, idleTimeoutMs: over.idleTimeoutMs ?? 60_000, acquireTimeoutMs: over.acquireTimeoutMs ?? 2_000 },
+  });
   opened.push(d);
   return d;
 }
@@ -54,11 +56,13 @@ describe("one budget across databases", () => {
     const c = db("cap_c", budget);
     // 60 concurrent queries and 6 transactions over three databases whose pools could each hold 10.
     const work = [a, b, c].flatMap((d) => Array.from({ length: 20 }, (_, i) => d.queryRow("SELECT $1::int4 AS i, pg_sleep(0.005)", new QueryArgs([i]))));
-    const txs = [a, b, c].flatMap((d) => [0, 1].map(async () => {
-      const tx = await d.begin();
-      await tx.query("SELECT pg_sleep(0.02)", none);
-      await tx.commit();
-    }));
+    const txs = [a, b, c].flatMap((d) =>
+      [0, 1].map(async () => {
+        const tx = await d.begin();
+        await tx.query("SELECT pg_sleep(0.02)", none);
+        await tx.commit();
+      }),
+    );
     let peak = 0;
     let running = true;
     const sampler = (async () => {
@@ -184,7 +188,11 @@ describe("an unreachable server", () => {
       const budget = new ConnectionBudget(3);
       const d = new SqlDatabase(`cut_${process.pid}`, { config: { url: databaseUrl(proxy.url(SERVER), DB_NAME), poolSize: 3, budget, acquireTimeoutMs: 800 } });
       opened.push(d);
-      const q = () => d.queryRow("SELECT 1 AS one, pg_sleep(0.05)", none).then(() => "ok", (e: unknown) => ((e as SqlError).unavailable ? "unavailable" : `other: ${(e as Error).message}`));
+      const q = () =>
+        d.queryRow("SELECT 1 AS one, pg_sleep(0.05)", none).then(
+          () => "ok",
+          (e: unknown) => ((e as SqlError).unavailable ? "unavailable" : `other: ${(e as Error).message}`),
+        );
       expect(await Promise.all([q(), q(), q()])).toEqual(["ok", "ok", "ok"]);
       const inflight = [q(), q(), q()];
       await new Promise((r) => setTimeout(r, 10));

@@ -136,10 +136,15 @@ describe("migrate", () => {
     const holder = postgres(url, { max: 1, onnotice: () => {} });
     await holder`SELECT pg_advisory_lock(${advisoryLockId(name, "public", "schema_migrations")}::bigint)`;
     let done = false;
-    const running = migrate(url, migrations).then((r) => ((done = true), r));
+    const running = migrate(url, migrations).then((r) => {
+      done = true;
+      return r;
+    });
     const waiting = async () =>
-      (await holder`SELECT count(*)::int AS n FROM pg_stat_activity
-                    WHERE datname = ${name} AND application_name = 'warroom:migrate' AND wait_event_type = 'Lock'`)[0].n;
+      (
+        await holder`SELECT count(*)::int AS n FROM pg_stat_activity
+                    WHERE datname = ${name} AND application_name = 'warroom:migrate' AND wait_event_type = 'Lock'`
+      )[0].n;
     await expect.poll(waiting, { message: "the migrator waits for the lock", timeout: 10_000 }).toBeGreaterThan(0);
     expect(done).toBe(false);
     await holder`SELECT pg_advisory_unlock_all()`;

@@ -104,7 +104,7 @@ export class TypeRegistry {
     for (const [oid, name] of UNSUPPORTED) this.types.set(oid, { oid, name, kind: "unsupported" });
     for (const [oid, elemOid] of ARRAYS) {
       const elem = this.types.get(elemOid)!;
-      this.types.set(oid, { oid, name: "_" + elem.name, kind: "array", elem });
+      this.types.set(oid, { oid, name: `_${elem.name}`, kind: "array", elem });
     }
   }
 

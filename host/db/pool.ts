@@ -184,7 +184,6 @@ export class Pool implements Claimant {
     if (c) this.retire(c);
   }
 
-
   /** Closes a connection no one uses; its permit returns once it is closed. */
   private retire(c: Conn): void {
     const i = this.conns.indexOf(c);

@@ -6,7 +6,7 @@ import postgres from "postgres";
 /** The URL of database `name` on the server at `serverUrl` (credentials and options kept). */
 export function databaseUrl(serverUrl: string, name: string): string {
   const u = new URL(serverUrl);
-  u.pathname = "/" + encodeURIComponent(name);
+  u.pathname = `/${encodeURIComponent(name)}`;
   return u.toString();
 }
 
@@ -24,7 +24,7 @@ function maintenanceUrl(serverUrl: string): string {
 }
 
 export function quoteIdent(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** Runs `fn` on one connection to the server's maintenance database. */

@@ -105,7 +105,7 @@ export function rfc3339(ms: number, useZ: boolean): string {
   return (
     `${formatYear(d.getUTCFullYear())}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
     `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}` +
-    (frac ? "." + pad(frac, 3) : "") +
+    (frac ? `.${pad(frac, 3)}` : "") +
     (useZ ? "Z" : "+00:00")
   );
 }
@@ -113,11 +113,11 @@ export function rfc3339(ms: number, useZ: boolean): string {
 /** The JSON text Encore writes for a value bound to a json/jsonb parameter (serde_json, compact). */
 export function jsonText(v: PValue): string {
   if (v === null) return "null";
-  if (Array.isArray(v)) return "[" + v.map(jsonText).join(",") + "]";
+  if (Array.isArray(v)) return `[${v.map(jsonText).join(",")}]`;
   if (v instanceof DecimalValue) return JSON.stringify(v.text);
   if (v instanceof DateValue) return JSON.stringify(rfc3339(v.ms, true));
   if (v instanceof BytesValue) return Buffer.from(v.bytes).toString("utf8");
-  if (v instanceof ObjectValue) return "{" + v.entries.map(([k, x]) => JSON.stringify(k) + ":" + jsonText(x)).join(",") + "}";
+  if (v instanceof ObjectValue) return `{${v.entries.map(([k, x]) => `${JSON.stringify(k)}:${jsonText(x)}`).join(",")}}`;
   return JSON.stringify(v);
 }
 

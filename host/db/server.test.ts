@@ -40,7 +40,7 @@ describe("startDatabaseServer", () => {
     expect(existsSync(path.join(dataDir, "PG_VERSION"))).toBe(true);
     expect(startMs).toBeLessThan(60_000);
 
-    const sql = postgres(server.url + "/postgres", { max: 1, onnotice: () => {} });
+    const sql = postgres(`${server.url}/postgres`, { max: 1, onnotice: () => {} });
     const [row] = await sql<{ one: number; dir: string }[]>`SELECT 1 AS one, current_setting('data_directory') AS dir`;
     await sql.end();
     expect(row).toEqual({ one: 1, dir: dataDir });

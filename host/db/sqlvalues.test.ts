@@ -6,7 +6,32 @@ import { Decimal } from "../runtime/decimal.ts";
 
 const registry = new TypeRegistry();
 const T = (oid: number): PgType => registry.get(oid)!;
-const OID = { bool: 16, bytea: 17, name: 19, int8: 20, int2: 21, int4: 23, text: 25, json: 114, float4: 700, float8: 701, cidr: 650, inet: 869, date: 1082, time: 1083, timestamp: 1114, timestamptz: 1184, interval: 1186, numeric: 1700, uuid: 2950, jsonb: 3802, textArr: 1009, int4Arr: 1007, uuidArr: 2951, jsonbArr: 3807 };
+const OID = {
+  bool: 16,
+  bytea: 17,
+  name: 19,
+  int8: 20,
+  int2: 21,
+  int4: 23,
+  text: 25,
+  json: 114,
+  float4: 700,
+  float8: 701,
+  cidr: 650,
+  inet: 869,
+  date: 1082,
+  time: 1083,
+  timestamp: 1114,
+  timestamptz: 1184,
+  interval: 1186,
+  numeric: 1700,
+  uuid: 2950,
+  jsonb: 3802,
+  textArr: 1009,
+  int4Arr: 1007,
+  uuidArr: 2951,
+  jsonbArr: 3807,
+};
 const enc = (v: unknown, oid: number) => encodeParam(toPValue(v), T(oid));
 const dec = (text: string | null, oid: number) => decodeValue(text, T(oid), { decimal: (s) => ({ decimal: s }) });
 
@@ -21,7 +46,14 @@ describe("query arguments", () => {
   });
 
   test("read the SDK's Decimal through its value", () => {
-    const sdkDecimal = Object.create({ get __encore_decimal() { return true; } }, { value: { value: "1.50" } });
+    const sdkDecimal = Object.create(
+      {
+        get __encore_decimal() {
+          return true;
+        },
+      },
+      { value: { value: "1.50" } },
+    );
     expect(enc(sdkDecimal, OID.numeric)).toBe("1.5");
   });
 });
@@ -182,7 +214,10 @@ describe("decoding result columns", () => {
 describe("array literals", () => {
   test("parse quoting, NULLs, nesting and explicit bounds", () => {
     expect(parseArrayLiteral('{x,"a,b","\\\\",NULL,"NULL"}')).toEqual(["x", "a,b", "\\", null, "NULL"]);
-    expect(parseArrayLiteral("{{1,2},{3,4}}")).toEqual([["1", "2"], ["3", "4"]]);
+    expect(parseArrayLiteral("{{1,2},{3,4}}")).toEqual([
+      ["1", "2"],
+      ["3", "4"],
+    ]);
     expect(parseArrayLiteral("[0:1]={7,8}")).toEqual(["7", "8"]);
   });
 });

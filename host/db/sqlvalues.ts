@@ -104,7 +104,7 @@ function exactFloat(r: Rational, single: boolean): number | null {
 // integers, every other number as a float ("1.5", "3000000000.0").
 function serdeNumberText(n: number): string {
   if (Number.isInteger(n) && n >= -2147483648 && n <= 4294967295) return String(n);
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return String(n) + ".0";
+  if (Number.isInteger(n) && Math.abs(n) < 1e16) return `${String(n)}.0`;
   return String(n);
 }
 
@@ -131,7 +131,7 @@ function normalizeUuid(s: string): string {
 // ---- arrays ----------------------------------------------------------------------------------
 
 function quoteArrayElement(s: string): string {
-  return '"' + s.replace(/\\/g, "\\\\").replace(/"/g, '\\"') + '"';
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
 }
 
 /** Parses Postgres's text form of an array into nested arrays of element texts (null for NULL). */
@@ -224,7 +224,7 @@ export function encodeParam(v: PValue, t: PgType): string | null {
   if (v === null) return null;
   if (t.kind === "array") {
     if (!Array.isArray(v)) throw new EncodeError(`${kindOf(v)} not supported for column of type ${t.name}`);
-    return "{" + v.map((x) => encodeElement(x, t.elem!)).join(",") + "}";
+    return `{${v.map((x) => encodeElement(x, t.elem!)).join(",")}}`;
   }
   return encodeScalar(v, t.kind as ScalarKind, t.name);
 }
@@ -243,7 +243,7 @@ function unsupported(v: PValue, name: string): EncodeError {
 
 function encodeScalar(v: PValue, kind: ScalarKind, name: string): string {
   if (v instanceof BytesValue) {
-    if (kind === "bytea") return "\\x" + Buffer.from(v.bytes).toString("hex");
+    if (kind === "bytea") return `\\x${Buffer.from(v.bytes).toString("hex")}`;
     if (kind === "text") return Buffer.from(v.bytes).toString("utf8");
     throw unsupported(v, name);
   }
@@ -279,7 +279,7 @@ function encodeString(s: string, kind: ScalarKind, name: string): string {
     case "enum":
       return s;
     case "bytea":
-      return "\\x" + Buffer.from(s, "utf8").toString("hex");
+      return `\\x${Buffer.from(s, "utf8").toString("hex")}`;
     case "timestamp":
       return checkDateTime(s, NAIVE_DATETIME_RE, "timestamp");
     case "timestamptz":
@@ -364,8 +364,7 @@ export function canDecode(t: PgType): boolean {
   return true;
 }
 
-const TIMESTAMP_RE =
-  /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:([+-])(\d{2})(?::(\d{2}))?(?::(\d{2}))?)?( BC)?$/;
+const TIMESTAMP_RE = /^(\d{4,})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:([+-])(\d{2})(?::(\d{2}))?(?::(\d{2}))?)?( BC)?$/;
 
 // What our sessions (TimeZone UTC, DateStyle ISO) send for ordinary instants.
 const PLAIN_UTC_TIMESTAMP_RE = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(?:\+00)?$/;

@@ -37,7 +37,7 @@ async function query<T extends object>(db: string, text: string): Promise<T[]> {
 async function databases(): Promise<{ datname: string; datistemplate: boolean; oid: string }[]> {
   return withAdmin(SERVER, async (sql) => [
     ...(await sql<{ datname: string; datistemplate: boolean; oid: string }[]>`
-      SELECT datname, datistemplate, oid::text FROM pg_database WHERE datname LIKE ${PREFIX + "%"} ORDER BY datname`),
+      SELECT datname, datistemplate, oid::text FROM pg_database WHERE datname LIKE ${`${PREFIX}%`} ORDER BY datname`),
   ]);
 }
 

@@ -28,7 +28,7 @@ function templatePrefix(name: string): string {
 
 /** Escapes LIKE's wildcards so a prefix matches literally. */
 function likePrefix(prefix: string): string {
-  return prefix.replace(/[\\%_]/g, (c) => "\\" + c) + "%";
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 async function dropOn(sql: postgres.Sql, name: string): Promise<void> {

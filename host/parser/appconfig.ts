@@ -33,7 +33,7 @@ export function readAppConfig(root: string, diags: Diagnostics): AppConfig {
 
   if (cfg.lang !== "typescript") {
     const { line, column } = at("lang");
-    const found = cfg.lang === undefined ? "no \"lang\"" : `"lang": ${JSON.stringify(cfg.lang)}`;
+    const found = cfg.lang === undefined ? 'no "lang"' : `"lang": ${JSON.stringify(cfg.lang)}`;
     diags.atFile(file, line, column, `encore.app must set "lang": "typescript" (found ${found})`);
   }
   let appId = fallback.appId;

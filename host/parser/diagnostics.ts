@@ -1,6 +1,6 @@
 // Diagnostics: what the parser reports, each pinned to file:line:column relative to the app root.
 import path from "node:path";
-import ts from "typescript";
+import type ts from "typescript";
 
 export interface Diagnostic {
   file: string; // relative to the app root, "/"-separated

@@ -5,16 +5,7 @@ import path from "node:path";
 import ts from "typescript";
 import type { EndpointMeta, ParamsMeta, PathSegment, Schema } from "../meta.ts";
 import type { FileCtx, ParseContext } from "./parsecontext.ts";
-import {
-  boolLit,
-  configObject,
-  intLit,
-  isNullLit,
-  ParseError,
-  stringArrayLit,
-  stringLit,
-  unwrapExpr,
-} from "./literals.ts";
+import { boolLit, configObject, intLit, isNullLit, ParseError, stringArrayLit, stringLit, unwrapExpr } from "./literals.ts";
 import { hasBodylessMethod, isMethod, normalizeMethods, parsePath } from "./paths.ts";
 import type { ApiVariant } from "./scan.ts";
 import { bindingOf } from "./scan.ts";
@@ -143,7 +134,14 @@ const STATIC_FIELDS = ["dir", "notFound", "notFoundStatus", "headers"];
  * serve files from `dir`, named by the path's one dynamic segment, which must come last (Encore's
  * rules, tsparser/src/parser/resources/apis/api.rs). Paths are relative to the declaring file.
  */
-function parseStatic(ctx: ParseContext, file: FileCtx, call: ts.CallExpression, decl: ts.VariableDeclaration, name: string, cfgArg: ts.Expression): ParsedEndpoint {
+function parseStatic(
+  ctx: ParseContext,
+  file: FileCtx,
+  call: ts.CallExpression,
+  decl: ts.VariableDeclaration,
+  name: string,
+  cfgArg: ts.Expression,
+): ParsedEndpoint {
   const service = file.service!.name;
   const opts = readOptions(cfgArg, true);
   const cfg = configObject(cfgArg, ENDPOINT_FIELDS);
@@ -154,7 +152,10 @@ function parseStatic(ctx: ParseContext, file: FileCtx, call: ts.CallExpression, 
   const dynamic = parsed.segments.findIndex((s) => s.type !== "literal");
   if (dynamic >= 0 && dynamic !== parsed.segments.length - 1) {
     const more = parsed.segments.slice(dynamic + 1).some((s) => s.type !== "literal");
-    throw new ParseError(pathSite, more ? "static assets path cannot contain multiple dynamic segments" : "static assets path cannot have static segments after dynamic segments");
+    throw new ParseError(
+      pathSite,
+      more ? "static assets path cannot contain multiple dynamic segments" : "static assets path cannot have static segments after dynamic segments",
+    );
   }
   const fileDir = path.dirname(file.abs);
   const dirOpt = cfg.get("dir");
@@ -192,7 +193,8 @@ function parseStatic(ctx: ParseContext, file: FileCtx, call: ts.CallExpression, 
     const obj = unwrapExpr(hd.value);
     if (!ts.isObjectLiteralExpression(obj)) throw new ParseError(hd.value, "expected object literal");
     for (const p of obj.properties) {
-      if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) throw new ParseError(p, "expected `\"Header-Name\": value` properties");
+      if (!ts.isPropertyAssignment(p) || !(ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)))
+        throw new ParseError(p, 'expected `"Header-Name": value` properties');
       const v = unwrapExpr(p.initializer);
       headers[p.name.text] = ts.isArrayLiteralExpression(v) ? stringArrayLit(v) : [stringLit(v)];
     }

@@ -35,7 +35,6 @@ import { scanSdkUses, type SdkUse } from "./scan.ts";
 import { SchemaBuilder } from "./schemabuilder.ts";
 
 export type { Diagnostic } from "./diagnostics.ts";
-export { formatDiagnostic } from "./diagnostics.ts";
 
 export interface ParseResult {
   meta: AppMeta;
@@ -63,8 +62,7 @@ export function parseApp(rootDir: string): ParseResult {
 
   const services = discoverServices(ctx, sources);
   const byDepth = [...services].sort((a, b) => b.dir.length - a.dir.length);
-  const serviceOf = (abs: string): ServiceInfo | null =>
-    byDepth.find((s) => abs === s.dir || abs.startsWith(s.dir + path.sep)) ?? null;
+  const serviceOf = (abs: string): ServiceInfo | null => byDepth.find((s) => abs === s.dir || abs.startsWith(s.dir + path.sep)) ?? null;
 
   const endpoints: ParsedEndpoint[] = [];
   const databases: ParsedDatabase[] = [];
@@ -132,13 +130,55 @@ export function parseApp(rootDir: string): ParseResult {
   }
 
   checkEndpoints(ctx, endpoints);
-  checkUnique(ctx, databases, (d) => d.meta.name, (d) => d.node, "SQL Database with this name already defined");
-  checkUnique(ctx, topics, (t) => t.meta.name, (t) => t.node, "PubSub topic with this name already defined");
-  checkUnique(ctx, crons, (c) => c.name, (c) => c.node, "cron job with this name already defined");
-  checkUnique(ctx, auths, () => "auth", (a) => a.node, "only one auth handler can be defined per application");
-  checkUnique(ctx, gateways, () => "gw", (g) => g.node, "multiple gateways not yet supported");
-  checkUnique(ctx, buckets, (b) => b.meta.name, (b) => b.node, "bucket with this name already defined");
-  checkUnique(ctx, caches, (c) => c.name, (c) => c.node, "cache cluster with this name already defined");
+  checkUnique(
+    ctx,
+    databases,
+    (d) => d.meta.name,
+    (d) => d.node,
+    "SQL Database with this name already defined",
+  );
+  checkUnique(
+    ctx,
+    topics,
+    (t) => t.meta.name,
+    (t) => t.node,
+    "PubSub topic with this name already defined",
+  );
+  checkUnique(
+    ctx,
+    crons,
+    (c) => c.name,
+    (c) => c.node,
+    "cron job with this name already defined",
+  );
+  checkUnique(
+    ctx,
+    auths,
+    () => "auth",
+    (a) => a.node,
+    "only one auth handler can be defined per application",
+  );
+  checkUnique(
+    ctx,
+    gateways,
+    () => "gw",
+    (g) => g.node,
+    "multiple gateways not yet supported",
+  );
+  checkUnique(
+    ctx,
+    buckets,
+    (b) => b.meta.name,
+    (b) => b.node,
+    "bucket with this name already defined",
+  );
+  checkUnique(
+    ctx,
+    caches,
+    (c) => c.name,
+    (c) => c.node,
+    "cache cluster with this name already defined",
+  );
   for (const [i, m] of metrics.entries()) {
     if (metrics.slice(0, i).some((p) => p.meta.name === m.meta.name)) {
       ctx.diags.at(m.node, `metric '${m.meta.name}' is defined multiple times; metrics must have unique names across the entire application`);
@@ -275,7 +315,10 @@ function checkEndpoints(ctx: ParseContext, endpoints: ParsedEndpoint[]): void {
     const nameKey = `${m.service}.${m.name}`;
     const prevName = names.get(nameKey);
     if (prevName) {
-      ctx.diags.at(ep.nameNode, `api endpoints with conflicting names defined within the same service (previously defined at ${prevName.meta.file}:${prevName.meta.line})`);
+      ctx.diags.at(
+        ep.nameNode,
+        `api endpoints with conflicting names defined within the same service (previously defined at ${prevName.meta.file}:${prevName.meta.line})`,
+      );
       continue;
     }
     names.set(nameKey, ep);
@@ -283,7 +326,10 @@ function checkEndpoints(ctx: ParseContext, endpoints: ParsedEndpoint[]): void {
       const key = `${method} ${routeShape(m.segments)}`;
       const prev = routes.get(key);
       if (prev) {
-        ctx.diags.at(ep.call, `api endpoints with conflicting paths defined: ${method} ${m.path} (previously defined by ${prev.meta.service}.${prev.meta.name} at ${prev.meta.file}:${prev.meta.line})`);
+        ctx.diags.at(
+          ep.call,
+          `api endpoints with conflicting paths defined: ${method} ${m.path} (previously defined by ${prev.meta.service}.${prev.meta.name} at ${prev.meta.file}:${prev.meta.line})`,
+        );
         break;
       }
       routes.set(key, ep);
@@ -375,4 +421,3 @@ function resolveGateways(
   }
   return { gatewayMetas, authHandler };
 }
-

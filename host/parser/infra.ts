@@ -73,7 +73,8 @@ export function parseDatabase(ctx: ParseContext, file: FileCtx, node: ts.NewExpr
           const src = mc.get("source");
           if (src) {
             const name = stringLit(src.value);
-            if (!MIGRATION_SOURCES.includes(name)) throw new ParseError(src.value, `unknown migration source "${name}" (expected one of ${MIGRATION_SOURCES.map((x) => `"${x}"`).join(", ")})`);
+            if (!MIGRATION_SOURCES.includes(name))
+              throw new ParseError(src.value, `unknown migration source "${name}" (expected one of ${MIGRATION_SOURCES.map((x) => `"${x}"`).join(", ")})`);
             source = name as MigrationSource;
           }
           relNode = p.value;

@@ -19,13 +19,23 @@ function tree(name: string, files: Record<string, string>): string {
 
 test("default: <n>_<name>.up.sql, down migrations and other files ignored", () => {
   const dir = tree("default", { "2_b.up.sql": "", "1_a.up.sql": "", "1_a.down.sql": "", "README.md": "" });
-  expect(listMigrations(dir)).toEqual({ migrations: [{ version: 1, name: "a", fileName: "1_a.up.sql" }, { version: 2, name: "b", fileName: "2_b.up.sql" }] });
+  expect(listMigrations(dir)).toEqual({
+    migrations: [
+      { version: 1, name: "a", fileName: "1_a.up.sql" },
+      { version: 2, name: "b", fileName: "2_b.up.sql" },
+    ],
+  });
   expect(listMigrations(tree("default-bad", { "x.sql": "" }))).toEqual({ error: expect.stringContaining("invalid migration filename: x.sql") });
 });
 
 test("drizzle: <n>_<name>.sql beside meta/", () => {
   const dir = tree("drizzle", { "0001_two.sql": "", "0000_one.sql": "", "meta/_journal.json": "{}", "meta/0000_snapshot.json": "{}" });
-  expect(listMigrations(dir, "drizzle")).toEqual({ migrations: [{ version: 0, name: "one", fileName: "0000_one.sql" }, { version: 1, name: "two", fileName: "0001_two.sql" }] });
+  expect(listMigrations(dir, "drizzle")).toEqual({
+    migrations: [
+      { version: 0, name: "one", fileName: "0000_one.sql" },
+      { version: 1, name: "two", fileName: "0001_two.sql" },
+    ],
+  });
 });
 
 test("prisma and drizzle/v1: <n>_<name>/migration.sql folders", () => {

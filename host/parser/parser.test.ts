@@ -108,7 +108,7 @@ describe("a valid app", () => {
 
   test("converts every kind of field type, keeping named types as refs", () => {
     const meta = good();
-    const user = meta.types["User"];
+    const user = meta.types.User;
     expect(user.kind).toBe("object");
     const fields = Object.fromEntries((user as { fields: { name: string }[] }).fields.map((f) => [f.name, f]));
     expect(fields).toEqual({
@@ -133,7 +133,7 @@ describe("a valid app", () => {
       verified: { name: "verified", optional: false, schema: { kind: "boolean" } },
       level: { name: "level", optional: false, schema: { kind: "union", types: [lit(1), lit(2), lit(3)] } },
     });
-    expect(meta.types["Address"]).toEqual({
+    expect(meta.types.Address).toEqual({
       kind: "object",
       fields: [
         { name: "street", optional: false, schema: str },
@@ -141,7 +141,7 @@ describe("a valid app", () => {
       ],
     });
     // Recursive types refer to themselves by name.
-    expect(meta.types["TreeNode"]).toEqual({
+    expect(meta.types.TreeNode).toEqual({
       kind: "object",
       fields: [
         { name: "name", optional: false, schema: str },
@@ -152,8 +152,8 @@ describe("a valid app", () => {
 
   test("keeps same-named types from different files apart", () => {
     const meta = good();
-    expect(meta.types["Status"]).toEqual({ kind: "object", fields: [{ name: "open", optional: false, schema: { kind: "boolean" } }] });
-    expect(meta.types["Status_2"]).toEqual({ kind: "union", types: [lit("active"), lit("disabled")] });
+    expect(meta.types.Status).toEqual({ kind: "object", fields: [{ name: "open", optional: false, schema: { kind: "boolean" } }] });
+    expect(meta.types.Status_2).toEqual({ kind: "union", types: [lit("active"), lit("disabled")] });
   });
 
   test("keys generic instantiations with their arguments and merges intersections of objects", () => {
@@ -165,9 +165,9 @@ describe("a valid app", () => {
         { name: "next", optional: true, schema: str },
       ],
     });
-    const admin = meta.types["AdminUser"] as { kind: string; fields: { name: string }[] };
+    const admin = meta.types.AdminUser as { kind: string; fields: { name: string }[] };
     expect(admin.kind).toBe("object");
-    expect(admin.fields.map((f) => f.name)).toEqual([...(meta.types["User"] as { fields: { name: string }[] }).fields.map((f) => f.name), "permissions"]);
+    expect(admin.fields.map((f) => f.name)).toEqual([...(meta.types.User as { fields: { name: string }[] }).fields.map((f) => f.name), "permissions"]);
   });
 
   test("places request fields in path, query, header and cookie; the rest by default", () => {
@@ -303,7 +303,7 @@ describe("a valid app", () => {
       streamIn: ref("ChatIn"),
       streamOut: ref("ChatOut"),
     });
-    expect(meta.types["UserEvent"]).toEqual({
+    expect(meta.types.UserEvent).toEqual({
       kind: "object",
       fields: [
         { name: "kind", optional: false, schema: { kind: "union", types: [lit("created"), lit("deleted")] } },
@@ -330,7 +330,7 @@ describe("a valid app", () => {
       },
       authData: ref("AuthData"),
     });
-    expect(meta.types["AuthData"]).toEqual({
+    expect(meta.types.AuthData).toEqual({
       kind: "object",
       fields: [
         { name: "userID", optional: false, schema: str },
@@ -367,7 +367,7 @@ describe("a valid app", () => {
         messageType: ref("OrderPlaced"),
       },
     ]);
-    expect(meta.types["OrderPlaced"]).toEqual({
+    expect(meta.types.OrderPlaced).toEqual({
       kind: "object",
       fields: [
         { name: "orderId", optional: false, schema: str },
@@ -497,7 +497,10 @@ describe("integers", () => {
     expect(field("count")).toEqual(num);
     const res = ep.response!.fields;
     expect(res.find((f) => f.name === "total")!.schema).toEqual({ kind: "number", integer: true });
-    expect(res.find((f) => f.name === "nested")!.schema).toEqual({ kind: "object", fields: [{ name: "depth", optional: false, schema: { kind: "number", integer: true } }] });
+    expect(res.find((f) => f.name === "nested")!.schema).toEqual({
+      kind: "object",
+      fields: [{ name: "depth", optional: false, schema: { kind: "number", integer: true } }],
+    });
   });
 });
 
@@ -539,9 +542,7 @@ describe("an app Encore would reject", () => {
   });
 
   test("exactly the expected problems are reported for the bad types fixture", () => {
-    expect(types().map((d) => `${d.file}:${d.line}`)).toEqual(
-      [8, 15, 24, 29, 36, 43, 50, 56, 59, 61, 64, 66].map((l) => `shop/api.ts:${l}`),
-    );
+    expect(types().map((d) => `${d.file}:${d.line}`)).toEqual([8, 15, 24, 29, 36, 43, 50, 56, 59, 61, 64, 66].map((l) => `shop/api.ts:${l}`));
   });
 
   test("duplicate endpoint names in a service and clashing method+path pairs are rejected", () => {

@@ -60,10 +60,5 @@ export function parsePath(p: string): PathResult {
 
 /** Two endpoints conflict when, for a shared method, their paths differ only in parameter names. */
 export function routeShape(segments: PathSegment[]): string {
-  return (
-    "/" +
-    segments
-      .map((s) => (s.type === "literal" ? s.value : s.type === "param" ? ":" : s.type === "wildcard" ? "*" : "!"))
-      .join("/")
-  );
+  return `/${segments.map((s) => (s.type === "literal" ? s.value : s.type === "param" ? ":" : s.type === "wildcard" ? "*" : "!")).join("/")}`;
 }

@@ -12,7 +12,20 @@ export interface SdkUse {
 }
 
 const API_VARIANTS = new Set(["raw", "streamIn", "streamOut", "streamInOut", "static"]);
-const NEW_EXPORTS = new Set<SdkExport>(["Service", "SQLDatabase", "Topic", "Subscription", "CronJob", "Gateway", "Bucket", "CacheCluster", "Counter", "CounterGroup", "Gauge", "GaugeGroup"]);
+const NEW_EXPORTS = new Set<SdkExport>([
+  "Service",
+  "SQLDatabase",
+  "Topic",
+  "Subscription",
+  "CronJob",
+  "Gateway",
+  "Bucket",
+  "CacheCluster",
+  "Counter",
+  "CounterGroup",
+  "Gauge",
+  "GaugeGroup",
+]);
 
 /**
  * SDK uses in `sf`, in source order. Only callees whose spelling could be an SDK import are resolved
@@ -80,10 +93,7 @@ export function bindingOf(expr: ts.Expression): Binding {
   let n: ts.Node = expr;
   while (
     n.parent &&
-    (ts.isParenthesizedExpression(n.parent) ||
-      ts.isAsExpression(n.parent) ||
-      ts.isSatisfiesExpression(n.parent) ||
-      ts.isNonNullExpression(n.parent))
+    (ts.isParenthesizedExpression(n.parent) || ts.isAsExpression(n.parent) || ts.isSatisfiesExpression(n.parent) || ts.isNonNullExpression(n.parent))
   ) {
     n = n.parent;
   }

@@ -157,8 +157,7 @@ export class SchemaBuilder {
   /** Header<...> / Query<...> / Cookie<...> / HttpStatus from encore.dev/api, read from the declaration. */
   private wireSpec(prop: ts.Symbol, t: ts.Type): WireSpec | null {
     const decl = prop.valueDeclaration ?? prop.declarations?.[0];
-    let node: ts.TypeNode | undefined =
-      decl && (ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl)) ? decl.type : undefined;
+    let node: ts.TypeNode | undefined = decl && (ts.isPropertySignature(decl) || ts.isPropertyDeclaration(decl)) ? decl.type : undefined;
     node = node && this.wireRef(node);
     if (node && ts.isTypeReferenceNode(node)) {
       const sym = resolveAlias(this.checker, this.checker.getSymbolAtLocation(node.typeName));
@@ -220,7 +219,7 @@ export class SchemaBuilder {
     if (f & T.TypeParameter) return this.fail(site, "unresolved generic types are not supported in schemas");
     if (f & T.Boolean) return { kind: "boolean" };
     if (f & T.EnumLiteral && !(f & T.Union)) return literalOf(type) ?? this.fail(site, "unsupported enum member");
-    if (f & T.Union && (f & T.EnumLiteral || type.getSymbol()?.flags! & ts.SymbolFlags.Enum)) {
+    if (f & T.Union && (f & T.EnumLiteral || (type.getSymbol()?.flags ?? 0) & ts.SymbolFlags.Enum)) {
       return this.enumSchema(type as ts.UnionType, site);
     }
     if (f & (T.StringLiteral | T.NumberLiteral | T.BooleanLiteral)) {
@@ -376,9 +375,7 @@ export class SchemaBuilder {
       if (!sym || !(sym.flags & ts.SymbolFlags.Interface) || sym.flags & ts.SymbolFlags.Class) return null;
       decl = sym.declarations?.[0];
       name = sym.getName();
-      generic =
-        !!((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) &&
-        this.checker.getTypeArguments(type as ts.TypeReference).length > 0;
+      generic = !!((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) && this.checker.getTypeArguments(type as ts.TypeReference).length > 0;
     }
     if (!decl || !this.isAppDecl(decl)) return null;
     const identity: ts.Node | ts.Type = generic ? type : decl;
@@ -452,7 +449,7 @@ export class SchemaBuilder {
       const rules = this.checker.getNonNullableType(this.checker.getTypeOfSymbol(prop));
       for (const rule of this.checker.getPropertiesOfType(rules)) {
         const value = literalOf(this.checker.getNonNullableType(this.checker.getTypeOfSymbol(rule)));
-        if (!value || value.kind !== "literal") {
+        if (value?.kind !== "literal") {
           this.diags.at(site, `validation ${rule.name} needs a literal argument`);
           continue;
         }

@@ -73,5 +73,5 @@ export function sdkExportOf(checker: ts.TypeChecker, expr: ts.Expression): SdkEx
 export function isSdkSymbol(sym: ts.Symbol | undefined, dir: string, names: ReadonlySet<string>): boolean {
   if (!sym || !names.has(sym.getName())) return false;
   const p = sdkPath(sym);
-  return p !== null && p.startsWith(dir);
+  return p?.startsWith(dir) === true;
 }

@@ -42,7 +42,9 @@ export class GroupCommit<T, R> {
         try {
           const results = await this.flush(batch.map((p) => p.item));
           if (results.length !== batch.length) throw new Error(`group commit: ${results.length} results for ${batch.length} items`);
-          batch.forEach((p, i) => p.resolve(results[i]));
+          batch.forEach((p, i) => {
+            p.resolve(results[i]);
+          });
         } catch (err) {
           for (const p of batch) p.reject(err);
         }

@@ -64,7 +64,12 @@ describe("pubsub delivery", () => {
       expect(got[name][0].publishedAt).toBeInstanceOf(Date);
     }
     // Once every subscription has acked, the message itself is gone too, even when the two acks raced.
-    await expect.poll(async () => (await db.sql`SELECT count(*)::int AS n FROM pubsub_message WHERE id = ANY(${ids}::bigint[])`)[0].n, { message: "messages deleted", timeout: 2000 }).toBe(0);
+    await expect
+      .poll(async () => (await db.sql`SELECT count(*)::int AS n FROM pubsub_message WHERE id = ANY(${ids}::bigint[])`)[0].n, {
+        message: "messages deleted",
+        timeout: 2000,
+      })
+      .toBe(0);
   });
 
   test("a handler failing twice then succeeding is delivered three times with growing delays", async () => {

@@ -76,7 +76,10 @@ export class PubSub {
     }, this.opts.pollIntervalMs ?? 5000);
     this.pollTimer.unref();
     const every = this.opts.housekeepingIntervalMs ?? 60_000;
-    this.housekeepingTimer = setInterval(() => void this.housekeep().catch((err) => this.opts.log.error("pubsub: housekeeping failed", { error: String(err) })), every);
+    this.housekeepingTimer = setInterval(
+      () => void this.housekeep().catch((err) => this.opts.log.error("pubsub: housekeeping failed", { error: String(err) })),
+      every,
+    );
     this.housekeepingTimer.unref();
     this.initialized = true;
   }

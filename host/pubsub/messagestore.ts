@@ -74,7 +74,7 @@ export class PubSubStore {
    * the identity values are drawn in `ord` order, so sorting them restores the pairing.
    */
   async publish(topic: string, orderingAttribute: string | null, subscriptions: string[], items: PublishItem[]): Promise<string[]> {
-    const json = "[" + items.map((i) => `{"b":${i.bodyJson},"a":${JSON.stringify(i.attributes)}}`).join(",") + "]";
+    const json = `[${items.map((i) => `{"b":${i.bodyJson},"a":${JSON.stringify(i.attributes)}}`).join(",")}]`;
     const rows = await this.sql`
       WITH input AS (
         SELECT e.ord, e.value AS v FROM json_array_elements(${json}::text::json) WITH ORDINALITY AS e(value, ord)
@@ -239,7 +239,14 @@ export class PubSubStore {
         count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead,
         min(visible_at) FILTER (WHERE dead_at IS NULL AND lease_owner IS NULL) AS oldest
       FROM pubsub_delivery GROUP BY subscription`;
-    return rows.map((r) => ({ subscription: r.sub, backlog: r.backlog, inFlight: r.inflight, retrying: r.retrying, deadLetters: r.dead, oldestWaiting: r.oldest ?? null }));
+    return rows.map((r) => ({
+      subscription: r.sub,
+      backlog: r.backlog,
+      inFlight: r.inflight,
+      retrying: r.retrying,
+      deadLetters: r.dead,
+      oldestWaiting: r.oldest ?? null,
+    }));
   }
 
   async deadLetters(subscription: string | null, limit: number): Promise<DeadLetterRow[]> {

@@ -27,7 +27,12 @@ function sub(name: string, over: Partial<SubscriptionConfig> = {}): Subscription
   };
 }
 
-const SUBS = [sub("crash-restart"), sub("takeover"), sub("shared", { ackDeadlineMs: 600 }), sub("crash-loop", { ackDeadlineMs: 500, maxRetries: 2, maxConcurrency: 1 })];
+const SUBS = [
+  sub("crash-restart"),
+  sub("takeover"),
+  sub("shared", { ackDeadlineMs: 600 }),
+  sub("crash-loop", { ackDeadlineMs: 500, maxRetries: 2, maxConcurrency: 1 }),
+];
 
 beforeAll(async () => {
   db = await createTestDatabase("pubsub_procs");
@@ -183,7 +188,12 @@ describe("pubsub across processes", { timeout: 60_000 }, () => {
     expect(dead.lastError).toMatch(/ack deadline exceeded on attempt 3/);
     // The fourth process stays up and keeps handling the subscription's other messages.
     const next = await publisher.publish(s.topic, { n: 1 });
-    await expect.poll(async () => (await handled(s.name)).some((h) => h.messageId === next && h.endedAt !== null), { message: "the next message handled", timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(async () => (await handled(s.name)).some((h) => h.messageId === next && h.endedAt !== null), {
+        message: "the next message handled",
+        timeout: 20_000,
+      })
+      .toBe(true);
     expect(survivor!.exitCode).toBeNull();
   });
 });

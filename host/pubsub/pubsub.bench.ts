@@ -96,7 +96,7 @@ async function main() {
       }
       await done;
       const sorted = [...latencies].sort((a, b) => a - b);
-      console.log(`latency at ${fmt(rate)} msg/s:`.padEnd(34) + ` p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`);
+      console.log(`${`latency at ${fmt(rate)} msg/s:`.padEnd(34)} p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`);
     }
 
     // 4. Under load: 64 publishers flat out while the consumer keeps up.

@@ -126,7 +126,7 @@ export class Subscriber {
         return;
       }
       const limit = Math.min(free, MAX_CLAIM_BATCH);
-      let result;
+      let result: Awaited<ReturnType<typeof this.store.claim>>;
       try {
         result = await this.store.claim(this.cfg.name, limit, this.cfg.ackDeadlineMs);
       } catch (err) {

@@ -44,8 +44,6 @@ const MIGRATIONS: string[][] = [
   ],
 ];
 
-export const PUBSUB_SCHEMA_VERSION = MIGRATIONS.length;
-
 /** Brings the component's tables to the latest version. Safe to call from several processes at once. */
 export async function migrateComponent(sql: Sql, component: string, migrations: string[][]): Promise<void> {
   await sql.begin(async (tx) => {

@@ -75,7 +75,7 @@ function suite(label: string, f: UsedFixture) {
   describe(`cache keyspaces on ${label}`, () => {
     test("every keyspace operation answers as Encore's does", async () => {
       const run = randomBytes(4).toString("hex");
-      const res = await fetch(f.server.url + "/kv/scenario", { method: "POST", body: JSON.stringify({ run }) });
+      const res = await fetch(`${f.server.url}/kv/scenario`, { method: "POST", body: JSON.stringify({ run }) });
       const body = (await res.json()) as { results: Record<string, unknown> };
       expect(res.status, JSON.stringify(body)).toBe(200);
       // JSON drops undefined: compare through it.
@@ -84,7 +84,7 @@ function suite(label: string, f: UsedFixture) {
 
     test("expiry: default expiry, neverExpire and keepTTL", async () => {
       const run = randomBytes(4).toString("hex");
-      expect((await fetch(f.server.url + "/kv/scenario", { method: "POST", body: JSON.stringify({ run }) })).status).toBe(200);
+      expect((await fetch(`${f.server.url}/kv/scenario`, { method: "POST", body: JSON.stringify({ run }) })).status).toBe(200);
       const read = async () => (await (await fetch(`${f.server.url}/kv/read?run=${run}`)).json()) as Record<string, string | null>;
       expect(await read()).toEqual({ e1: "soon gone", e2: "forever", e3: "still short" });
       await expect.poll(read, { timeout: 3_000, interval: 100 }).toEqual({ e1: null, e2: "forever", e3: null });
@@ -102,8 +102,7 @@ if (hasRedis) {
     if (keys.length) await redis.del(...keys);
     redis.disconnect();
   });
-}
-else describe.skip("cache keyspaces on Redis (no REDIS_URL)", () => test("skipped", () => {}));
+} else describe.skip("cache keyspaces on Redis (no REDIS_URL)", () => test("skipped", () => {}));
 suite("the in-process store", useFixture(APP, { REDIS_URL: "" }));
 
 describe("in-process store (unit)", () => {

@@ -258,10 +258,19 @@ export class MemoryCache implements CacheBackend {
         let removed = 0;
         const limit = count === 0 ? Infinity : Math.abs(count);
         if (count >= 0) {
-          for (let i = 0; i < l.length && removed < limit; ) if (l[i].equals(v)) (l.splice(i, 1), removed++);
-          else i++;
+          for (let i = 0; i < l.length && removed < limit; ) {
+            if (!l[i].equals(v)) i++;
+            else {
+              l.splice(i, 1);
+              removed++;
+            }
+          }
         } else {
-          for (let i = l.length - 1; i >= 0 && removed < limit; i--) if (l[i].equals(v)) (l.splice(i, 1), removed++);
+          for (let i = l.length - 1; i >= 0 && removed < limit; i--) {
+            if (!l[i].equals(v)) continue;
+            l.splice(i, 1);
+            removed++;
+          }
         }
         this.tidy(key);
         return removed;
@@ -283,7 +292,11 @@ export class MemoryCache implements CacheBackend {
       case "SADD": {
         const z = this.set(key, true)!;
         let added = 0;
-        for (const m of a.slice(1)) if (!z.has(id(b(m)))) (z.set(id(b(m)), b(m)), added++);
+        for (const m of a.slice(1)) {
+          if (z.has(id(b(m)))) continue;
+          z.set(id(b(m)), b(m));
+          added++;
+        }
         return added;
       }
       case "SREM": {
@@ -334,7 +347,7 @@ export class MemoryCache implements CacheBackend {
         const dstKey = s(a[1]);
         this.set(dstKey);
         const m = b(a[2]);
-        if (!src || !src.delete(id(m))) return 0;
+        if (!src?.delete(id(m))) return 0;
         this.tidy(key);
         this.set(dstKey, true)!.set(id(m), m);
         return 1;

@@ -45,7 +45,10 @@ export interface ObjectsConfig {
 
 function bucketMap(v: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of (v ?? "").split(",").map((x) => x.trim()).filter(Boolean)) {
+  for (const part of (v ?? "")
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const i = part.indexOf("=");
     if (i <= 0 || i === part.length - 1) throw new Error(`WARROOM_S3_BUCKETS: expected name=cloud-bucket pairs separated by commas, got "${part}"`);
     out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
@@ -127,7 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig 
   // Sized so that four processes fit in PostgreSQL's default max_connections (100) with room
   // for psql sessions and migrations (README, "Connections").
   const dbMaxConnections = intEnv(env, "WARROOM_DB_MAX_CONNECTIONS", 20);
-  if (dbMaxConnections < MIN_DB_CONNECTIONS) throw new Error(`WARROOM_DB_MAX_CONNECTIONS must be at least ${MIN_DB_CONNECTIONS} (the runtime's own connections plus one), got ${dbMaxConnections}`);
+  if (dbMaxConnections < MIN_DB_CONNECTIONS)
+    throw new Error(`WARROOM_DB_MAX_CONNECTIONS must be at least ${MIN_DB_CONNECTIONS} (the runtime's own connections plus one), got ${dbMaxConnections}`);
   return {
     appRoot,
     meta: loadMeta(appRoot),

@@ -88,8 +88,12 @@ export class Databases {
     let db = this.dbs.get(name);
     if (!db) {
       const physical = this.testMode ? testCloneName(name) : this.physicalName(name);
-      let resolve!: (url: string) => void, reject!: (e: Error) => void;
-      const url = new Promise<string>((res, rej) => ((resolve = res), (reject = rej)));
+      let resolve!: (url: string) => void;
+      let reject!: (e: Error) => void;
+      const url = new Promise<string>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
       url.catch(() => {});
       const target = { physical, url, resolve, reject };
       this.targets.set(name, target);
@@ -113,7 +117,12 @@ export class Databases {
   private migrations(name: string): MigrationFile[] {
     const meta = this.metas.get(name);
     if (!meta) throw new Error(`database "${name}" is not in the app metadata: regenerate encore.gen (npm run gen)`);
-    return meta.migrations.map((m) => ({ version: m.version, name: m.name, file: path.resolve(this.config.appRoot, m.file), nonSequential: meta.nonSequentialMigrations }));
+    return meta.migrations.map((m) => ({
+      version: m.version,
+      name: m.name,
+      file: path.resolve(this.config.appRoot, m.file),
+      nonSequential: meta.nonSequentialMigrations,
+    }));
   }
 
   private physicalName(name: string): string {
@@ -127,7 +136,11 @@ export class Databases {
           throw new Error("tests need DATABASE_URL (the test setup starts an embedded server and sets it)");
         }
         const t0 = performance.now();
-        const server = await startDatabaseServer({ databaseUrl: this.config.databaseUrl, dataDir: path.join(this.config.dataDir, "postgres"), log: (level, msg) => this.log[level](msg) });
+        const server = await startDatabaseServer({
+          databaseUrl: this.config.databaseUrl,
+          dataDir: path.join(this.config.dataDir, "postgres"),
+          log: (level, msg) => this.log[level](msg),
+        });
         this.server = server;
         if (!this.config.databaseUrl) this.log.info("embedded PostgreSQL ready", { ms: Math.round(performance.now() - t0), url: redact(server.url) });
         return server.url;
@@ -214,7 +227,10 @@ export class Databases {
         const name = this.testMode ? testCloneName(RUNTIME_DB) : this.physicalName(RUNTIME_DB);
         this.runtimeDbName = name;
         const session = await this.sessionServer();
-        await retryUnavailable(() => ensureDatabase(session, name), () => {});
+        await retryUnavailable(
+          () => ensureDatabase(session, name),
+          () => {},
+        );
         // A frozen process must not hold Pub/Sub or cron rows locked forever: Postgres ends its
         // transaction after 30 s idle, so the rows' leases can run out and others take over.
         // Its reserved part of the budget: pooled connections plus Pub/Sub's LISTEN connection.

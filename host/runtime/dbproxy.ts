@@ -35,7 +35,10 @@ export function startDbProxy(database: string, credentials: string, target: Prom
         const u = new URL(url);
         const upstream = net.connect({ host: u.hostname, port: Number(u.port || 5432) });
         sockets.add(upstream);
-        upstream.on("close", () => { sockets.delete(upstream); client.destroy(); });
+        upstream.on("close", () => {
+          sockets.delete(upstream);
+          client.destroy();
+        });
         upstream.on("error", () => client.destroy());
         client.on("close", () => upstream.destroy());
         client.pipe(upstream);
@@ -54,7 +57,7 @@ export function startDbProxy(database: string, credentials: string, target: Prom
   const u = new URL(credentials);
   u.hostname = "127.0.0.1";
   u.port = String(port);
-  u.pathname = "/" + encodeURIComponent(database);
+  u.pathname = `/${encodeURIComponent(database)}`;
   return {
     url: u.toString(),
     close: () =>

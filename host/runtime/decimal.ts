@@ -92,7 +92,7 @@ export function formatRational(r: Rational): string {
   const exponent = text.length - scale - 1; // position of the leading digit
   if (exponent <= SCI_EXPONENT_THRESHOLD) {
     const mantissa = text.replace(/0+$/, "");
-    return `${sign}${mantissa[0]}${mantissa.length > 1 ? "." + mantissa.slice(1) : ""}e${exponent}`;
+    return `${sign}${mantissa[0]}${mantissa.length > 1 ? `.${mantissa.slice(1)}` : ""}e${exponent}`;
   }
   if (scale === 0) return sign + text;
   const padded = text.padStart(scale + 1, "0");

@@ -15,6 +15,7 @@ export interface ApiRoute {
   raw: boolean;
   streamingRequest: boolean;
   streamingResponse: boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: any handler an app declares; each is called with the arguments its own kind takes
   handler: (...args: any[]) => any;
 }
 
@@ -42,9 +43,22 @@ export function errorParts(err: unknown): { code: string; message: string; detai
 }
 
 const KNOWN_CODES = new Set([
-  "canceled", "unknown", "invalid_argument", "deadline_exceeded", "not_found", "already_exists",
-  "permission_denied", "resource_exhausted", "failed_precondition", "aborted", "out_of_range",
-  "unimplemented", "internal", "unavailable", "data_loss", "unauthenticated",
+  "canceled",
+  "unknown",
+  "invalid_argument",
+  "deadline_exceeded",
+  "not_found",
+  "already_exists",
+  "permission_denied",
+  "resource_exhausted",
+  "failed_precondition",
+  "aborted",
+  "out_of_range",
+  "unimplemented",
+  "internal",
+  "unavailable",
+  "data_loss",
+  "unauthenticated",
 ]);
 
 export function paramsSchema(p: ParamsMeta): Schema {
@@ -162,7 +176,7 @@ export class Dispatcher {
       if (err instanceof ValidationError) return new ApiCallError("invalid_argument", err.message);
       throw err;
     }
-    const authData = opts?.authData ?? ((source?.getAuthData() as Record<string, unknown> | null) ?? null);
+    const authData = opts?.authData ?? (source?.getAuthData() as Record<string, unknown> | null) ?? null;
     if (authData !== null && typeof authData.userID !== "string") {
       return new ApiCallError("invalid_argument", "authData must contain a string userID");
     }
@@ -185,7 +199,8 @@ export class Dispatcher {
     });
     const started = performance.now();
     const span = (error?: string) =>
-      source?.tracing && source.recordSpan({ kind: "call", name: `${service}.${endpoint}`, detail: ep.path, startMs: started, durationMs: performance.now() - started, error });
+      source?.tracing &&
+      source.recordSpan({ kind: "call", name: `${service}.${endpoint}`, detail: ep.path, startMs: started, durationMs: performance.now() - started, error });
     try {
       const res = await this.invoke(route, req);
       span();
@@ -202,7 +217,7 @@ export class Dispatcher {
 }
 
 function key(service: string, name: string): string {
-  return service + "." + name;
+  return `${service}.${name}`;
 }
 
 /** The JSON a value becomes on the wire (Dates as RFC 3339, Decimals and BigInts as strings). */

@@ -18,7 +18,9 @@ function registerRuntimeCollectors(rt: Runtime): () => void {
   return runtimeMetrics.addCollector(async () => {
     const pools = rt.databases.poolStats().filter((p) => p.pool);
     const poolFamily = (name: string, help: string, pick: (p: NonNullable<(typeof pools)[number]["pool"]>) => number) => ({
-      name, help, type: "gauge" as const,
+      name,
+      help,
+      type: "gauge" as const,
       samples: pools.map((p) => ({ labels: [["database", p.name]] as Array<[string, string]>, value: pick(p.pool!) })),
     });
     const out = [
@@ -31,14 +33,18 @@ function registerRuntimeCollectors(rt: Runtime): () => void {
     if (engine) {
       const stats = await engine.stats();
       const fam = (name: string, help: string, pick: (s: (typeof stats)[number]) => number) => ({
-        name, help, type: "gauge" as const,
+        name,
+        help,
+        type: "gauge" as const,
         samples: stats.map((s) => ({ labels: [["subscription", s.subscription]] as Array<[string, string]>, value: pick(s) })),
       });
       out.push(
         fam("encore_pubsub_backlog", "Messages waiting for delivery, by subscription.", (s) => s.backlog),
         fam("encore_pubsub_in_flight", "Messages being handled, by subscription.", (s) => s.inFlight),
         fam("encore_pubsub_dead_letters", "Messages in dead letters, by subscription.", (s) => s.deadLetters),
-        fam("encore_pubsub_oldest_waiting_seconds", "Age of the oldest waiting message, by subscription.", (s) => (s.oldestWaiting ? Math.max(0, (Date.now() - s.oldestWaiting.getTime()) / 1000) : 0)),
+        fam("encore_pubsub_oldest_waiting_seconds", "Age of the oldest waiting message, by subscription.", (s) =>
+          s.oldestWaiting ? Math.max(0, (Date.now() - s.oldestWaiting.getTime()) / 1000) : 0,
+        ),
       );
     }
     return out;
@@ -135,13 +141,18 @@ export class Lifecycle {
       this.opsPort = await ops.listen();
       this.ops = ops;
     } catch (err) {
-      log.warn(`ops pages: could not listen on ${config.opsHost}:${config.opsPort} (${(err as Error).message}); set WARROOM_OPS_PORT to another port; ${publicly}`);
+      log.warn(
+        `ops pages: could not listen on ${config.opsHost}:${config.opsPort} (${(err as Error).message}); set WARROOM_OPS_PORT to another port; ${publicly}`,
+      );
       return;
     }
     const where = listenerUrl(config.opsHost, this.opsPort);
-    log.info(`ops dashboard at ${where}/_dev (also ${where}/docs, ${where}/openapi.json, ${where}/metrics), ${isLoopback(config.opsHost) ? "for this machine only" : "with the ops token"}; ${publicly}`, {
-      ops_port: this.opsPort,
-    });
+    log.info(
+      `ops dashboard at ${where}/_dev (also ${where}/docs, ${where}/openapi.json, ${where}/metrics), ${isLoopback(config.opsHost) ? "for this machine only" : "with the ops token"}; ${publicly}`,
+      {
+        ops_port: this.opsPort,
+      },
+    );
   }
 
   /** What the dev dashboard (/_dev) shows and does. */
@@ -169,14 +180,16 @@ export class Lifecycle {
         return { subscriptions };
       },
       redrive: async (id, subscription) => {
-        if (!meta.subscriptions.some((s) => s.name === subscription)) throw new HttpError("not_found", `no subscription ${JSON.stringify(subscription.slice(0, 100))}`);
+        if (!meta.subscriptions.some((s) => s.name === subscription))
+          throw new HttpError("not_found", `no subscription ${JSON.stringify(subscription.slice(0, 100))}`);
         if (!/^\d{1,18}$/.test(id)) throw new HttpError("invalid_argument", `a dead letter's id is its message number, got ${JSON.stringify(id.slice(0, 40))}`);
         const engine = rt.pubsub.started;
         if (!engine) throw new HttpError("unavailable", "Pub/Sub is not running");
         try {
           await engine.redriveDeadLetter(id, subscription);
         } catch (err) {
-          if (err instanceof Error && err.message.includes("no dead letter")) throw new HttpError("not_found", `no dead letter ${id} in ${subscription} (already redelivered, or expired)`);
+          if (err instanceof Error && err.message.includes("no dead letter"))
+            throw new HttpError("not_found", `no dead letter ${id} in ${subscription} (already redelivered, or expired)`);
           throw err;
         }
       },

@@ -19,7 +19,7 @@ export function parseLevel(name: string | undefined, fallback: LogLevel): LogLev
 
 export type LogSink = (line: string) => void;
 
-const stdoutSink: LogSink = (line) => process.stdout.write(line + "\n");
+const stdoutSink: LogSink = (line) => process.stdout.write(`${line}\n`);
 
 // JSON.stringify that survives BigInt, Errors and cycles: a log call must never throw.
 function safeStringify(obj: Record<string, unknown>): string {
@@ -42,14 +42,7 @@ export class Logger {
     private readonly sink: LogSink = stdoutSink,
   ) {}
 
-  log(
-    request: Request | undefined | null,
-    level: LogLevel,
-    msg: string,
-    error?: Error,
-    caller?: string,
-    fields?: Record<string, unknown>,
-  ): void {
+  log(request: Request | undefined | null, level: LogLevel, msg: string, error?: Error, caller?: string, fields?: Record<string, unknown>): void {
     if (level < this.minLevel) return;
     const entry: Record<string, unknown> = { level: LEVEL_NAMES[level] ?? "info", time: new Date().toISOString(), message: msg };
     if (request) Object.assign(entry, request.logFields());

@@ -10,32 +10,32 @@ const TOKEN = "metrics-test-token";
 const fixture = useFixture(APP, { WARROOM_OPS_TOKEN: TOKEN });
 
 async function scrape(): Promise<string> {
-  const res = await fetch(fixture.server.url + "/metrics", { headers: { "x-ops-token": TOKEN } });
+  const res = await fetch(`${fixture.server.url}/metrics`, { headers: { "x-ops-token": TOKEN } });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toContain("text/plain; version=0.0.4");
   return res.text();
 }
 
 function value(text: string, series: string): number | undefined {
-  const line = text.split("\n").find((l) => l.startsWith(series + " "));
+  const line = text.split("\n").find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 describe("/metrics on a served app", () => {
   test("is on the ops port (this machine, no token)", async () => {
-    const res = await fetch(fixture.server.opsUrl + "/metrics");
+    const res = await fetch(`${fixture.server.opsUrl}/metrics`);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain("# TYPE encore_requests_total counter");
   });
 
   test("is behind the ops token on the public port", async () => {
-    const res = await fetch(fixture.server.url + "/metrics");
+    const res = await fetch(`${fixture.server.url}/metrics`);
     expect(res.status).toBe(401);
     expect(((await res.json()) as { code: string }).code).toBe("unauthenticated");
   });
 
   test("counters, counter groups with labels, gauges and gauge groups, by service", async () => {
-    const make = (body: object) => fetch(fixture.server.url + "/meter/make", { method: "POST", body: JSON.stringify(body) });
+    const make = (body: object) => fetch(`${fixture.server.url}/meter/make`, { method: "POST", body: JSON.stringify(body) });
     expect((await make({ count: 2, color: "red", big: true, depth: 7 })).status).toBe(200);
     expect((await make({ count: 3, color: "blue", big: false, depth: 4.5 })).status).toBe(200);
     const text = await scrape();
@@ -55,7 +55,7 @@ describe("/metrics on a served app", () => {
   });
 
   test("the runtime's own: requests by endpoint and status with a latency histogram, pools", async () => {
-    await fetch(fixture.server.url + "/meter/make", { method: "POST", body: "{" }); // 400
+    await fetch(`${fixture.server.url}/meter/make`, { method: "POST", body: "{" }); // 400
     const text = await scrape();
     expect(value(text, 'encore_requests_total{endpoint="meter.make",code="200"}')).toBeGreaterThanOrEqual(2);
     expect(value(text, 'encore_requests_total{endpoint="meter.make",code="400"}')).toBe(1);

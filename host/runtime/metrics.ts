@@ -162,7 +162,7 @@ function escLabel(v: string): string {
 
 function labelText(labels: Array<[string, string]>): string {
   if (labels.length === 0) return "";
-  return "{" + labels.map(([k, v]) => `${sanitizeName(k)}="${escLabel(v)}"`).join(",") + "}";
+  return `{${labels.map(([k, v]) => `${sanitizeName(k)}="${escLabel(v)}"`).join(",")}}`;
 }
 
 function sanitizeName(n: string): string {
@@ -205,21 +205,48 @@ export async function renderPrometheus(rm: RuntimeMetrics = runtimeMetrics): Pro
   }
 
   out.push("# HELP encore_requests_total Requests served, by endpoint and HTTP status.", "# TYPE encore_requests_total counter");
-  for (const [ep, byStatus] of rm.requests) for (const [st, h] of byStatus) out.push(`encore_requests_total${labelText([["endpoint", ep], ["code", String(st)]])} ${h.count}`);
+  for (const [ep, byStatus] of rm.requests)
+    for (const [st, h] of byStatus)
+      out.push(
+        `encore_requests_total${labelText([
+          ["endpoint", ep],
+          ["code", String(st)],
+        ])} ${h.count}`,
+      );
   out.push("# HELP encore_request_duration_seconds Request latency, by endpoint and HTTP status.", "# TYPE encore_request_duration_seconds histogram");
-  for (const [ep, byStatus] of rm.requests) for (const [st, h] of byStatus) histogramLines(out, "encore_request_duration_seconds", [["endpoint", ep], ["code", String(st)]], h);
+  for (const [ep, byStatus] of rm.requests)
+    for (const [st, h] of byStatus)
+      histogramLines(
+        out,
+        "encore_request_duration_seconds",
+        [
+          ["endpoint", ep],
+          ["code", String(st)],
+        ],
+        h,
+      );
 
-  out.push("# HELP encore_pubsub_delivery_latency_seconds Time from publish to successful handling, by subscription.", "# TYPE encore_pubsub_delivery_latency_seconds histogram");
+  out.push(
+    "# HELP encore_pubsub_delivery_latency_seconds Time from publish to successful handling, by subscription.",
+    "# TYPE encore_pubsub_delivery_latency_seconds histogram",
+  );
   for (const [sub, h] of rm.deliveries) histogramLines(out, "encore_pubsub_delivery_latency_seconds", [["subscription", sub]], h);
   out.push("# HELP encore_pubsub_handler_failures_total Failed handler runs, by subscription.", "# TYPE encore_pubsub_handler_failures_total counter");
   for (const [sub, n] of rm.deliveryFailures) out.push(`encore_pubsub_handler_failures_total${labelText([["subscription", sub]])} ${n}`);
 
   out.push("# HELP encore_cron_runs_total Cron job runs in this process, by job and outcome.", "# TYPE encore_cron_runs_total counter");
-  for (const [job, m] of rm.cronRuns) for (const [outcome, n] of m) out.push(`encore_cron_runs_total${labelText([["job", job], ["outcome", outcome]])} ${n}`);
+  for (const [job, m] of rm.cronRuns)
+    for (const [outcome, n] of m)
+      out.push(
+        `encore_cron_runs_total${labelText([
+          ["job", job],
+          ["outcome", outcome],
+        ])} ${n}`,
+      );
 
   for (const g of await rm.gather()) {
     out.push(`# HELP ${g.name} ${g.help}`, `# TYPE ${g.name} ${g.type}`);
     for (const s of g.samples) out.push(`${g.name}${labelText(s.labels)} ${num(s.value)}`);
   }
-  return out.join("\n") + "\n";
+  return `${out.join("\n")}\n`;
 }

@@ -33,7 +33,7 @@ const local = useFixture(APP, { WARROOM_DATA_DIR: dataDir });
 const onS3 = useFixture(APP, s3Env);
 
 function op(f: UsedFixture, body: object): Promise<{ value?: any; error?: string; message?: string }> {
-  return fetch(f.server.url + "/files/op", { method: "POST", body: JSON.stringify(body) }).then(async (r) => {
+  return fetch(`${f.server.url}/files/op`, { method: "POST", body: JSON.stringify(body) }).then(async (r) => {
     expect(r.status).toBe(200);
     return r.json() as Promise<{ value?: any; error?: string }>;
   });
@@ -49,7 +49,11 @@ function suite(label: string, f: UsedFixture) {
       await op(f, { bucket: "docs", op: "upload", name: "other.txt", content: "x" });
       expect((await op(f, { bucket: "docs", op: "exists", name: "reports/2026/q1.txt" })).value).toBe(true);
       expect((await op(f, { bucket: "docs", op: "exists", name: "nope" })).value).toBe(false);
-      expect((await op(f, { bucket: "docs", op: "attrs", name: "reports/2026/q1.txt" })).value).toMatchObject({ size: 13, contentType: "text/plain", etag: up.value.etag });
+      expect((await op(f, { bucket: "docs", op: "attrs", name: "reports/2026/q1.txt" })).value).toMatchObject({
+        size: 13,
+        contentType: "text/plain",
+        etag: up.value.etag,
+      });
       expect((await op(f, { bucket: "docs", op: "download", name: "reports/2026/q1.txt" })).value).toBe("first quarter");
       const listed = (await op(f, { bucket: "docs", op: "list", prefix: "reports/" })).value as { name: string; size: number }[];
       expect(listed.map((e) => e.name)).toEqual(["reports/2026/q1.txt", "reports/2026/q2.txt"]);
@@ -130,7 +134,11 @@ describe("local store specifics", () => {
 
   test("a signed link expires", () => {
     let now = 1_000_000_000_000;
-    const signer = new UrlSigner(Buffer.from("k"), () => "http://x", () => now);
+    const signer = new UrlSigner(
+      Buffer.from("k"),
+      () => "http://x",
+      () => now,
+    );
     const url = new URL(signer.sign("docs", "a/b", "get", 60));
     const args = [url.searchParams.get("op")!, url.searchParams.get("expires"), url.searchParams.get("sig")] as const;
     expect(signer.check("docs", "a/b", ...args)).toBeNull();

@@ -244,16 +244,16 @@ export class LocalStore implements ObjectStore {
     if (opts.notExists) {
       // Claim the name atomically: creating the record fails if the object exists.
       try {
-        await fs.writeFile(f + ".json", JSON.stringify(meta), { flag: "wx" });
+        await fs.writeFile(`${f}.json`, JSON.stringify(meta), { flag: "wx" });
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code === "EEXIST") throw new PreconditionFailed(`object "${key}" already exists`);
         throw err;
       }
     }
     await fs.writeFile(tmp, data);
-    await fs.rename(tmp, f + ".bin");
+    await fs.rename(tmp, `${f}.bin`);
     await fs.writeFile(tmp, JSON.stringify(meta));
-    await fs.rename(tmp, f + ".json");
+    await fs.rename(tmp, `${f}.json`);
     return new ObjectAttrs(key, meta.size, meta.etag, meta.contentType);
   }
 
@@ -264,7 +264,7 @@ export class LocalStore implements ObjectStore {
   async get(key: string, version?: string): Promise<Buffer | null> {
     this.versionless(version);
     try {
-      return await fs.readFile(this.file(key) + ".bin");
+      return await fs.readFile(`${this.file(key)}.bin`);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw err;
@@ -273,7 +273,7 @@ export class LocalStore implements ObjectStore {
 
   async head(key: string, version?: string): Promise<ObjectAttrs | null> {
     this.versionless(version);
-    const m = await readMeta(this.file(key) + ".json");
+    const m = await readMeta(`${this.file(key)}.json`);
     return m && new ObjectAttrs(m.name, m.size, m.etag, m.contentType);
   }
 
@@ -288,7 +288,7 @@ export class LocalStore implements ObjectStore {
     const all: LocalMeta[] = [];
     for (const n of names) {
       const m = await readMeta(path.join(this.dir, n));
-      if (m && m.name.startsWith(prefix) && (after === null || m.name > after)) all.push(m);
+      if (m?.name.startsWith(prefix) && (after === null || m.name > after)) all.push(m);
     }
     all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const page = all.slice(0, max);
@@ -299,8 +299,8 @@ export class LocalStore implements ObjectStore {
     this.versionless(version);
     const f = this.file(key);
     // The record first: once it is gone the object is gone for every reader.
-    await fs.rm(f + ".json", { force: true });
-    await fs.rm(f + ".bin", { force: true });
+    await fs.rm(`${f}.json`, { force: true });
+    await fs.rm(`${f}.bin`, { force: true });
   }
 
   async signedUrl(key: string, op: "get" | "put", ttlSec: number): Promise<string> {
@@ -402,7 +402,11 @@ export class ObjectRoutes {
     let bucketName: string, key: string;
     try {
       bucketName = decodeURIComponent(rest.slice(0, slash));
-      key = rest.slice(slash + 1).split("/").map(decodeURIComponent).join("/");
+      key = rest
+        .slice(slash + 1)
+        .split("/")
+        .map(decodeURIComponent)
+        .join("/");
     } catch {
       return jsonError(res, 400, "invalid_argument", "malformed object path");
     }
@@ -414,7 +418,10 @@ export class ObjectRoutes {
     if (!op) return jsonError(res, 405, "invalid_argument", "method not allowed");
     const signed = url.searchParams.has("sig");
     if (signed || !(op === "get" && b.meta.public)) {
-      const why = url.searchParams.get("op") !== op ? "the link is not for this method" : this.signer.check(bucketName, key, op, url.searchParams.get("expires"), url.searchParams.get("sig"));
+      const why =
+        url.searchParams.get("op") !== op
+          ? "the link is not for this method"
+          : this.signer.check(bucketName, key, op, url.searchParams.get("expires"), url.searchParams.get("sig"));
       if (why) return jsonError(res, 403, "permission_denied", why);
     }
     if (op === "put") {

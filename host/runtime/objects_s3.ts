@@ -68,7 +68,13 @@ export class S3Store implements ObjectStore {
     const { sdk, c } = await this.ctx();
     try {
       const out = await c.send(
-        new sdk.PutObjectCommand({ Bucket: this.cloudBucket, Key: key, Body: data, ContentType: opts.contentType, IfNoneMatch: opts.notExists ? "*" : undefined }),
+        new sdk.PutObjectCommand({
+          Bucket: this.cloudBucket,
+          Key: key,
+          Body: data,
+          ContentType: opts.contentType,
+          IfNoneMatch: opts.notExists ? "*" : undefined,
+        }),
       );
       return new ObjectAttrs(key, data.length, unquote(out.ETag), opts.contentType, out.VersionId);
     } catch (err) {
@@ -115,7 +121,8 @@ export class S3Store implements ObjectStore {
 
   async signedUrl(key: string, op: "get" | "put", ttlSec: number): Promise<string> {
     const { sdk, presign, c } = await this.ctx();
-    const cmd = op === "get" ? new sdk.GetObjectCommand({ Bucket: this.cloudBucket, Key: key }) : new sdk.PutObjectCommand({ Bucket: this.cloudBucket, Key: key });
+    const cmd =
+      op === "get" ? new sdk.GetObjectCommand({ Bucket: this.cloudBucket, Key: key }) : new sdk.PutObjectCommand({ Bucket: this.cloudBucket, Key: key });
     return presign.getSignedUrl(c, cmd, { expiresIn: ttlSec });
   }
 

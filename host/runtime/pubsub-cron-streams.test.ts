@@ -22,7 +22,7 @@ interface Delivery {
 }
 
 async function greet(name: string, failTimes = 0): Promise<string> {
-  const res = await fetch(fixture.server.url + "/events/greet", { method: "POST", body: JSON.stringify({ name, failTimes }) });
+  const res = await fetch(`${fixture.server.url}/events/greet`, { method: "POST", body: JSON.stringify({ name, failTimes }) });
   expect(res.status).toBe(200);
   return ((await res.json()) as { messageId: string }).messageId;
 }
@@ -70,30 +70,35 @@ describe("Pub/Sub through the SDK", () => {
     const id = await greet("dora", 99);
     // maxRetries 3: attempts 1..4, then dead.
     await expect.poll(async () => (await deliveries("dora")).filter((d) => d.subscription === "record-greetings").length, { timeout: 15_000 }).toBe(4);
-    await expect
-      .poll(async () => (await runCli(["dead-letters", "--subscription", "record-greetings"])).out, { timeout: 10_000 })
-      .toContain(`"id":"${id}"`);
-    const listed = (await runCli(["dead-letters", "--subscription", "record-greetings"])).out.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+    await expect.poll(async () => (await runCli(["dead-letters", "--subscription", "record-greetings"])).out, { timeout: 10_000 }).toContain(`"id":"${id}"`);
+    const listed = (await runCli(["dead-letters", "--subscription", "record-greetings"])).out
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const dead = listed.find((d: { id: string }) => d.id === id);
     expect(dead.lastError).toContain("failing attempt 4");
     expect(dead.body).toMatchObject({ name: "dora", failTimes: 99 });
     const redriven = await runCli(["dead-letters", "--redrive", id, "--subscription", "record-greetings"]);
     expect(redriven.code).toBe(0);
-    await expect.poll(async () => (await deliveries("dora")).filter((d) => d.subscription === "record-greetings").length, { timeout: 10_000 }).toBeGreaterThan(4);
+    await expect
+      .poll(async () => (await deliveries("dora")).filter((d) => d.subscription === "record-greetings").length, { timeout: 10_000 })
+      .toBeGreaterThan(4);
   });
 });
 
 describe("cron through the runtime", () => {
   test("a job runs on its tick, once per tick even with two processes sharing the database", async () => {
     // `every: "1m"`: the tick at the top of the current minute is within the start-up grace, so it runs now.
-    await expect.poll(async () => ((await (await fetch(fixture.server.url + "/store/ticks")).json()) as { ranAt: string[] }).ranAt.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => ((await (await fetch(`${fixture.server.url}/store/ticks`)).json()) as { ranAt: string[] }).ranAt.length, { timeout: 15_000 })
+      .toBeGreaterThan(0);
     const second = await startFixture(APP, prefix, { WARROOM_LOG_LEVEL: "debug" });
     try {
       // The second process claims the tick current at its start (within the start-up grace): wait
       // until it has either run it or found it taken by the first, then look for duplicates.
       const settled = /"message":"cron: (run finished|tick taken by another process)","job":"fixture-tick"/;
       await expect.poll(() => second.logs(), { message: "the second process's claim of its first tick", timeout: 15_000 }).toMatch(settled);
-      const { ranAt } = (await (await fetch(fixture.server.url + "/store/ticks")).json()) as { ranAt: string[] };
+      const { ranAt } = (await (await fetch(`${fixture.server.url}/store/ticks`)).json()) as { ranAt: string[] };
       const minutes = ranAt.map((t) => Math.floor(Date.parse(t) / 60_000));
       expect(new Set(minutes).size).toBe(minutes.length); // never two runs in one tick
     } finally {
@@ -128,7 +133,7 @@ describe("streams through the SDK", () => {
   });
 
   test("browsers pass headers in the encore.dev.headers subprotocol", async () => {
-    const packed = "encore.dev.headers." + Buffer.from(JSON.stringify({ authorization: "Bearer good-lee-admin" })).toString("base64url");
+    const packed = `encore.dev.headers.${Buffer.from(JSON.stringify({ authorization: "Bearer good-lee-admin" })).toString("base64url")}`;
     const { messages } = await collect(connect("/echo/count/1", { protocols: ["encore-ws", packed] }));
     expect(messages[0].user).toBe("lee");
   });
@@ -154,7 +159,7 @@ describe("streams through the SDK", () => {
   });
 
   test("another service consumes streams through ~encore/clients (streamOut with auth data, streamInOut)", async () => {
-    const res = await fetch(fixture.server.url + "/store/relay");
+    const res = await fetch(`${fixture.server.url}/store/relay`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ticks: [1, 2, 3], users: ["relay-bot", "relay-bot", "relay-bot"], echoed: "PSST" });
   });

@@ -100,17 +100,23 @@ describe("decoding every field kind and location", () => {
 
   test("a raw endpoint's body over its limit is 413 with Encore's body too, declared or streamed, and the connection stays usable", async () => {
     const big = "x".repeat(3 * 1024 * 1024);
-    const declared = await fetch(fixture.server.url + "/echo/shout", { method: "POST", body: big });
+    const declared = await fetch(`${fixture.server.url}/echo/shout`, { method: "POST", body: big });
     expect(declared.status).toBe(413);
     expect(await declared.json()).toEqual({ code: "invalid_argument", message: "request body exceeds the limit of 2097152 bytes", details: null });
     // Chunked, so nothing says how large it is until the handler has read past the limit.
-    const chunks = Readable.from((function* () {
-      for (let i = 0; i < 48; i++) yield Buffer.alloc(64 * 1024, 0x61);
-    })());
-    const streamed = await fetch(fixture.server.url + "/echo/shout", { method: "POST", body: Readable.toWeb(chunks) as ReadableStream, duplex: "half" } as RequestInit);
+    const chunks = Readable.from(
+      (function* () {
+        for (let i = 0; i < 48; i++) yield Buffer.alloc(64 * 1024, 0x61);
+      })(),
+    );
+    const streamed = await fetch(`${fixture.server.url}/echo/shout`, {
+      method: "POST",
+      body: Readable.toWeb(chunks) as ReadableStream,
+      duplex: "half",
+    } as RequestInit);
     expect(streamed.status).toBe(413);
     expect(((await streamed.json()) as { message: string }).message).toMatch(/exceeds the limit/);
-    expect((await fetch(fixture.server.url + "/echo/shout", { method: "POST", body: "still here" })).status).toBe(200);
+    expect((await fetch(`${fixture.server.url}/echo/shout`, { method: "POST", body: "still here" })).status).toBe(200);
   });
 
   test("strings with a NUL or a lone surrogate, and JSON nested past 64 levels, are 400 naming the field", async () => {
@@ -213,7 +219,7 @@ describe("responses, middleware, raw endpoints, secrets", () => {
   });
 
   test("a raw endpoint reads the body and writes its own response", async () => {
-    const res = await fetch(fixture.server.url + "/echo/shout", { method: "POST", body: "hello raw" });
+    const res = await fetch(`${fixture.server.url}/echo/shout`, { method: "POST", body: "hello raw" });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-raw")).toBe("yes");
     expect(await res.text()).toBe("HELLO RAW");
@@ -224,7 +230,7 @@ describe("responses, middleware, raw endpoints, secrets", () => {
   });
 
   test("CORS: a preflight from an allowed origin with credentials is answered", async () => {
-    const res = await fetch(fixture.server.url + "/echo/whoami", {
+    const res = await fetch(`${fixture.server.url}/echo/whoami`, {
       method: "OPTIONS",
       headers: { origin: "https://app.example.com", "access-control-request-method": "GET", "access-control-request-headers": "authorization" },
     });
@@ -296,7 +302,7 @@ describe("SQL through the SDK", () => {
 
 describe("migrations", () => {
   test("are applied once, in order, and recorded as golang-migrate records them", async () => {
-    const sql = postgres(databaseUrl(serverUrl(), prefix + "store"), { max: 1, onnotice: () => {} });
+    const sql = postgres(databaseUrl(serverUrl(), `${prefix}store`), { max: 1, onnotice: () => {} });
     try {
       expect(await sql`SELECT version::int AS v, dirty FROM schema_migrations`).toEqual([{ v: 4, dirty: false }]);
     } finally {
@@ -308,7 +314,7 @@ describe("migrations", () => {
     const again = await startFixture(APP, prefix);
     try {
       expect(again.logs()).not.toContain("applied migrations");
-      const res = await fetch(again.url + "/store/tx", { method: "POST", body: JSON.stringify({ fail: true }) });
+      const res = await fetch(`${again.url}/store/tx`, { method: "POST", body: JSON.stringify({ fail: true }) });
       expect(((await res.json()) as { rows: number }).rows).toBeGreaterThan(0);
     } finally {
       await again.stop();
@@ -345,21 +351,23 @@ describe("graceful shutdown", () => {
 describe("the runtime's own pages", () => {
   test("/openapi.json and the /docs reference (Swagger UI from local files) are served on the ops port, bound to loopback", async () => {
     const ops = fixture.server.opsUrl!;
-    expect(fixture.server.logs()).toMatch(/ops dashboard at http:\/\/127\.0\.0\.1:\d+\/_dev .*for this machine only; not on the public port \(set WARROOM_OPS_TOKEN/);
-    const doc = await fetch(ops + "/openapi.json");
+    expect(fixture.server.logs()).toMatch(
+      /ops dashboard at http:\/\/127\.0\.0\.1:\d+\/_dev .*for this machine only; not on the public port \(set WARROOM_OPS_TOKEN/,
+    );
+    const doc = await fetch(`${ops}/openapi.json`);
     expect(doc.status).toBe(200);
     const json = (await doc.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(json.openapi).toBe("3.1.0");
     expect(json.paths["/echo/search"]).toBeDefined();
-    const page = await fetch(ops + "/docs");
+    const page = await fetch(`${ops}/docs`);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain("/docs/swagger-ui-bundle.js");
-    const asset = await fetch(ops + "/docs/swagger-ui-bundle.js");
+    const asset = await fetch(`${ops}/docs/swagger-ui-bundle.js`);
     expect(asset.status).toBe(200);
     expect((await asset.text()).length).toBeGreaterThan(100_000);
-    expect((await fetch(ops + "/docs/../package.json")).status).toBe(404);
+    expect((await fetch(`${ops}/docs/../package.json`)).status).toBe(404);
     // The ops port serves nothing of the app.
-    expect((await fetch(ops + "/echo/search?page=1")).status).toBe(404);
+    expect((await fetch(`${ops}/echo/search?page=1`)).status).toBe(404);
   });
 
   test("without WARROOM_OPS_TOKEN the public port does not serve them at all", async () => {
@@ -376,17 +384,17 @@ describe("the runtime's own pages", () => {
     const s = await startFixture(APP, p, { WARROOM_OPS_TOKEN: "ops-secret" });
     try {
       expect(s.logs()).toMatch(/on the public port too, with the X-Ops-Token header/);
-      expect((await fetch(s.url + "/openapi.json")).status).toBe(401);
-      expect((await fetch(s.url + "/openapi.json", { headers: { "x-ops-token": "wrong-one!" } })).status).toBe(401);
-      expect((await fetch(s.url + "/openapi.json", { headers: { "x-ops-token": "ops-secret" } })).status).toBe(200);
+      expect((await fetch(`${s.url}/openapi.json`)).status).toBe(401);
+      expect((await fetch(`${s.url}/openapi.json`, { headers: { "x-ops-token": "wrong-one!" } })).status).toBe(401);
+      expect((await fetch(`${s.url}/openapi.json`, { headers: { "x-ops-token": "ops-secret" } })).status).toBe(200);
       // In a URL only for the pages a browser navigates to; the data wants the header.
-      expect((await fetch(s.url + "/openapi.json?ops_token=ops-secret")).status).toBe(401);
-      expect((await fetch(s.url + "/docs?ops_token=ops-secret")).status).toBe(200);
-      expect((await fetch(s.url + "/_dev/api/requests?ops_token=ops-secret")).status).toBe(401);
-      expect((await fetch(s.url + "/_dev/api/requests", { headers: { "x-ops-token": "ops-secret" } })).status).toBe(200);
-      expect((await fetch(s.url + "/echo/search?page=1")).status).toBe(200); // the app is unaffected
+      expect((await fetch(`${s.url}/openapi.json?ops_token=ops-secret`)).status).toBe(401);
+      expect((await fetch(`${s.url}/docs?ops_token=ops-secret`)).status).toBe(200);
+      expect((await fetch(`${s.url}/_dev/api/requests?ops_token=ops-secret`)).status).toBe(401);
+      expect((await fetch(`${s.url}/_dev/api/requests`, { headers: { "x-ops-token": "ops-secret" } })).status).toBe(200);
+      expect((await fetch(`${s.url}/echo/search?page=1`)).status).toBe(200); // the app is unaffected
       // The ops port still needs no token.
-      expect((await fetch(s.opsUrl + "/openapi.json")).status).toBe(200);
+      expect((await fetch(`${s.opsUrl}/openapi.json`)).status).toBe(200);
     } finally {
       await s.stop();
       await dropFixtureDatabases(p);

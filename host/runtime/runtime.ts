@@ -12,7 +12,7 @@ import { PubSubRuntime, type PubSubTopic, type PubSubSubscription, type PubSubSu
 import { Lifecycle } from "./lifecycle.ts";
 import { MetricsRegistry } from "./metrics.ts";
 import type { SqlDatabase } from "./sqldb.ts";
-import { WebSocketClient } from "./streams.ts";
+import type { WebSocketClient } from "./streams.ts";
 import { ObjectsRuntime, type Bucket } from "./objects.ts";
 import { CacheRuntime, type CacheCluster } from "./cache.ts";
 
@@ -35,6 +35,7 @@ export enum EnvironmentType {
 
 export interface RuntimeOptions {
   testMode?: boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: the SDK's Decimal constructor, as the native Runtime receives it
   typeConstructors: { decimal: (...args: any[]) => any };
 }
 
@@ -42,12 +43,8 @@ export class Gateway {
   constructor(readonly name: string) {}
 }
 
-// The current Runtime, for the parts of our runtime that are not reached through the SDK
-// (the CLI, tests of the runtime itself).
+// The process's Runtime, once built: the SDK's constructors reach it (see `current ?? new target(...)` below).
 let current: Runtime | null = null;
-export function currentRuntime(): Runtime | null {
-  return current;
-}
 
 export class Runtime {
   readonly testMode: boolean;
@@ -166,7 +163,11 @@ export class Runtime {
         cloud: CloudProvider.Local,
       },
       build: { revision: "", uncommittedChanges: false },
-      deploy: { id: this.lifecycle.deployId, deployTime: this.lifecycle.startedAt.toISOString(), hostedServices: Object.fromEntries(this.config.meta.services.map((s) => [s.name, { name: s.name }])) },
+      deploy: {
+        id: this.lifecycle.deployId,
+        deployTime: this.lifecycle.startedAt.toISOString(),
+        hostedServices: Object.fromEntries(this.config.meta.services.map((s) => [s.name, { name: s.name }])),
+      },
     };
   }
 

@@ -32,7 +32,10 @@ export function parseSecretsCue(text: string): Record<string, string> {
 
 export class SecretStore {
   private readonly file: Record<string, string>;
-  constructor(appRoot: string, private readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(
+    appRoot: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
     const p = path.join(appRoot, ".secrets.local.cue");
     this.file = existsSync(p) ? parseSecretsCue(readFileSync(p, "utf8")) : {};
   }

@@ -17,7 +17,9 @@ let admin: postgres.Sql; // a side connection, to look at the database from outs
 // The SDK builds "$1..$n" SQL from a tagged template and passes new QueryArgs(values ?? null).
 function sdkQuery(strings: TemplateStringsArray, ...params: unknown[]): [string, QueryArgs] {
   let text = "";
-  strings.forEach((s, i) => (text += s + (i < params.length ? "$" + (i + 1) : "")));
+  strings.forEach((s, i) => {
+    text += s + (i < params.length ? `$${i + 1}` : "");
+  });
   return [text, new QueryArgs(params.map((p) => p ?? null))];
 }
 
@@ -29,7 +31,7 @@ async function all(cursor: Cursor): Promise<Record<string, unknown>[]> {
 
 async function one(strings: TemplateStringsArray, ...params: unknown[]): Promise<Record<string, unknown> | null> {
   const row = await db.queryRow(...sdkQuery(strings, ...params));
-  return row && row.values();
+  return row ? row.values() : null;
 }
 
 async function exec(strings: TemplateStringsArray, ...params: unknown[]): Promise<void> {
@@ -39,11 +41,20 @@ async function exec(strings: TemplateStringsArray, ...params: unknown[]): Promis
 
 // What the SDK's Decimal looks like to the runtime: a `value` and the __encore_decimal marker.
 function sdkDecimal(value: string): object {
-  return Object.create({ get __encore_decimal() { return true; } }, { value: { get: () => value } });
+  return Object.create(
+    {
+      get __encore_decimal() {
+        return true;
+      },
+    },
+    { value: { get: () => value } },
+  );
 }
 
 async function poolConnections(): Promise<number> {
-  const [{ n }] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${DB_NAME} AND application_name LIKE 'warroom:%'`;
+  const [{ n }] = await admin<
+    { n: number }[]
+  >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${DB_NAME} AND application_name LIKE 'warroom:%'`;
   return n;
 }
 
@@ -163,7 +174,9 @@ describe("errors surface as Encore's do", () => {
     expect(err.code).toBe("GenericFailure");
     expect(err.sqlState).toBe("23505");
     expect(err.constraint).toBe("things_name_key");
-    expect(err.message).toMatch(/^db error: ERROR: duplicate key value violates unique constraint "things_name_key" \(SQLSTATE 23505\)\nDETAIL: Key \(name\)=\(unique\) already exists\.$/);
+    expect(err.message).toMatch(
+      /^db error: ERROR: duplicate key value violates unique constraint "things_name_key" \(SQLSTATE 23505\)\nDETAIL: Key \(name\)=\(unique\) already exists\.$/,
+    );
   });
 
   test("a value the parameter's type cannot take is refused before it reaches the server", async () => {
@@ -263,7 +276,10 @@ describe("transactions and connections", () => {
     const load = Array.from({ length: 6 }, async () => {
       while (!stop) {
         // The load only has to keep connections busy; the transaction below is what is judged.
-        await busy.query("SELECT pg_sleep(0.002)", new QueryArgs([])).then(() => done++, () => {});
+        await busy.query("SELECT pg_sleep(0.002)", new QueryArgs([])).then(
+          () => done++,
+          () => {},
+        );
       }
     });
     // Closed whatever happens, so a failure here does not leave connections that later tests count.

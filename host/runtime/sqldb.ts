@@ -3,7 +3,7 @@
 // infers for its parameter (learned once per SQL text with Describe) and each column decoded as
 // Encore decodes it; see host/db/sqlvalues.ts. Everything travels in Postgres's text format.
 // Connections come from the pool (host/db/pool.ts); failures are SqlErrors (host/db/sqlerror.ts).
-import postgres from "postgres";
+import type postgres from "postgres";
 import { EncodeError, decodeValue, encodeParam, type DecodeOptions } from "../db/sqlvalues.ts";
 import { CATALOG_QUERY, TypeRegistry, type PgType } from "../db/pgtypes.ts";
 import { toPValue, type PValue } from "../db/pvalue.ts";
@@ -419,8 +419,6 @@ export class SqlDatabase {
   }
 }
 
-export { SqlDatabase as SQLDatabase, SqlConn as SQLConn };
-
 /** Records the query on the calling request's trace (the dev dashboard), when it keeps one. */
 function traced<T>(source: unknown, db: string, query: string, run: () => Promise<T>): Promise<T> {
   const req = source as SpanSink | null | undefined;
@@ -436,6 +434,13 @@ async function tracedRun<T>(req: SpanSink, db: string, query: string, run: () =>
     error = err instanceof Error ? err.message.split("\n")[0] : String(err);
     throw err;
   } finally {
-    req.recordSpan({ kind: "sql", name: db, detail: query.replace(/\s+/g, " ").trim().slice(0, 300), startMs: start, durationMs: performance.now() - start, error });
+    req.recordSpan({
+      kind: "sql",
+      name: db,
+      detail: query.replace(/\s+/g, " ").trim().slice(0, 300),
+      startMs: start,
+      durationMs: performance.now() - start,
+      error,
+    });
   }
 }

@@ -117,8 +117,8 @@ export function specFor(ep: EndpointMeta, dispatcher: Dispatcher): StreamSpec {
 export function clampReason(reason: string): string {
   if (Buffer.byteLength(reason) <= 123) return reason;
   let out = reason.slice(0, 123);
-  while (Buffer.byteLength(out + "…") > 123) out = out.slice(0, -1);
-  return out + "…";
+  while (Buffer.byteLength(`${out}…`) > 123) out = out.slice(0, -1);
+  return `${out}…`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,6 +309,7 @@ export class WebSocketClient {
   send(msg: unknown): void {
     this.#end.send(msg);
   }
+  // biome-ignore lint/suspicious/noExplicitAny: the native WebSocketClient.recv signature the SDK calls
   recv(): Promise<Record<string, any>> {
     return this.#end.recv();
   }
@@ -339,11 +340,12 @@ class ClientEnd {
     this.pipe.fromClient(text);
   }
 
+  // biome-ignore lint/suspicious/noExplicitAny: the native WebSocketClient.recv signature the SDK calls
   async recv(): Promise<Record<string, any>> {
     const text = await this.inbox.next();
     this.backlog -= text.length;
     try {
-      return decodeMessage(this.spec.out, JSON.parse(text), this.spec.types, this.spec.decode) as Record<string, any>;
+      return decodeMessage(this.spec.out, JSON.parse(text), this.spec.types, this.spec.decode) as Record<string, unknown>;
     } catch (err) {
       throw new Error(`unable to parse incoming message according to schema: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -366,7 +368,10 @@ class ClientEnd {
 
   serverClosed(code: number, reason: string): void {
     this.sending = false;
-    const err = code === CloseCode.Normal ? new StreamClosedError("end of stream", code) : new StreamClosedError(`stream closed (${code}${reason ? ": " + reason : ""})`, code);
+    const err =
+      code === CloseCode.Normal
+        ? new StreamClosedError("end of stream", code)
+        : new StreamClosedError(`stream closed (${code}${reason ? `: ${reason}` : ""})`, code);
     this.inbox.end(err);
   }
 }
@@ -424,7 +429,8 @@ async function runHandler(route: ApiRoute, ep: EndpointMeta, req: Request, conn:
     // A handler whose client left typically ends with the send that threw: nothing to report.
     if (err instanceof StreamClosedError && !conn.open) return;
     const res = toErrorBody(err);
-    if (res.internal) log.log(req, LogLevel.Error, "stream handler failed with an internal error", err instanceof Error ? err : new Error(res.logMessage ?? String(err)));
+    if (res.internal)
+      log.log(req, LogLevel.Error, "stream handler failed with an internal error", err instanceof Error ? err : new Error(res.logMessage ?? String(err)));
     conn.close(CloseCode.InternalError, `${res.body.code}: ${res.body.message}`);
   };
   let result: HandlerResult | undefined;
@@ -488,7 +494,8 @@ export class StreamManager {
       specFor(ep, this.host.dispatcher),
       transport,
       this.options.maxBufferedBytes,
-      (err) => log.log(req, LogLevel.Error, "cannot decode a stream message: the endpoint's schema is broken", err instanceof Error ? err : new Error(String(err))),
+      (err) =>
+        log.log(req, LogLevel.Error, "cannot decode a stream message: the endpoint's schema is broken", err instanceof Error ? err : new Error(String(err))),
       () => log.log(req, LogLevel.Warn, `stream: a slow consumer was cut off with 1008 (more than ${this.options.maxBufferedBytes} bytes queued towards it)`),
     );
     if (this.shuttingDown) {
@@ -497,7 +504,9 @@ export class StreamManager {
     }
     this.live.add(conn);
     void conn.done.then(() => this.live.delete(conn));
-    runHandler(route, ep, req, conn, log).catch((err) => log.log(req, LogLevel.Error, "closing a stream failed", err instanceof Error ? err : new Error(String(err))));
+    runHandler(route, ep, req, conn, log).catch((err) =>
+      log.log(req, LogLevel.Error, "closing a stream failed", err instanceof Error ? err : new Error(String(err))),
+    );
     return conn;
   }
 
@@ -542,7 +551,7 @@ export class StreamManager {
       if (err instanceof ValidationError) throw new StreamCallError("invalid_argument", err.message);
       throw err;
     }
-    const authData = opts?.authData ?? ((source?.getAuthData() as Record<string, unknown> | null) ?? null);
+    const authData = opts?.authData ?? (source?.getAuthData() as Record<string, unknown> | null) ?? null;
     if (authData !== null && typeof authData.userID !== "string") throw new StreamCallError("invalid_argument", "authData must contain a string userID");
     if (ep.auth && !authData) throw new StreamCallError("unauthenticated", "endpoint requires auth but none provided");
 

@@ -12,11 +12,12 @@ const fixture = useFixture(APP, { WARROOM_HOST: "::", WARROOM_TRUSTED_PROXIES: "
 
 const v4 = () => `http://127.0.0.1:${fixture.server.port}`;
 const v6 = () => `http://[::1]:${fixture.server.port}`;
-const get = async (base: string, p: string, headers: Record<string, string> = {}) => (await fetch(base + p, { headers })).json() as Promise<Record<string, string>>;
+const get = async (base: string, p: string, headers: Record<string, string> = {}) =>
+  (await fetch(base + p, { headers })).json() as Promise<Record<string, string>>;
 
 function address(base: string, headers: Record<string, string>): Promise<Record<string, string>> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(base.replace("http", "ws") + "/echo/address", "encore-ws", { headers });
+    const ws = new WebSocket(`${base.replace("http", "ws")}/echo/address`, "encore-ws", { headers });
     ws.once("message", (m) => {
       resolve(JSON.parse(String(m)));
       ws.close();
@@ -39,9 +40,9 @@ describe("from a peer that is not a trusted proxy", () => {
   });
 
   test("a browser cannot pack forwarding headers into the WebSocket subprotocol either", async () => {
-    const packed = "encore.dev.headers." + Buffer.from(JSON.stringify({ "x-real-ip": "203.0.113.66" })).toString("base64url");
+    const packed = `encore.dev.headers.${Buffer.from(JSON.stringify({ "x-real-ip": "203.0.113.66" })).toString("base64url")}`;
     const got = await new Promise<Record<string, string>>((resolve, reject) => {
-      const ws = new WebSocket(v4().replace("http", "ws") + "/echo/address", ["encore-ws", packed]);
+      const ws = new WebSocket(`${v4().replace("http", "ws")}/echo/address`, ["encore-ws", packed]);
       ws.once("message", (m) => resolve(JSON.parse(String(m))));
       ws.once("error", reject);
     });

@@ -24,8 +24,8 @@ export function parseIp(text: string): Bytes | null {
   const tail = s.slice(lastColon + 1);
   if (tail.includes(".")) {
     const v4 = parseIp(tail);
-    if (!v4 || v4.length !== 4) return null;
-    s = s.slice(0, lastColon + 1) + ((v4[0] << 8) | v4[1]).toString(16) + ":" + ((v4[2] << 8) | v4[3]).toString(16);
+    if (v4?.length !== 4) return null;
+    s = `${s.slice(0, lastColon + 1) + ((v4[0] << 8) | v4[1]).toString(16)}:${((v4[2] << 8) | v4[3]).toString(16)}`;
   }
   const [head, rest] = s.includes("::") ? s.split("::") : [s, null];
   const headGroups = head === "" ? [] : head.split(":").map((g) => parseInt(g, 16));
@@ -76,7 +76,7 @@ export function formatIp(b: Bytes): string {
   }
   const hex = groups.map((g) => g.toString(16));
   if (best < 0) return hex.join(":");
-  return hex.slice(0, best).join(":") + "::" + hex.slice(best + bestLen).join(":");
+  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
 }
 
 /**
@@ -145,7 +145,10 @@ export class TrustedProxies {
   /** Parses a comma-separated list; throws naming the first entry that is not an address or CIDR. */
   constructor(list: string | readonly string[] = []) {
     const items = typeof list === "string" ? list.split(",") : list;
-    this.cidrs = items.map((s) => s.trim()).filter((s) => s !== "").map(parseCidr);
+    this.cidrs = items
+      .map((s) => s.trim())
+      .filter((s) => s !== "")
+      .map(parseCidr);
   }
 
   get none(): boolean {

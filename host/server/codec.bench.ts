@@ -21,7 +21,13 @@ const types: Record<string, Schema> = {
     fields: [
       f("id", str),
       f("name", str),
-      f("status", { kind: "union", types: [{ kind: "literal", value: "active" }, { kind: "literal", value: "paused" }] }),
+      f("status", {
+        kind: "union",
+        types: [
+          { kind: "literal", value: "active" },
+          { kind: "literal", value: "paused" },
+        ],
+      }),
       f("budget", num),
       f("startDate", date),
       f("endDate", date, { optional: true }),
@@ -62,7 +68,17 @@ const headers = { "x-request-id": "req-123", "content-type": "application/json",
 // GET /api/v1/campaigns?status=active&limit=20&platform=twitter&platform=facebook
 const listRequest: ParamsMeta = {
   fields: [
-    f("status", { kind: "union", types: [{ kind: "literal", value: "active" }, { kind: "literal", value: "paused" }] }, { optional: true }),
+    f(
+      "status",
+      {
+        kind: "union",
+        types: [
+          { kind: "literal", value: "active" },
+          { kind: "literal", value: "paused" },
+        ],
+      },
+      { optional: true },
+    ),
     f("limit", num, { optional: true }),
     f("offset", num, { optional: true }),
     f("platform", { kind: "array", elem: { kind: "ref", name: "Platform" } }, { optional: true, location: "query" }),

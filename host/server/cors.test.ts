@@ -42,29 +42,41 @@ describe("simple (non-preflight) requests", () => {
   });
 
   test("origins compare case-insensitively", () => {
-    expect(corsHeaders(cfg, { method: "GET", origin: "HTTP://LOCALHOST:3000", hasCredentials: true }).headers["access-control-allow-origin"]).toBe("HTTP://LOCALHOST:3000");
+    expect(corsHeaders(cfg, { method: "GET", origin: "HTTP://LOCALHOST:3000", hasCredentials: true }).headers["access-control-allow-origin"]).toBe(
+      "HTTP://LOCALHOST:3000",
+    );
   });
 
   test("a restricted no-credentials list refuses other origins", () => {
     const strict = { ...cfg, allowOriginsWithoutCredentials: ["https://warroom.app"] };
-    expect(corsHeaders(strict, { method: "GET", origin: "https://warroom.app", hasCredentials: false }).headers["access-control-allow-origin"]).toBe("https://warroom.app");
-    expect(corsHeaders(strict, { method: "GET", origin: "https://other.app", hasCredentials: false }).headers).not.toHaveProperty("access-control-allow-origin");
+    expect(corsHeaders(strict, { method: "GET", origin: "https://warroom.app", hasCredentials: false }).headers["access-control-allow-origin"]).toBe(
+      "https://warroom.app",
+    );
+    expect(corsHeaders(strict, { method: "GET", origin: "https://other.app", hasCredentials: false }).headers).not.toHaveProperty(
+      "access-control-allow-origin",
+    );
   });
 
   test("an empty credentials list allows no credentialed origin", () => {
     const none = { ...cfg, allowOriginsWithCredentials: [] };
-    expect(corsHeaders(none, { method: "GET", origin: "http://localhost:3000", hasCredentials: true }).headers).not.toHaveProperty("access-control-allow-origin");
+    expect(corsHeaders(none, { method: "GET", origin: "http://localhost:3000", hasCredentials: true }).headers).not.toHaveProperty(
+      "access-control-allow-origin",
+    );
   });
 
   test("Encore's unsafe token (and *) allow every origin with credentials", () => {
     for (const token of [UNSAFE_ALL_ORIGINS_WITH_CREDENTIALS, "*"]) {
       const open = { ...cfg, allowOriginsWithCredentials: [token] };
-      expect(corsHeaders(open, { method: "GET", origin: "https://anything.example", hasCredentials: true }).headers["access-control-allow-origin"]).toBe("https://anything.example");
+      expect(corsHeaders(open, { method: "GET", origin: "https://anything.example", hasCredentials: true }).headers["access-control-allow-origin"]).toBe(
+        "https://anything.example",
+      );
     }
   });
 
   test("a request without Origin gets only Vary", () => {
-    expect(corsHeaders(cfg, { method: "GET", hasCredentials: true }).headers).toEqual({ vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers" });
+    expect(corsHeaders(cfg, { method: "GET", hasCredentials: true }).headers).toEqual({
+      vary: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+    });
   });
 });
 
@@ -95,13 +107,25 @@ describe("preflight requests", () => {
   });
 
   test("a preflight asking for cookies counts as credentialed", () => {
-    const h = corsHeaders(cfg, { method: "OPTIONS", origin: "https://evil.example", requestMethod: "GET", requestHeaders: "cookie", hasCredentials: false }).headers;
+    const h = corsHeaders(cfg, {
+      method: "OPTIONS",
+      origin: "https://evil.example",
+      requestMethod: "GET",
+      requestHeaders: "cookie",
+      hasCredentials: false,
+    }).headers;
     expect(h).not.toHaveProperty("access-control-allow-origin");
   });
 
   test('"*" in allowed headers mirrors the requested headers', () => {
     const any = { ...cfg, allowHeaders: ["*"] };
-    const h = corsHeaders(any, { method: "OPTIONS", origin: "https://x.example", requestMethod: "POST", requestHeaders: "x-anything, x-else", hasCredentials: false }).headers;
+    const h = corsHeaders(any, {
+      method: "OPTIONS",
+      origin: "https://x.example",
+      requestMethod: "POST",
+      requestHeaders: "x-anything, x-else",
+      hasCredentials: false,
+    }).headers;
     expect(h["access-control-allow-headers"]).toBe("x-anything, x-else");
   });
 
@@ -144,7 +168,9 @@ describe("withAppHeaders", () => {
         ],
       },
     ] as unknown as ServiceMeta[];
-    const authHandler = { params: { fields: [{ name: "authorization", optional: false, schema: { kind: "string" }, location: "header", wireName: "X-Api-Key" }] } };
+    const authHandler = {
+      params: { fields: [{ name: "authorization", optional: false, schema: { kind: "string" }, location: "header", wireName: "X-Api-Key" }] },
+    };
     const merged = withAppHeaders(cfg, { services, authHandler } as never);
     expect(merged.allowHeaders).toEqual(["X-Campaign-ID", "Idempotency-Key", "X-Api-Key"]);
     expect(merged.exposeHeaders).toEqual(["X-Total-Count", "X-Page-Total"]);

@@ -11,20 +11,20 @@ const APP = path.resolve(import.meta.dirname, "../testdata/app");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const fixture = useFixture(APP);
 
-const api = async (p: string, init?: RequestInit) => (await fetch(fixture.server.opsUrl + "/_dev/api/" + p, init)).json() as Promise<any>;
+const api = async (p: string, init?: RequestInit) => (await fetch(`${fixture.server.opsUrl}/_dev/api/${p}`, init)).json() as Promise<any>;
 /** An action as the dashboard's page posts it. */
 const act = (p: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(fixture.server.opsUrl + "/_dev/api/" + p, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  fetch(`${fixture.server.opsUrl}/_dev/api/${p}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 
 describe("the dev dashboard's API", () => {
   test("the request log shows each request with its user and the queries, calls and publishes it made", async () => {
-    await fetch(fixture.server.url + "/echo/call", {
+    await fetch(`${fixture.server.url}/echo/call`, {
       method: "POST",
       headers: { authorization: "Bearer good-dev-admin" },
       body: JSON.stringify({ when: "2024-05-01T10:00:00Z", note: "traced" }),
     });
-    await fetch(fixture.server.url + "/store/tx", { method: "POST", body: JSON.stringify({ fail: false }) });
-    await fetch(fixture.server.url + "/events/greet", { method: "POST", body: JSON.stringify({ name: "dev-dash" }) });
+    await fetch(`${fixture.server.url}/store/tx`, { method: "POST", body: JSON.stringify({ fail: false }) });
+    await fetch(`${fixture.server.url}/events/greet`, { method: "POST", body: JSON.stringify({ name: "dev-dash" }) });
     const { requests } = await api("requests");
     const [greet, tx, call] = requests;
     expect(call).toMatchObject({ method: "POST", path: "/echo/call", endpoint: "echo.call", status: 200, userID: "dev" });
@@ -42,10 +42,10 @@ describe("the dev dashboard's API", () => {
     for (const s of ps.subscriptions) expect(s).toMatchObject({ topic: "greetings", backlog: expect.any(Number), deadLetters: expect.any(Number) });
     const cron = await api("cron");
     expect(cron.jobs).toEqual([expect.objectContaining({ name: "fixture-tick", schedule: "every 1 min", endpoint: "store.tick" })]);
-    const before = ((await (await fetch(fixture.server.url + "/store/ticks")).json()) as { ranAt: string[] }).ranAt.length;
+    const before = ((await (await fetch(`${fixture.server.url}/store/ticks`)).json()) as { ranAt: string[] }).ranAt.length;
     const ran = (await (await act("cron/run", { job: "fixture-tick" })).json()) as { ok: boolean };
     expect(ran.ok).toBe(true);
-    const after = ((await (await fetch(fixture.server.url + "/store/ticks")).json()) as { ranAt: string[] }).ranAt.length;
+    const after = ((await (await fetch(`${fixture.server.url}/store/ticks`)).json()) as { ranAt: string[] }).ranAt.length;
     expect(after).toBe(before + 1);
     const unknown = await act("cron/run", { job: "nope" });
     expect(unknown.status).toBe(404);
@@ -63,20 +63,31 @@ describe("the dashboard's actions", () => {
       .split("\n")
       .find((l) => l.includes("ops action cron.run") && l.includes("audit-probe/1"));
     expect(line).toBeDefined();
-    expect(JSON.parse(line!)).toMatchObject({ ops_action: "cron.run", job: "fixture-tick", via: "ops port", client: "127.0.0.1", user_agent: "audit-probe/1", ok: true });
+    expect(JSON.parse(line!)).toMatchObject({
+      ops_action: "cron.run",
+      job: "fixture-tick",
+      via: "ops port",
+      client: "127.0.0.1",
+      user_agent: "audit-probe/1",
+      ok: true,
+    });
   });
 
   test("take a JSON body only: a form or text post (what another site's page can send without asking) is refused", async () => {
-    const before = ((await (await fetch(fixture.server.url + "/store/ticks")).json()) as { ranAt: string[] }).ranAt.length;
+    const before = ((await (await fetch(`${fixture.server.url}/store/ticks`)).json()) as { ranAt: string[] }).ranAt.length;
     for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
-      const r = await fetch(fixture.server.opsUrl + "/_dev/api/cron/run", { method: "POST", headers: { "content-type": type }, body: '{"job":"fixture-tick"}' });
+      const r = await fetch(`${fixture.server.opsUrl}/_dev/api/cron/run`, {
+        method: "POST",
+        headers: { "content-type": type },
+        body: '{"job":"fixture-tick"}',
+      });
       expect(r.status, type).toBe(415);
       expect(((await r.json()) as { code: string }).code).toBe("invalid_argument");
     }
     expect((await act("cron/run", "not an object")).status).toBe(400);
-    const junk = await fetch(fixture.server.opsUrl + "/_dev/api/cron/run", { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const junk = await fetch(`${fixture.server.opsUrl}/_dev/api/cron/run`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
     expect(junk.status).toBe(400);
-    const after = ((await (await fetch(fixture.server.url + "/store/ticks")).json()) as { ranAt: string[] }).ranAt.length;
+    const after = ((await (await fetch(`${fixture.server.url}/store/ticks`)).json()) as { ranAt: string[] }).ranAt.length;
     expect(after).toBe(before);
   });
 
@@ -100,9 +111,9 @@ describe("the dashboard's actions", () => {
         req.on("error", reject);
         req.end();
       });
-    expect(await status("evil.example:" + port)).toBe(403);
-    expect(await status("localhost:" + port)).toBe(200);
-    expect(await status("[::1]:" + port)).toBe(200);
+    expect(await status(`evil.example:${port}`)).toBe(403);
+    expect(await status(`localhost:${port}`)).toBe(200);
+    expect(await status(`[::1]:${port}`)).toBe(200);
   });
 
   test("a redelivery that cannot be done is a 4xx saying why", async () => {
@@ -122,16 +133,25 @@ describe("the dashboard's actions", () => {
 
 describe.skipIf(!existsSync(CHROMIUM))("the dev dashboard page (headless Chromium)", () => {
   test("loads, lists the services and shows a request the test just made", async () => {
-    await fetch(fixture.server.url + "/echo/search?page=4242");
+    await fetch(`${fixture.server.url}/echo/search?page=4242`);
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 1400 } });
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
-      await page.goto(fixture.server.opsUrl + "/_dev");
+      await page.goto(`${fixture.server.opsUrl}/_dev`);
       await page.waitForSelector("#requests table");
       const services = await page.textContent("#services");
       for (const s of ["echo", "store", "events", "authn"]) expect(services).toContain(s);

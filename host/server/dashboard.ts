@@ -99,7 +99,15 @@ export class DevRoutes {
       switch (pathname) {
         case "/_dev":
         case "/_dev/":
-          res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'", "cache-control": "no-store", "referrer-policy": "no-referrer", "x-frame-options": "DENY" }).end(PAGE);
+          res
+            .writeHead(200, {
+              "content-type": "text/html; charset=utf-8",
+              "content-security-policy": "default-src 'self'",
+              "cache-control": "no-store",
+              "referrer-policy": "no-referrer",
+              "x-frame-options": "DENY",
+            })
+            .end(PAGE);
           return;
         case "/_dev/dev.js":
           res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(SCRIPT);
@@ -112,7 +120,15 @@ export class DevRoutes {
             appId: this.src.meta.appId,
             services: this.src.meta.services.map((s) => ({
               name: s.name,
-              endpoints: s.endpoints.map((e) => ({ name: e.name, methods: e.methods, path: e.path, auth: e.auth, expose: e.expose, raw: e.raw, stream: e.streamingRequest || e.streamingResponse })),
+              endpoints: s.endpoints.map((e) => ({
+                name: e.name,
+                methods: e.methods,
+                path: e.path,
+                auth: e.auth,
+                expose: e.expose,
+                raw: e.raw,
+                stream: e.streamingRequest || e.streamingResponse,
+              })),
             })),
           });
         case "/_dev/api/requests":
@@ -139,8 +155,12 @@ export class DevRoutes {
   /** A dashboard action: checked (origin, JSON body, arguments), run, and logged with who ran it. */
   private async action(req: http.IncomingMessage, pathname: string, via: string): Promise<unknown> {
     refuseCrossSite(req);
-    const type = String(req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-    if (type !== "application/json") throw new HttpError("invalid_argument", "dashboard actions take a JSON body (Content-Type: application/json)", undefined, 415);
+    const type = String(req.headers["content-type"] ?? "")
+      .split(";")[0]
+      .trim()
+      .toLowerCase();
+    if (type !== "application/json")
+      throw new HttpError("invalid_argument", "dashboard actions take a JSON body (Content-Type: application/json)", undefined, 415);
     const body = await readBody(req);
     const who = { via, client: String(req.headers["x-real-ip"] ?? ""), user_agent: String(req.headers["user-agent"] ?? "").slice(0, 200) };
     let action: string;
@@ -148,7 +168,8 @@ export class DevRoutes {
     let run: () => Promise<unknown>;
     if (pathname === "/_dev/api/pubsub/redrive") {
       const { id, subscription } = body;
-      if (typeof id !== "string" || typeof subscription !== "string") throw new HttpError("invalid_argument", 'expected {"id": string, "subscription": string}');
+      if (typeof id !== "string" || typeof subscription !== "string")
+        throw new HttpError("invalid_argument", 'expected {"id": string, "subscription": string}');
       action = "pubsub.redrive";
       args = { id, subscription };
       run = async () => {
@@ -168,10 +189,22 @@ export class DevRoutes {
     try {
       const result = await run();
       const failed = (result as { ok?: boolean; error?: string }).ok === false;
-      this.log.info(`ops action ${action} by the ${via}`, { ops_action: action, ...args, ...who, ok: !failed, ...(failed ? { error: (result as { error?: string }).error } : {}) });
+      this.log.info(`ops action ${action} by the ${via}`, {
+        ops_action: action,
+        ...args,
+        ...who,
+        ok: !failed,
+        ...(failed ? { error: (result as { error?: string }).error } : {}),
+      });
       return result;
     } catch (err) {
-      this.log.warn(`ops action ${action} by the ${via} failed`, { ops_action: action, ...args, ...who, ok: false, error: err instanceof Error ? err.message : String(err) });
+      this.log.warn(`ops action ${action} by the ${via} failed`, {
+        ops_action: action,
+        ...args,
+        ...who,
+        ok: false,
+        error: err instanceof Error ? err.message : String(err),
+      });
       throw err;
     }
   }
@@ -184,11 +217,13 @@ export class DevRoutes {
  */
 function refuseCrossSite(req: http.IncomingMessage): void {
   const site = req.headers["sec-fetch-site"];
-  if (site !== undefined && site !== "same-origin" && site !== "none") throw new HttpError("permission_denied", "dashboard actions are taken from the dashboard's own page");
+  if (site !== undefined && site !== "same-origin" && site !== "none")
+    throw new HttpError("permission_denied", "dashboard actions are taken from the dashboard's own page");
   const origin = req.headers.origin;
   if (origin === undefined) return;
   const host = req.headers.host ?? "";
-  if (origin !== `http://${host}` && origin !== `https://${host}`) throw new HttpError("permission_denied", "dashboard actions are taken from the dashboard's own page");
+  if (origin !== `http://${host}` && origin !== `https://${host}`)
+    throw new HttpError("permission_denied", "dashboard actions are taken from the dashboard's own page");
 }
 
 function readBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
@@ -218,7 +253,7 @@ function readBody(req: http.IncomingMessage): Promise<Record<string, unknown>> {
       resolve(v as Record<string, unknown>);
     });
     req.on("error", (err) => {
-      if (!failed) reject(new HttpError("canceled", "the client went away: " + err.message));
+      if (!failed) reject(new HttpError("canceled", `the client went away: ${err.message}`));
       failed = true;
     });
   });

@@ -14,11 +14,10 @@ describe("parseDateTime", () => {
   });
 });
 
-
 describe("formatISO", () => {
   test("matches Date#toISOString across the whole range, including before 1970 and after 9999", () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const samples = [0, 1, 999, 86_399_999, 951_782_400_000, 253_402_300_799_999, 253_402_300_800_000, -1, -62_198_755_200_000, 8.64e15, -8.64e15];
     for (let i = 0; i < 5_000; i++) samples.push(Math.floor(random() * 2.6e14) - 1e13);
     for (const t of samples) expect(formatISO(new Date(t))).toBe(new Date(t).toISOString());
@@ -30,11 +29,10 @@ describe("formatISO", () => {
 
   test("parseDateTime reads back what formatISO writes", () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 5_000; i++) {
       const d = new Date(Math.floor(random() * 2.5e14));
       expect(parseDateTime(formatISO(d))?.getTime()).toBe(d.getTime());
     }
   });
 });
-

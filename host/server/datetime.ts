@@ -27,7 +27,7 @@ export function parseDateTime(s: string): Date | null {
     minute = +m[5];
     second = m[6] === undefined ? 0 : +m[6];
     if (hour > 23 || minute > 59 || second > 59) return null;
-    if (m[7] !== undefined) ms = +(m[7] + "00").slice(0, 3);
+    if (m[7] !== undefined) ms = +`${m[7]}00`.slice(0, 3);
     if (m[9] !== undefined) {
       const oh = +m[10];
       const om = +m[11];
@@ -71,7 +71,19 @@ export function formatISO(d: Date): string {
   const month = mp < 10 ? mp + 3 : mp - 9;
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   return (
-    year + "-" + TWO_DIGITS[month] + "-" + TWO_DIGITS[day] + "T" + TWO_DIGITS[hour] + ":" + TWO_DIGITS[minute] + ":" + TWO_DIGITS[second] + "." +
-    (ms < 10 ? "00" + ms : ms < 100 ? "0" + ms : "" + ms) + "Z"
+    year +
+    "-" +
+    TWO_DIGITS[month] +
+    "-" +
+    TWO_DIGITS[day] +
+    "T" +
+    TWO_DIGITS[hour] +
+    ":" +
+    TWO_DIGITS[minute] +
+    ":" +
+    TWO_DIGITS[second] +
+    "." +
+    (ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : `${ms}`) +
+    "Z"
   );
 }

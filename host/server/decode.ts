@@ -55,14 +55,14 @@ function fail(reason: string): never {
 }
 
 function within(err: unknown, seg: string): never {
-  if (err instanceof Fail) err.rel = err.rel === "" ? seg : err.rel.charCodeAt(0) === 0x5b /* [ */ ? seg + err.rel : seg + "." + err.rel;
+  if (err instanceof Fail) err.rel = err.rel === "" ? seg : err.rel.charCodeAt(0) === 0x5b /* [ */ ? seg + err.rel : `${seg}.${err.rel}`;
   throw err;
 }
 
 function joinPath(base: string, rel: string): string {
   if (base === "") return rel;
   if (rel === "") return base;
-  return rel.charCodeAt(0) === 0x5b ? base + rel : base + "." + rel;
+  return rel.charCodeAt(0) === 0x5b ? base + rel : `${base}.${rel}`;
 }
 
 /** Turns an internal failure into the public error; `label` says where the value came from. */
@@ -82,7 +82,7 @@ function show(v: unknown): string {
   if (v === null) return "null";
   switch (typeof v) {
     case "string":
-      return JSON.stringify(v.length > 60 ? v.slice(0, 60) + "…" : v);
+      return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
     case "number":
     case "boolean":
     case "bigint":
@@ -205,7 +205,11 @@ function integerDec(mode: Mode): Dec {
   return (v, o) => {
     const n = num(v, o) as number;
     if (Number.isSafeInteger(n)) return n;
-    return fail(Number.isInteger(n) ? `expected an integer between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}, got ${show(v)}` : `expected an integer, got ${show(v)}`);
+    return fail(
+      Number.isInteger(n)
+        ? `expected an integer between ${-Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}, got ${show(v)}`
+        : `expected an integer, got ${show(v)}`,
+    );
   };
 }
 
@@ -702,7 +706,8 @@ export function decodeRequest(params: ParamsMeta | null, parts: RawRequestParts,
         const all = parts.query.getAll(f.wire);
         if (all.length === 0) raw = undefined;
         else if (f.isArray) raw = all;
-        else if (all.length > 1) throw new ValidationError(`invalid value for query parameter ${JSON.stringify(f.shown)}: given ${all.length} times, expected once`, f.name);
+        else if (all.length > 1)
+          throw new ValidationError(`invalid value for query parameter ${JSON.stringify(f.shown)}: given ${all.length} times, expected once`, f.name);
         else raw = all[0];
         break;
       }
@@ -805,4 +810,3 @@ export function parseCookies(header: string | undefined): Record<string, string>
   }
   return out;
 }
-

@@ -1,12 +1,22 @@
 import { describe, expect, test } from "vitest";
-import type { FieldMeta, ParamsMeta, Schema } from "../meta.ts";
+import type { ParamsMeta, Schema } from "../meta.ts";
 import { decodeMessage } from "./decode.ts";
 import { encodeJSON, encodeResponse, serializeSetCookie, toJSONValue } from "./encode.ts";
-import { str, num, bool, date, lit, union, arr, ref, field, obj, types } from "./testschemas.ts";
-
+import { str, num, date, lit, union, arr, ref, field, obj, types } from "./testschemas.ts";
 
 describe("encodeResponse", () => {
-  const sdkDecimal = (value: string) => Object.assign(Object.create({ get __encore_decimal() { return true; }, toJSON() { return value; } }), { value });
+  const sdkDecimal = (value: string) =>
+    Object.assign(
+      Object.create({
+        get __encore_decimal() {
+          return true;
+        },
+        toJSON() {
+          return value;
+        },
+      }),
+      { value },
+    );
   const campaignResponse: ParamsMeta = {
     fields: [
       field("id", str),
@@ -80,7 +90,9 @@ describe("encodeResponse", () => {
   });
 
   test("cookie fields become Set-Cookie headers", () => {
-    const p: ParamsMeta = { fields: [field("session", str, { location: "cookie", wireName: "sid" }), field("theme", str, { location: "cookie", optional: true })] };
+    const p: ParamsMeta = {
+      fields: [field("session", str, { location: "cookie", wireName: "sid" }), field("theme", str, { location: "cookie", optional: true })],
+    };
     const out = encodeResponse(p, { session: { value: "a b", httpOnly: true, secure: true, sameSite: "Lax", path: "/", maxAge: 3600 }, theme: "dark" }, types);
     expect(out.headers["set-cookie"]).toEqual(["sid=a%20b; Max-Age=3600; Path=/; Secure; HttpOnly; SameSite=Lax", "theme=dark"]);
   });
@@ -108,7 +120,11 @@ describe("encodeResponse", () => {
     };
     const out = encodeResponse(
       p,
-      { users: [{ id: "1", pw: "x" }, undefined], byId: { a: { id: "a", pw: "x" }, gone: undefined }, thread: { text: "t", replies: [{ text: "r", pw: "x" }], pw: "x" } },
+      {
+        users: [{ id: "1", pw: "x" }, undefined],
+        byId: { a: { id: "a", pw: "x" }, gone: undefined },
+        thread: { text: "t", replies: [{ text: "r", pw: "x" }], pw: "x" },
+      },
       types,
     );
     expect(JSON.parse(out.body!)).toEqual({ users: [{ id: "1" }, null], byId: { a: { id: "a" } }, thread: { text: "t", replies: [{ text: "r" }] } });
@@ -117,8 +133,22 @@ describe("encodeResponse", () => {
   test("unions of objects pick the alternative whose discriminant matches", () => {
     const event = union(obj(field("type", lit("mention")), field("text", str)), obj(field("type", lit("crisis")), field("severity", num)));
     const p: ParamsMeta = { fields: [field("events", arr(event))] };
-    const out = encodeResponse(p, { events: [{ type: "crisis", severity: 3, x: 1 }, { type: "mention", text: "hi", severity: 9 }] }, types);
-    expect(JSON.parse(out.body!)).toEqual({ events: [{ type: "crisis", severity: 3 }, { type: "mention", text: "hi" }] });
+    const out = encodeResponse(
+      p,
+      {
+        events: [
+          { type: "crisis", severity: 3, x: 1 },
+          { type: "mention", text: "hi", severity: 9 },
+        ],
+      },
+      types,
+    );
+    expect(JSON.parse(out.body!)).toEqual({
+      events: [
+        { type: "crisis", severity: 3 },
+        { type: "mention", text: "hi" },
+      ],
+    });
   });
 
   test("scalars in unions and nullable dates encode as their JSON form", () => {
@@ -129,7 +159,11 @@ describe("encodeResponse", () => {
 
   test("strings are escaped; non-finite numbers become null; invalid dates become null", () => {
     const p: ParamsMeta = { fields: [field("s", str), field("n", num), field("d", date)] };
-    expect(JSON.parse(encodeResponse(p, { s: 'quote " and \n newline </script>', n: NaN, d: new Date("x") }, types).body!)).toEqual({ s: 'quote " and \n newline </script>', n: null, d: null });
+    expect(JSON.parse(encodeResponse(p, { s: 'quote " and \n newline </script>', n: NaN, d: new Date("x") }, types).body!)).toEqual({
+      s: 'quote " and \n newline </script>',
+      n: null,
+      d: null,
+    });
   });
 
   test("class instances are read through their getters like plain objects", () => {
@@ -149,13 +183,14 @@ describe("encodeResponse", () => {
   });
 });
 
-
 describe("toJSONValue and encodeJSON", () => {
   test("a message becomes plain JSON by its schema", () => {
     const schema = obj(field("at", date), field("amount", { kind: "decimal" }), field("n", { kind: "bigint" }), field("data", { kind: "any" }));
     const v = toJSONValue(schema, { at: new Date("2024-05-01T00:00:00Z"), amount: "1.5", n: 3n, data: { x: [1] }, extra: true }, types);
     expect(v).toEqual({ at: "2024-05-01T00:00:00.000Z", amount: "1.5", n: "3", data: { x: [1] } });
-    expect(encodeJSON(schema, { at: new Date(0), amount: "1", n: 1n, data: null }, types)).toBe('{"at":"1970-01-01T00:00:00.000Z","amount":"1","n":"1","data":null}');
+    expect(encodeJSON(schema, { at: new Date(0), amount: "1", n: 1n, data: null }, types)).toBe(
+      '{"at":"1970-01-01T00:00:00.000Z","amount":"1","n":"1","data":null}',
+    );
   });
 
   test("a fresh object schema over the same fields reuses the compiled encoder and decoder", () => {
@@ -168,7 +203,13 @@ describe("toJSONValue and encodeJSON", () => {
   });
 
   test("round trip: encode then decode gives the original values", () => {
-    const original = { name: "Spring push", budget: 5000, startDate: new Date("2024-05-01T00:00:00Z"), platforms: ["twitter"], targetAudience: { ageRange: { min: 18, max: 35 }, locations: ["Lagos"] } };
+    const original = {
+      name: "Spring push",
+      budget: 5000,
+      startDate: new Date("2024-05-01T00:00:00Z"),
+      platforms: ["twitter"],
+      targetAudience: { ageRange: { min: 18, max: 35 }, locations: ["Lagos"] },
+    };
     const wire = JSON.parse(encodeJSON(ref("CreateCampaign"), original, types)!);
     expect(decodeMessage(ref("CreateCampaign"), wire, types)).toEqual(original);
   });
@@ -177,7 +218,6 @@ describe("toJSONValue and encodeJSON", () => {
     expect(toJSONValue({ kind: "any" }, undefined, types)).toBeUndefined();
   });
 });
-
 
 describe("serializeSetCookie", () => {
   test("writes expiry and partitioned attributes", () => {

@@ -22,7 +22,7 @@ function bigintReplacer(_key: string, v: unknown): unknown {
 /** Plain JSON.stringify (Dates and Decimals have toJSON), with BigInts as strings. */
 function serAny(v: unknown): string | undefined {
   if (v === undefined || typeof v === "function" || typeof v === "symbol") return undefined;
-  if (typeof v === "bigint") return '"' + v.toString() + '"';
+  if (typeof v === "bigint") return `"${v.toString()}"`;
   try {
     return JSON.stringify(v);
   } catch (err) {
@@ -33,21 +33,21 @@ function serAny(v: unknown): string | undefined {
 
 const serString: Ser = (v) => (typeof v === "string" ? JSON.stringify(v) : serAny(v));
 const serNumber: Ser = (v) => {
-  if (typeof v === "number") return Number.isFinite(v) ? "" + v : "null";
+  if (typeof v === "number") return Number.isFinite(v) ? `${v}` : "null";
   return serAny(v);
 };
 const serBoolean: Ser = (v) => (v === true ? "true" : v === false ? "false" : serAny(v));
 const serDate: Ser = (v) => {
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? "null" : '"' + formatISO(v) + '"';
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? "null" : `"${formatISO(v)}"`;
   return serAny(v);
 };
 const serDecimal: Ser = (v) => {
   if (isDecimal(v)) return JSON.stringify(String(v.value));
-  if (typeof v === "number") return Number.isFinite(v) ? '"' + String(v) + '"' : "null";
+  if (typeof v === "number") return Number.isFinite(v) ? `"${String(v)}"` : "null";
   return serAny(v);
 };
 const serBigint: Ser = (v) => {
-  if (typeof v === "number" && Number.isInteger(v)) return '"' + String(v) + '"';
+  if (typeof v === "number" && Number.isInteger(v)) return `"${String(v)}"`;
   return serAny(v);
 };
 const serNull: Ser = (v) => (v === undefined ? undefined : "null");
@@ -138,7 +138,7 @@ function arraySer(c: SerCompiler, elemSchema: Schema): Ser {
       const item = e(v[i]);
       s += item === undefined ? "null" : item;
     }
-    return s + "]";
+    return `${s}]`;
   };
 }
 
@@ -150,7 +150,7 @@ interface FieldSer {
 }
 
 function fieldSers(c: SerCompiler, fields: FieldMeta[]): FieldSer[] {
-  return fields.map((f) => ({ name: f.name, prefix: JSON.stringify(f.name) + ":", inherited: inherited(f.name), ser: compileSer(c, f.schema) }));
+  return fields.map((f) => ({ name: f.name, prefix: `${JSON.stringify(f.name)}:`, inherited: inherited(f.name), ser: compileSer(c, f.schema) }));
 }
 
 function writeFields(fs: FieldSer[], v: Record<string, unknown>): string {
@@ -166,7 +166,7 @@ function writeFields(fs: FieldSer[], v: Record<string, unknown>): string {
     else s += ",";
     s += f.prefix + text;
   }
-  return s + "}";
+  return `${s}}`;
 }
 
 function objectSer(c: SerCompiler, fields: FieldMeta[]): Ser {
@@ -189,9 +189,9 @@ function recordSer(c: SerCompiler, valueSchema: Schema): Ser {
       if (text === undefined) continue;
       if (first) first = false;
       else s += ",";
-      s += JSON.stringify(k) + ":" + text;
+      s += `${JSON.stringify(k)}:${text}`;
     }
-    return s + "}";
+    return `${s}}`;
   };
 }
 
@@ -272,18 +272,18 @@ export function serializeSetCookie(name: string, v: unknown): string | undefined
   const opts = isPlainObject(v) && !(v instanceof Date) && "value" in v ? v : null;
   const raw = opts ? opts.value : v;
   const text = raw instanceof Date ? raw.toISOString() : isDecimal(raw) ? String(raw.value) : String(raw ?? "");
-  let s = name + "=" + (COOKIE_OCTETS.test(text) ? text : encodeURIComponent(text));
+  let s = `${name}=${COOKIE_OCTETS.test(text) ? text : encodeURIComponent(text)}`;
   if (opts) {
     if (opts.expires !== undefined && opts.expires !== null) {
       const d = opts.expires instanceof Date ? opts.expires : new Date(String(opts.expires));
-      if (!Number.isNaN(d.getTime())) s += "; Expires=" + d.toUTCString();
+      if (!Number.isNaN(d.getTime())) s += `; Expires=${d.toUTCString()}`;
     }
-    if (typeof opts.maxAge === "number" && Number.isFinite(opts.maxAge)) s += "; Max-Age=" + Math.max(0, Math.floor(opts.maxAge));
-    if (typeof opts.domain === "string" && opts.domain) s += "; Domain=" + opts.domain;
-    if (typeof opts.path === "string" && opts.path) s += "; Path=" + opts.path;
+    if (typeof opts.maxAge === "number" && Number.isFinite(opts.maxAge)) s += `; Max-Age=${Math.max(0, Math.floor(opts.maxAge))}`;
+    if (typeof opts.domain === "string" && opts.domain) s += `; Domain=${opts.domain}`;
+    if (typeof opts.path === "string" && opts.path) s += `; Path=${opts.path}`;
     if (opts.secure === true) s += "; Secure";
     if (opts.httpOnly === true) s += "; HttpOnly";
-    if (opts.sameSite === "Strict" || opts.sameSite === "Lax" || opts.sameSite === "None") s += "; SameSite=" + opts.sameSite;
+    if (opts.sameSite === "Strict" || opts.sameSite === "Lax" || opts.sameSite === "None") s += `; SameSite=${opts.sameSite}`;
     if (opts.partitioned === true) s += "; Partitioned";
   }
   return s;

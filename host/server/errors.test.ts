@@ -1,7 +1,18 @@
 import { describe, expect, test } from "vitest";
 // The SDK's error class itself (its module has no imports, so this loads no runtime).
 import { APIError, ErrCode } from "../../node_modules/encore.dev/dist/api/error.js";
-import { DB_RETRY_AFTER_SECONDS, DB_UNAVAILABLE_MESSAGE, ERR_STATUS, HttpError, invalidArgument, notFound, retryAfterHeader, statusForCode, toErrorBody, unauthenticated } from "./errors.ts";
+import {
+  DB_RETRY_AFTER_SECONDS,
+  DB_UNAVAILABLE_MESSAGE,
+  ERR_STATUS,
+  HttpError,
+  invalidArgument,
+  notFound,
+  retryAfterHeader,
+  statusForCode,
+  toErrorBody,
+  unauthenticated,
+} from "./errors.ts";
 import { SqlError, unavailableError } from "../db/sqlerror.ts";
 import { errorParts } from "../runtime/dispatch.ts";
 import { ValidationError } from "./decode.ts";
@@ -109,7 +120,10 @@ describe("toErrorBody", () => {
 
   test("details become plain JSON: Dates as strings, BigInts as strings, unserialisable dropped", () => {
     const when = new Date("2024-05-01T00:00:00Z");
-    expect(toErrorBody(Object.assign(new Error("x"), { code: "aborted", details: { when, n: 5n } })).body.details).toEqual({ when: "2024-05-01T00:00:00.000Z", n: "5" });
+    expect(toErrorBody(Object.assign(new Error("x"), { code: "aborted", details: { when, n: 5n } })).body.details).toEqual({
+      when: "2024-05-01T00:00:00.000Z",
+      n: "5",
+    });
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     expect(toErrorBody(Object.assign(new Error("x"), { code: "aborted", details: circular })).body.details).toBeNull();

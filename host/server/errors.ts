@@ -51,7 +51,9 @@ export function databaseUnavailableParts(): { code: "unavailable"; message: stri
 /** The Retry-After header for an error body that carries a retry hint. */
 export function retryAfterHeader(body: { code: string; details?: unknown }): Record<string, string> {
   const secs = (body.details as { retryAfterSeconds?: unknown } | null | undefined)?.retryAfterSeconds;
-  return (body.code === "unavailable" || body.code === "resource_exhausted") && typeof secs === "number" && secs > 0 ? { "retry-after": String(Math.ceil(secs)) } : {};
+  return (body.code === "unavailable" || body.code === "resource_exhausted") && typeof secs === "number" && secs > 0
+    ? { "retry-after": String(Math.ceil(secs)) }
+    : {};
 }
 
 export function statusForCode(code: string): number {
@@ -77,15 +79,6 @@ export class HttpError extends Error {
 export const invalidArgument = (msg: string, details?: unknown) => new HttpError("invalid_argument", msg, details);
 export const notFound = (msg: string, details?: unknown) => new HttpError("not_found", msg, details);
 export const unauthenticated = (msg: string, details?: unknown) => new HttpError("unauthenticated", msg, details);
-export const permissionDenied = (msg: string, details?: unknown) => new HttpError("permission_denied", msg, details);
-export const alreadyExists = (msg: string, details?: unknown) => new HttpError("already_exists", msg, details);
-export const failedPrecondition = (msg: string, details?: unknown) => new HttpError("failed_precondition", msg, details);
-export const resourceExhausted = (msg: string, details?: unknown) => new HttpError("resource_exhausted", msg, details);
-export const unimplemented = (msg: string, details?: unknown) => new HttpError("unimplemented", msg, details);
-export const unavailable = (msg: string, details?: unknown) => new HttpError("unavailable", msg, details);
-export const deadlineExceeded = (msg: string, details?: unknown) => new HttpError("deadline_exceeded", msg, details);
-export const canceled = (msg: string, details?: unknown) => new HttpError("canceled", msg, details);
-export const internal = (msg: string, details?: unknown) => new HttpError("internal", msg, details);
 
 export interface ErrorBody {
   code: string;

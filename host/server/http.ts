@@ -28,7 +28,6 @@ interface Served {
   request: Request | null;
 }
 
-export const DEFAULT_BODY_LIMIT = 2 * 1024 * 1024;
 /**
  * Connections the kernel may queue for accept. Node's default (511) overflows under a burst of
  * 1,000 connects, and each overflowed client then waits a second or more to retry its SYN.
@@ -146,7 +145,11 @@ export class HttpServer {
     this.server.closeIdleConnections();
     if (this.inFlight > 0) {
       await Promise.race([new Promise<void>((r) => this.drainWaiters.push(r)), delay(deadlineMs)]);
-      if (this.inFlight > 0) this.opts.log.warn(`shutdown deadline reached: cutting off ${this.inFlight} request(s) still in flight`, { in_flight: this.inFlight, deadline_ms: deadlineMs });
+      if (this.inFlight > 0)
+        this.opts.log.warn(`shutdown deadline reached: cutting off ${this.inFlight} request(s) still in flight`, {
+          in_flight: this.inFlight,
+          deadline_ms: deadlineMs,
+        });
     }
     for (const s of this.sockets) s.destroy();
     await closed;
@@ -177,7 +180,15 @@ export class HttpServer {
         if (this.requestLog && trace.endpoint) {
           const url = req.url ?? "/";
           const q = url.indexOf("?");
-          this.requestLog.record({ method: req.method ?? "GET", path: q < 0 ? url : url.slice(0, q), endpoint: trace.endpoint, status: res.statusCode, startMs, endMs: performance.now(), request: trace.request });
+          this.requestLog.record({
+            method: req.method ?? "GET",
+            path: q < 0 ? url : url.slice(0, q),
+            endpoint: trace.endpoint,
+            status: res.statusCode,
+            startMs,
+            endMs: performance.now(),
+            request: trace.request,
+          });
         }
       });
   }
@@ -256,7 +267,7 @@ export class HttpServer {
         return;
       }
 
-      let body: unknown = undefined;
+      let body: unknown;
       if (!NO_BODY_METHODS.has(method) || hasBody(req)) body = await readJson(req, ep.bodyLimit);
       const parts: RawRequestParts = {
         method,
@@ -299,13 +310,26 @@ export class HttpServer {
   }
 
   /** api.static: the endpoint has no handler; its files are served here (static.ts). */
-  private async serveStatic(ep: EndpointMeta, params: Record<string, string>, req: http.IncomingMessage, res: http.ServerResponse, extra: Record<string, string>): Promise<void> {
+  private async serveStatic(
+    ep: EndpointMeta,
+    params: Record<string, string>,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    extra: Record<string, string>,
+  ): Promise<void> {
     drain(req);
     try {
       if (ep.auth) {
         const qi = (req.url ?? "/").indexOf("?");
         const query = new URLSearchParams(qi < 0 ? "" : (req.url ?? "").slice(qi + 1));
-        const apiCall: APICallData = { api: { service: ep.service, endpoint: ep.name, raw: true, requiresAuth: true, tags: ep.tags }, method: req.method ?? "GET", path: req.url ?? "/", pathAndQuery: req.url ?? "/", pathParams: params, headers: req.headers as Record<string, string | string[]> };
+        const apiCall: APICallData = {
+          api: { service: ep.service, endpoint: ep.name, raw: true, requiresAuth: true, tags: ep.tags },
+          method: req.method ?? "GET",
+          path: req.url ?? "/",
+          pathAndQuery: req.url ?? "/",
+          pathParams: params,
+          headers: req.headers as Record<string, string | string[]>,
+        };
         if (!(await this.authenticate(req, query, apiCall))) throw new HttpError("unauthenticated", "endpoint requires auth but none provided");
       }
       const rest = Object.values(params)[0] ?? "";
@@ -346,18 +370,14 @@ export async function authenticateRequest(
     return query.has(f.wireName ?? f.name);
   });
   if (!present) return null;
-  const params = decodeRequest(
-    ah.params,
-    { method: "GET", pathParams: {}, query, headers, cookies, body: undefined },
-    meta.types,
-    dispatcher.decimalOptions,
-  );
+  const params = decodeRequest(ah.params, { method: "GET", pathParams: {}, query, headers, cookies, body: undefined }, meta.types, dispatcher.decimalOptions);
   const { authData } = await dispatcher.authenticate(params ?? {}, apiCall);
   return authData;
 }
 
 function clientErrorResponse(code: string | undefined): string {
-  const status = code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
+  const status =
+    code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : code === "HPE_HEADER_OVERFLOW" ? "431 Request Header Fields Too Large" : "400 Bad Request";
   return `HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`;
 }
 
@@ -434,7 +454,7 @@ export function readJson(req: http.IncomingMessage, limit: number | null): Promi
       resolve(value);
     });
     req.on("error", (err) => {
-      if (!failed) reject(new HttpError("canceled", "the client went away: " + err.message));
+      if (!failed) reject(new HttpError("canceled", `the client went away: ${err.message}`));
       failed = true;
     });
     req.on("aborted", () => {
@@ -444,13 +464,7 @@ export function readJson(req: http.IncomingMessage, limit: number | null): Promi
   });
 }
 
-export function writeError(
-  res: http.ServerResponse,
-  err: unknown,
-  extra: Record<string, string>,
-  log: Logger,
-  req: Request | null,
-): void {
+export function writeError(res: http.ServerResponse, err: unknown, extra: Record<string, string>, log: Logger, req: Request | null): void {
   let status: number;
   let body: { code: string; message: string; details: unknown };
   if (err instanceof ValidationError) {

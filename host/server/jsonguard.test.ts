@@ -28,7 +28,7 @@ describe("parsed JSON", () => {
   });
 
   test("5,000 levels (what a stack overflow needed) are refused without recursing that deep", () => {
-    const text = '{"details":' + "[".repeat(5000) + "]".repeat(5000) + "}";
+    const text = `{"details":${"[".repeat(5000)}${"]".repeat(5000)}}`;
     expect(jsonProblem(JSON.parse(text), false)?.reason).toMatch(/nested deeper/);
   });
 

@@ -79,11 +79,11 @@ function formatPath(segs: (string | number)[]): string {
     if (typeof s === "number") out += `[${s}]`;
     else out += (out === "" ? "" : ".") + stringForPath(s);
   }
-  return segs.length > SHOWN_SEGMENTS ? out + "…" : out;
+  return segs.length > SHOWN_SEGMENTS ? `${out}…` : out;
 }
 
 /** A key as an error message may show it: control characters and lone surrogates escaped. */
 function stringForPath(s: string): string {
-  const short = s.length > 40 ? s.slice(0, 40) + "…" : s;
+  const short = s.length > 40 ? `${s.slice(0, 40)}…` : s;
   return stringProblem(short) === null && !/[\u0000-\u001f]/.test(short) ? short : JSON.stringify(short).slice(1, -1);
 }

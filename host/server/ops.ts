@@ -88,7 +88,9 @@ export class OpsRoutes {
 
   /** Whether a path is one of the ops pages (whatever the method). */
   owns(pathname: string): boolean {
-    return pathname === "/openapi.json" || pathname === "/metrics" || pathname === "/docs" || pathname.startsWith("/docs/") || (this.dev?.handles(pathname) ?? false);
+    return (
+      pathname === "/openapi.json" || pathname === "/metrics" || pathname === "/docs" || pathname.startsWith("/docs/") || (this.dev?.handles(pathname) ?? false)
+    );
   }
 
   /** True when the request was one of ours (and has been answered). */
@@ -102,10 +104,15 @@ export class OpsRoutes {
     }
     const url = new URL(req.url ?? "/", "http://localhost");
     // Static files carry no data; without them a browser could not render the pages it has the token for.
-    const asset = pathname === "/_dev/dev.js" || pathname === "/_dev/dev.css" || pathname === "/docs/init.js" || (pathname.startsWith("/docs/") && Object.hasOwn(ASSETS, pathname.slice(6)));
+    const asset =
+      pathname === "/_dev/dev.js" ||
+      pathname === "/_dev/dev.css" ||
+      pathname === "/docs/init.js" ||
+      (pathname.startsWith("/docs/") && Object.hasOwn(ASSETS, pathname.slice(6)));
     if (policy.token !== undefined && !asset) {
       const header = req.headers["x-ops-token"];
-      const given = (Array.isArray(header) ? header[0] : header) ?? (req.method === "GET" && HTML_PAGES.has(pathname) ? url.searchParams.get("ops_token") : null) ?? "";
+      const given =
+        (Array.isArray(header) ? header[0] : header) ?? (req.method === "GET" && HTML_PAGES.has(pathname) ? url.searchParams.get("ops_token") : null) ?? "";
       if (!tokenOk(given, policy.token)) {
         sendJson(res, 401, "unauthenticated", "this page needs the ops token (X-Ops-Token)");
         return true;
@@ -122,7 +129,13 @@ export class OpsRoutes {
       this.doc ??= JSON.stringify(openapiDocument(this.meta), null, 2);
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache" }).end(this.doc);
     } else if (pathname === "/docs" || pathname === "/docs/") {
-      res.writeHead(200, { ...PAGE_HEADERS, "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'" }).end(DOCS_HTML);
+      res
+        .writeHead(200, {
+          ...PAGE_HEADERS,
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
+        })
+        .end(DOCS_HTML);
     } else if (pathname === "/docs/init.js") {
       res.writeHead(200, { "content-type": "text/javascript; charset=utf-8" }).end(DOCS_INIT);
     } else {

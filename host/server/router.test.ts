@@ -30,7 +30,10 @@ describe("Router", () => {
 
   test("captures parameters by name", () => {
     expect(r.find("GET", "/api/v1/campaigns/c-42")).toEqual({ value: "GET /api/v1/campaigns/:id", params: { id: "c-42" } });
-    expect(r.find("GET", "/api/v1/campaigns/c1/members/u2")).toEqual({ value: "GET /api/v1/campaigns/:id/members/:userId", params: { id: "c1", userId: "u2" } });
+    expect(r.find("GET", "/api/v1/campaigns/c1/members/u2")).toEqual({
+      value: "GET /api/v1/campaigns/:id/members/:userId",
+      params: { id: "c1", userId: "u2" },
+    });
   });
 
   test("a static segment beats a parameter regardless of registration order", () => {

@@ -4,10 +4,7 @@
 // `/campaigns/insights` and `/campaigns/:id` coexist. Trailing slashes follow Encore
 // (runtimes/core/src/api/paths.rs): `/x/` reaches `/x` unless `/x/` is itself a route.
 
-export type FindResult<T> =
-  | { value: T; params: Record<string, string> }
-  | { notFound: true }
-  | { methodNotAllowed: true; allowed: string[] };
+export type FindResult<T> = { value: T; params: Record<string, string> } | { notFound: true } | { methodNotAllowed: true; allowed: string[] };
 
 type SegmentKind = "literal" | "param" | "wildcard" | "fallback";
 

@@ -11,7 +11,11 @@ const APP = path.resolve(import.meta.dirname, "../testdata/staticapp");
 const fixture = useFixture(APP);
 
 /** A request with the path sent as written (fetch would normalise `..`). */
-function get(route: string, headers: Record<string, string> = {}, method = "GET"): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  route: string,
+  headers: Record<string, string> = {},
+  method = "GET",
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: "127.0.0.1", port: fixture.server.port, path: route, method, headers }, (res) => {
       let body = "";

@@ -38,7 +38,7 @@ export async function serveStatic(
         // in its index.html resolve inside it.
         const url = req.url ?? "/";
         const q = url.indexOf("?");
-        const location = (q < 0 ? url : url.slice(0, q)) + "/" + (q < 0 ? "" : url.slice(q));
+        const location = `${q < 0 ? url : url.slice(0, q)}/${q < 0 ? "" : url.slice(q)}`;
         res.writeHead(307, { ...extraHeaders, location, "content-length": "0" });
         res.end();
         return null;
@@ -153,14 +153,43 @@ export function parseRange(header: string | undefined, size: number): [number, n
 }
 
 const TYPES: Record<string, string> = {
-  html: "text/html", htm: "text/html", css: "text/css", js: "text/javascript", mjs: "text/javascript",
-  json: "application/json", map: "application/json", txt: "text/plain", md: "text/markdown", csv: "text/csv",
-  xml: "text/xml", svg: "image/svg+xml", png: "image/png", jpg: "image/jpeg", jpeg: "image/jpeg",
-  gif: "image/gif", webp: "image/webp", avif: "image/avif", ico: "image/x-icon", bmp: "image/bmp",
-  woff: "font/woff", woff2: "font/woff2", ttf: "font/ttf", otf: "font/otf", eot: "application/vnd.ms-fontobject",
-  pdf: "application/pdf", zip: "application/zip", gz: "application/gzip", wasm: "application/wasm",
-  mp3: "audio/mpeg", wav: "audio/wav", ogg: "audio/ogg", mp4: "video/mp4", webm: "video/webm",
-  webmanifest: "application/manifest+json", yaml: "application/yaml", yml: "application/yaml",
+  html: "text/html",
+  htm: "text/html",
+  css: "text/css",
+  js: "text/javascript",
+  mjs: "text/javascript",
+  json: "application/json",
+  map: "application/json",
+  txt: "text/plain",
+  md: "text/markdown",
+  csv: "text/csv",
+  xml: "text/xml",
+  svg: "image/svg+xml",
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  gif: "image/gif",
+  webp: "image/webp",
+  avif: "image/avif",
+  ico: "image/x-icon",
+  bmp: "image/bmp",
+  woff: "font/woff",
+  woff2: "font/woff2",
+  ttf: "font/ttf",
+  otf: "font/otf",
+  eot: "application/vnd.ms-fontobject",
+  pdf: "application/pdf",
+  zip: "application/zip",
+  gz: "application/gzip",
+  wasm: "application/wasm",
+  mp3: "audio/mpeg",
+  wav: "audio/wav",
+  ogg: "audio/ogg",
+  mp4: "video/mp4",
+  webm: "video/webm",
+  webmanifest: "application/manifest+json",
+  yaml: "application/yaml",
+  yml: "application/yaml",
 };
 
 /** The Content-Type by extension; text types say UTF-8 (as mime_guess does for ServeDir). */

@@ -33,7 +33,14 @@ describe("value rules", () => {
 
   test("bigints and decimals are compared by value", () => {
     expect(validationReason(5n, { minValue: 10 })).toBe("value must be at least 10 (got 5)");
-    const decimal = Object.assign(Object.create({ get __encore_decimal() { return true; } }), { value: "12.50" });
+    const decimal = Object.assign(
+      Object.create({
+        get __encore_decimal() {
+          return true;
+        },
+      }),
+      { value: "12.50" },
+    );
     expect(validationReason(decimal, { maxValue: 12 })).toBe("value must be at most 12 (got 12.50)");
     expect(validationReason(decimal, { maxValue: 13 })).toBeNull();
   });
@@ -80,29 +87,67 @@ describe("string rules", () => {
 });
 
 describe("isEmail", () => {
-  test.each(["user@example.com", "first.last+tag@sub.example.co.uk", "o'brien@example.ie", '"john doe"@example.com', "user@localhost", "user@[192.168.0.1]", "user@[IPv6:2001:db8::1]", "josé@exámple.com", "a!#$%&*/=?^_`{|}~-@example.org"])(
-    "accepts %s",
-    (email) => {
-      expect(isEmail(email)).toBe(true);
-      expect(validationReason(email, { isEmail: true })).toBeNull();
-    },
-  );
+  test.each([
+    "user@example.com",
+    "first.last+tag@sub.example.co.uk",
+    "o'brien@example.ie",
+    '"john doe"@example.com',
+    "user@localhost",
+    "user@[192.168.0.1]",
+    "user@[IPv6:2001:db8::1]",
+    "josé@exámple.com",
+    "a!#$%&*/=?^_`{|}~-@example.org",
+  ])("accepts %s", (email) => {
+    expect(isEmail(email)).toBe(true);
+    expect(validationReason(email, { isEmail: true })).toBeNull();
+  });
 
-  test.each(["", "plainaddress", "@example.com", "user@", "user@@example.com", "user@exa mple.com", ".user@example.com", "user.@example.com", "us..er@example.com", "user@-example.com", "user@example-.com", "user@example..com", "John <user@example.com>", "user@[300.1.1.1]", `${"a".repeat(65)}@example.com`, "user name@example.com"])(
-    "rejects %j",
-    (email) => {
-      expect(isEmail(email)).toBe(false);
-      expect(validationReason(email, { isEmail: true })).toBe("value is not an email");
-    },
-  );
+  test.each([
+    "",
+    "plainaddress",
+    "@example.com",
+    "user@",
+    "user@@example.com",
+    "user@exa mple.com",
+    ".user@example.com",
+    "user.@example.com",
+    "us..er@example.com",
+    "user@-example.com",
+    "user@example-.com",
+    "user@example..com",
+    "John <user@example.com>",
+    "user@[300.1.1.1]",
+    `${"a".repeat(65)}@example.com`,
+    "user name@example.com",
+  ])("rejects %j", (email) => {
+    expect(isEmail(email)).toBe(false);
+    expect(validationReason(email, { isEmail: true })).toBe("value is not an email");
+  });
 });
 
 describe("isURL", () => {
-  test.each(["https://example.com", "http://localhost:4000/path?q=1#frag", "wss://stream.example.com/ws", "ftp://files.example.com/a.txt", "postgres://user:pw@db.internal:5432/app", "https://[::1]:8080/"])("accepts %s", (url) => {
+  test.each([
+    "https://example.com",
+    "http://localhost:4000/path?q=1#frag",
+    "wss://stream.example.com/ws",
+    "ftp://files.example.com/a.txt",
+    "postgres://user:pw@db.internal:5432/app",
+    "https://[::1]:8080/",
+  ])("accepts %s", (url) => {
     expect(isURL(url)).toBe(true);
   });
 
-  test.each(["", "example.com", "/relative/path", "https://", "mailto:user@example.com", "http://exa mple.com", " https://example.com", "https://example.com\n", "not a url"])("rejects %j", (url) => {
+  test.each([
+    "",
+    "example.com",
+    "/relative/path",
+    "https://",
+    "mailto:user@example.com",
+    "http://exa mple.com",
+    " https://example.com",
+    "https://example.com\n",
+    "not a url",
+  ])("rejects %j", (url) => {
     expect(isURL(url)).toBe(false);
     expect(validationReason(url, { isURL: true })).toBe("value is not a url");
   });

@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 import type { AppMeta, EndpointMeta } from "../meta.ts";
 import { Dispatcher } from "../runtime/dispatch.ts";
 import { Logger, LogLevel } from "../runtime/log.ts";
-import { Sink, StreamManager } from "../runtime/streams.ts";
+import { type Sink, StreamManager } from "../runtime/streams.ts";
 import { HttpServer } from "./http.ts";
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -20,7 +20,6 @@ interface Event {
 }
 
 type FromWorker = { kind: "ready" } | { kind: "got"; seq: number } | { kind: "latencies"; seqs: Float64Array; latencies: Float64Array };
-
 
 async function main() {
   const [subscribers = 2000, events = 100, bodyBytes = 256, workers = 2] = process.argv.slice(2).map(Number);

@@ -8,7 +8,7 @@ import { Dispatcher, type ApiRoute } from "../runtime/dispatch.ts";
 import { Logger, LogLevel } from "../runtime/log.ts";
 import { Request } from "../runtime/request.ts";
 import {
-  Sink,
+  type Sink,
   Socket,
   Stream,
   StreamCallError,
@@ -80,7 +80,11 @@ const textAt = obj(field("text", str), field("at", date));
 
 const endpoints: EndpointMeta[] = [
   endpoint("ticks", "/ticks/:room", "out", {
-    handshake: params(field("room", str, { location: "path" }), field("count", num, { location: "query" }), field("since", date, { location: "query", optional: true })),
+    handshake: params(
+      field("room", str, { location: "path" }),
+      field("count", num, { location: "query" }),
+      field("since", date, { location: "query", optional: true }),
+    ),
     streamOut: obj(field("room", str), field("n", num), field("since", date, { optional: true }), field("sinceWasDate", bool)),
   }),
   endpoint("whoami", "/whoami", "out", {
@@ -360,7 +364,7 @@ class Client {
 }
 
 function packHeaders(headers: Record<string, string>): string {
-  return "encore.dev.headers." + Buffer.from(JSON.stringify(headers)).toString("base64url");
+  return `encore.dev.headers.${Buffer.from(JSON.stringify(headers)).toString("base64url")}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -479,10 +483,15 @@ describe("streams over WebSocket", () => {
     c.ws.close(1000);
     await c.closed;
     const errors = hub.errors.length;
-    await expect.poll(() => {
-        hub.publish({ seq: 1, body: "anyone?" });
-        return hub.errors.length > errors;
-      }, { message: "send to fail" }).toBe(true);
+    await expect
+      .poll(
+        () => {
+          hub.publish({ seq: 1, body: "anyone?" });
+          return hub.errors.length > errors;
+        },
+        { message: "send to fail" },
+      )
+      .toBe(true);
     expect(hub.errors[errors]).toBeInstanceOf(StreamClosedError);
     expect(hub.subs.size).toBe(0);
   });
@@ -708,7 +717,7 @@ describe("handshake helpers", () => {
   test("unpackProtocols refuses malformed packing and forbidden headers", () => {
     expect(() => unpackProtocols("encore.dev.headers.!!!")).toThrow(/base64url/);
     expect(() => unpackProtocols(packHeaders({ "sec-websocket-key": "x" }))).toThrow(/not allowed/);
-    expect(() => unpackProtocols("encore.dev.headers." + Buffer.from("[1]").toString("base64url"))).toThrow(/JSON object/);
+    expect(() => unpackProtocols(`encore.dev.headers.${Buffer.from("[1]").toString("base64url")}`)).toThrow(/JSON object/);
     expect(() => unpackProtocols(packHeaders({ "x-bad": "a\r\nb" }))).toThrow(/invalid header/);
   });
 

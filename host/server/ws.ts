@@ -25,9 +25,26 @@ export function handshakeParams(ep: EndpointMeta): ParamsMeta | null {
 
 // Headers a browser may not set, so a packed one is refused (Encore's gateway refuses the same).
 const FORBIDDEN_HEADERS = new Set([
-  "accept-charset", "accept-encoding", "access-control-request-headers", "access-control-request-method",
-  "connection", "content-length", "cookie", "date", "dnt", "expect", "host", "keep-alive", "origin",
-  "permissions-policy", "referer", "te", "trailer", "transfer-encoding", "upgrade", "via",
+  "accept-charset",
+  "accept-encoding",
+  "access-control-request-headers",
+  "access-control-request-method",
+  "connection",
+  "content-length",
+  "cookie",
+  "date",
+  "dnt",
+  "expect",
+  "host",
+  "keep-alive",
+  "origin",
+  "permissions-policy",
+  "referer",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "via",
 ]);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\uffff]*$/;
@@ -220,7 +237,9 @@ function refuse(socket: Duplex, err: unknown, log: Logger): void {
   const body = JSON.stringify(res.body);
   socket.end(
     `HTTP/1.1 ${res.status} ${STATUS_CODES[res.status] ?? "Error"}\r\n` +
-      Object.entries(retryAfterHeader(res.body)).map(([k, v]) => `${k}: ${v}\r\n`).join("") +
+      Object.entries(retryAfterHeader(res.body))
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join("") +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n` +
       body,
   );
@@ -239,7 +258,9 @@ class WsTransport implements Transport {
     const ws = this.ws;
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       this.missedPong.delete(ws);
-      peer.receive(Buffer.isBuffer(data) ? data.toString("utf8") : Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.from(data).toString("utf8"));
+      peer.receive(
+        Buffer.isBuffer(data) ? data.toString("utf8") : Array.isArray(data) ? Buffer.concat(data).toString("utf8") : Buffer.from(data).toString("utf8"),
+      );
     });
     ws.on("pong", () => this.missedPong.delete(ws));
     ws.on("close", () => peer.ended());

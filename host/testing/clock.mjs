@@ -21,12 +21,12 @@ export function shiftClock(startMs) {
   ShiftedDate.now = now;
   ShiftedDate.parse = RealDate.parse;
   ShiftedDate.UTC = RealDate.UTC;
-  const constructor = Object.getOwnPropertyDescriptor(RealDate.prototype, "constructor");
+  const realConstructor = Object.getOwnPropertyDescriptor(RealDate.prototype, "constructor");
   Object.defineProperty(RealDate.prototype, "constructor", { value: ShiftedDate, writable: true, configurable: true });
   globalThis.Date = ShiftedDate;
   return () => {
     globalThis.Date = RealDate;
-    Object.defineProperty(RealDate.prototype, "constructor", constructor);
+    Object.defineProperty(RealDate.prototype, "constructor", realConstructor);
   };
 }
 

@@ -6,7 +6,7 @@ import { quoteIdent, withAdmin } from "../db/provision.ts";
 
 /** Escapes LIKE's wildcards so a prefix matches literally. */
 function likePrefix(prefix: string): string {
-  return prefix.replace(/[\\%_]/g, (c) => "\\" + c) + "%";
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /**
@@ -16,7 +16,9 @@ function likePrefix(prefix: string): string {
  */
 export async function dropDatabasesByPrefix(serverUrl: string, prefix: string, concurrency = 4): Promise<string[]> {
   const names = await withAdmin(serverUrl, async (sql) => {
-    const rows = await sql<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE ${likePrefix(prefix)} AND NOT datistemplate ORDER BY datname`;
+    const rows = await sql<
+      { datname: string }[]
+    >`SELECT datname FROM pg_database WHERE datname LIKE ${likePrefix(prefix)} AND NOT datistemplate ORDER BY datname`;
     return rows.map((r) => r.datname);
   });
   const queue = [...names];

@@ -35,12 +35,21 @@ function s3Error(res: http.ServerResponse, status: number, code: string, message
   res.end(head ? undefined : `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>`);
 }
 
-const rfc3986 = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+const rfc3986 = (v: string) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const hmac = (k: Buffer | string, v: string) => createHmac("sha256", k).update(v).digest();
 const sha256 = (v: string | Buffer) => createHash("sha256").update(v).digest("hex");
 
 /** The SigV4 signature S3 would compute for this request (path-style, S3's canonical URI rules). */
-function signature(req: http.IncomingMessage, rawPath: string, rawQuery: string, signedHeaders: string[], scope: string, amzDate: string, payloadHash: string, presigned: boolean): string {
+function signature(
+  req: http.IncomingMessage,
+  rawPath: string,
+  rawQuery: string,
+  signedHeaders: string[],
+  scope: string,
+  amzDate: string,
+  payloadHash: string,
+  presigned: boolean,
+): string {
   const query = rawQuery
     .split("&")
     .filter(Boolean)
@@ -54,10 +63,17 @@ function signature(req: http.IncomingMessage, rawPath: string, rawQuery: string,
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1))
     .map(([k, v]) => `${k}=${v}`)
     .join("&");
-  const headers = signedHeaders.map((h) => `${h}:${String(req.headers[h] ?? "").trim().replace(/\s+/g, " ")}\n`).join("");
+  const headers = signedHeaders
+    .map(
+      (h) =>
+        `${h}:${String(req.headers[h] ?? "")
+          .trim()
+          .replace(/\s+/g, " ")}\n`,
+    )
+    .join("");
   const canonical = [req.method, rawPath, query, headers, signedHeaders.join(";"), payloadHash].join("\n");
   const [date, region, service] = scope.split("/");
-  const key = hmac(hmac(hmac(hmac("AWS4" + SECRET, date), region), service), "aws4_request");
+  const key = hmac(hmac(hmac(hmac(`AWS4${SECRET}`, date), region), service), "aws4_request");
   return hmac(key, ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n")).toString("hex");
 }
 
@@ -80,12 +96,21 @@ function authError(req: http.IncomingMessage, body: Buffer): string | null {
   }
   if (q.get("X-Amz-Algorithm") !== "AWS4-HMAC-SHA256" || !q.get("X-Amz-Signature")) return "request is not signed";
   const cred = q.get("X-Amz-Credential") ?? "";
-  if (!cred.startsWith(ACCESS_KEY + "/")) return "unknown access key";
+  if (!cred.startsWith(`${ACCESS_KEY}/`)) return "unknown access key";
   const amzDate = q.get("X-Amz-Date") ?? "";
   const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
   const expires = Number(q.get("X-Amz-Expires"));
   if (!date || !Number.isInteger(expires)) return "malformed presigned URL";
-  const want = signature(req, rawPath, rawQuery, (q.get("X-Amz-SignedHeaders") ?? "host").split(";"), cred.slice(ACCESS_KEY.length + 1), amzDate, "UNSIGNED-PAYLOAD", true);
+  const want = signature(
+    req,
+    rawPath,
+    rawQuery,
+    (q.get("X-Amz-SignedHeaders") ?? "host").split(";"),
+    cred.slice(ACCESS_KEY.length + 1),
+    amzDate,
+    "UNSIGNED-PAYLOAD",
+    true,
+  );
   if (want !== q.get("X-Amz-Signature")) return "signature mismatch";
   const at = Date.UTC(+date[1], +date[2] - 1, +date[3], +date[4], +date[5], +date[6]);
   return at + expires * 1000 < Date.now() ? "Request has expired" : null;
@@ -134,7 +159,8 @@ export async function startFakeS3(): Promise<FakeS3> {
     const obj = objects.get(key);
     switch (method) {
       case "PUT": {
-        if (req.headers["if-none-match"] === "*" && obj) return s3Error(res, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+        if (req.headers["if-none-match"] === "*" && obj)
+          return s3Error(res, 412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
         const etag = createHash("md5").update(body).digest("hex");
         objects.set(key, { data: body, etag, contentType: req.headers["content-type"], lastModified: new Date() });
         res.writeHead(200, { etag: `"${etag}"` });

@@ -42,7 +42,16 @@ export interface RunResult {
 
 function childEnv(prefix: string, env: Record<string, string>): NodeJS.ProcessEnv {
   // Pools of 4: several fixture servers and test processes share the server's max_connections.
-  const e: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: serverUrl(), WARROOM_DB_PREFIX: prefix, PORT: "0", WARROOM_OPS_PORT: "0", WARROOM_LOG_LEVEL: "info", WARROOM_DB_POOL_SIZE: "4", ...env };
+  const e: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: serverUrl(),
+    WARROOM_DB_PREFIX: prefix,
+    PORT: "0",
+    WARROOM_OPS_PORT: "0",
+    WARROOM_LOG_LEVEL: "info",
+    WARROOM_DB_POOL_SIZE: "4",
+    ...env,
+  };
   // The child is a serving process on our runtime, not a test process.
   delete e.NODE_ENV;
   delete e.VITEST;
@@ -54,7 +63,7 @@ function childEnv(prefix: string, env: Record<string, string>): NodeJS.ProcessEn
 export function startFixture(root: string, prefix: string, env: Record<string, string> = {}, timeoutMs = 60_000): Promise<FixtureServer> {
   // Readiness is the info-level "listening on" line.
   if (env.WARROOM_LOG_LEVEL && !["trace", "debug", "info"].includes(env.WARROOM_LOG_LEVEL)) {
-    return Promise.reject(new Error("startFixture needs WARROOM_LOG_LEVEL at info or below: it waits for the \"listening on\" line"));
+    return Promise.reject(new Error('startFixture needs WARROOM_LOG_LEVEL at info or below: it waits for the "listening on" line'));
   }
   const proc = spawn(process.execPath, [BIN, "start", "--root", root], { env: childEnv(prefix, env), stdio: ["ignore", "pipe", "pipe"] });
   let out = "";

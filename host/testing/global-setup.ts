@@ -18,7 +18,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   if (process.env.WARROOM_OWN_RUNTIME === "1" || !process.env.ENCORE_RUNTIME_LIB) {
     const { diagnostics } = ensureGenerated(ROOT);
     if (diagnostics.length > 0) {
-      throw new Error("the app does not pass the parser:\n" + diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join("\n"));
+      throw new Error(`the app does not pass the parser:\n${diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join("\n")}`);
     }
   }
   const server = await startDatabaseServer({
@@ -39,7 +39,11 @@ export default async function setup(): Promise<() => Promise<void>> {
   const prefix = process.env.WARROOM_DB_PREFIX ?? "";
   await Promise.all(
     meta.databases.map((d) =>
-      prepareTemplate(server.url, prefix + d.name, d.migrations.map((m) => ({ ...m, file: path.resolve(ROOT, m.file), nonSequential: d.nonSequentialMigrations }))),
+      prepareTemplate(
+        server.url,
+        prefix + d.name,
+        d.migrations.map((m) => ({ ...m, file: path.resolve(ROOT, m.file), nonSequential: d.nonSequentialMigrations })),
+      ),
     ),
   );
 

@@ -43,7 +43,8 @@ export default class LongestFirst extends BaseSequencer {
       const key = `${spec.project.name}:${path.relative(root, spec.moduleId)}`;
       return Math.max(this.ctx.cache.getFileTestResults(key)?.duration ?? 0, estimateMs(root, spec.moduleId));
     };
-    const failed = (spec: TestSpecification): boolean => this.ctx.cache.getFileTestResults(`${spec.project.name}:${path.relative(root, spec.moduleId)}`)?.failed ?? false;
+    const failed = (spec: TestSpecification): boolean =>
+      this.ctx.cache.getFileTestResults(`${spec.project.name}:${path.relative(root, spec.moduleId)}`)?.failed ?? false;
     const withTimes = files.map((spec) => ({ spec, ms: duration(spec), failed: failed(spec) }));
     // Failed last time first (as Vitest does: the answer that matters comes soonest), then the longest.
     withTimes.sort((a, b) => Number(b.failed) - Number(a.failed) || b.ms - a.ms);

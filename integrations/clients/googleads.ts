@@ -66,7 +66,14 @@ const DailyRowSchema = z.looseObject({
 const CampaignRowSchema = z.looseObject({
   campaign: z.looseObject({ id: int64, name: z.string().optional(), status: z.string().optional(), advertisingChannelType: z.string().optional() }),
   metrics: z
-    .looseObject({ impressions: int64.optional(), clicks: int64.optional(), costMicros: int64.optional(), conversions: double.optional(), ctr: double.optional(), averageCpc: double.optional() })
+    .looseObject({
+      impressions: int64.optional(),
+      clicks: int64.optional(),
+      costMicros: int64.optional(),
+      conversions: double.optional(),
+      ctr: double.optional(),
+      averageCpc: double.optional(),
+    })
     .optional(),
 });
 
@@ -80,19 +87,36 @@ interface GoogleErrorBody {
 }
 
 export const readGoogleError: ErrorReader = (status, body) => {
-  const e: GoogleErrorBody | undefined = Array.isArray(body) ? (body.find((b) => b?.error)?.error as GoogleErrorBody) : (body as { error?: GoogleErrorBody } | null)?.error;
+  const e: GoogleErrorBody | undefined = Array.isArray(body)
+    ? (body.find((b) => b?.error)?.error as GoogleErrorBody)
+    : (body as { error?: GoogleErrorBody } | null)?.error;
   if (e && typeof e === "object" && typeof e.message === "string") {
     const detail = e.details?.flatMap((d) => d.errors ?? []).map((x) => `${Object.values(x.errorCode ?? {}).join("/")}: ${x.message}`)[0];
-    const kind = e.status === "RESOURCE_EXHAUSTED" || status === 429 ? "rate_limited" : e.status === "UNAUTHENTICATED" || e.status === "PERMISSION_DENIED" ? "auth" : status >= 500 ? "server" : undefined;
+    const kind =
+      e.status === "RESOURCE_EXHAUSTED" || status === 429
+        ? "rate_limited"
+        : e.status === "UNAUTHENTICATED" || e.status === "PERMISSION_DENIED"
+          ? "auth"
+          : status >= 500
+            ? "server"
+            : undefined;
     return { message: `${e.message}${detail ? ` (${detail})` : ""}${e.status ? ` [${e.status}]` : ""}`, code: e.status, kind };
   }
   // OAuth token endpoint errors: {error: "invalid_grant", error_description}.
   const o = body as { error?: unknown; error_description?: unknown } | null;
-  if (o && typeof o.error === "string") return { message: `OAuth: ${o.error}${typeof o.error_description === "string" ? ` (${o.error_description})` : ""}`, code: o.error, kind: o.error === "invalid_grant" || o.error === "invalid_client" ? "auth" : undefined };
+  if (o && typeof o.error === "string")
+    return {
+      message: `OAuth: ${o.error}${typeof o.error_description === "string" ? ` (${o.error_description})` : ""}`,
+      code: o.error,
+      kind: o.error === "invalid_grant" || o.error === "invalid_client" ? "auth" : undefined,
+    };
   return null;
 };
 
-const decodeToken = decodeWith(TokenSchema.transform((b) => ({ accessToken: b.access_token, expiresIn: b.expires_in ?? 3600 })), "Google OAuth token");
+const decodeToken = decodeWith(
+  TokenSchema.transform((b) => ({ accessToken: b.access_token, expiresIn: b.expires_in ?? 3600 })),
+  "Google OAuth token",
+);
 
 /** searchStream's answer: a JSON array of batches, each with its rows (parsed with the query's row schema). */
 function streamDecoder<S extends z.ZodType>(row: S): Decoder<z.output<S>[]> {
@@ -133,7 +157,12 @@ export class GoogleAdsClient {
         method: "POST",
         url: this.config.tokenUrl,
         headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
-        body: new URLSearchParams({ grant_type: "refresh_token", client_id: this.config.clientId, client_secret: this.config.clientSecret, refresh_token: this.config.refreshToken }).toString(),
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          client_id: this.config.clientId,
+          client_secret: this.config.clientSecret,
+          refresh_token: this.config.refreshToken,
+        }).toString(),
       },
       { readError: readGoogleError, decode: decodeToken, observe: this.observe, signal },
     );
@@ -156,7 +185,12 @@ export class GoogleAdsClient {
       try {
         const res = await send(
           this.policy,
-          { method: "POST", url: `${this.config.baseUrl.replace(/\/$/, "")}/${this.config.apiVersion}/customers/${customerId.replace(/-/g, "")}/googleAds:searchStream`, headers, body: JSON.stringify({ query }) },
+          {
+            method: "POST",
+            url: `${this.config.baseUrl.replace(/\/$/, "")}/${this.config.apiVersion}/customers/${customerId.replace(/-/g, "")}/googleAds:searchStream`,
+            headers,
+            body: JSON.stringify({ query }),
+          },
           { readError: readGoogleError, decode, observe: this.observe, signal },
         );
         return res.body;

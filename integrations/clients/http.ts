@@ -89,7 +89,13 @@ async function attempt<T>(provider: string, req: ProviderRequest, o: SendOptions
       parsed = false;
     }
     if (res.status >= 200 && res.status < 300) {
-      if (!parsed) throw new ProviderError(provider, "malformed", `malformed JSON in a ${res.status} answer (${text.length} bytes: ${JSON.stringify(text.slice(0, 60))})`, { status: res.status });
+      if (!parsed)
+        throw new ProviderError(
+          provider,
+          "malformed",
+          `malformed JSON in a ${res.status} answer (${text.length} bytes: ${JSON.stringify(text.slice(0, 60))})`,
+          { status: res.status },
+        );
       const decoded = o.decode(body);
       if (isMalformed(decoded)) throw new ProviderError(provider, "malformed", `unexpected answer: ${decoded.malformed}`, { status: res.status });
       return { status: res.status, body: decoded, headers: res.headers };

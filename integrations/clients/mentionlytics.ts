@@ -55,7 +55,6 @@ export interface MentionsResult {
   truncated: boolean;
 }
 
-
 export const readMentionlyticsError: ErrorReader = (_status, body) => {
   const b = body as { error?: unknown; message?: unknown } | null;
   const message = typeof b?.error === "string" ? b.error : typeof b?.message === "string" ? b.message : null;
@@ -78,7 +77,12 @@ export function checkMentions(raw: unknown[]): { mentions: RawMention[]; skipped
   }
   const skipped = raw.length - mentions.length;
   if (skipped > 0 && mentions.length === 0) {
-    log.warn("provider payload does not match its schema", { provider: "mentionlytics", payload: "Mentionlytics mention", issues: firstIssue, entries: raw.length });
+    log.warn("provider payload does not match its schema", {
+      provider: "mentionlytics",
+      payload: "Mentionlytics mention",
+      issues: firstIssue,
+      entries: raw.length,
+    });
     throw new ProviderError("mentionlytics", "malformed", `unexpected answer: no mention of the page matches its schema (${firstIssue})`);
   }
   if (skipped > 0) log.warn("Mentionlytics mentions skipped: they do not match the schema", { skipped, issues: firstIssue });

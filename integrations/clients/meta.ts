@@ -26,7 +26,9 @@ const numeric = z.union([z.string().regex(/^-?\d+(\.\d+)?$/, "a number as a stri
 const GraphPageSchema = <S extends z.ZodType>(item: S) =>
   z.looseObject({
     data: z.array(item),
-    paging: z.looseObject({ cursors: z.looseObject({ before: z.string().optional(), after: z.string().optional() }).optional(), next: z.string().optional() }).optional(),
+    paging: z
+      .looseObject({ cursors: z.looseObject({ before: z.string().optional(), after: z.string().optional() }).optional(), next: z.string().optional() })
+      .optional(),
   });
 
 const RawCampaignSchema = z.looseObject({
@@ -92,7 +94,6 @@ export const readGraphError: ErrorReader = (status, body, headers) => {
   };
 };
 
-
 /** The act_ form of an ad account id. */
 export function actId(id: string): string {
   return id.startsWith("act_") ? id : `act_${id}`;
@@ -113,7 +114,13 @@ export class MetaClient {
   }
 
   /** One Graph GET of `{account}/{edge}` (edge "" : the account node itself). */
-  private async request<B>(account: string, edge: string, params: Record<string, string>, decode: (body: unknown) => B | { malformed: string }, signal?: AbortSignal): Promise<ProviderResponse<B>> {
+  private async request<B>(
+    account: string,
+    edge: string,
+    params: Record<string, string>,
+    decode: (body: unknown) => B | { malformed: string },
+    signal?: AbortSignal,
+  ): Promise<ProviderResponse<B>> {
     const path = edge ? `${actId(account)}/${edge}` : actId(account);
     const url = `${this.config.baseUrl.replace(/\/$/, "")}/${this.config.apiVersion}/${path}?${new URLSearchParams(params)}`;
     const res = await send<B>(
@@ -127,7 +134,14 @@ export class MetaClient {
   }
 
   /** Every page of an edge, each parsed with the item's schema, following paging.cursors.after while paging.next is present. */
-  private async all<S extends z.ZodType>(edge: string, item: S, params: Record<string, string>, maxPages: number, signal?: AbortSignal, account = this.config.adAccountId): Promise<z.output<S>[]> {
+  private async all<S extends z.ZodType>(
+    edge: string,
+    item: S,
+    params: Record<string, string>,
+    maxPages: number,
+    signal?: AbortSignal,
+    account = this.config.adAccountId,
+  ): Promise<z.output<S>[]> {
     const out: z.output<S>[] = [];
     const decode = decodeWith(GraphPageSchema(item), `Meta ${edge} page`);
     let after: string | undefined;
@@ -155,7 +169,13 @@ export class MetaClient {
     const rows = await this.all(
       "insights",
       MetaDailyInsightSchema,
-      { level: "account", time_increment: "1", fields: "impressions,clicks,spend,conversions,date_start,date_stop", time_range: JSON.stringify({ since, until }), limit: "100" },
+      {
+        level: "account",
+        time_increment: "1",
+        fields: "impressions,clicks,spend,conversions,date_start,date_stop",
+        time_range: JSON.stringify({ since, until }),
+        limit: "100",
+      },
       20,
       signal,
       id,
@@ -171,7 +191,14 @@ export class MetaClient {
     const limit = String(opts.pageSize ?? 100);
     const maxPages = opts.maxPages ?? 20;
     const account = opts.account ?? this.config.adAccountId;
-    const campaigns = await this.all("campaigns", RawCampaignSchema, { fields: "id,name,status,effective_status,objective,daily_budget,lifetime_budget", limit }, maxPages, signal, account);
+    const campaigns = await this.all(
+      "campaigns",
+      RawCampaignSchema,
+      { fields: "id,name,status,effective_status,objective,daily_budget,lifetime_budget", limit },
+      maxPages,
+      signal,
+      account,
+    );
     const insights = await this.all(
       "insights",
       RawInsightSchema,

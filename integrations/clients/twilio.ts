@@ -51,10 +51,27 @@ export interface TwilioMessage {
 /** Twilio's Message resource as it arrives (snake_case; Twilio adds fields freely, so unknown ones pass). */
 export const TwilioMessageSchema = z.looseObject({
   sid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "a Message sid (SM… or MM…)"),
-  status: z.enum(["accepted", "scheduled", "queued", "sending", "sent", "failed", "delivered", "undelivered", "receiving", "received", "read", "canceled", "partially_delivered"]),
+  status: z.enum([
+    "accepted",
+    "scheduled",
+    "queued",
+    "sending",
+    "sent",
+    "failed",
+    "delivered",
+    "undelivered",
+    "receiving",
+    "received",
+    "read",
+    "canceled",
+    "partially_delivered",
+  ]),
   to: z.string(),
   from: z.string().nullable(),
-  num_segments: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).nullable().optional(),
+  num_segments: z
+    .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
+    .nullable()
+    .optional(),
 });
 
 /** A page of Twilio's Message list (GET …/Messages.json), newest first; only the first page is read. */
@@ -64,7 +81,7 @@ export const TwilioMessagePageSchema = z.looseObject({
 });
 
 // Twilio's error body: {code, message, more_info, status}. 429 is code 20429; 401 is 20003.
-export const readTwilioError: ErrorReader = (status, body) => {
+export const readTwilioError: ErrorReader = (_status, body) => {
   const b = body as { code?: number; message?: string } | null;
   if (!b || typeof b.message !== "string") return null;
   return { message: `${b.message}${b.code ? ` (Twilio error ${b.code})` : ""}`, code: b.code };
@@ -126,11 +143,7 @@ export class TwilioClient {
   private readonly sdk: ReturnType<typeof twilio>;
   private signal: AbortSignal | undefined;
 
-  constructor(
-    private readonly config: TwilioConfig,
-    policy: ProviderPolicy,
-    observe?: CallObserver,
-  ) {
+  constructor(config: TwilioConfig, policy: ProviderPolicy, observe?: CallObserver) {
     const httpClient = new PolicyHttpClient(config, policy, observe, () => this.signal);
     this.sdk = twilio(config.accountSid, config.authToken, { httpClient: httpClient as unknown as RequestClient, autoRetry: false, lazyLoading: true });
   }
@@ -138,7 +151,12 @@ export class TwilioClient {
   /** Creates a message. A timeout is not retried: the message may have been accepted. */
   async sendMessage(msg: TwilioSend, signal?: AbortSignal): Promise<TwilioMessage> {
     this.signal = signal;
-    const m = await this.sdk.messages.create({ to: msg.to, from: msg.from, body: msg.body, ...(msg.statusCallback ? { statusCallback: msg.statusCallback } : {}) });
+    const m = await this.sdk.messages.create({
+      to: msg.to,
+      from: msg.from,
+      body: msg.body,
+      ...(msg.statusCallback ? { statusCallback: msg.statusCallback } : {}),
+    });
     return { sid: m.sid, status: m.status, to: m.to, from: m.from ?? "", numSegments: Number(m.numSegments ?? 1) };
   }
 
@@ -149,6 +167,13 @@ export class TwilioClient {
   async recentMessages(q: { to: string; from: string; pageSize?: number }, signal?: AbortSignal): Promise<TwilioListedMessage[]> {
     this.signal = signal;
     const page = await this.sdk.messages.page({ to: q.to, from: q.from, pageSize: q.pageSize ?? 50 });
-    return page.instances.map((m) => ({ sid: m.sid, status: m.status, to: m.to, from: m.from ?? "", body: m.body ?? "", dateCreated: m.dateCreated instanceof Date && !Number.isNaN(m.dateCreated.getTime()) ? m.dateCreated : null }));
+    return page.instances.map((m) => ({
+      sid: m.sid,
+      status: m.status,
+      to: m.to,
+      from: m.from ?? "",
+      body: m.body ?? "",
+      dateCreated: m.dateCreated instanceof Date && !Number.isNaN(m.dateCreated.getTime()) ? m.dateCreated : null,
+    }));
   }
 }

@@ -46,6 +46,7 @@ export function adWindow(cursor: AdCursor | null, start: Date, end: Date, now: D
   const today = dayOf(now);
   const valid = cursor && cursor.from <= first ? cursor : null;
   const since = valid ? addDays(valid.through, 1) : first;
+  // biome-ignore lint/complexity/useMathMinMax: ISO day strings, not numbers
   const until = today < last ? today : last;
   if (since > until) return null;
   return { since, until };
@@ -55,6 +56,7 @@ export function adWindow(cursor: AdCursor | null, start: Date, end: Date, now: D
 export function advanceAdCursor(cursor: AdCursor | null, start: Date, window: { since: string; until: string }, now: Date): AdCursor | null {
   const first = dayOf(start);
   const settled = addDays(dayOf(now), -SETTLE_DAYS);
+  // biome-ignore lint/complexity/useMathMinMax: ISO day strings, not numbers
   const through = window.until < settled ? window.until : settled;
   const valid = cursor && cursor.from <= first ? cursor : null;
   if (through < window.since) return valid; // nothing of the window is settled yet

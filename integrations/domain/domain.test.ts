@@ -29,7 +29,15 @@ test("webhook signatures are checked with the twilio SDK's validator: Twilio's d
 test("a lost send is found in Twilio's list by recipient, sender, text and time; failed, older or other messages are not it", () => {
   const claimedAt = new Date("2026-12-06T18:00:00Z");
   const claim = { to: "+14155550100", from: "+14155550199", bodySha256: bodyFingerprint("CRISIS: Rivera"), claimedAt };
-  const msg = (over: Partial<ListedMessage>): ListedMessage => ({ sid: "SM1", status: "queued", to: claim.to, from: claim.from, body: "CRISIS: Rivera", dateCreated: new Date(claimedAt.getTime() + 1000), ...over });
+  const msg = (over: Partial<ListedMessage>): ListedMessage => ({
+    sid: "SM1",
+    status: "queued",
+    to: claim.to,
+    from: claim.from,
+    body: "CRISIS: Rivera",
+    dateCreated: new Date(claimedAt.getTime() + 1000),
+    ...over,
+  });
   expect(sentForClaim([msg({})], claim)?.sid).toBe("SM1");
   expect(sentForClaim([msg({ dateCreated: new Date(claimedAt.getTime() - CLOCK_SKEW_MS + 1000) })], claim)?.sid).toBe("SM1"); // Twilio's clock a little behind
   expect(sentForClaim([msg({ body: "CRISIS: Chen" })], claim)).toBeNull();

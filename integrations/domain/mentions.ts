@@ -50,7 +50,7 @@ export function toMention(r: RawMention): TrackedMention | null {
     .reduce((sum, [, v]) => sum + (typeof v === "number" ? v : 0), 0);
   const mention: TrackedMention = {
     id: String(r.id),
-    text: [r.title, r.description].filter((x) => x && x.trim()).join(" — ") || "",
+    text: [r.title, r.description].filter((x) => x?.trim()).join(" — ") || "",
     author: r.screen_name || r.profile_name || "unknown",
     platform: (r.source || "web").toLowerCase(),
     url: r.link || "",
@@ -99,7 +99,12 @@ export function summarize(all: TrackedMention[], keywords: string[], limit = 100
     others.set(m.tracker, [...(others.get(m.tracker) ?? []), m]);
   }
   const competitors: CompetitorAnalysis[] = [...others.entries()]
-    .map(([name, ms]) => ({ name, mentions: ms.length, sentimentScore: round(mean(ms.map((m) => m.sentiment))), shareOfVoice: round(ms.length / Math.max(1, all.length)) }))
+    .map(([name, ms]) => ({
+      name,
+      mentions: ms.length,
+      sentimentScore: round(mean(ms.map((m) => m.sentiment))),
+      shareOfVoice: round(ms.length / Math.max(1, all.length)),
+    }))
     .sort((a, b) => b.mentions - a.mentions);
   return {
     mentions: own.slice(0, limit).map(({ tracker: _t, ...m }) => m),

@@ -53,10 +53,15 @@ async function prepare(channel: "sms" | "whatsapp", to: string, body: string): P
   if (!isE164(to)) throw APIError.invalidArgument(`"to" must be an E.164 phone number like +14155550100, got ${JSON.stringify(to)}`);
   if (!body.trim()) throw APIError.invalidArgument("the message is empty");
   // A recipient who replied STOP is never messaged again until they reply START (TCPA/CTIA).
-  if ((await compliance.getOptOut({ address: to })).optedOut) throw APIError.failedPrecondition(`${OPTED_OUT}: the recipient replied STOP; no message is sent until they reply START`);
+  if ((await compliance.getOptOut({ address: to })).optedOut)
+    throw APIError.failedPrecondition(`${OPTED_OUT}: the recipient replied STOP; no message is sent until they reply START`);
   const { client, settings } = twilio();
   const from = channel === "whatsapp" ? settings.whatsappFrom : settings.from;
-  if (!from) throw APIError.unavailable(`twilio is not configured (missing ${channel === "whatsapp" ? "TWILIO_WHATSAPP_FROM" : "TWILIO_FROM"})`).withDetails({ provider: "twilio", kind: "not_configured" });
+  if (!from)
+    throw APIError.unavailable(`twilio is not configured (missing ${channel === "whatsapp" ? "TWILIO_WHATSAPP_FROM" : "TWILIO_FROM"})`).withDetails({
+      provider: "twilio",
+      kind: "not_configured",
+    });
   return {
     client,
     to: twilioAddress(channel, to),
@@ -74,12 +79,18 @@ async function twilioSend(m: Outgoing): Promise<{ sid: string; status: string }>
 
 /** Another call holds the key's claim: try again once it may have finished (409-like, retryable). */
 function inFlight(retryAfterMs: number): APIError {
-  return APIError.aborted("this message is being sent by another delivery; try again shortly").withDetails({ inFlight: true, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
+  return APIError.aborted("this message is being sent by another delivery; try again shortly").withDetails({
+    inFlight: true,
+    retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)),
+  });
 }
 
 /** Records a write about a send already made, retrying while our database is unreachable. */
 function record(what: string, key: string, fn: () => Promise<void>): Promise<void> {
-  return persist(fn, { deadlineMs: RECORD_DEADLINE_MS, onRetry: (err, delayMs) => log.warn(`integrations: the database is unavailable; ${what} again`, { idempotencyKey: key, delayMs, error: String(err) }) });
+  return persist(fn, {
+    deadlineMs: RECORD_DEADLINE_MS,
+    onRetry: (err, delayMs) => log.warn(`integrations: the database is unavailable; ${what} again`, { idempotencyKey: key, delayMs, error: String(err) }),
+  });
 }
 
 /**
@@ -97,7 +108,9 @@ export async function sendOnce(req: SendMessageRequest): Promise<SendMessageResp
   const key = req.idempotencyKey;
   const owner = randomUUID();
   const release = (why: string) =>
-    record(why, key, () => store.releaseMessage(key, owner)).catch((e: unknown) => log.warn("integrations: a claim stays until its lease ends", { idempotencyKey: key, error: String(e) }));
+    record(why, key, () => store.releaseMessage(key, owner)).catch((e: unknown) =>
+      log.warn("integrations: a claim stays until its lease ends", { idempotencyKey: key, error: String(e) }),
+    );
   let claimed: boolean;
   try {
     claimed = await store.claimMessage(key, { channel: req.channel, to: out.to, from: out.from, bodySha256: bodyFingerprint(req.body), owner });
@@ -123,7 +136,9 @@ export async function sendOnce(req: SendMessageRequest): Promise<SendMessageResp
   // The message is out: its sid must be recorded, or a retry could send it again. Should the
   // database stay away past the deadline, the sid is still returned (the caller records it too) and
   // the open claim is settled from Twilio's list by a later takeover.
-  await record("recording a sent message", key, () => store.messageSent(key, sent.sid, sent.status)).catch((e: unknown) => log.error("integrations: could not record a sent message; a retry will find it in Twilio's list", { idempotencyKey: key, sid: sent.sid, error: String(e) }));
+  await record("recording a sent message", key, () => store.messageSent(key, sent.sid, sent.status)).catch((e: unknown) =>
+    log.error("integrations: could not record a sent message; a retry will find it in Twilio's list", { idempotencyKey: key, sid: sent.sid, error: String(e) }),
+  );
   return { messageId: sent.sid, status: sent.status, duplicate: false };
 }
 
@@ -139,7 +154,12 @@ async function takeOver(key: string, out: Outgoing, owner: string): Promise<Send
   const heldFor = Date.now() - existing.updatedAt.getTime();
   if (heldFor < CLAIM_LEASE_MS) throw inFlight(CLAIM_LEASE_MS - heldFor);
   if (!(await store.reclaimStaleMessage(key, new Date(Date.now() - CLAIM_LEASE_MS), owner))) throw inFlight(CLAIM_LEASE_MS);
-  const claim = { to: existing.toAddress ?? out.to, from: existing.fromAddress ?? out.from, bodySha256: existing.bodySha256 ?? bodyFingerprint(out.body), claimedAt: existing.createdAt };
+  const claim = {
+    to: existing.toAddress ?? out.to,
+    from: existing.fromAddress ?? out.from,
+    bodySha256: existing.bodySha256 ?? bodyFingerprint(out.body),
+    claimedAt: existing.createdAt,
+  };
   const listed = await out.client.recentMessages({ to: claim.to, from: claim.from }).catch((err: unknown) => {
     throw toAPIError(err);
   });
@@ -168,7 +188,11 @@ export async function handleStatusCallback(cb: StatusCallback): Promise<{ status
   const url = settings.statusCallbackUrl || cb.url;
   const params = parseForm(cb.body);
   if (!verifyTwilioRequest(settings.authToken, url, params, cb.signature)) {
-    log.warn("integrations: refused a Twilio callback with a bad signature", { url, hasSignature: Boolean(cb.signature), messageSid: String(params.MessageSid ?? "") });
+    log.warn("integrations: refused a Twilio callback with a bad signature", {
+      url,
+      hasSignature: Boolean(cb.signature),
+      messageSid: String(params.MessageSid ?? ""),
+    });
     return { status: 403, message: "invalid X-Twilio-Signature" };
   }
   const form = parseTwilioForm(StatusCallbackSchema, params, "Twilio status callback");

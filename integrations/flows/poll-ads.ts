@@ -51,7 +51,14 @@ export function fetcherFor(platform: AdPlatform): AdFetcher {
  * for on-demand refreshes). Never throws: each account's failure is reported to the sink and in
  * its result, its cursor left where it was.
  */
-export async function pollAds(platform: AdPlatform, fetch: AdFetcher, campaign: AdPollCampaign, sink: AdSink, intervalMs: number, now = new Date()): Promise<AdSyncResult[]> {
+export async function pollAds(
+  platform: AdPlatform,
+  fetch: AdFetcher,
+  campaign: AdPollCampaign,
+  sink: AdSink,
+  intervalMs: number,
+  now = new Date(),
+): Promise<AdSyncResult[]> {
   const accounts = campaign.accounts.filter((a) => a.platform === platform).map((a) => a.accountId);
   if (accounts.length === 0) return [];
   const provider = CURSOR_PROVIDER[platform];
@@ -78,7 +85,12 @@ export async function pollAds(platform: AdPlatform, fetch: AdFetcher, campaign: 
       } catch (err) {
         result.ok = false;
         result.error = err instanceof Error ? err.message : String(err);
-        log.warn("integrations: ad figures poll failed; the next poll retries the same days", { platform, campaignId: campaign.id, accountId, error: result.error });
+        log.warn("integrations: ad figures poll failed; the next poll retries the same days", {
+          platform,
+          campaignId: campaign.id,
+          accountId,
+          error: result.error,
+        });
         await sink({ campaignId: campaign.id, platform, accountId, days: [], error: result.error }).catch(() => undefined);
       }
     }

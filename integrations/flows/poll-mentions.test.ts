@@ -20,7 +20,11 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 /** A fresh client, as after a restart: nothing in memory, only the database remembers. */
-const client = () => new MentionlyticsClient({ token: fake.token, baseUrl: fake.url }, new ProviderPolicy({ ...DEFAULT_POLICY, provider: "mentionlytics", clock: new FastClock(), timeoutMs: 3000, maxAttempts: 2 }));
+const client = () =>
+  new MentionlyticsClient(
+    { token: fake.token, baseUrl: fake.url },
+    new ProviderPolicy({ ...DEFAULT_POLICY, provider: "mentionlytics", clock: new FastClock(), timeoutMs: 3000, maxAttempts: 2 }),
+  );
 
 /** monitoring's ingest as the poller sees it: dedups by (platform, id), like monitoring does. */
 function sink() {
@@ -34,7 +38,11 @@ function sink() {
     }
     calls.push(mentions);
     let accepted = 0;
-    for (const m of mentions) if (!stored.has(`${m.platform}:${m.id}`)) (stored.set(`${m.platform}:${m.id}`, m), accepted++);
+    for (const m of mentions) {
+      if (stored.has(`${m.platform}:${m.id}`)) continue;
+      stored.set(`${m.platform}:${m.id}`, m);
+      accepted++;
+    }
     return { accepted, duplicates: mentions.length - accepted };
   };
   return { fn, stored, calls, failOnce: () => (failNext = 1) };
@@ -57,7 +65,10 @@ test("each mention is delivered once, oldest first, across polls and a restart; 
   expect(s.calls[0].map((m) => m.text)).toEqual(["Rivera one", "Rivera two"]);
 
   // A mention with the same timestamp as the newest delivered arrives late, plus a newer one.
-  fake.add({ pub_date: new Date(t + 1000).toISOString(), description: "Rivera late" }, { pub_date: new Date(t + 2000).toISOString(), description: "Rivera three" });
+  fake.add(
+    { pub_date: new Date(t + 1000).toISOString(), description: "Rivera late" },
+    { pub_date: new Date(t + 2000).toISOString(), description: "Rivera three" },
+  );
   const second = await pollMentionlytics(client(), c, s.fn); // a new client: as after a restart
   expect(second.delivered).toBe(2);
   expect(s.calls[1].map((m) => m.text)).toEqual(["Rivera late", "Rivera three"]);
@@ -125,7 +136,10 @@ describe("the ad pollers", () => {
   const day = (offset: number) => new Date(today + offset * DAY).toISOString().slice(0, 10);
   /** A fresh client each time: as after a restart, only the database remembers. */
   const fetcher = (): AdFetcher => {
-    const c = new MetaClient({ accessToken: meta.token, baseUrl: meta.url, apiVersion: "v27.0", adAccountId: "" }, new ProviderPolicy({ ...DEFAULT_POLICY, provider: "meta", clock: new FastClock(), timeoutMs: 3000, maxAttempts: 2 }));
+    const c = new MetaClient(
+      { accessToken: meta.token, baseUrl: meta.url, apiVersion: "v27.0", adAccountId: "" },
+      new ProviderPolicy({ ...DEFAULT_POLICY, provider: "meta", clock: new FastClock(), timeoutMs: 3000, maxAttempts: 2 }),
+    );
     return (id, since, until) => c.dailyInsights(id, since, until);
   };
   const adSink = () => {
@@ -141,12 +155,22 @@ describe("the ad pollers", () => {
     return { fn, deliveries, failOnce: () => (failNext = 1) };
   };
   const insightRanges = (account: string) =>
-    meta.requests.filter((r) => r.path === `/v27.0/${account}/insights`).map((r) => JSON.parse(r.query.get("time_range") ?? "{}") as { since: string; until: string });
+    meta.requests
+      .filter((r) => r.path === `/v27.0/${account}/insights`)
+      .map((r) => JSON.parse(r.query.get("time_range") ?? "{}") as { since: string; until: string });
 
   test("settled days are fetched once across restarts; a poll within the interval does nothing", async () => {
     const a = meta.addAccount("act_501");
-    a.days.push({ date: day(-5), impressions: 100, clicks: 1, spend: 1, conversions: 0 }, { date: day(-1), impressions: 50, clicks: 0, spend: 0.5, conversions: 1 });
-    const c = { id: campaign().id, startDate: new Date(today - 6 * DAY), endDate: new Date(today + 6 * DAY), accounts: [{ platform: "meta" as const, accountId: "act_501" }] };
+    a.days.push(
+      { date: day(-5), impressions: 100, clicks: 1, spend: 1, conversions: 0 },
+      { date: day(-1), impressions: 50, clicks: 0, spend: 0.5, conversions: 1 },
+    );
+    const c = {
+      id: campaign().id,
+      startDate: new Date(today - 6 * DAY),
+      endDate: new Date(today + 6 * DAY),
+      accounts: [{ platform: "meta" as const, accountId: "act_501" }],
+    };
     const s = adSink();
     const first = await pollAds("meta", fetcher(), c, s.fn, 300_000);
     expect(first).toEqual([{ platform: "meta", accountId: "act_501", ok: true, days: 2, polled: true }]);
@@ -166,7 +190,12 @@ describe("the ad pollers", () => {
   test("a delivery that fails leaves the cursor: the same days come again; a provider failure is reported to the sink", async () => {
     const a = meta.addAccount("act_502");
     a.days.push({ date: day(-4), impressions: 10, clicks: 1, spend: 2, conversions: 0 });
-    const c = { id: campaign().id, startDate: new Date(today - 5 * DAY), endDate: new Date(today + 5 * DAY), accounts: [{ platform: "meta" as const, accountId: "act_502" }] };
+    const c = {
+      id: campaign().id,
+      startDate: new Date(today - 5 * DAY),
+      endDate: new Date(today + 5 * DAY),
+      accounts: [{ platform: "meta" as const, accountId: "act_502" }],
+    };
     const s = adSink();
     s.failOnce();
     const failed = await pollAds("meta", fetcher(), c, s.fn, 0);

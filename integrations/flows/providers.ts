@@ -54,7 +54,8 @@ export function policyFor(provider: ProviderName): ProviderPolicy {
         else log.info(`integrations: ${provider} circuit ${state}`, fields);
         store.saveCircuit(provider, snap).catch((err: Error) => log.warn("integrations: circuit state write failed", { error: err.message }));
       },
-      onRetry: (err, attempt, delayMs) => log.info(`integrations: retrying ${provider}`, { attempt, delayMs, error: err instanceof Error ? err.message : String(err) }),
+      onRetry: (err, attempt, delayMs) =>
+        log.info(`integrations: retrying ${provider}`, { attempt, delayMs, error: err instanceof Error ? err.message : String(err) }),
     });
     policies.set(provider, p);
     circuitState.with({ provider }).set(CIRCUIT_VALUE[p.breaker.state]);
@@ -83,7 +84,8 @@ export function twilio(): { client: TwilioClient; settings: ReturnType<typeof tw
   const missing = [!settings.accountSid && "TWILIO_SID", !settings.authToken && "TWILIO_TOKEN"].filter(Boolean) as string[];
   if (missing.length) throw notConfigured("twilio", missing);
   // The SDK refuses anything but an account SID; say so instead of failing inside it.
-  if (!/^AC[0-9a-fA-F]{32}$/.test(settings.accountSid)) throw APIError.unavailable("twilio is misconfigured: TWILIO_SID must be an account SID (AC followed by 32 hex digits)");
+  if (!/^AC[0-9a-fA-F]{32}$/.test(settings.accountSid))
+    throw APIError.unavailable("twilio is misconfigured: TWILIO_SID must be an account SID (AC followed by 32 hex digits)");
   return { client: new TwilioClient(settings, policyFor("twilio"), observe), settings };
 }
 

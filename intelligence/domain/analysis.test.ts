@@ -1,5 +1,15 @@
 import { describe, expect, test } from "vitest";
-import { analyseSentiment, assessRisk, attributedSentences, extractClaims, extractEntities, isAnalysisType, sentenceTone, summarise, type AnalysedPassage } from "./analysis";
+import {
+  analyseSentiment,
+  assessRisk,
+  attributedSentences,
+  extractClaims,
+  extractEntities,
+  isAnalysisType,
+  sentenceTone,
+  summarise,
+  type AnalysedPassage,
+} from "./analysis";
 
 const doc = (...bodies: string[]): AnalysedPassage[] => bodies.map((body, i) => ({ id: `p${i}`, position: i, heading: "", body }));
 
@@ -48,7 +58,9 @@ describe("sentiment", () => {
 });
 
 test("entities: people with titles, organisations, places", () => {
-  const r = extractEntities(doc("Senator Jane Rivera met the Ohio Education Association in Columbus. Later, Jane Rivera spoke to the AFL-CIO and the Franklin County Council."));
+  const r = extractEntities(
+    doc("Senator Jane Rivera met the Ohio Education Association in Columbus. Later, Jane Rivera spoke to the AFL-CIO and the Franklin County Council."),
+  );
   const byName = new Map(r.entities.map((e) => [e.name, e]));
   expect(byName.get("Jane Rivera")?.type).toBe("person");
   expect(byName.get("Jane Rivera")?.mentions).toBe(2);
@@ -60,9 +72,15 @@ test("entities: people with titles, organisations, places", () => {
 
 test("claims: concrete, checkable sentences with their passage; opinions and questions are not claims", () => {
   const r = extractClaims(
-    doc("Unemployment fell to 3.9% in 2024. We believe in a better future.", "Is this the best plan? According to the county auditor, the project cost $12 million, more than planned."),
+    doc(
+      "Unemployment fell to 3.9% in 2024. We believe in a better future.",
+      "Is this the best plan? According to the county auditor, the project cost $12 million, more than planned.",
+    ),
   );
-  expect(r.claims.map((c) => c.text)).toEqual(["Unemployment fell to 3.9% in 2024.", "According to the county auditor, the project cost $12 million, more than planned."]);
+  expect(r.claims.map((c) => c.text)).toEqual([
+    "Unemployment fell to 3.9% in 2024.",
+    "According to the county auditor, the project cost $12 million, more than planned.",
+  ]);
   expect(r.claims[0]!.kinds).toEqual(expect.arrayContaining(["statistic", "date", "comparison"]));
   expect(r.claims[1]!.kinds).toEqual(expect.arrayContaining(["money", "attribution"]));
   expect(r.claims[1]!.passageId).toBe("p1");
@@ -70,7 +88,11 @@ test("claims: concrete, checkable sentences with their passage; opinions and que
 
 test("risk: legal and conduct findings rank first; a clean text is low risk", () => {
   const r = assessRisk(
-    doc("In 2019 the candidate was named in a lawsuit and an ethics investigation over a donor's loan.", "He flip-flopped on the stadium tax.", "The library opened on time."),
+    doc(
+      "In 2019 the candidate was named in a lawsuit and an ethics investigation over a donor's loan.",
+      "He flip-flopped on the stadium tax.",
+      "The library opened on time.",
+    ),
   );
   expect(r.risks[0]!.category).toBe("legal");
   expect(r.risks[0]!.severity).toBe("high");

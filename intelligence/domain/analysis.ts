@@ -109,10 +109,14 @@ export interface RiskResult {
 // --- sentiment lexicon (small, politics-flavoured) ---
 
 const POSITIVE = new Set(
-  "good great excellent strong success successful win wins won support supported praise praised improve improved improvement growth grew benefit benefits honest trust trusted popular progress achieve achieved achievement safe secure hope hopeful proud record-high thriving welcome welcomed effective fair gain gains boost boosted endorse endorsed endorsement positive leader leadership creating created protect protected".split(" "),
+  "good great excellent strong success successful win wins won support supported praise praised improve improved improvement growth grew benefit benefits honest trust trusted popular progress achieve achieved achievement safe secure hope hopeful proud record-high thriving welcome welcomed effective fair gain gains boost boosted endorse endorsed endorsement positive leader leadership creating created protect protected".split(
+    " ",
+  ),
 );
 const NEGATIVE = new Set(
-  "bad poor terrible awful fail failed failure failing scandal corrupt corruption lie lies lied liar fraud crisis weak loss lost lose decline declined worse worst attack attacked criticism criticised criticized angry outrage outraged disaster disgrace resign threat threats danger dangerous unpopular broken mismanagement waste wasted debt lawsuit investigation indicted arrest arrested controversy controversial problem problems risk risky negative cut cuts slashed collapse".split(" "),
+  "bad poor terrible awful fail failed failure failing scandal corrupt corruption lie lies lied liar fraud crisis weak loss lost lose decline declined worse worst attack attacked criticism criticised criticized angry outrage outraged disaster disgrace resign threat threats danger dangerous unpopular broken mismanagement waste wasted debt lawsuit investigation indicted arrest arrested controversy controversial problem problems risk risky negative cut cuts slashed collapse".split(
+    " ",
+  ),
 );
 const NEGATORS = new Set(["not", "no", "never", "without", "hardly", "isn't", "wasn't", "don't", "didn't", "won't", "can't"]);
 
@@ -152,7 +156,8 @@ const STOP = new Set(
 const SPEAKER = /^\s*([A-Z][A-Za-z.'’-]*(?: [A-Z][A-Za-z.'’-]*){0,3}|[A-Z]{1,3}):\s+(\S.*)$/;
 
 /** A speaker label as people write it: "KESSLER" → "Kessler"; "Dana Whitfield" stays. */
-const speakerName = (label: string) => (label === label.toUpperCase() && label.length > 3 ? label.toLowerCase().replace(/\b[a-z]/g, (c) => c.toUpperCase()) : label);
+const speakerName = (label: string) =>
+  label === label.toUpperCase() && label.length > 3 ? label.toLowerCase().replace(/\b[a-z]/g, (c) => c.toUpperCase()) : label;
 
 /**
  * Sentences with who said them: in a transcript (lines opening with "SPEAKER:"), each sentence of a
@@ -223,14 +228,21 @@ export function analyseSentiment(passages: AnalysedPassage[]): SentimentResult {
     negativeSentences: negative.length,
     neutralSentences: all.length - positive.length - negative.length,
     byPassage,
-    mostNegative: [...negative].sort((a, b) => a.tone - b.tone).slice(0, 3).map((x) => x.e),
-    mostPositive: [...positive].sort((a, b) => b.tone - a.tone).slice(0, 3).map((x) => x.e),
+    mostNegative: [...negative]
+      .sort((a, b) => a.tone - b.tone)
+      .slice(0, 3)
+      .map((x) => x.e),
+    mostPositive: [...positive]
+      .sort((a, b) => b.tone - a.tone)
+      .slice(0, 3)
+      .map((x) => x.e),
   };
 }
 
 // --- entities ---
 
-const ORG_WORDS = /\b(Inc|Corp|Corporation|Company|Co|LLC|Ltd|Party|Committee|Council|Department|Agency|Association|Union|University|College|Foundation|Institute|Bank|Group|Campaign|PAC|Senate|House|Congress|Commission|Board|Times|News|Post|Journal|Network)\.?$/;
+const ORG_WORDS =
+  /\b(Inc|Corp|Corporation|Company|Co|LLC|Ltd|Party|Committee|Council|Department|Agency|Association|Union|University|College|Foundation|Institute|Bank|Group|Campaign|PAC|Senate|House|Congress|Commission|Board|Times|News|Post|Journal|Network)\.?$/;
 const PLACE_WORDS = /\b(City|County|State|Street|Avenue|Valley|River|Park|Square|District|Province|Island|Mountains?)$/;
 const PERSON_TITLES = /^(Mr|Mrs|Ms|Dr|Sen|Senator|Rep|Representative|Gov|Governor|Mayor|President|Judge|Councilman|Councilwoman|Secretary)\.?$/;
 const PLACES = new Set(
@@ -247,7 +259,8 @@ const NOT_NAMES = new Set(
 // Laws and public programmes are named like people ("Social Security") or organisations
 // ("Medicare Advantage"): they are recognised by their own words before anything else.
 const LAW_WORDS = /\b(Act|Law|Bill|Amendment|Statute|Code|Ordinance|Resolution|Treaty)$/;
-const PROGRAM_HEADS = /^(Medicare|Medicaid|Social Security|Obamacare|Affordable Care|Head Start|Pell|Section 8|Supplemental Nutrition|Food Stamps|Unemployment Insurance|Child Tax Credit|Earned Income)\b/;
+const PROGRAM_HEADS =
+  /^(Medicare|Medicaid|Social Security|Obamacare|Affordable Care|Head Start|Pell|Section 8|Supplemental Nutrition|Food Stamps|Unemployment Insurance|Child Tax Credit|Earned Income)\b/;
 const PROGRAM_WORDS = /\b(Program|Programme|Initiative|Fund|Benefits?|Credit|Insurance|Assistance|Scheme)$/;
 const NEWS_WORDS = /\b(Gazette|Tribune|Herald|Inquirer|Chronicle|Courier|Register|Observer|Globe|Examiner|Press|Review|Sentinel|Dispatch)$/;
 
@@ -258,12 +271,27 @@ interface NlpTypes {
   place: Set<string>;
 }
 
-const cleanName = (s: string) => s.replace(/[\s,.;:!?"'”’)]+$/, "").replace(/^[("'“]+/, "").replace(/['’]s$/, "").trim();
+const cleanName = (s: string) =>
+  s
+    .replace(/[\s,.;:!?"'”’)]+$/, "")
+    .replace(/^[("'“]+/, "")
+    .replace(/['’]s$/, "")
+    .trim();
 
 function nlpTypes(text: string): NlpTypes {
   const doc = nlp(text);
-  const names = (list: string[]) => new Set(list.flatMap((x) => cleanName(x).split(/,\s*/)).map((x) => x.replace(/^((Mr|Mrs|Ms|Dr|Sen|Senator|Rep|Representative|Gov|Governor|Mayor|President|Judge)\.?\s+)+/, "")).filter(Boolean));
-  return { person: names(doc.people().out("array") as string[]), organization: names(doc.organizations().out("array") as string[]), place: names(doc.places().out("array") as string[]) };
+  const names = (list: string[]) =>
+    new Set(
+      list
+        .flatMap((x) => cleanName(x).split(/,\s*/))
+        .map((x) => x.replace(/^((Mr|Mrs|Ms|Dr|Sen|Senator|Rep|Representative|Gov|Governor|Mayor|President|Judge)\.?\s+)+/, ""))
+        .filter(Boolean),
+    );
+  return {
+    person: names(doc.people().out("array") as string[]),
+    organization: names(doc.organizations().out("array") as string[]),
+    place: names(doc.places().out("array") as string[]),
+  };
 }
 
 function classify(name: string, titled: boolean, nlpSays: NlpTypes): EntityType {
@@ -300,7 +328,15 @@ export function extractEntities(passages: AnalysedPassage[], limit = 25): Entiti
           if (name.length > 1) {
             const type = classify(name, titled, nlpSays);
             // A lone capitalised word is kept only when something says what it is (or it may be a surname: resolved below).
-            const single = run.length === 1 && /^[A-Z][a-z]+$/.test(name) && !titled && type !== "place" && type !== "organization" && type !== "program" && type !== "law" && !nlpSays.person.has(name);
+            const single =
+              run.length === 1 &&
+              /^[A-Z][a-z]+$/.test(name) &&
+              !titled &&
+              type !== "place" &&
+              type !== "organization" &&
+              type !== "program" &&
+              type !== "law" &&
+              !nlpSays.person.has(name);
             const e = found.get(name) ?? { name, type, mentions: 0, positions: [], single };
             e.mentions++;
             if (!e.positions.includes(p.position)) e.positions.push(p.position);
@@ -350,7 +386,10 @@ const CLAIM_RULES: { kind: ClaimKind; re: RegExp }[] = [
   { kind: "money", re: /([$€£]\s?\d[\d,.]*|\b\d[\d,.]*\s?(dollars|euros|pounds)\b)/i },
   { kind: "date", re: /\b(19|20)\d{2}\b|\b(January|February|March|April|May|June|July|August|September|October|November|December)\s+\d{1,2}\b/ },
   { kind: "attribution", re: /\b(according to|said|says|stated|reported|announced|voted (for|against)|signed|sponsored)\b/i },
-  { kind: "comparison", re: /\b(more than|less than|fewer than|higher than|lower than|doubled|tripled|halved|increased|decreased|rose|fell|grew|dropped|cut)\b/i },
+  {
+    kind: "comparison",
+    re: /\b(more than|less than|fewer than|higher than|lower than|doubled|tripled|halved|increased|decreased|rose|fell|grew|dropped|cut)\b/i,
+  },
   { kind: "record", re: /\b(first|largest|highest|lowest|biggest|smallest|record|most|least|only)\b/i },
 ];
 
@@ -371,14 +410,38 @@ export function extractClaims(passages: AnalysedPassage[], limit = 50): ClaimsRe
 
 const RISK_RULES: { category: RiskCategory; weight: number; re: RegExp }[] = [
   // Legal threats weigh most: one defamation threat or settlement is already a high finding.
-  { category: "legal", weight: 4, re: /\b(lawsuits?|sued|sue|suing|indicted|indictment|investigation|investigated|subpoena(ed)?|arrest(ed)?|charged|convicted|illegal|violation|ethics complaint|fraud|defamation|defamatory|libel(lous|ous)?|slander(ous)?|cease[- ]and[- ]desist|settle(d|ment|ments)?|litigation|legal action|class action|injunction|non-disclosure agreement|nda)\b/gi },
-  { category: "financial", weight: 2, re: /\b(debt|bankrupt(cy)?|donations?|donors?|lobbyists?|tax(es)? (evasion|dodge)|overspen[dt]|wasted?|misused? funds|misspent|kickbacks?|loans?|payouts?|paid|payments? to|hush money|dark money|super pac|campaign funds|undisclosed (income|payments?|gifts?)|stock trades?)\b/gi },
+  {
+    category: "legal",
+    weight: 4,
+    re: /\b(lawsuits?|sued|sue|suing|indicted|indictment|investigation|investigated|subpoena(ed)?|arrest(ed)?|charged|convicted|illegal|violation|ethics complaint|fraud|defamation|defamatory|libel(lous|ous)?|slander(ous)?|cease[- ]and[- ]desist|settle(d|ment|ments)?|litigation|legal action|class action|injunction|non-disclosure agreement|nda)\b/gi,
+  },
+  {
+    category: "financial",
+    weight: 2,
+    re: /\b(debt|bankrupt(cy)?|donations?|donors?|lobbyists?|tax(es)? (evasion|dodge)|overspen[dt]|wasted?|misused? funds|misspent|kickbacks?|loans?|payouts?|paid|payments? to|hush money|dark money|super pac|campaign funds|undisclosed (income|payments?|gifts?)|stock trades?)\b/gi,
+  },
   // Ethics: conflicts of interest, gifts, self-dealing (the "conduct" category).
-  { category: "conduct", weight: 3, re: /\b(ethics|unethical|conflicts? of interest|self-dealing|nepotism|gifts? from|recus(e|al|ed)|quid pro quo|pay[- ]to[- ]play|insider)\b/gi },
+  {
+    category: "conduct",
+    weight: 3,
+    re: /\b(ethics|unethical|conflicts? of interest|self-dealing|nepotism|gifts? from|recus(e|al|ed)|quid pro quo|pay[- ]to[- ]play|insider)\b/gi,
+  },
   // Votes an opponent can quote: against a popular measure, missed or skipped, or a cut.
-  { category: "policy_reversal", weight: 2, re: /\b(voted (against|to cut|to repeal|to end)|missed \d* ?votes?|skipped (the )?votes?|abstained|vote to cut)\b/gi },
-  { category: "conduct", weight: 3, re: /\b(affair|harass(ment|ed)?|misconduct|lied|lie|lies|scandal|drunk|racist|sexist|bribe(ry|d)?|cover[- ]up|plagiari[sz]ed?)\b/gi },
-  { category: "policy_reversal", weight: 2, re: /\b(flip[- ]flop(ped)?|reversed|u-turn|changed (his|her|their) (position|mind)|backtrack(ed)?|broke (a|his|her|their) promise|previously (supported|opposed))\b/gi },
+  {
+    category: "policy_reversal",
+    weight: 2,
+    re: /\b(voted (against|to cut|to repeal|to end)|missed \d* ?votes?|skipped (the )?votes?|abstained|vote to cut)\b/gi,
+  },
+  {
+    category: "conduct",
+    weight: 3,
+    re: /\b(affair|harass(ment|ed)?|misconduct|lied|lie|lies|scandal|drunk|racist|sexist|bribe(ry|d)?|cover[- ]up|plagiari[sz]ed?)\b/gi,
+  },
+  {
+    category: "policy_reversal",
+    weight: 2,
+    re: /\b(flip[- ]flop(ped)?|reversed|u-turn|changed (his|her|their) (position|mind)|backtrack(ed)?|broke (a|his|her|their) promise|previously (supported|opposed))\b/gi,
+  },
   { category: "controversial_statement", weight: 2, re: /\b(controversial|offensive|gaffe|outrage(d)?|apologi[sz]ed|backlash|slur|insult(ed)?)\b/gi },
   { category: "performance", weight: 1, re: /\b(failed|failure|missed (targets?|deadlines?)|over budget|delayed|mismanage(d|ment)|declined?|worst)\b/gi },
 ];
@@ -391,7 +454,15 @@ export function assessRisk(passages: AnalysedPassage[], limit = 30): RiskResult 
       const signals = [...new Set((e.text.match(rule.re) ?? []).map((s) => s.toLowerCase()))];
       if (!signals.length) continue;
       const weight = rule.weight * signals.length + (sentenceTone(e.text) < -0.2 ? 1 : 0);
-      risks.push({ category: rule.category, severity: weight >= 4 ? "high" : weight >= 2 ? "medium" : "low", text: e.text, passageId: e.passageId, position: e.position, signals, weight });
+      risks.push({
+        category: rule.category,
+        severity: weight >= 4 ? "high" : weight >= 2 ? "medium" : "low",
+        text: e.text,
+        passageId: e.passageId,
+        position: e.position,
+        signals,
+        weight,
+      });
     }
   }
   risks.sort((a, b) => b.weight - a.weight || a.position - b.position);
@@ -400,7 +471,8 @@ export function assessRisk(passages: AnalysedPassage[], limit = 30): RiskResult 
   const score = round(1 - Math.exp(-total / 10));
   // The worst findings set a floor: a legal threat is never a low risk, two serious findings are high.
   const high = risks.filter((r) => r.severity === "high");
-  const floor = high.length >= 2 || high.some((r) => r.category === "legal" && r.signals.length > 1) ? 2 : high.length || risks.some((r) => r.category === "legal") ? 1 : 0;
+  const floor =
+    high.length >= 2 || high.some((r) => r.category === "legal" && r.signals.length > 1) ? 2 : high.length || risks.some((r) => r.category === "legal") ? 1 : 0;
   const byScore = score >= 0.6 ? 2 : score >= 0.25 ? 1 : 0;
   return {
     riskLevel: (["low", "medium", "high"] as const)[Math.max(floor, byScore)]!,

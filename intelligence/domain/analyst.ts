@@ -44,7 +44,15 @@ export function hostileVoices(mentions: MentionSample[], limit = 5): HostileVoic
     let entry = by.get(key);
     if (!entry) {
       entry = {
-        v: { author: m.author.trim() || "anonymous", platforms: [], mentions: 0, reach: 0, averageSentiment: 0, impact: 0, worstPost: { text: m.text, platform: m.platform, sentiment: m.sentiment, reach: m.reach, url: m.url } },
+        v: {
+          author: m.author.trim() || "anonymous",
+          platforms: [],
+          mentions: 0,
+          reach: 0,
+          averageSentiment: 0,
+          impact: 0,
+          worstPost: { text: m.text, platform: m.platform, sentiment: m.sentiment, reach: m.reach, url: m.url },
+        },
         sum: 0,
       };
       by.set(key, entry);
@@ -55,7 +63,8 @@ export function hostileVoices(mentions: MentionSample[], limit = 5): HostileVoic
     v.reach = Math.max(v.reach, m.reach);
     v.impact += -m.sentiment * (m.reach + 1);
     if (!v.platforms.includes(m.platform)) v.platforms.push(m.platform);
-    if (-m.sentiment * (m.reach + 1) > -v.worstPost.sentiment * (v.worstPost.reach + 1)) v.worstPost = { text: m.text, platform: m.platform, sentiment: m.sentiment, reach: m.reach, url: m.url };
+    if (-m.sentiment * (m.reach + 1) > -v.worstPost.sentiment * (v.worstPost.reach + 1))
+      v.worstPost = { text: m.text, platform: m.platform, sentiment: m.sentiment, reach: m.reach, url: m.url };
   }
   return [...by.values()]
     .map(({ v, sum }) => ({ ...v, averageSentiment: r2(sum / v.mentions), impact: Math.round(v.impact) }))
@@ -80,7 +89,16 @@ export interface PlatformPain {
 export function platformPain(mentions: MentionSample[]): PlatformPain[] {
   const by = new Map<string, PlatformPain & { sum: number }>();
   for (const m of mentions) {
-    const p = by.get(m.platform) ?? { platform: m.platform, mentions: 0, negative: 0, negativeShare: 0, averageSentiment: 0, negativeReach: 0, impact: 0, sum: 0 };
+    const p = by.get(m.platform) ?? {
+      platform: m.platform,
+      mentions: 0,
+      negative: 0,
+      negativeShare: 0,
+      averageSentiment: 0,
+      negativeReach: 0,
+      impact: 0,
+      sum: 0,
+    };
     p.mentions++;
     p.sum += m.sentiment;
     if (m.sentiment < NEGATIVE) {
@@ -118,11 +136,26 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 /** Plain-language lines explaining an incident: what, driving terms, platforms, top posts. */
 export function incidentLines(i: IncidentBrief): string[] {
-  const lines = [`Open incident: "${i.title}" (${i.severity}, ${i.status}, crisis score ${r2(i.crisisScore)}, opened ${i.openedAt.slice(0, 16).replace("T", " ")} UTC${i.alerted ? ", alert unacknowledged" : ""}). ${i.summary}`.trim()];
+  const lines = [
+    `Open incident: "${i.title}" (${i.severity}, ${i.status}, crisis score ${r2(i.crisisScore)}, opened ${i.openedAt.slice(0, 16).replace("T", " ")} UTC${i.alerted ? ", alert unacknowledged" : ""}). ${i.summary}`.trim(),
+  ];
   lines.push(`It covers ${i.mentions} mention(s), estimated reach ${i.estimatedReach}, sentiment impact ${r2(i.sentimentImpact)}.`);
-  if (i.terms.length) lines.push(`Driving terms: ${i.terms.slice(0, 5).map((t) => `"${t.term}" (${pct(t.share)} of its mentions)`).join(", ")}.`);
-  if (i.platforms.length) lines.push(`Platforms: ${i.platforms.slice(0, 4).map((p) => `${p.platform} ${pct(p.share)} (${p.negativeMentions} negative, reach ${p.reach})`).join(", ")}.`);
-  for (const p of i.topPosts.slice(0, 3)) lines.push(`- top post: ${p.author || "anonymous"} on ${p.platform} (reach ${p.reach}, sentiment ${r2(p.sentiment)}): "${p.text.slice(0, 160)}"`);
+  if (i.terms.length)
+    lines.push(
+      `Driving terms: ${i.terms
+        .slice(0, 5)
+        .map((t) => `"${t.term}" (${pct(t.share)} of its mentions)`)
+        .join(", ")}.`,
+    );
+  if (i.platforms.length)
+    lines.push(
+      `Platforms: ${i.platforms
+        .slice(0, 4)
+        .map((p) => `${p.platform} ${pct(p.share)} (${p.negativeMentions} negative, reach ${p.reach})`)
+        .join(", ")}.`,
+    );
+  for (const p of i.topPosts.slice(0, 3))
+    lines.push(`- top post: ${p.author || "anonymous"} on ${p.platform} (reach ${p.reach}, sentiment ${r2(p.sentiment)}): "${p.text.slice(0, 160)}"`);
   return lines;
 }
 
@@ -138,7 +171,11 @@ const DRAFT_MARK = "DRAFT HOLDING STATEMENT (for review; not approved for releas
 function factSentences(text: string): string {
   const clean = text.replace(/\s+/g, " ").trim();
   const sentences = clean.match(/[^.!?]+[.!?]+/g) ?? [clean];
-  return sentences.slice(0, 2).map((x) => x.trim()).join(" ").slice(0, 300);
+  return sentences
+    .slice(0, 2)
+    .map((x) => x.trim())
+    .join(" ")
+    .slice(0, 300);
 }
 
 /**
@@ -146,14 +183,33 @@ function factSentences(text: string): string {
  * knowledge-base facts, each quoted with its source. Clearly marked as a draft: a person approves it.
  */
 export function draftHoldingStatement(campaign: string, incident: IncidentBrief | null, topic: string | null, facts: StatementFact[]): string[] {
-  const subject = topic || (incident?.terms.length ? incident.terms.slice(0, 3).map((t) => t.term).join(", ") : incident?.title) || "the reports circulating today";
-  const where = incident?.platforms.length ? ` on ${incident.platforms.slice(0, 3).map((p) => p.platform).join(", ")}` : "";
-  const lines = [`${DRAFT_MARK}:`, `"${campaign} is aware of the claims circulating${where} about ${subject}. We take them seriously and are reviewing the facts.`];
+  const subject =
+    topic ||
+    (incident?.terms.length
+      ? incident.terms
+          .slice(0, 3)
+          .map((t) => t.term)
+          .join(", ")
+      : incident?.title) ||
+    "the reports circulating today";
+  const where = incident?.platforms.length
+    ? ` on ${incident.platforms
+        .slice(0, 3)
+        .map((p) => p.platform)
+        .join(", ")}`
+    : "";
+  const lines = [
+    `${DRAFT_MARK}:`,
+    `"${campaign} is aware of the claims circulating${where} about ${subject}. We take them seriously and are reviewing the facts.`,
+  ];
   for (const f of facts.slice(0, 2)) lines.push(`As our record shows: "${factSentences(f.text)}"`);
   lines.push(`We will share more information as soon as we have it. Until then we ask everyone to rely on verified information."`);
   lines.push(
     facts.length
-      ? `Facts quoted from the knowledge base: ${facts.slice(0, 2).map((f) => f.source).join("; ")}.`
+      ? `Facts quoted from the knowledge base: ${facts
+          .slice(0, 2)
+          .map((f) => f.source)
+          .join("; ")}.`
       : "No knowledge-base passage matched the subject: add the campaign's facts before release.",
   );
   if (incident) lines.push(`Based on the open incident "${incident.title}" (${incident.severity}).`);

@@ -36,7 +36,14 @@ export function namesCompetitor(text: string, competitor: string): boolean {
  * Figures over `days` days ending at `now`. `totalMentions` and `competitorTotal` are exact counts;
  * `sample` (the window's newest mentions) gives sentiment, trend and the top mentions.
  */
-export function competitorFigures(competitor: string, sample: CompetitorSample[], totalMentions: number, competitorTotal: number, days: number, now: Date): CompetitorFigures {
+export function competitorFigures(
+  competitor: string,
+  sample: CompetitorSample[],
+  totalMentions: number,
+  competitorTotal: number,
+  days: number,
+  now: Date,
+): CompetitorFigures {
   const theirs = sample.filter((m) => namesCompetitor(m.text, competitor));
   const ours = sample.filter((m) => !namesCompetitor(m.text, competitor));
   const trend: CompetitorFigures["trend"] = [];
@@ -45,7 +52,11 @@ export function competitorFigures(competitor: string, sample: CompetitorSample[]
   for (let d = days - 1; d >= 0; d--) {
     const start = today - d * dayMs;
     const inDay = (m: CompetitorSample) => m.timestamp.getTime() >= start && m.timestamp.getTime() < start + dayMs;
-    trend.push({ date: new Date(start).toISOString().slice(0, 10), competitorMentions: theirs.filter(inDay).length, campaignMentions: ours.filter(inDay).length });
+    trend.push({
+      date: new Date(start).toISOString().slice(0, 10),
+      competitorMentions: theirs.filter(inDay).length,
+      campaignMentions: ours.filter(inDay).length,
+    });
   }
   const competitorSentiment = r3(mean(theirs.map((m) => m.sentiment)));
   const campaignSentiment = r3(mean(ours.map((m) => m.sentiment)));

@@ -66,13 +66,18 @@ export function assessContent(c: ContentInput, campaign?: CampaignContext): Cont
     name: "content_risk",
     score: r3(risk.score),
     weight: 0.45,
-    evidence: risk.risks.length ? risk.risks.map((r) => `${r.category} (${r.severity}): "${r.text.slice(0, 160)}"`) : ["nothing an opponent could quote: no legal, financial, conduct, reversal, controversy or failure language"],
+    evidence: risk.risks.length
+      ? risk.risks.map((r) => `${r.category} (${r.severity}): "${r.text.slice(0, 160)}"`)
+      : ["nothing an opponent could quote: no legal, financial, conduct, reversal, controversy or failure language"],
   });
   factors.push({
     name: "hostile_tone",
     score: r3(clamp(-tone.score * 1.5)),
     weight: 0.3,
-    evidence: [`tone ${r3(tone.score)} (${tone.label}): ${tone.negativeSentences} negative, ${tone.positiveSentences} positive sentence(s)`, ...tone.mostNegative.slice(0, 2).map((e) => `"${e.text.slice(0, 160)}"`)],
+    evidence: [
+      `tone ${r3(tone.score)} (${tone.label}): ${tone.negativeSentences} negative, ${tone.positiveSentences} positive sentence(s)`,
+      ...tone.mostNegative.slice(0, 2).map((e) => `"${e.text.slice(0, 160)}"`),
+    ],
   });
   factors.push(
     c.reach === undefined
@@ -90,12 +95,25 @@ export function assessContent(c: ContentInput, campaign?: CampaignContext): Cont
       name: "campaign_relevance",
       score: relevance,
       weight: 0,
-      evidence: [named.length ? `names ${named.map((t) => `"${t}"`).join(", ")} of campaign ${campaign.name}` : `names neither campaign ${campaign.name} nor its keywords: its score counts half`],
+      evidence: [
+        named.length
+          ? `names ${named.map((t) => `"${t}"`).join(", ")} of campaign ${campaign.name}`
+          : `names neither campaign ${campaign.name} nor its keywords: its score counts half`,
+      ],
     });
   }
   score = r3(clamp(score));
   const threatLevel = levelOf(score);
-  return { threatLevel, score, factors, recommendedActions: actionsFor(threatLevel, risk.risks.map((r) => r.category), c.kind) };
+  return {
+    threatLevel,
+    score,
+    factors,
+    recommendedActions: actionsFor(
+      threatLevel,
+      risk.risks.map((r) => r.category),
+      c.kind,
+    ),
+  };
 }
 
 function actionsFor(level: ThreatLevel, categories: string[], kind: ContentKind): string[] {
@@ -104,7 +122,8 @@ function actionsFor(level: ThreatLevel, categories: string[], kind: ContentKind)
   if (categories.includes("legal")) actions.push("have counsel review the legal claims before any response");
   if (categories.includes("financial")) actions.push("gather the financial records that answer the claims");
   if (categories.includes("policy_reversal")) actions.push("prepare the record of the candidate's position over time");
-  if (level !== "low") actions.push(kind === "post" ? "watch the post's spread (shares, replies) over the next hours" : "track pick-up of the piece by other outlets");
+  if (level !== "low")
+    actions.push(kind === "post" ? "watch the post's spread (shares, replies) over the next hours" : "track pick-up of the piece by other outlets");
   if (!actions.length) actions.push("no action needed: keep monitoring");
   return actions;
 }
@@ -127,7 +146,8 @@ export function readContent(
   maxChars: number,
 ): { ok: true; content: ContentInput & { url?: string; author?: string; platform?: string }; campaignId?: string } | { ok: false; message: string } {
   const d: ContentData = typeof data === "string" ? { text: data } : data;
-  if (typeof d.text !== "string" || !d.text.trim()) return { ok: false, message: "data.text is empty: send the post's, article's or page's text (a URL is not fetched)" };
+  if (typeof d.text !== "string" || !d.text.trim())
+    return { ok: false, message: "data.text is empty: send the post's, article's or page's text (a URL is not fetched)" };
   if (d.text.length > maxChars) return { ok: false, message: `data.text is longer than ${maxChars} characters` };
   if (d.url !== undefined && !/^https?:\/\/\S+$/i.test(d.url)) return { ok: false, message: "data.url must be an http(s) URL" };
   const content: ContentInput & { url?: string; author?: string; platform?: string } = { kind: d.kind ?? (d.url ? "url" : "text"), text: d.text.trim() };

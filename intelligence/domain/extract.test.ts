@@ -37,6 +37,8 @@ describe("extractDocument", () => {
     const small = { ...limits, maxTextChars: 1000 };
     await expect(extractDocument("text", Buffer.from("word ".repeat(300)), small)).rejects.toThrow(/longer than 1,000 characters/);
     await expect(extractDocument("docx", bytes(docx(["word ".repeat(300)])), small)).rejects.toThrow(/longer than 1,000 characters/);
-    await expect(extractDocument("pdf", bytes(await pdf(Array.from({ length: 60 }, (_, i) => `line ${i} with some words`))), small)).rejects.toThrow(/longer than 1,000 characters/);
+    await expect(extractDocument("pdf", bytes(await pdf(Array.from({ length: 60 }, (_, i) => `line ${i} with some words`))), small)).rejects.toThrow(
+      /longer than 1,000 characters/,
+    );
   });
 });

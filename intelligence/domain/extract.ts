@@ -38,7 +38,8 @@ function verifyZip(zip: Buffer, limits: FileLimits): void {
       if (isTooLarge(err)) throw new LimitExceeded(`the file's part ${e.name} expands beyond the size it declares; it looks like a decompression bomb`);
       throw new LimitExceeded(`the file is not a readable Word document (part ${e.name} is damaged); open it in Word and save it again as .docx`);
     }
-    if (out.length > e.uncompressedSize) throw new LimitExceeded(`the file's part ${e.name} expands beyond the size it declares; it looks like a decompression bomb`);
+    if (out.length > e.uncompressedSize)
+      throw new LimitExceeded(`the file's part ${e.name} expands beyond the size it declares; it looks like a decompression bomb`);
     total = checkExpansion(e.name, e.compressedSize, out.length, total, limits);
   }
 }
@@ -54,7 +55,11 @@ function verifyPdfStreams(pdf: Buffer, limits: FileLimits): void {
     if (!s.flate) continue;
     let out: { buffer: Buffer; engine: { bytesWritten: number } };
     try {
-      out = inflateSync(pdf.subarray(s.start), { info: true, maxOutputLength: limits.maxExpandedBytes - total + 1, finishFlush: constants.Z_SYNC_FLUSH }) as unknown as typeof out;
+      out = inflateSync(pdf.subarray(s.start), {
+        info: true,
+        maxOutputLength: limits.maxExpandedBytes - total + 1,
+        finishFlush: constants.Z_SYNC_FLUSH,
+      }) as unknown as typeof out;
     } catch (err) {
       if (isTooLarge(err)) throw tooExpanded(limits);
       continue;
@@ -116,6 +121,9 @@ export async function extractDocument(format: ExtractFormat, file: Uint8Array, l
   const text = normaliseText(await extractText(format, file, limits));
   if (!text) return { text, passages: [], summary: "" };
   const passages = splitPassages(text, format === "markdown");
-  const summary = summarise(passages.map((p) => ({ id: String(p.position), ...p })), 3).summary;
+  const summary = summarise(
+    passages.map((p) => ({ id: String(p.position), ...p })),
+    3,
+  ).summary;
   return { text, passages, summary };
 }

@@ -13,11 +13,21 @@ export function runAnalysis(type: AnalysisType, documentId: string, passages: An
     }
     case "sentiment": {
       const s = (results.sentiment = analyseSentiment(passages));
-      return { results, summary: `${s.label} (${s.score}): ${s.positiveSentences} positive, ${s.negativeSentences} negative, ${s.neutralSentences} neutral sentences` };
+      return {
+        results,
+        summary: `${s.label} (${s.score}): ${s.positiveSentences} positive, ${s.negativeSentences} negative, ${s.neutralSentences} neutral sentences`,
+      };
     }
     case "entities": {
       const e = (results.entities = extractEntities(passages));
-      return { results, summary: e.entities.slice(0, 10).map((x) => `${x.name} (${x.type})`).join(", ") || "no named entities" };
+      return {
+        results,
+        summary:
+          e.entities
+            .slice(0, 10)
+            .map((x) => `${x.name} (${x.type})`)
+            .join(", ") || "no named entities",
+      };
     }
     case "claims": {
       const c = (results.claims = extractClaims(passages));
@@ -25,8 +35,10 @@ export function runAnalysis(type: AnalysisType, documentId: string, passages: An
     }
     case "risk": {
       const r = (results.risk = assessRisk(passages));
-      return { results, summary: `${r.riskLevel} risk (${r.score}), ${r.risks.length} finding(s)${r.risks[0] ? `, worst: ${r.risks[0].text.slice(0, 200)}` : ""}` };
+      return {
+        results,
+        summary: `${r.riskLevel} risk (${r.score}), ${r.risks.length} finding(s)${r.risks[0] ? `, worst: ${r.risks[0].text.slice(0, 200)}` : ""}`,
+      };
     }
   }
 }
-

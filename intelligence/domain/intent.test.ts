@@ -73,7 +73,14 @@ test("searchTerms prefers a quoted phrase", () => {
 });
 
 test("the offline reply is marked and carries the tools' lines", () => {
-  const outcome: ToolOutcome = { name: "get_sentiment", args: { hours: 24 }, ok: true, content: {}, figures: [], lines: ["Sentiment: average 0.35 across 4 mentions."] };
+  const outcome: ToolOutcome = {
+    name: "get_sentiment",
+    args: { hours: 24 },
+    ok: true,
+    content: {},
+    figures: [],
+    lines: ["Sentiment: average 0.35 across 4 mentions."],
+  };
   const reply = composeOfflineReply([outcome], "no model configured");
   expect(reply.split("\n")[0]).toMatch(/^\[Offline mode: no model configured\./);
   expect(reply).toContain("average 0.35 across 4 mentions");

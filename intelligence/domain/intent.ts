@@ -42,7 +42,8 @@ const RULES: { tool: ToolName; re: RegExp }[] = [
   },
 ];
 
-const COMPARE = /\b(compare|comparison|compared|versus|vs\.?|against|stack(s)? up|head[- ]to[- ]head|relative to|ahead of|behind|beat(ing)?|lead(ing)?|trail(ing)?)\b/i;
+const COMPARE =
+  /\b(compare|comparison|compared|versus|vs\.?|against|stack(s)? up|head[- ]to[- ]head|relative to|ahead of|behind|beat(ing)?|lead(ing)?|trail(ing)?)\b/i;
 const COMPETITOR_WORD = /\b(competitors?|competition|opponents?|rivals?|challengers?|the other (side|campaign|candidate))\b/i;
 const DOING = /\bhow(?:'s| is| are)\b.*\b(doing|polling|faring|trending|perceived)\b/i;
 
@@ -52,7 +53,9 @@ export interface IntentContext {
 }
 
 const STOP = new Set(
-  "a an the of to in on at for with by from and or is are was were be what which who how do does did we our us you your i me my about any there this that it its can could would should please tell show give find search look up documents document docs doc knowledge base files file reports report says say said saying know has have had been being will just me draft write".split(" "),
+  "a an the of to in on at for with by from and or is are was were be what which who how do does did we our us you your i me my about any there this that it its can could would should please tell show give find search look up documents document docs doc knowledge base files file reports report says say said saying know has have had been being will just me draft write".split(
+    " ",
+  ),
 );
 
 /** The window a question asks about, in hours (default 24): "last 3 days", "past week", "today", "48 hours". */
@@ -96,7 +99,11 @@ export function matchIntents(text: string, ctx: IntentContext = {}): Intent[] {
   const intents: Intent[] = [];
   const has = (tool: ToolName) => intents.some((i) => i.tool === tool);
   const competitor = namedCompetitor(text, ctx.competitors ?? []);
-  if ((COMPARE.test(text) && (competitor || COMPETITOR_WORD.test(text))) || /\bshare of voice\b/i.test(text) || (competitor && DOING.test(text) && !/\b(we|us|our)\b/i.test(text.replace(new RegExp(competitor, "i"), "")))) {
+  if (
+    (COMPARE.test(text) && (competitor || COMPETITOR_WORD.test(text))) ||
+    /\bshare of voice\b/i.test(text) ||
+    (competitor && DOING.test(text) && !/\b(we|us|our)\b/i.test(text.replace(new RegExp(competitor, "i"), "")))
+  ) {
     const args: ToolArgs = { days: Math.max(1, Math.min(30, Math.ceil(hours / 24))) };
     if (competitor) args.competitor = competitor;
     intents.push({ tool: "compare_competitor", args });
@@ -104,7 +111,15 @@ export function matchIntents(text: string, ctx: IntentContext = {}): Intent[] {
   for (const rule of RULES) {
     if (!rule.re.test(text)) continue;
     const args: ToolArgs = {};
-    if (rule.tool === "get_sentiment" || rule.tool === "get_top_negative_mentions" || rule.tool === "explain_sentiment" || rule.tool === "get_platform_breakdown" || rule.tool === "get_hostile_voices" || rule.tool === "get_recommended_actions") args.hours = hours;
+    if (
+      rule.tool === "get_sentiment" ||
+      rule.tool === "get_top_negative_mentions" ||
+      rule.tool === "explain_sentiment" ||
+      rule.tool === "get_platform_breakdown" ||
+      rule.tool === "get_hostile_voices" ||
+      rule.tool === "get_recommended_actions"
+    )
+      args.hours = hours;
     if (rule.tool === "search_knowledge_base") {
       const q = searchTerms(text);
       if (!q) continue;
@@ -139,10 +154,20 @@ export function matchIntents(text: string, ctx: IntentContext = {}): Intent[] {
 export function composeOfflineReply(outcomes: ToolOutcome[], reason: string): string {
   const body = outcomes.flatMap((o) => o.lines);
   const seen = new Set<string>();
-  const figures: Figure[] = outcomes.flatMap((o) => o.figures).filter((f) => (seen.has(f.label) ? false : (seen.add(f.label), true)));
+  const figures: Figure[] = outcomes
+    .flatMap((o) => o.figures)
+    .filter((f) => {
+      if (seen.has(f.label)) return false;
+      seen.add(f.label);
+      return true;
+    });
   const sources = [...new Set(figures.map((f) => f.source))];
   const footer = figures.length
-    ? ["", `Figures used: ${figures.map((f) => `${f.label} = ${f.value}${f.unit && f.unit !== "[-1, 1]" && f.unit !== "[0, 1]" ? ` ${f.unit}` : ""}`).join("; ")}.`, `Sources: ${sources.join("; ")}.`]
+    ? [
+        "",
+        `Figures used: ${figures.map((f) => `${f.label} = ${f.value}${f.unit && f.unit !== "[-1, 1]" && f.unit !== "[0, 1]" ? ` ${f.unit}` : ""}`).join("; ")}.`,
+        `Sources: ${sources.join("; ")}.`,
+      ]
     : [];
   return [`[Offline mode: ${reason}. This answer is assembled from the platform's own figures, without the AI model.]`, ...body, ...footer].join("\n");
 }

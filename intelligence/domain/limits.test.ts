@@ -25,7 +25,10 @@ describe("zipEntries", () => {
       { name: "b.bin", data: Buffer.from([1, 2, 3]), stored: true },
     ]);
     const entries = zipEntries(file, limits);
-    expect(entries.map((e) => [e.name, e.method, e.uncompressedSize])).toEqual([["a.txt", 8, 23], ["b.bin", 0, 3]]);
+    expect(entries.map((e) => [e.name, e.method, e.uncompressedSize])).toEqual([
+      ["a.txt", 8, 23],
+      ["b.bin", 0, 3],
+    ]);
     const b = entries[1]!;
     expect([...file.subarray(b.dataOffset, b.dataOffset + b.compressedSize)]).toEqual([1, 2, 3]);
     expect(zipEntries(docx(["Hello"]), DEFAULT_LIMITS).map((e) => e.name)).toContain("word/document.xml");
@@ -44,7 +47,9 @@ describe("zipEntries", () => {
   });
 
   test("refuses too many entries, odd methods, entries outside the file, ZIP64 and non-archives", () => {
-    expect(refusal(() => zipEntries(zip(Array.from({ length: 11 }, (_, i) => ({ name: `f${i}`, data: Buffer.from("z") }))), limits))).toMatch(/11 parts, more than the limit of 10/);
+    expect(refusal(() => zipEntries(zip(Array.from({ length: 11 }, (_, i) => ({ name: `f${i}`, data: Buffer.from("z") }))), limits))).toMatch(
+      /11 parts, more than the limit of 10/,
+    );
     const odd = zip([{ name: "a", data: Buffer.from("abc") }]);
     const cd = odd.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     odd.writeUInt16LE(14, cd + 10); // LZMA

@@ -35,19 +35,27 @@ const MB = 1024 * 1024;
 export const megabytes = (n: number) => `${Math.round((n / MB) * 10) / 10} MB`;
 
 export function tooExpanded(limits: FileLimits): LimitExceeded {
-  return new LimitExceeded(`the file expands to more than ${megabytes(limits.maxExpandedBytes)} when decompressed (the limit for an upload); split it or save it without embedded media`);
+  return new LimitExceeded(
+    `the file expands to more than ${megabytes(limits.maxExpandedBytes)} when decompressed (the limit for an upload); split it or save it without embedded media`,
+  );
 }
 
 export function tooCompressed(name: string, ratio: number, limits: FileLimits): LimitExceeded {
-  return new LimitExceeded(`the file's part ${name} is compressed ${Math.round(ratio)} times, more than the ${limits.maxRatio} times a real document reaches; it looks like a decompression bomb`);
+  return new LimitExceeded(
+    `the file's part ${name} is compressed ${Math.round(ratio)} times, more than the ${limits.maxRatio} times a real document reaches; it looks like a decompression bomb`,
+  );
 }
 
 export function tooMuchText(limits: FileLimits): LimitExceeded {
-  return new LimitExceeded(`the document's text is longer than ${limits.maxTextChars.toLocaleString("en-US")} characters (the limit); split it into smaller files`);
+  return new LimitExceeded(
+    `the document's text is longer than ${limits.maxTextChars.toLocaleString("en-US")} characters (the limit); split it into smaller files`,
+  );
 }
 
 export function tooManyPages(pages: number, limits: FileLimits): LimitExceeded {
-  return new LimitExceeded(`the PDF has ${pages.toLocaleString("en-US")} pages, more than the limit of ${limits.maxPages.toLocaleString("en-US")}; split it into smaller files`);
+  return new LimitExceeded(
+    `the PDF has ${pages.toLocaleString("en-US")} pages, more than the limit of ${limits.maxPages.toLocaleString("en-US")}; split it into smaller files`,
+  );
 }
 
 /** One entry of a ZIP archive as its central directory declares it. */
@@ -131,7 +139,8 @@ export function zipEntries(zip: Uint8Array, limits: FileLimits): ZipEntry[] {
 export function checkExpansion(name: string, compressed: number, expanded: number, totalSoFar: number, limits: FileLimits): number {
   const total = totalSoFar + expanded;
   if (total > limits.maxExpandedBytes) throw tooExpanded(limits);
-  if (expanded > RATIO_FLOOR_BYTES && expanded / Math.max(1, compressed) > limits.maxRatio) throw tooCompressed(name, expanded / Math.max(1, compressed), limits);
+  if (expanded > RATIO_FLOOR_BYTES && expanded / Math.max(1, compressed) > limits.maxRatio)
+    throw tooCompressed(name, expanded / Math.max(1, compressed), limits);
   return total;
 }
 

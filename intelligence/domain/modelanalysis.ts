@@ -7,7 +7,20 @@
 // to the heuristic engine.
 import { zodResponseFormat } from "openai/helpers/zod";
 import { z } from "zod";
-import type { AnalysedPassage, Claim, ClaimKind, ClaimsResult, EntitiesResult, Entity, EntityType, Excerpt, Risk, RiskCategory, RiskResult, SentimentResult } from "./analysis";
+import type {
+  AnalysedPassage,
+  Claim,
+  ClaimKind,
+  ClaimsResult,
+  EntitiesResult,
+  Entity,
+  EntityType,
+  Excerpt,
+  Risk,
+  RiskCategory,
+  RiskResult,
+  SentimentResult,
+} from "./analysis";
 import { sentences } from "./passages";
 
 /** The analyses the model can do with a structured answer (the summary is free text). */
@@ -40,8 +53,7 @@ const TASKS: Record<ModelAnalysisType, string> = {
     "Task: the named entities: people, organizations, places, laws (acts, bills), programs (e.g. Medicare Advantage, Social Security), and other named things (events), each with its name exactly as written in the document. At most 25, most important first.",
   claims:
     "Task: the checkable factual claims: statements a fact-checker could verify (figures, amounts, dates, votes, attributions, comparisons, records). Each is a verbatim quote of the sentence making it, the position of its passage, and its kinds. Opinions and questions are not claims. At most 50.",
-  risk:
-    "Task: what an opponent could use against the campaign or its candidate: legal trouble, money, conduct, policy reversals, controversial statements, poor performance. Each finding quotes the sentence that shows it verbatim, with its passage's position, category, severity and the words that signal it. riskLevel and score (0 to 1) sum up how damaging the whole document is. At most 30 findings, worst first.",
+  risk: "Task: what an opponent could use against the campaign or its candidate: legal trouble, money, conduct, policy reversals, controversial statements, poor performance. Each finding quotes the sentence that shows it verbatim, with its passage's position, category, severity and the words that signal it. riskLevel and score (0 to 1) sum up how damaging the whole document is. At most 30 findings, worst first.",
 };
 
 /** The system message for an analysis. */
@@ -59,7 +71,10 @@ export function analysisRequest(type: ModelAnalysisType): string {
 
 const position = z.int().min(0).max(1_000_000);
 const nonEmpty = (max: number) => z.string().max(max).regex(/\S/, "a non-empty string");
-const quoteItem = z.strictObject({ position: position.describe("the position of the passage quoted"), quote: nonEmpty(2000).describe("the document's exact words") });
+const quoteItem = z.strictObject({
+  position: position.describe("the position of the passage quoted"),
+  quote: nonEmpty(2000).describe("the document's exact words"),
+});
 
 /** The answer each analysis must give. */
 export const ANSWER_SCHEMAS = {
@@ -72,15 +87,33 @@ export const ANSWER_SCHEMAS = {
     mostNegative: z.array(quoteItem).max(10),
     mostPositive: z.array(quoteItem).max(10),
   }),
-  entities: z.strictObject({ entities: z.array(z.strictObject({ name: nonEmpty(200).describe("exactly as written in the document"), type: z.enum(ENTITY_TYPES) })).max(100) }),
+  entities: z.strictObject({
+    entities: z.array(z.strictObject({ name: nonEmpty(200).describe("exactly as written in the document"), type: z.enum(ENTITY_TYPES) })).max(100),
+  }),
   claims: z.strictObject({
-    claims: z.array(z.strictObject({ quote: nonEmpty(2000).describe("the sentence making the claim, verbatim"), position, kinds: z.array(z.enum(CLAIM_KINDS)).min(1).max(CLAIM_KINDS.length) })).max(100),
+    claims: z
+      .array(
+        z.strictObject({
+          quote: nonEmpty(2000).describe("the sentence making the claim, verbatim"),
+          position,
+          kinds: z.array(z.enum(CLAIM_KINDS)).min(1).max(CLAIM_KINDS.length),
+        }),
+      )
+      .max(100),
   }),
   risk: z.strictObject({
     riskLevel: z.enum(SEVERITIES),
     score: z.number().min(0).max(1).describe("from 0 (harmless) to 1 (very damaging)"),
     risks: z
-      .array(z.strictObject({ category: z.enum(RISK_CATEGORIES), severity: z.enum(SEVERITIES), quote: nonEmpty(2000).describe("the sentence showing it, verbatim"), position, signals: z.array(nonEmpty(60)).max(8) }))
+      .array(
+        z.strictObject({
+          category: z.enum(RISK_CATEGORIES),
+          severity: z.enum(SEVERITIES),
+          quote: nonEmpty(2000).describe("the sentence showing it, verbatim"),
+          position,
+          signals: z.array(nonEmpty(60)).max(8),
+        }),
+      )
       .max(60),
   }),
 } as const;
@@ -99,7 +132,12 @@ export function documentPayload(note: string, filename: string, passages: Analys
   const total = passages.reduce((n, p) => n + p.body.length + p.heading.length, 0);
   if (total > MODEL_DOCUMENT_BUDGET) return null;
   const sentenceCount = passages.reduce((n, p) => n + sentences(p.body).length, 0);
-  return JSON.stringify({ note, filename, sentenceCount, passages: passages.map((p) => ({ position: p.position, heading: p.heading, untrustedText: p.body })) });
+  return JSON.stringify({
+    note,
+    filename,
+    sentenceCount,
+    passages: passages.map((p) => ({ position: p.position, heading: p.heading, untrustedText: p.body })),
+  });
 }
 
 // --- validation ---
@@ -115,7 +153,11 @@ function fail(message: string): never {
 
 const squash = (s: string) => s.replace(/\s+/g, " ").trim();
 // Quotes the model wraps in quotation marks, or ends with an ellipsis, are still quotes.
-const unwrap = (s: string) => squash(s).replace(/^["'“”‘’]+|["'“”‘’]+$/g, "").replace(/(\.\.\.|…)$/, "").trim();
+const unwrap = (s: string) =>
+  squash(s)
+    .replace(/^["'“”‘’]+|["'“”‘’]+$/g, "")
+    .replace(/(\.\.\.|…)$/, "")
+    .trim();
 
 /** Shortest quote accepted: a few words, not a single common word that occurs anywhere. */
 export const MIN_QUOTE_CHARS = 12;
@@ -172,7 +214,16 @@ function sentiment(r: Answer<"sentiment">, passages: AnalysedPassage[]): { resul
   const mostPositive = quotes(r.mostPositive, passages, counter);
   trustworthy(counter.kept, counter.dropped, "quotes");
   return {
-    result: { score: round(score), label, positiveSentences: positive, negativeSentences: negative, neutralSentences: total - positive - negative, byPassage, mostNegative, mostPositive },
+    result: {
+      score: round(score),
+      label,
+      positiveSentences: positive,
+      negativeSentences: negative,
+      neutralSentences: total - positive - negative,
+      byPassage,
+      mostNegative,
+      mostPositive,
+    },
     dropped: counter.dropped,
   };
 }

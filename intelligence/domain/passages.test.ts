@@ -36,7 +36,12 @@ describe("splitPassages", () => {
   test("an unbroken run of characters is still cut", () => {
     const passages = splitPassages("x".repeat(1000), false, { targetChars: 100, maxChars: 200 });
     for (const p of passages) expect(p.body.length).toBeLessThanOrEqual(200);
-    expect(passages.map((p) => p.body).join("").replace(/\s/g, "").length).toBe(1000);
+    expect(
+      passages
+        .map((p) => p.body)
+        .join("")
+        .replace(/\s/g, "").length,
+    ).toBe(1000);
   });
 
   test("empty text has no passages", () => {
@@ -49,5 +54,5 @@ test("normaliseText collapses spaces and blank-line runs", () => {
 });
 
 test("sentences splits at sentence ends", () => {
-  expect(sentences("One. Two! 3 is a number? \"Quoted.\" end")).toEqual(["One.", "Two!", "3 is a number?", "\"Quoted.\" end"]);
+  expect(sentences('One. Two! 3 is a number? "Quoted." end')).toEqual(["One.", "Two!", "3 is a number?", '"Quoted." end']);
 });

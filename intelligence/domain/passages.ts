@@ -45,7 +45,7 @@ function cutLong(paragraph: string, max: number): string[] {
   const out: string[] = [];
   let current = "";
   for (const s of sentences(paragraph)) {
-    const pieces = s.length > max ? s.match(new RegExp(`.{1,${max}}(?:\\s|$)|.{1,${max}}`, "g")) ?? [s.slice(0, max)] : [s];
+    const pieces = s.length > max ? (s.match(new RegExp(`.{1,${max}}(?:\\s|$)|.{1,${max}}`, "g")) ?? [s.slice(0, max)]) : [s];
     for (const piece of pieces) {
       const p = piece.trim();
       if (current && current.length + 1 + p.length > max) {
@@ -76,7 +76,10 @@ export function splitPassages(text: string, markdown: boolean, o: SplitOptions =
     // A heading line may open a block: it closes the current group.
     if (markdown && /^#{1,6}\s+/.test(lines[0]!)) {
       flush();
-      heading = lines[0]!.replace(/^#{1,6}\s+/, "").replace(/#+\s*$/, "").trim();
+      heading = lines[0]!
+        .replace(/^#{1,6}\s+/, "")
+        .replace(/#+\s*$/, "")
+        .trim();
       lines.shift();
       if (!lines.length) continue;
     }

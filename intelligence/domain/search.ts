@@ -36,7 +36,10 @@ export function safeSnippet(marked: string): { text: string; highlights: Highlig
   let open = -1;
   for (const part of marked.split(new RegExp(`([${START_SEL}${STOP_SEL}])`))) {
     if (part === START_SEL) {
-      if (open < 0) (open = text.length), (html += "<mark>");
+      if (open < 0) {
+        open = text.length;
+        html += "<mark>";
+      }
     } else if (part === STOP_SEL) {
       if (open >= 0) {
         if (text.length > open) highlights.push({ start: open, end: text.length });
@@ -60,7 +63,14 @@ export function safeSnippet(marked: string): { text: string; highlights: Highlig
  * quoting whole sentences rather than a highlight fragment; the opening sentences when none does.
  */
 export function matchingSentences(body: string, matched: string[], max = 2): string {
-  const sentences = (body.replace(/\s+/g, " ").trim().match(/[^.!?]+(?:[.!?]+|$)/g) ?? []).map((x) => x.trim()).filter(Boolean);
+  const sentences = (
+    body
+      .replace(/\s+/g, " ")
+      .trim()
+      .match(/[^.!?]+(?:[.!?]+|$)/g) ?? []
+  )
+    .map((x) => x.trim())
+    .filter(Boolean);
   const words = [...new Set(matched.map((w) => w.toLowerCase()).filter((w) => w.length > 1))];
   const hits = sentences.filter((x) => words.some((w) => x.toLowerCase().includes(w)));
   return (hits.length ? hits : sentences).slice(0, max).join(" ");

@@ -139,7 +139,9 @@ function influencerFactor(s: ThreatSignals): ThreatFactor {
     name: "influencer_involvement",
     score: r3(score),
     weight: WEIGHTS.influencer_involvement,
-    evidence: n ? s.hostileInfluencers.map((a) => `influencer ${a.author} posted ${a.mentions} negative mention(s), reach ${a.reach}`) : ["no watched influencer posted negatively"],
+    evidence: n
+      ? s.hostileInfluencers.map((a) => `influencer ${a.author} posted ${a.mentions} negative mention(s), reach ${a.reach}`)
+      : ["no watched influencer posted negatively"],
   };
 }
 

@@ -57,7 +57,11 @@ const hoursParam = { type: "integer", minimum: 1, maximum: 720, description: "Ho
 export const TOOL_DEFINITIONS: ToolDefinition[] = [
   {
     type: "function",
-    function: { name: "list_campaigns", description: "The campaigns the user may see: id, name, status.", parameters: { type: "object", properties: {}, additionalProperties: false } },
+    function: {
+      name: "list_campaigns",
+      description: "The campaigns the user may see: id, name, status.",
+      parameters: { type: "object", properties: {}, additionalProperties: false },
+    },
   },
   {
     type: "function",
@@ -80,7 +84,11 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
     function: {
       name: "get_top_negative_mentions",
       description: "The most damaging negative mentions of a campaign over a window (by negativity × reach), with author, platform, reach.",
-      parameters: { type: "object", properties: { campaignId: campaignParam, hours: hoursParam, limit: { type: "integer", minimum: 1, maximum: 10 } }, additionalProperties: false },
+      parameters: {
+        type: "object",
+        properties: { campaignId: campaignParam, hours: hoursParam, limit: { type: "integer", minimum: 1, maximum: 10 } },
+        additionalProperties: false,
+      },
     },
   },
   {
@@ -103,7 +111,8 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
     type: "function",
     function: {
       name: "explain_sentiment",
-      description: "Why sentiment moves: sentiment over the window against the window before, and each open incident's explanation (driving terms, platforms, top posts, reach).",
+      description:
+        "Why sentiment moves: sentiment over the window against the window before, and each open incident's explanation (driving terms, platforms, top posts, reach).",
       parameters: { type: "object", properties: { campaignId: campaignParam, hours: hoursParam }, additionalProperties: false },
     },
   },
@@ -111,10 +120,20 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
     type: "function",
     function: {
       name: "compare_competitor",
-      description: "The campaign against a competitor named in its monitoring config over a number of days: share of voice, mentions, average sentiment of each, the gap, the competitor's loudest mentions.",
+      description:
+        "The campaign against a competitor named in its monitoring config over a number of days: share of voice, mentions, average sentiment of each, the gap, the competitor's loudest mentions.",
       parameters: {
         type: "object",
-        properties: { campaignId: campaignParam, competitor: { type: "string", minLength: 1, maxLength: 255, description: "The competitor's name as monitoring names it (default: the first configured)." }, days: { type: "integer", minimum: 1, maximum: 30 } },
+        properties: {
+          campaignId: campaignParam,
+          competitor: {
+            type: "string",
+            minLength: 1,
+            maxLength: 255,
+            description: "The competitor's name as monitoring names it (default: the first configured).",
+          },
+          days: { type: "integer", minimum: 1, maximum: 30 },
+        },
         additionalProperties: false,
       },
     },
@@ -123,7 +142,8 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
     type: "function",
     function: {
       name: "get_platform_breakdown",
-      description: "Per platform over a window: mentions, negative mentions and share, average sentiment, negative reach, ordered by the damage done (the platform hurting most first).",
+      description:
+        "Per platform over a window: mentions, negative mentions and share, average sentiment, negative reach, ordered by the damage done (the platform hurting most first).",
       parameters: { type: "object", properties: { campaignId: campaignParam, hours: hoursParam }, additionalProperties: false },
     },
   },
@@ -131,16 +151,29 @@ export const TOOL_DEFINITIONS: ToolDefinition[] = [
     type: "function",
     function: {
       name: "get_hostile_voices",
-      description: "The authors of negative mentions over a window, grouped by author (mentions, platforms, audience, average sentiment, worst post), most damaging first.",
-      parameters: { type: "object", properties: { campaignId: campaignParam, hours: hoursParam, limit: { type: "integer", minimum: 1, maximum: 10 } }, additionalProperties: false },
+      description:
+        "The authors of negative mentions over a window, grouped by author (mentions, platforms, audience, average sentiment, worst post), most damaging first.",
+      parameters: {
+        type: "object",
+        properties: { campaignId: campaignParam, hours: hoursParam, limit: { type: "integer", minimum: 1, maximum: 10 } },
+        additionalProperties: false,
+      },
     },
   },
   {
     type: "function",
     function: {
       name: "draft_holding_statement",
-      description: "A draft holding statement (marked as a draft, for review) built from the open incident's explanation and knowledge-base facts on the topic, with the sources it quotes.",
-      parameters: { type: "object", properties: { campaignId: campaignParam, topic: { type: "string", minLength: 1, maxLength: 200, description: "What the statement is about (default: the open incident's terms)." } }, additionalProperties: false },
+      description:
+        "A draft holding statement (marked as a draft, for review) built from the open incident's explanation and knowledge-base facts on the topic, with the sources it quotes.",
+      parameters: {
+        type: "object",
+        properties: {
+          campaignId: campaignParam,
+          topic: { type: "string", minLength: 1, maxLength: 200, description: "What the statement is about (default: the open incident's terms)." },
+        },
+        additionalProperties: false,
+      },
     },
   },
   {
@@ -184,20 +217,24 @@ export function parseToolArgs(name: ToolName, raw: string): { ok: true; args: To
     args.campaignId = a.campaignId;
   }
   if (a.hours !== undefined) {
-    if (typeof a.hours !== "number" || !Number.isInteger(a.hours) || a.hours < 1 || a.hours > 720) return { ok: false, error: "hours must be a whole number from 1 to 720" };
+    if (typeof a.hours !== "number" || !Number.isInteger(a.hours) || a.hours < 1 || a.hours > 720)
+      return { ok: false, error: "hours must be a whole number from 1 to 720" };
     args.hours = a.hours;
   }
   if (a.limit !== undefined) {
-    if (typeof a.limit !== "number" || !Number.isInteger(a.limit) || a.limit < 1 || a.limit > 10) return { ok: false, error: "limit must be a whole number from 1 to 10" };
+    if (typeof a.limit !== "number" || !Number.isInteger(a.limit) || a.limit < 1 || a.limit > 10)
+      return { ok: false, error: "limit must be a whole number from 1 to 10" };
     args.limit = a.limit;
   }
   if (a.days !== undefined) {
-    if (typeof a.days !== "number" || !Number.isInteger(a.days) || a.days < 1 || a.days > 30) return { ok: false, error: "days must be a whole number from 1 to 30" };
+    if (typeof a.days !== "number" || !Number.isInteger(a.days) || a.days < 1 || a.days > 30)
+      return { ok: false, error: "days must be a whole number from 1 to 30" };
     args.days = a.days;
   }
   for (const field of ["competitor", "topic"] as const) {
     if (a[field] === undefined || a[field] === null) continue;
-    if (typeof a[field] !== "string" || (a[field] as string).trim() === "" || (a[field] as string).length > 255) return { ok: false, error: `${field} must be 1 to 255 characters` };
+    if (typeof a[field] !== "string" || (a[field] as string).trim() === "" || (a[field] as string).length > 255)
+      return { ok: false, error: `${field} must be 1 to 255 characters` };
     args[field] = (a[field] as string).trim();
   }
   if (name === "search_knowledge_base") {
@@ -316,7 +353,11 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
           ok: true,
           content: { campaigns },
           figures: [{ label: "campaigns visible", value: campaigns.length, source: "campaigns" }],
-          lines: [campaigns.length ? `You can see ${campaigns.length} campaign(s): ${campaigns.map((c) => `${c.name} (${c.status})`).join(", ")}.` : "You are not a member of any campaign yet."],
+          lines: [
+            campaigns.length
+              ? `You can see ${campaigns.length} campaign(s): ${campaigns.map((c) => `${c.name} (${c.status})`).join(", ")}.`
+              : "You are not a member of any campaign yet.",
+          ],
         };
       }
       case "get_campaign_metrics": {
@@ -363,10 +404,17 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
           content: { note: UNTRUSTED_NOTE, mentions: mentions.map(({ text, ...m }) => ({ ...m, sentiment: r2(m.sentiment), untrustedText: text })) },
           figures: [
             { label: `top negative mentions (last ${hours} h)`, value: mentions.length, source: "monitoring" },
-            ...mentions.slice(0, 3).map((m) => ({ label: `reach of ${m.author || "an anonymous author"} on ${m.platform}`, value: m.reach, source: "monitoring" })),
+            ...mentions
+              .slice(0, 3)
+              .map((m) => ({ label: `reach of ${m.author || "an anonymous author"} on ${m.platform}`, value: m.reach, source: "monitoring" })),
           ],
           lines: mentions.length
-            ? [`The most damaging negative mentions of the last ${hours} h:`, ...mentions.map((m) => `- ${m.author || "anonymous"} on ${m.platform} (reach ${m.reach}, sentiment ${r2(m.sentiment)}): "${m.text.slice(0, 140)}"`)]
+            ? [
+                `The most damaging negative mentions of the last ${hours} h:`,
+                ...mentions.map(
+                  (m) => `- ${m.author || "anonymous"} on ${m.platform} (reach ${m.reach}, sentiment ${r2(m.sentiment)}): "${m.text.slice(0, 140)}"`,
+                ),
+              ]
             : [`No negative mentions in the last ${hours} h.`],
         };
       }
@@ -382,7 +430,14 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
             { label: "unacknowledged alerts", value: alerts.length, source: "alerting" },
           ],
           lines: [
-            `${crises.length} open crisis(es)${crises.length ? `: ${crises.map((c) => `${c.title} (${c.severity}, ${c.status})`).join("; ")}` : ""}; ${alerts.length} unacknowledged alert(s)${alerts.length ? `: ${alerts.slice(0, 5).map((a) => `${a.title} (${a.severity})`).join("; ")}` : ""}.`,
+            `${crises.length} open crisis(es)${crises.length ? `: ${crises.map((c) => `${c.title} (${c.severity}, ${c.status})`).join("; ")}` : ""}; ${alerts.length} unacknowledged alert(s)${
+              alerts.length
+                ? `: ${alerts
+                    .slice(0, 5)
+                    .map((a) => `${a.title} (${a.severity})`)
+                    .join("; ")}`
+                : ""
+            }.`,
           ],
         };
       }
@@ -400,7 +455,11 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
         };
       }
       case "explain_sentiment": {
-        const [now, before, incidents] = await Promise.all([deps.sentiment(campaignId!, hours), deps.sentimentBefore(campaignId!, hours, hours), deps.openIncidents(campaignId!)]);
+        const [now, before, incidents] = await Promise.all([
+          deps.sentiment(campaignId!, hours),
+          deps.sentimentBefore(campaignId!, hours, hours),
+          deps.openIncidents(campaignId!),
+        ]);
         const change = r2(now.average - before.average);
         const figures: Figure[] = [
           { label: `average sentiment (last ${hours} h)`, value: r2(now.average), unit: "[-1, 1]", source: "monitoring" },
@@ -439,14 +498,24 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
         const days = args.days ?? 7;
         const c = await deps.competitor(campaignId!, names[0]!, days);
         const who = c.competitor;
-        const lead = c.sentimentGap < 0 ? `we are viewed more favourably (gap ${c.sentimentGap})` : c.sentimentGap > 0 ? `${who} is viewed more favourably (gap +${c.sentimentGap})` : "sentiment is level";
+        const lead =
+          c.sentimentGap < 0
+            ? `we are viewed more favourably (gap ${c.sentimentGap})`
+            : c.sentimentGap > 0
+              ? `${who} is viewed more favourably (gap +${c.sentimentGap})`
+              : "sentiment is level";
         return {
           name,
           args: { ...args, competitor: who, days },
           ok: true,
           content: { note: UNTRUSTED_NOTE, ...c, topMentions: c.topMentions.map(({ text, ...m }) => ({ ...m, untrustedText: text })) },
           figures: [
-            { label: `${who} share of voice (last ${days} d)`, value: c.shareOfVoice, unit: "share", source: "intelligence competitor view (monitoring mentions)" },
+            {
+              label: `${who} share of voice (last ${days} d)`,
+              value: c.shareOfVoice,
+              unit: "share",
+              source: "intelligence competitor view (monitoring mentions)",
+            },
             { label: `${who} mentions (last ${days} d)`, value: c.competitorMentions, source: "monitoring" },
             { label: `our mentions (last ${days} d)`, value: c.campaignMentions, source: "monitoring" },
             { label: `${who} average sentiment (last ${days} d)`, value: c.competitorSentiment, unit: "[-1, 1]", source: "monitoring" },
@@ -454,7 +523,9 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
           ],
           lines: [
             `Against ${who} over the last ${days} day(s): ${who} has ${Math.round(c.shareOfVoice * 100)}% share of voice (${c.competitorMentions} mentions against our ${c.campaignMentions}); average sentiment ${who} ${c.competitorSentiment}, us ${c.campaignSentiment}: ${lead}.${c.sampled ? " (Sentiment from the newest 2,000 mentions.)" : ""}`,
-            ...c.topMentions.slice(0, 2).map((m) => `- ${who}'s loudest: ${m.author || "anonymous"} on ${m.platform} (reach ${m.reach}): "${m.text.slice(0, 140)}"`),
+            ...c.topMentions
+              .slice(0, 2)
+              .map((m) => `- ${who}'s loudest: ${m.author || "anonymous"} on ${m.platform} (reach ${m.reach}): "${m.text.slice(0, 140)}"`),
           ],
         };
       }
@@ -470,13 +541,14 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
             { label: `${p.platform} negative mentions (last ${hours} h)`, value: p.negative, source: "monitoring" },
             { label: `${p.platform} negative reach (last ${hours} h)`, value: p.negativeReach, source: "monitoring" },
           ]),
-          lines:
-            worst && worst.negative
-              ? [
-                  `${worst.platform} hurts most over the last ${hours} h: ${worst.negative} of its ${worst.mentions} mentions are negative (${Math.round(worst.negativeShare * 100)}%), reaching ${worst.negativeReach}, average sentiment ${worst.averageSentiment}.`,
-                  ...rows.slice(1, 4).map((p) => `- ${p.platform}: ${p.negative}/${p.mentions} negative, negative reach ${p.negativeReach}, average ${p.averageSentiment}`),
-                ]
-              : [rows.length ? `No platform carries negative mentions in the last ${hours} h.` : `No mentions in the last ${hours} h.`],
+          lines: worst?.negative
+            ? [
+                `${worst.platform} hurts most over the last ${hours} h: ${worst.negative} of its ${worst.mentions} mentions are negative (${Math.round(worst.negativeShare * 100)}%), reaching ${worst.negativeReach}, average sentiment ${worst.averageSentiment}.`,
+                ...rows
+                  .slice(1, 4)
+                  .map((p) => `- ${p.platform}: ${p.negative}/${p.mentions} negative, negative reach ${p.negativeReach}, average ${p.averageSentiment}`),
+              ]
+            : [rows.length ? `No platform carries negative mentions in the last ${hours} h.` : `No mentions in the last ${hours} h.`],
         };
       }
       case "get_hostile_voices": {
@@ -485,12 +557,19 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
           name,
           args: { ...args, hours },
           ok: true,
-          content: { note: UNTRUSTED_NOTE, hours, voices: voices.map(({ worstPost: { text, ...w }, ...v }) => ({ ...v, worstPost: { ...w, untrustedText: text } })) },
+          content: {
+            note: UNTRUSTED_NOTE,
+            hours,
+            voices: voices.map(({ worstPost: { text, ...w }, ...v }) => ({ ...v, worstPost: { ...w, untrustedText: text } })),
+          },
           figures: voices.slice(0, 5).map((v) => ({ label: `negative mentions by ${v.author} (last ${hours} h)`, value: v.mentions, source: "monitoring" })),
           lines: voices.length
             ? [
                 `The top hostile voices of the last ${hours} h, grouped by author:`,
-                ...voices.map((v) => `- ${v.author} (${v.platforms.join(", ")}): ${v.mentions} negative mention(s), audience ${v.reach}, average sentiment ${v.averageSentiment}; worst: "${v.worstPost.text.slice(0, 120)}"`),
+                ...voices.map(
+                  (v) =>
+                    `- ${v.author} (${v.platforms.join(", ")}): ${v.mentions} negative mention(s), audience ${v.reach}, average sentiment ${v.averageSentiment}; worst: "${v.worstPost.text.slice(0, 120)}"`,
+                ),
               ]
             : [`No negative mentions in the last ${hours} h.`],
         };
@@ -498,14 +577,27 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
       case "draft_holding_statement": {
         const [campaign, incidents] = await Promise.all([deps.campaignFigures(campaignId!), deps.openIncidents(campaignId!)]);
         const incident = incidents[0] ?? null;
-        const query = args.topic ?? (incident?.terms.length ? incident.terms.slice(0, 4).map((t) => t.term).join(" OR ") : null);
+        const query =
+          args.topic ??
+          (incident?.terms.length
+            ? incident.terms
+                .slice(0, 4)
+                .map((t) => t.term)
+                .join(" OR ")
+            : null);
         const facts = query ? (await deps.searchKnowledge(query, 3)).map((h) => ({ text: h.snippet, source: h.source })) : [];
         const lines = draftHoldingStatement(campaign.name, incident, args.topic ?? null, facts);
         return {
           name,
           args,
           ok: true,
-          content: { note: UNTRUSTED_NOTE, draft: true, statement: lines.join("\n"), incident: incident?.title ?? null, facts: facts.map((f) => ({ source: f.source, untrustedText: f.text })) },
+          content: {
+            note: UNTRUSTED_NOTE,
+            draft: true,
+            statement: lines.join("\n"),
+            incident: incident?.title ?? null,
+            facts: facts.map((f) => ({ source: f.source, untrustedText: f.text })),
+          },
           figures: [
             { label: "knowledge-base facts quoted", value: Math.min(2, facts.length), source: "intelligence knowledge base" },
             { label: "open incidents", value: incidents.length, source: "monitoring crises" },
@@ -521,9 +613,19 @@ export async function runTool(name: ToolName, args: ToolArgs, defaultCampaignId:
           args: { ...args, hours },
           ok: true,
           content: { hours, ...t },
-          figures: [{ label: `threat score (last ${hours} h)`, value: t.score, unit: "[0, 1]", source: "intelligence threat assessment" }, ...drivers.slice(0, 3).map((f) => ({ label: `threat factor ${f.name}`, value: f.score, source: "intelligence threat assessment" }))],
+          figures: [
+            { label: `threat score (last ${hours} h)`, value: t.score, unit: "[0, 1]", source: "intelligence threat assessment" },
+            ...drivers.slice(0, 3).map((f) => ({ label: `threat factor ${f.name}`, value: f.score, source: "intelligence threat assessment" })),
+          ],
           lines: [
-            `Threat level ${t.threatLevel} (${t.score}) over the last ${hours} h${drivers.length ? `, driven by ${drivers.slice(0, 3).map((f) => `${f.name.replace(/_/g, " ")} (${f.evidence[0] ?? f.score})`).join("; ")}` : ""}.`,
+            `Threat level ${t.threatLevel} (${t.score}) over the last ${hours} h${
+              drivers.length
+                ? `, driven by ${drivers
+                    .slice(0, 3)
+                    .map((f) => `${f.name.replace(/_/g, " ")} (${f.evidence[0] ?? f.score})`)
+                    .join("; ")}`
+                : ""
+            }.`,
             "Recommended next steps:",
             ...t.recommendedActions.map((a, i) => `${i + 1}. ${a}`),
           ],

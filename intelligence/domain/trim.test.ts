@@ -25,7 +25,7 @@ test("the oldest messages go first, and the kept history starts with a question"
 });
 
 test("a single message longer than the budget is cut, keeping its end", () => {
-  const long: HistoryMessage = { role: "user", content: "a".repeat(1000) + "THE QUESTION" };
+  const long: HistoryMessage = { role: "user", content: `${"a".repeat(1000)}THE QUESTION` };
   const r = trimHistory([msg("user", 1), long], 50);
   expect(r.kept).toHaveLength(1);
   expect(r.kept[0]!.content.endsWith("THE QUESTION")).toBe(true);

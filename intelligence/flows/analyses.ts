@@ -18,7 +18,15 @@ import type { AnalysisResults, AnalyzeRequest, AnalyzeResponse, AssessedContent,
 import type { ChatCompletionMessageParam } from "openai/resources/chat/completions";
 import { timeoutSignal } from "../../shared/resilience";
 import { modelAvailable, modelClient, modelFailed, modelSucceeded, recordModelUsage, structuredCompletion } from "./model-client";
-import { analysisPrompt, analysisRequest, documentPayload, isModelAnalysisType, responseFormat, validateAnswer, type ModelAnalysisType } from "../domain/modelanalysis";
+import {
+  analysisPrompt,
+  analysisRequest,
+  documentPayload,
+  isModelAnalysisType,
+  responseFormat,
+  validateAnswer,
+  type ModelAnalysisType,
+} from "../domain/modelanalysis";
 import { UNTRUSTED_NOTE } from "../domain/tools";
 import { modelConfig } from "../secrets";
 import log from "encore.dev/log";
@@ -36,13 +44,19 @@ export const SUMMARY_PROMPT = [
  * circuit is open or the call fails (the caller then uses the extractive summary). The passages are
  * handed over as the result of a `read_document` tool call, never inside the instructions.
  */
-export async function summariseWithModel(caller: NonNullable<AuthData>, filename: string, passages: { position: number; heading: string; body: string }[]): Promise<string | null> {
+export async function summariseWithModel(
+  caller: NonNullable<AuthData>,
+  filename: string,
+  passages: { position: number; heading: string; body: string }[],
+): Promise<string | null> {
   const cfg = modelConfig();
   if (!cfg.apiKey || !modelAvailable()) return null;
   const callId = "call_read_document";
   // About 6,000 tokens of the document at most: the opening passages carry the point.
   let budget = 24_000;
-  const excerpt = passages.filter((p) => (budget -= p.body.length) > 0 || p.position === 0).map((p) => ({ position: p.position, heading: p.heading, untrustedText: p.body.slice(0, 24_000) }));
+  const excerpt = passages
+    .filter((p) => (budget -= p.body.length) > 0 || p.position === 0)
+    .map((p) => ({ position: p.position, heading: p.heading, untrustedText: p.body.slice(0, 24_000) }));
   const messages: ChatCompletionMessageParam[] = [
     { role: "system", content: SUMMARY_PROMPT },
     { role: "user", content: "Summarise the document." },
@@ -51,7 +65,10 @@ export async function summariseWithModel(caller: NonNullable<AuthData>, filename
   ];
   const { signal, clear } = timeoutSignal(cfg.timeoutMs);
   try {
-    const completion = await modelClient(cfg).chat.completions.create({ model: cfg.model, messages, temperature: 0.2 }, { signal, timeout: cfg.timeoutMs, maxRetries: 0 });
+    const completion = await modelClient(cfg).chat.completions.create(
+      { model: cfg.model, messages, temperature: 0.2 },
+      { signal, timeout: cfg.timeoutMs, maxRetries: 0 },
+    );
     await recordModelUsage(caller, null, "analysis", completion, cfg);
     const text = completion.choices?.[0]?.message?.content?.trim();
     modelSucceeded();
@@ -75,7 +92,13 @@ export { runAnalysis } from "../domain/heuristics";
 function summaryLine(results: AnalysisResults): string {
   const { sentiment: s, entities: e, claims: c, risk: r } = results;
   if (s) return `${s.label} (${s.score}): ${s.positiveSentences} positive, ${s.negativeSentences} negative, ${s.neutralSentences} neutral sentences`;
-  if (e) return e.entities.slice(0, 10).map((x) => `${x.name} (${x.type})`).join(", ") || "no named entities";
+  if (e)
+    return (
+      e.entities
+        .slice(0, 10)
+        .map((x) => `${x.name} (${x.type})`)
+        .join(", ") || "no named entities"
+    );
   if (c) return `${c.claims.length} checkable claim(s)${c.claims[0] ? `, first: ${c.claims[0].text.slice(0, 200)}` : ""}`;
   if (r) return `${r.riskLevel} risk (${r.score}), ${r.risks.length} finding(s)${r.risks[0] ? `, worst: ${r.risks[0].text.slice(0, 200)}` : ""}`;
   return results.summary?.summary.slice(0, 500) ?? "";
@@ -152,7 +175,13 @@ export async function analyzeDocument(caller: NonNullable<AuthData>, req: Analyz
     summary,
     content: { analysis: results },
   });
-  await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "analysis", analysisType: req.analysisType, documentId: doc.id } });
+  await audit({
+    actorId: caller.userID,
+    action: "report.created",
+    targetType: "report",
+    targetId: report.id,
+    details: { kind: "analysis", analysisType: req.analysisType, documentId: doc.id },
+  });
   return { results, reportId: report.id };
 }
 
@@ -169,10 +198,19 @@ export async function threatAssessment(caller: NonNullable<AuthData>, campaignId
     campaignId,
     ownerId: caller.userID,
     title: `Threat assessment: ${result.threatLevel} (${result.score})`,
-    summary: [`Threat level ${result.threatLevel}, score ${result.score} over the last ${hours} h.`, ...drivers.slice(0, 3).map((f) => f.evidence[0] ?? f.name)].join(" "),
+    summary: [
+      `Threat level ${result.threatLevel}, score ${result.score} over the last ${hours} h.`,
+      ...drivers.slice(0, 3).map((f) => f.evidence[0] ?? f.name),
+    ].join(" "),
     content: { threat: assessment },
   });
-  await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "threat_assessment", campaignId, threatLevel: result.threatLevel } });
+  await audit({
+    actorId: caller.userID,
+    action: "report.created",
+    targetType: "report",
+    targetId: report.id,
+    details: { kind: "threat_assessment", campaignId, threatLevel: result.threatLevel },
+  });
   return { assessment, reportId: report.id };
 }
 
@@ -184,7 +222,11 @@ export const CONTENT_MAX_CHARS = 100_000;
  * reach, and with a campaign whether it names it), stored as a report (the caller's access to the
  * campaign, when one is given, already checked).
  */
-export async function contentThreatAssessment(caller: NonNullable<AuthData>, content: ContentInput & Omit<AssessedContent, "kind" | "characters">, campaignId: string | null): Promise<ThreatAssessmentResponse> {
+export async function contentThreatAssessment(
+  caller: NonNullable<AuthData>,
+  content: ContentInput & Omit<AssessedContent, "kind" | "characters">,
+  campaignId: string | null,
+): Promise<ThreatAssessmentResponse> {
   await takeRateToken(caller.userID, "analysis");
   let context: CampaignContext | undefined;
   if (campaignId) {
@@ -204,9 +246,17 @@ export async function contentThreatAssessment(caller: NonNullable<AuthData>, con
     campaignId,
     ownerId: caller.userID,
     title: `Threat assessment of ${label.slice(0, 120)}: ${result.threatLevel} (${result.score})`,
-    summary: [`Threat level ${result.threatLevel}, score ${result.score}.`, ...drivers.slice(0, 2).map((f) => f.evidence[0] ?? f.name)].join(" ").slice(0, 1000),
+    summary: [`Threat level ${result.threatLevel}, score ${result.score}.`, ...drivers.slice(0, 2).map((f) => f.evidence[0] ?? f.name)]
+      .join(" ")
+      .slice(0, 1000),
     content: { threat: assessment },
   });
-  await audit({ actorId: caller.userID, action: "report.created", targetType: "report", targetId: report.id, details: { kind: "threat_assessment", subject: "content", campaignId, threatLevel: result.threatLevel } });
+  await audit({
+    actorId: caller.userID,
+    action: "report.created",
+    targetType: "report",
+    targetId: report.id,
+    details: { kind: "threat_assessment", subject: "content", campaignId, threatLevel: result.threatLevel },
+  });
   return { assessment, reportId: report.id };
 }

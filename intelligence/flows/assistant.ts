@@ -45,11 +45,23 @@ interface Answer {
 
 const figuresOf = (outcomes: ToolOutcome[]): Figure[] => {
   const seen = new Set<string>();
-  return outcomes.flatMap((o) => o.figures).filter((f) => (seen.has(f.label) ? false : (seen.add(f.label), true)));
+  return outcomes
+    .flatMap((o) => o.figures)
+    .filter((f) => {
+      if (seen.has(f.label)) return false;
+      seen.add(f.label);
+      return true;
+    });
 };
 
 /** The model's answer: tool rounds until it answers in text. Throws when the model fails. */
-async function modelAnswer(cfg: ModelConfig, caller: NonNullable<AuthData>, sessionId: string, campaignId: string | null, history: { role: "user" | "assistant"; content: string }[]): Promise<Answer> {
+async function modelAnswer(
+  cfg: ModelConfig,
+  caller: NonNullable<AuthData>,
+  sessionId: string,
+  campaignId: string | null,
+  history: { role: "user" | "assistant"; content: string }[],
+): Promise<Answer> {
   const client = modelClient(cfg);
   const system = campaignId ? `${SYSTEM_PROMPT}\nThe conversation is about the campaign with id ${campaignId}; tools default to it.` : SYSTEM_PROMPT;
   const messages: ChatCompletionMessageParam[] = [{ role: "system", content: system }, ...trimHistory(history, HISTORY_TOKEN_BUDGET).kept];
@@ -123,7 +135,13 @@ export async function offlineAnswer(caller: NonNullable<AuthData>, campaignId: s
   return { text: composeOfflineReply(outcomes, reason), mode: "offline", outcomes, usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 } };
 }
 
-async function answer(caller: NonNullable<AuthData>, sessionId: string, campaignId: string | null, history: { role: "user" | "assistant"; content: string }[], question: string): Promise<Answer> {
+async function answer(
+  caller: NonNullable<AuthData>,
+  sessionId: string,
+  campaignId: string | null,
+  history: { role: "user" | "assistant"; content: string }[],
+  question: string,
+): Promise<Answer> {
   const cfg = modelConfig();
   if (!cfg.apiKey) return offlineAnswer(caller, campaignId, question, "no AI model is configured");
   if (!modelAvailable()) return offlineAnswer(caller, campaignId, question, "the AI model is unavailable (circuit open)");
@@ -158,7 +176,13 @@ export async function sendMessage(caller: NonNullable<AuthData>, req: ChatReques
   await takeRateToken(caller.userID, "chat");
   if (!session) {
     session = await store.createSession(caller.userID, req.campaignId ?? null);
-    await audit({ actorId: caller.userID, action: "chat_session.created", targetType: "chat_session", targetId: session.id, details: { campaignId: session.campaignId } });
+    await audit({
+      actorId: caller.userID,
+      action: "chat_session.created",
+      targetType: "chat_session",
+      targetId: session.id,
+      details: { campaignId: session.campaignId },
+    });
   } else {
     await store.touchSession(session.id, req.campaignId ?? null);
   }
@@ -167,13 +191,24 @@ export async function sendMessage(caller: NonNullable<AuthData>, req: ChatReques
   // untrusted text never reaches it outside a tool result.
   const history = (await store.recentMessages(session.id, 40)).map((m) => ({
     role: m.role,
-    content: m.role === "assistant" && m.mode === "offline" ? `(An earlier answer, given offline, used these figures: ${m.figures.map((f) => `${f.label} = ${f.value}`).join("; ") || "none"}.)` : m.content,
+    content:
+      m.role === "assistant" && m.mode === "offline"
+        ? `(An earlier answer, given offline, used these figures: ${m.figures.map((f) => `${f.label} = ${f.value}`).join("; ") || "none"}.)`
+        : m.content,
   }));
   const message = await store.addMessage(session.id, caller.userID, "user", question, null, []);
   const result = await answer(caller, session.id, campaignId, [...history, { role: "user", content: question }], question);
   const figures = figuresOf(result.outcomes);
   await store.addMessage(session.id, caller.userID, "assistant", result.text, result.mode, figures);
-  return { message, response: result.text, sessionId: session.id, mode: result.mode, figures, toolsUsed: result.outcomes.map((o) => o.name), usage: result.usage };
+  return {
+    message,
+    response: result.text,
+    sessionId: session.id,
+    mode: result.mode,
+    figures,
+    toolsUsed: result.outcomes.map((o) => o.name),
+    usage: result.usage,
+  };
 }
 
 /** GET /chat/history/:sessionId: a page of the caller's own session. */

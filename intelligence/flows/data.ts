@@ -34,8 +34,21 @@ function incidentBrief(c: CrisisRecord, alerted: boolean): IncidentBrief {
     estimatedReach: e.estimatedReach,
     sentimentImpact: e.sentimentImpact,
     terms: e.topTerms.map((t) => ({ term: t.term, share: t.share, mentions: t.mentions })),
-    platforms: e.platformBreakdown.map((p) => ({ platform: p.platform, mentions: p.mentions, negativeMentions: p.negativeMentions, reach: p.reach, share: p.share })),
-    topPosts: e.topMentions.map((m) => ({ author: m.author ?? "", platform: m.platform, text: m.text, sentiment: m.sentiment, reach: m.reach, url: m.url ?? "" })),
+    platforms: e.platformBreakdown.map((p) => ({
+      platform: p.platform,
+      mentions: p.mentions,
+      negativeMentions: p.negativeMentions,
+      reach: p.reach,
+      share: p.share,
+    })),
+    topPosts: e.topMentions.map((m) => ({
+      author: m.author ?? "",
+      platform: m.platform,
+      text: m.text,
+      sentiment: m.sentiment,
+      reach: m.reach,
+      url: m.url ?? "",
+    })),
     recommendedActions: e.recommendedActions,
   };
 }
@@ -66,16 +79,29 @@ export function toolDeps(caller: Caller): ToolDeps {
     async negativeMentions(campaignId, hours, limit) {
       await check(campaignId);
       const { mentions } = await monitoring.getMentionsForService({ campaignId, hours, limit: 1000 });
-      return mentions
-        .filter((m) => m.sentiment < NEGATIVE)
-        // Most damaging first: how negative, times how many saw it.
-        .sort((a, b) => -b.sentiment * (b.reach + 1) - -a.sentiment * (a.reach + 1))
-        .slice(0, limit)
-        .map((m) => ({ author: m.author, platform: m.platform, text: m.text, sentiment: m.sentiment, reach: m.reach, url: m.url, timestamp: m.timestamp.toISOString() }));
+      return (
+        mentions
+          .filter((m) => m.sentiment < NEGATIVE)
+          // Most damaging first: how negative, times how many saw it.
+          .sort((a, b) => -b.sentiment * (b.reach + 1) - -a.sentiment * (a.reach + 1))
+          .slice(0, limit)
+          .map((m) => ({
+            author: m.author,
+            platform: m.platform,
+            text: m.text,
+            sentiment: m.sentiment,
+            reach: m.reach,
+            url: m.url,
+            timestamp: m.timestamp.toISOString(),
+          }))
+      );
     },
     async crisesAndAlerts(campaignId) {
       await check(campaignId);
-      const [{ crises }, { alerts }] = await Promise.all([monitoring.getCrisesForService({ campaignId, openOnly: true }), alerting.listOpenAlerts({ campaignId })]);
+      const [{ crises }, { alerts }] = await Promise.all([
+        monitoring.getCrisesForService({ campaignId, openOnly: true }),
+        alerting.listOpenAlerts({ campaignId }),
+      ]);
       return {
         crises: crises.map((c) => ({ title: c.title, severity: c.severity, status: c.status, openedAt: c.openedAt.toISOString() })),
         alerts: alerts.map((a) => ({ title: a.title, severity: a.severity, createdAt: a.createdAt.toISOString() })),
@@ -86,7 +112,10 @@ export function toolDeps(caller: Caller): ToolDeps {
       return hits.map(({ result: h, body }) => ({
         title: h.source.title,
         // Whole sentences of the passage carrying the matched words, not a cut fragment.
-        snippet: matchingSentences(body, h.highlights.map((x) => h.text.slice(x.start, x.end))),
+        snippet: matchingSentences(
+          body,
+          h.highlights.map((x) => h.text.slice(x.start, x.end)),
+        ),
         source: h.kind === "passage" ? `document ${h.source.title}, passage ${(h.source.position ?? 0) + 1}` : `report ${h.source.title}`,
       }));
     },
@@ -98,7 +127,10 @@ export function toolDeps(caller: Caller): ToolDeps {
     },
     async openIncidents(campaignId) {
       await check(campaignId);
-      const [{ crises }, { alerts }] = await Promise.all([monitoring.getCrisesForService({ campaignId, openOnly: true }), alerting.listOpenAlerts({ campaignId })]);
+      const [{ crises }, { alerts }] = await Promise.all([
+        monitoring.getCrisesForService({ campaignId, openOnly: true }),
+        alerting.listOpenAlerts({ campaignId }),
+      ]);
       const alerted = new Set(alerts.map((a) => a.id));
       return crises
         .sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.openedAt.getTime() - a.openedAt.getTime())
@@ -116,7 +148,15 @@ export function toolDeps(caller: Caller): ToolDeps {
     async mentions(campaignId, hours) {
       await check(campaignId);
       const { mentions } = await monitoring.getMentionsForService({ campaignId, hours, limit: 2000 });
-      return mentions.map((m) => ({ author: m.author, platform: m.platform, text: m.text, sentiment: m.sentiment, reach: m.reach, url: m.url, timestamp: m.timestamp }));
+      return mentions.map((m) => ({
+        author: m.author,
+        platform: m.platform,
+        text: m.text,
+        sentiment: m.sentiment,
+        reach: m.reach,
+        url: m.url,
+        timestamp: m.timestamp,
+      }));
     },
     async threat(campaignId, hours) {
       await check(campaignId);
@@ -133,7 +173,6 @@ export async function listCampaigns(caller: Caller): Promise<CampaignBrief[]> {
   const found = await Promise.all([...ids].slice(0, 25).map((campaignId) => campaigns.getCampaignForService({ campaignId }).catch(() => null)));
   return found.filter((c) => c !== null).map((c) => ({ id: c.id, name: c.name, status: c.status }));
 }
-
 
 /** What the threat assessment reads about a campaign over the last `hours` and the window before. */
 export async function threatSignals(campaignId: string, hours: number): Promise<ThreatSignals> {
@@ -167,7 +206,12 @@ export async function threatSignals(campaignId: string, hours: number): Promise<
         monitoring.getMentionsForService({ campaignId, hours, keyword: name, limit: 1, offsetHours: hours }),
       ]);
       const sentiments = now_.mentions.map((m) => m.sentiment);
-      return { name, mentions: now_.total, previousMentions: before.total, averageSentiment: sentiments.length ? sentiments.reduce((s, x) => s + x, 0) / sentiments.length : 0 };
+      return {
+        name,
+        mentions: now_.total,
+        previousMentions: before.total,
+        averageSentiment: sentiments.length ? sentiments.reduce((s, x) => s + x, 0) / sentiments.length : 0,
+      };
     }),
   );
   const sum = (rows: { mentions: number; negative: number; reach: number }[], f: "mentions" | "negative" | "reach") => rows.reduce((s, r) => s + r[f], 0);
@@ -186,7 +230,12 @@ export async function threatSignals(campaignId: string, hours: number): Promise<
 }
 
 /** The competitor view: the campaign (given, or the first visible one whose monitoring names the competitor) against it. */
-export async function competitorIntelligence(caller: Caller, competitor: string, campaignId: string | undefined, days: number): Promise<CompetitorIntelligence> {
+export async function competitorIntelligence(
+  caller: Caller,
+  competitor: string,
+  campaignId: string | undefined,
+  days: number,
+): Promise<CompetitorIntelligence> {
   const wanted = competitor.trim().toLowerCase();
   let match: { campaignId: string; name: string } | null = null;
   if (campaignId) {

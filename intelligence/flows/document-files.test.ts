@@ -34,11 +34,18 @@ async function user(role: "analyst" | "manager"): Promise<Profile> {
 }
 
 async function row(id: string) {
-  return db.queryRow<{ content: string | null; object_key: string | null; size_bytes: number }>`SELECT content, object_key, size_bytes FROM documents WHERE id = ${id}::uuid`;
+  return db.queryRow<{
+    content: string | null;
+    object_key: string | null;
+    size_bytes: number;
+  }>`SELECT content, object_key, size_bytes FROM documents WHERE id = ${id}::uuid`;
 }
 
 async function processed(id: string, who: Profile) {
-  await vi.waitFor(async () => expect((await intelligence.getDocument({ id }, as(who))).status, "the document processed").not.toBe("pending"), { timeout: 15_000, interval: 50 });
+  await vi.waitFor(async () => expect((await intelligence.getDocument({ id }, as(who))).status, "the document processed").not.toBe("pending"), {
+    timeout: 15_000,
+    interval: 50,
+  });
   return intelligence.getDocument({ id }, as(who));
 }
 
@@ -79,7 +86,9 @@ describe("uploads", () => {
   test("a row that cannot be written leaves no object behind", async () => {
     const id = randomUUID();
     // A campaign id that is not a UUID: PostgreSQL refuses the insert after the upload succeeded.
-    await expect(storeDocument({ id, filename: "x.txt", format: "text", bytes: Buffer.from("orphan?"), uploadedBy: analyst.id, campaignId: "not-a-uuid" })).rejects.toThrow();
+    await expect(
+      storeDocument({ id, filename: "x.txt", format: "text", bytes: Buffer.from("orphan?"), uploadedBy: analyst.id, campaignId: "not-a-uuid" }),
+    ).rejects.toThrow();
     expect(await documentFiles.exists(`${id}.txt`)).toBe(false);
     expect(await row(id)).toBeNull();
   });

@@ -8,10 +8,25 @@ import { documentFiles } from "../files";
 import * as store from "../store";
 
 /** Stores a new document: its file first, then its row; when the row cannot be written the file is removed again. */
-export function storeDocument(d: { id: string; filename: string; format: FileFormat; bytes: Buffer; uploadedBy: string; campaignId: string | null }): Promise<store.StoredDocument> {
+export function storeDocument(d: {
+  id: string;
+  filename: string;
+  format: FileFormat;
+  bytes: Buffer;
+  uploadedBy: string;
+  campaignId: string | null;
+}): Promise<store.StoredDocument> {
   const key = documentKey(d.id, d.format);
   return uploadThenRecord(documentFiles, key, d.bytes, contentTypeOf(d.format), () =>
-    store.insertDocument({ id: d.id, filename: d.filename, format: d.format, objectKey: key, sizeBytes: d.bytes.length, uploadedBy: d.uploadedBy, campaignId: d.campaignId }),
+    store.insertDocument({
+      id: d.id,
+      filename: d.filename,
+      format: d.format,
+      objectKey: key,
+      sizeBytes: d.bytes.length,
+      uploadedBy: d.uploadedBy,
+      campaignId: d.campaignId,
+    }),
   );
 }
 
@@ -23,7 +38,7 @@ export async function documentFile(row: Pick<store.StoredDocument, "format" | "c
 
 /** Removes the files of deleted documents (queued by the purge and erasure transactions); returns how many. */
 export function removeDeletedFiles(): Promise<number> {
-  return drainDeletions(documentFiles, { next: store.queuedObjectDeletions, done: store.forgetObjectDeletions });
+  return drainDeletions(documentFiles, store.objectDeletions);
 }
 
 /**

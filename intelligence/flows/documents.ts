@@ -41,7 +41,8 @@ export function checkUpload(req: UploadRequest): { format: Format; sizeBytes: nu
   let sizeBytes: number;
   if (format === "pdf" || format === "docx") {
     const b64 = req.content.replace(/\s+/g, "");
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw APIError.invalidArgument(`a ${format.toUpperCase()} file must be sent base64-encoded in content`);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0)
+      throw APIError.invalidArgument(`a ${format.toUpperCase()} file must be sent base64-encoded in content`);
     sizeBytes = Math.floor((b64.length * 3) / 4) - (b64.endsWith("==") ? 2 : b64.endsWith("=") ? 1 : 0);
     if (sizeBytes <= MAX_DOCUMENT_BYTES) {
       const head = Buffer.from(b64.slice(0, 8), "base64");
@@ -51,7 +52,8 @@ export function checkUpload(req: UploadRequest): { format: Format; sizeBytes: nu
   } else {
     sizeBytes = Buffer.byteLength(req.content, "utf8");
   }
-  if (sizeBytes > MAX_DOCUMENT_BYTES) throw APIError.invalidArgument(`document too large: ${sizeBytes} bytes, the limit is ${MAX_DOCUMENT_BYTES} bytes (5 MiB)`);
+  if (sizeBytes > MAX_DOCUMENT_BYTES)
+    throw APIError.invalidArgument(`document too large: ${sizeBytes} bytes, the limit is ${MAX_DOCUMENT_BYTES} bytes (5 MiB)`);
   if (!req.content.trim()) throw APIError.invalidArgument("content is empty");
   return { format, sizeBytes, filename };
 }
@@ -59,9 +61,22 @@ export function checkUpload(req: UploadRequest): { format: Format; sizeBytes: nu
 /** Stores an upload (its file in the bucket, then its row) and queues it for processing. */
 export async function uploadDocument(caller: NonNullable<AuthData>, req: UploadRequest): Promise<DocumentUpload> {
   const { format, sizeBytes, filename } = checkUpload(req);
-  const row = await storeDocument({ id: uuidv7(), filename, format, bytes: fileBytes(format, req.content), uploadedBy: caller.userID, campaignId: req.campaignId ?? null });
+  const row = await storeDocument({
+    id: uuidv7(),
+    filename,
+    format,
+    bytes: fileBytes(format, req.content),
+    uploadedBy: caller.userID,
+    campaignId: req.campaignId ?? null,
+  });
   await documentProcessing.publish({ documentId: row.id });
-  await audit({ actorId: caller.userID, action: "document.uploaded", targetType: "document", targetId: row.id, details: { filename, format, sizeBytes, campaignId: req.campaignId ?? null } });
+  await audit({
+    actorId: caller.userID,
+    action: "document.uploaded",
+    targetType: "document",
+    targetId: row.id,
+    details: { filename, format, sizeBytes, campaignId: req.campaignId ?? null },
+  });
   return store.toDocument(row, req.content);
 }
 
@@ -141,7 +156,16 @@ export async function processDocument(documentId: string): Promise<void> {
       campaignId: doc.campaignId,
       timestamp: new Date(),
       priority: "low",
-      data: { kind: "document", event: "processed", documentId: doc.id, filename: doc.filename, format: doc.format, passages: doc.passageCount, summary: doc.summary ?? "", uploadedBy: doc.uploadedBy },
+      data: {
+        kind: "document",
+        event: "processed",
+        documentId: doc.id,
+        filename: doc.filename,
+        format: doc.format,
+        passages: doc.passageCount,
+        summary: doc.summary ?? "",
+        uploadedBy: doc.uploadedBy,
+      },
     });
   }
   await store.markEventPublished(documentId);

@@ -55,7 +55,13 @@ export function modelFailed(err: unknown): string {
 }
 
 /** Records the tokens a completion used, per user (`token_usage`). */
-export async function recordModelUsage(caller: NonNullable<AuthData>, sessionId: string | null, purpose: "chat" | "analysis", completion: OpenAI.Chat.Completions.ChatCompletion, cfg: ModelConfig): Promise<void> {
+export async function recordModelUsage(
+  caller: NonNullable<AuthData>,
+  sessionId: string | null,
+  purpose: "chat" | "analysis",
+  completion: OpenAI.Chat.Completions.ChatCompletion,
+  cfg: ModelConfig,
+): Promise<void> {
   if (!completion.usage) return;
   await store.recordUsage({
     userId: caller.userID,
@@ -76,13 +82,20 @@ export type StructuredAnswer = { ok: true; content: string } | { ok: false; reas
  * the document analyses. The same model settings, timeout, breaker and token accounting as the
  * assistant; never throws for a model failure.
  */
-export async function structuredCompletion(caller: NonNullable<AuthData>, messages: ChatCompletionMessageParam[], responseFormat: OpenAI.ResponseFormatJSONSchema): Promise<StructuredAnswer> {
+export async function structuredCompletion(
+  caller: NonNullable<AuthData>,
+  messages: ChatCompletionMessageParam[],
+  responseFormat: OpenAI.ResponseFormatJSONSchema,
+): Promise<StructuredAnswer> {
   const cfg = modelConfig();
   if (!cfg.apiKey) return { ok: false, reason: "no AI model is configured" };
   if (!modelAvailable()) return { ok: false, reason: "the AI model is unavailable (circuit open)" };
   const { signal, clear } = timeoutSignal(cfg.timeoutMs);
   try {
-    const completion = await modelClient(cfg).chat.completions.create({ model: cfg.model, messages, temperature: 0, response_format: responseFormat }, { signal, timeout: cfg.timeoutMs, maxRetries: 0 });
+    const completion = await modelClient(cfg).chat.completions.create(
+      { model: cfg.model, messages, temperature: 0, response_format: responseFormat },
+      { signal, timeout: cfg.timeoutMs, maxRetries: 0 },
+    );
     modelSucceeded();
     await recordModelUsage(caller, null, "analysis", completion, cfg);
     const choice = completion.choices?.[0];

@@ -13,7 +13,13 @@ const REDIS_URL = redisForTests("the rate limit shared through Redis") ?? "";
 const opened: Cache[] = [];
 
 /** One "process": its own connection to the cache, its own fallback buckets. */
-function processLimiter(redisUrl: string, namespace: string, budget: { burst: number; perMinute: number }, now: () => number = Date.now, operationTimeoutMs = 200) {
+function processLimiter(
+  redisUrl: string,
+  namespace: string,
+  budget: { burst: number; perMinute: number },
+  now: () => number = Date.now,
+  operationTimeoutMs = 200,
+) {
   const health = { failures: 0 };
   const cache = createCache({ redisUrl, namespace, errorIntervalMs: 0, onError: () => health.failures++, operationTimeoutMs });
   opened.push(cache);
@@ -80,7 +86,7 @@ describe.skipIf(!REDIS_URL)("shared through Redis", () => {
   test("a refused request is not counted, so polling does not lengthen the wait", async () => {
     const ns = `t-${randomUUID()}`;
     const budget = { burst: 2, perMinute: 2 };
-    let now = 2_000_000 * 60_000;
+    const now = 2_000_000 * 60_000;
     const a = processLimiter(REDIS_URL, ns, budget, () => now);
     const user = `chat:${randomUUID()}`;
     await a.limiter.take(user);

@@ -111,7 +111,7 @@ export function updateVolume(v: VolumeState, p: VolumeParams, count: number, hou
   // Hour factor: moves by `rate` per day of that hour; the first days count as a running mean.
   const days = v.hourMinutes[hour] / 60;
   const dailyRate = Math.max(1 / (days + 2), p.seasonLearningRate);
-  const perMinute = 1 - Math.pow(1 - dailyRate, 1 / 60);
+  const perMinute = 1 - (1 - dailyRate) ** (1 / 60);
   v.hourFactors[hour] = clamp(factor + perMinute * (clipped / Math.max(level, 1e-6) - factor), 0.05, 20);
   v.hourMinutes[hour] += 1;
 }
@@ -134,7 +134,7 @@ export function addLateVolume(v: VolumeState, p: VolumeParams, before: number, a
   v.dispersion = Math.max(1e-6, v.dispersion + (residual(after) - residual(before)) / 1440);
   const days = v.hourMinutes[hour] / 60;
   const dailyRate = Math.max(1 / (days + 2), p.seasonLearningRate);
-  const perMinute = 1 - Math.pow(1 - dailyRate, 1 / 60);
+  const perMinute = 1 - (1 - dailyRate) ** (1 / 60);
   v.hourFactors[hour] = clamp(factor + (perMinute * (c1 - c0)) / Math.max(level, 1e-6), 0.05, 20);
 }
 
@@ -153,7 +153,7 @@ export function normaliseSeason(v: VolumeState): void {
 
 /** Adds a late (already closed) minute's count with the weight its age would have had. */
 export function addLateCount(l: LevelState, p: LevelParams, count: number, factor: number, ageMinutes: number): void {
-  l.counts += (Math.pow(decayPerStep(p.halfLifeMinutes), Math.max(0, ageMinutes)) * count) / factor;
+  l.counts += (decayPerStep(p.halfLifeMinutes) ** Math.max(0, ageMinutes) * count) / factor;
 }
 
 /** Exponentially weighted, mention-weighted mean and variance of one quantity. */
@@ -213,7 +213,7 @@ export function clippedMoments(m: MomentsState, p: MomentsParams, n: number, sum
 
 /** Adds late observations with the weight their age would have had. */
 export function addLateMoments(m: MomentsState, p: MomentsParams, n: number, sum: number, sumSquares: number, ageMinutes: number): void {
-  const w = Math.pow(decayPerStep(p.halfLifeMinutes), Math.max(0, ageMinutes));
+  const w = decayPerStep(p.halfLifeMinutes) ** Math.max(0, ageMinutes);
   m.weight += w * n;
   m.sum += w * sum;
   m.sumSquares += w * sumSquares;
@@ -267,7 +267,9 @@ export function addDocumentTerms(t: TermsState, terms: Iterable<string>): void {
 }
 
 function pruneTerms(t: TermsState): void {
-  const kept = Object.entries(t.frequencies).sort((a, b) => b[1] - a[1]).slice(0, TERMS_KEEP);
+  const kept = Object.entries(t.frequencies)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, TERMS_KEEP);
   t.frequencies = Object.fromEntries(kept);
 }
 

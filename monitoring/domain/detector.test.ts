@@ -241,8 +241,14 @@ describe("event time and the horizon", () => {
     const before = live.baseline().level;
     const burst = (ageMinutes: number, prefix: string): DetectorMention[] =>
       Array.from({ length: 600 }, (_, i) => ({
-        id: `${prefix}-${i}`, platform: "twitter", author: "@late", text: "Rivera leaked emails scandal bribery", sentiment: -0.7,
-        reach: 1000, engagement: 10, timestamp: now - ageMinutes * MINUTE + (i % 60) * 1000,
+        id: `${prefix}-${i}`,
+        platform: "twitter",
+        author: "@late",
+        text: "Rivera leaked emails scandal bribery",
+        sentiment: -0.7,
+        reach: 1000,
+        engagement: 10,
+        timestamp: now - ageMinutes * MINUTE + (i % 60) * 1000,
       }));
     const resumed = CrisisDetector.fromJSON(caseConfig(c), live.toJSON());
     expect(live.ingest(burst(180, "old"), now)).toEqual([]);
@@ -327,7 +333,25 @@ describe("explanations", () => {
     expect(alert.sentimentImpact).toBeLessThanOrEqual(-0.3);
 
     const terms = alert.topTerms.map((t) => t.term);
-    const scandalWords = ["scandal", "leaked", "emails", "bribery", "investigation", "resign", "lied", "coverup", "fraud", "donor", "kickbacks", "riveragate", "shameful", "corrupt", "subpoena", "prosecutors", "disgrace"];
+    const scandalWords = [
+      "scandal",
+      "leaked",
+      "emails",
+      "bribery",
+      "investigation",
+      "resign",
+      "lied",
+      "coverup",
+      "fraud",
+      "donor",
+      "kickbacks",
+      "riveragate",
+      "shameful",
+      "corrupt",
+      "subpoena",
+      "prosecutors",
+      "disgrace",
+    ];
     expect(terms.filter((t) => scandalWords.includes(t)).length).toBeGreaterThanOrEqual(4);
     for (const t of alert.topTerms) {
       expect(distinctTerms(t.term).has(t.term)).toBe(true); // no stopwords, handles or numbers
@@ -386,7 +410,10 @@ describe("state", () => {
 describe("configuration", () => {
   test("the seed's thresholds are the defaults, and drops are read as falls whatever their sign", () => {
     expect(resolveConfig({ campaignId: "c" }).thresholds).toEqual({ sentimentDrop: -0.3, mentionSpike: 5, crisisScore: 0.8, engagementDrop: -0.5 });
-    expect(resolveConfig({ campaignId: "c", thresholds: { sentimentDrop: 0.4, engagementDrop: 0.6 } }).thresholds).toMatchObject({ sentimentDrop: -0.4, engagementDrop: -0.6 });
+    expect(resolveConfig({ campaignId: "c", thresholds: { sentimentDrop: 0.4, engagementDrop: 0.6 } }).thresholds).toMatchObject({
+      sentimentDrop: -0.4,
+      engagementDrop: -0.6,
+    });
   });
 
   test.each([

@@ -26,18 +26,59 @@
 // resolves after `resolveAfterMinutes` of calm (volume under 1 + (spike−1)/4 × baseline or not
 // significant, sentiment within half the drop threshold).
 import {
-  HOURS, addDocumentTerms, addLateCount, addLateMoments, addLateVolume, clippedMoments, decayTerms, expectation, levelRate, momentsStats, newLevel, newMoments, newTerms,
-  newVolume, normaliseSeason, updateLevel, updateMoments, updateVolume,
-  type LevelParams, type LevelState, type MomentsParams, type MomentsState, type TermsState, type VolumeParams, type VolumeState,
+  HOURS,
+  addDocumentTerms,
+  addLateCount,
+  addLateMoments,
+  addLateVolume,
+  clippedMoments,
+  decayTerms,
+  expectation,
+  levelRate,
+  momentsStats,
+  newLevel,
+  newMoments,
+  newTerms,
+  newVolume,
+  normaliseSeason,
+  updateLevel,
+  updateMoments,
+  updateVolume,
+  type LevelParams,
+  type LevelState,
+  type MomentsParams,
+  type MomentsState,
+  type TermsState,
+  type VolumeParams,
+  type VolumeState,
 } from "./baseline";
 import {
-  NEGATIVE_SENTIMENT, affectedPlatforms, describeAlert, platformImpacts, recommendedActions, round, topMentions, topTerms, type PlatformTally,
+  NEGATIVE_SENTIMENT,
+  affectedPlatforms,
+  describeAlert,
+  platformImpacts,
+  recommendedActions,
+  round,
+  topMentions,
+  topTerms,
+  type PlatformTally,
 } from "./explain";
 import { clamp, clamp01, fnv1a, logCountUpperTail } from "./stats";
 import { competitorMatchers, competitorsNamed, distinctTerms, type CompetitorMatcher } from "./text";
 import {
-  DEFAULT_THRESHOLDS, type Alert, type AlertType, type BaselineSnapshot, type DetectorConfig, type DetectorConfigInput, type DetectorEvent,
-  type DetectorMention, type DetectorOptions, type SampledMention, type Severity, type Trigger, type TriggerKind,
+  DEFAULT_THRESHOLDS,
+  type Alert,
+  type AlertType,
+  type BaselineSnapshot,
+  type DetectorConfig,
+  type DetectorConfigInput,
+  type DetectorEvent,
+  type DetectorMention,
+  type DetectorOptions,
+  type SampledMention,
+  type Severity,
+  type Trigger,
+  type TriggerKind,
 } from "./types";
 
 const MINUTE = 60_000;
@@ -228,37 +269,69 @@ const SEVERITY_RANK: Record<Severity, number> = { LOW: 0, MEDIUM: 1, HIGH: 2, CR
 export function resolveConfig(input: DetectorConfigInput): DetectorConfig {
   if (typeof input.campaignId !== "string" || input.campaignId.trim() === "") throw new DetectorConfigError("campaignId is required");
   const t = { ...DEFAULT_THRESHOLDS, ...stripUndefined(input.thresholds ?? {}) };
-  const o: DetectorOptions = { ...DEFAULT_OPTIONS, ...stripUndefined(input.options ?? {}), prior: { ...DEFAULT_OPTIONS.prior, ...stripUndefined(input.options?.prior ?? {}) } };
+  const o: DetectorOptions = {
+    ...DEFAULT_OPTIONS,
+    ...stripUndefined(input.options ?? {}),
+    prior: { ...DEFAULT_OPTIONS.prior, ...stripUndefined(input.options?.prior ?? {}) },
+  };
   const check = (ok: boolean, what: string) => {
     if (!ok) throw new DetectorConfigError(what);
   };
   check(Number.isFinite(t.mentionSpike) && t.mentionSpike > 1, "mentionSpike must be a multiple greater than 1");
-  check(Number.isFinite(t.sentimentDrop) && t.sentimentDrop !== 0 && Math.abs(t.sentimentDrop) <= 2, "sentimentDrop must be a non-zero change of at most 2 on the [-1, 1] scale");
-  check(Number.isFinite(t.engagementDrop) && t.engagementDrop !== 0 && Math.abs(t.engagementDrop) < 1, "engagementDrop must be a fraction between 0 and 1 (e.g. -0.5)");
+  check(
+    Number.isFinite(t.sentimentDrop) && t.sentimentDrop !== 0 && Math.abs(t.sentimentDrop) <= 2,
+    "sentimentDrop must be a non-zero change of at most 2 on the [-1, 1] scale",
+  );
+  check(
+    Number.isFinite(t.engagementDrop) && t.engagementDrop !== 0 && Math.abs(t.engagementDrop) < 1,
+    "engagementDrop must be a fraction between 0 and 1 (e.g. -0.5)",
+  );
   check(Number.isFinite(t.crisisScore) && t.crisisScore > 0 && t.crisisScore <= 1, "crisisScore must be in (0, 1]");
   const windows = [...new Set(o.volumeWindowsMinutes)].sort((a, b) => a - b);
   check(Number.isInteger(o.maxWindowMinutes) && o.maxWindowMinutes >= 10 && o.maxWindowMinutes <= 240, "maxWindowMinutes must be an integer from 10 to 240");
-  check(windows.length > 0 && windows.every((w) => Number.isInteger(w) && w >= 1 && w <= o.maxWindowMinutes), "volume windows must be whole minutes within maxWindowMinutes");
+  check(
+    windows.length > 0 && windows.every((w) => Number.isInteger(w) && w >= 1 && w <= o.maxWindowMinutes),
+    "volume windows must be whole minutes within maxWindowMinutes",
+  );
   check(o.significance > 0 && o.significance < 0.5, "significance must be in (0, 0.5)");
   check(o.minZ > 0, "minZ must be positive");
   check(Number.isFinite(o.horizonMinutes) && o.horizonMinutes >= o.maxWindowMinutes, "horizonMinutes must be at least maxWindowMinutes");
-  for (const [name, v] of Object.entries({ sentimentWindowMentions: o.sentimentWindowMentions, sentimentMinMentions: o.sentimentMinMentions, engagementWindowMentions: o.engagementWindowMentions, engagementMinMentions: o.engagementMinMentions })) {
+  for (const [name, v] of Object.entries({
+    sentimentWindowMentions: o.sentimentWindowMentions,
+    sentimentMinMentions: o.sentimentMinMentions,
+    engagementWindowMentions: o.engagementWindowMentions,
+    engagementMinMentions: o.engagementMinMentions,
+  })) {
     check(Number.isInteger(v) && v >= 2, `${name} must be an integer of at least 2`);
   }
-  check(o.sentimentMinMentions <= o.sentimentWindowMentions && o.engagementMinMentions <= o.engagementWindowMentions, "a minimum number of mentions cannot exceed its window");
+  check(
+    o.sentimentMinMentions <= o.sentimentWindowMentions && o.engagementMinMentions <= o.engagementWindowMentions,
+    "a minimum number of mentions cannot exceed its window",
+  );
   check(o.levelHalfLifeMinutes > 0 && o.momentsHalfLifeMinutes > 0, "half-lives must be positive");
   check(o.seasonLearningRate > 0 && o.seasonLearningRate <= 1, "seasonLearningRate must be in (0, 1]");
-  check(Number.isInteger(o.utcOffsetMinutes) && o.utcOffsetMinutes >= -720 && o.utcOffsetMinutes <= 840, "utcOffsetMinutes must be whole minutes from -720 to 840");
+  check(
+    Number.isInteger(o.utcOffsetMinutes) && o.utcOffsetMinutes >= -720 && o.utcOffsetMinutes <= 840,
+    "utcOffsetMinutes must be whole minutes from -720 to 840",
+  );
   check(o.clipSigma > 0 && o.maxForecastShape > 0, "clipSigma and maxForecastShape must be positive");
   check(Number.isFinite(o.resolveAfterMinutes) && o.resolveAfterMinutes >= 1, "resolveAfterMinutes must be at least 1");
   check(o.warmupMinutes >= 0 && o.warmupMentions >= 0, "warm-up must not be negative");
   check(o.prior.mentionsPerMinute > 0 && o.prior.weightMinutes > 0 && o.prior.sentimentWeight > 0, "prior rate and weights must be positive");
   check(o.prior.sentiment >= -1 && o.prior.sentiment <= 1, "prior sentiment must be in [-1, 1]");
-  check(Number.isInteger(o.topTerms) && o.topTerms >= 0 && Number.isInteger(o.topMentions) && o.topMentions >= 0, "topTerms and topMentions must be whole numbers");
+  check(
+    Number.isInteger(o.topTerms) && o.topTerms >= 0 && Number.isInteger(o.topMentions) && o.topMentions >= 0,
+    "topTerms and topMentions must be whole numbers",
+  );
   return {
     campaignId: input.campaignId,
     // Drops are stored negative whatever sign was given: "0.3" and "-0.3" both mean a fall of 0.3.
-    thresholds: { mentionSpike: t.mentionSpike, crisisScore: t.crisisScore, sentimentDrop: -Math.abs(t.sentimentDrop), engagementDrop: -Math.abs(t.engagementDrop) },
+    thresholds: {
+      mentionSpike: t.mentionSpike,
+      crisisScore: t.crisisScore,
+      sentimentDrop: -Math.abs(t.sentimentDrop),
+      engagementDrop: -Math.abs(t.engagementDrop),
+    },
     competitors: competitorMatchers(input.competitors ?? []).map((m) => m.name),
     options: { ...o, volumeWindowsMinutes: windows },
   };
@@ -319,12 +392,30 @@ export class CrisisDetector {
     this.state.buckets = [];
     this.matchers = competitorMatchers(this.config.competitors);
     this.volumeParams = {
-      halfLifeMinutes: o.levelHalfLifeMinutes, priorRate: o.prior.mentionsPerMinute, priorMinutes: o.prior.weightMinutes,
-      clipSigma: o.clipSigma, maxShape: o.maxForecastShape, seasonLearningRate: o.seasonLearningRate,
+      halfLifeMinutes: o.levelHalfLifeMinutes,
+      priorRate: o.prior.mentionsPerMinute,
+      priorMinutes: o.prior.weightMinutes,
+      clipSigma: o.clipSigma,
+      maxShape: o.maxForecastShape,
+      seasonLearningRate: o.seasonLearningRate,
     };
     this.competitorParams = { halfLifeMinutes: o.levelHalfLifeMinutes, priorRate: 0.1, priorMinutes: 10, clipSigma: o.clipSigma, maxShape: o.maxForecastShape };
-    this.sentimentParams = { halfLifeMinutes: o.momentsHalfLifeMinutes, priorMean: o.prior.sentiment, priorSd: 0.35, priorWeight: o.prior.sentimentWeight, clipSigma: o.clipSigma, minSd: 0.1 };
-    this.engagementParams = { halfLifeMinutes: o.momentsHalfLifeMinutes, priorMean: Math.log(10), priorSd: 1.2, priorWeight: 5, clipSigma: o.clipSigma, minSd: 0.2 };
+    this.sentimentParams = {
+      halfLifeMinutes: o.momentsHalfLifeMinutes,
+      priorMean: o.prior.sentiment,
+      priorSd: 0.35,
+      priorWeight: o.prior.sentimentWeight,
+      clipSigma: o.clipSigma,
+      minSd: 0.1,
+    };
+    this.engagementParams = {
+      halfLifeMinutes: o.momentsHalfLifeMinutes,
+      priorMean: Math.log(10),
+      priorSd: 1.2,
+      priorWeight: 5,
+      clipSigma: o.clipSigma,
+      minSd: 0.2,
+    };
   }
 
   /** Resumes from a persisted state (object or JSON text). */
@@ -342,7 +433,10 @@ export class CrisisDetector {
 
   /** The state to persist (a copy: plain JSON, safe to stringify and store). */
   toJSON(): DetectorState {
-    const buckets = this.ring.filter((b): b is Bucket => b !== undefined).sort((a, b) => a.minute - b.minute).map(encodeBucket);
+    const buckets = this.ring
+      .filter((b): b is Bucket => b !== undefined)
+      .sort((a, b) => a.minute - b.minute)
+      .map(encodeBucket);
     return structuredClone({ ...this.state, buckets });
   }
 
@@ -418,14 +512,19 @@ export class CrisisDetector {
 
   /** The campaign's baselines at a time (default: the watermark). */
   baseline(at?: Date | number): BaselineSnapshot {
-    const time = at === undefined ? this.state.watermark ?? 0 : toMillis(at);
+    const time = at === undefined ? (this.state.watermark ?? 0) : toMillis(at);
     const factor = this.state.volume.hourFactors[this.hourOf(Math.floor(time / MINUTE))];
     const level = levelRate(this.state.volume, this.volumeParams);
     const sentiment = momentsStats(this.state.sentiment, this.sentimentParams);
     const engagement = momentsStats(this.state.engagement, this.engagementParams);
     return {
-      mentionsPerMinute: level * factor, level, hourFactor: factor,
-      sentiment: sentiment.mean, sentimentSd: sentiment.sd, engagement: Math.exp(engagement.mean), warm: this.warm(),
+      mentionsPerMinute: level * factor,
+      level,
+      hourFactor: factor,
+      sentiment: sentiment.mean,
+      sentimentSd: sentiment.sd,
+      engagement: Math.exp(engagement.mean),
+      warm: this.warm(),
     };
   }
 
@@ -614,13 +713,24 @@ export class CrisisDetector {
     const sv = sentiment.triggered ? 1 : partialDrop ? 0.5 * clamp01(sentiment.change / t.sentimentDrop) : 0;
     const score = round(0.45 * v + 0.45 * sv + 0.1 * sentiment.negativeReachShare, 4);
     const crisis = score >= t.crisisScore;
-    const conversationType: AlertType | null = crisis ? "CRISIS" : warm && sentiment.triggered ? "SENTIMENT" : warm && volume.triggered ? "MENTION_SPIKE" : null;
+    const conversationType: AlertType | null = crisis
+      ? "CRISIS"
+      : warm && sentiment.triggered
+        ? "SENTIMENT"
+        : warm && volume.triggered
+          ? "MENTION_SPIKE"
+          : null;
     const conversationTriggers: Trigger[] = [];
     if (volume.triggered) conversationTriggers.push(this.spikeTrigger("MENTION_SPIKE", volume.peak!, at));
     if (sentiment.triggered) conversationTriggers.push(this.sentimentTrigger(sentiment, at));
     if (crisis) conversationTriggers.push(this.scoreTrigger(score, v, sv, sentiment.negativeReachShare, volume, sentiment, at));
     this.judge({
-      slot: "conversation", at, events, type: conversationType, triggers: conversationTriggers, score,
+      slot: "conversation",
+      at,
+      events,
+      type: conversationType,
+      triggers: conversationTriggers,
+      score,
       severity: conversationType ? this.severityFor(conversationType, volume, sentiment, engagement) : "LOW",
       calm: volume.calm && sentiment.calm,
       onsetMinute: Math.min(volume.triggered ? volume.best!.startMinute : last, sentiment.triggered ? sentiment.startMinute : last),
@@ -628,9 +738,15 @@ export class CrisisDetector {
 
     // Engagement per mention.
     this.judge({
-      slot: "engagement", at, events, type: warm && engagement.triggered ? "ENGAGEMENT_DROP" : null,
-      triggers: engagement.triggered ? [this.engagementTrigger(engagement, at)] : [], score: 0,
-      severity: this.severityFor("ENGAGEMENT_DROP", volume, sentiment, engagement), calm: engagement.calm, onsetMinute: engagement.startMinute,
+      slot: "engagement",
+      at,
+      events,
+      type: warm && engagement.triggered ? "ENGAGEMENT_DROP" : null,
+      triggers: engagement.triggered ? [this.engagementTrigger(engagement, at)] : [],
+      score: 0,
+      severity: this.severityFor("ENGAGEMENT_DROP", volume, sentiment, engagement),
+      calm: engagement.calm,
+      onsetMinute: engagement.startMinute,
     });
 
     // Each competitor's share of the conversation.
@@ -638,9 +754,15 @@ export class CrisisDetector {
       const level = (s.competitorLevels[m.name] ??= newLevel());
       const reading = this.readVolume(last, fraction, (b) => b.competitors[m.name]?.mentions ?? 0, level, this.competitorParams);
       this.judge({
-        slot: `competitor:${m.name}`, competitor: m.name, at, events, type: warm && reading.triggered ? "COMPETITOR" : null,
-        triggers: reading.triggered ? [this.spikeTrigger("COMPETITOR_SPIKE", reading.peak!, at, m.name)] : [], score: 0,
-        severity: reading.impact >= 2 * t.mentionSpike ? "MEDIUM" : "LOW", calm: reading.calm,
+        slot: `competitor:${m.name}`,
+        competitor: m.name,
+        at,
+        events,
+        type: warm && reading.triggered ? "COMPETITOR" : null,
+        triggers: reading.triggered ? [this.spikeTrigger("COMPETITOR_SPIKE", reading.peak!, at, m.name)] : [],
+        score: 0,
+        severity: reading.impact >= 2 * t.mentionSpike ? "MEDIUM" : "LOW",
+        calm: reading.calm,
         onsetMinute: reading.triggered ? reading.best!.startMinute : last,
       });
     }
@@ -648,8 +770,16 @@ export class CrisisDetector {
 
   /** Opens, escalates, keeps or resolves the alert of one slot. */
   private judge(j: {
-    slot: string; competitor?: string; at: number; events: DetectorEvent[]; type: AlertType | null; triggers: Trigger[];
-    score: number; severity: Severity; calm: boolean; onsetMinute: number;
+    slot: string;
+    competitor?: string;
+    at: number;
+    events: DetectorEvent[];
+    type: AlertType | null;
+    triggers: Trigger[];
+    score: number;
+    severity: Severity;
+    calm: boolean;
+    onsetMinute: number;
   }): void {
     const s = this.state;
     const incident = s.incidents.find((i) => i.slot === j.slot);
@@ -657,10 +787,20 @@ export class CrisisDetector {
       if (j.type === null) return;
       const opened: IncidentState = {
         id: `${s.campaignId}:${j.slot}:${new Date(j.at).toISOString()}`,
-        slot: j.slot, type: j.type, severity: j.severity, competitor: j.competitor,
-        openedAt: j.at, updatedAt: j.at, onsetMinute: j.onsetMinute, accumulatedThrough: j.onsetMinute - 1, calmSince: null,
-        crisisScore: j.score, triggers: j.triggers, totals: newTally(),
-        baselineSentiment: momentsStats(s.sentiment, this.sentimentParams).mean, explanation: { topTerms: [], topMentions: [] },
+        slot: j.slot,
+        type: j.type,
+        severity: j.severity,
+        competitor: j.competitor,
+        openedAt: j.at,
+        updatedAt: j.at,
+        onsetMinute: j.onsetMinute,
+        accumulatedThrough: j.onsetMinute - 1,
+        calmSince: null,
+        crisisScore: j.score,
+        triggers: j.triggers,
+        totals: newTally(),
+        baselineSentiment: momentsStats(s.sentiment, this.sentimentParams).mean,
+        explanation: { topTerms: [], topMentions: [] },
       };
       if (j.competitor === undefined) delete opened.competitor;
       for (let m = j.onsetMinute; m < s.openMinute!; m++) {
@@ -771,7 +911,14 @@ export class CrisisDetector {
       const logP = ratio >= 1.5 && observed >= 2 ? logCountUpperTail(observed, mean, variance) : 0;
       if (length === CALM_WINDOW && ratio >= 1 + (spike - 1) / 4 && logP < CALM_LOG_SIGNIFICANCE) reading.calm = false;
       if (!isWindow || logP >= logAlpha) continue;
-      const w: WindowReading = { minutes: windowMinutes, count: observed, expected: mean, ratio, logP, startMinute: Math.max(tail > 0 && before >= start ? before : minute, start) };
+      const w: WindowReading = {
+        minutes: windowMinutes,
+        count: observed,
+        expected: mean,
+        ratio,
+        logP,
+        startMinute: Math.max(tail > 0 && before >= start ? before : minute, start),
+      };
       if (!reading.strongest || ratio > reading.strongest.ratio) reading.strongest = w;
       // Severity reads sustained volume (windows of IMPACT_MINUTES or more): a 3-minute window's
       // noise around twice the threshold flipped the same story between two severities.
@@ -799,8 +946,17 @@ export class CrisisDetector {
     const change = mean - base.mean;
     const z = change / Math.sqrt((sd * sd) / w.n + base.se * base.se);
     return {
-      evidence: true, n: w.n, minutes: w.minutes, startMinute: w.startMinute, mean, baseline: base.mean, change, z,
-      triggered: change <= threshold && z <= -o.minZ, calm: change > threshold / 2, negativeReachShare,
+      evidence: true,
+      n: w.n,
+      minutes: w.minutes,
+      startMinute: w.startMinute,
+      mean,
+      baseline: base.mean,
+      change,
+      z,
+      triggered: change <= threshold && z <= -o.minZ,
+      calm: change > threshold / 2,
+      negativeReachShare,
     };
   }
 
@@ -816,8 +972,17 @@ export class CrisisDetector {
     const change = Math.exp(mean - base.mean) - 1;
     const threshold = this.config.thresholds.engagementDrop;
     return {
-      evidence: true, n: w.n, minutes: w.minutes, startMinute: w.startMinute, mean: Math.exp(mean), baseline: Math.exp(base.mean), change, z,
-      triggered: change <= threshold && z <= -o.minZ, calm: change > threshold / 2, negativeReachShare: 0,
+      evidence: true,
+      n: w.n,
+      minutes: w.minutes,
+      startMinute: w.startMinute,
+      mean: Math.exp(mean),
+      baseline: Math.exp(base.mean),
+      change,
+      z,
+      triggered: change <= threshold && z <= -o.minZ,
+      calm: change > threshold / 2,
+      negativeReachShare: 0,
     };
   }
 
@@ -851,8 +1016,16 @@ export class CrisisDetector {
     const baseline = w.expected / w.minutes;
     const what = competitor ? `mentions of ${competitor}` : "mentions";
     return {
-      kind, metric: `${what} per minute`, observed: round(observed, 2), baseline: round(baseline, 2), threshold: this.config.thresholds.mentionSpike,
-      change: round(w.ratio, 2), windowMinutes: round(w.minutes, 2), mentions: w.count, pValue: Math.exp(w.logP), firstAt: at,
+      kind,
+      metric: `${what} per minute`,
+      observed: round(observed, 2),
+      baseline: round(baseline, 2),
+      threshold: this.config.thresholds.mentionSpike,
+      change: round(w.ratio, 2),
+      windowMinutes: round(w.minutes, 2),
+      mentions: w.count,
+      pValue: Math.exp(w.logP),
+      firstAt: at,
       message: `${capitalise(what)}: ${round(observed, 1)}/min over ${round(w.minutes, 1)} min vs ${round(baseline, 1)}/min usual, ${round(w.ratio, 1)}× (threshold ${this.config.thresholds.mentionSpike}×, p ${formatP(w.logP)}).`,
     };
   }
@@ -860,8 +1033,16 @@ export class CrisisDetector {
   private sentimentTrigger(r: MomentReading, at: number): Trigger {
     const threshold = this.config.thresholds.sentimentDrop;
     return {
-      kind: "SENTIMENT_DROP", metric: "mean sentiment", observed: round(r.mean, 3), baseline: round(r.baseline, 3), threshold,
-      change: round(r.change, 3), windowMinutes: round(r.minutes, 2), mentions: r.n, zScore: round(r.z, 1), firstAt: at,
+      kind: "SENTIMENT_DROP",
+      metric: "mean sentiment",
+      observed: round(r.mean, 3),
+      baseline: round(r.baseline, 3),
+      threshold,
+      change: round(r.change, 3),
+      windowMinutes: round(r.minutes, 2),
+      mentions: r.n,
+      zScore: round(r.z, 1),
+      firstAt: at,
       message: `Sentiment: mean ${round(r.mean, 2)} over the last ${r.n} mentions vs ${round(r.baseline, 2)} usual, ${round(r.change, 2)} (threshold ${threshold}, z = ${round(r.z, 1)}).`,
     };
   }
@@ -869,8 +1050,16 @@ export class CrisisDetector {
   private engagementTrigger(r: MomentReading, at: number): Trigger {
     const threshold = this.config.thresholds.engagementDrop;
     return {
-      kind: "ENGAGEMENT_DROP", metric: "typical engagement per mention", observed: round(r.mean, 2), baseline: round(r.baseline, 2), threshold,
-      change: round(r.change, 3), windowMinutes: round(r.minutes, 2), mentions: r.n, zScore: round(r.z, 1), firstAt: at,
+      kind: "ENGAGEMENT_DROP",
+      metric: "typical engagement per mention",
+      observed: round(r.mean, 2),
+      baseline: round(r.baseline, 2),
+      threshold,
+      change: round(r.change, 3),
+      windowMinutes: round(r.minutes, 2),
+      mentions: r.n,
+      zScore: round(r.z, 1),
+      firstAt: at,
       message: `Engagement: typically ${round(r.mean, 1)} per mention over the last ${r.n} mentions vs ${round(r.baseline, 1)} usual, ${Math.round(r.change * 100)} % (threshold ${Math.round(threshold * 100)} %, z = ${round(r.z, 1)}).`,
     };
   }
@@ -879,8 +1068,15 @@ export class CrisisDetector {
     const threshold = this.config.thresholds.crisisScore;
     const window = volume.peak ?? volume.strongest;
     return {
-      kind: "CRISIS_SCORE", metric: "crisis score", observed: score, baseline: 0, threshold, change: score,
-      windowMinutes: round(Math.max(window?.minutes ?? 0, sentiment.minutes), 2), mentions: Math.max(window?.count ?? 0, sentiment.n), firstAt: at,
+      kind: "CRISIS_SCORE",
+      metric: "crisis score",
+      observed: score,
+      baseline: 0,
+      threshold,
+      change: score,
+      windowMinutes: round(Math.max(window?.minutes ?? 0, sentiment.minutes), 2),
+      mentions: Math.max(window?.count ?? 0, sentiment.n),
+      firstAt: at,
       message: `Crisis score ${round(score, 2)} (threshold ${threshold}): volume ${round(v, 2)}, sentiment ${round(s, 2)}, negative share of reach ${round(negativeShare, 2)}.`,
     };
   }
@@ -923,14 +1119,26 @@ export class CrisisDetector {
     const platforms = affectedPlatforms(breakdown);
     const { title, summary } = describeAlert(incident.type, incident.triggers, platforms, totals.reach, incident.competitor);
     const alert: Alert = {
-      id: incident.id, campaignId: this.state.campaignId, type: incident.type, severity: incident.severity, status: "open",
-      openedAt: incident.openedAt, updatedAt: at, crisisScore: incident.crisisScore, triggers: incident.triggers.map((t) => ({ ...t })),
-      affectedPlatforms: platforms, platformBreakdown: breakdown, mentions: totals.mentions, estimatedReach: Math.round(totals.reach),
+      id: incident.id,
+      campaignId: this.state.campaignId,
+      type: incident.type,
+      severity: incident.severity,
+      status: "open",
+      openedAt: incident.openedAt,
+      updatedAt: at,
+      crisisScore: incident.crisisScore,
+      triggers: incident.triggers.map((t) => ({ ...t })),
+      affectedPlatforms: platforms,
+      platformBreakdown: breakdown,
+      mentions: totals.mentions,
+      estimatedReach: Math.round(totals.reach),
       negativeReach: Math.round(totals.negativeReach),
       sentimentImpact: totals.mentions > 0 ? round(totals.sentimentSum / totals.mentions - incident.baselineSentiment, 3) : 0,
-      topTerms: explanation.topTerms.map((t) => ({ ...t })), topMentions: explanation.topMentions.map((m) => ({ ...m })),
+      topTerms: explanation.topTerms.map((t) => ({ ...t })),
+      topMentions: explanation.topMentions.map((m) => ({ ...m })),
       recommendedActions: recommendedActions(incident.type, explanation.topTerms, platforms, explanation.topMentions, incident.competitor),
-      title, summary,
+      title,
+      summary,
     };
     if (incident.competitor) alert.competitor = incident.competitor;
     return alert;
@@ -945,7 +1153,7 @@ export class CrisisDetector {
 
   private hourOf(minute: number): number {
     const local = minute + this.config.options.utcOffsetMinutes;
-    return (((Math.floor(local / 60)) % HOURS) + HOURS) % HOURS;
+    return ((Math.floor(local / 60) % HOURS) + HOURS) % HOURS;
   }
 
   private minuteOfHour(minute: number): number {
@@ -968,7 +1176,15 @@ export class CrisisDetector {
     if (existing !== undefined && existing.minute === minute) return existing;
     if (existing !== undefined && existing.minute > minute) return undefined;
     const b: Bucket = {
-      minute, all: newTally(), sentimentSquares: 0, engagementSum: 0, engagementSquares: 0, competitors: {}, sample: [], top: [], topNegative: [],
+      minute,
+      all: newTally(),
+      sentimentSquares: 0,
+      engagementSum: 0,
+      engagementSquares: 0,
+      competitors: {},
+      sample: [],
+      top: [],
+      topNegative: [],
     };
     this.ring[i] = b;
     return b;
@@ -982,8 +1198,17 @@ function minuteMoments(b: Bucket): { n: number; sentiment: readonly [number, num
 
 function noEvidence(w: { n: number; minutes: number; startMinute: number }, baseline: number, negativeReachShare: number): MomentReading {
   return {
-    evidence: false, n: w.n, minutes: w.minutes, startMinute: w.startMinute, mean: NaN, baseline, change: 0, z: 0,
-    triggered: false, calm: true, negativeReachShare,
+    evidence: false,
+    n: w.n,
+    minutes: w.minutes,
+    startMinute: w.startMinute,
+    mean: NaN,
+    baseline,
+    change: 0,
+    z: 0,
+    triggered: false,
+    calm: true,
+    negativeReachShare,
   };
 }
 
@@ -1028,13 +1253,29 @@ function mergeTally(into: Tally, from: Tally | undefined): void {
 }
 
 /** Keeps a mention as evidence if it is among the minute's sample (smallest hashes) or its highest reach. */
-function keepEvidence(b: Bucket, mention: DetectorMention, ts: number, platform: string, sentiment: number, reach: number, engagement: number, named?: string[]): void {
+function keepEvidence(
+  b: Bucket,
+  mention: DetectorMention,
+  ts: number,
+  platform: string,
+  sentiment: number,
+  reach: number,
+  engagement: number,
+  named?: string[],
+): void {
   const h = fnv1a(String(mention.id));
   let digest: SampledMention | undefined;
   const make = (): SampledMention => {
     if (digest) return digest;
     digest = {
-      id: String(mention.id), platform, text: String(mention.text ?? "").slice(0, TEXT_LIMIT), sentiment: round(sentiment, 3), reach, engagement, timestamp: ts, h,
+      id: String(mention.id),
+      platform,
+      text: String(mention.text ?? "").slice(0, TEXT_LIMIT),
+      sentiment: round(sentiment, 3),
+      reach,
+      engagement,
+      timestamp: ts,
+      h,
     };
     if (mention.author !== undefined) digest.author = mention.author;
     if (mention.authorInfluence !== undefined && Number.isFinite(mention.authorInfluence)) digest.authorInfluence = round(mention.authorInfluence, 3);

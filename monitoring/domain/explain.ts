@@ -19,7 +19,13 @@ export interface PlatformTally {
  * The terms that set these mentions apart: present in at least two of them and at least 1.5× more
  * common than in the campaign's usual conversation, ranked by count × ln(lift).
  */
-export function topTerms(docs: readonly SampledMention[], usual: TermsState, windowMentions: number, limit: number, exclude: ReadonlySet<string> = new Set()): TermStat[] {
+export function topTerms(
+  docs: readonly SampledMention[],
+  usual: TermsState,
+  windowMentions: number,
+  limit: number,
+  exclude: ReadonlySet<string> = new Set(),
+): TermStat[] {
   if (docs.length === 0 || limit <= 0) return [];
   const counts = new Map<string, number>();
   for (const doc of docs) {
@@ -58,7 +64,13 @@ export function platformImpacts(platforms: Readonly<Record<string, PlatformTally
   let total = 0;
   for (const t of Object.values(platforms)) total += t.mentions;
   return Object.entries(platforms)
-    .map(([platform, t]) => ({ platform, mentions: t.mentions, negativeMentions: t.negative, reach: t.reach, share: total > 0 ? round(t.mentions / total, 3) : 0 }))
+    .map(([platform, t]) => ({
+      platform,
+      mentions: t.mentions,
+      negativeMentions: t.negative,
+      reach: t.reach,
+      share: total > 0 ? round(t.mentions / total, 3) : 0,
+    }))
     .sort((a, b) => b.mentions - a.mentions || a.platform.localeCompare(b.platform));
 }
 
@@ -69,8 +81,17 @@ export function affectedPlatforms(impacts: readonly PlatformImpact[]): string[] 
 }
 
 /** What the campaign team should do first, from the alert's type and evidence. */
-export function recommendedActions(type: AlertType, terms: readonly TermStat[], platforms: readonly string[], mentions: readonly MentionDigest[], competitor?: string): string[] {
-  const about = terms.slice(0, 3).map((t) => t.term).join(", ");
+export function recommendedActions(
+  type: AlertType,
+  terms: readonly TermStat[],
+  platforms: readonly string[],
+  mentions: readonly MentionDigest[],
+  competitor?: string,
+): string[] {
+  const about = terms
+    .slice(0, 3)
+    .map((t) => t.term)
+    .join(", ");
   const where = platforms.slice(0, 2).join(" and ");
   const loudest = mentions[0];
   const actions: string[] = [];
@@ -104,7 +125,13 @@ export function recommendedActions(type: AlertType, terms: readonly TermStat[], 
 }
 
 /** A title and a one-paragraph summary. */
-export function describeAlert(type: AlertType, triggers: readonly Trigger[], platforms: readonly string[], estimatedReach: number, competitor?: string): { title: string; summary: string } {
+export function describeAlert(
+  type: AlertType,
+  triggers: readonly Trigger[],
+  platforms: readonly string[],
+  estimatedReach: number,
+  competitor?: string,
+): { title: string; summary: string } {
   const spike = triggers.find((t) => t.kind === "MENTION_SPIKE" || t.kind === "COMPETITOR_SPIKE");
   const sentiment = triggers.find((t) => t.kind === "SENTIMENT_DROP");
   const engagement = triggers.find((t) => t.kind === "ENGAGEMENT_DROP");
@@ -113,7 +140,13 @@ export function describeAlert(type: AlertType, triggers: readonly Trigger[], pla
   if (sentiment) parts.push(`sentiment ${signed(sentiment.change)} vs usual`);
   if (engagement) parts.push(`engagement per mention ${Math.round(engagement.change * 100)} %`);
   const where = platforms.length > 0 ? ` on ${platforms.slice(0, 3).join(", ")}` : "";
-  const label = { CRISIS: "Crisis", SENTIMENT: "Sentiment drop", MENTION_SPIKE: "Mention spike", ENGAGEMENT_DROP: "Engagement drop", COMPETITOR: `Competitor surge: ${competitor ?? ""}` }[type];
+  const label = {
+    CRISIS: "Crisis",
+    SENTIMENT: "Sentiment drop",
+    MENTION_SPIKE: "Mention spike",
+    ENGAGEMENT_DROP: "Engagement drop",
+    COMPETITOR: `Competitor surge: ${competitor ?? ""}`,
+  }[type];
   const title = `${label}${parts.length > 0 ? `: ${parts.join(", ")}` : ""}${where}`;
   const summary = [...triggers.map((t) => t.message), `Estimated reach ${Math.round(estimatedReach).toLocaleString("en-US")}.`].join(" ");
   return { title, summary };

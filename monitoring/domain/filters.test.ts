@@ -16,18 +16,39 @@ const problem = (raw: Parameters<typeof parseMentionFilters>[0]) => {
 describe("the mentions filters", () => {
   test("nothing given: the last 24 hours, everything", () => {
     expect(ok({})).toEqual({
-      since: new Date(NOW - 24 * HOUR), until: null, pattern: null, platforms: null, classes: null, minSentiment: null, maxSentiment: null, author: null, languages: null,
+      since: new Date(NOW - 24 * HOUR),
+      until: null,
+      pattern: null,
+      platforms: null,
+      classes: null,
+      minSentiment: null,
+      maxSentiment: null,
+      author: null,
+      languages: null,
     });
   });
 
   test("every filter combines, normalised (lists split, lower case, de-duplicated)", () => {
     const f = ok({
-      keyword: " 50% off ", hours: 48, platform: "News, twitter,news", sentiment: "negative,Neutral", minSentiment: -0.8, maxSentiment: 0.05,
-      author: " OhioPolitics ", language: "ES,en",
+      keyword: " 50% off ",
+      hours: 48,
+      platform: "News, twitter,news",
+      sentiment: "negative,Neutral",
+      minSentiment: -0.8,
+      maxSentiment: 0.05,
+      author: " OhioPolitics ",
+      language: "ES,en",
     });
     expect(f).toMatchObject({
-      since: new Date(NOW - 48 * HOUR), until: null, pattern: "%50\\% off%", platforms: ["news", "twitter"], classes: ["negative", "neutral"],
-      minSentiment: -0.8, maxSentiment: 0.05, author: "ohiopolitics", languages: ["es", "en"],
+      since: new Date(NOW - 48 * HOUR),
+      until: null,
+      pattern: "%50\\% off%",
+      platforms: ["news", "twitter"],
+      classes: ["negative", "neutral"],
+      minSentiment: -0.8,
+      maxSentiment: 0.05,
+      author: "ohiopolitics",
+      languages: ["es", "en"],
     });
   });
 
@@ -70,7 +91,10 @@ describe("filters from a raw query string (the CSV export)", () => {
     expect(filtersFromQuery(new URLSearchParams("hours=six"))).toEqual({ ok: false, message: "hours must be a number" });
     expect(filtersFromQuery(new URLSearchParams("minSentiment="))).toEqual({ ok: false, message: "minSentiment must be a number" });
     expect(filtersFromQuery(new URLSearchParams("start=yesterday"))).toEqual({ ok: false, message: "start must be an ISO 8601 time" });
-    expect(filtersFromQuery(new URLSearchParams("platform=news&platform=twitter"))).toMatchObject({ ok: false, message: expect.stringMatching(/more than once/) });
+    expect(filtersFromQuery(new URLSearchParams("platform=news&platform=twitter"))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/more than once/),
+    });
   });
 
   test("unknown parameters are listed (a misspelt filter is not silently dropped)", () => {

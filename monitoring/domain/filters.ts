@@ -46,7 +46,18 @@ export interface MentionFilter {
 export type FilterCheck = { ok: true; filter: MentionFilter } | { ok: false; message: string };
 
 /** The query parameters the mentions list and its export understand (the export refuses any other). */
-export const MENTION_FILTER_PARAMS = ["keyword", "hours", "start", "end", "platform", "sentiment", "minSentiment", "maxSentiment", "author", "language"] as const;
+export const MENTION_FILTER_PARAMS = [
+  "keyword",
+  "hours",
+  "start",
+  "end",
+  "platform",
+  "sentiment",
+  "minSentiment",
+  "maxSentiment",
+  "author",
+  "language",
+] as const;
 
 /**
  * Platforms the sources we know send (the seed's, the demo feed's, Mentionlytics' channels). A
@@ -54,8 +65,28 @@ export const MENTION_FILTER_PARAMS = ["keyword", "hours", "start", "end", "platf
  * (flows/reports.ts asks the store); anything else is an unknown value, a 400.
  */
 export const KNOWN_PLATFORMS: ReadonlySet<string> = new Set([
-  "twitter", "x", "facebook", "instagram", "tiktok", "google", "youtube", "reddit", "news", "web", "blogs", "blog", "forums",
-  "linkedin", "threads", "bluesky", "mastodon", "pinterest", "podcasts", "tv", "radio", "print",
+  "twitter",
+  "x",
+  "facebook",
+  "instagram",
+  "tiktok",
+  "google",
+  "youtube",
+  "reddit",
+  "news",
+  "web",
+  "blogs",
+  "blog",
+  "forums",
+  "linkedin",
+  "threads",
+  "bluesky",
+  "mastodon",
+  "pinterest",
+  "podcasts",
+  "tv",
+  "radio",
+  "print",
 ]);
 
 /** Platform names as sources send them, lower-cased by ingest ("twitter", "news", "google-news"). */
@@ -71,7 +102,11 @@ export function isLanguageCode(code: string): boolean {
   return /^[a-z]{2}$/.test(code) && languageNames.of(code) !== undefined;
 }
 
-function list(name: string, raw: string | undefined, check: (v: string) => string | null): { ok: true; values: string[] | null } | { ok: false; message: string } {
+function list(
+  name: string,
+  raw: string | undefined,
+  check: (v: string) => string | null,
+): { ok: true; values: string[] | null } | { ok: false; message: string } {
   if (raw === undefined) return { ok: true, values: null };
   const values = [...new Set(raw.split(",").map((v) => v.trim().toLowerCase()))];
   if (values.some((v) => v === "")) return { ok: false, message: `${name} must be a comma-separated list without empty values` };
@@ -114,14 +149,20 @@ export function parseMentionFilters(raw: RawMentionFilters, now: number): Filter
   if (!platforms.ok) return platforms;
 
   const classes = list("sentiment", raw.sentiment, (v) =>
-    (SENTIMENT_CLASSES as readonly string[]).includes(v) ? null : `"${v}" is not one of ${SENTIMENT_CLASSES.join(", ")} (use minSentiment/maxSentiment for a range)`,
+    (SENTIMENT_CLASSES as readonly string[]).includes(v)
+      ? null
+      : `"${v}" is not one of ${SENTIMENT_CLASSES.join(", ")} (use minSentiment/maxSentiment for a range)`,
   );
   if (!classes.ok) return classes;
 
-  for (const [name, value] of [["minSentiment", raw.minSentiment], ["maxSentiment", raw.maxSentiment]] as const) {
+  for (const [name, value] of [
+    ["minSentiment", raw.minSentiment],
+    ["maxSentiment", raw.maxSentiment],
+  ] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value >= -1 && value <= 1)) return fail(`${name} must be between -1 and 1`);
   }
-  if (raw.minSentiment !== undefined && raw.maxSentiment !== undefined && raw.minSentiment > raw.maxSentiment) return fail("minSentiment must not be above maxSentiment");
+  if (raw.minSentiment !== undefined && raw.maxSentiment !== undefined && raw.minSentiment > raw.maxSentiment)
+    return fail("minSentiment must not be above maxSentiment");
 
   const author = raw.author?.trim();
   if (author !== undefined && (author === "" || author.length > 255)) return fail("author must be 1 to 255 characters");

@@ -3,8 +3,15 @@ import { checkBatch, type IncomingMention } from "./mentions";
 
 const NOW = Date.UTC(2026, 10, 3, 12);
 const mention = (over: Partial<IncomingMention> = {}): IncomingMention => ({
-  id: "m1", text: "Rivera speaks in Columbus", author: "Maria", platform: "twitter", url: "https://x.example/1",
-  reach: 800, engagement: 12, timestamp: new Date(NOW - 60_000), ...over,
+  id: "m1",
+  text: "Rivera speaks in Columbus",
+  author: "Maria",
+  platform: "twitter",
+  url: "https://x.example/1",
+  reach: 800,
+  engagement: 12,
+  timestamp: new Date(NOW - 60_000),
+  ...over,
 });
 
 describe("checking an ingest batch", () => {
@@ -15,7 +22,7 @@ describe("checking an ingest batch", () => {
     expect(r.mentions[0]).toMatchObject({ sourceId: "m1", platform: "twitter", text: "hi there", reach: 11, location: null, language: "en" });
   });
 
-  test("under \"source\", keeps the source's sentiment (rounded) and scores the text only when there is none", () => {
+  test('under "source", keeps the source\'s sentiment (rounded) and scores the text only when there is none', () => {
     const r = checkBatch([mention({ id: "a", sentiment: 0.12345 }), mention({ id: "b", text: "A corrupt disgrace", sentiment: undefined })], NOW, "source");
     if (!r.ok) throw new Error(r.message);
     const byId = Object.fromEntries(r.mentions.map((m) => [m.sourceId, m]));
@@ -24,13 +31,16 @@ describe("checking an ingest batch", () => {
     expect(byId.b.sentiment).toBeLessThan(-0.5);
   });
 
-  test("under \"combine\" (the default), our reading decides the class and the language is detected", () => {
-    const r = checkBatch([
-      mention({ id: "announce", text: "Rivera and Whitfield will debate infrastructure next week", sentiment: -0.47 }),
-      mention({ id: "agree", text: "Rivera's speech was honestly inspiring", sentiment: 0.9 }),
-      mention({ id: "es", text: "Rivera no tiene un plan real. Decepcionante", sentiment: 0.3 }),
-      mention({ id: "fr", text: "C'est une honte, Rivera a encore menti", sentiment: -0.7 }),
-    ], NOW);
+  test('under "combine" (the default), our reading decides the class and the language is detected', () => {
+    const r = checkBatch(
+      [
+        mention({ id: "announce", text: "Rivera and Whitfield will debate infrastructure next week", sentiment: -0.47 }),
+        mention({ id: "agree", text: "Rivera's speech was honestly inspiring", sentiment: 0.9 }),
+        mention({ id: "es", text: "Rivera no tiene un plan real. Decepcionante", sentiment: 0.3 }),
+        mention({ id: "fr", text: "C'est une honte, Rivera a encore menti", sentiment: -0.7 }),
+      ],
+      NOW,
+    );
     if (!r.ok) throw new Error(r.message);
     const byId = Object.fromEntries(r.mentions.map((m) => [m.sourceId, m]));
     expect(byId.announce).toMatchObject({ sentiment: 0, sentimentScored: true, language: "en" });

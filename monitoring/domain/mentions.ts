@@ -93,7 +93,10 @@ export function checkBatch(batch: readonly IncomingMention[], now: number, polic
     if (!Number.isFinite(time)) return at("timestamp", "must be a valid time");
     if (time > now + MAX_FUTURE_MS) return at("timestamp", "is in the future");
     if (time < OLDEST_TIMESTAMP) return at("timestamp", "is before 2000");
-    for (const [field, value] of [["reach", m.reach], ["engagement", m.engagement]] as const) {
+    for (const [field, value] of [
+      ["reach", m.reach],
+      ["engagement", m.engagement],
+    ] as const) {
       if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return at(field, "must be a number of at least 0");
       if (value > Number.MAX_SAFE_INTEGER) return at(field, "is too large");
     }
@@ -123,9 +126,18 @@ export function checkBatch(batch: readonly IncomingMention[], now: number, polic
       ({ sentiment, scored: sentimentScored, language } = mentionSentiment(text, source, declared));
     }
     mentions.push({
-      sourceId, text, author: clean(m.author, 255), platform, url, sentiment, sentimentScored,
-      reach: Math.round(m.reach), engagement: Math.round(m.engagement), timestamp: new Date(time),
-      location: location === "" ? null : location, language,
+      sourceId,
+      text,
+      author: clean(m.author, 255),
+      platform,
+      url,
+      sentiment,
+      sentimentScored,
+      reach: Math.round(m.reach),
+      engagement: Math.round(m.engagement),
+      timestamp: new Date(time),
+      location: location === "" ? null : location,
+      language,
     });
   }
   mentions.sort((a, b) => (a.platform < b.platform ? -1 : a.platform > b.platform ? 1 : a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : 0));

@@ -49,7 +49,8 @@ describe("the same story gets the same verdict whenever it happens and however i
       const [label, plan] = PLANS[(i + index) % PLANS.length];
       // Sent after the fact: an hour after the story began (what is older than the 2 h horizon by
       // then may teach the baselines but pages no one, by design: a backfill is not news).
-      const story = plan.batches.kind === "mentions" && plan.batches.atEnd && c.marks.onset !== undefined ? { ...c, minutes: Math.min(c.minutes, c.marks.onset + 60) } : c;
+      const story =
+        plan.batches.kind === "mentions" && plan.batches.atEnd && c.marks.onset !== undefined ? { ...c, minutes: Math.min(c.minutes, c.marks.onset + 60) } : c;
       return `${label} +${(offsetMs / MINUTE).toFixed(2)} min: ${verdictOf(replayShifted(story, { offsetMs, ...plan }))}`;
     });
     expect(verdicts).toEqual(verdicts.map((v) => `${v.slice(0, v.lastIndexOf(": "))}: ${reference}`));

@@ -74,7 +74,26 @@ const HOUR_FACTOR = [0.5, 0.4, 0.35, 0.3, 0.3, 0.35, 0.5, 0.7, 0.9, 1, 1, 1.05, 
 
 // --- the conversation's material ---
 
-const FIRST = ["Maria", "James", "Aisha", "Tom", "Lena", "Carlos", "Priya", "Dave", "Grace", "Omar", "Hannah", "Luis", "Emma", "Jamal", "Sophie", "Ray", "Nina", "Ben"];
+const FIRST = [
+  "Maria",
+  "James",
+  "Aisha",
+  "Tom",
+  "Lena",
+  "Carlos",
+  "Priya",
+  "Dave",
+  "Grace",
+  "Omar",
+  "Hannah",
+  "Luis",
+  "Emma",
+  "Jamal",
+  "Sophie",
+  "Ray",
+  "Nina",
+  "Ben",
+];
 const LAST = ["Hughes", "Patel", "Novak", "Okafor", "Reyes", "Kim", "Baker", "Schmidt", "Walsh", "Nguyen", "Moreno", "Grant", "Fischer", "Cole"];
 const OUTLETS = ["Columbus Dispatch", "Ohio Capital Journal", "Cleveland Ledger", "Dayton Daily", "Statehouse Wire", "Buckeye Report"];
 const INFLUENCERS = ["@OhioPolitics", "@BuckeyeBrief", "@MidwestMatters", "@StatehouseSam", "@VoteOhioNow"];
@@ -132,7 +151,15 @@ function fill(rng: Random, template: string): string {
     .replace(/\{place\}/g, () => pick(rng, PLACES));
 }
 
-const PLATFORM_WEIGHTS = [["twitter", 35], ["facebook", 20], ["instagram", 10], ["tiktok", 10], ["news", 10], ["reddit", 10], ["youtube", 5]] as const;
+const PLATFORM_WEIGHTS = [
+  ["twitter", 35],
+  ["facebook", 20],
+  ["instagram", 10],
+  ["tiktok", 10],
+  ["news", 10],
+  ["reddit", 10],
+  ["youtube", 5],
+] as const;
 /** Platforms whose (simulated) source reports sentiment; the others are scored by the lexicon. */
 const SOURCE_SENTIMENT = new Set(["twitter", "facebook", "instagram"]);
 
@@ -146,11 +173,17 @@ export function demoMinute(s: DemoScenario, minute: number): DemoMention[] {
   const mentions: DemoMention[] = [];
   for (let i = 0; i < count; i++) {
     const topic: Topic =
-      rng() < phase.scandalShare ? "scandal" : weighted(rng, [["everyday", 55], ["praise", 20], ["grievance", 15], ["attack", 10]] as const);
+      rng() < phase.scandalShare
+        ? "scandal"
+        : weighted(rng, [
+            ["everyday", 55],
+            ["praise", 20],
+            ["grievance", 15],
+            ["attack", 10],
+          ] as const);
     const platform = weighted(rng, PLATFORM_WEIGHTS);
     const influencer = rng() < 0.03;
-    const author =
-      platform === "news" ? pick(rng, OUTLETS) : influencer ? pick(rng, INFLUENCERS) : `${pick(rng, FIRST)} ${pick(rng, LAST)}`;
+    const author = platform === "news" ? pick(rng, OUTLETS) : influencer ? pick(rng, INFLUENCERS) : `${pick(rng, FIRST)} ${pick(rng, LAST)}`;
     const reach = Math.round(Math.exp(Math.log(influencer || platform === "news" ? 40_000 : 800) + 1.1 * normal(rng)));
     const engagement = Math.round(Math.exp(Math.log(12) + 0.9 * normal(rng)) * (influencer ? 20 : 1));
     const sentiment = Math.max(-1, Math.min(1, phase.sentiment + TOPIC_SHIFT[topic] * (topic === "scandal" ? 0.5 : 1) + 0.3 * normal(rng)));

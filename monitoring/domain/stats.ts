@@ -3,8 +3,8 @@
 // the detector compares tail probabilities of 1e-7 and far below (a scandal's are under 1e-30).
 
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012,
+  9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7; about 15 significant digits). */
@@ -88,17 +88,17 @@ export function logCountUpperTail(k: number, mean: number, variance: number): nu
 
 /** Clamps x into [lo, hi]. */
 export function clamp(x: number, lo: number, hi: number): number {
-  return x < lo ? lo : x > hi ? hi : x;
+  return Math.min(Math.max(x, lo), hi);
 }
 
 /** Clamps x into [0, 1]. */
 export function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
+  return Math.min(Math.max(x, 0), 1);
 }
 
 /** The per-step decay factor of an exponentially weighted sum with the given half-life (in steps). */
 export function decayPerStep(halfLife: number): number {
-  return Math.pow(0.5, 1 / halfLife);
+  return 0.5 ** (1 / halfLife);
 }
 
 /** 32-bit FNV-1a hash of a string: cheap, stable, used for order-independent sampling. */

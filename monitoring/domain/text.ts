@@ -2,8 +2,8 @@
 // competitor-name matching. Deliberately small: alerts need the few terms that stand out, not NLP.
 
 const STOPWORDS = new Set(
+  // English
   (
-    // English
     "a about above after again against all also am an and any are aren as at be because been before being below between both but by " +
     "can cannot could couldn did didn do does doesn doing don down during each even ever every few for from further get gets got had hadn has hasn " +
     "have haven having he her here hers herself him himself his how however i if in into is isn it its itself just let like made make many may me " +
@@ -17,7 +17,9 @@ const STOPWORDS = new Set(
     "al algo como con contra cual cuando de del desde donde el ella ellas ellos en entre era es esa ese eso esta este esto fue ha hay la " +
     "las le les lo los mas me mi muy nada ni no nos o para pero por porque que quien se sea ser si sin sobre su sus también te tiene todo " +
     "tu un una uno unos y ya yo"
-  ).split(/\s+/).filter(Boolean),
+  )
+    .split(/\s+/)
+    .filter(Boolean),
 );
 
 const TOKEN = /[\p{L}\p{N}#@'’_-]+/gu;

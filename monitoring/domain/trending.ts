@@ -115,7 +115,14 @@ export function rankTrending(input: TrendingInput): RankedTerm[] {
     const lift = (x + 1) / (expected + 1);
     const score = (x - e) / Math.sqrt(e + 1);
     if (lift < MIN_LIFT || score < MIN_SCORE) continue;
-    ranked.push({ term, mentions: Math.round(x), expected: round(expected, 2), lift: round(lift, 2), score: round(score, 2), sentiment: round(t.sentiment / x) });
+    ranked.push({
+      term,
+      mentions: Math.round(x),
+      expected: round(expected, 2),
+      lift: round(lift, 2),
+      score: round(score, 2),
+      sentiment: round(t.sentiment / x),
+    });
   }
   // Ties go to the more specific term (a phrase before its words), then alphabetically.
   const words = (t: string) => t.split(" ").length;

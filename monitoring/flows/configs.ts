@@ -11,8 +11,12 @@ import * as store from "../store";
 
 function auditView(c: StoredMonitoringConfig): Record<string, unknown> {
   return {
-    keywords: c.keywords, competitors: c.competitors, influencers: c.influencers, platforms: c.platforms,
-    alertThresholds: c.alertThresholds, refreshInterval: c.refreshInterval,
+    keywords: c.keywords,
+    competitors: c.competitors,
+    influencers: c.influencers,
+    platforms: c.platforms,
+    alertThresholds: c.alertThresholds,
+    refreshInterval: c.refreshInterval,
   };
 }
 

@@ -17,7 +17,15 @@ import log from "encore.dev/log";
 import { CrisisDetector, DetectorConfigError, DetectorStateError } from "../domain/detector";
 import type { Alert, DetectorConfigInput, DetectorEvent, DetectorMention } from "../domain/types";
 import { db } from "../db";
-import { dataStream, type AlertEventData, type SentimentSnapshotData, type StreamMention, type StreamPriority, type StreamType, type StreamingData } from "../events";
+import {
+  dataStream,
+  type AlertEventData,
+  type SentimentSnapshotData,
+  type StreamMention,
+  type StreamPriority,
+  type StreamType,
+  type StreamingData,
+} from "../events";
 import type { CrisisExplanation, CrisisSeverity } from "../model";
 import * as store from "../store";
 import { detectorLag } from "../metrics";
@@ -34,9 +42,7 @@ const SNAPSHOT_WINDOW_MINUTES = 15;
 const MAX_BATCHES_PER_RUN = 100;
 
 /** Work for a campaign's detector: a batch of mentions, or the passing of time. */
-export type DetectorJob =
-  | { kind: "batch"; batchId: string; mentions: DetectorMention[]; now: number }
-  | { kind: "tick"; now: number };
+export type DetectorJob = { kind: "batch"; batchId: string; mentions: DetectorMention[]; now: number } | { kind: "tick"; now: number };
 
 interface Queued {
   job: DetectorJob;
@@ -68,7 +74,10 @@ async function drain(campaignId: string): Promise<void> {
     }
     const taken = queue.splice(0, MAX_BATCHES_PER_RUN);
     try {
-      const steps = await run(campaignId, taken.map((q) => q.job));
+      const steps = await run(
+        campaignId,
+        taken.map((q) => q.job),
+      );
       for (const q of taken) q.resolve(steps);
     } catch (err) {
       for (const q of taken) q.reject(err);
@@ -91,15 +100,28 @@ function explanationOf(a: Alert): CrisisExplanation {
   const e: CrisisExplanation = {
     triggers: a.triggers.map((t) => {
       const trigger: CrisisExplanation["triggers"][number] = {
-        kind: t.kind, metric: t.metric, observed: t.observed, baseline: t.baseline, threshold: t.threshold, change: t.change,
-        windowMinutes: t.windowMinutes, mentions: t.mentions, message: t.message,
+        kind: t.kind,
+        metric: t.metric,
+        observed: t.observed,
+        baseline: t.baseline,
+        threshold: t.threshold,
+        change: t.change,
+        windowMinutes: t.windowMinutes,
+        mentions: t.mentions,
+        message: t.message,
       };
       if (t.pValue !== undefined) trigger.pValue = t.pValue;
       if (t.zScore !== undefined) trigger.zScore = t.zScore;
       return trigger;
     }),
     affectedPlatforms: [...a.affectedPlatforms],
-    platformBreakdown: a.platformBreakdown.map((p) => ({ platform: p.platform, mentions: p.mentions, negativeMentions: p.negativeMentions, reach: p.reach, share: p.share })),
+    platformBreakdown: a.platformBreakdown.map((p) => ({
+      platform: p.platform,
+      mentions: p.mentions,
+      negativeMentions: p.negativeMentions,
+      reach: p.reach,
+      share: p.share,
+    })),
     mentions: a.mentions,
     estimatedReach: a.estimatedReach,
     negativeReach: a.negativeReach,
@@ -107,7 +129,13 @@ function explanationOf(a: Alert): CrisisExplanation {
     topTerms: a.topTerms.map((t) => ({ term: t.term, share: t.share, lift: t.lift, mentions: t.mentions })),
     topMentions: a.topMentions.map((m) => {
       const mention: CrisisExplanation["topMentions"][number] = {
-        id: m.id, platform: m.platform, text: m.text, sentiment: m.sentiment, reach: m.reach, engagement: m.engagement, timestamp: new Date(m.timestamp),
+        id: m.id,
+        platform: m.platform,
+        text: m.text,
+        sentiment: m.sentiment,
+        reach: m.reach,
+        engagement: m.engagement,
+        timestamp: new Date(m.timestamp),
       };
       if (m.author !== undefined) mention.author = m.author;
       if (m.url !== undefined) mention.url = m.url;
@@ -224,7 +252,10 @@ async function run(campaignId: string, jobs: DetectorJob[]): Promise<number> {
     if (snapshotDue) {
       const open = detector.openAlerts();
       if (open.length > 0) {
-        await store.refreshCrises(tx, open.map((a) => ({ id: a.id, crisisScore: a.crisisScore, summary: a.summary, explanation: explanationOf(a), updatedAt: new Date(a.updatedAt) })));
+        await store.refreshCrises(
+          tx,
+          open.map((a) => ({ id: a.id, crisisScore: a.crisisScore, summary: a.summary, explanation: explanationOf(a), updatedAt: new Date(a.updatedAt) })),
+        );
       }
       const windowStart = new Date(now - SNAPSHOT_WINDOW_MINUTES * 60_000);
       const rolling = await store.sentimentSince(tx, campaignId, windowStart, new Date(now));
@@ -249,10 +280,21 @@ async function run(campaignId: string, jobs: DetectorJob[]): Promise<number> {
       }
     }
     const watermark = detector.watermark;
-    await store.saveDetector(tx, campaignId, JSON.stringify(state), watermark === null ? null : new Date(watermark), state.incidents.length, snapshotSent ? new Date(now) : null);
+    await store.saveDetector(
+      tx,
+      campaignId,
+      JSON.stringify(state),
+      watermark === null ? null : new Date(watermark),
+      state.incidents.length,
+      snapshotSent ? new Date(now) : null,
+    );
     await tx.commit();
     const at = new Date();
-    published.unshift(...steps.map((s): StreamingData => ({ type: s.streamType as StreamType, campaignId, timestamp: at, data: s.data, priority: s.priority as StreamPriority })));
+    published.unshift(
+      ...steps.map(
+        (s): StreamingData => ({ type: s.streamType as StreamType, campaignId, timestamp: at, data: s.data, priority: s.priority as StreamPriority }),
+      ),
+    );
   } catch (err) {
     await tx.rollback().catch(() => {});
     throw err;
@@ -261,7 +303,11 @@ async function run(campaignId: string, jobs: DetectorJob[]): Promise<number> {
   await Promise.all(
     published.map((event) =>
       dataStream.publish(event).catch((err: unknown) =>
-        log.error("a detector event could not be published to the data stream", { campaignId, type: event.type, error: err instanceof Error ? err.message : String(err) }),
+        log.error("a detector event could not be published to the data stream", {
+          campaignId,
+          type: event.type,
+          error: err instanceof Error ? err.message : String(err),
+        }),
       ),
     ),
   );
@@ -271,8 +317,15 @@ async function run(campaignId: string, jobs: DetectorJob[]): Promise<number> {
 /** A stream mention as the detector takes it. */
 export function detectorMention(m: StreamMention): DetectorMention {
   const d: DetectorMention = {
-    id: m.id, platform: m.platform, author: m.author, text: m.text, url: m.url, sentiment: m.sentiment,
-    reach: m.reach, engagement: m.engagement, timestamp: Date.parse(m.timestamp),
+    id: m.id,
+    platform: m.platform,
+    author: m.author,
+    text: m.text,
+    url: m.url,
+    sentiment: m.sentiment,
+    reach: m.reach,
+    engagement: m.engagement,
+    timestamp: Date.parse(m.timestamp),
   };
   if (m.language !== undefined) d.language = m.language;
   if (m.location !== undefined) d.location = m.location;

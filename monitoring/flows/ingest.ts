@@ -67,7 +67,9 @@ export async function ingestMentions(campaignId: string, batch: readonly Incomin
     log.error("a mention batch could not be published: taking it back", { campaignId, batchId, error: err instanceof Error ? err.message : String(err) });
     await store.deleteBatch(batchId).catch((e: unknown) =>
       log.error("a mention batch that was not published could not be taken back: its mentions will be missing from streams and detection", {
-        campaignId, batchId, error: e instanceof Error ? e.message : String(e),
+        campaignId,
+        batchId,
+        error: e instanceof Error ? e.message : String(e),
       }),
     );
     throw APIError.unavailable("the batch could not be handed to the data stream; nothing was kept, send it again");

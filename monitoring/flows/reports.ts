@@ -5,15 +5,7 @@ import { APIError } from "encore.dev/api";
 import { rankTrending } from "../domain/trending";
 import { KNOWN_PLATFORMS, parseMentionFilters, type MentionFilter, type RawMentionFilters } from "../domain/filters";
 import { NEUTRAL_BAND, bucketMinutes, decodeCursor, encodeCursor, relativeChange, resolveRange } from "../domain/windows";
-import type {
-  MentionsResponse,
-  MonitoringSummary,
-  PlatformTotals,
-  PlatformTrend,
-  SentimentReport,
-  TrendingResponse,
-  TrendsResponse,
-} from "../model";
+import type { MentionsResponse, MonitoringSummary, PlatformTotals, PlatformTrend, SentimentReport, TrendingResponse, TrendsResponse } from "../model";
 import * as store from "../store";
 
 const HOUR = 3_600_000;
@@ -30,7 +22,12 @@ const TRENDING_PER_HOUR = 150;
  * Sentiment over [start, end) (default: the last 24 h) of one campaign, or across the campaigns of
  * a cross-campaign read (`campaignId` undefined), with the split per campaign.
  */
-export async function sentimentReport(campaigns: store.CampaignScope, campaignId: string | undefined, start: Date | undefined, end: Date | undefined): Promise<SentimentReport> {
+export async function sentimentReport(
+  campaigns: store.CampaignScope,
+  campaignId: string | undefined,
+  start: Date | undefined,
+  end: Date | undefined,
+): Promise<SentimentReport> {
   const range = resolveRange(start, end, Date.now());
   if (!range.ok) throw APIError.invalidArgument(range.message);
   const bucket = bucketMinutes(range.end.getTime() - range.start.getTime());
@@ -83,13 +80,21 @@ export async function mentionFilter(campaigns: store.CampaignScope, raw: RawMent
   for (const platform of parsed.filter.platforms ?? []) {
     if (KNOWN_PLATFORMS.has(platform)) continue;
     const found = await Promise.all(ids.slice(0, 100).map((id) => store.hasPlatform(id, platform)));
-    if (!found.some(Boolean)) throw APIError.invalidArgument(`platform: "${platform}" is not a platform ${campaigns?.length === 1 ? "this campaign has" : "your campaigns have"} mentions from`);
+    if (!found.some(Boolean))
+      throw APIError.invalidArgument(
+        `platform: "${platform}" is not a platform ${campaigns?.length === 1 ? "this campaign has" : "your campaigns have"} mentions from`,
+      );
   }
   return parsed.filter;
 }
 
 /** One page of a campaign's mentions matching the filter, newest first. */
-export async function mentionsPage(campaigns: store.CampaignScope, filter: MentionFilter, limit: number, cursor: string | undefined): Promise<MentionsResponse> {
+export async function mentionsPage(
+  campaigns: store.CampaignScope,
+  filter: MentionFilter,
+  limit: number,
+  cursor: string | undefined,
+): Promise<MentionsResponse> {
   const after = cursor === undefined || cursor === "" ? null : decodeCursor(cursor);
   if (after === null && cursor) throw APIError.invalidArgument("cursor is not one this endpoint returned");
   const [rows, total] = await Promise.all([store.listMentions(campaigns, filter, after, limit + 1), store.countMentions(campaigns, filter)]);

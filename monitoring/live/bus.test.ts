@@ -6,13 +6,23 @@ import { RedisBus } from "./bus";
 import { redisForTests } from "../../host/testing/services.ts";
 
 const url = redisForTests("the Redis live bus");
-const event = (campaignId: string, n: number): StreamingData => ({ type: "MENTION", campaignId, timestamp: new Date(1_700_000_000_000 + n), data: { n }, priority: "low" });
+const event = (campaignId: string, n: number): StreamingData => ({
+  type: "MENTION",
+  campaignId,
+  timestamp: new Date(1_700_000_000_000 + n),
+  data: { n },
+  priority: "low",
+});
 
 describe.skipIf(!url)("the Redis live bus", () => {
   test("an event published in one process reaches the listeners of its campaign in another, once, with its Date", async () => {
     const namespace = `warroom:test-${randomBytes(4).toString("hex")}`;
-    const a = new RedisBus(url!, namespace, (err) => { throw err; });
-    const b = new RedisBus(url!, namespace, (err) => { throw err; });
+    const a = new RedisBus(url!, namespace, (err) => {
+      throw err;
+    });
+    const b = new RedisBus(url!, namespace, (err) => {
+      throw err;
+    });
     try {
       const gotA: StreamingData[] = [];
       const gotOther: StreamingData[] = [];

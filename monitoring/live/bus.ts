@@ -40,7 +40,7 @@ class Listeners {
   /** Removes a listener; true when it was the campaign's last. */
   remove(campaignId: string, listener: LiveListener): boolean {
     const set = this.byCampaign.get(campaignId);
-    if (!set || !set.delete(listener)) return false;
+    if (!set?.delete(listener)) return false;
     this.count--;
     if (set.size > 0) return false;
     this.byCampaign.delete(campaignId);
@@ -140,9 +140,11 @@ export class RedisBus implements LiveBus {
       // Commands keep their order on the connection: an UNSUBSCRIBE sent earlier cannot undo this.
       const p = this.sub.subscribe(channel);
       this.subscribing.set(campaignId, p);
-      void p.finally(() => {
-        if (this.subscribing.get(campaignId) === p) this.subscribing.delete(campaignId);
-      }).catch(() => {});
+      void p
+        .finally(() => {
+          if (this.subscribing.get(campaignId) === p) this.subscribing.delete(campaignId);
+        })
+        .catch(() => {});
     }
     try {
       await this.subscribing.get(campaignId);

@@ -1,7 +1,7 @@
 // A live stream session on the in-process bus, with a fake sink: heartbeats, live events, frames,
 // and the three ways a session ends (the client leaves or is cut off, or loses access).
 import { describe, expect, test } from "vitest";
-import type { StreamingData } from "../events";
+import type { MentionBatchData, StreamingData } from "../events";
 import { MemoryBus } from "./bus";
 import type { LiveEvent } from "../model";
 import { MAX_FRAME_BYTES, frames, serveSession } from "./session";
@@ -10,8 +10,17 @@ const CAMPAIGN = "11111111-1111-4111-8111-111111111111";
 
 function batch(count: number, textLength: number): StreamingData {
   const mentions = Array.from({ length: count }, (_, i) => ({
-    mentionId: `m-${i}`, id: `s-${i}`, text: "x".repeat(textLength), author: "a", platform: "twitter", url: "", sentiment: 0,
-    sentimentSource: "source" as const, reach: 1, engagement: 1, timestamp: "2026-11-03T12:00:00.000Z",
+    mentionId: `m-${i}`,
+    id: `s-${i}`,
+    text: "x".repeat(textLength),
+    author: "a",
+    platform: "twitter",
+    url: "",
+    sentiment: 0,
+    sentimentSource: "source" as const,
+    reach: 1,
+    engagement: 1,
+    timestamp: "2026-11-03T12:00:00.000Z",
   }));
   return { type: "MENTION", campaignId: CAMPAIGN, timestamp: new Date(), data: { kind: "mentions", batchId: "b-1", mentions }, priority: "low" };
 }
@@ -25,7 +34,8 @@ describe("frames", () => {
       expect(JSON.stringify(p).length).toBeLessThan(MAX_FRAME_BYTES);
       expect(p.data).toMatchObject({ kind: "mentions", batchId: "b-1", part: i + 1, parts: parts.length });
     }
-    expect(parts.flatMap((p) => p.data.mentions.map((m: { id: string }) => m.id))).toEqual(event.data.mentions.map((m: { id: string }) => m.id));
+    const ids = (e: { data: unknown }) => (e.data as MentionBatchData).mentions.map((m) => m.id);
+    expect(parts.flatMap(ids)).toEqual(ids(event));
     expect(frames(event)).toBe(parts); // split once, shared by every session
   });
 
@@ -43,7 +53,10 @@ describe("a session", () => {
     const sent: LiveEvent[] = [];
     let gone = false;
     const session = serveSession({
-      bus, campaignId: CAMPAIGN, heartbeatMs: 20, allowed: async () => true,
+      bus,
+      campaignId: CAMPAIGN,
+      heartbeatMs: 20,
+      allowed: async () => true,
       send: (e) => {
         if (gone) throw new Error("stream closed");
         sent.push(e);

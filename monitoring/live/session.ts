@@ -75,9 +75,7 @@ export function frames(event: StreamingData): StreamingData[] {
   }
   groups.push(current);
   const out =
-    groups.length === 1
-      ? [event]
-      : groups.map((mentions, i): StreamingData => ({ ...event, data: { ...data, mentions, part: i + 1, parts: groups.length } }));
+    groups.length === 1 ? [event] : groups.map((mentions, i): StreamingData => ({ ...event, data: { ...data, mentions, part: i + 1, parts: groups.length } }));
   framesOf.set(event, out);
   return out;
 }
@@ -105,7 +103,19 @@ async function replay(campaignId: string, since: Date, now: number): Promise<{ e
       batchId,
       replay: true,
       mentions: chunk.map((m) => {
-        const s = { mentionId: m.mentionId, id: m.id, text: m.text, author: m.author, platform: m.platform, url: m.url, sentiment: m.sentiment, sentimentSource: m.sentimentSource, reach: m.reach, engagement: m.engagement, timestamp: m.timestamp.toISOString() } as MentionBatchData["mentions"][number];
+        const s = {
+          mentionId: m.mentionId,
+          id: m.id,
+          text: m.text,
+          author: m.author,
+          platform: m.platform,
+          url: m.url,
+          sentiment: m.sentiment,
+          sentimentSource: m.sentimentSource,
+          reach: m.reach,
+          engagement: m.engagement,
+          timestamp: m.timestamp.toISOString(),
+        } as MentionBatchData["mentions"][number];
         if (m.location !== undefined) s.location = m.location;
         if (m.language !== undefined) s.language = m.language;
         return s;

@@ -60,7 +60,12 @@ export const streamCampaignData = api(
   { expose: true, auth: true, method: "GET", path: "/api/v1/monitoring/stream/:campaignId" },
   async ({ campaignId }: CampaignPath): Promise<StreamInfo> => {
     await campaignCaller(campaignId, "read");
-    return { streamEndpoint: streamPath(campaignId), heartbeatInterval: heartbeatIntervalMs(), replayWindowMinutes: REPLAY_WINDOW_MINUTES, replayMaxMentions: REPLAY_MAX_MENTIONS };
+    return {
+      streamEndpoint: streamPath(campaignId),
+      heartbeatInterval: heartbeatIntervalMs(),
+      replayWindowMinutes: REPLAY_WINDOW_MINUTES,
+      replayMaxMentions: REPLAY_MAX_MENTIONS,
+    };
   },
 );
 

@@ -18,13 +18,35 @@ const CASE_START = Date.UTC(2024, 2, 4);
 
 /** The cases of docs/crisis-cases.md. */
 export type CaseName =
-  | "steady-noise" | "scandal" | "escalation" | "resolution" | "slow-growth" | "evening-peak" | "sentiment-collapse"
-  | "cold-start" | "tiny-blip" | "positive-viral" | "engagement-drop" | "custom-threshold" | "competitor-surge";
+  | "steady-noise"
+  | "scandal"
+  | "escalation"
+  | "resolution"
+  | "slow-growth"
+  | "evening-peak"
+  | "sentiment-collapse"
+  | "cold-start"
+  | "tiny-blip"
+  | "positive-viral"
+  | "engagement-drop"
+  | "custom-threshold"
+  | "competitor-surge";
 
 /** All of them, in the document's order. */
 export const CASE_NAMES: readonly CaseName[] = [
-  "steady-noise", "scandal", "escalation", "resolution", "slow-growth", "evening-peak", "sentiment-collapse",
-  "cold-start", "tiny-blip", "positive-viral", "engagement-drop", "custom-threshold", "competitor-surge",
+  "steady-noise",
+  "scandal",
+  "escalation",
+  "resolution",
+  "slow-growth",
+  "evening-peak",
+  "sentiment-collapse",
+  "cold-start",
+  "tiny-blip",
+  "positive-viral",
+  "engagement-drop",
+  "custom-threshold",
+  "competitor-surge",
 ];
 
 /** What people talk about in a stretch of a case (it shapes the text, hence the alert's top terms). */
@@ -100,30 +122,110 @@ const COMPETITOR = "Smith";
 
 const VOCABULARY: Record<Topic, readonly string[]> = {
   everyday: [
-    "rally", "jobs", "economy", "healthcare", "schools", "taxes", "volunteers", "townhall", "endorsement", "policy", "plan", "voters",
-    "senate", "district", "infrastructure", "housing", "climate", "wages", "veterans", "farmers", "canvassing", "interview", "podcast",
-    "budget", "transit", "families", "students", "seniors", "small business", "community",
+    "rally",
+    "jobs",
+    "economy",
+    "healthcare",
+    "schools",
+    "taxes",
+    "volunteers",
+    "townhall",
+    "endorsement",
+    "policy",
+    "plan",
+    "voters",
+    "senate",
+    "district",
+    "infrastructure",
+    "housing",
+    "climate",
+    "wages",
+    "veterans",
+    "farmers",
+    "canvassing",
+    "interview",
+    "podcast",
+    "budget",
+    "transit",
+    "families",
+    "students",
+    "seniors",
+    "small business",
+    "community",
   ],
   scandal: [
-    "scandal", "leaked", "emails", "bribery", "investigation", "resign", "lied", "coverup", "fraud", "donor", "kickbacks", "#RiveraGate",
-    "shameful", "corrupt", "subpoena", "prosecutors", "disgrace",
+    "scandal",
+    "leaked",
+    "emails",
+    "bribery",
+    "investigation",
+    "resign",
+    "lied",
+    "coverup",
+    "fraud",
+    "donor",
+    "kickbacks",
+    "#RiveraGate",
+    "shameful",
+    "corrupt",
+    "subpoena",
+    "prosecutors",
+    "disgrace",
   ],
   praise: [
-    "debate", "inspiring", "speech", "historic", "applause", "brilliant", "moment", "#RiveraWins", "powerful", "clip", "standing ovation",
-    "nailed", "proud", "hope",
+    "debate",
+    "inspiring",
+    "speech",
+    "historic",
+    "applause",
+    "brilliant",
+    "moment",
+    "#RiveraWins",
+    "powerful",
+    "clip",
+    "standing ovation",
+    "nailed",
+    "proud",
+    "hope",
   ],
-  grievance: [
-    "broken", "promise", "disappointed", "betrayed", "flip-flop", "vote", "backtracked", "angry", "pension", "cuts", "failed", "excuses",
-  ],
+  grievance: ["broken", "promise", "disappointed", "betrayed", "flip-flop", "vote", "backtracked", "angry", "pension", "cuts", "failed", "excuses"],
   attack: ["attack", "ad", "false", "claims", "misleading", "spending", "super pac", "smear", "response", "fact-check"],
 };
 const FILLER = ["the", "about", "this", "with", "and", "on", "is", "for", "of", "a", "that", "so", "just", "really"];
 const PLATFORMS: Record<Topic, readonly (readonly [string, number])[]> = {
-  everyday: [["twitter", 40], ["facebook", 25], ["instagram", 10], ["news", 10], ["reddit", 8], ["tiktok", 7]],
-  scandal: [["twitter", 50], ["news", 20], ["facebook", 18], ["reddit", 12]],
-  praise: [["twitter", 35], ["tiktok", 25], ["instagram", 20], ["facebook", 15], ["news", 5]],
-  grievance: [["facebook", 40], ["twitter", 35], ["reddit", 15], ["news", 10]],
-  attack: [["twitter", 45], ["facebook", 25], ["news", 20], ["youtube", 10]],
+  everyday: [
+    ["twitter", 40],
+    ["facebook", 25],
+    ["instagram", 10],
+    ["news", 10],
+    ["reddit", 8],
+    ["tiktok", 7],
+  ],
+  scandal: [
+    ["twitter", 50],
+    ["news", 20],
+    ["facebook", 18],
+    ["reddit", 12],
+  ],
+  praise: [
+    ["twitter", 35],
+    ["tiktok", 25],
+    ["instagram", 20],
+    ["facebook", 15],
+    ["news", 5],
+  ],
+  grievance: [
+    ["facebook", 40],
+    ["twitter", 35],
+    ["reddit", 15],
+    ["news", 10],
+  ],
+  attack: [
+    ["twitter", 45],
+    ["facebook", 25],
+    ["news", 20],
+    ["youtube", 10],
+  ],
 };
 
 /** Builds a case by name. */
@@ -134,14 +236,26 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
   const burstMinutes = options.burstMinutes ?? 20;
   const everyday = (rate = base, sentiment = baseSentiment): Regime => ({ rate, sentiment, topic: "everyday" });
   const common = {
-    name, seed, start: CASE_START, thresholds: { ...(options.thresholds ?? {}) }, competitors: [] as string[],
-    sentimentSd: options.sentimentSd ?? 0.3, reachSigma: options.reachSigma ?? 1.2, engagementSigma: options.engagementSigma ?? 0.9,
+    name,
+    seed,
+    start: CASE_START,
+    thresholds: { ...(options.thresholds ?? {}) },
+    competitors: [] as string[],
+    sentimentSd: options.sentimentSd ?? 0.3,
+    reachSigma: options.reachSigma ?? 1.2,
+    engagementSigma: options.engagementSigma ?? 0.9,
   };
   const scandalRegime: Regime = { rate: options.burstRate ?? 60, sentiment: options.burstSentiment ?? -0.6, topic: "scandal" };
   switch (name) {
     case "steady-noise": {
       const days = options.days ?? 1;
-      return { ...common, description: `${days * 24} h at λ = ${base}, sentiment +${baseSentiment}`, minutes: days * 1440, marks: {}, regime: () => everyday() };
+      return {
+        ...common,
+        description: `${days * 24} h at λ = ${base}, sentiment +${baseSentiment}`,
+        minutes: days * 1440,
+        marks: {},
+        regime: () => everyday(),
+      };
     }
     case "scandal":
     case "custom-threshold": {
@@ -149,8 +263,12 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
       const end = onset + burstMinutes;
       const thresholds = name === "custom-threshold" ? { mentionSpike: 12, ...common.thresholds } : common.thresholds;
       return {
-        ...common, thresholds, description: `23 h at λ = ${base}; then ${burstMinutes} min at λ = ${scandalRegime.rate}, sentiment ${scandalRegime.sentiment}`,
-        minutes: end + 40, marks: { onset, end }, regime: (m) => (m >= onset && m < end ? scandalRegime : everyday()),
+        ...common,
+        thresholds,
+        description: `23 h at λ = ${base}; then ${burstMinutes} min at λ = ${scandalRegime.rate}, sentiment ${scandalRegime.sentiment}`,
+        minutes: end + 40,
+        marks: { onset, end },
+        regime: (m) => (m >= onset && m < end ? scandalRegime : everyday()),
       };
     }
     case "escalation": {
@@ -159,7 +277,10 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
       const end = onset + burstMinutes;
       const waveRegime: Regime = { ...scandalRegime, rate: options.waveRate ?? 150 };
       return {
-        ...common, description: `scandal, then a second wave at λ = ${waveRegime.rate} from minute +10`, minutes: end + 40, marks: { onset, wave, end },
+        ...common,
+        description: `scandal, then a second wave at λ = ${waveRegime.rate} from minute +10`,
+        minutes: end + 40,
+        marks: { onset, wave, end },
         regime: (m) => (m >= wave && m < end ? waveRegime : m >= onset && m < end ? scandalRegime : everyday()),
       };
     }
@@ -169,7 +290,10 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
       const secondOnset = end + (options.gapMinutes ?? 120);
       const secondEnd = secondOnset + burstMinutes;
       return {
-        ...common, description: "scandal, back to normal, then a new scandal", minutes: secondEnd + 40, marks: { onset, end, secondOnset, secondEnd },
+        ...common,
+        description: "scandal, back to normal, then a new scandal",
+        minutes: secondEnd + 40,
+        marks: { onset, end, secondOnset, secondEnd },
         regime: (m) => ((m >= onset && m < end) || (m >= secondOnset && m < secondEnd) ? scandalRegime : everyday()),
       };
     }
@@ -178,7 +302,10 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
       const to = options.burstRate ?? 15;
       const sentiment = options.baseSentiment ?? 0.1;
       return {
-        ...common, description: `λ rising linearly from ${from} to ${to} over 24 h`, minutes: 1440, marks: {},
+        ...common,
+        description: `λ rising linearly from ${from} to ${to} over 24 h`,
+        minutes: 1440,
+        marks: {},
         regime: (m) => everyday(from + ((to - from) * m) / 1440, sentiment),
       };
     }
@@ -191,7 +318,9 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
       const sentiment = options.baseSentiment ?? 0.1;
       const last = days - 1;
       return {
-        ...common, description: `${days} days at λ = ${rate}, ${fromHour}:00–${toHour}:00 at λ = ${peak}`, minutes: days * 1440,
+        ...common,
+        description: `${days} days at λ = ${rate}, ${fromHour}:00–${toHour}:00 at λ = ${peak}`,
+        minutes: days * 1440,
         marks: { lastPeakStart: last * 1440 + fromHour * 60, lastPeakEnd: last * 1440 + toHour * 60 },
         regime: (m) => {
           const hour = (m % 1440) / 60;
@@ -205,7 +334,10 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
       const after = options.collapseSentiment ?? -0.35;
       const onset = 1300;
       return {
-        ...common, description: `24 h at λ = ${rate}; from minute ${onset} the mean falls from ${before} to ${after}`, minutes: 1440, marks: { onset },
+        ...common,
+        description: `24 h at λ = ${rate}; from minute ${onset} the mean falls from ${before} to ${after}`,
+        minutes: 1440,
+        marks: { onset },
         regime: (m) => (m >= onset ? { rate, sentiment: after, topic: "grievance" } : everyday(rate, before)),
       };
     }
@@ -213,8 +345,14 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
       const size = options.blipSize ?? 400;
       const sentiment = options.burstSentiment ?? -0.8;
       return {
-        ...common, description: `a new campaign: ${size} mentions in 2 min, sentiment ${sentiment}`, minutes: 12, marks: { onset: 0 },
-        regime: (m) => (m < 2 ? { rate: 0, exact: Math.floor(size / 2) + (m === 0 ? size % 2 : 0), sentiment, topic: "scandal" } : { rate: 3, sentiment: -0.6, topic: "scandal" }),
+        ...common,
+        description: `a new campaign: ${size} mentions in 2 min, sentiment ${sentiment}`,
+        minutes: 12,
+        marks: { onset: 0 },
+        regime: (m) =>
+          m < 2
+            ? { rate: 0, exact: Math.floor(size / 2) + (m === 0 ? size % 2 : 0), sentiment, topic: "scandal" }
+            : { rate: 3, sentiment: -0.6, topic: "scandal" },
       };
     }
     case "tiny-blip": {
@@ -222,8 +360,11 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
       const blip = 1440;
       const blipRegime: Regime = { rate: 0, exact: options.blipSize ?? 6, sentiment: options.burstSentiment ?? -0.5, topic: "scandal" };
       return {
-        ...common, description: `24 h at λ = ${rate}; then ${blipRegime.exact} mentions in one minute, sentiment ${blipRegime.sentiment}`,
-        minutes: blip + 60, marks: { blip }, regime: (m) => (m === blip ? blipRegime : everyday(rate)),
+        ...common,
+        description: `24 h at λ = ${rate}; then ${blipRegime.exact} mentions in one minute, sentiment ${blipRegime.sentiment}`,
+        minutes: blip + 60,
+        marks: { blip },
+        regime: (m) => (m === blip ? blipRegime : everyday(rate)),
       };
     }
     case "positive-viral": {
@@ -231,8 +372,11 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
       const end = onset + (options.burstMinutes ?? 30);
       const viral: Regime = { rate: options.burstRate ?? 70, sentiment: options.burstSentiment ?? 0.7, topic: "praise" };
       return {
-        ...common, description: `23 h at λ = ${base}; then ${end - onset} min at λ = ${viral.rate}, sentiment +${viral.sentiment}`,
-        minutes: end + 40, marks: { onset, end }, regime: (m) => (m >= onset && m < end ? viral : everyday()),
+        ...common,
+        description: `23 h at λ = ${base}; then ${end - onset} min at λ = ${viral.rate}, sentiment +${viral.sentiment}`,
+        minutes: end + 40,
+        marks: { onset, end },
+        regime: (m) => (m >= onset && m < end ? viral : everyday()),
       };
     }
     case "engagement-drop": {
@@ -241,7 +385,10 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
       const end = onset + 120;
       const factor = options.engagementFactor ?? 0.4;
       return {
-        ...common, description: `24 h at λ = ${rate}; engagement per mention × ${factor} for 2 h from minute ${onset}`, minutes: 1440, marks: { onset, end },
+        ...common,
+        description: `24 h at λ = ${rate}; engagement per mention × ${factor} for 2 h from minute ${onset}`,
+        minutes: 1440,
+        marks: { onset, end },
         regime: (m) => ({ ...everyday(rate), engagementFactor: m >= onset && m < end ? factor : 1 }),
       };
     }
@@ -250,8 +397,11 @@ export function buildCase(name: CaseName, options: CaseOptions = {}): ReferenceC
       const end = onset + burstMinutes;
       const attack: Regime = { rate: options.burstRate ?? 15, sentiment: options.burstSentiment ?? 0, topic: "attack" };
       return {
-        ...common, competitors: [COMPETITOR], description: `23 h at λ = ${base}; then ${burstMinutes} min with λ = ${attack.rate} more mentions naming ${COMPETITOR}`,
-        minutes: end + 40, marks: { onset, end },
+        ...common,
+        competitors: [COMPETITOR],
+        description: `23 h at λ = ${base}; then ${burstMinutes} min with λ = ${attack.rate} more mentions naming ${COMPETITOR}`,
+        minutes: end + 40,
+        marks: { onset, end },
         // The attack comes on top of the everyday conversation.
         regime: (m) =>
           m >= onset && m < end
@@ -416,5 +566,10 @@ export function verdictOf(steps: readonly { alert: { type: string; severity: str
       if (SEVERITY_RANK[alert.severity] > SEVERITY_RANK[peak.severity]) peak.severity = alert.severity;
     }
   }
-  return [...peaks.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, p]) => `${p.type}/${p.severity}`).join(" ") || "nothing";
+  return (
+    [...peaks.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, p]) => `${p.type}/${p.severity}`)
+      .join(" ") || "nothing"
+  );
 }

@@ -25,7 +25,10 @@ afterEach(async () => {
 function gate<T>(): { promise: Promise<T>; open: (value: T) => void; fail: (err: Error) => void } {
   let open!: (value: T) => void;
   let fail!: (err: Error) => void;
-  const promise = new Promise<T>((resolve, reject) => ((open = resolve), (fail = reject)));
+  const promise = new Promise<T>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
   return { promise, open, fail };
 }
 
@@ -200,7 +203,10 @@ describe.each(REDIS_URL ? [memoryBackend(), redisBackend()] : [memoryBackend()])
     const cache = backend.make();
     const release = gate<string>();
     let loads = 0;
-    const first = cache.getOrLoad("k", 60, () => (loads++, release.promise));
+    const first = cache.getOrLoad("k", 60, () => {
+      loads++;
+      return release.promise;
+    });
     const second = cache.getOrLoad("k", 60, async () => "never called");
     await expect.poll(() => loads).toBe(1);
     release.fail(new Error("database down"));
@@ -214,7 +220,10 @@ describe.each(REDIS_URL ? [memoryBackend(), redisBackend()] : [memoryBackend()])
     const cache = backend.make();
     const release = gate<string>();
     let loads = 0;
-    const pending = cache.getOrLoad("k", 60, () => (loads++, release.promise));
+    const pending = cache.getOrLoad("k", 60, () => {
+      loads++;
+      return release.promise;
+    });
     await expect.poll(() => loads).toBe(1);
     await cache.del("k");
     // A caller after the invalidation must not join the stale load.
@@ -229,7 +238,10 @@ describe.each(REDIS_URL ? [memoryBackend(), redisBackend()] : [memoryBackend()])
     const cache = backend.make();
     const release = gate<string>();
     let loads = 0;
-    const pending = cache.getOrLoad("list:1", 60, () => (loads++, release.promise));
+    const pending = cache.getOrLoad("list:1", 60, () => {
+      loads++;
+      return release.promise;
+    });
     await expect.poll(() => loads).toBe(1);
     await cache.delPrefix("list:");
     release.open("stale");
@@ -398,9 +410,7 @@ describe.skipIf(!REDIS_URL)("redis backend", () => {
   test("single-flight holds across the network round trip", async () => {
     const cache = track(createCache({ redisUrl: REDIS_URL, namespace: `${RUN}:flight` }));
     let loads = 0;
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => cache.getOrLoad("k", 60, async () => ++loads)),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, () => cache.getOrLoad("k", 60, async () => ++loads)));
     expect(loads).toBe(1);
     expect(new Set(results)).toEqual(new Set([1]));
   });
@@ -419,21 +429,13 @@ describe("when Redis is unavailable", () => {
 
   test("a closed port answers misses within the operation timeout and nothing throws", async () => {
     const errors: CacheError[] = [];
-    const cache = track(
-      createCache({ redisUrl: "redis://127.0.0.1:1", namespace: RUN, operationTimeoutMs: TIMEOUT, onError: (err) => errors.push(err) }),
-    );
+    const cache = track(createCache({ redisUrl: "redis://127.0.0.1:1", namespace: RUN, operationTimeoutMs: TIMEOUT, onError: (err) => errors.push(err) }));
     expect(cache.backend).toBe("redis");
     const first = await timed(() => cache.get("k"));
     expect(first.value).toBeUndefined();
     expect(first.ms).toBeLessThan(TIMEOUT + SLACK);
 
-    for (const op of [
-      () => cache.set("k", 1, 60),
-      () => cache.del("k"),
-      () => cache.delPrefix("k"),
-      () => cache.incr("k", 60),
-      () => cache.get("k"),
-    ]) {
+    for (const op of [() => cache.set("k", 1, 60), () => cache.del("k"), () => cache.delPrefix("k"), () => cache.incr("k", 60), () => cache.get("k")]) {
       const { ms } = await timed(op);
       expect(ms).toBeLessThan(TIMEOUT + SLACK);
     }
@@ -461,9 +463,7 @@ describe("when Redis is unavailable", () => {
     const { port } = silent.address() as net.AddressInfo;
     try {
       const errors: CacheError[] = [];
-      const cache = track(
-        createCache({ redisUrl: `redis://127.0.0.1:${port}`, operationTimeoutMs: TIMEOUT, onError: (err) => errors.push(err) }),
-      );
+      const cache = track(createCache({ redisUrl: `redis://127.0.0.1:${port}`, operationTimeoutMs: TIMEOUT, onError: (err) => errors.push(err) }));
       const miss = await timed(() => cache.get("k"));
       expect(miss.value).toBeUndefined();
       expect(miss.ms).toBeGreaterThanOrEqual(TIMEOUT - 5);
@@ -559,7 +559,13 @@ describe.skipIf(!HAS_REDIS_SERVER)("a private Redis server that pauses, dies and
     await startServer();
     // Reconnection backs off (capped at 2s); poll until a write reads back.
     await expect
-      .poll(async () => (await cache.set("k", "after", 60), cache.get("k")), { message: "a write reads back", timeout: 10_000 })
+      .poll(
+        async () => {
+          await cache.set("k", "after", 60);
+          return cache.get("k");
+        },
+        { message: "a write reads back", timeout: 10_000 },
+      )
       .toBe("after");
   });
 });

@@ -22,7 +22,7 @@ function replacer(this: Record<string, unknown>, key: string, value: unknown): u
     return Number.isNaN(time) ? null : { [DATE_TAG]: original.toISOString() };
   }
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-    return hasDollarKey(value) ? renameKeys(value as Record<string, unknown>, (k) => (k[0] === "$" ? "$" + k : k)) : value;
+    return hasDollarKey(value) ? renameKeys(value as Record<string, unknown>, (k) => (k[0] === "$" ? `$${k}` : k)) : value;
   }
   return value;
 }

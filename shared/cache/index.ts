@@ -24,9 +24,9 @@
 import { StoreCache } from "./cache.ts";
 import { MemoryStore } from "./memory.ts";
 import { RedisStore } from "./redis.ts";
-import { CacheError, rateLimitedReporter } from "./report.ts";
+import { type CacheError, rateLimitedReporter } from "./report.ts";
 
-export { CacheError, CacheTimeoutError } from "./report.ts";
+export { CacheError } from "./report.ts";
 
 // Cache is what services use; both backends behave the same.
 export interface Cache {
@@ -71,8 +71,6 @@ export interface CacheOptions {
 export function createCache(opts: CacheOptions = {}): Cache {
   const now = opts.now ?? Date.now;
   const report = rateLimitedReporter(opts.onError ?? ((err) => console.warn(err.message)), opts.errorIntervalMs ?? 10_000, now);
-  const store = opts.redisUrl
-    ? new RedisStore(opts.redisUrl, opts.operationTimeoutMs ?? 200, report)
-    : new MemoryStore(opts.maxEntries ?? 10_000, now);
+  const store = opts.redisUrl ? new RedisStore(opts.redisUrl, opts.operationTimeoutMs ?? 200, report) : new MemoryStore(opts.maxEntries ?? 10_000, now);
   return new StoreCache(store, opts.namespace ? `${opts.namespace}:` : "", report);
 }

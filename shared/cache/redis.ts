@@ -68,7 +68,7 @@ export class RedisStore implements Store {
 
   // SCAN in batches and UNLINK each batch: KEYS would block Redis for the whole keyspace.
   async delPrefix(prefix: string): Promise<void> {
-    const match = escapeGlob(prefix) + "*";
+    const match = `${escapeGlob(prefix)}*`;
     let cursor = "0";
     do {
       const [next, keys] = await this.command((c) => c.scan(cursor, "MATCH", match, "COUNT", SCAN_BATCH));

@@ -1,10 +1,14 @@
 import { expect, test } from "vitest";
-import { CacheError, rateLimitedReporter } from "./report.ts";
+import { type CacheError, rateLimitedReporter } from "./report.ts";
 
 test("the first failure is reported and later ones at most once per interval", () => {
   let clock = 1_000;
   const seen: CacheError[] = [];
-  const report = rateLimitedReporter((err) => seen.push(err), 5_000, () => clock);
+  const report = rateLimitedReporter(
+    (err) => seen.push(err),
+    5_000,
+    () => clock,
+  );
 
   report("get", new Error("boom"));
   report("get", new Error("boom"));
@@ -22,8 +26,12 @@ test("the first failure is reported and later ones at most once per interval", (
 });
 
 test("a throwing error handler does not escape the reporter", () => {
-  const report = rateLimitedReporter(() => {
-    throw new Error("logger broke");
-  }, 1_000, () => 0);
+  const report = rateLimitedReporter(
+    () => {
+      throw new Error("logger broke");
+    },
+    1_000,
+    () => 0,
+  );
   expect(() => report("get", "x")).not.toThrow();
 });

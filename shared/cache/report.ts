@@ -28,11 +28,7 @@ export class CacheTimeoutError extends Error {
 export type Reporter = (operation: string, cause: unknown) => void;
 
 // rateLimitedReporter forwards the first failure, then at most one per intervalMs.
-export function rateLimitedReporter(
-  onError: (err: CacheError) => void,
-  intervalMs: number,
-  now: () => number,
-): Reporter {
+export function rateLimitedReporter(onError: (err: CacheError) => void, intervalMs: number, now: () => number): Reporter {
   let lastReportAt = Number.NEGATIVE_INFINITY;
   let suppressed = 0;
   return (operation, cause) => {

@@ -47,7 +47,12 @@ export class ProviderPolicy {
   readonly bucket: TokenBucket;
 
   constructor(readonly o: PolicyOptions) {
-    this.breaker = new CircuitBreaker({ failureThreshold: o.failureThreshold, resetTimeoutMs: o.resetTimeoutMs, clock: o.clock, onStateChange: o.onStateChange });
+    this.breaker = new CircuitBreaker({
+      failureThreshold: o.failureThreshold,
+      resetTimeoutMs: o.resetTimeoutMs,
+      clock: o.clock,
+      onStateChange: o.onStateChange,
+    });
     this.bucket = new TokenBucket({ capacity: o.rateCapacity, refillPerSecond: o.ratePerSecond, clock: o.clock });
   }
 

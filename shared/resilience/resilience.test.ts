@@ -1,5 +1,17 @@
 import { describe, expect, test } from "vitest";
-import { backoffDelay, CircuitBreaker, ManualClock, parseRetryAfter, ProviderError, ProviderPolicy, DEFAULT_POLICY, retry, TokenBucket, timeoutSignal, TimeoutError } from "./index";
+import {
+  backoffDelay,
+  CircuitBreaker,
+  ManualClock,
+  parseRetryAfter,
+  ProviderError,
+  ProviderPolicy,
+  DEFAULT_POLICY,
+  retry,
+  TokenBucket,
+  timeoutSignal,
+  TimeoutError,
+} from "./index";
 
 const err = (kind: ConstructorParameters<typeof ProviderError>[1], retryAfterMs?: number) => new ProviderError("p", kind, kind, { retryAfterMs });
 const opts = (clock: ManualClock) => ({ maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 10_000, clock, random: () => 0.5 });
@@ -18,26 +30,50 @@ describe("retry", () => {
   test("never retries a non-retryable failure", async () => {
     const clock = new ManualClock();
     let calls = 0;
-    await expect(retry(async () => { calls++; throw err("client"); }, opts(clock))).rejects.toThrow("client");
+    await expect(
+      retry(async () => {
+        calls++;
+        throw err("client");
+      }, opts(clock)),
+    ).rejects.toThrow("client");
     expect(calls).toBe(1);
-    await expect(retry(async () => { throw err("malformed"); }, opts(clock))).rejects.toThrow("malformed");
-    await expect(retry(async () => { throw new Error("plain"); }, opts(clock))).rejects.toThrow("plain");
+    await expect(
+      retry(async () => {
+        throw err("malformed");
+      }, opts(clock)),
+    ).rejects.toThrow("malformed");
+    await expect(
+      retry(async () => {
+        throw new Error("plain");
+      }, opts(clock)),
+    ).rejects.toThrow("plain");
   });
   test("waits exactly Retry-After when the provider names one", async () => {
     const clock = new ManualClock();
     let calls = 0;
-    await retry(async () => { if (++calls === 1) throw err("rate_limited", 3000); }, opts(clock));
+    await retry(async () => {
+      if (++calls === 1) throw err("rate_limited", 3000);
+    }, opts(clock));
     expect(clock.sleeps).toEqual([3000]);
   });
   test("gives up at once when Retry-After exceeds the cap", async () => {
     const clock = new ManualClock();
-    await expect(retry(async () => { throw err("rate_limited", 60_000); }, opts(clock))).rejects.toThrow("rate_limited");
+    await expect(
+      retry(async () => {
+        throw err("rate_limited", 60_000);
+      }, opts(clock)),
+    ).rejects.toThrow("rate_limited");
     expect(clock.sleeps).toEqual([]);
   });
   test("stops after maxAttempts", async () => {
     const clock = new ManualClock();
     let calls = 0;
-    await expect(retry(async () => { calls++; throw err("timeout"); }, opts(clock))).rejects.toThrow("timeout");
+    await expect(
+      retry(async () => {
+        calls++;
+        throw err("timeout");
+      }, opts(clock)),
+    ).rejects.toThrow("timeout");
     expect(calls).toBe(4);
   });
   test("backoff is capped and jittered over [0, cap)", () => {
@@ -58,7 +94,10 @@ describe("circuit breaker", () => {
     const clock = new ManualClock(1000);
     const changes: string[] = [];
     const b = new CircuitBreaker({ failureThreshold: 3, resetTimeoutMs: 500, clock, onStateChange: (s) => changes.push(s) });
-    for (let i = 0; i < 3; i++) { expect(b.tryAcquire()).toBe(true); b.onFailure("x"); }
+    for (let i = 0; i < 3; i++) {
+      expect(b.tryAcquire()).toBe(true);
+      b.onFailure("x");
+    }
     expect(b.state).toBe("open");
     expect(b.tryAcquire()).toBe(false);
     expect(b.retryInMs()).toBe(500);
@@ -90,7 +129,9 @@ describe("circuit breaker", () => {
   });
   test("a success resets the failure count", () => {
     const b = new CircuitBreaker({ failureThreshold: 2, resetTimeoutMs: 100, clock: new ManualClock() });
-    b.onFailure("x"); b.onSuccess(); b.onFailure("x");
+    b.onFailure("x");
+    b.onSuccess();
+    b.onFailure("x");
     expect(b.state).toBe("closed");
   });
 });
@@ -126,9 +167,19 @@ describe("timeouts and the policy", () => {
     const clock = new ManualClock();
     const p = new ProviderPolicy({ ...DEFAULT_POLICY, provider: "p", clock, random: () => 0, maxAttempts: 2, failureThreshold: 2, resetTimeoutMs: 1000 });
     let calls = 0;
-    await expect(p.run(async () => { calls++; throw err("server"); })).rejects.toThrow("server");
+    await expect(
+      p.run(async () => {
+        calls++;
+        throw err("server");
+      }),
+    ).rejects.toThrow("server");
     expect(p.breaker.state).toBe("open");
-    await expect(p.run(async () => { calls++; return 1; })).rejects.toMatchObject({ kind: "circuit_open" });
+    await expect(
+      p.run(async () => {
+        calls++;
+        return 1;
+      }),
+    ).rejects.toMatchObject({ kind: "circuit_open" });
     expect(calls).toBe(2);
     clock.advance(1000);
     expect(await p.run(async () => 7)).toBe(7);
@@ -136,7 +187,11 @@ describe("timeouts and the policy", () => {
   });
   test("client errors do not count against the circuit", async () => {
     const p = new ProviderPolicy({ ...DEFAULT_POLICY, provider: "p", clock: new ManualClock(), failureThreshold: 1 });
-    await expect(p.run(async () => { throw err("client"); })).rejects.toThrow();
+    await expect(
+      p.run(async () => {
+        throw err("client");
+      }),
+    ).rejects.toThrow();
     expect(p.breaker.state).toBe("closed");
   });
 });

@@ -62,7 +62,10 @@ export function isInfraUnavailable(err: unknown): boolean {
  * it succeeds, retrying while the database is unavailable (isInfraUnavailable), for at most
  * `deadlineMs`. Other errors are thrown at once.
  */
-export async function persist<T>(fn: () => Promise<T>, o: { deadlineMs: number; clock?: Clock; onRetry?: (err: unknown, delayMs: number) => void }): Promise<T> {
+export async function persist<T>(
+  fn: () => Promise<T>,
+  o: { deadlineMs: number; clock?: Clock; onRetry?: (err: unknown, delayMs: number) => void },
+): Promise<T> {
   const clock = o.clock ?? systemClock;
   const deadline = clock.now() + o.deadlineMs;
   for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {

@@ -6,7 +6,7 @@
 import { APIError } from "encore.dev/api";
 import { WorkerPool, WorkerTaskError, type PoolOptions, type RunOptions } from "./pool.ts";
 
-export { WorkerPool, WorkerTaskError, type PoolOptions, type PoolStats, type RunOptions, type WorkerFailure } from "./pool.ts";
+export { WorkerPool, WorkerTaskError, type PoolOptions, type RunOptions } from "./pool.ts";
 
 function envInt(name: string, fallback: number, min: number, max: number): number {
   const text = (process.env[name] ?? "").trim();

@@ -15,7 +15,10 @@ function make(over: Partial<ConstructorParameters<typeof WorkerPool>[0]> = {}) {
 }
 
 async function failure(p: Promise<unknown>): Promise<WorkerTaskError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkerTaskError);
   return err as WorkerTaskError;
 }

@@ -90,7 +90,15 @@ export class WorkerPool {
       return Promise.reject(new WorkerTaskError("overloaded", `too much background work queued (${this.queue.length} tasks); try again shortly`));
     }
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, module: String(module), fn, args, timeoutMs: opts.timeoutMs ?? this.options.timeoutMs, resolve: (v) => resolve(toBuffer(v) as T), reject });
+      this.queue.push({
+        id: this.nextId++,
+        module: String(module),
+        fn,
+        args,
+        timeoutMs: opts.timeoutMs ?? this.options.timeoutMs,
+        resolve: (v) => resolve(toBuffer(v) as T),
+        reject,
+      });
       this.pump();
     });
   }
@@ -123,7 +131,12 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(ENTRY, { resourceLimits: this.options.resourceLimits, workerData: { nice: this.options.nice ?? 0 }, stdout: false, stderr: false });
+    const worker = new Worker(ENTRY, {
+      resourceLimits: this.options.resourceLimits,
+      workerData: { nice: this.options.nice ?? 0 },
+      stdout: false,
+      stderr: false,
+    });
     // Idle workers must not keep the process alive (tests, CLI commands, shutdown).
     worker.unref();
     const slot: Slot = { worker, task: null, timer: null, retired: false };

@@ -64,13 +64,30 @@ export async function startFakeGoogleAds(): Promise<FakeGoogleAds> {
   const campaigns: FakeGoogleCampaign[] = [];
   const issued: string[] = [];
   const queries: string[] = [];
-  const creds = { clientId: "client-id.apps.googleusercontent.com", clientSecret: "client-secret", refreshToken: "1//refresh", developerToken: "dev-token", customerId: "1234567890", loginCustomerId: "9876543210" };
+  const creds = {
+    clientId: "client-id.apps.googleusercontent.com",
+    clientSecret: "client-secret",
+    refreshToken: "1//refresh",
+    developerToken: "dev-token",
+    customerId: "1234567890",
+    loginCustomerId: "9876543210",
+  };
   const gError = (code: number, status: string, message: string, errorCode?: Record<string, string>, detail?: string) => ({
     error: {
       code,
       message,
       status,
-      ...(errorCode ? { details: [{ "@type": "type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure", errors: [{ errorCode, message: detail ?? message }], requestId: randomBytes(8).toString("hex") }] } : {}),
+      ...(errorCode
+        ? {
+            details: [
+              {
+                "@type": "type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure",
+                errors: [{ errorCode, message: detail ?? message }],
+                requestId: randomBytes(8).toString("hex"),
+              },
+            ],
+          }
+        : {}),
     },
   });
   const customers = new Map<string, FakeGoogleCustomer>([[creds.customerId, { name: "Main customer", currency: "USD", campaigns, days: [] }]]);
@@ -83,8 +100,10 @@ export async function startFakeGoogleAds(): Promise<FakeGoogleAds> {
     if (req.method === "POST" && req.path === "/token") {
       const f = new URLSearchParams(req.body);
       if (f.get("grant_type") !== "refresh_token") return json(res, 400, { error: "unsupported_grant_type", error_description: "Invalid grant_type" });
-      if (f.get("client_id") !== creds.clientId || f.get("client_secret") !== creds.clientSecret) return json(res, 401, { error: "invalid_client", error_description: "The OAuth client was not found." });
-      if (f.get("refresh_token") !== creds.refreshToken) return json(res, 400, { error: "invalid_grant", error_description: "Token has been expired or revoked." });
+      if (f.get("client_id") !== creds.clientId || f.get("client_secret") !== creds.clientSecret)
+        return json(res, 401, { error: "invalid_client", error_description: "The OAuth client was not found." });
+      if (f.get("refresh_token") !== creds.refreshToken)
+        return json(res, 400, { error: "invalid_grant", error_description: "Token has been expired or revoked." });
       const token = `ya29.${randomBytes(12).toString("hex")}`;
       issued.push(token);
       state.valid.add(token);
@@ -93,11 +112,23 @@ export async function startFakeGoogleAds(): Promise<FakeGoogleAds> {
     const m = /^\/(v\d+)\/customers\/(\d+)\/googleAds:searchStream$/.exec(req.path);
     if (!m || req.method !== "POST") return json(res, 404, gError(404, "NOT_FOUND", "Method not found."));
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-    if (!bearer || !state.valid.has(bearer)) return json(res, 401, gError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token."));
-    if (req.headers["developer-token"] !== creds.developerToken) return json(res, 401, gError(401, "UNAUTHENTICATED", "The developer token is not valid.", { authenticationError: "DEVELOPER_TOKEN_INVALID" }));
+    if (!bearer || !state.valid.has(bearer))
+      return json(res, 401, gError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token."));
+    if (req.headers["developer-token"] !== creds.developerToken)
+      return json(res, 401, gError(401, "UNAUTHENTICATED", "The developer token is not valid.", { authenticationError: "DEVELOPER_TOKEN_INVALID" }));
     const customer = customers.get(m[2]);
     if (req.headers["login-customer-id"] !== creds.loginCustomerId || !customer) {
-      return json(res, 403, gError(403, "PERMISSION_DENIED", "The caller does not have permission", { authorizationError: "USER_PERMISSION_DENIED" }, "User doesn't have permission to access customer."));
+      return json(
+        res,
+        403,
+        gError(
+          403,
+          "PERMISSION_DENIED",
+          "The caller does not have permission",
+          { authorizationError: "USER_PERMISSION_DENIED" },
+          "User doesn't have permission to access customer.",
+        ),
+      );
     }
     let query = "";
     try {
@@ -107,7 +138,12 @@ export async function startFakeGoogleAds(): Promise<FakeGoogleAds> {
     }
     queries.push(query);
     const from = /^\s*SELECT\s[\s\S]+\sFROM\s+(campaign|customer)\b/i.exec(query)?.[1]?.toLowerCase();
-    if (!from) return json(res, 400, gError(400, "INVALID_ARGUMENT", "Request contains an invalid argument.", { queryError: "PROHIBITED_RESOURCE_TYPE_IN_FROM_CLAUSE" }, "Error in query"));
+    if (!from)
+      return json(
+        res,
+        400,
+        gError(400, "INVALID_ARGUMENT", "Request contains an invalid argument.", { queryError: "PROHIBITED_RESOURCE_TYPE_IN_FROM_CLAUSE" }, "Error in query"),
+      );
     const batchesOf = (rows: unknown[], fieldMask: string) => {
       const out = [];
       for (let i = 0; i < rows.length || i === 0; i += state.batchSize) {
@@ -124,7 +160,18 @@ export async function startFakeGoogleAds(): Promise<FakeGoogleAds> {
       }
       // Selecting segments.date needs a finite date range in WHERE, as in the real API.
       const between = /segments\.date\s+BETWEEN\s+'(\d{4}-\d{2}-\d{2})'\s+AND\s+'(\d{4}-\d{2}-\d{2})'/i.exec(query);
-      if (!between) return json(res, 400, gError(400, "INVALID_ARGUMENT", "Request contains an invalid argument.", { queryError: "EXPECTED_FILTERS_ON_DATE_RANGE" }, "Filters on date range are needed when segmenting by date."));
+      if (!between)
+        return json(
+          res,
+          400,
+          gError(
+            400,
+            "INVALID_ARGUMENT",
+            "Request contains an invalid argument.",
+            { queryError: "EXPECTED_FILTERS_ON_DATE_RANGE" },
+            "Filters on date range are needed when segmenting by date.",
+          ),
+        );
       const rows = customer.days
         .filter((d) => d.date >= between[1] && d.date <= between[2])
         .sort((a, b) => (a.date < b.date ? -1 : 1))
@@ -148,7 +195,12 @@ export async function startFakeGoogleAds(): Promise<FakeGoogleAds> {
     }));
     const batches = [];
     for (let i = 0; i < rows.length || i === 0; i += state.batchSize) {
-      batches.push({ results: rows.slice(i, i + state.batchSize), fieldMask: "campaign.id,campaign.name,campaign.status,campaign.advertisingChannelType,metrics.impressions,metrics.clicks,metrics.costMicros,metrics.conversions,metrics.ctr,metrics.averageCpc", requestId: randomBytes(8).toString("hex") });
+      batches.push({
+        results: rows.slice(i, i + state.batchSize),
+        fieldMask:
+          "campaign.id,campaign.name,campaign.status,campaign.advertisingChannelType,metrics.impressions,metrics.clicks,metrics.costMicros,metrics.conversions,metrics.ctr,metrics.averageCpc",
+        requestId: randomBytes(8).toString("hex"),
+      });
       if (rows.length === 0) break;
     }
     json(res, 200, batches);

@@ -64,18 +64,27 @@ export async function startFakeMeta(token = "meta-test-token", adAccountId = "ac
   };
   const headers: Record<string, string> = {};
   const versions: string[] = [];
-  const graphError = (status: number, message: string, type: string, code: number, subcode?: number) => ({
+  const graphError = (message: string, type: string, code: number, subcode?: number) => ({
     error: { message, type, code, ...(subcode ? { error_subcode: subcode } : {}), fbtrace_id: "AbCdEfGh123" },
   });
   const fake = await startFake((req, res) => {
     const m = /^\/(v\d+\.\d+)\/(act_\d+)(?:\/(campaigns|insights))?$/.exec(req.path);
-    if (!m || req.method !== "GET") return json(res, 400, graphError(400, "Unknown path components", "OAuthException", 2500));
+    if (!m || req.method !== "GET") return json(res, 400, graphError("Unknown path components", "OAuthException", 2500));
     versions.push(m[1]);
     const auth = req.headers.authorization === `Bearer ${token}` || req.query.get("access_token") === token;
-    if (!auth) return json(res, 401, graphError(401, "Invalid OAuth access token - Cannot parse access token", "OAuthException", 190));
+    if (!auth) return json(res, 401, graphError("Invalid OAuth access token - Cannot parse access token", "OAuthException", 190));
     const account = accounts.get(m[2]);
     if (!account) {
-      return json(res, 400, graphError(400, `Unsupported get request. Object with ID '${m[2]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, "GraphMethodException", 100, 33));
+      return json(
+        res,
+        400,
+        graphError(
+          `Unsupported get request. Object with ID '${m[2]}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+          "GraphMethodException",
+          100,
+          33,
+        ),
+      );
     }
     if (m[3] === undefined) {
       // The ad account node: GET /{version}/act_{id}?fields=id,account_id,name,currency,account_status
@@ -88,10 +97,10 @@ export async function startFakeMeta(token = "meta-test-token", adAccountId = "ac
       try {
         range = JSON.parse(req.query.get("time_range")!);
       } catch {
-        return json(res, 400, graphError(400, "(#100) param time_range must be a JSON object", "OAuthException", 100));
+        return json(res, 400, graphError("(#100) param time_range must be a JSON object", "OAuthException", 100));
       }
       if (!/^\d{4}-\d{2}-\d{2}$/.test(range.since ?? "") || !/^\d{4}-\d{2}-\d{2}$/.test(range.until ?? "") || range.since! > range.until!) {
-        return json(res, 400, graphError(400, "(#100) Must provide both since and until in time_range, since not after until", "OAuthException", 100));
+        return json(res, 400, graphError("(#100) Must provide both since and until in time_range, since not after until", "OAuthException", 100));
       }
     }
     const daily = m[3] === "insights" && req.query.get("time_increment") === "1";
@@ -109,7 +118,14 @@ export async function startFakeMeta(token = "meta-test-token", adAccountId = "ac
             date_stop: d.date,
           }))
       : m[3] === "campaigns"
-        ? account.campaigns.map((c) => ({ id: c.id, name: c.name, status: c.status, effective_status: c.status, objective: c.objective, ...(c.daily_budget ? { daily_budget: c.daily_budget } : {}) }))
+        ? account.campaigns.map((c) => ({
+            id: c.id,
+            name: c.name,
+            status: c.status,
+            effective_status: c.status,
+            objective: c.objective,
+            ...(c.daily_budget ? { daily_budget: c.daily_budget } : {}),
+          }))
         : account.campaigns.map((c) => ({
             campaign_id: c.id,
             impressions: String(c.impressions),
@@ -126,7 +142,12 @@ export async function startFakeMeta(token = "meta-test-token", adAccountId = "ac
     const next = new URL(`http://${req.headers.host}${req.path}`);
     for (const [k, v] of req.query) next.searchParams.set(k, v);
     next.searchParams.set("after", cursor(offset + limit));
-    json(res, 200, { data: page, paging: { cursors: { before: cursor(offset), after: cursor(offset + page.length) }, ...(hasNext ? { next: next.toString() } : {}) } }, headers);
+    json(
+      res,
+      200,
+      { data: page, paging: { cursors: { before: cursor(offset), after: cursor(offset + page.length) }, ...(hasNext ? { next: next.toString() } : {}) } },
+      headers,
+    );
   });
   return { ...fake, token, adAccountId, campaigns, accounts, addAccount, headers, versions };
 }

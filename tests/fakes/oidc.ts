@@ -101,7 +101,8 @@ export async function startFakeOidc(opts: { clientId?: string; clientSecret?: st
       const q = req.query;
       if (q.get("client_id") !== clientId) return json(res, 400, { error: "invalid_client" });
       if (q.get("response_type") !== "code" || !q.get("scope")?.split(" ").includes("openid")) return json(res, 400, { error: "invalid_request" });
-      if (q.get("code_challenge_method") !== "S256" || !q.get("code_challenge")) return json(res, 400, { error: "invalid_request", error_description: "PKCE S256 required" });
+      if (q.get("code_challenge_method") !== "S256" || !q.get("code_challenge"))
+        return json(res, 400, { error: "invalid_request", error_description: "PKCE S256 required" });
       const redirectUri = q.get("redirect_uri");
       if (!redirectUri) return json(res, 400, { error: "invalid_request" });
       const code = randomBytes(16).toString("hex");
@@ -129,7 +130,8 @@ export async function startFakeOidc(opts: { clientId?: string; clientSecret?: st
       grant.used = true;
       if (grant.redirectUri !== form.get("redirect_uri")) return json(res, 400, { error: "invalid_grant", error_description: "redirect_uri mismatch" });
       const verifier = form.get("code_verifier") ?? "";
-      if (createHash("sha256").update(verifier).digest("base64url") !== grant.challenge) return json(res, 400, { error: "invalid_grant", error_description: "PKCE verification failed" });
+      if (createHash("sha256").update(verifier).digest("base64url") !== grant.challenge)
+        return json(res, 400, { error: "invalid_grant", error_description: "PKCE verification failed" });
       self.redeemed++;
       return json(res, 200, { access_token: randomBytes(16).toString("hex"), token_type: "Bearer", expires_in: 3600, id_token: await idToken(grant) });
     }

@@ -35,7 +35,10 @@ export interface CompletionRequest {
 }
 
 /** What the fake model answers: text (optionally cut off by the length limit, or a refusal), or tool calls. */
-export type ScriptedReply = { content: string; finishReason?: "stop" | "length" } | { refusal: string } | { toolCalls: { name: string; arguments: Record<string, unknown> }[] };
+export type ScriptedReply =
+  | { content: string; finishReason?: "stop" | "length" }
+  | { refusal: string }
+  | { toolCalls: { name: string; arguments: Record<string, unknown> }[] };
 
 /** A request's `response_format` when it asks for structured output. */
 export interface JsonSchemaFormat {
@@ -58,7 +61,8 @@ export function strictSchemaProblem(schema: unknown, path = "schema"): string | 
     if (s.additionalProperties !== false) return `In context=(${path}), 'additionalProperties' is required to be supplied and to be false.`;
     const required = Array.isArray(s.required) ? (s.required as string[]) : [];
     const missing = Object.keys(props).filter((k) => !required.includes(k));
-    if (missing.length) return `In context=(${path}), 'required' is required to be supplied and to be an array including every key in properties. Missing '${missing[0]}'.`;
+    if (missing.length)
+      return `In context=(${path}), 'required' is required to be supplied and to be an array including every key in properties. Missing '${missing[0]}'.`;
     for (const [k, v] of Object.entries(props)) {
       const p = strictSchemaProblem(v, `${path}, 'properties', '${k}'`);
       if (p) return p;
@@ -91,7 +95,11 @@ export function documentPassages(req: CompletionRequest): DocumentPassage[] | nu
   return null;
 }
 
-const sentencesOf = (text: string) => text.replace(/\s+/g, " ").split(/(?<=[.!?])\s+(?=[A-Z0-9"])/).filter((x) => x.trim());
+const sentencesOf = (text: string) =>
+  text
+    .replace(/\s+/g, " ")
+    .split(/(?<=[.!?])\s+(?=[A-Z0-9"])/)
+    .filter((x) => x.trim());
 const GOOD = /\b(praise|strong|success|successful|support|great|good|proud)\b/i;
 const BAD = /\b(lawsuit|investigation|scandal|failed|flip-flopped|against|attack|disgrace)\b/i;
 
@@ -119,11 +127,16 @@ export function defaultAnalysis(name: string, passages: DocumentPassage[]): Reco
     }
     case "entities_analysis": {
       const names = new Map<string, string>();
-      for (const x of all) for (const m of x.text.matchAll(/\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b/g)) names.set(m[0], m[0].split(" ").length === 2 ? "person" : "organization");
+      for (const x of all)
+        for (const m of x.text.matchAll(/\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b/g)) names.set(m[0], m[0].split(" ").length === 2 ? "person" : "organization");
       return { entities: [...names].map(([n, type]) => ({ name: n, type })) };
     }
     case "claims_analysis":
-      return { claims: all.filter((x) => /\d/.test(x.text)).map((x) => ({ quote: x.text, position: x.position, kinds: /\b(19|20)\d\d\b/.test(x.text) ? ["date"] : ["statistic"] })) };
+      return {
+        claims: all
+          .filter((x) => /\d/.test(x.text))
+          .map((x) => ({ quote: x.text, position: x.position, kinds: /\b(19|20)\d\d\b/.test(x.text) ? ["date"] : ["statistic"] })),
+      };
     case "risk_analysis": {
       const risks = bad.map((x) => ({
         category: /lawsuit|investigation/i.test(x.text) ? "legal" : /flip-flopped/i.test(x.text) ? "policy_reversal" : "performance",
@@ -172,7 +185,8 @@ export function defaultModel(req: CompletionRequest): ScriptedReply {
         continue;
       }
       if (Array.isArray(data.passages)) return { content: `Model summary of ${data.filename}: ${data.passages.length} passage(s).` };
-      if (typeof data.average === "number" && typeof data.mentions === "number") parts.push(`average sentiment ${data.average} across ${data.mentions} mentions (${data.negative} negative) in the last ${data.hours} h`);
+      if (typeof data.average === "number" && typeof data.mentions === "number")
+        parts.push(`average sentiment ${data.average} across ${data.mentions} mentions (${data.negative} negative) in the last ${data.hours} h`);
       else if (Array.isArray(data.openCrises)) parts.push(`${data.openCrises.length} open crises and ${data.openAlerts.length} open alerts`);
       else if (Array.isArray(data.results)) parts.push(`${data.results.length} knowledge-base results`);
       else if (Array.isArray(data.mentions)) parts.push(`${data.mentions.length} negative mentions`);
@@ -184,14 +198,17 @@ export function defaultModel(req: CompletionRequest): ScriptedReply {
   const question = [...req.messages].reverse().find((m) => m.role === "user")?.content ?? "";
   const offered = new Set((req.tools ?? []).map((t) => t.function.name));
   const w = new Set(words(question));
-  const call = (name: string, args: Record<string, unknown> = {}): ScriptedReply | null => (offered.has(name) && req.tool_choice !== "none" ? { toolCalls: [{ name, arguments: args }] } : null);
+  const call = (name: string, args: Record<string, unknown> = {}): ScriptedReply | null =>
+    offered.has(name) && req.tool_choice !== "none" ? { toolCalls: [{ name, arguments: args }] } : null;
   let reply: ScriptedReply | null = null;
   if (w.has("sentiment")) reply = call("get_sentiment", { hours: 24 });
   else if (w.has("negative") || w.has("attacks")) reply = call("get_top_negative_mentions", { hours: 24, limit: 3 });
   else if (w.has("crisis") || w.has("crises") || w.has("alerts")) reply = call("get_open_crises_and_alerts");
   else if (w.has("metrics") || w.has("impressions")) reply = call("get_campaign_metrics");
   else if (w.has("documents") || w.has("search") || w.has("document")) {
-    const query = words(question).filter((x) => !["what", "do", "the", "documents", "document", "say", "about", "search", "for", "our"].includes(x)).join(" ");
+    const query = words(question)
+      .filter((x) => !["what", "do", "the", "documents", "document", "say", "about", "search", "for", "our"].includes(x))
+      .join(" ");
     reply = call("search_knowledge_base", { query: query || "campaign" });
   }
   return reply ?? { content: "I can help with your campaign's data." };
@@ -205,9 +222,13 @@ function answer(res: ServerResponse, req: CompletionRequest, reply: ScriptedRepl
   const created = Math.floor(Date.now() / 1000);
   const promptTokens = estimate(JSON.stringify(req.messages) + JSON.stringify(req.tools ?? []));
   if ("toolCalls" in reply) {
-    const toolCalls = reply.toolCalls.map((c) => ({ id: `call_${++callCounter}`, type: "function" as const, function: { name: c.name, arguments: JSON.stringify(c.arguments) } }));
+    const toolCalls = reply.toolCalls.map((c) => ({
+      id: `call_${++callCounter}`,
+      type: "function" as const,
+      function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+    }));
     const completionTokens = estimate(JSON.stringify(toolCalls));
-    return json(res, 200, {
+    json(res, 200, {
       id: `chatcmpl-fake-${callCounter}`,
       object: "chat.completion",
       created,
@@ -215,10 +236,11 @@ function answer(res: ServerResponse, req: CompletionRequest, reply: ScriptedRepl
       choices: [{ index: 0, message: { role: "assistant", content: null, tool_calls: toolCalls, refusal: null }, logprobs: null, finish_reason: "tool_calls" }],
       usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     });
+    return;
   }
   if ("refusal" in reply) {
     const completionTokens = estimate(reply.refusal);
-    return json(res, 200, {
+    json(res, 200, {
       id: `chatcmpl-fake-${++callCounter}`,
       object: "chat.completion",
       created,
@@ -226,6 +248,7 @@ function answer(res: ServerResponse, req: CompletionRequest, reply: ScriptedRepl
       choices: [{ index: 0, message: { role: "assistant", content: null, refusal: reply.refusal }, logprobs: null, finish_reason: "stop" }],
       usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
     });
+    return;
   }
   const completionTokens = estimate(reply.content);
   json(res, 200, {
@@ -238,14 +261,16 @@ function answer(res: ServerResponse, req: CompletionRequest, reply: ScriptedRepl
   });
 }
 
-const error = (res: ServerResponse, status: number, message: string, type: string, code: string | null) => json(res, status, { error: { message, type, param: null, code } });
+const error = (res: ServerResponse, status: number, message: string, type: string, code: string | null) =>
+  json(res, status, { error: { message, type, param: null, code } });
 
 /** Starts the fake on 127.0.0.1 (port 0). */
 export async function startFakeOpenAI(apiKey = FAKE_OPENAI_KEY): Promise<FakeOpenAI> {
   const completions: CompletionRequest[] = [];
   let scripted: ((req: CompletionRequest) => ScriptedReply) | null = null;
   const fake = await startFake((raw: RecordedRequest, res) => {
-    if (raw.method !== "POST" || raw.path !== "/v1/chat/completions") return error(res, 404, `Unknown request URL: ${raw.method} ${raw.path}`, "invalid_request_error", "unknown_url");
+    if (raw.method !== "POST" || raw.path !== "/v1/chat/completions")
+      return error(res, 404, `Unknown request URL: ${raw.method} ${raw.path}`, "invalid_request_error", "unknown_url");
     if (raw.headers.authorization !== `Bearer ${apiKey}`) return error(res, 401, "Incorrect API key provided.", "invalid_request_error", "invalid_api_key");
     let req: CompletionRequest;
     try {
@@ -253,20 +278,25 @@ export async function startFakeOpenAI(apiKey = FAKE_OPENAI_KEY): Promise<FakeOpe
     } catch {
       return error(res, 400, "We could not parse the JSON body of your request.", "invalid_request_error", null);
     }
-    if (typeof req.model !== "string" || !Array.isArray(req.messages) || req.messages.length === 0) return error(res, 400, "'messages' and 'model' are required.", "invalid_request_error", null);
+    if (typeof req.model !== "string" || !Array.isArray(req.messages) || req.messages.length === 0)
+      return error(res, 400, "'messages' and 'model' are required.", "invalid_request_error", null);
     // As the real API: every tool message must answer a tool call of the assistant message before it.
     const pending = new Set<string>();
     for (const m of req.messages) {
       if (m.role === "assistant") for (const c of m.tool_calls ?? []) pending.add(c.id);
-      if (m.role === "tool" && !pending.delete(m.tool_call_id ?? "")) return error(res, 400, "messages with role 'tool' must be a response to a preceding message with 'tool_calls'.", "invalid_request_error", null);
+      if (m.role === "tool" && !pending.delete(m.tool_call_id ?? ""))
+        return error(res, 400, "messages with role 'tool' must be a response to a preceding message with 'tool_calls'.", "invalid_request_error", null);
     }
     // As the real API: a json_schema response format needs a valid name and schema; strict schemas are checked.
     const format = req.response_format as { type?: string; json_schema?: { name?: unknown; strict?: unknown; schema?: unknown } } | undefined;
-    if (format !== undefined && !["text", "json_object", "json_schema"].includes(String(format?.type))) return error(res, 400, "Invalid value for 'response_format.type'.", "invalid_request_error", "invalid_value");
+    if (format !== undefined && !["text", "json_object", "json_schema"].includes(String(format?.type)))
+      return error(res, 400, "Invalid value for 'response_format.type'.", "invalid_request_error", "invalid_value");
     if (format?.type === "json_schema") {
       const js = format.json_schema;
-      if (!js || typeof js.name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(js.name)) return error(res, 400, "Missing or invalid 'response_format.json_schema.name'.", "invalid_request_error", "invalid_value");
-      const problem = js.strict === true ? strictSchemaProblem(js.schema) : typeof js.schema === "object" && js.schema !== null ? null : "schema must be an object";
+      if (!js || typeof js.name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(js.name))
+        return error(res, 400, "Missing or invalid 'response_format.json_schema.name'.", "invalid_request_error", "invalid_value");
+      const problem =
+        js.strict === true ? strictSchemaProblem(js.schema) : typeof js.schema === "object" && js.schema !== null ? null : "schema must be an object";
       if (problem) return error(res, 400, `Invalid schema for response_format '${js.name}': ${problem}`, "invalid_request_error", "invalid_json_schema");
     }
     completions.push(req);

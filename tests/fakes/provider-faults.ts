@@ -41,7 +41,13 @@ export async function startFake(handle: Handler): Promise<FakeServer> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const u = new URL(req.url ?? "/", "http://127.0.0.1");
-    const recorded: RecordedRequest = { method: req.method ?? "GET", path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") };
+    const recorded: RecordedRequest = {
+      method: req.method ?? "GET",
+      path: u.pathname,
+      query: u.searchParams,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString("utf8"),
+    };
     requests.push(recorded);
     const fault = faults.shift();
     try {
@@ -54,10 +60,14 @@ export async function startFake(handle: Handler): Promise<FakeServer> {
           res.writeHead(200, { "content-type": "application/json" }).end('{"data": [ {"id": "1", tru');
           return;
         case "rate_limit":
-          res.writeHead(429, { "content-type": "application/json", "retry-after": String(fault.retryAfterSeconds), ...fault.headers }).end(JSON.stringify(fault.body ?? { error: "rate limited" }));
+          res
+            .writeHead(429, { "content-type": "application/json", "retry-after": String(fault.retryAfterSeconds), ...fault.headers })
+            .end(JSON.stringify(fault.body ?? { error: "rate limited" }));
           return;
         case "status":
-          res.writeHead(fault.status, { "content-type": "application/json", ...fault.headers }).end(JSON.stringify(fault.body ?? { error: `injected ${fault.status}` }));
+          res
+            .writeHead(fault.status, { "content-type": "application/json", ...fault.headers })
+            .end(JSON.stringify(fault.body ?? { error: `injected ${fault.status}` }));
           return;
       }
     } catch (err) {

@@ -31,7 +31,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return text(400, "invalid_payload");
     }
     if (typeof payload.text !== "string" && !Array.isArray(payload.blocks)) return text(400, "no_text");
-    messages.push({ channel: typeof payload.channel === "string" ? payload.channel : null, text: String(payload.text ?? ""), blocks: Array.isArray(payload.blocks) ? payload.blocks : [], receivedAt: Date.now() });
+    messages.push({
+      channel: typeof payload.channel === "string" ? payload.channel : null,
+      text: String(payload.text ?? ""),
+      blocks: Array.isArray(payload.blocks) ? payload.blocks : [],
+      receivedAt: Date.now(),
+    });
     text(200, "ok");
   });
   return { ...fake, webhookUrl: fake.url + HOOK, messages };

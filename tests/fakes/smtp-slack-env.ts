@@ -31,7 +31,7 @@ Object.assign(process.env, {
   SMTP_URL: smtp.url,
   ALERT_EMAIL_FROM: "War Room Alerts <alerts@warroom.test>",
   SLACK_WEBHOOK_URL: slack.webhookUrl,
-  PUSH_WEBHOOK_URL: push.url + "/notify",
+  PUSH_WEBHOOK_URL: `${push.url}/notify`,
   TWILIO_SID: twilio.accountSid,
   TWILIO_TOKEN: twilio.authToken,
   TWILIO_FROM: "+14155550199",

@@ -61,7 +61,17 @@ export async function startFakeTwilio(accountSid = `AC${randomBytes(16).toString
     const size = Math.min(1000, Number(q.get("PageSize") ?? 50) || 50);
     const hits = messages.filter((x) => (!q.has("To") || x.to === q.get("To")) && (!q.has("From") || x.from === q.get("From"))).reverse();
     const uri = `/2010-04-01/Accounts/${accountSid}/Messages.json?PageSize=${size}&Page=0`;
-    return { messages: hits.slice(0, size).map(resource), page: 0, page_size: size, start: 0, end: Math.min(size, hits.length) - 1, uri, first_page_uri: uri, next_page_uri: null, previous_page_uri: null };
+    return {
+      messages: hits.slice(0, size).map(resource),
+      page: 0,
+      page_size: size,
+      start: 0,
+      end: Math.min(size, hits.length) - 1,
+      uri,
+      first_page_uri: uri,
+      next_page_uri: null,
+      previous_page_uri: null,
+    };
   };
   const fake = await startFake((req, res) => {
     const m = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(req.path);
@@ -89,12 +99,25 @@ export async function startFakeTwilio(accountSid = `AC${randomBytes(16).toString
     async deliverStatus(sid, status, opts = {}) {
       const msg = messages.find((x) => x.sid === sid);
       if (!msg?.statusCallback) throw new Error(`no status callback for ${sid}`);
-      const params: Record<string, string> = { AccountSid: accountSid, ApiVersion: "2010-04-01", From: msg.from, MessageSid: sid, SmsSid: sid, MessageStatus: status, SmsStatus: status, To: msg.to };
+      const params: Record<string, string> = {
+        AccountSid: accountSid,
+        ApiVersion: "2010-04-01",
+        From: msg.from,
+        MessageSid: sid,
+        SmsSid: sid,
+        MessageStatus: status,
+        SmsStatus: status,
+        To: msg.to,
+      };
       if (opts.errorCode) params.ErrorCode = opts.errorCode;
       const signature = twilio.getExpectedTwilioSignature(opts.signWith ?? authToken, msg.statusCallback, params);
       const res = await fetch(msg.statusCallback, {
         method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": signature, "i-twilio-idempotency-token": randomBytes(8).toString("hex") },
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-twilio-signature": signature,
+          "i-twilio-idempotency-token": randomBytes(8).toString("hex"),
+        },
         body: new URLSearchParams(params).toString(),
       });
       await res.text();

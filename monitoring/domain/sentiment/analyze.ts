@@ -55,9 +55,12 @@ export function combineWithSource(ours: SentimentReading, source: number | null 
 }
 
 /** Our reading and the source's score in one step (what ingest stores). */
-export function mentionSentiment(text: string, source: number | null | undefined, declaredLanguage?: string | null): { sentiment: number; language: string | null; scored: boolean } {
+export function mentionSentiment(
+  text: string,
+  source: number | null | undefined,
+  declaredLanguage?: string | null,
+): { sentiment: number; language: string | null; scored: boolean } {
   const ours = analyzeSentiment(text, declaredLanguage);
   const sentiment = combineWithSource(ours, source);
   return { sentiment, language: ours.language, scored: source === null || source === undefined || ours.scored };
 }
-

@@ -27,7 +27,7 @@ const EXCLAMATION = 0.292;
 const QUESTION = 0.18;
 
 /** Words (inner apostrophes, hyphens and underscores kept) and the emoticons VADER knows. */
-export const TOKEN = /[\p{L}\p{N}](?:[\p{L}\p{N}_'’-]*[\p{L}\p{N}])?|[:;=]-?[()DPp\]\[]|<3/gu;
+export const TOKEN = /[\p{L}\p{N}](?:[\p{L}\p{N}_'’-]*[\p{L}\p{N}])?|[:;=]-?[()DPp\][]|<3/gu;
 
 const isUpper = (w: string) => w.length > 1 && w === w.toUpperCase() && w !== w.toLowerCase();
 
@@ -43,7 +43,11 @@ export function valenceSum(text: string, tokens: readonly string[], profile: Lan
   for (const t of tokens) if (isUpper(t)) capitals++;
   const capDiff = capitals > 0 && capitals < n;
   let butAt = -1;
-  for (let i = 0; i < n; i++) if (profile.contrast.has(lower[i])) { butAt = i; break; }
+  for (let i = 0; i < n; i++)
+    if (profile.contrast.has(lower[i])) {
+      butAt = i;
+      break;
+    }
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const w = lower[i];

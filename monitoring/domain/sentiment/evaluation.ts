@@ -88,6 +88,11 @@ export function evaluate(mentions: readonly LabelledMention[], scorer: Scorer): 
     for (const tag of m.tags) tally(byTag, tag, ok);
     if (!ok) misses.push({ where: m.where, label: m.label, got, score, text: m.text });
   }
-  const map = (r: Record<string, Accuracy>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, finish(v)]));
+  const map = (r: Record<string, Accuracy>) =>
+    Object.fromEntries(
+      Object.entries(r)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => [k, finish(v)]),
+    );
   return { overall: finish(overall.all ?? { total: 0, correct: 0, accuracy: 0 }), byLanguage: map(byLanguage), bySet: map(bySet), byTag: map(byTag), misses };
 }

@@ -59,5 +59,13 @@ export function mentionLanguage(text: string, declared?: string | null): string 
 
 /** How much of a text detection reads. */
 const DETECT_CHARS = 280;
-const EN_FUNCTION_WORDS = new Set("the a an and or but of to in on at for with from by is are was were be been will would can could has have had do does did not no this that these those it its he she they we you i my our your his her their what who how why when where there here just so very about after before than then".split(" "));
-const ES_FUNCTION_WORDS = new Set("el la los las un una unos unas y o pero de del al a en con por para sin sobre es son fue era está están ser estar ha han he hay que qué quien quién como cómo cuando donde no sí se su sus mi mis tu lo le les me nos este esta estos estas ese esa muy más ya también porque".split(" "));
+const EN_FUNCTION_WORDS = new Set(
+  "the a an and or but of to in on at for with from by is are was were be been will would can could has have had do does did not no this that these those it its he she they we you i my our your his her their what who how why when where there here just so very about after before than then".split(
+    " ",
+  ),
+);
+const ES_FUNCTION_WORDS = new Set(
+  "el la los las un una unos unas y o pero de del al a en con por para sin sobre es son fue era está están ser estar ha han he hay que qué quien quién como cómo cuando donde no sí se su sus mi mis tu lo le les me nos este esta estos estas ese esa muy más ya también porque".split(
+    " ",
+  ),
+);

@@ -124,12 +124,15 @@ interface Created {
 }
 
 // created sets the status and a header from response fields.
-export const created = api({ expose: true, method: "POST", path: "/echo/created" }, async (): Promise<Created> => ({
-  status: HttpStatus.Created,
-  location: "/echo/items/42",
-  id: "42",
-  createdAt: new Date("2024-05-01T12:00:00Z"),
-}));
+export const created = api(
+  { expose: true, method: "POST", path: "/echo/created" },
+  async (): Promise<Created> => ({
+    status: HttpStatus.Created,
+    location: "/echo/items/42",
+    id: "42",
+    createdAt: new Date("2024-05-01T12:00:00Z"),
+  }),
+);
 
 interface Order {
   order: string[];
@@ -175,10 +178,13 @@ interface SecretValue {
 }
 
 // secretValue returns a secret from .secrets.local.cue and one that is not set.
-export const secretValue = api({ expose: true, method: "GET", path: "/echo/secret" }, async (): Promise<SecretValue> => ({
-  value: fixtureSecret(),
-  missing: missingSecret(),
-}));
+export const secretValue = api(
+  { expose: true, method: "GET", path: "/echo/secret" },
+  async (): Promise<SecretValue> => ({
+    value: fixtureSecret(),
+    missing: missingSecret(),
+  }),
+);
 const fixtureSecret = secret("FixtureSecret");
 const missingSecret = secret("NotSetAnywhere");
 

@@ -45,8 +45,11 @@ interface Address {
 }
 
 // address tells a stream's client the address the runtime gave its handshake, then ends.
-export const address = api.streamOut<AddressHandshake, Address>({ expose: true, path: "/echo/address" }, async (h: AddressHandshake, stream: StreamOut<Address>) => {
-  const meta = currentRequest();
-  const fwd = meta?.type === "api-call" ? meta.headers["x-forwarded-for"] : undefined;
-  await stream.send({ realIp: h.realIp ?? "", forwardedFor: String(fwd ?? "") });
-});
+export const address = api.streamOut<AddressHandshake, Address>(
+  { expose: true, path: "/echo/address" },
+  async (h: AddressHandshake, stream: StreamOut<Address>) => {
+    const meta = currentRequest();
+    const fwd = meta?.type === "api-call" ? meta.headers["x-forwarded-for"] : undefined;
+    await stream.send({ realIp: h.realIp ?? "", forwardedFor: String(fwd ?? "") });
+  },
+);

@@ -11,6 +11,9 @@ interface GreetResponse {
 }
 
 // greet publishes a Greeting; it resolves once the message is stored.
-export const greet = api({ expose: true, method: "POST", path: "/events/greet" }, async (req: GreetRequest): Promise<GreetResponse> => ({
-  messageId: await greetings.publish({ name: req.name, at: new Date("2024-05-01T10:00:00Z"), failTimes: req.failTimes ?? 0 }),
-}));
+export const greet = api(
+  { expose: true, method: "POST", path: "/events/greet" },
+  async (req: GreetRequest): Promise<GreetResponse> => ({
+    messageId: await greetings.publish({ name: req.name, at: new Date("2024-05-01T10:00:00Z"), failTimes: req.failTimes ?? 0 }),
+  }),
+);

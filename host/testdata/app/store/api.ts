@@ -17,12 +17,15 @@ interface RoundtripResponse {
 }
 
 // roundtrip is called by echo: it sees the caller's auth data and a decoded Date.
-export const roundtrip = api({ expose: false, method: "POST", path: "/store/roundtrip", auth: true }, async (req: RoundtripRequest): Promise<RoundtripResponse> => ({
-  userID: getAuthData()!.userID,
-  whenIsDate: req.when instanceof Date,
-  when: req.when,
-  note: req.note,
-}));
+export const roundtrip = api(
+  { expose: false, method: "POST", path: "/store/roundtrip", auth: true },
+  async (req: RoundtripRequest): Promise<RoundtripResponse> => ({
+    userID: getAuthData()!.userID,
+    whenIsDate: req.when instanceof Date,
+    when: req.when,
+    note: req.note,
+  }),
+);
 
 interface ItemRequest {
   price: string;
@@ -123,7 +126,15 @@ interface Deliveries {
 
 // received lists the deliveries the subscriptions recorded, oldest first.
 export const received = api({ expose: true, method: "GET", path: "/store/received" }, async ({ name }: { name: string }): Promise<Deliveries> => {
-  const rows = await db.queryAll<{ subscription: string; message_id: string; attempt: number; name: string; at_is_date: boolean; had_auth: boolean; received_at: Date }>`
+  const rows = await db.queryAll<{
+    subscription: string;
+    message_id: string;
+    attempt: number;
+    name: string;
+    at_is_date: boolean;
+    had_auth: boolean;
+    received_at: Date;
+  }>`
     SELECT * FROM received WHERE name = ${name} ORDER BY id`;
   return {
     deliveries: rows.map((r) => ({

@@ -29,7 +29,12 @@ export const op = api({ expose: true, method: "POST", path: "/files/op" }, async
   try {
     switch (r.op) {
       case "upload":
-        return { value: await b.upload(name, Buffer.from(r.content ?? ""), { contentType: r.contentType, preconditions: r.notExists ? { notExists: true } : undefined }) };
+        return {
+          value: await b.upload(name, Buffer.from(r.content ?? ""), {
+            contentType: r.contentType,
+            preconditions: r.notExists ? { notExists: true } : undefined,
+          }),
+        };
       case "download":
         return { value: (await b.download(name)).toString() };
       case "exists":

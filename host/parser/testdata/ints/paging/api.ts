@@ -20,4 +20,7 @@ interface ListResponse {
   nested: { depth: Int };
 }
 
-export const list = api({ expose: true, method: "GET", path: "/paging" }, async (_: ListRequest): Promise<ListResponse> => ({ total: 0, nested: { depth: 0 } }));
+export const list = api(
+  { expose: true, method: "GET", path: "/paging" },
+  async (_: ListRequest): Promise<ListResponse> => ({ total: 0, nested: { depth: 0 } }),
+);
