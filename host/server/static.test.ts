@@ -63,6 +63,18 @@ describe("api.static", () => {
     expect(await get("/hello")).toMatchObject({ status: 200, body: '{"message":"hi"}' });
   });
 
+  test("the object store's links win over the catch-all static path", async () => {
+    const put = await fetch(`${fixture.server.url}/media`, { method: "POST", body: JSON.stringify({ name: "note.txt", text: "from the bucket" }) });
+    expect(put.status).toBe(200);
+    const { url } = (await put.json()) as { url: string };
+    expect(new URL(url).pathname).toMatch(/^\/__objects\/media\/note\.txt/);
+    const r = await get(new URL(url).pathname + new URL(url).search);
+    expect(r.status).toBe(200);
+    expect(r.body).toBe("from the bucket");
+    // Other paths are still the site's.
+    expect((await get("/no/such/page")).status).toBe(418);
+  });
+
   test("paths cannot leave the directory", async () => {
     for (const p of ["/static/../encore.app", "/static/..%2F..%2Fencore.app", "/static/%2e%2e/web/static.ts", "/static/sub/..%5c..%5cstatic.ts"]) {
       const r = await get(p);

@@ -60,9 +60,3 @@ export const op = api({ expose: true, method: "POST", path: "/files/op" }, async
     return { error: (err as Error).constructor.name, message: (err as Error).message };
   }
 });
-
-// A single-page app's catch-all, as Encore's examples have: the runtime's object links stay reachable beside it.
-export const page = api.raw({ expose: true, method: "GET", path: "/!rest" }, (_req, resp) => {
-  resp.writeHead(200, { "content-type": "text/html" });
-  resp.end("<html>app</html>");
-});
