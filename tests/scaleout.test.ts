@@ -234,6 +234,23 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
     return twilio.messages.filter((m) => m.to === phone && m.body.includes(tag)).length;
   }
 
+  /**
+   * Waits until every alert raised for `tags` has no delivery left to send (none pending or
+   * sending): from then on nothing more can reach Twilio for them, so counting proves "never twice".
+   */
+  async function settled(campaignId: string, token: string, tags: string[]): Promise<void> {
+    await expect
+      .poll(
+        async () => {
+          const queue = await ok(apps.a, "GET", `/api/v1/alerting/queue?campaignId=${campaignId}&limit=50`, token);
+          const ours = (queue.alerts as { title: string; deliveries: { status: string }[] }[]).filter((a) => tags.some((t) => a.title.endsWith(t)));
+          return ours.length === tags.length && ours.every((a) => a.deliveries.every((d) => d.status !== "pending" && d.status !== "sending"));
+        },
+        { timeout: 30_000, interval: 100 },
+      )
+      .toBe(true);
+  }
+
   // ---- scale-out -------------------------------------------------------------------------------------
 
   describe("two processes on one PostgreSQL and one Redis", { timeout: 120_000 }, () => {
@@ -270,7 +287,7 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
         tags.map((tag, i) => ok(i % 2 ? apps.b : apps.a, "POST", "/api/v1/alerting/crisis", token, { ...crisis(campaignId, i), triggers: [tag] })),
       );
       for (const tag of tags) for (const phone of PHONES) await expect.poll(() => smsCount(phone, tag), { timeout: 15_000, interval: 50 }).toBe(1);
-      await new Promise((r) => setTimeout(r, 1500)); // time for a duplicate to show up
+      await settled(campaignId, token, tags);
       for (const tag of tags) for (const phone of PHONES) expect(smsCount(phone, tag)).toBe(1);
     });
 
@@ -428,7 +445,7 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
             });
       await ok(apps.b, "POST", "/api/v1/alerting/crisis", token, { ...crisis(campaignId, 9), triggers: ["after o9"] });
       for (const phone of PHONES) await expect.poll(() => smsCount(phone, "after o9"), { timeout: 15_000, interval: 50 }).toBe(1);
-      await new Promise((r) => setTimeout(r, 1500));
+      await settled(campaignId, token, [...tags, "after o9"]);
       for (const tag of tags) for (const phone of PHONES) expect(smsCount(phone, tag)).toBe(1);
       // And the live stream carries events across processes again.
       const onA = new Dashboard(apps.a, campaignId, token);

@@ -24,12 +24,9 @@ export const app = api.static({ expose: true, path: "/app/*path", dir: "./spa", 
 // A public bucket beside the catch-all: its links (the runtime's /__objects/ prefix) are not the site's.
 export const media = new Bucket("media", { public: true });
 
-export const putMedia = api(
-  { expose: true, method: "POST", path: "/media" },
-  async (req: { name: string; text: string }): Promise<{ url: string }> => {
-    await media.upload(req.name, Buffer.from(req.text), { contentType: "text/plain" });
-    return { url: media.publicUrl(req.name) };
-  },
-);
+export const putMedia = api({ expose: true, method: "POST", path: "/media" }, async (req: { name: string; text: string }): Promise<{ url: string }> => {
+  await media.upload(req.name, Buffer.from(req.text), { contentType: "text/plain" });
+  return { url: media.publicUrl(req.name) };
+});
 
 export const hello = api({ expose: true, method: "GET", path: "/hello" }, async (): Promise<{ message: string }> => ({ message: "hi" }));
