@@ -5,6 +5,7 @@ import log from "encore.dev/log";
 import twilio from "twilio";
 import { z } from "zod";
 import { describeIssues } from "./clients/schemas";
+import { MessageStatus } from "./clients/twilio";
 
 /** A webhook request as Twilio signed it. */
 export interface TwilioWebhook {
@@ -53,21 +54,7 @@ const single = <S extends z.ZodType>(s: S) => s; // form fields arrive once; a r
 /** Twilio's status callback form (the fields we read; Twilio adds more, which pass). */
 export const StatusCallbackSchema = z.looseObject({
   MessageSid: single(sid("SM|MM")),
-  MessageStatus: z.enum([
-    "accepted",
-    "scheduled",
-    "queued",
-    "sending",
-    "sent",
-    "failed",
-    "delivered",
-    "undelivered",
-    "receiving",
-    "received",
-    "read",
-    "canceled",
-    "partially_delivered",
-  ]),
+  MessageStatus,
   ErrorCode: z.string().regex(/^\d+$/, "a numeric Twilio error code").optional(),
 });
 

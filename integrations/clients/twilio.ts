@@ -8,6 +8,7 @@ import twilio from "twilio";
 import type { RequestClient } from "twilio";
 import { z } from "zod";
 import type { ProviderPolicy } from "../../shared/resilience";
+import type { ListedMessage } from "../domain/reconcile";
 import { decodeWith } from "./schemas";
 import { send, type CallObserver, type Decoder, type ErrorReader } from "./http";
 
@@ -28,17 +29,6 @@ export interface TwilioSend {
   statusCallback?: string;
 }
 
-/** A message as Twilio lists it, for reconciling a send whose outcome we did not record. */
-export interface TwilioListedMessage {
-  sid: string;
-  status: string;
-  to: string;
-  from: string;
-  body: string;
-  /** When Twilio accepted it (second precision), null if Twilio did not say. */
-  dateCreated: Date | null;
-}
-
 /** Twilio's Message resource, the fields we use. */
 export interface TwilioMessage {
   sid: string;
@@ -48,24 +38,27 @@ export interface TwilioMessage {
   numSegments: number;
 }
 
+/** A Message's statuses, as Twilio's API and its status callbacks name them. */
+export const MessageStatus = z.enum([
+  "accepted",
+  "scheduled",
+  "queued",
+  "sending",
+  "sent",
+  "failed",
+  "delivered",
+  "undelivered",
+  "receiving",
+  "received",
+  "read",
+  "canceled",
+  "partially_delivered",
+]);
+
 /** Twilio's Message resource as it arrives (snake_case; Twilio adds fields freely, so unknown ones pass). */
 export const TwilioMessageSchema = z.looseObject({
   sid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, "a Message sid (SM… or MM…)"),
-  status: z.enum([
-    "accepted",
-    "scheduled",
-    "queued",
-    "sending",
-    "sent",
-    "failed",
-    "delivered",
-    "undelivered",
-    "receiving",
-    "received",
-    "read",
-    "canceled",
-    "partially_delivered",
-  ]),
+  status: MessageStatus,
   to: z.string(),
   from: z.string().nullable(),
   num_segments: z
@@ -164,7 +157,7 @@ export class TwilioClient {
    * The most recent messages from `from` to `to` (Twilio lists newest first; one page of at most
    * `pageSize`). Used to find out whether a send whose answer was lost reached Twilio.
    */
-  async recentMessages(q: { to: string; from: string; pageSize?: number }, signal?: AbortSignal): Promise<TwilioListedMessage[]> {
+  async recentMessages(q: { to: string; from: string; pageSize?: number }, signal?: AbortSignal): Promise<ListedMessage[]> {
     this.signal = signal;
     const page = await this.sdk.messages.page({ to: q.to, from: q.from, pageSize: q.pageSize ?? 50 });
     return page.instances.map((m) => ({
