@@ -4,7 +4,7 @@
 // Every writer of a campaign's day (a live batch, a crisis, the nightly finalisation) first upserts
 // that day's daily_analytics row: its row lock serialises them, and days are always taken in
 // ascending order, so writers never deadlock.
-import { deletionQueue, type DeletionQueue } from "../shared/objects";
+import { deletionQueue, moveBatch, type DeletionQueue } from "../shared/objects";
 import type { Transaction } from "encore.dev/storage/sqldb";
 import { inTransaction } from "../shared/sql";
 import { isUuid } from "../shared/ids";
@@ -430,33 +430,18 @@ export async function getReport(id: string): Promise<StoredReport | null> {
  * bytes. PDFs are read one at a time. When an upload fails, the rows already moved are committed
  * and the error is rethrown. Returns how many rows were moved.
  */
-export async function moveReportBatch(limit: number, upload: (report: { id: string; pdf: Buffer }) => Promise<string>): Promise<number> {
-  const tx = await db.begin();
-  let moved = 0;
-  let failure: unknown = null;
-  try {
-    const rows = await tx.queryAll<{ id: string }>`
-      SELECT id::text AS id FROM reports WHERE pdf IS NOT NULL ORDER BY created_at, id LIMIT ${limit}::int FOR UPDATE SKIP LOCKED`;
-    for (const { id } of rows) {
+export function moveReportBatch(limit: number, upload: (report: { id: string; pdf: Buffer }) => Promise<string>): Promise<number> {
+  return moveBatch(
+    db,
+    (tx) =>
+      tx.queryAll<{ id: string }>`SELECT id::text AS id FROM reports WHERE pdf IS NOT NULL ORDER BY created_at, id LIMIT ${limit}::int FOR UPDATE SKIP LOCKED`,
+    async (tx, { id }) => {
       const row = await tx.queryRow<{ pdf: Buffer }>`SELECT pdf FROM reports WHERE id = ${id}::uuid`;
       const pdf = Buffer.from(row!.pdf);
-      let key: string;
-      try {
-        key = await upload({ id, pdf });
-      } catch (err) {
-        failure = err;
-        break;
-      }
+      const key = await upload({ id, pdf });
       await tx.exec`UPDATE reports SET object_key = ${key}, size_bytes = ${pdf.length}, pdf = NULL WHERE id = ${id}::uuid`;
-      moved++;
-    }
-    await tx.commit();
-  } catch (err) {
-    await tx.rollback().catch(() => undefined);
-    throw err;
-  }
-  if (failure) throw failure;
-  return moved;
+    },
+  );
 }
 
 /** Object keys of deleted rows, queued for removal from the bucket (the `object_deletions` table). */

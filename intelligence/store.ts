@@ -1,7 +1,7 @@
 // intelligence's SQL: the only file that talks to intelligence's database. Rows come back as the
 // API's types (camelCase). Visibility (who may see a document, passage or report) is applied here,
 // in the WHERE clause, so no query can forget it.
-import { deletionQueue, type DeletionQueue } from "../shared/objects";
+import { deletionQueue, moveBatch, type DeletionQueue } from "../shared/objects";
 import { db } from "./db";
 import { inTransaction } from "../shared/sql";
 import type { AnalysedPassage } from "./domain/analysis";
@@ -285,35 +285,20 @@ export async function markEventPublished(id: string): Promise<void> {
  * the content. Files are read one at a time. When an upload fails, the rows already moved are
  * committed and the error is rethrown. Returns how many rows were moved.
  */
-export async function moveDocumentBatch(
+export function moveDocumentBatch(
   limit: number,
   upload: (doc: { id: string; format: DocumentUpload["format"]; content: string }) => Promise<string>,
 ): Promise<number> {
-  const tx = await db.begin();
-  let moved = 0;
-  let failure: unknown = null;
-  try {
-    const rows = await tx.queryAll<{ id: string; format: DocumentUpload["format"] }>`
-      SELECT id::text AS id, format FROM documents WHERE content IS NOT NULL ORDER BY uploaded_at, id LIMIT ${limit}::int FOR UPDATE SKIP LOCKED`;
-    for (const { id, format } of rows) {
+  return moveBatch(
+    db,
+    (tx) => tx.queryAll<{ id: string; format: DocumentUpload["format"] }>`
+      SELECT id::text AS id, format FROM documents WHERE content IS NOT NULL ORDER BY uploaded_at, id LIMIT ${limit}::int FOR UPDATE SKIP LOCKED`,
+    async (tx, { id, format }) => {
       const row = await tx.queryRow<{ content: string }>`SELECT content FROM documents WHERE id = ${id}::uuid`;
-      let key: string;
-      try {
-        key = await upload({ id, format, content: row!.content });
-      } catch (err) {
-        failure = err;
-        break;
-      }
+      const key = await upload({ id, format, content: row!.content });
       await tx.exec`UPDATE documents SET object_key = ${key}, content = NULL WHERE id = ${id}::uuid`;
-      moved++;
-    }
-    await tx.commit();
-  } catch (err) {
-    await tx.rollback().catch(() => undefined);
-    throw err;
-  }
-  if (failure) throw failure;
-  return moved;
+    },
+  );
 }
 
 /** Object keys of deleted rows, queued for removal from the bucket (the `object_deletions` table). */

@@ -9,7 +9,7 @@
 import { APIError } from "encore.dev/api";
 import log from "encore.dev/log";
 import { ObjectNotFound, type Bucket } from "encore.dev/storage/objects";
-import type { SQLDatabase } from "encore.dev/storage/sqldb";
+import type { SQLDatabase, Transaction } from "encore.dev/storage/sqldb";
 
 /** Uploads `data` as `key`, then runs `record` (the row's insert); when that fails, removes the object and rethrows. */
 export async function uploadThenRecord<T>(bucket: Bucket, key: string, data: Buffer, contentType: string, record: () => Promise<T>): Promise<T> {
@@ -54,6 +54,39 @@ export interface DeletionQueue {
   next(limit: number): Promise<string[]>;
   /** Forgets keys whose objects are removed. */
   done(keys: string[]): Promise<void>;
+}
+
+/**
+ * One batch of a move job, in one transaction of `db`: `lock` selects and locks the rows to move
+ * (FOR UPDATE SKIP LOCKED, so processes running at once take different rows), `moveOne` uploads one
+ * row's file and records its key. When an upload fails, the rows already moved are committed and
+ * the error is rethrown. Returns how many rows were moved.
+ */
+export async function moveBatch<R>(
+  db: SQLDatabase,
+  lock: (tx: Transaction) => Promise<R[]>,
+  moveOne: (tx: Transaction, row: R) => Promise<void>,
+): Promise<number> {
+  const tx = await db.begin();
+  let moved = 0;
+  let failure: unknown = null;
+  try {
+    for (const row of await lock(tx)) {
+      try {
+        await moveOne(tx, row);
+      } catch (err) {
+        failure = err;
+        break;
+      }
+      moved++;
+    }
+    await tx.commit();
+  } catch (err) {
+    await tx.rollback().catch(() => undefined);
+    throw err;
+  }
+  if (failure) throw failure;
+  return moved;
 }
 
 /**
