@@ -32,7 +32,7 @@ async function register(body: Record<string, string>, headers: Record<string, st
     body: JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
+  return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
 }
 
 test("past 3 attempts from one address (failures included) registration is 429 with a retry hint; other addresses go on", async () => {

@@ -2,16 +2,17 @@
 import { expect, vi } from "vitest";
 import type { UsedFixture } from "../host/testing/use-fixture.ts";
 
-/** A status and the parsed JSON body (null when empty). */
+/** A status, the parsed JSON body (null when empty) and the headers. */
 export interface Reply {
   status: number;
   json: any;
+  headers: Headers;
 }
 
-/** `call(method, path, token?, body?)` against the fixture's server; a string body is sent as is. */
-export function caller(app: UsedFixture): (method: string, p: string, token?: string, body?: unknown) => Promise<Reply> {
+/** `call(method, path, token?, body?)` against the fixture's server (or a base URL); a string body is sent as is. */
+export function caller(app: UsedFixture | string): (method: string, p: string, token?: string, body?: unknown) => Promise<Reply> {
   return async (method, p, token, body) => {
-    const res = await fetch(app.server.url + p, {
+    const res = await fetch((typeof app === "string" ? app : app.server.url) + p, {
       method,
       headers: {
         ...(body !== undefined ? { "content-type": "application/json" } : {}),
@@ -20,7 +21,7 @@ export function caller(app: UsedFixture): (method: string, p: string, token?: st
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null };
+    return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
   };
 }
 

@@ -22,6 +22,7 @@ import { fixturePrefix, startFixture, type FixtureServer } from "../host/testing
 import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
 import { startTcpProxy, type TcpProxy } from "../host/testing/tcp-proxy.ts";
 import { redisForTests } from "../host/testing/services.ts";
+import { caller, createCampaign, type Reply } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@scaleout.example", password: "chief-password-1" };
@@ -102,21 +103,7 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
 
   // ---- HTTP and WebSocket helpers ------------------------------------------------------------------
 
-  interface Reply {
-    status: number;
-    json: any;
-    headers: Headers;
-  }
-
-  async function call(app: FixtureServer, method: string, p: string, token?: string, body?: unknown): Promise<Reply> {
-    const res = await fetch(app.url + p, {
-      method,
-      headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
-  }
+  const call = (app: FixtureServer, method: string, p: string, token?: string, body?: unknown): Promise<Reply> => caller(app.url)(method, p, token, body);
 
   async function ok(app: FixtureServer, method: string, p: string, token?: string, body?: unknown): Promise<any> {
     const r = await call(app, method, p, token, body);
@@ -210,21 +197,7 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
       interval: 50,
     });
     token = (await ok(apps.b, "POST", "/api/v1/auth/login", undefined, ADMIN)).accessToken;
-    campaignId = (
-      await ok(apps.a, "POST", "/api/v1/campaigns", token, {
-        name: "Rivera",
-        description: "x",
-        startDate: "2026-01-01T00:00:00Z",
-        endDate: "2027-01-01T00:00:00Z",
-        budget: 1000,
-        targetAudience: {
-          demographics: { ageRange: { min: 18, max: 65 }, gender: ["all"], income: "", education: "" },
-          interests: [],
-          locations: [],
-          platforms: [],
-        },
-      })
-    ).id;
+    campaignId = await createCampaign(caller(apps.a.url), token);
     for (const [i, address] of PHONES.entries())
       await ok(i % 2 ? apps.b : apps.a, "POST", `/api/v1/campaigns/${campaignId}/contacts`, token, { name: `Duty ${i}`, channel: "SMS", address });
   }, 60_000);
