@@ -7,7 +7,7 @@ import log from "encore.dev/log";
 import { acknowledge } from "./flows/lifecycle";
 import { explanationIn } from "./flows/content";
 import { readAckToken } from "./domain/links";
-import { headline, storyOf } from "./domain/story";
+import { headline, storyOf } from "../shared/story";
 import { linkConfig } from "./secrets";
 import * as store from "./store";
 

@@ -1,10 +1,10 @@
 // What an alert is and whom it reaches: severities, crisis wording, recipients by tier, quiet hours
 // and digests, address checks, the delivery retry schedule. Pure: no I/O, no configuration read here.
+import type { AlertType, Severity } from "../../shared/alert-types";
 import { quietUntil } from "../../shared/time-zone";
 
-export type Severity = "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+export type { AlertType, Severity };
 export const SEVERITIES: readonly Severity[] = ["LOW", "MEDIUM", "HIGH", "CRITICAL"];
-export type AlertType = "CRISIS" | "SENTIMENT" | "MENTION_SPIKE" | "ENGAGEMENT_DROP" | "COMPETITOR";
 export type Channel = "SMS" | "WHATSAPP" | "EMAIL" | "SLACK" | "PUSH";
 export const CHANNELS: readonly Channel[] = ["SMS", "WHATSAPP", "EMAIL", "SLACK", "PUSH"];
 

@@ -8,7 +8,7 @@ import { buildCase, replayCase, type CaseName } from "../../monitoring/testdata/
 import type { DetectorEvent } from "../../monitoring/domain/types";
 import { CHANNELS } from "./alert";
 import { isGsm7, septets, smsSegments, toGsm7 } from "./sms";
-import { compactNumber, headline, multiple, storyOf, storyTitle, type Explanation } from "./story";
+import { compactNumber, headline, multiple, storyOf, storyTitle, type Explanation } from "../../shared/story";
 import { render, type AlertContent } from "./templates";
 
 const CAMPAIGN_ID = "9b1d7c2e-1111-4222-8333-444455556666";

@@ -8,7 +8,7 @@
 // Email and Slack tell the whole story; statistics (z, p) only in their details footer.
 import type { AlertType, Channel, Severity } from "./alert";
 import { clipSeptets, septets, smsSegments, toGsm7 } from "./sms";
-import { compactNumber, headline, storySentence, type Story } from "./story";
+import { compactNumber, headline, storySentence, type Story } from "../../shared/story";
 
 /** The parts of an incident a template needs. */
 export interface AlertContent {

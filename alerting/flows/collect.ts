@@ -5,7 +5,7 @@
 import log from "encore.dev/log";
 import { monitoring } from "~encore/clients";
 import { raiseAlert } from "./lifecycle";
-import { storyMessage, storyOf, storyTitle } from "../domain/story";
+import { storyMessage, storyOf, storyTitle } from "../../shared/story";
 import type { CollectResponse } from "../model";
 
 /** Raises an alert for every pending crisis (oldest first, up to `limit`) and marks each alerted. */

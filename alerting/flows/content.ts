@@ -2,7 +2,7 @@
 // whether this page is an UPDATE, and its links (the dashboard's incident page; a signed
 // acknowledgement link for email and Slack).
 import { ackToken } from "../domain/links";
-import { storyOf, type Explanation } from "../domain/story";
+import { storyOf, type Explanation } from "../../shared/story";
 import type { AlertContent } from "../domain/templates";
 import { linkConfig } from "../secrets";
 import type * as store from "../store";

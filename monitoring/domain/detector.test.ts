@@ -362,7 +362,7 @@ describe("explanations", () => {
     const reaches = alert.topMentions.map((m) => m.reach);
     expect(reaches).toEqual([...reaches].sort((a, b) => b - a));
     expect(alert.recommendedActions[0]).toMatch(/rapid-response/);
-    expect(alert.title).toMatch(/^Crisis: mentions .*× usual, sentiment −/);
+    expect(alert.title).toMatch(/^Crisis: mentions \d+(\.\d)?x usual, sentiment /); // alerting's wording (shared/story.ts)
     expect(alert.summary).toContain("Estimated reach");
   });
 

@@ -1,6 +1,7 @@
 // How an alert explains itself: distinctive terms (against the campaign's usual vocabulary), the
 // mentions that carry it (by reach, then engagement), the platforms involved, what to do, and a title
 // and summary a person can read on a phone at 3 a.m.
+import { storyOf, storyTitle } from "../../shared/story";
 import { usualShare, type TermsState } from "./baseline";
 import { distinctTerms } from "./text";
 import type { AlertType, MentionDigest, PlatformImpact, SampledMention, TermStat, Trigger } from "./types";
@@ -132,22 +133,19 @@ export function describeAlert(
   estimatedReach: number,
   competitor?: string,
 ): { title: string; summary: string } {
-  const spike = triggers.find((t) => t.kind === "MENTION_SPIKE" || t.kind === "COMPETITOR_SPIKE");
-  const sentiment = triggers.find((t) => t.kind === "SENTIMENT_DROP");
-  const engagement = triggers.find((t) => t.kind === "ENGAGEMENT_DROP");
-  const parts: string[] = [];
-  if (spike) parts.push(`mentions ${round(spike.change, 1)}× usual`);
-  if (sentiment) parts.push(`sentiment ${signed(sentiment.change)} vs usual`);
-  if (engagement) parts.push(`engagement per mention ${Math.round(engagement.change * 100)} %`);
-  const where = platforms.length > 0 ? ` on ${platforms.slice(0, 3).join(", ")}` : "";
-  const label = {
-    CRISIS: "Crisis",
-    SENTIMENT: "Sentiment drop",
-    MENTION_SPIKE: "Mention spike",
-    ENGAGEMENT_DROP: "Engagement drop",
-    COMPETITOR: `Competitor surge: ${competitor ?? ""}`,
-  }[type];
-  const title = `${label}${parts.length > 0 ? `: ${parts.join(", ")}` : ""}${where}`;
+  // The title in the wording every alert channel uses (shared/story.ts).
+  const story = storyOf(type, {
+    triggers: [...triggers],
+    affectedPlatforms: [...platforms],
+    mentions: 0,
+    estimatedReach,
+    sentimentImpact: 0,
+    topTerms: [],
+    topMentions: [],
+    recommendedActions: [],
+    competitor,
+  });
+  const title = storyTitle(story);
   const summary = [...triggers.map((t) => t.message), `Estimated reach ${Math.round(estimatedReach).toLocaleString("en-US")}.`].join(" ");
   return { title, summary };
 }
@@ -156,8 +154,4 @@ export function describeAlert(
 export function round(x: number, decimals: number): number {
   const f = 10 ** decimals;
   return Math.round(x * f) / f;
-}
-
-function signed(x: number): string {
-  return `${x >= 0 ? "+" : "−"}${Math.abs(round(x, 2))}`;
 }

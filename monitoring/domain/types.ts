@@ -1,5 +1,6 @@
 // The crisis detector's vocabulary: what goes in (mentions, configuration), what comes out (alerts
 // and their lifecycle events) and the serialisable state it keeps per campaign. Pure types.
+import type { AlertType, Severity } from "../../shared/alert-types";
 
 /** One mention as the detector sees it: the seed's `Mention`, which the service maps its rows to. */
 export interface DetectorMention {
@@ -110,11 +111,8 @@ export interface DetectorConfigInput {
   options?: Partial<Omit<DetectorOptions, "prior">> & { prior?: Partial<DetectorPrior> };
 }
 
-/** The seed's alert types. */
-export type AlertType = "CRISIS" | "SENTIMENT" | "MENTION_SPIKE" | "ENGAGEMENT_DROP" | "COMPETITOR";
-
-/** The seed's severities. */
-export type Severity = "LOW" | "MEDIUM" | "HIGH" | "CRITICAL";
+/** The seed's alert types and severities (shared with alerting). */
+export type { AlertType, Severity };
 
 /** Which signal fired. */
 export type TriggerKind = "MENTION_SPIKE" | "SENTIMENT_DROP" | "ENGAGEMENT_DROP" | "CRISIS_SCORE" | "COMPETITOR_SPIKE";

@@ -1,8 +1,9 @@
 // The story of an incident in words, from the detector's explanation: what happened, the key figures
 // against their usual values, what it is about, where, how far it reaches, what to do. Every
 // channel (and the incident's stored title and message) takes its wording from here, so one figure
-// has one wording everywhere. Pure.
-import type { AlertType, Severity } from "./alert";
+// has one wording everywhere: alerting's incidents and messages, and monitoring's own crisis titles.
+// Pure.
+import type { AlertType, Severity } from "./alert-types";
 
 /** One trigger of the detector's explanation (monitoring's CrisisExplanation, the fields used here). */
 export interface ExplanationTrigger {
