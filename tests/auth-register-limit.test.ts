@@ -7,7 +7,7 @@ import path from "node:path";
 import { expect, test } from "vitest";
 import { clockStartingAt } from "../host/testing/clock.ts";
 import { useFixture } from "../host/testing/use-fixture.ts";
-import { appEnv, type Reply } from "./http.ts";
+import { appEnv, type Reply, reply } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@register-limit.example", password: "chief-password-1" };
@@ -32,7 +32,7 @@ async function register(body: Record<string, string>, headers: Record<string, st
     body: JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
+  return reply(res.status, text ? JSON.parse(text) : null, res.headers);
 }
 
 test("past 3 attempts from one address (failures included) registration is 429 with a retry hint; other addresses go on", async () => {

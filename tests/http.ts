@@ -2,11 +2,19 @@
 import { expect, vi } from "vitest";
 import type { UsedFixture } from "../host/testing/use-fixture.ts";
 
-/** A status, the parsed JSON body (null when empty) and the headers. */
+/**
+ * A status, the parsed JSON body (null when empty) and the headers. `headers` is not enumerable, so
+ * `expect(reply).toEqual({ status, json })` compares what a test states.
+ */
 export interface Reply {
   status: number;
   json: any;
-  headers: Headers;
+  readonly headers: Headers;
+}
+
+/** A Reply (see there: the headers ride along, not enumerable). */
+export function reply(status: number, json: unknown, headers: Headers): Reply {
+  return Object.defineProperty({ status, json }, "headers", { value: headers, enumerable: false }) as Reply;
 }
 
 /** `call(method, path, token?, body?)` against the fixture's server (or a base URL); a string body is sent as is. */
@@ -21,7 +29,7 @@ export function caller(app: UsedFixture | string): (method: string, p: string, t
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers };
+    return reply(res.status, text ? JSON.parse(text) : null, res.headers);
   };
 }
 
