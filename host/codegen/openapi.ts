@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document of an app's exposed endpoints, from the parser's metadata: the same
 // facts the server decodes and validates by, so the document cannot drift from the server.
 import type { AppMeta, EndpointMeta, FieldMeta, ParamsMeta, Schema, Validation } from "../meta.ts";
+import { ERROR_CODES } from "../server/errors.ts";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -186,24 +187,7 @@ export function openapiDocument(meta: AppMeta, opts: { title?: string; version?:
     description: "Encore's error body",
     properties: {
       code: {
-        enum: [
-          "canceled",
-          "unknown",
-          "invalid_argument",
-          "deadline_exceeded",
-          "not_found",
-          "already_exists",
-          "permission_denied",
-          "resource_exhausted",
-          "failed_precondition",
-          "aborted",
-          "out_of_range",
-          "unimplemented",
-          "internal",
-          "unavailable",
-          "data_loss",
-          "unauthenticated",
-        ],
+        enum: [...ERROR_CODES],
       },
       message: { type: "string" },
       details: {},

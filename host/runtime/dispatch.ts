@@ -6,7 +6,7 @@ import { decodeParams, decodeMessage, ValidationError } from "../server/decode.t
 import { toJSONValue } from "../server/encode.ts";
 import { ApiCallError, Request, newSpanId, type APICallData } from "./request.ts";
 import { inNewContext } from "./context.ts";
-import { databaseUnavailableParts, isDatabaseUnavailable } from "../server/errors.ts";
+import { databaseUnavailableParts, ERROR_CODES, isDatabaseUnavailable } from "../server/errors.ts";
 import type { Logger } from "./log.ts";
 
 export interface ApiRoute {
@@ -42,24 +42,7 @@ export function errorParts(err: unknown): { code: string; message: string; detai
   return { code, message: typeof e!.message === "string" ? e!.message : code, details, internal: false };
 }
 
-const KNOWN_CODES = new Set([
-  "canceled",
-  "unknown",
-  "invalid_argument",
-  "deadline_exceeded",
-  "not_found",
-  "already_exists",
-  "permission_denied",
-  "resource_exhausted",
-  "failed_precondition",
-  "aborted",
-  "out_of_range",
-  "unimplemented",
-  "internal",
-  "unavailable",
-  "data_loss",
-  "unauthenticated",
-]);
+const KNOWN_CODES = new Set(ERROR_CODES);
 
 export function paramsSchema(p: ParamsMeta): Schema {
   return { kind: "object", fields: p.fields };

@@ -22,6 +22,9 @@ export const ERR_STATUS: Record<string, number> = {
   unauthenticated: 401,
 };
 
+/** Encore's error codes (every code but "ok"), in its order. */
+export const ERROR_CODES: readonly string[] = Object.keys(ERR_STATUS).filter((code) => code !== "ok");
+
 export const INTERNAL_MESSAGE = "an internal error occurred";
 export const DB_UNAVAILABLE_MESSAGE = "the database is temporarily unavailable; retry shortly";
 // The retry hint of a 503 caused by the database (details.retryAfterSeconds and Retry-After).
