@@ -86,3 +86,26 @@ export async function createCampaign(call: ReturnType<typeof caller>, token: str
   if (r.status !== 200) throw new Error(`creating a campaign answered ${r.status}: ${JSON.stringify(r.json)}`);
   return r.json.id;
 }
+
+let batches = 0;
+
+/**
+ * A batch of `count` ordinary mentions for POST /api/v1/monitoring/ingest: ids `<prefix>-<batch>-<i>`
+ * (a new batch number on every call), "Rivera visits Columbus", twitter, mildly positive, 30 s old;
+ * `over(i)` replaces fields of the i-th.
+ */
+export function mentionBatch(prefix: string, count: number, over: (i: number) => Record<string, unknown> = () => ({})): Record<string, unknown>[] {
+  const batch = ++batches;
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}-${batch}-${i}`,
+    text: `Rivera visits Columbus (${batch}/${i})`,
+    author: "Maria",
+    platform: "twitter",
+    url: "",
+    sentiment: 0.2,
+    reach: 800,
+    engagement: 12,
+    timestamp: new Date(Date.now() - 30_000).toISOString(),
+    ...over(i),
+  }));
+}

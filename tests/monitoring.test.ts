@@ -7,7 +7,7 @@ import path from "node:path";
 import { WebSocket } from "ws";
 import { beforeAll, describe, expect, test } from "vitest";
 import { useFixture } from "../host/testing/use-fixture.ts";
-import { caller, waitForFirstAdmin } from "./http.ts";
+import { caller, mentionBatch, waitForFirstAdmin } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@monitoring.example", password: "chief-password-1" };
@@ -122,21 +122,7 @@ async function newCampaign(token: string): Promise<string> {
   return r.json.id;
 }
 
-function mentions(count: number, over: (i: number) => Record<string, unknown> = () => ({})): Record<string, unknown>[] {
-  const batch = ++n;
-  return Array.from({ length: count }, (_, i) => ({
-    id: `e2e-${batch}-${i}`,
-    text: `Rivera visits Columbus (${batch}/${i})`,
-    author: "Maria",
-    platform: "twitter",
-    url: "",
-    sentiment: 0.2,
-    reach: 800,
-    engagement: 12,
-    timestamp: new Date(Date.now() - 30_000).toISOString(),
-    ...over(i),
-  }));
-}
+const mentions = (count: number, over?: (i: number) => Record<string, unknown>) => mentionBatch("e2e", count, over);
 
 async function ingest(id: string, batch: Record<string, unknown>[]): Promise<{ accepted: number; duplicates: number }> {
   const r = await call("POST", "/api/v1/monitoring/ingest", tokens.manager, { campaignId: id, mentions: batch });

@@ -22,7 +22,7 @@ import { fixturePrefix, startFixture, type FixtureServer } from "../host/testing
 import { startFakeTwilio, type FakeTwilio } from "./fakes/twilio";
 import { startTcpProxy, type TcpProxy } from "../host/testing/tcp-proxy.ts";
 import { redisForTests } from "../host/testing/services.ts";
-import { caller, createCampaign, type Reply } from "./http.ts";
+import { caller, createCampaign, mentionBatch, type Reply } from "./http.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const ADMIN = { email: "chief@scaleout.example", password: "chief-password-1" };
@@ -145,20 +145,7 @@ describe.skipIf(!redisUrl)("two War Room processes on one PostgreSQL and one Red
   }
 
   let seq = 0;
-  function mentions(count: number): Record<string, unknown>[] {
-    const batch = ++seq;
-    return Array.from({ length: count }, (_, i) => ({
-      id: `so-${batch}-${i}`,
-      text: `Rivera visits Columbus (${batch}/${i})`,
-      author: "Maria",
-      platform: "twitter",
-      url: "",
-      sentiment: 0.2,
-      reach: 800,
-      engagement: 12,
-      timestamp: new Date(Date.now() - 30_000).toISOString(),
-    }));
-  }
+  const mentions = (count: number) => mentionBatch("so", count);
 
   const crisis = (campaignId: string, n: number) => ({
     campaignId,
